@@ -1,0 +1,75 @@
+// Builds the Hono app: shared middleware, the gateway, the faces, and the one onError that
+// renders any error in the dialect of the face the path belongs to.
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { methodNotAllowed } from 'hono/method-not-allowed';
+import { AppError } from './core/errors';
+import { droplitFace, renderDroplitError } from './faces/droplit';
+import { gatekeeperFace, renderGatekeeperError } from './faces/gatekeeper';
+import { managementFace, renderManagementError } from './faces/management';
+import { oauthFace, renderOAuthError } from './faces/oauth';
+import { renderUserServiceError, userServiceFace } from './faces/user-service';
+import { gateway } from './gateway';
+import { cors } from './http/cors';
+import type { ErrorRenderer } from './http/errors';
+import { requestContext } from './http/request-context';
+import type { AppEnv } from './http/types';
+
+/** Which face a path belongs to, for error rendering; the management face is the default. */
+const RENDERERS: [RegExp, ErrorRenderer][] = [
+  [/^\/api\/v2(\/|$)/, renderGatekeeperError],
+  [/^\/api(\/|$)/, renderDroplitError],
+  [/^\/v\d+\/users(\/|$)/, renderUserServiceError],
+  [/^\/oauth(\/|$)/, renderOAuthError],
+];
+
+function rendererFor(path: string): ErrorRenderer {
+  return RENDERERS.find(([pattern]) => pattern.test(path))?.[1] ?? renderManagementError;
+}
+
+function renderError(c: Context<AppEnv>, error: unknown): Response | Promise<Response> {
+  let appError: AppError;
+  if (error instanceof AppError) {
+    appError = error;
+  } else {
+    const err = error instanceof Error ? error : new Error(String(error));
+    c.env.deps.log.error('unhandled_error', { requestId: c.get('requestId'), name: err.name, message: err.message, stack: err.stack });
+    appError = new AppError('INTERNAL');
+  }
+  return rendererFor(c.req.path)(c, appError);
+}
+
+export function buildApp(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use('*', requestContext);
+  app.use('*', gateway);
+  app.use('*', async function limitBody(c, next) {
+    const limit = bodyLimit({
+      maxSize: c.env.deps.config.bodyLimitBytes,
+      onError: () => {
+        throw new AppError('BODY_TOO_LARGE');
+      },
+    });
+    return limit(c, next);
+  });
+  app.use('*', cors);
+  app.use(
+    '*',
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: async (c, methods) => {
+        const response = await renderError(c as Context<AppEnv>, new AppError('METHOD_NOT_ALLOWED'));
+        response.headers.set('Allow', methods.join(', '));
+        return response;
+      },
+    }),
+  );
+  app.route('/', managementFace);
+  app.route('/oauth', oauthFace);
+  app.route('/api/v2', gatekeeperFace);
+  app.route('/api', droplitFace);
+  app.route('/', userServiceFace);
+  app.notFound((c) => renderError(c, new AppError('ROUTE_NOT_FOUND')));
+  app.onError((error, c) => renderError(c, error));
+  return app;
+}

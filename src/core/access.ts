@@ -1,0 +1,50 @@
+// Environment access: all or nothing per environment. Grants live in D1 and are published to KV
+// (`grants:<userId>`), so the gateway checks them without a D1 read on every request.
+import { and, eq, inArray } from 'drizzle-orm';
+import { kvKeys } from '../store/kv';
+import { environments } from '../store/schema';
+import { listGrants, replaceGrantsQueries } from '../store/user-repo';
+import type { Deps } from './deps';
+import { AppError } from './errors';
+import { publishGrants } from './revocation';
+
+export interface Grant {
+  environmentId: string;
+  accessLevel: string;
+}
+
+/** The queries that replace a user's grants; throws ENVIRONMENT_NOT_FOUND for a foreign id. */
+export async function grantQueries(deps: Deps, ecosystemId: string, userId: string, grants: Grant[]) {
+  const ids = [...new Set(grants.map((grant) => grant.environmentId))];
+  if (ids.length > 0) {
+    const found = await deps.db
+      .select({ id: environments.id })
+      .from(environments)
+      .where(and(eq(environments.ecosystemId, ecosystemId), inArray(environments.id, ids)))
+      .all();
+    if (found.length !== ids.length) throw new AppError('ENVIRONMENT_NOT_FOUND', { field: 'access' });
+  }
+  const unique = ids.map((id) => grants.find((grant) => grant.environmentId === id)!);
+  return replaceGrantsQueries(deps.db, userId, unique);
+}
+
+export function publishUserGrants(deps: Deps, userId: string, grants: Grant[]): Promise<void> {
+  return publishGrants(deps, userId, grants.map((grant) => grant.environmentId));
+}
+
+export function userGrants(deps: Deps, userId: string): Promise<Grant[]> {
+  return listGrants(deps.db, userId);
+}
+
+/** Whether the user may reach the environment: from the isolate's cache, KV, or (never published) D1. */
+export async function canReachEnvironment(deps: Deps, userId: string, environmentId: string): Promise<boolean> {
+  const key = kvKeys.grants(userId);
+  const now = deps.now();
+  const cached = deps.edge.freshValue(key, now, deps.config.edgeRecheckSeconds * 1000);
+  let published = cached ? cached.value : await deps.kv.get(key);
+  if (published === null) {
+    published = JSON.stringify((await listGrants(deps.db, userId)).map((grant) => grant.environmentId));
+  }
+  deps.edge.rememberValue(key, published, cached?.readAt ?? now);
+  return (JSON.parse(published) as string[]).includes(environmentId);
+}

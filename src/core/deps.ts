@@ -1,0 +1,30 @@
+// What every core operation receives: the stores, the configuration, the key ring, the clock.
+// The core never reads `env` nor knows of Hono; the app builds one Deps per request.
+import type { Config } from '../config';
+import type { KeyRing } from '../crypto/keys';
+import type { Db } from '../store/db';
+import type { EdgeState } from './edge-state';
+
+export interface Logger {
+  info(event: string, fields?: Record<string, unknown>): void;
+  error(event: string, fields?: Record<string, unknown>): void;
+}
+
+export interface Deps {
+  db: Db;
+  kv: KVNamespace;
+  config: Config;
+  keys: KeyRing;
+  /** This isolate's caches of verified tokens and KV-backed revocation state. */
+  edge: EdgeState;
+  /** Milliseconds since the epoch; tests inject a clock they can move. */
+  now(): number;
+  /** The `iss` of tokens: ISSUER, or the origin the request came to. */
+  issuer: string;
+  /** Where links in mail point: PUBLIC_URL, or the request's origin. */
+  publicUrl: string;
+  waitUntil(promise: Promise<unknown>): void;
+  log: Logger;
+}
+
+export const nowSeconds = (deps: Pick<Deps, 'now'>): number => Math.floor(deps.now() / 1000);

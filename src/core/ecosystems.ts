@@ -1,0 +1,80 @@
+// Ecosystems, their environments and server tokens, and who is calling an ecosystem-level route:
+// the deployment's account token (any ecosystem) or a server token (its own ecosystem only).
+// Server tokens are shown once and stored as SHA-256; both kinds are compared in constant time.
+import { asc, eq } from 'drizzle-orm';
+import { constantTimeEqual, sha256Hex } from '../crypto/digest';
+import { randomId, randomToken } from '../crypto/random';
+import { ecosystems, environments, serverTokens, type EcosystemRow, type EnvironmentRow } from '../store/schema';
+import type { Deps } from './deps';
+import { AppError } from './errors';
+import { requireEcosystem } from './users';
+
+export type Caller = { kind: 'account' } | { kind: 'server'; ecosystemId: string; tokenId: string };
+
+const SERVER_TOKEN_PREFIX = 'gst_';
+
+export function isAccountToken(deps: Deps, token: string): boolean {
+  return constantTimeEqual(sha256Hex(token), sha256Hex(deps.config.accountToken));
+}
+
+/** The account token or a live server token; anything else is UNAUTHENTICATED. */
+export async function authenticateEcosystemCaller(deps: Deps, token: string): Promise<Caller> {
+  if (isAccountToken(deps, token)) return { kind: 'account' };
+  if (token.startsWith(SERVER_TOKEN_PREFIX)) {
+    const row = await deps.db
+      .select({ id: serverTokens.id, ecosystemId: serverTokens.ecosystemId })
+      .from(serverTokens)
+      .where(eq(serverTokens.tokenHash, sha256Hex(token)))
+      .get();
+    if (row) return { kind: 'server', ecosystemId: row.ecosystemId, tokenId: row.id };
+  }
+  throw new AppError('UNAUTHENTICATED');
+}
+
+/** Throws ECOSYSTEM_NOT_FOUND for an ecosystem the caller may not see, as for one that does not exist. */
+export async function requireEcosystemForCaller(deps: Deps, caller: Caller, ecosystemId: string): Promise<void> {
+  if (caller.kind === 'server' && caller.ecosystemId !== ecosystemId) {
+    throw new AppError('ECOSYSTEM_NOT_FOUND', { field: 'ecosystemId', in: 'path' });
+  }
+  await requireEcosystem(deps, ecosystemId);
+}
+
+export async function createEcosystem(deps: Deps, name: string | undefined): Promise<EcosystemRow> {
+  const row = { id: randomId(), name: name ?? 'ecosystem', createdAt: deps.now() };
+  await deps.db.insert(ecosystems).values(row);
+  return row;
+}
+
+export function listEcosystems(deps: Deps): Promise<EcosystemRow[]> {
+  return deps.db.select().from(ecosystems).orderBy(asc(ecosystems.createdAt), asc(ecosystems.id)).all();
+}
+
+export async function createEnvironment(deps: Deps, ecosystemId: string, name: string | undefined): Promise<EnvironmentRow> {
+  await requireEcosystem(deps, ecosystemId);
+  const row = { id: randomId(), ecosystemId, name: name ?? 'environment', createdAt: deps.now() };
+  await deps.db.insert(environments).values(row);
+  return row;
+}
+
+export async function createServerToken(
+  deps: Deps,
+  ecosystemId: string,
+  name: string | undefined,
+): Promise<{ id: string; token: string }> {
+  await requireEcosystem(deps, ecosystemId);
+  const token = SERVER_TOKEN_PREFIX + randomToken(32);
+  const id = randomId();
+  await deps.db.insert(serverTokens).values({
+    id,
+    ecosystemId,
+    name: name ?? 'server token',
+    tokenHash: sha256Hex(token),
+    createdAt: deps.now(),
+  });
+  return { id, token };
+}
+
+export async function revokeServerToken(deps: Deps, id: string): Promise<void> {
+  const deleted = await deps.db.delete(serverTokens).where(eq(serverTokens.id, id)).returning({ id: serverTokens.id });
+  if (deleted.length === 0) throw new AppError('SERVER_TOKEN_NOT_FOUND');
+}

@@ -1,0 +1,186 @@
+// The one verification of a bearer token, used by every face, the gateway and GET /auth/verify.
+// A token seen before in this isolate is found by its SHA-256 and costs map lookups; a new one
+// costs a signature check. Revocation (the user's not-before time, the session's revoked mark) and
+// sliding-TTL state come from KV through the isolate's recheck cache: a revocation made here takes
+// effect at once, one made elsewhere within EDGE_RECHECK_SECONDS plus KV's propagation time.
+// `strict` asks D1 instead, for routes that cannot accept that delay.
+import { decodeProtectedHeader, type JWTPayload } from 'jose';
+import { hex, utf8 } from '../crypto/encoding';
+import { TOKEN_TYPES, TokenVerificationError, verifyToken, type TokenKind } from '../crypto/jwt';
+import { kvKeys, kvTtl } from '../store/kv';
+import { sessions, users } from '../store/schema';
+import { eq } from 'drizzle-orm';
+import type { Deps } from './deps';
+import { AppError } from './errors';
+import { EXPIRY_TYPES, type ExpiryType } from './user-tokens';
+import { permissionLevelOf } from './users';
+
+const MAX_TOKEN_LENGTH = 8192;
+const MIN_SLIDING_WRITE_INTERVAL_MS = 1000;
+
+export interface Identity {
+  kind: Exclude<TokenKind, 'assertion'>;
+  userId: string;
+  ecosystemId: string;
+  sessionId: string;
+  email: string | null;
+  username: string | null;
+  role: string;
+  permissionLevel: number;
+  /** Seconds. */
+  issuedAt: number;
+  /** Seconds; null for tokens that do not expire by time. */
+  expiresAt: number | null;
+  expiryType: ExpiryType | null;
+  ttlSeconds: number | null;
+  claims: JWTPayload;
+}
+
+async function tokenHash(token: string): Promise<string> {
+  return hex(new Uint8Array(await crypto.subtle.digest('SHA-256', utf8.encode(token))));
+}
+
+function kindOf(token: string): Exclude<TokenKind, 'assertion'> {
+  let typ: unknown;
+  try {
+    typ = decodeProtectedHeader(token).typ;
+  } catch {
+    throw new AppError('INVALID_TOKEN');
+  }
+  if (typ === TOKEN_TYPES.access) return 'access';
+  if (typ === TOKEN_TYPES.user) return 'user';
+  throw new AppError('INVALID_TOKEN');
+}
+
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+function identityOf(kind: Identity['kind'], claims: JWTPayload): Identity {
+  const sessionId = text(claims.sid);
+  const ecosystemId = text(claims.eco);
+  const role = text(claims.role) ?? 'user';
+  const expiryType = kind === 'user' ? (text(claims.ext) as ExpiryType | null) : null;
+  const ttlSeconds = typeof claims.ttl === 'number' ? claims.ttl : null;
+  if (!claims.sub || !sessionId || !ecosystemId || typeof claims.iat !== 'number') throw new AppError('INVALID_TOKEN');
+  if (kind === 'user') {
+    if (!expiryType || !EXPIRY_TYPES.includes(expiryType)) throw new AppError('INVALID_TOKEN');
+    if (expiryType === 'FixedTtl' && claims.exp === undefined) throw new AppError('INVALID_TOKEN');
+    if (expiryType === 'SlidingTtl' && (ttlSeconds === null || ttlSeconds <= 0)) throw new AppError('INVALID_TOKEN');
+  }
+  return {
+    kind,
+    userId: claims.sub,
+    ecosystemId,
+    sessionId,
+    email: text(claims.email),
+    username: text(claims.preferred_username),
+    role,
+    permissionLevel: permissionLevelOf(role),
+    issuedAt: claims.iat,
+    expiresAt: claims.exp ?? null,
+    expiryType,
+    ttlSeconds,
+    claims,
+  };
+}
+
+async function verifySignature(deps: Deps, token: string): Promise<Identity> {
+  const kind = kindOf(token);
+  try {
+    const claims = await verifyToken(deps.keys, token, {
+      kind,
+      issuer: deps.issuer,
+      audience: deps.config.audience,
+      requireExpiry: kind === 'access',
+      nowSeconds: Math.floor(deps.now() / 1000),
+    });
+    return identityOf(kind, claims);
+  } catch (error) {
+    if (error instanceof TokenVerificationError) {
+      throw new AppError(error.reason === 'expired' ? 'TOKEN_EXPIRED' : 'INVALID_TOKEN');
+    }
+    throw error;
+  }
+}
+
+/** A KV value through the isolate's cache, read again once EDGE_RECHECK_SECONDS have passed. */
+async function edgeRead(deps: Deps, key: string): Promise<string | null> {
+  const now = deps.now();
+  const cached = deps.edge.freshValue(key, now, deps.config.edgeRecheckSeconds * 1000);
+  if (cached) return cached.value;
+  const value = await deps.kv.get(key);
+  deps.edge.rememberValue(key, value, now);
+  return value;
+}
+
+async function checkRevocation(deps: Deps, identity: Identity): Promise<void> {
+  const [notBefore, revoked] = await Promise.all([
+    edgeRead(deps, kvKeys.notBefore(identity.userId)),
+    edgeRead(deps, kvKeys.revokedSession(identity.sessionId)),
+  ]);
+  if (revoked !== null || (notBefore !== null && identity.issuedAt * 1000 < Number(notBefore))) {
+    throw new AppError('TOKEN_REVOKED');
+  }
+}
+
+async function checkRevocationStrictly(deps: Deps, identity: Identity): Promise<void> {
+  const [user, session] = await Promise.all([
+    deps.db.select({ disabled: users.disabled, notBefore: users.notBefore }).from(users).where(eq(users.id, identity.userId)).get(),
+    deps.db.select({ revokedAt: sessions.revokedAt }).from(sessions).where(eq(sessions.id, identity.sessionId)).get(),
+  ]);
+  if (!user || user.disabled || identity.issuedAt * 1000 < user.notBefore || !session || session.revokedAt !== null) {
+    throw new AppError('TOKEN_REVOKED');
+  }
+}
+
+/**
+ * Keeps a SlidingTtl token alive. Its last use is written to KV only when the stored one is older
+ * than a tenth of the TTL (and never twice a second), so a busy token writes at most ten times a
+ * TTL and never hits KV's one-write-a-second limit; it may therefore expire up to a tenth early.
+ */
+async function touchSlidingToken(deps: Deps, identity: Identity): Promise<void> {
+  const key = kvKeys.slidingLastUse(identity.sessionId);
+  const ttlMs = identity.ttlSeconds! * 1000;
+  const now = deps.now();
+  const lastWrite = () => Math.max(deps.edge.slidingWrites.get(identity.sessionId) ?? 0, identity.issuedAt * 1000);
+  let lastUse = Math.max(Number((await edgeRead(deps, key)) ?? 0), lastWrite());
+  if (now - lastUse > ttlMs) {
+    // Another isolate may have recorded a later use: look at KV itself before refusing.
+    const stored = await deps.kv.get(key);
+    deps.edge.rememberValue(key, stored, now);
+    lastUse = Math.max(Number(stored ?? 0), lastUse);
+    if (now - lastUse > ttlMs) throw new AppError('TOKEN_EXPIRED');
+  }
+  if (now - lastUse >= Math.max(ttlMs / 10, MIN_SLIDING_WRITE_INTERVAL_MS)) {
+    deps.edge.slidingWrites.set(identity.sessionId, now);
+    deps.edge.rememberValue(key, String(now), now);
+    const ttl = kvTtl(identity.ttlSeconds! * 1.1);
+    deps.waitUntil(
+      deps.kv.put(key, String(now), { expirationTtl: ttl }).catch((error: unknown) => {
+        deps.log.error('sliding_write_failed', { error: String(error) });
+      }),
+    );
+  }
+}
+
+export interface AuthenticateOptions {
+  /** Check revocation against D1 instead of KV (no propagation delay, one more round trip). */
+  strict?: boolean;
+}
+
+/** The identity a bearer token proves, or AppError INVALID_TOKEN / TOKEN_EXPIRED / TOKEN_REVOKED. */
+export async function authenticateBearer(deps: Deps, token: string, options: AuthenticateOptions = {}): Promise<Identity> {
+  if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw new AppError('INVALID_TOKEN');
+  const hash = await tokenHash(token);
+  const cached = deps.edge.tokens.get(hash) as { identity: Identity } | undefined;
+  const identity = cached?.identity ?? (await verifySignature(deps, token));
+  try {
+    if (identity.expiresAt !== null && deps.now() >= identity.expiresAt * 1000) throw new AppError('TOKEN_EXPIRED');
+    await (options.strict ? checkRevocationStrictly(deps, identity) : checkRevocation(deps, identity));
+    if (identity.expiryType === 'SlidingTtl') await touchSlidingToken(deps, identity);
+  } catch (error) {
+    deps.edge.tokens.delete(hash);
+    throw error;
+  }
+  if (!cached) deps.edge.rememberToken(hash, { identity, expiresAt: identity.expiresAt && identity.expiresAt * 1000 });
+  return identity;
+}

@@ -1,0 +1,53 @@
+// The isolate's memory: verified tokens (keyed by a SHA-256 of the token, never the token) and
+// recently read KV values with the time they were read. A value is trusted for
+// EDGE_RECHECK_SECONDS, then read again, so a revocation made in another isolate takes effect
+// within that recheck time plus KV's own propagation (about a minute). A revocation made in this
+// isolate is written here too and takes effect at once.
+
+export interface CachedValue {
+  value: string | null;
+  readAt: number;
+}
+
+export interface CachedToken<T> {
+  identity: T;
+  /** ms; the entry is useless after it (null: never expires by time). */
+  expiresAt: number | null;
+}
+
+const MAX_ENTRIES = 20_000;
+
+export class EdgeState<T = unknown> {
+  readonly tokens = new Map<string, CachedToken<T>>();
+  readonly values = new Map<string, CachedValue>();
+  /** ms of the last KV write of each sliding token's use, so busy tokens write rarely. */
+  readonly slidingWrites = new Map<string, number>();
+
+  rememberToken(hash: string, entry: CachedToken<T>): void {
+    if (this.tokens.size >= MAX_ENTRIES) this.tokens.clear();
+    this.tokens.set(hash, entry);
+  }
+
+  rememberValue(key: string, value: string | null, readAt: number): void {
+    if (this.values.size >= MAX_ENTRIES) this.values.clear();
+    this.values.set(key, { value, readAt });
+  }
+
+  /** A cached KV value still within its recheck time, or undefined when it must be read again. */
+  freshValue(key: string, now: number, recheckMs: number): CachedValue | undefined {
+    const entry = this.values.get(key);
+    return entry && now - entry.readAt < recheckMs ? entry : undefined;
+  }
+}
+
+const isolates = new Map<string, EdgeState>();
+
+/** One EdgeState per deployment configuration in this isolate (tests get their own). */
+export function isolateEdgeState(name: string): EdgeState {
+  let state = isolates.get(name);
+  if (!state) {
+    state = new EdgeState();
+    isolates.set(name, state);
+  }
+  return state;
+}

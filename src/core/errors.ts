@@ -1,0 +1,64 @@
+// The one error type of the core. Each code is stable; every face renders codes in its own
+// dialect in one onError. Details never hold a secret: only field names and public limits.
+
+export const ERROR_CODES = [
+  'INVALID_JSON',
+  'INVALID_FIELD',
+  'BODY_TOO_LARGE',
+  'ROUTE_NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+  'UNAUTHENTICATED',
+  'MALFORMED_AUTHORIZATION',
+  'INVALID_TOKEN',
+  'TOKEN_EXPIRED',
+  'TOKEN_REVOKED',
+  'FORBIDDEN',
+  'INVALID_CREDENTIALS',
+  'ACCOUNT_LOCKED',
+  'USER_NOT_CONFIRMED',
+  'USER_ALREADY_CONFIRMED',
+  'USER_NOT_FOUND',
+  'ECOSYSTEM_NOT_FOUND',
+  'ENVIRONMENT_NOT_FOUND',
+  'SESSION_NOT_FOUND',
+  'SERVER_TOKEN_NOT_FOUND',
+  'EMAIL_TAKEN',
+  'USERNAME_TAKEN',
+  'INVALID_EMAIL',
+  'PASSWORD_TOO_SHORT',
+  'PASSWORD_TOO_LONG',
+  'PASSWORD_TOO_COMMON',
+  'INVALID_CODE',
+  'INVALID_REFRESH_TOKEN',
+  'LIMIT_EXCEEDED',
+  'RATE_LIMITED',
+  'REGISTRATION_CLOSED',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorDetail {
+  /** The request field the error is about. */
+  field?: string;
+  /** Where the field was: body, query, path or header. */
+  in?: 'body' | 'query' | 'path' | 'header';
+  /** What was wrong with it, in words safe to show (no values). */
+  reason?: string;
+  /** For ACCOUNT_LOCKED and RATE_LIMITED: when to try again. */
+  retryAfterSeconds?: number;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail: ErrorDetail = {},
+  ) {
+    super(detail.reason ? `${code}: ${detail.reason}` : code);
+    this.name = 'AppError';
+  }
+}
+
+export function invalidField(field: string, reason: string, where: ErrorDetail['in'] = 'body'): AppError {
+  return new AppError('INVALID_FIELD', { field, reason, in: where });
+}

@@ -1,0 +1,30 @@
+// The password policy every face applies: a minimum length (PASSWORD_MIN_LENGTH, 8 by default),
+// a generous maximum, no composition rules, and no password from the most common ones (the top
+// 10,000 of zxcvbn's maintained frequency list). Passwords are compared exactly as given: no
+// trimming, no normalisation, no truncation.
+import { dictionary } from '@zxcvbn-ts/language-common';
+import type { Config } from '../config';
+import { AppError } from './errors';
+
+const COMMON_PASSWORD_COUNT = 10_000;
+let commonPasswords: Set<string> | undefined;
+
+function isCommonPassword(password: string): boolean {
+  commonPasswords ??= new Set(
+    (dictionary['passwords-common'] as string[]).slice(0, COMMON_PASSWORD_COUNT).map((entry) => entry.toLowerCase()),
+  );
+  return commonPasswords.has(password.toLowerCase());
+}
+
+export function checkPasswordPolicy(password: string, config: Pick<Config, 'passwordMinLength' | 'passwordMaxLength'>): void {
+  const length = [...password].length;
+  if (length < config.passwordMinLength) {
+    throw new AppError('PASSWORD_TOO_SHORT', { field: 'password', reason: `must be at least ${config.passwordMinLength} characters` });
+  }
+  if (length > config.passwordMaxLength) {
+    throw new AppError('PASSWORD_TOO_LONG', { field: 'password', reason: `must be at most ${config.passwordMaxLength} characters` });
+  }
+  if (isCommonPassword(password)) {
+    throw new AppError('PASSWORD_TOO_COMMON', { field: 'password', reason: 'is one of the most common passwords' });
+  }
+}

@@ -1,0 +1,59 @@
+// Password reset by a mailed single-use code. Asking answers the same for known and unknown
+// addresses; using the code sets the new password, ends every session and token of the user and
+// clears the login lockout, all in the batch that spends the code.
+import { and, eq, isNull } from 'drizzle-orm';
+import { hashPassword } from '../crypto/password';
+import { loginFailures, sessions, users } from '../store/schema';
+import { findUserByEmail, findUserById } from '../store/user-repo';
+import { findCode, issueCodeQuery, spendCode } from './codes';
+import { throttleKeyForUser } from './credentials';
+import type { Deps } from './deps';
+import { AppError } from './errors';
+import { deliverOutbox, outboxInsertQuery, resetMail } from './mail';
+import { checkPasswordPolicy } from './password-policy';
+import { publishUserNotBefore } from './revocation';
+import type { UserRow } from '../store/schema';
+
+export async function requestPasswordReset(deps: Deps, ecosystemId: string, email: string): Promise<void> {
+  const user = await findUserByEmail(deps.db, ecosystemId, email);
+  if (!user || user.disabled || !user.email) return;
+  const ttl = deps.config.resetCodeTtlSeconds;
+  const { code, query } = issueCodeQuery(deps, user.id, 'reset', ttl);
+  await deps.db.batch([query, outboxInsertQuery(deps, resetMail(deps, user.email, code, ttl))]);
+  deps.waitUntil(deliverOutbox(deps));
+}
+
+export async function resetPassword(deps: Deps, code: string, password: string): Promise<UserRow> {
+  const record = await findCode(deps, code, 'reset');
+  if (!record || record.usedAt !== null || record.expiresAt <= deps.now()) {
+    throw new AppError('INVALID_CODE', { field: 'code' });
+  }
+  checkPasswordPolicy(password, deps.config);
+  const passwordHash = await hashPassword(password, deps.config.passwordHash);
+  const now = deps.now();
+  await spendCode(deps, record, (guard) => [
+    deps.db.update(users).set({ passwordHash, notBefore: now, updatedAt: now }).where(and(eq(users.id, record.userId), guard)),
+    deps.db
+      .update(sessions)
+      .set({ revokedAt: now, revokedReason: 'password_reset' })
+      .where(and(eq(sessions.userId, record.userId), isNull(sessions.revokedAt), guard)),
+    deps.db.delete(loginFailures).where(and(eq(loginFailures.key, throttleKeyForUser(record.userId)), guard)),
+  ]);
+  await publishUserNotBefore(deps, record.userId, now);
+  const user = await findUserById(deps.db, record.userId);
+  if (!user) throw new AppError('INVALID_CODE', { field: 'code' });
+  return user;
+}
+
+export async function confirmEmail(deps: Deps, code: string): Promise<UserRow> {
+  const record = await findCode(deps, code, 'confirm');
+  const user = record && (await findUserById(deps.db, record.userId));
+  if (!record || !user) throw new AppError('INVALID_CODE', { field: 'code' });
+  if (user.confirmed) throw new AppError('USER_ALREADY_CONFIRMED');
+  if (record.usedAt !== null || record.expiresAt <= deps.now()) throw new AppError('INVALID_CODE', { field: 'code' });
+  await spendCode(deps, record, (guard) => [
+    deps.db.update(users).set({ confirmed: true, updatedAt: deps.now() }).where(and(eq(users.id, user.id), guard)),
+  ]);
+  return { ...user, confirmed: true };
+}
+

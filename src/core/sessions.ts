@@ -1,0 +1,188 @@
+// Sessions and refresh tokens. A refresh token is `<session id>.<secret>`; only a SHA-256 of the
+// secret is stored. A rotating session swaps the secret on every use with a D1 compare-and-set;
+// the successor is HMAC(presented secret, random salt kept on the row), so a retry of the same
+// secret within the grace window gets the very same successor, and a spent secret presented
+// after it revokes the whole session.
+import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
+import { hmacToken, secretMatchesHash, sha256Hex } from '../crypto/digest';
+import { randomId, randomToken } from '../crypto/random';
+import { sessions, type SessionRow, type UserRow } from '../store/schema';
+import type { Deps } from './deps';
+import { AppError } from './errors';
+import { publishSessionRevoked } from './revocation';
+import { issueAccessToken, type IssuedAccessToken } from './tokens';
+import { findUserById } from '../store/user-repo';
+
+const SPENT_HASHES_KEPT = 16;
+const SPENT_HASH_CHARS = 32;
+
+export interface StartedSession extends IssuedAccessToken {
+  sessionId: string;
+  refreshToken: string;
+  refreshExpiresIn: number;
+  createdAt: number;
+}
+
+export async function startSession(deps: Deps, user: UserRow, options: { rotates: boolean }): Promise<StartedSession> {
+  const now = deps.now();
+  const secret = randomToken(32);
+  const sessionId = randomId();
+  const ttl = deps.config.refreshTokenTtlSeconds;
+  await deps.db.insert(sessions).values({
+    id: sessionId,
+    userId: user.id,
+    kind: 'refresh',
+    rotates: options.rotates,
+    secretHash: sha256Hex(secret),
+    createdAt: now,
+    lastUsedAt: now,
+    expiresAt: now + ttl * 1000,
+  });
+  const access = await issueAccessToken(deps, user, sessionId);
+  return { sessionId, refreshToken: `${sessionId}.${secret}`, refreshExpiresIn: ttl, createdAt: now, ...access };
+}
+
+function parseRefreshToken(token: string): { sessionId: string; secret: string } {
+  const match = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  if (!match) throw new AppError('INVALID_REFRESH_TOKEN');
+  return { sessionId: match[1]!, secret: match[2]! };
+}
+
+export interface RefreshedSession extends IssuedAccessToken {
+  sessionId: string;
+  user: UserRow;
+  /** The token to use next time: a successor when the session rotates, else the same one. */
+  refreshToken: string;
+  refreshExpiresIn: number;
+}
+
+function spentHashes(row: SessionRow): string[] {
+  return row.spentSecretHashes ? row.spentSecretHashes.split(',') : [];
+}
+
+function isSpent(row: SessionRow, secret: string): boolean {
+  const prefix = sha256Hex(secret).slice(0, SPENT_HASH_CHARS);
+  return spentHashes(row).includes(prefix);
+}
+
+async function rotate(deps: Deps, row: SessionRow, secret: string): Promise<string | null> {
+  const salt = randomToken(16);
+  const successor = hmacToken(secret, salt);
+  const spent = [sha256Hex(secret).slice(0, SPENT_HASH_CHARS), ...spentHashes(row)].slice(0, SPENT_HASHES_KEPT);
+  const now = deps.now();
+  const updated = await deps.db
+    .update(sessions)
+    .set({
+      secretHash: sha256Hex(successor),
+      spentSecretHashes: spent.join(','),
+      rotationSalt: salt,
+      rotatedAt: now,
+      generation: row.generation + 1,
+      lastUsedAt: now,
+    })
+    .where(and(eq(sessions.id, row.id), eq(sessions.secretHash, row.secretHash!), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  return updated.length === 1 ? successor : null;
+}
+
+/** The successor a retry of the just-spent secret gets, when it comes within the grace window. */
+function graceSuccessor(deps: Deps, row: SessionRow, secret: string): string | null {
+  const withinGrace = row.rotatedAt !== null && deps.now() - row.rotatedAt <= deps.config.refreshGraceSeconds * 1000;
+  if (!withinGrace || !row.rotationSalt || !row.secretHash) return null;
+  const successor = hmacToken(secret, row.rotationSalt);
+  return secretMatchesHash(successor, row.secretHash) ? successor : null;
+}
+
+function loadSession(deps: Deps, sessionId: string): Promise<SessionRow | undefined> {
+  return deps.db.select().from(sessions).where(eq(sessions.id, sessionId)).get();
+}
+
+function isLive(deps: Deps, row: SessionRow | undefined): row is SessionRow {
+  return !!row && row.kind === 'refresh' && row.revokedAt === null && (row.expiresAt === null || row.expiresAt > deps.now());
+}
+
+async function nextRefreshToken(deps: Deps, row: SessionRow, secret: string): Promise<string> {
+  if (!row.rotates) {
+    if (!secretMatchesHash(secret, row.secretHash ?? '')) throw new AppError('INVALID_REFRESH_TOKEN');
+    await deps.db.update(sessions).set({ lastUsedAt: deps.now() }).where(eq(sessions.id, row.id));
+    return secret;
+  }
+  if (secretMatchesHash(secret, row.secretHash ?? '')) {
+    const successor = await rotate(deps, row, secret);
+    if (successor) return successor;
+    // Another request rotated this secret a moment ago: read what it left and treat this as its retry.
+    const fresh = await loadSession(deps, row.id);
+    if (!isLive(deps, fresh)) throw new AppError('INVALID_REFRESH_TOKEN');
+    row = fresh;
+  }
+  const retried = graceSuccessor(deps, row, secret);
+  if (retried) return retried;
+  if (isSpent(row, secret)) {
+    await revokeSession(deps, row.id, 'refresh_token_reuse');
+    deps.log.info('refresh_reuse_revoked_session', { sessionId: row.id });
+  }
+  throw new AppError('INVALID_REFRESH_TOKEN');
+}
+
+/** Uses a refresh token: a new access token, and the refresh token to use next. */
+export async function refreshSession(deps: Deps, refreshToken: string): Promise<RefreshedSession> {
+  const { sessionId, secret } = parseRefreshToken(refreshToken);
+  const row = await loadSession(deps, sessionId);
+  if (!isLive(deps, row)) throw new AppError('INVALID_REFRESH_TOKEN');
+  const next = await nextRefreshToken(deps, row, secret);
+  const user = await findUserById(deps.db, row.userId);
+  if (!user || user.disabled) throw new AppError('INVALID_REFRESH_TOKEN');
+  const access = await issueAccessToken(deps, user, row.id);
+  const refreshExpiresIn = Math.max(0, Math.floor(((row.expiresAt ?? deps.now()) - deps.now()) / 1000));
+  return { sessionId: row.id, user, refreshToken: `${row.id}.${next}`, refreshExpiresIn, ...access };
+}
+
+/** The session a refresh token names, if its secret is the current one (for RFC 7009 revocation). */
+export async function sessionOfRefreshToken(deps: Deps, refreshToken: string): Promise<SessionRow | null> {
+  let parsed;
+  try {
+    parsed = parseRefreshToken(refreshToken);
+  } catch {
+    return null;
+  }
+  const row = await loadSession(deps, parsed.sessionId);
+  if (!isLive(deps, row) || !secretMatchesHash(parsed.secret, row.secretHash ?? '')) return null;
+  return row;
+}
+
+/** How long a token carrying this session's id may still live, for the KV revocation's TTL. */
+function tokenLifetimeSeconds(deps: Deps, row: SessionRow): number | null {
+  if (row.kind === 'refresh') return deps.config.accessTokenTtlSeconds;
+  if (row.expiryType === 'FixedTtl' && row.ttlSeconds !== null) {
+    return Math.max(0, (row.createdAt + row.ttlSeconds * 1000 - deps.now()) / 1000);
+  }
+  return null;
+}
+
+/** Ends one session: its refresh token and every access or user token carrying its id. */
+export async function revokeSession(deps: Deps, sessionId: string, reason: string): Promise<SessionRow> {
+  const [row] = await deps.db
+    .update(sessions)
+    .set({ revokedAt: deps.now(), revokedReason: reason })
+    .where(eq(sessions.id, sessionId))
+    .returning();
+  if (!row) throw new AppError('SESSION_NOT_FOUND');
+  await publishSessionRevoked(deps, sessionId, tokenLifetimeSeconds(deps, row));
+  return row;
+}
+
+/** A user's sessions that can still be used, newest first. */
+export function listLiveSessions(deps: Deps, userId: string): Promise<SessionRow[]> {
+  return deps.db
+    .select()
+    .from(sessions)
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        isNull(sessions.revokedAt),
+        or(isNull(sessions.expiresAt), gt(sessions.expiresAt, deps.now())),
+      ),
+    )
+    .orderBy(desc(sessions.createdAt))
+    .all();
+}

@@ -1,0 +1,48 @@
+// Access tokens: one JWT format for every face, so a token from one face works on another and a
+// revocation anywhere reaches all of them. Claims: the standard iss/aud/sub/sid/iat/exp, the
+// ecosystem and role, and the User Service's own (id, email, firstname, lastname, language,
+// permissionLevel).
+import { signToken } from '../crypto/jwt';
+import type { UserRow } from '../store/schema';
+import type { Deps } from './deps';
+import { permissionLevelOf } from './users';
+
+/**
+ * The `iat` of a token issued now to this user. A revocation earlier in the same second moved the
+ * user's not-before past `now`'s whole second; `iat` moves with it so the new token is not
+ * mistaken for one the revocation killed (`iat` is in seconds, revocations in milliseconds).
+ */
+export function issuedAtFor(user: Pick<UserRow, 'notBefore'>, now: number): number {
+  return Math.max(Math.floor(now / 1000), Math.ceil(user.notBefore / 1000));
+}
+
+export interface IssuedAccessToken {
+  token: string;
+  expiresIn: number;
+}
+
+export async function issueAccessToken(deps: Deps, user: UserRow, sessionId: string): Promise<IssuedAccessToken> {
+  const issuedAt = issuedAtFor(user, deps.now());
+  const expiresIn = deps.config.accessTokenTtlSeconds;
+  const claims = {
+    sid: sessionId,
+    eco: user.ecosystemId,
+    role: user.role,
+    id: user.id,
+    email: user.email,
+    preferred_username: user.username ?? undefined,
+    firstname: user.firstName,
+    lastname: user.lastName,
+    language: user.language,
+    permissionLevel: permissionLevelOf(user.role),
+  };
+  const token = await signToken(deps.keys, claims, {
+    kind: 'access',
+    issuer: deps.issuer,
+    audience: deps.config.audience,
+    subject: user.id,
+    issuedAtSeconds: issuedAt,
+    expiresAtSeconds: issuedAt + expiresIn,
+  });
+  return { token, expiresIn };
+}

@@ -1,0 +1,55 @@
+// Paging through users for operators and the droplit list: keyset cursors over (createdAt, id),
+// opaque to clients.
+import { base64url, fromBase64, utf8 } from '../crypto/encoding';
+import type { UserRow } from '../store/schema';
+import { listUsers } from '../store/user-repo';
+import type { Deps } from './deps';
+import { invalidField } from './errors';
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 50;
+
+export interface UserPage {
+  items: UserRow[];
+  /** The cursor of the next page, or null at the end. */
+  next: string | null;
+}
+
+function decodeCursor(cursor: string): { createdAt: number; id: string } {
+  try {
+    const [createdAt, id] = JSON.parse(new TextDecoder().decode(fromBase64(cursor))) as [unknown, unknown];
+    if (typeof createdAt === 'number' && typeof id === 'string') return { createdAt, id };
+  } catch {
+    // fall through
+  }
+  throw invalidField('cursor', 'is not a cursor this service gave out', 'query');
+}
+
+function encodeCursor(user: UserRow): string {
+  return base64url(utf8.encode(JSON.stringify([user.createdAt, user.id])));
+}
+
+export async function pageUsers(
+  deps: Deps,
+  query: { ecosystemId?: string; prefix?: string; limit: number; cursor?: string },
+): Promise<UserPage> {
+  const items = await listUsers(deps.db, {
+    ecosystemId: query.ecosystemId,
+    prefix: query.prefix,
+    limit: query.limit + 1,
+    after: query.cursor ? decodeCursor(query.cursor) : undefined,
+  });
+  const more = items.length > query.limit;
+  const page = items.slice(0, query.limit);
+  return { items: page, next: more ? encodeCursor(page[page.length - 1]!) : null };
+}
+
+/** Parses a `limit` query value: absent gives the default, anything but 1..MAX_PAGE_SIZE is a 400. */
+export function pageLimit(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_PAGE_SIZE;
+  const limit = Number(value);
+  if (!/^\d+$/.test(value) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw invalidField('limit', `must be a whole number from 1 to ${MAX_PAGE_SIZE}`, 'query');
+  }
+  return limit;
+}

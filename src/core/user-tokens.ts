@@ -1,0 +1,55 @@
+// droplit user tokens: JWTs tied to a session row of kind `user_token`, so logout, delete,
+// disable and the operator's session revocation kill them like any other token.
+//   FixedTtl   dies `ttl` seconds after issue (`exp`).
+//   SlidingTtl dies `ttl` seconds after its last use (see edge-auth: the last use lives in KV).
+//   Infinite   never dies by time.
+import { signToken } from '../crypto/jwt';
+import { randomId } from '../crypto/random';
+import { sessions, type UserRow } from '../store/schema';
+import type { Deps } from './deps';
+import { issuedAtFor } from './tokens';
+
+export const EXPIRY_TYPES = ['Infinite', 'FixedTtl', 'SlidingTtl'] as const;
+export type ExpiryType = (typeof EXPIRY_TYPES)[number];
+
+export const DEFAULT_USER_TOKEN_TTL_SECONDS = 3600;
+
+export async function issueUserToken(
+  deps: Deps,
+  user: UserRow,
+  expiryType: ExpiryType,
+  ttlSeconds: number = DEFAULT_USER_TOKEN_TTL_SECONDS,
+): Promise<string> {
+  const now = deps.now();
+  const issuedAt = issuedAtFor(user, now);
+  const sessionId = randomId();
+  await deps.db.insert(sessions).values({
+    id: sessionId,
+    userId: user.id,
+    kind: 'user_token',
+    rotates: false,
+    expiryType,
+    ttlSeconds: expiryType === 'Infinite' ? null : ttlSeconds,
+    createdAt: now,
+    lastUsedAt: now,
+    expiresAt: expiryType === 'FixedTtl' ? (issuedAt + ttlSeconds) * 1000 : null,
+  });
+  const claims = {
+    sid: sessionId,
+    eco: user.ecosystemId,
+    uid: user.uniqueId,
+    email: user.email,
+    role: user.role,
+    ext: expiryType,
+    ...(expiryType === 'Infinite' ? {} : { ttl: ttlSeconds }),
+  };
+  return signToken(deps.keys, claims, {
+    kind: 'user',
+    issuer: deps.issuer,
+    audience: deps.config.audience,
+    subject: user.id,
+    issuedAtSeconds: issuedAt,
+    expiresAtSeconds: expiryType === 'FixedTtl' ? issuedAt + ttlSeconds : undefined,
+    id: sessionId,
+  });
+}

@@ -1,0 +1,156 @@
+// Users across ecosystems: create, find, update, disable, delete. Roles: admin, moderator,
+// developer, customer, user; the User Service's permissionLevel derives from the role.
+import { eq } from 'drizzle-orm';
+import { hashPassword } from '../crypto/password';
+import { randomId } from '../crypto/random';
+import { uniqueViolation } from '../store/db';
+import { ecosystems, type UserRow } from '../store/schema';
+import * as repo from '../store/user-repo';
+import type { BatchItem } from 'drizzle-orm/batch';
+import { issueCodeQuery } from './codes';
+import type { Deps } from './deps';
+import { AppError, invalidField } from './errors';
+import { confirmationMail, outboxInsertQuery, deliverOutbox } from './mail';
+import { checkPasswordPolicy } from './password-policy';
+import { revokeAllTokensForUser } from './revocation';
+
+export const ROLES = ['admin', 'moderator', 'developer', 'customer', 'user'] as const;
+export type Role = (typeof ROLES)[number];
+
+export function permissionLevelOf(role: string): 0 | 1 | 2 {
+  return role === 'admin' ? 0 : role === 'moderator' ? 1 : 2;
+}
+
+/** The role a permission level maps to, keeping a non-privileged role as it is. */
+export function roleForPermissionLevel(level: number, current: string): string {
+  if (level === 0) return 'admin';
+  if (level === 1) return 'moderator';
+  return current === 'admin' || current === 'moderator' ? 'user' : current;
+}
+
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const EMAIL_MAX_LENGTH = 254;
+
+export function checkEmail(email: string): void {
+  if (email.length > EMAIL_MAX_LENGTH || !EMAIL_PATTERN.test(email)) {
+    throw new AppError('INVALID_EMAIL', { field: 'email', reason: 'is not a valid e-mail address' });
+  }
+}
+
+export interface NewUserInput {
+  ecosystemId: string;
+  email?: string | null;
+  username?: string | null;
+  uniqueId?: string | null;
+  password?: string | null;
+  role?: Role;
+  firstName?: string | null;
+  lastName?: string | null;
+  phoneNumber?: string | null;
+  language?: string;
+  publicKey?: string | null;
+  certificate?: string | null;
+  meta?: Record<string, unknown> | null;
+  /** Send a confirmation code and start unconfirmed (User Service with EMAIL_CONFIRMATION on). */
+  requireConfirmation?: boolean;
+}
+
+export async function requireEcosystem(deps: Deps, ecosystemId: string): Promise<void> {
+  const row = await deps.db.select({ id: ecosystems.id }).from(ecosystems).where(eq(ecosystems.id, ecosystemId)).get();
+  if (!row) throw new AppError('ECOSYSTEM_NOT_FOUND', { field: 'ecosystemId', in: 'path' });
+}
+
+/** Maps a UNIQUE failure on users to the error the caller can act on; rethrows anything else. */
+export function rethrowUserConflict(error: unknown): never {
+  const columns = uniqueViolation(error);
+  if (columns?.includes('users.email_key')) throw new AppError('EMAIL_TAKEN', { field: 'email' });
+  if (columns?.includes('users.username')) throw new AppError('USERNAME_TAKEN', { field: 'username' });
+  throw error;
+}
+
+export async function createUser(deps: Deps, input: NewUserInput): Promise<UserRow> {
+  if (input.email != null) checkEmail(input.email);
+  if (input.password != null) checkPasswordPolicy(input.password, deps.config);
+  const now = deps.now();
+  const row: repo.NewUserRow = {
+    id: randomId(),
+    ecosystemId: input.ecosystemId,
+    uniqueId: input.uniqueId ?? null,
+    username: input.username ?? null,
+    email: input.email ?? null,
+    emailKey: input.email?.toLowerCase() ?? null,
+    passwordHash: input.password != null ? await hashPassword(input.password, deps.config.passwordHash) : null,
+    role: input.role ?? 'user',
+    firstName: input.firstName ?? null,
+    lastName: input.lastName ?? null,
+    phoneNumber: input.phoneNumber ?? null,
+    language: input.language ?? 'en',
+    publicKey: input.publicKey ?? null,
+    certificate: input.certificate ?? null,
+    meta: input.meta ?? null,
+    confirmed: !input.requireConfirmation,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const queries: [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]] = [repo.insertUserQuery(deps.db, row)];
+  if (input.requireConfirmation && row.email) {
+    const { code, query } = issueCodeQuery(deps, row.id, 'confirm', deps.config.confirmationCodeTtlSeconds);
+    queries.push(query, outboxInsertQuery(deps, confirmationMail(deps, row.email, code)));
+  }
+  try {
+    await deps.db.batch(queries);
+  } catch (error) {
+    rethrowUserConflict(error);
+  }
+  if (queries.length > 1) deps.waitUntil(deliverOutbox(deps));
+  return (await repo.findUserById(deps.db, row.id))!;
+}
+
+export async function getUser(deps: Deps, userId: string): Promise<UserRow> {
+  const user = await repo.findUserById(deps.db, userId);
+  if (!user) throw new AppError('USER_NOT_FOUND');
+  return user;
+}
+
+export type ProfilePatch = Omit<repo.UserPatch, 'passwordHash' | 'emailKey' | 'notBefore'> & { password?: string };
+
+/** Updates profile fields (and the password, hashed under the policy); e-mail stays unique. */
+export async function updateUser(deps: Deps, userId: string, patch: ProfilePatch): Promise<UserRow> {
+  const { password, ...fields } = patch;
+  const update: repo.UserPatch = { ...fields, updatedAt: deps.now() };
+  if (fields.email != null) {
+    checkEmail(fields.email);
+    update.emailKey = fields.email.toLowerCase();
+  }
+  if (password !== undefined) {
+    checkPasswordPolicy(password, deps.config);
+    update.passwordHash = await hashPassword(password, deps.config.passwordHash);
+  }
+  try {
+    const [row] = await repo.updateUserQuery(deps.db, userId, update);
+    if (!row) throw new AppError('USER_NOT_FOUND');
+    return row;
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    rethrowUserConflict(error);
+  }
+}
+
+/** Disabling ends every session and token of the user; enabling lets them log in again. */
+export async function setUserDisabled(deps: Deps, userId: string, disabled: boolean): Promise<UserRow> {
+  const row = await updateUser(deps, userId, { disabled });
+  if (disabled) await revokeAllTokensForUser(deps, userId, 'disabled');
+  return row;
+}
+
+/** Deletes the user with their attributes, grants, codes and sessions (one cascading statement). */
+export async function deleteUser(deps: Deps, userId: string): Promise<void> {
+  const deleted = await repo.deleteUserQuery(deps.db, userId);
+  if (deleted.length === 0) throw new AppError('USER_NOT_FOUND');
+  await revokeAllTokensForUser(deps, userId, 'deleted', { userGone: true });
+}
+
+export function requireField<T>(value: T | undefined | null, field: string): T {
+  if (value === undefined || value === null) throw invalidField(field, 'is missing');
+  return value;
+}

@@ -1,0 +1,27 @@
+// Byte encodings used by the hashes, the password strings and the tokens.
+
+export function base64url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+export function base64(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/=+$/, '');
+}
+
+/** Decodes standard or URL-safe base64, padded or not; throws on anything else. */
+export function fromBase64(text: string): Uint8Array {
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(text)) throw new Error('not base64');
+  const normal = text.replaceAll('-', '+').replaceAll('_', '/').replace(/=+$/, '');
+  const binary = atob(normal + '='.repeat((4 - (normal.length % 4)) % 4));
+  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+}
+
+export function hex(bytes: Uint8Array): string {
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+export const utf8 = new TextEncoder();

@@ -1,0 +1,75 @@
+// Signing and verifying our JWTs. Verification pins the algorithm to the key's own, the issuer,
+// the audience and the token type (the `typ` header), and requires `exp` where the type has one,
+// so no token of one kind can be played as another and `alg: none` or HS256 never verify.
+import { errors, jwtVerify, SignJWT, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
+import type { KeyRing } from './keys';
+
+/** The `typ` header of each kind of token we sign. */
+export const TOKEN_TYPES = {
+  access: 'at+jwt',
+  user: 'user+jwt',
+  assertion: 'gatehouse-assertion+jwt',
+} as const;
+export type TokenKind = keyof typeof TOKEN_TYPES;
+
+export interface SignOptions {
+  kind: TokenKind;
+  issuer: string;
+  audience: string;
+  subject: string;
+  issuedAtSeconds: number;
+  /** Absent only for tokens that never expire by time (droplit `Infinite`). */
+  expiresAtSeconds?: number;
+  id?: string;
+}
+
+export function signToken(ring: KeyRing, claims: Record<string, unknown>, options: SignOptions): Promise<string> {
+  const jwt = new SignJWT(claims)
+    .setProtectedHeader({ alg: ring.signer.alg, kid: ring.signer.kid, typ: TOKEN_TYPES[options.kind] })
+    .setIssuer(options.issuer)
+    .setAudience(options.audience)
+    .setSubject(options.subject)
+    .setIssuedAt(options.issuedAtSeconds);
+  if (options.expiresAtSeconds !== undefined) jwt.setExpirationTime(options.expiresAtSeconds);
+  if (options.id !== undefined) jwt.setJti(options.id);
+  return jwt.sign(ring.signer.key);
+}
+
+export interface VerifyOptions {
+  kind: TokenKind;
+  issuer: string;
+  audience: string;
+  requireExpiry: boolean;
+  nowSeconds: number;
+}
+
+export type VerifyFailure = 'expired' | 'invalid';
+
+export class TokenVerificationError extends Error {
+  constructor(readonly reason: VerifyFailure) {
+    super(reason === 'expired' ? 'token expired' : 'token invalid');
+    this.name = 'TokenVerificationError';
+  }
+}
+
+export async function verifyToken(ring: KeyRing, token: string, options: VerifyOptions): Promise<JWTPayload> {
+  const resolveKey = (header: ProtectedHeaderParameters) => {
+    const entry = header.kid === undefined ? undefined : ring.verifiers.get(header.kid);
+    if (!entry || entry.alg !== header.alg) throw new TokenVerificationError('invalid');
+    return entry.key;
+  };
+  try {
+    const { payload } = await jwtVerify(token, resolveKey, {
+      algorithms: ring.algorithms,
+      issuer: options.issuer,
+      audience: options.audience,
+      typ: TOKEN_TYPES[options.kind],
+      requiredClaims: options.requireExpiry ? ['exp', 'iat', 'sub'] : ['iat', 'sub'],
+      currentDate: new Date(options.nowSeconds * 1000),
+    });
+    return payload;
+  } catch (error) {
+    if (error instanceof errors.JWTExpired) throw new TokenVerificationError('expired');
+    throw new TokenVerificationError('invalid');
+  }
+}

@@ -1,0 +1,12 @@
+// Face 4, our own: the standards routes and the operator routes.
+import { Hono } from 'hono';
+import type { AppEnv } from '../../http/types';
+import { admin } from './admin';
+import { renderManagementError } from './errors';
+import { standards } from './standards';
+
+export const managementFace = new Hono<AppEnv>();
+managementFace.route('/', standards);
+managementFace.route('/admin/v1', admin);
+
+export { renderManagementError };

@@ -1,0 +1,56 @@
+// Public standards routes: the JWKS, OpenID discovery, and forward-auth for reverse proxies.
+import { Hono } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { authenticateBearer } from '../../core/edge-auth';
+import { AppError } from '../../core/errors';
+import { bearerToken } from '../../http/auth-header';
+import type { AppEnv } from '../../http/types';
+
+export const ACCESS_TOKEN_COOKIE = 'gatehouse_token';
+const PUBLIC_CACHE = 'public, max-age=300';
+
+export const standards = new Hono<AppEnv>();
+
+standards.get('/.well-known/jwks.json', (c) => c.json(c.env.deps.keys.jwks, 200, { 'Cache-Control': PUBLIC_CACHE }));
+
+standards.get('/.well-known/openid-configuration', (c) => {
+  const { issuer, keys } = c.env.deps;
+  return c.json(
+    {
+      issuer,
+      jwks_uri: `${issuer}/.well-known/jwks.json`,
+      token_endpoint: `${issuer}/oauth/token`,
+      revocation_endpoint: `${issuer}/oauth/revoke`,
+      introspection_endpoint: `${issuer}/oauth/introspect`,
+      userinfo_endpoint: `${issuer}/oauth/userinfo`,
+      grant_types_supported: ['password', 'refresh_token'],
+      response_types_supported: ['token'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: keys.algorithms,
+      token_endpoint_auth_methods_supported: ['none'],
+      revocation_endpoint_auth_methods_supported: ['none'],
+      introspection_endpoint_auth_methods_supported: ['bearer'],
+      claims_supported: ['sub', 'email', 'preferred_username', 'role', 'eco'],
+    },
+    200,
+    { 'Cache-Control': PUBLIC_CACHE },
+  );
+});
+
+/**
+ * Forward-auth (nginx auth_request, Traefik ForwardAuth): 200 with the identity headers for a
+ * valid token in Authorization (or the token cookie), 401 with a Bearer challenge otherwise.
+ */
+standards.get('/auth/verify', async (c) => {
+  const header = c.req.header('authorization');
+  const cookie = getCookie(c, ACCESS_TOKEN_COOKIE);
+  const token = header === undefined && cookie ? cookie : bearerToken(header);
+  const identity = await authenticateBearer(c.env.deps, token).catch((error: unknown) => {
+    throw error instanceof AppError ? error : new AppError('INVALID_TOKEN');
+  });
+  c.header('X-User-Id', identity.userId);
+  c.header('X-User-Email', identity.email ?? '');
+  c.header('X-User-Role', identity.role);
+  c.header('X-Ecosystem-Id', identity.ecosystemId);
+  return c.body(null, 200);
+});

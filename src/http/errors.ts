@@ -1,0 +1,100 @@
+// Shared parts of error rendering: the usual HTTP status of each core error code and a plain
+// message for it. Each face decides its own body (and may pick another status where its original
+// system did); the app's one onError picks the face by path.
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { AppError, type ErrorCode } from '../core/errors';
+import type { AppEnv } from './types';
+
+export type ErrorRenderer = (c: Context<AppEnv>, error: AppError) => Response | Promise<Response>;
+
+export const STATUS_OF: Record<ErrorCode, ContentfulStatusCode> = {
+  INVALID_JSON: 400,
+  INVALID_FIELD: 400,
+  BODY_TOO_LARGE: 413,
+  ROUTE_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  UNAUTHENTICATED: 401,
+  MALFORMED_AUTHORIZATION: 401,
+  INVALID_TOKEN: 401,
+  TOKEN_EXPIRED: 401,
+  TOKEN_REVOKED: 401,
+  FORBIDDEN: 403,
+  INVALID_CREDENTIALS: 401,
+  ACCOUNT_LOCKED: 429,
+  USER_NOT_CONFIRMED: 400,
+  USER_ALREADY_CONFIRMED: 400,
+  USER_NOT_FOUND: 404,
+  ECOSYSTEM_NOT_FOUND: 404,
+  ENVIRONMENT_NOT_FOUND: 400,
+  SESSION_NOT_FOUND: 404,
+  SERVER_TOKEN_NOT_FOUND: 404,
+  EMAIL_TAKEN: 409,
+  USERNAME_TAKEN: 409,
+  INVALID_EMAIL: 400,
+  PASSWORD_TOO_SHORT: 400,
+  PASSWORD_TOO_LONG: 400,
+  PASSWORD_TOO_COMMON: 400,
+  INVALID_CODE: 400,
+  INVALID_REFRESH_TOKEN: 401,
+  LIMIT_EXCEEDED: 400,
+  RATE_LIMITED: 429,
+  REGISTRATION_CLOSED: 403,
+  INTERNAL: 500,
+};
+
+const MESSAGES: Record<ErrorCode, string> = {
+  INVALID_JSON: 'The request body is not a valid JSON object.',
+  INVALID_FIELD: 'A field of the request is missing or invalid.',
+  BODY_TOO_LARGE: 'The request body is too large.',
+  ROUTE_NOT_FOUND: 'No such route.',
+  METHOD_NOT_ALLOWED: 'This route does not accept that method.',
+  UNAUTHENTICATED: 'Authentication is required.',
+  MALFORMED_AUTHORIZATION: 'The Authorization header is malformed.',
+  INVALID_TOKEN: 'The token is invalid.',
+  TOKEN_EXPIRED: 'The token has expired.',
+  TOKEN_REVOKED: 'The token has been revoked.',
+  FORBIDDEN: 'Not allowed.',
+  INVALID_CREDENTIALS: 'The credentials are incorrect.',
+  ACCOUNT_LOCKED: 'Too many failed attempts; try again later.',
+  USER_NOT_CONFIRMED: 'The user has not confirmed their e-mail address.',
+  USER_ALREADY_CONFIRMED: 'The user is already confirmed.',
+  USER_NOT_FOUND: 'User not found.',
+  ECOSYSTEM_NOT_FOUND: 'Ecosystem not found.',
+  ENVIRONMENT_NOT_FOUND: 'Environment not found.',
+  SESSION_NOT_FOUND: 'Session not found.',
+  SERVER_TOKEN_NOT_FOUND: 'Server token not found.',
+  EMAIL_TAKEN: 'This e-mail address is already registered.',
+  USERNAME_TAKEN: 'This username is already taken.',
+  INVALID_EMAIL: 'The e-mail address is invalid.',
+  PASSWORD_TOO_SHORT: 'The password is too short.',
+  PASSWORD_TOO_LONG: 'The password is too long.',
+  PASSWORD_TOO_COMMON: 'The password is too common.',
+  INVALID_CODE: 'The code is invalid, used or expired.',
+  INVALID_REFRESH_TOKEN: 'The refresh token is invalid or expired.',
+  LIMIT_EXCEEDED: 'A limit was exceeded.',
+  RATE_LIMITED: 'Too many requests; try again later.',
+  REGISTRATION_CLOSED: 'Registration is closed.',
+  INTERNAL: 'Internal error.',
+};
+
+/** A message safe to show: the code's text, plus the field and reason (never a value). */
+export function messageOf(error: AppError): string {
+  const base = MESSAGES[error.code];
+  const { field, reason } = error.detail;
+  if (field && reason) return `${field} ${reason}.`;
+  if (field) return `${base} (${field})`;
+  return base;
+}
+
+/** Headers that go with an error: a Retry-After for throttling. */
+export function errorHeaders(error: AppError): Record<string, string> {
+  const retry = error.detail.retryAfterSeconds;
+  return retry !== undefined ? { 'Retry-After': String(retry) } : {};
+}
+
+/** An RFC 6750 challenge: `error="invalid_token"` when a token was presented and refused. */
+export function bearerChallenge(error: AppError): string {
+  const refused = error.code === 'INVALID_TOKEN' || error.code === 'TOKEN_EXPIRED' || error.code === 'TOKEN_REVOKED';
+  return refused ? 'Bearer realm="gatehouse", error="invalid_token"' : 'Bearer realm="gatehouse"';
+}

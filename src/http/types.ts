@@ -1,0 +1,16 @@
+// The Hono environment every face shares: the request's core dependencies and its request id.
+import type { Deps } from '../core/deps';
+
+export interface AppBindings {
+  deps: Deps;
+  /** Per-client limiter for register, login and logout (the Workers rate-limiting binding). */
+  rateLimiter: RateLimit | undefined;
+}
+
+export interface AppVariables {
+  requestId: string;
+  /** Set by the gateway: the response is the origin's and keeps its own headers. */
+  passThrough?: boolean;
+}
+
+export type AppEnv = { Bindings: AppBindings; Variables: AppVariables };

@@ -1,0 +1,22 @@
+// Every KV key Gatehouse writes, in one place. KV is an edge cache of revocations and the home
+// of sliding-token last-use times; D1 stays the source of truth for anything that must not be
+// lost or raced, and nothing here needs compare-and-set.
+//
+//   nbf:<userId>       ms time; every token of the user issued before it is dead (no TTL)
+//   rev:<sessionId>    "1"; every token carrying this sid is dead (TTL: the longest such token can live)
+//   slide:<sessionId>  ms time of a SlidingTtl token's last recorded use (TTL: a little over its ttl)
+//   grants:<userId>    JSON array of the environment ids the user may reach (no TTL)
+
+export const KV_MIN_TTL_SECONDS = 60;
+
+export const kvKeys = {
+  notBefore: (userId: string) => `nbf:${userId}`,
+  revokedSession: (sessionId: string) => `rev:${sessionId}`,
+  slidingLastUse: (sessionId: string) => `slide:${sessionId}`,
+  grants: (userId: string) => `grants:${userId}`,
+};
+
+/** KV refuses TTLs under 60 s; anything shorter is raised to that floor. */
+export function kvTtl(seconds: number): number {
+  return Math.max(KV_MIN_TTL_SECONDS, Math.ceil(seconds));
+}

@@ -1,0 +1,202 @@
+// The D1 data model, one Drizzle schema. Times are integer milliseconds since the epoch.
+// Every secret column holds a hash (SHA-256 hex or a password-hash string), never the secret.
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const ecosystems = sqliteTable('ecosystems', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const environments = sqliteTable(
+  'environments',
+  {
+    id: text('id').primaryKey(),
+    ecosystemId: text('ecosystem_id')
+      .notNull()
+      .references(() => ecosystems.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('environments_ecosystem').on(t.ecosystemId)],
+);
+
+export const serverTokens = sqliteTable(
+  'server_tokens',
+  {
+    id: text('id').primaryKey(),
+    ecosystemId: text('ecosystem_id')
+      .notNull()
+      .references(() => ecosystems.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('server_tokens_hash').on(t.tokenHash)],
+);
+
+/** One row per person per ecosystem; each face finds users by its own key. */
+export const users = sqliteTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    ecosystemId: text('ecosystem_id')
+      .notNull()
+      .references(() => ecosystems.id, { onDelete: 'cascade' }),
+    /** The application's own id for the user (droplit face). */
+    uniqueId: text('unique_id'),
+    username: text('username'),
+    email: text('email'),
+    /** Lower-cased e-mail: lookups are case-insensitive, the stored address is kept as given. */
+    emailKey: text('email_key'),
+    passwordHash: text('password_hash'),
+    /** admin | moderator | developer | customer | user; permissionLevel derives from it. */
+    role: text('role').notNull().default('user'),
+    firstName: text('first_name'),
+    lastName: text('last_name'),
+    phoneNumber: text('phone_number'),
+    language: text('language').notNull().default('en'),
+    publicKey: text('public_key'),
+    certificate: text('certificate'),
+    meta: text('meta', { mode: 'json' }).$type<Record<string, unknown>>(),
+    confirmed: integer('confirmed', { mode: 'boolean' }).notNull().default(true),
+    disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+    /** Tokens issued before this time are dead (logout of everything, reset, disable). */
+    notBefore: integer('not_before').notNull().default(0),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('users_unique_id').on(t.ecosystemId, t.uniqueId),
+    uniqueIndex('users_username').on(t.ecosystemId, t.username),
+    uniqueIndex('users_email').on(t.ecosystemId, t.emailKey),
+    index('users_created').on(t.ecosystemId, t.createdAt, t.id),
+  ],
+);
+
+/**
+ * Consecutive failed logins, per account (key `user:<id>`) or, for identifiers that match no
+ * account, per hashed identifier, so that unknown accounts throttle exactly like known ones.
+ */
+export const loginFailures = sqliteTable('login_failures', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  lockedUntil: integer('locked_until').notNull().default(0),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export const attributes = sqliteTable(
+  'attributes',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    text: text('text').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('attributes_user_key').on(t.userId, t.key)],
+);
+
+export const accessGrants = sqliteTable(
+  'access_grants',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    environmentId: text('environment_id')
+      .notNull()
+      .references(() => environments.id, { onDelete: 'cascade' }),
+    accessLevel: text('access_level').notNull().default('all'),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.environmentId] })],
+);
+
+/**
+ * A session is one line of tokens for one user: a refresh-token family (kind `refresh`) or a
+ * droplit user token (kind `user_token`, with its expiry type and TTL). Revoking it kills every
+ * token that carries its id as `sid`.
+ */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    /** Whether each refresh hands out a successor secret (OAuth, Gatekeeper) or not (User Service). */
+    rotates: integer('rotates', { mode: 'boolean' }).notNull().default(true),
+    secretHash: text('secret_hash'),
+    /** Hash prefixes of the last spent secrets, newest first, comma-separated: reuse detection. */
+    spentSecretHashes: text('spent_secret_hashes'),
+    /** Random input to the successor's derivation, so a retry within the grace window gets the same one. */
+    rotationSalt: text('rotation_salt'),
+    rotatedAt: integer('rotated_at'),
+    generation: integer('generation').notNull().default(0),
+    expiryType: text('expiry_type'),
+    ttlSeconds: integer('ttl_seconds'),
+    createdAt: integer('created_at').notNull(),
+    lastUsedAt: integer('last_used_at').notNull(),
+    /** Absolute end of the session; null for droplit tokens that expire by their own rule. */
+    expiresAt: integer('expires_at'),
+    revokedAt: integer('revoked_at'),
+    revokedReason: text('revoked_reason'),
+  },
+  (t) => [index('sessions_user').on(t.userId, t.createdAt)],
+);
+
+export const oneTimeCodes = sqliteTable(
+  'one_time_codes',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text('purpose').notNull(),
+    codeHash: text('code_hash').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+    /** Set by the statement that spends the code; the rest of its batch runs only if it matches. */
+    spentBy: text('spent_by'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('one_time_codes_hash').on(t.codeHash), index('one_time_codes_user').on(t.userId)],
+);
+
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: text('id').primaryKey(),
+    to: text('to').notNull(),
+    subject: text('subject').notNull(),
+    text: text('text').notNull(),
+    createdAt: integer('created_at').notNull(),
+    sentAt: integer('sent_at'),
+    attempts: integer('attempts').notNull().default(0),
+  },
+  (t) => [index('outbox_created').on(t.createdAt), index('outbox_pending').on(t.sentAt)],
+);
+
+export const schema = {
+  ecosystems,
+  environments,
+  serverTokens,
+  users,
+  loginFailures,
+  attributes,
+  accessGrants,
+  sessions,
+  oneTimeCodes,
+  outbox,
+};
+
+export type UserRow = typeof users.$inferSelect;
+export type SessionRow = typeof sessions.$inferSelect;
+export type EcosystemRow = typeof ecosystems.$inferSelect;
+export type EnvironmentRow = typeof environments.$inferSelect;
+export type AttributeRow = typeof attributes.$inferSelect;
+export type OutboxRow = typeof outbox.$inferSelect;
+

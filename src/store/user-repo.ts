@@ -1,0 +1,114 @@
+// Users and their access grants in D1.
+import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
+import type { Db } from './db';
+import { accessGrants, users, type UserRow } from './schema';
+
+export type NewUserRow = typeof users.$inferInsert;
+export type UserPatch = Partial<Omit<NewUserRow, 'id' | 'ecosystemId' | 'createdAt'>>;
+
+export function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
+  return db.select().from(users).where(eq(users.id, id)).get();
+}
+
+export function findUserByEmail(db: Db, ecosystemId: string, email: string): Promise<UserRow | undefined> {
+  return db
+    .select()
+    .from(users)
+    .where(and(eq(users.ecosystemId, ecosystemId), eq(users.emailKey, email.toLowerCase())))
+    .get();
+}
+
+export function findUserByUsername(db: Db, ecosystemId: string, username: string): Promise<UserRow | undefined> {
+  return db
+    .select()
+    .from(users)
+    .where(and(eq(users.ecosystemId, ecosystemId), eq(users.username, username)))
+    .get();
+}
+
+export function findUserByUniqueId(db: Db, ecosystemId: string, uniqueId: string): Promise<UserRow | undefined> {
+  return db
+    .select()
+    .from(users)
+    .where(and(eq(users.ecosystemId, ecosystemId), eq(users.uniqueId, uniqueId)))
+    .get();
+}
+
+export function insertUserQuery(db: Db, row: NewUserRow) {
+  return db.insert(users).values(row);
+}
+
+export function updateUserQuery(db: Db, id: string, patch: UserPatch) {
+  return db.update(users).set(patch).where(eq(users.id, id)).returning();
+}
+
+export function deleteUserQuery(db: Db, id: string) {
+  return db.delete(users).where(eq(users.id, id)).returning({ id: users.id });
+}
+
+export function replaceGrantsQueries(db: Db, userId: string, grants: { environmentId: string; accessLevel: string }[]) {
+  const removal = db.delete(accessGrants).where(eq(accessGrants.userId, userId));
+  if (grants.length === 0) return [removal] as const;
+  return [removal, db.insert(accessGrants).values(grants.map((grant) => ({ userId, ...grant })))] as const;
+}
+
+export function listGrants(db: Db, userId: string) {
+  return db
+    .select({ environmentId: accessGrants.environmentId, accessLevel: accessGrants.accessLevel })
+    .from(accessGrants)
+    .where(eq(accessGrants.userId, userId))
+    .orderBy(asc(accessGrants.environmentId))
+    .all();
+}
+
+export interface UserPageQuery {
+  ecosystemId?: string;
+  /** Prefix of the e-mail, username or unique id. */
+  prefix?: string;
+  limit: number;
+  /** The last (createdAt, id) of the previous page. */
+  after?: { createdAt: number; id: string };
+  offset?: number;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+/** Users in creation order, one page past a keyset cursor (or an offset). */
+export function listUsers(db: Db, query: UserPageQuery): Promise<UserRow[]> {
+  const conditions = [];
+  if (query.ecosystemId !== undefined) conditions.push(eq(users.ecosystemId, query.ecosystemId));
+  if (query.prefix) {
+    const pattern = `${escapeLike(query.prefix)}%`;
+    conditions.push(
+      or(
+        sql`${users.emailKey} LIKE ${pattern.toLowerCase()} ESCAPE '\\'`,
+        sql`${users.username} LIKE ${pattern} ESCAPE '\\'`,
+        sql`${users.uniqueId} LIKE ${pattern} ESCAPE '\\'`,
+      ),
+    );
+  }
+  if (query.after) {
+    const { createdAt, id } = query.after;
+    conditions.push(or(gt(users.createdAt, createdAt), and(eq(users.createdAt, createdAt), gt(users.id, id))));
+  }
+  return db
+    .select()
+    .from(users)
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(asc(users.createdAt), asc(users.id))
+    .limit(query.limit)
+    .offset(query.offset ?? 0)
+    .all();
+}
+
+export async function countUsers(db: Db, ecosystemId: string): Promise<number> {
+  const row = await db
+    .select({ count: sql<number>`count(*)` })
+    .from(users)
+    .where(eq(users.ecosystemId, ecosystemId))
+    .get();
+  return row?.count ?? 0;
+}
+

@@ -1,0 +1,11 @@
+// The bindings tests see through `cloudflare:workers`.
+declare namespace Cloudflare {
+  interface Env {
+    DB: D1Database;
+    TOKENS: KVNamespace;
+    AUTH_RATE_LIMITER: RateLimit;
+    ACCOUNT_TOKEN: string;
+    SIGNING_KEYS: string;
+    TEST_MIGRATIONS: import('cloudflare:test').D1Migration[];
+  }
+}

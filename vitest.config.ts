@@ -1,0 +1,28 @@
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+import { testSecrets } from './test/support/secrets.ts';
+
+// Tests run inside workerd against real local D1 and KV, with the same migrations wrangler applies.
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations('./migrations');
+  const secrets = await testSecrets();
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: './wrangler.toml' },
+        miniflare: {
+          bindings: {
+            ...secrets,
+            TEST_MIGRATIONS: migrations,
+            // Cheap hashing keeps the suite fast; one test checks the production default separately.
+            PASSWORD_HASH: 'scrypt:ln=10,r=8,p=1',
+          },
+        },
+      }),
+    ],
+    test: {
+      setupFiles: ['./test/support/setup.ts'],
+      testTimeout: 30_000,
+    },
+  };
+});
