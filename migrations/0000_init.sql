@@ -82,7 +82,7 @@ CREATE TABLE `sessions` (
 	`kind` text NOT NULL,
 	`rotates` integer DEFAULT true NOT NULL,
 	`secret_hash` text,
-	`previous_secret_hash` text,
+	`spent_secret_hashes` text,
 	`rotation_salt` text,
 	`rotated_at` integer,
 	`generation` integer DEFAULT 0 NOT NULL,

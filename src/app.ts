@@ -27,13 +27,24 @@ function rendererFor(path: string): ErrorRenderer {
   return RENDERERS.find(([pattern]) => pattern.test(path))?.[1] ?? renderManagementError;
 }
 
+/**
+ * What of an unexpected error may be logged: its name, message and stack frames, without the
+ * bound values drizzle appends to a failed query's message (they may hold hashes or e-mails).
+ */
+function describeError(error: unknown): Record<string, string | undefined> {
+  const err = error instanceof Error ? error : new Error(String(error));
+  const clean = (message: string) => message.split('\nparams:')[0];
+  const cause = err.cause instanceof Error ? clean(err.cause.message) : undefined;
+  const frames = err.stack?.split('\n').filter((line) => line.trimStart().startsWith('at ')).slice(0, 8).join('\n');
+  return { name: err.name, message: clean(err.message), cause, stack: frames };
+}
+
 function renderError(c: Context<AppEnv>, error: unknown): Response | Promise<Response> {
   let appError: AppError;
   if (error instanceof AppError) {
     appError = error;
   } else {
-    const err = error instanceof Error ? error : new Error(String(error));
-    c.env.deps.log.error('unhandled_error', { requestId: c.get('requestId'), name: err.name, message: err.message, stack: err.stack });
+    c.env.deps.log.error('unhandled_error', { requestId: c.get('requestId'), ...describeError(error) });
     appError = new AppError('INTERNAL');
   }
   return rendererFor(c.req.path)(c, appError);

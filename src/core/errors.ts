@@ -33,6 +33,7 @@ export const ERROR_CODES = [
   'LIMIT_EXCEEDED',
   'RATE_LIMITED',
   'REGISTRATION_CLOSED',
+  'UNSUPPORTED_GRANT_TYPE',
   'INTERNAL',
 ] as const;
 

@@ -40,6 +40,7 @@ export const STATUS_OF: Record<ErrorCode, ContentfulStatusCode> = {
   LIMIT_EXCEEDED: 400,
   RATE_LIMITED: 429,
   REGISTRATION_CLOSED: 403,
+  UNSUPPORTED_GRANT_TYPE: 400,
   INTERNAL: 500,
 };
 
@@ -75,6 +76,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   LIMIT_EXCEEDED: 'A limit was exceeded.',
   RATE_LIMITED: 'Too many requests; try again later.',
   REGISTRATION_CLOSED: 'Registration is closed.',
+  UNSUPPORTED_GRANT_TYPE: 'The grant type is not supported.',
   INTERNAL: 'Internal error.',
 };
 

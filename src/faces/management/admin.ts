@@ -6,7 +6,7 @@ import { AppError, invalidField } from '../../core/errors';
 import { listOutbox } from '../../core/mail';
 import { listLiveSessions, revokeSession } from '../../core/sessions';
 import { pageLimit, pageUsers } from '../../core/user-listing';
-import { deleteUser, getUser, roleForPermissionLevel, ROLES, setUserDisabled, updateUser, type Role } from '../../core/users';
+import { createUser, deleteUser, getUser, requireEcosystem, roleForPermissionLevel, ROLES, setUserDisabled, updateUser, type Role } from '../../core/users';
 import { rawOrBearerToken } from '../../http/auth-header';
 import { optionalBoolean, optionalInteger, optionalString, readBody } from '../../http/body';
 import type { AppEnv } from '../../http/types';
@@ -57,6 +57,25 @@ admin.get('/users', async (c) => {
     cursor: c.req.query('cursor'),
   });
   return c.json({ items: page.items.map(adminUser), next: page.next });
+});
+
+admin.post('/users', async (c) => {
+  const deps = c.env.deps;
+  const body = await readBody(c);
+  const role = optionalString(body, 'role', 32) ?? 'user';
+  if (!ROLES.includes(role as Role)) throw invalidField('role', `must be one of ${ROLES.join(', ')}`);
+  const ecosystemId = optionalString(body, 'ecosystemId', 64) ?? deps.config.defaultEcosystem;
+  await requireEcosystem(deps, ecosystemId);
+  const user = await createUser(deps, {
+    ecosystemId,
+    email: optionalString(body, 'email', 254),
+    username: optionalString(body, 'username', 64),
+    password: optionalString(body, 'password', deps.config.passwordMaxLength * 4),
+    role: role as Role,
+    firstName: optionalString(body, 'firstName', 200),
+    lastName: optionalString(body, 'lastName', 200),
+  });
+  return c.json(adminUser(user), 201);
 });
 
 admin.get('/users/:id', async (c) => c.json(adminUser(await getUser(c.env.deps, c.req.param('id')))));

@@ -1,9 +1,75 @@
-// OAuth 2.0 endpoints under /oauth (RFC 6749, 7009, 7662) and OIDC userinfo.
-import { Hono } from 'hono';
-import { messageOf, STATUS_OF, type ErrorRenderer } from '../../http/errors';
+// OAuth 2.0 endpoints under /oauth: token (password and refresh_token grants; refresh tokens
+// rotate), revoke (RFC 7009), introspect (RFC 7662, for server and account tokens) and OIDC
+// userinfo. Bodies are form-encoded as the RFCs say; JSON is accepted too.
+import { Hono, type Context } from 'hono';
+import { authenticateEcosystemCaller } from '../../core/ecosystems';
+import { authenticateBearer } from '../../core/edge-auth';
+import { AppError } from '../../core/errors';
+import { introspectToken, logInWithPassword, revokeToken } from '../../core/oauth';
+import { refreshSession } from '../../core/sessions';
+import { getUser } from '../../core/users';
+import { bearerToken, rawOrBearerToken } from '../../http/auth-header';
+import { readBody, requiredString } from '../../http/body';
 import type { AppEnv } from '../../http/types';
+import { renderOAuthError } from './errors';
 
 export const oauthFace = new Hono<AppEnv>();
 
-export const renderOAuthError: ErrorRenderer = (c, error) =>
-  c.json({ error: 'invalid_request', error_description: messageOf(error) }, STATUS_OF[error.code] === 401 ? 401 : 400);
+function tokenResponse(c: Context<AppEnv>, issued: { token: string; expiresIn: number; refreshToken: string }) {
+  return c.json(
+    { access_token: issued.token, token_type: 'Bearer', expires_in: issued.expiresIn, refresh_token: issued.refreshToken },
+    200,
+    { Pragma: 'no-cache' },
+  );
+}
+
+oauthFace.post('/token', async (c) => {
+  const deps = c.env.deps;
+  const body = await readBody(c, { form: true });
+  const grant = requiredString(body, 'grant_type', 64);
+  if (grant === 'password') {
+    const session = await logInWithPassword(deps, requiredString(body, 'username', 254), requiredString(body, 'password', 4096));
+    return tokenResponse(c, session);
+  }
+  if (grant === 'refresh_token') {
+    return tokenResponse(c, await refreshSession(deps, requiredString(body, 'refresh_token', 512)));
+  }
+  throw new AppError('UNSUPPORTED_GRANT_TYPE', { field: 'grant_type' });
+});
+
+oauthFace.post('/revoke', async (c) => {
+  const body = await readBody(c, { form: true });
+  await revokeToken(c.env.deps, requiredString(body, 'token', 8192));
+  return c.body(null, 200);
+});
+
+oauthFace.post('/introspect', async (c) => {
+  const deps = c.env.deps;
+  const caller = await authenticateEcosystemCaller(deps, rawOrBearerToken(c.req.header('authorization')));
+  const body = await readBody(c, { form: true });
+  return c.json(await introspectToken(deps, caller, requiredString(body, 'token', 8192)));
+});
+
+async function userinfo(c: Context<AppEnv>) {
+  const deps = c.env.deps;
+  const identity = await authenticateBearer(deps, bearerToken(c.req.header('authorization')));
+  const user = await getUser(deps, identity.userId).catch(() => {
+    throw new AppError('TOKEN_REVOKED');
+  });
+  return c.json({
+    sub: user.id,
+    email: user.email ?? undefined,
+    email_verified: user.email ? user.confirmed : undefined,
+    preferred_username: user.username ?? undefined,
+    given_name: user.firstName ?? undefined,
+    family_name: user.lastName ?? undefined,
+    locale: user.language,
+    role: user.role,
+    eco: user.ecosystemId,
+  });
+}
+
+oauthFace.get('/userinfo', userinfo);
+oauthFace.post('/userinfo', userinfo);
+
+export { renderOAuthError };

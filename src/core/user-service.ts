@@ -1,0 +1,75 @@
+// The User Service's own rules (Face 3), on top of the shared core: who may register when
+// registration is closed, a login that needs a confirmed address, refresh tokens that never rotate,
+// and which user a bearer token names. Its users live in the default ecosystem.
+import { findUserById } from '../store/user-repo';
+import type { UserRow } from '../store/schema';
+import { verifyCredentials } from './credentials';
+import type { Deps } from './deps';
+import { isAccountToken } from './ecosystems';
+import { authenticateBearer } from './edge-auth';
+import { AppError } from './errors';
+import { refreshSession, sessionOfRefreshToken, startSession, type RefreshedSession, type StartedSession } from './sessions';
+import { createUser, permissionLevelOf } from './users';
+
+export interface Registration {
+  email: string;
+  password: string;
+  firstName: string | null;
+  lastName: string | null;
+  language: string;
+}
+
+/**
+ * The live, enabled user of the default ecosystem an access token names. Any other token (a
+ * droplit user token, a user of another ecosystem, a deleted or disabled user) is INVALID_TOKEN.
+ */
+export async function userOfAccessToken(deps: Deps, token: string): Promise<UserRow> {
+  const identity = await authenticateBearer(deps, token);
+  if (identity.kind !== 'access' || identity.ecosystemId !== deps.config.defaultEcosystem) {
+    throw new AppError('INVALID_TOKEN');
+  }
+  const user = await findUserById(deps.db, identity.userId);
+  if (!user || user.disabled) throw new AppError('INVALID_TOKEN');
+  return user;
+}
+
+/** With OPEN_REGISTRATION off, only the account token or an admin's (permission level 0) may register. */
+async function checkRegistrar(deps: Deps, token: string | undefined): Promise<void> {
+  if (deps.config.openRegistration) return;
+  if (token === undefined) throw new AppError('REGISTRATION_CLOSED');
+  if (isAccountToken(deps, token)) return;
+  // The role is read from D1, not from the token, so a demoted admin's token stops working at once.
+  const registrar = await userOfAccessToken(deps, token);
+  if (permissionLevelOf(registrar.role) !== 0) throw new AppError('REGISTRATION_CLOSED');
+}
+
+/** Creates a standard user; with EMAIL_CONFIRMATION on, unconfirmed and sent a confirmation link. */
+export async function registerUser(deps: Deps, input: Registration, registrarToken: string | undefined): Promise<UserRow> {
+  await checkRegistrar(deps, registrarToken);
+  return createUser(deps, {
+    ecosystemId: deps.config.defaultEcosystem,
+    ...input,
+    role: 'user',
+    requireConfirmation: deps.config.emailConfirmation,
+  });
+}
+
+/**
+ * Checks the password, then the confirmation (so an unconfirmed state is shown only to whoever
+ * knows the password), and starts a session whose refresh token does not rotate.
+ */
+export async function logInUser(deps: Deps, email: string, password: string): Promise<{ user: UserRow; session: StartedSession }> {
+  const user = await verifyCredentials(deps, deps.config.defaultEcosystem, { email }, password);
+  if (!user.confirmed) throw new AppError('USER_NOT_CONFIRMED');
+  return { user, session: await startSession(deps, user, { rotates: false }) };
+}
+
+/**
+ * A new access token for a User Service refresh token. A rotating refresh token (OAuth,
+ * Gatekeeper) is refused: this route could not hand its successor back to the client.
+ */
+export async function refreshAccessToken(deps: Deps, refreshToken: string): Promise<RefreshedSession> {
+  const session = await sessionOfRefreshToken(deps, refreshToken);
+  if (!session || session.rotates) throw new AppError('INVALID_REFRESH_TOKEN');
+  return refreshSession(deps, refreshToken);
+}

@@ -1,0 +1,33 @@
+// RFC 6749 section 5.2 error bodies ({"error", "error_description"}), and RFC 6750 challenges
+// on the userinfo route. Descriptions never carry a token or a password.
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { AppError, ErrorCode } from '../../core/errors';
+import { bearerChallenge, errorHeaders, messageOf, STATUS_OF, type ErrorRenderer } from '../../http/errors';
+
+const OAUTH_ERRORS: Partial<Record<ErrorCode, [string, ContentfulStatusCode]>> = {
+  INVALID_JSON: ['invalid_request', 400],
+  INVALID_FIELD: ['invalid_request', 400],
+  INVALID_CREDENTIALS: ['invalid_grant', 400],
+  INVALID_REFRESH_TOKEN: ['invalid_grant', 400],
+  USER_NOT_CONFIRMED: ['invalid_grant', 400],
+  UNSUPPORTED_GRANT_TYPE: ['unsupported_grant_type', 400],
+  UNAUTHENTICATED: ['invalid_client', 401],
+  MALFORMED_AUTHORIZATION: ['invalid_client', 401],
+  ACCOUNT_LOCKED: ['invalid_grant', 429],
+  RATE_LIMITED: ['slow_down', 429],
+  INTERNAL: ['server_error', 500],
+};
+
+function userinfoError(error: AppError): [string, ContentfulStatusCode] {
+  const status = STATUS_OF[error.code];
+  if (status === 401) return [error.code === 'UNAUTHENTICATED' ? 'invalid_request' : 'invalid_token', 401];
+  return OAUTH_ERRORS[error.code] ?? ['invalid_request', status];
+}
+
+export const renderOAuthError: ErrorRenderer = (c, error) => {
+  const onUserinfo = c.req.path.startsWith('/oauth/userinfo');
+  const [code, status] = onUserinfo ? userinfoError(error) : (OAUTH_ERRORS[error.code] ?? ['invalid_request', STATUS_OF[error.code]]);
+  const headers: Record<string, string> = { ...errorHeaders(error), Pragma: 'no-cache' };
+  if (status === 401) headers['WWW-Authenticate'] = onUserinfo ? bearerChallenge(error) : 'Bearer realm="gatehouse"';
+  return c.json({ error: code, error_description: messageOf(error) }, status, headers);
+};
