@@ -1,8 +1,9 @@
 // Access tokens: one JWT format for every face, so a token from one face works on another and a
-// revocation anywhere reaches all of them. Claims: the standard iss/aud/sub/sid/iat/exp, the
-// ecosystem and role, and the User Service's own (id, email, firstname, lastname, language,
-// permissionLevel).
+// revocation anywhere reaches all of them. Shaped as RFC 9068 says (typ at+jwt, jti, client_id),
+// with the ecosystem and role, and the User Service's own claims (id, email, firstname, lastname,
+// language, permissionLevel).
 import { signToken } from '../crypto/jwt';
+import { randomId } from '../crypto/random';
 import type { UserRow } from '../store/schema';
 import type { Deps } from './deps';
 import { permissionLevelOf } from './users';
@@ -26,6 +27,7 @@ export async function issueAccessToken(deps: Deps, user: UserRow, sessionId: str
   const expiresIn = deps.config.accessTokenTtlSeconds;
   const claims = {
     sid: sessionId,
+    client_id: deps.config.audience,
     eco: user.ecosystemId,
     role: user.role,
     id: user.id,
@@ -43,6 +45,7 @@ export async function issueAccessToken(deps: Deps, user: UserRow, sessionId: str
     subject: user.id,
     issuedAtSeconds: issuedAt,
     expiresAtSeconds: issuedAt + expiresIn,
+    id: randomId(),
   });
   return { token, expiresIn };
 }

@@ -21,3 +21,25 @@ export function rawOrBearerToken(header: string | undefined): string {
   if (/\s/.test(raw)) throw new AppError('MALFORMED_AUTHORIZATION');
   return raw;
 }
+
+/**
+ * A server or account token sent by an OAuth client: `Basic` (RFC 6749 2.3.1: the token is the
+ * client secret, form-url-encoded), `Bearer`, or raw.
+ */
+export function clientSecretToken(header: string | undefined): string {
+  const basic = header === undefined ? null : /^Basic +([A-Za-z0-9+/=]+) *$/i.exec(header);
+  if (!basic) return rawOrBearerToken(header);
+  let decoded: string;
+  try {
+    decoded = atob(basic[1]!);
+  } catch {
+    throw new AppError('MALFORMED_AUTHORIZATION');
+  }
+  const colon = decoded.indexOf(':');
+  if (colon < 0) throw new AppError('MALFORMED_AUTHORIZATION');
+  try {
+    return decodeURIComponent(decoded.slice(colon + 1).replaceAll('+', ' '));
+  } catch {
+    throw new AppError('MALFORMED_AUTHORIZATION');
+  }
+}

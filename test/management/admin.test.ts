@@ -7,7 +7,8 @@ describe('operator authentication', () => {
     const client = newClient();
     const user = await createUser(client, { role: 'admin' });
     const { access_token } = await logIn(client, user);
-    for (const headers of [{}, { authorization: 'Bearer not-the-account-token' }, { authorization: `Bearer ${access_token}` }]) {
+    const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer not-the-account-token' }, { authorization: `Bearer ${access_token}` }];
+    for (const headers of attempts) {
       const response = await client.get('/admin/v1/ecosystems', { headers });
       expect(response.status).toBe(401);
       expect(await json(response)).toMatchObject({ error: { code: 'UNAUTHENTICATED' }, requestId: expect.any(String) });

@@ -71,8 +71,17 @@ export function newClient(options: ClientOptions = {}) {
     return response as unknown as Response;
   }
 
+  /** A fetch that reaches this client's Worker: for client libraries (oauth4webapi). */
+  async function fetchWorker(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    const ctx = createExecutionContext();
+    const response = await worker.fetch!(new Request(input, init) as never, testEnv, ctx);
+    await waitOnExecutionContext(ctx);
+    return response as unknown as Response;
+  }
+
   return {
     clock,
+    fetch: fetchWorker,
     logs,
     env: testEnv,
     accountToken: testEnv.ACCOUNT_TOKEN as string,

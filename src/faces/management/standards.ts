@@ -29,7 +29,7 @@ standards.get('/.well-known/openid-configuration', (c) => {
       id_token_signing_alg_values_supported: keys.algorithms,
       token_endpoint_auth_methods_supported: ['none'],
       revocation_endpoint_auth_methods_supported: ['none'],
-      introspection_endpoint_auth_methods_supported: ['bearer'],
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'bearer'],
       claims_supported: ['sub', 'email', 'preferred_username', 'role', 'eco'],
     },
     200,

@@ -8,7 +8,7 @@ import { AppError } from '../../core/errors';
 import { introspectToken, logInWithPassword, revokeToken } from '../../core/oauth';
 import { refreshSession } from '../../core/sessions';
 import { getUser } from '../../core/users';
-import { bearerToken, rawOrBearerToken } from '../../http/auth-header';
+import { bearerToken, clientSecretToken } from '../../http/auth-header';
 import { readBody, requiredString } from '../../http/body';
 import type { AppEnv } from '../../http/types';
 import { renderOAuthError } from './errors';
@@ -45,7 +45,7 @@ oauthFace.post('/revoke', async (c) => {
 
 oauthFace.post('/introspect', async (c) => {
   const deps = c.env.deps;
-  const caller = await authenticateEcosystemCaller(deps, rawOrBearerToken(c.req.header('authorization')));
+  const caller = await authenticateEcosystemCaller(deps, clientSecretToken(c.req.header('authorization')));
   const body = await readBody(c, { form: true });
   return c.json(await introspectToken(deps, caller, requiredString(body, 'token', 8192)));
 });
