@@ -152,3 +152,18 @@ describe('the OAuth endpoints', () => {
     expect(response.headers.get('WWW-Authenticate')).toBe('Bearer realm="gatehouse"');
   });
 });
+
+describe('rate limiting of the token route', () => {
+  it('answers 429 in RFC 6749 shape once a client passes the per-minute limit', async () => {
+    const client = newClient();
+    const someone = () => `someone.${crypto.randomUUID()}@example.com`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) statuses.push((await passwordGrant(client, someone(), 'a wrong password')).status);
+    expect(statuses).toEqual(Array(30).fill(400));
+    const limited = await passwordGrant(client, someone(), 'a wrong password');
+    expect(limited.status).toBe(429);
+    expect(await json(limited)).toMatchObject({ error: 'slow_down' });
+    expect(limited.headers.get('Retry-After')).toBe('60');
+    expect((await passwordGrant(newClient(), someone(), 'a wrong password')).status).toBe(400);
+  });
+});

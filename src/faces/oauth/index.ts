@@ -10,6 +10,7 @@ import { refreshSession } from '../../core/sessions';
 import { getUser } from '../../core/users';
 import { bearerToken, clientSecretToken } from '../../http/auth-header';
 import { readBody, requiredString } from '../../http/body';
+import { rateLimitPerClient } from '../../http/rate-limit';
 import type { AppEnv } from '../../http/types';
 import { renderOAuthError } from './errors';
 
@@ -23,7 +24,7 @@ function tokenResponse(c: Context<AppEnv>, issued: { token: string; expiresIn: n
   );
 }
 
-oauthFace.post('/token', async (c) => {
+oauthFace.post('/token', rateLimitPerClient({ scope: 'oauth-token' }), async (c) => {
   const deps = c.env.deps;
   const body = await readBody(c, { form: true });
   const grant = requiredString(body, 'grant_type', 64);
