@@ -14,13 +14,23 @@ import { checkPasswordPolicy } from './password-policy';
 import { publishUserNotBefore } from './revocation';
 import type { UserRow } from '../store/schema';
 
+/**
+ * Mails a reset code to a known address. The answer must not tell known from unknown addresses,
+ * so the code and its mail are written after the response, in one batch; if that write fails the
+ * user simply asks again.
+ */
 export async function requestPasswordReset(deps: Deps, ecosystemId: string, email: string): Promise<void> {
   const user = await findUserByEmail(deps.db, ecosystemId, email);
   if (!user || user.disabled || !user.email) return;
   const ttl = deps.config.resetCodeTtlSeconds;
   const { code, query } = issueCodeQuery(deps, user.id, 'reset', ttl);
-  await deps.db.batch([query, outboxInsertQuery(deps, resetMail(deps, user.email, code, ttl))]);
-  deps.waitUntil(deliverOutbox(deps));
+  const mail = outboxInsertQuery(deps, resetMail(deps, user.email, code, ttl));
+  deps.waitUntil(
+    deps.db
+      .batch([query, mail])
+      .then(() => deliverOutbox(deps))
+      .catch((error: unknown) => deps.log.error('reset_mail_failed', { error: String(error) })),
+  );
 }
 
 export async function resetPassword(deps: Deps, code: string, password: string): Promise<UserRow> {

@@ -1,9 +1,10 @@
-// Face 3: the User Service under /v<N>/users (seed 003).
+// Face 3: the User Service under /v<N>/users (seed 003), for any version segment (v1, v2, ...).
 import { Hono } from 'hono';
-import { messageOf, STATUS_OF, type ErrorRenderer } from '../../http/errors';
 import type { AppEnv } from '../../http/types';
+import { renderUserServiceError } from './errors';
+import { routes } from './routes';
 
 export const userServiceFace = new Hono<AppEnv>();
+userServiceFace.route('/:version{v[0-9]+}/users', routes);
 
-export const renderUserServiceError: ErrorRenderer = (c, error) =>
-  c.json({ error: messageOf(error) }, STATUS_OF[error.code]);
+export { renderUserServiceError };

@@ -1,0 +1,24 @@
+// How the User Service shows a user: the original's field names (firstname, lastname,
+// permissionLevel), attributes as a {key: text} map. Never a hash, a code or a token.
+import { permissionLevelOf } from '../../core/users';
+import type { AttributeRow, UserRow } from '../../store/schema';
+
+export function serviceUser(user: UserRow) {
+  return {
+    id: user.id,
+    email: user.email,
+    firstname: user.firstName,
+    lastname: user.lastName,
+    language: user.language,
+    confirmed: user.confirmed,
+    permissionLevel: permissionLevelOf(user.role),
+  };
+}
+
+export function attributeMap(rows: AttributeRow[]): Record<string, string> {
+  return Object.fromEntries(rows.map((row) => [row.key, row.text]));
+}
+
+export function serviceUserWithAttributes(user: UserRow, rows: AttributeRow[]) {
+  return { ...serviceUser(user), attributes: attributeMap(rows) };
+}
