@@ -1,9 +1,13 @@
-// Face 2: the SONATA Gatekeeper user and session API under /api/v2 (seed 002).
+// Face 2: the SONATA Gatekeeper user and session API under /api/v2 (seed 002): users register,
+// log in by username, hold several sessions, and manage their own profile; admins see everyone.
 import { Hono } from 'hono';
-import { messageOf, STATUS_OF, type ErrorRenderer } from '../../http/errors';
 import type { AppEnv } from '../../http/types';
+import { renderGatekeeperError } from './errors';
+import { sessions } from './sessions';
+import { users } from './users';
 
 export const gatekeeperFace = new Hono<AppEnv>();
+gatekeeperFace.route('/users', users);
+gatekeeperFace.route('/sessions', sessions);
 
-export const renderGatekeeperError: ErrorRenderer = (c, error) =>
-  c.json({ error: { code: STATUS_OF[error.code], message: messageOf(error) } }, STATUS_OF[error.code]);
+export { renderGatekeeperError };

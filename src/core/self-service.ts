@@ -1,0 +1,140 @@
+// Users managing their own accounts (the Gatekeeper face's rules): who may register which role,
+// what a user may change of their own profile, whom they may read, logging in by username and
+// out of one session. Roles rank customer = user < developer < moderator < admin; only an admin
+// raises a role, and only developers hold a public key or a certificate.
+import { countUsers, findUserById, findUserByUsername, listUsers } from '../store/user-repo';
+import type { UserRow } from '../store/schema';
+import { isAdmin, ownUser, type Actor } from './actors';
+import { verifyCredentials } from './credentials';
+import type { Deps } from './deps';
+import { authenticateBearer } from './edge-auth';
+import { AppError, invalidField } from './errors';
+import { revokeSession, startSession, type StartedSession } from './sessions';
+import { createUser, updateUser, type Role } from './users';
+
+const ROLE_RANK: Record<string, number> = { user: 0, customer: 0, developer: 1, moderator: 2, admin: 3 };
+const rankOf = (role: string): number => ROLE_RANK[role] ?? 0;
+
+/** Optional profile fields: undefined leaves a field as it is, null clears it. */
+export interface ProfileFields {
+  firstName?: string | null;
+  lastName?: string | null;
+  phoneNumber?: string | null;
+  publicKey?: string | null;
+  certificate?: string | null;
+}
+
+export interface Registration extends ProfileFields {
+  ecosystemId: string;
+  username: string;
+  password: string;
+  email: string;
+  role: Role;
+}
+
+export interface ProfileUpdate extends ProfileFields {
+  username: string;
+  password: string;
+  email: string;
+  role: string;
+}
+
+function requireKeysAllowed(role: string, keys: Pick<ProfileFields, 'publicKey' | 'certificate'>): void {
+  if (role === 'developer') return;
+  if (keys.publicKey) throw invalidField('publicKey', 'is only for developers');
+  if (keys.certificate) throw invalidField('certificate', 'is only for developers');
+}
+
+/** Registers a user; `actor` is whoever presented a token (null: nobody). */
+export async function registerAccount(deps: Deps, actor: Actor | null, input: Registration): Promise<UserRow> {
+  const privileged = actor !== null && isAdmin(actor);
+  if (input.role === 'admin' && !privileged) {
+    if (actor === null) throw new AppError('UNAUTHENTICATED', { reason: 'registering an admin needs an admin token' });
+    throw new AppError('FORBIDDEN', { reason: 'only an admin may register an admin' });
+  }
+  if (!deps.config.openRegistration && !privileged) throw new AppError('REGISTRATION_CLOSED');
+  requireKeysAllowed(input.role, input);
+  return createUser(deps, input);
+}
+
+/** Replaces the actor's own profile. The username only names it; it cannot change. */
+export async function updateOwnProfile(deps: Deps, actor: Actor, update: ProfileUpdate): Promise<UserRow> {
+  const user = ownUser(actor);
+  if (update.username !== user.username) {
+    throw new AppError('FORBIDDEN', { reason: 'a user may only update their own profile, and the username cannot change' });
+  }
+  if (!isAdmin(actor) && rankOf(update.role) > rankOf(user.role)) {
+    throw new AppError('FORBIDDEN', { reason: 'only an admin may raise a user type' });
+  }
+  requireKeysAllowed(update.role, update);
+  // Keys belong to developers only: leaving that type drops them.
+  const keys = update.role === 'developer' ? {} : { publicKey: null, certificate: null };
+  const { username: _username, ...fields } = update;
+  return updateUser(deps, user.id, { ...fields, ...keys });
+}
+
+/** Sets a developer's public key (and certificate): their own, or anyone's for an admin. */
+export async function setPublicKey(
+  deps: Deps,
+  actor: Actor,
+  ecosystemId: string,
+  username: string,
+  keys: { publicKey: string; certificate?: string | null },
+): Promise<UserRow> {
+  const own = actor.kind === 'user' && actor.user.username === username ? actor.user : null;
+  if (!own && !isAdmin(actor)) throw new AppError('FORBIDDEN', { reason: 'a user may only change their own key' });
+  const user = own ?? (await findUserByUsername(deps.db, ecosystemId, username));
+  if (!user) throw new AppError('USER_NOT_FOUND');
+  requireKeysAllowed(user.role, keys);
+  return updateUser(deps, user.id, keys);
+}
+
+/** One user, for an admin or for the user themselves. */
+export async function readUserAs(deps: Deps, actor: Actor, ecosystemId: string, userId: string): Promise<UserRow> {
+  if (!isAdmin(actor) && ownUser(actor).id !== userId) {
+    throw new AppError('FORBIDDEN', { reason: 'only admins read other users' });
+  }
+  const user = await findUserById(deps.db, userId);
+  if (!user || user.ecosystemId !== ecosystemId) throw new AppError('USER_NOT_FOUND');
+  return user;
+}
+
+export interface NumberedPage {
+  /** Zero-based page number. */
+  index: number;
+  size: number;
+}
+
+/** One page of an ecosystem's users in creation order, with the total, for admins. */
+export async function pageUsersByNumber(
+  deps: Deps,
+  actor: Actor,
+  ecosystemId: string,
+  page: NumberedPage,
+): Promise<{ items: UserRow[]; total: number }> {
+  if (!isAdmin(actor)) throw new AppError('FORBIDDEN', { reason: 'only admins list users' });
+  const [items, total] = await Promise.all([
+    listUsers(deps.db, { ecosystemId, limit: page.size, offset: page.index * page.size }),
+    countUsers(deps.db, ecosystemId),
+  ]);
+  return { items, total };
+}
+
+/** Checks a username and password and starts one more session (a user may hold several). */
+export async function logInByUsername(
+  deps: Deps,
+  ecosystemId: string,
+  username: string,
+  password: string,
+): Promise<{ user: UserRow; session: StartedSession }> {
+  const user = await verifyCredentials(deps, ecosystemId, { username }, password);
+  if (!user.confirmed) throw new AppError('USER_NOT_CONFIRMED');
+  const session = await startSession(deps, user, { rotates: true });
+  return { user, session };
+}
+
+/** Ends the session the token belongs to, and only that one. */
+export async function logOutSession(deps: Deps, token: string): Promise<void> {
+  const identity = await authenticateBearer(deps, token);
+  await revokeSession(deps, identity.sessionId, 'logout');
+}

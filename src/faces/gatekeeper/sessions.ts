@@ -1,0 +1,27 @@
+// /api/v2/sessions: log in by username and password (one more session each time: a user may
+// hold several) and log out of the session of the token presented, and only that one.
+import { Hono } from 'hono';
+import { logInByUsername, logOutSession } from '../../core/self-service';
+import { bearerToken } from '../../http/auth-header';
+import { readBody } from '../../http/body';
+import { rateLimitPerClient } from '../../http/rate-limit';
+import type { AppEnv } from '../../http/types';
+import { preflight } from './preflight';
+import { loginFields } from './requests';
+import { tokenResponse } from './shapes';
+
+export const sessions = new Hono<AppEnv>();
+
+sessions.options('/', preflight(['POST', 'DELETE', 'OPTIONS']));
+
+sessions.post('/', rateLimitPerClient({ scope: 'gk-login' }), async (c) => {
+  const deps = c.env.deps;
+  const { username, password } = loginFields(c, await readBody(c));
+  const { user, session } = await logInByUsername(deps, deps.config.defaultEcosystem, username, password);
+  return c.json(tokenResponse(user.username ?? username, session));
+});
+
+sessions.delete('/', rateLimitPerClient({ scope: 'gk-logout' }), async (c) => {
+  await logOutSession(c.env.deps, bearerToken(c.req.header('authorization')));
+  return c.body(null, 204);
+});
