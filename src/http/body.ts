@@ -14,7 +14,8 @@ function isObject(value: unknown): value is Fields {
 /** The body as an object: JSON always; form-encoded too when `form` is set. Empty body: {}. */
 export async function readBody(c: Context<AppEnv>, options: { form?: boolean } = {}): Promise<Fields> {
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  const text = await c.req.text();
+  // Decoded from bytes: workerd warns when .text() reads a body whose type is not text.
+  const text = new TextDecoder().decode(await c.req.arrayBuffer());
   if (text.trim() === '') return {};
   if (options.form && type === 'application/x-www-form-urlencoded') {
     return Object.fromEntries(new URLSearchParams(text));
