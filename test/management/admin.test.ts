@@ -124,6 +124,17 @@ describe('users for operators', () => {
     expect((await client.admin('DELETE', `/admin/v1/sessions/${crypto.randomUUID()}`)).status).toBe(404);
   });
 
+  it('ends every session of a user at once', async () => {
+    const client = newClient();
+    const user = await createUser(client);
+    const sessions = [await logIn(client, user), await logIn(client, user)];
+    expect((await client.admin('DELETE', `/admin/v1/users/${user.id}/sessions`)).status).toBe(204);
+    for (const tokens of sessions) expect(await verifyStatus(client, tokens.access_token)).toBe(401);
+    expect((await json(await client.admin('GET', `/admin/v1/users/${user.id}/sessions`))).items).toEqual([]);
+    const again = await logIn(client, user);
+    expect(await verifyStatus(client, again.access_token)).toBe(200);
+  });
+
   it('deletes a user and kills their tokens', async () => {
     const client = newClient();
     const user = await createUser(client);

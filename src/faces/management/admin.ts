@@ -4,6 +4,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import * as ecosystems from '../../core/ecosystems';
 import { AppError, invalidField } from '../../core/errors';
 import { listOutbox } from '../../core/mail';
+import { revokeAllTokensForUser } from '../../core/revocation';
 import { listLiveSessions, revokeSession } from '../../core/sessions';
 import { pageLimit, pageUsers } from '../../core/user-listing';
 import { createUser, deleteUser, getUser, requireEcosystem, roleForPermissionLevel, ROLES, setUserDisabled, updateUser, type Role } from '../../core/users';
@@ -111,6 +112,12 @@ admin.get('/users/:id/sessions', async (c) => {
       expiresAt: row.expiresAt === null ? null : iso(row.expiresAt),
     })),
   });
+});
+
+admin.delete('/users/:id/sessions', async (c) => {
+  const user = await getUser(c.env.deps, c.req.param('id'));
+  await revokeAllTokensForUser(c.env.deps, user.id, 'operator');
+  return c.body(null, 204);
 });
 
 admin.delete('/sessions/:id', async (c) => {
