@@ -133,33 +133,37 @@ async function checkRevocationStrictly(deps: Deps, identity: Identity): Promise<
 }
 
 /**
- * Keeps a SlidingTtl token alive. Its last use is written to KV only when the stored one is older
+ * Keeps a SlidingTtl token alive. Its last use is written to KV only when the last write is older
  * than a tenth of the TTL (and never twice a second), so a busy token writes at most ten times a
- * TTL and never hits KV's one-write-a-second limit; it may therefore expire up to a tenth early.
+ * TTL and never hits KV's one-write-a-second limit. This isolate remembers every use it saw, so
+ * here the token lives exactly `ttl` past its last use; another isolate sees only the last write
+ * and may end it up to a tenth of the TTL early.
  */
 async function touchSlidingToken(deps: Deps, identity: Identity): Promise<void> {
-  const key = kvKeys.slidingLastUse(identity.sessionId);
+  const sessionId = identity.sessionId;
+  const key = kvKeys.slidingLastUse(sessionId);
   const ttlMs = identity.ttlSeconds! * 1000;
+  const stored = Number((await edgeRead(deps, key)) ?? 0);
   const now = deps.now();
-  const lastWrite = () => Math.max(deps.edge.slidingWrites.get(identity.sessionId) ?? 0, identity.issuedAt * 1000);
-  let lastUse = Math.max(Number((await edgeRead(deps, key)) ?? 0), lastWrite());
+  const written = Math.max(stored, deps.edge.slidingWrites.get(sessionId) ?? 0, identity.issuedAt * 1000);
+  let lastUse = Math.max(written, deps.edge.slidingUses.get(sessionId) ?? 0);
   if (now - lastUse > ttlMs) {
     // Another isolate may have recorded a later use: look at KV itself before refusing.
-    const stored = await deps.kv.get(key);
-    deps.edge.rememberValue(key, stored, now);
-    lastUse = Math.max(Number(stored ?? 0), lastUse);
+    const fresh = await deps.kv.get(key);
+    deps.edge.rememberValue(key, fresh, now);
+    lastUse = Math.max(Number(fresh ?? 0), lastUse);
     if (now - lastUse > ttlMs) throw new AppError('TOKEN_EXPIRED');
   }
-  if (now - lastUse >= Math.max(ttlMs / 10, MIN_SLIDING_WRITE_INTERVAL_MS)) {
-    deps.edge.slidingWrites.set(identity.sessionId, now);
-    deps.edge.rememberValue(key, String(now), now);
-    const ttl = kvTtl(identity.ttlSeconds! * 1.1);
-    deps.waitUntil(
-      deps.kv.put(key, String(now), { expirationTtl: ttl }).catch((error: unknown) => {
-        deps.log.error('sliding_write_failed', { error: String(error) });
-      }),
-    );
-  }
+  const due = now - written >= Math.max(ttlMs / 10, MIN_SLIDING_WRITE_INTERVAL_MS);
+  deps.edge.rememberSlidingUse(sessionId, now, due);
+  if (!due) return;
+  deps.edge.rememberValue(key, String(now), now);
+  deps.waitUntil(
+    deps.kv.put(key, String(now), { expirationTtl: kvTtl(identity.ttlSeconds! * 1.1) }).catch((error: unknown) => {
+      // The use still counts here; KV only learns of it at the next write.
+      deps.log.error('sliding_write_failed', { error: String(error) });
+    }),
+  );
 }
 
 export interface AuthenticateOptions {

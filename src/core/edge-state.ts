@@ -22,10 +22,22 @@ export class EdgeState<T = unknown> {
   readonly values = new Map<string, CachedValue>();
   /** ms of the last KV write of each sliding token's use, so busy tokens write rarely. */
   readonly slidingWrites = new Map<string, number>();
+  /** ms of the last use of each sliding token seen here, written to KV or not. */
+  readonly slidingUses = new Map<string, number>();
 
   rememberToken(hash: string, entry: CachedToken<T>): void {
     if (this.tokens.size >= MAX_ENTRIES) this.tokens.clear();
     this.tokens.set(hash, entry);
+  }
+
+  /** A sliding token's use here, and whether it was written to KV. */
+  rememberSlidingUse(sessionId: string, usedAt: number, written: boolean): void {
+    if (this.slidingUses.size >= MAX_ENTRIES) {
+      this.slidingUses.clear();
+      this.slidingWrites.clear();
+    }
+    this.slidingUses.set(sessionId, usedAt);
+    if (written) this.slidingWrites.set(sessionId, usedAt);
   }
 
   rememberValue(key: string, value: string | null, readAt: number): void {

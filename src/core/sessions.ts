@@ -154,7 +154,9 @@ export async function sessionOfRefreshToken(deps: Deps, refreshToken: string): P
 function tokenLifetimeSeconds(deps: Deps, row: SessionRow): number | null {
   if (row.kind === 'refresh') return deps.config.accessTokenTtlSeconds;
   if (row.expiryType === 'FixedTtl' && row.ttlSeconds !== null) {
-    return Math.max(0, (row.createdAt + row.ttlSeconds * 1000 - deps.now()) / 1000);
+    // The token's `exp` (kept as expiresAt) may fall up to a second after createdAt + ttl.
+    const end = row.expiresAt ?? row.createdAt + row.ttlSeconds * 1000;
+    return Math.max(0, (end - deps.now()) / 1000);
   }
   return null;
 }

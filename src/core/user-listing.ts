@@ -31,11 +31,12 @@ function encodeCursor(user: UserRow): string {
 
 export async function pageUsers(
   deps: Deps,
-  query: { ecosystemId?: string; prefix?: string; limit: number; cursor?: string },
+  query: { ecosystemId?: string; prefix?: string; limit: number; cursor?: string; appUsersOnly?: boolean },
 ): Promise<UserPage> {
   const items = await listUsers(deps.db, {
     ecosystemId: query.ecosystemId,
     prefix: query.prefix,
+    appUsersOnly: query.appUsersOnly,
     limit: query.limit + 1,
     after: query.cursor ? decodeCursor(query.cursor) : undefined,
   });

@@ -3,6 +3,7 @@
 //   FixedTtl   dies `ttl` seconds after issue (`exp`).
 //   SlidingTtl dies `ttl` seconds after its last use (see edge-auth: the last use lives in KV).
 //   Infinite   never dies by time.
+import type { BatchItem } from 'drizzle-orm/batch';
 import { signToken } from '../crypto/jwt';
 import { randomId } from '../crypto/random';
 import { sessions, type UserRow } from '../store/schema';
@@ -14,16 +15,27 @@ export type ExpiryType = (typeof EXPIRY_TYPES)[number];
 
 export const DEFAULT_USER_TOKEN_TTL_SECONDS = 3600;
 
-export async function issueUserToken(
+/** What a user token is made from; the row may be one a batch is about to write. */
+export type TokenSubject = Pick<UserRow, 'id' | 'ecosystemId' | 'uniqueId' | 'email' | 'role' | 'notBefore'>;
+
+export interface PreparedUserToken {
+  sessionId: string;
+  /** The session insert: run it alone or inside the batch that writes the user. */
+  query: BatchItem<'sqlite'>;
+  /** Signs the token; call it only once `query` has run. */
+  sign(): Promise<string>;
+}
+
+export function prepareUserToken(
   deps: Deps,
-  user: UserRow,
+  user: TokenSubject,
   expiryType: ExpiryType,
   ttlSeconds: number = DEFAULT_USER_TOKEN_TTL_SECONDS,
-): Promise<string> {
+): PreparedUserToken {
   const now = deps.now();
   const issuedAt = issuedAtFor(user, now);
   const sessionId = randomId();
-  await deps.db.insert(sessions).values({
+  const query = deps.db.insert(sessions).values({
     id: sessionId,
     userId: user.id,
     kind: 'user_token',
@@ -43,13 +55,26 @@ export async function issueUserToken(
     ext: expiryType,
     ...(expiryType === 'Infinite' ? {} : { ttl: ttlSeconds }),
   };
-  return signToken(deps.keys, claims, {
-    kind: 'user',
-    issuer: deps.issuer,
-    audience: deps.config.audience,
-    subject: user.id,
-    issuedAtSeconds: issuedAt,
-    expiresAtSeconds: expiryType === 'FixedTtl' ? issuedAt + ttlSeconds : undefined,
-    id: sessionId,
-  });
+  const sign = () =>
+    signToken(deps.keys, claims, {
+      kind: 'user',
+      issuer: deps.issuer,
+      audience: deps.config.audience,
+      subject: user.id,
+      issuedAtSeconds: issuedAt,
+      expiresAtSeconds: expiryType === 'FixedTtl' ? issuedAt + ttlSeconds : undefined,
+      id: sessionId,
+    });
+  return { sessionId, query, sign };
+}
+
+export async function issueUserToken(
+  deps: Deps,
+  user: TokenSubject,
+  expiryType: ExpiryType,
+  ttlSeconds: number = DEFAULT_USER_TOKEN_TTL_SECONDS,
+): Promise<string> {
+  const prepared = prepareUserToken(deps, user, expiryType, ttlSeconds);
+  await prepared.query;
+  return prepared.sign();
 }

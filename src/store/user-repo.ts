@@ -1,5 +1,5 @@
 // Users and their access grants in D1.
-import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNotNull, or, sql } from 'drizzle-orm';
 import type { Db } from './db';
 import { accessGrants, users, type UserRow } from './schema';
 
@@ -65,6 +65,8 @@ export interface UserPageQuery {
   ecosystemId?: string;
   /** Prefix of the e-mail, username or unique id. */
   prefix?: string;
+  /** Only users registered by an application (droplit face): those with a unique id. */
+  appUsersOnly?: boolean;
   limit: number;
   /** The last (createdAt, id) of the previous page. */
   after?: { createdAt: number; id: string };
@@ -79,6 +81,7 @@ function escapeLike(text: string): string {
 export function listUsers(db: Db, query: UserPageQuery): Promise<UserRow[]> {
   const conditions = [];
   if (query.ecosystemId !== undefined) conditions.push(eq(users.ecosystemId, query.ecosystemId));
+  if (query.appUsersOnly) conditions.push(isNotNull(users.uniqueId));
   if (query.prefix) {
     const pattern = `${escapeLike(query.prefix)}%`;
     conditions.push(

@@ -1,9 +1,11 @@
-// Face 1: the droplit-style Users API under /api (seeds 000, 001).
+// Face 1: the droplit-style Users API under /api (seeds 000, 001). Routes in routes.ts, request
+// parsing in params.ts, the user's shape in shapes.ts, the error body in errors.ts.
 import { Hono } from 'hono';
-import { messageOf, STATUS_OF, type ErrorRenderer } from '../../http/errors';
 import type { AppEnv } from '../../http/types';
+import { renderDroplitError } from './errors';
+import { routes } from './routes';
 
 export const droplitFace = new Hono<AppEnv>();
+droplitFace.route('/', routes);
 
-export const renderDroplitError: ErrorRenderer = (c, error) =>
-  c.json({ errorType: 'Error', errors: [{ in: 'request', path: '', message: messageOf(error) }] }, STATUS_OF[error.code]);
+export { renderDroplitError };
