@@ -1,15 +1,13 @@
 // The User Service's own rules (Face 3), on top of the shared core: who may register when
 // registration is closed, a login that needs a confirmed address, refresh tokens that never rotate,
 // and which user a bearer token names. Its users live in the default ecosystem.
-import { findUserById } from '../store/user-repo';
 import type { UserRow } from '../store/schema';
 import { verifyCredentials } from './credentials';
 import type { Deps } from './deps';
-import { isAccountToken } from './ecosystems';
-import { authenticateBearer } from './edge-auth';
+import { authenticateActor, isAdmin } from './actors';
 import { AppError } from './errors';
 import { refreshSession, sessionOfRefreshToken, startSession, type RefreshedSession, type StartedSession } from './sessions';
-import { createUser, permissionLevelOf } from './users';
+import { createUser } from './users';
 
 export interface Registration {
   email: string;
@@ -20,27 +18,23 @@ export interface Registration {
 }
 
 /**
- * The live, enabled user of the default ecosystem an access token names. Any other token (a
- * droplit user token, a user of another ecosystem, a deleted or disabled user) is INVALID_TOKEN.
+ * The live, enabled user of the default ecosystem an access token names. Any other token (the
+ * account token, a droplit user token, a user of another ecosystem) is INVALID_TOKEN.
  */
 export async function userOfAccessToken(deps: Deps, token: string): Promise<UserRow> {
-  const identity = await authenticateBearer(deps, token);
-  if (identity.kind !== 'access' || identity.ecosystemId !== deps.config.defaultEcosystem) {
-    throw new AppError('INVALID_TOKEN');
-  }
-  const user = await findUserById(deps.db, identity.userId);
-  if (!user || user.disabled) throw new AppError('INVALID_TOKEN');
-  return user;
+  const actor = await authenticateActor(deps, token, deps.config.defaultEcosystem);
+  if (actor.kind !== 'user' || actor.identity.kind !== 'access') throw new AppError('INVALID_TOKEN');
+  return actor.user;
 }
 
-/** With OPEN_REGISTRATION off, only the account token or an admin's (permission level 0) may register. */
+/** With OPEN_REGISTRATION off, only the account token or an admin (permission level 0) may register. */
 async function checkRegistrar(deps: Deps, token: string | undefined): Promise<void> {
   if (deps.config.openRegistration) return;
   if (token === undefined) throw new AppError('REGISTRATION_CLOSED');
-  if (isAccountToken(deps, token)) return;
   // The role is read from D1, not from the token, so a demoted admin's token stops working at once.
-  const registrar = await userOfAccessToken(deps, token);
-  if (permissionLevelOf(registrar.role) !== 0) throw new AppError('REGISTRATION_CLOSED');
+  if (!isAdmin(await authenticateActor(deps, token, deps.config.defaultEcosystem))) {
+    throw new AppError('REGISTRATION_CLOSED');
+  }
 }
 
 /** Creates a standard user; with EMAIL_CONFIRMATION on, unconfirmed and sent a confirmation link. */
