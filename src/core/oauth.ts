@@ -1,22 +1,14 @@
-// The rules behind the OAuth endpoints: the password grant (by e-mail or username, in the default
-// ecosystem, with a rotating refresh token), RFC 7009 revocation (a refresh or access token ends
+// The rules behind the OAuth endpoints: RFC 7009 revocation (a refresh or access token ends
 // its session; unknown tokens are ignored) and RFC 7662 introspection (a server token only sees
 // tokens of its own ecosystem).
 import { findUserById } from '../store/user-repo';
-import { verifyCredentials } from './credentials';
 import type { Deps } from './deps';
 import type { Caller } from './ecosystems';
 import { authenticateBearer } from './edge-auth';
 import { AppError } from './errors';
-import { revokeSession, sessionOfRefreshToken, startSession, type StartedSession } from './sessions';
+import { revokeSession, sessionOfRefreshToken } from './sessions';
 
 const REFRESH_TOKEN_SHAPE = /^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/;
-
-export async function logInWithPassword(deps: Deps, username: string, password: string): Promise<StartedSession> {
-  const user = await verifyCredentials(deps, deps.config.defaultEcosystem, { emailOrUsername: username }, password);
-  if (!user.confirmed) throw new AppError('USER_NOT_CONFIRMED');
-  return startSession(deps, user, { rotates: true });
-}
 
 export async function revokeToken(deps: Deps, token: string): Promise<void> {
   if (REFRESH_TOKEN_SHAPE.test(token)) {

@@ -5,11 +5,11 @@
 import { countUsers, findUserById, findUserByUsername, listUsers } from '../store/user-repo';
 import type { UserRow } from '../store/schema';
 import { isAdmin, ownUser, type Actor } from './actors';
-import { verifyCredentials } from './credentials';
+import { logInWithPassword } from './login';
 import type { Deps } from './deps';
 import { authenticateBearer } from './edge-auth';
 import { AppError, invalidField } from './errors';
-import { revokeSession, startSession, type StartedSession } from './sessions';
+import { revokeSession, type StartedSession } from './sessions';
 import { createUser, updateUser, type Role } from './users';
 
 const ROLE_RANK: Record<string, number> = { user: 0, customer: 0, developer: 1, moderator: 2, admin: 3 };
@@ -121,16 +121,8 @@ export async function pageUsersByNumber(
 }
 
 /** Checks a username and password and starts one more session (a user may hold several). */
-export async function logInByUsername(
-  deps: Deps,
-  ecosystemId: string,
-  username: string,
-  password: string,
-): Promise<{ user: UserRow; session: StartedSession }> {
-  const user = await verifyCredentials(deps, ecosystemId, { username }, password);
-  if (!user.confirmed) throw new AppError('USER_NOT_CONFIRMED');
-  const session = await startSession(deps, user, { rotates: true });
-  return { user, session };
+export function logInByUsername(deps: Deps, username: string, password: string): Promise<{ user: UserRow; session: StartedSession }> {
+  return logInWithPassword(deps, { username }, password, { rotates: true });
 }
 
 /** Ends the session the token belongs to, and only that one. */

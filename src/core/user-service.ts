@@ -2,11 +2,11 @@
 // registration is closed, a login that needs a confirmed address, refresh tokens that never rotate,
 // and which user a bearer token names. Its users live in the default ecosystem.
 import type { UserRow } from '../store/schema';
-import { verifyCredentials } from './credentials';
 import type { Deps } from './deps';
 import { authenticateActor, isAdmin } from './actors';
 import { AppError } from './errors';
-import { refreshSession, sessionOfRefreshToken, startSession, type RefreshedSession, type StartedSession } from './sessions';
+import { logInWithPassword } from './login';
+import { refreshSession, sessionOfRefreshToken, type RefreshedSession, type StartedSession } from './sessions';
 import { createUser } from './users';
 
 export interface Registration {
@@ -48,14 +48,9 @@ export async function registerUser(deps: Deps, input: Registration, registrarTok
   });
 }
 
-/**
- * Checks the password, then the confirmation (so an unconfirmed state is shown only to whoever
- * knows the password), and starts a session whose refresh token does not rotate.
- */
-export async function logInUser(deps: Deps, email: string, password: string): Promise<{ user: UserRow; session: StartedSession }> {
-  const user = await verifyCredentials(deps, deps.config.defaultEcosystem, { email }, password);
-  if (!user.confirmed) throw new AppError('USER_NOT_CONFIRMED');
-  return { user, session: await startSession(deps, user, { rotates: false }) };
+/** Logs in by e-mail; the User Service's refresh token does not rotate. */
+export function logInUser(deps: Deps, email: string, password: string): Promise<{ user: UserRow; session: StartedSession }> {
+  return logInWithPassword(deps, { email }, password, { rotates: false });
 }
 
 /**

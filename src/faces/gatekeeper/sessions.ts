@@ -17,7 +17,7 @@ sessions.options('/', preflight(['POST', 'DELETE', 'OPTIONS']));
 sessions.post('/', rateLimitPerClient({ scope: 'gk-login' }), async (c) => {
   const deps = c.env.deps;
   const { username, password } = loginFields(c, await readBody(c));
-  const { user, session } = await logInByUsername(deps, deps.config.defaultEcosystem, username, password);
+  const { user, session } = await logInByUsername(deps, username, password);
   return c.json(tokenResponse(user.username ?? username, session));
 });
 

@@ -5,7 +5,8 @@ import { Hono, type Context } from 'hono';
 import { authenticateEcosystemCaller } from '../../core/ecosystems';
 import { authenticateBearer } from '../../core/edge-auth';
 import { AppError } from '../../core/errors';
-import { introspectToken, logInWithPassword, revokeToken } from '../../core/oauth';
+import { logInWithPassword } from '../../core/login';
+import { introspectToken, revokeToken } from '../../core/oauth';
 import { refreshSession } from '../../core/sessions';
 import { getUser } from '../../core/users';
 import { bearerToken, clientSecretToken } from '../../http/auth-header';
@@ -29,7 +30,10 @@ oauthFace.post('/token', rateLimitPerClient({ scope: 'oauth-token' }), async (c)
   const body = await readBody(c, { form: true });
   const grant = requiredString(body, 'grant_type', 64);
   if (grant === 'password') {
-    const session = await logInWithPassword(deps, requiredString(body, 'username', 254), requiredString(body, 'password', 4096));
+    const username = requiredString(body, 'username', 254);
+    const { session } = await logInWithPassword(deps, { emailOrUsername: username }, requiredString(body, 'password', 4096), {
+      rotates: true,
+    });
     return tokenResponse(c, session);
   }
   if (grant === 'refresh_token') {
