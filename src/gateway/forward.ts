@@ -1,0 +1,80 @@
+// Forwarding to the origin: the method, the raw path and query, and the body (streamed) go as
+// they came; the caller's credentials and every identity header it sent are removed, and the
+// verified identity is added. The origin's status, headers and body come back unchanged;
+// redirects are handed to the caller, not followed. WebSocket upgrades are not proxied.
+import type { Context } from 'hono';
+import { ACCESS_TOKEN_COOKIE } from '../faces/management/standards';
+import type { AppEnv } from '../http/types';
+import type { GatewayRoute } from './routes';
+
+/** Identity as sent to the origin; null for a public route. */
+export interface ForwardedIdentity {
+  userId: string;
+  email: string | null;
+  role: string;
+  ecosystemId: string;
+  assertion: string;
+}
+
+/** Hop-by-hop headers, and the caller's credentials for us, which are no business of the origin. */
+const DROPPED_HEADERS = ['authorization', 'proxy-authorization', 'host', 'connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
+const IDENTITY_HEADER = /^(x-user-|x-gatehouse-|x-ecosystem-id$)/i;
+
+function withoutTokenCookie(cookie: string): string {
+  return cookie
+    .split(';')
+    .map((pair) => pair.trim())
+    .filter((pair) => pair !== '' && pair.split('=')[0]!.trim() !== ACCESS_TOKEN_COOKIE)
+    .join('; ');
+}
+
+function originHeaders(request: Request, url: URL, identity: ForwardedIdentity | null): Headers {
+  const headers = new Headers(request.headers);
+  const named = (headers.get('connection') ?? '').split(',').map((name) => name.trim().toLowerCase());
+  for (const name of [...headers.keys()]) {
+    if (DROPPED_HEADERS.includes(name) || named.includes(name) || IDENTITY_HEADER.test(name)) headers.delete(name);
+  }
+  const cookie = withoutTokenCookie(headers.get('cookie') ?? '');
+  if (cookie === '') headers.delete('cookie');
+  else headers.set('cookie', cookie);
+  headers.set('X-Forwarded-Host', url.host);
+  headers.set('X-Forwarded-Proto', url.protocol.slice(0, -1));
+  if (identity) {
+    headers.set('X-User-Id', identity.userId);
+    headers.set('X-User-Email', identity.email ?? '');
+    headers.set('X-User-Role', identity.role);
+    headers.set('X-Ecosystem-Id', identity.ecosystemId);
+    headers.set('X-Gatehouse-Assertion', identity.assertion);
+  }
+  return headers;
+}
+
+/** The origin's response, or a 502 in the management face's shape when it cannot be reached. */
+export async function forwardToOrigin(
+  c: Context<AppEnv>,
+  url: URL,
+  route: GatewayRoute,
+  identity: ForwardedIdentity | null,
+): Promise<Response> {
+  const request = c.req.raw;
+  const target = `${route.origin}${url.pathname}${url.search}`;
+  const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
+  let upstream: Response;
+  try {
+    upstream = await fetch(target, {
+      method: request.method,
+      headers: originHeaders(request, url, identity),
+      body: hasBody ? request.body : null,
+      redirect: 'manual',
+    });
+  } catch (error) {
+    c.env.deps.log.error('gateway_origin_unreachable', { requestId: c.get('requestId'), origin: route.origin, error: String(error) });
+    return c.json(
+      { error: { code: 'BAD_GATEWAY', message: 'The origin could not be reached.' }, requestId: c.get('requestId') },
+      502,
+    );
+  }
+  c.set('passThrough', true);
+  // A fetched Response's headers are immutable; this copy lets the app add its request id.
+  return new Response(upstream.body, upstream);
+}
