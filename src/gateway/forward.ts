@@ -3,7 +3,8 @@
 // verified identity is added. The origin's status, headers and body come back unchanged;
 // redirects are handed to the caller, not followed. WebSocket upgrades are not proxied.
 import type { Context } from 'hono';
-import { ACCESS_TOKEN_COOKIE } from '../faces/management/standards';
+import { AppError } from '../core/errors';
+import { ACCESS_TOKEN_COOKIE } from '../http/request-token';
 import type { AppEnv } from '../http/types';
 import type { GatewayRoute } from './routes';
 
@@ -49,7 +50,7 @@ function originHeaders(request: Request, url: URL, identity: ForwardedIdentity |
   return headers;
 }
 
-/** The origin's response, or a 502 in the management face's shape when it cannot be reached. */
+/** The origin's response; ORIGIN_UNREACHABLE (502) when it cannot be reached. */
 export async function forwardToOrigin(
   c: Context<AppEnv>,
   url: URL,
@@ -69,10 +70,7 @@ export async function forwardToOrigin(
     });
   } catch (error) {
     c.env.deps.log.error('gateway_origin_unreachable', { requestId: c.get('requestId'), origin: route.origin, error: String(error) });
-    return c.json(
-      { error: { code: 'BAD_GATEWAY', message: 'The origin could not be reached.' }, requestId: c.get('requestId') },
-      502,
-    );
+    throw new AppError('ORIGIN_UNREACHABLE');
   }
   c.set('passThrough', true);
   // A fetched Response's headers are immutable; this copy lets the app add its request id.

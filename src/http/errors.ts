@@ -41,6 +41,7 @@ export const STATUS_OF: Record<ErrorCode, ContentfulStatusCode> = {
   RATE_LIMITED: 429,
   REGISTRATION_CLOSED: 403,
   UNSUPPORTED_GRANT_TYPE: 400,
+  ORIGIN_UNREACHABLE: 502,
   INTERNAL: 500,
 };
 
@@ -77,6 +78,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   RATE_LIMITED: 'Too many requests; try again later.',
   REGISTRATION_CLOSED: 'Registration is closed.',
   UNSUPPORTED_GRANT_TYPE: 'The grant type is not supported.',
+  ORIGIN_UNREACHABLE: 'The origin could not be reached.',
   INTERNAL: 'Internal error.',
 };
 

@@ -110,7 +110,7 @@ describe('forwarding through the gateway', () => {
     const user = await signedInUser(client);
     const response = await client.get('/app/x', { token: user.accessToken });
     expect(response.status).toBe(502);
-    expect(await json(response)).toMatchObject({ error: { code: 'BAD_GATEWAY' }, requestId: expect.any(String) });
+    expect(await json(response)).toMatchObject({ error: { code: 'ORIGIN_UNREACHABLE', message: 'The origin could not be reached.' }, requestId: expect.any(String) });
     expect(client.logs).toContainEqual(expect.objectContaining({ event: 'gateway_origin_unreachable' }));
   });
 

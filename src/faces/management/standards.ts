@@ -1,12 +1,9 @@
 // Public standards routes: the JWKS, OpenID discovery, and forward-auth for reverse proxies.
 import { Hono } from 'hono';
-import { getCookie } from 'hono/cookie';
 import { authenticateBearer } from '../../core/edge-auth';
-import { AppError } from '../../core/errors';
-import { bearerToken } from '../../http/auth-header';
+import { headerOrCookieToken } from '../../http/request-token';
 import type { AppEnv } from '../../http/types';
 
-export const ACCESS_TOKEN_COOKIE = 'gatehouse_token';
 const PUBLIC_CACHE = 'public, max-age=300';
 
 export const standards = new Hono<AppEnv>();
@@ -42,12 +39,7 @@ standards.get('/.well-known/openid-configuration', (c) => {
  * valid token in Authorization (or the token cookie), 401 with a Bearer challenge otherwise.
  */
 standards.get('/auth/verify', async (c) => {
-  const header = c.req.header('authorization');
-  const cookie = getCookie(c, ACCESS_TOKEN_COOKIE);
-  const token = header === undefined && cookie ? cookie : bearerToken(header);
-  const identity = await authenticateBearer(c.env.deps, token).catch((error: unknown) => {
-    throw error instanceof AppError ? error : new AppError('INVALID_TOKEN');
-  });
+  const identity = await authenticateBearer(c.env.deps, headerOrCookieToken(c));
   c.header('X-User-Id', identity.userId);
   c.header('X-User-Email', identity.email ?? '');
   c.header('X-User-Role', identity.role);
