@@ -11,6 +11,7 @@ import { kvKeys, kvTtl } from '../store/kv';
 import { sessions, users } from '../store/schema';
 import { eq } from 'drizzle-orm';
 import type { Deps } from './deps';
+import type { CachedToken, CachedValue } from './edge-state';
 import { AppError } from './errors';
 import { EXPIRY_TYPES, type ExpiryType } from './user-tokens';
 import { permissionLevelOf } from './users';
@@ -103,23 +104,25 @@ async function verifySignature(deps: Deps, token: string): Promise<Identity> {
 }
 
 /** A KV value through the isolate's cache, read again once EDGE_RECHECK_SECONDS have passed. */
-async function edgeRead(deps: Deps, key: string): Promise<string | null> {
+async function edgeRead(deps: Deps, key: string): Promise<CachedValue> {
   const now = deps.now();
   const cached = deps.edge.freshValue(key, now, deps.config.edgeRecheckSeconds * 1000);
-  if (cached) return cached.value;
+  if (cached) return cached;
   const value = await deps.kv.get(key);
   deps.edge.rememberValue(key, value, now);
-  return value;
+  return { value, readAt: now };
 }
 
-async function checkRevocation(deps: Deps, identity: Identity): Promise<void> {
+/** Throws TOKEN_REVOKED, or returns the time until which this verdict may be reused. */
+async function checkRevocation(deps: Deps, identity: Identity): Promise<number> {
   const [notBefore, revoked] = await Promise.all([
     edgeRead(deps, kvKeys.notBefore(identity.userId)),
     edgeRead(deps, kvKeys.revokedSession(identity.sessionId)),
   ]);
-  if (revoked !== null || (notBefore !== null && identity.issuedAt * 1000 < Number(notBefore))) {
+  if (revoked.value !== null || (notBefore.value !== null && identity.issuedAt * 1000 < Number(notBefore.value))) {
     throw new AppError('TOKEN_REVOKED');
   }
+  return Math.min(notBefore.readAt, revoked.readAt) + deps.config.edgeRecheckSeconds * 1000;
 }
 
 async function checkRevocationStrictly(deps: Deps, identity: Identity): Promise<void> {
@@ -143,7 +146,7 @@ async function touchSlidingToken(deps: Deps, identity: Identity): Promise<void> 
   const sessionId = identity.sessionId;
   const key = kvKeys.slidingLastUse(sessionId);
   const ttlMs = identity.ttlSeconds! * 1000;
-  const stored = Number((await edgeRead(deps, key)) ?? 0);
+  const stored = Number((await edgeRead(deps, key)).value ?? 0);
   const now = deps.now();
   const written = Math.max(stored, deps.edge.slidingWrites.get(sessionId) ?? 0, identity.issuedAt * 1000);
   let lastUse = Math.max(written, deps.edge.slidingUses.get(sessionId) ?? 0);
@@ -171,20 +174,30 @@ export interface AuthenticateOptions {
   strict?: boolean;
 }
 
-/** The identity a bearer token proves, or AppError INVALID_TOKEN / TOKEN_EXPIRED / TOKEN_REVOKED. */
+/**
+ * The identity a bearer token proves, or AppError INVALID_TOKEN / TOKEN_EXPIRED / TOKEN_REVOKED.
+ * A token verified here before, whose revocation verdict is younger than the recheck time and
+ * older than no revocation made here, costs a hash and a map lookup.
+ */
 export async function authenticateBearer(deps: Deps, token: string, options: AuthenticateOptions = {}): Promise<Identity> {
   if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw new AppError('INVALID_TOKEN');
   const hash = await tokenHash(token);
-  const cached = deps.edge.tokens.get(hash) as { identity: Identity } | undefined;
+  const cached = deps.edge.tokens.get(hash) as CachedToken<Identity> | undefined;
   const identity = cached?.identity ?? (await verifySignature(deps, token));
   try {
-    if (identity.expiresAt !== null && deps.now() >= identity.expiresAt * 1000) throw new AppError('TOKEN_EXPIRED');
-    await (options.strict ? checkRevocationStrictly(deps, identity) : checkRevocation(deps, identity));
+    const now = deps.now();
+    if (identity.expiresAt !== null && now >= identity.expiresAt * 1000) throw new AppError('TOKEN_EXPIRED');
+    const verdictStands = cached && !options.strict && now < cached.checkedUntil && cached.revocations === deps.edge.revocations;
+    if (!verdictStands) {
+      const revocations = deps.edge.revocations;
+      const checkedUntil = options.strict ? 0 : await checkRevocation(deps, identity);
+      if (options.strict) await checkRevocationStrictly(deps, identity);
+      deps.edge.rememberToken(hash, { identity, checkedUntil, revocations });
+    }
     if (identity.expiryType === 'SlidingTtl') await touchSlidingToken(deps, identity);
   } catch (error) {
     deps.edge.tokens.delete(hash);
     throw error;
   }
-  if (!cached) deps.edge.rememberToken(hash, { identity, expiresAt: identity.expiresAt && identity.expiresAt * 1000 });
   return identity;
 }

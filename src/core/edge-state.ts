@@ -11,8 +11,10 @@ export interface CachedValue {
 
 export interface CachedToken<T> {
   identity: T;
-  /** ms; the entry is useless after it (null: never expires by time). */
-  expiresAt: number | null;
+  /** ms; until then the revocation verdict stands without looking again (see `revocations`). */
+  checkedUntil: number;
+  /** The isolate's revocation count when the verdict was reached. */
+  revocations: number;
 }
 
 const MAX_ENTRIES = 20_000;
@@ -24,6 +26,8 @@ export class EdgeState<T = unknown> {
   readonly slidingWrites = new Map<string, number>();
   /** ms of the last use of each sliding token seen here, written to KV or not. */
   readonly slidingUses = new Map<string, number>();
+  /** Revocations made in this isolate; any of them voids every cached verdict at once. */
+  revocations = 0;
 
   rememberToken(hash: string, entry: CachedToken<T>): void {
     if (this.tokens.size >= MAX_ENTRIES) this.tokens.clear();
@@ -40,6 +44,12 @@ export class EdgeState<T = unknown> {
     if (written) this.slidingWrites.set(sessionId, usedAt);
   }
 
+  /** Records a revocation made here: its value, and the end of every cached verdict. */
+  rememberRevocation(key: string, value: string, at: number): void {
+    this.revocations += 1;
+    this.rememberValue(key, value, at);
+  }
+
   rememberValue(key: string, value: string | null, readAt: number): void {
     if (this.values.size >= MAX_ENTRIES) this.values.clear();
     this.values.set(key, { value, readAt });
@@ -50,16 +60,4 @@ export class EdgeState<T = unknown> {
     const entry = this.values.get(key);
     return entry && now - entry.readAt < recheckMs ? entry : undefined;
   }
-}
-
-const isolates = new Map<string, EdgeState>();
-
-/** One EdgeState per deployment configuration in this isolate (tests get their own). */
-export function isolateEdgeState(name: string): EdgeState {
-  let state = isolates.get(name);
-  if (!state) {
-    state = new EdgeState();
-    isolates.set(name, state);
-  }
-  return state;
 }

@@ -7,7 +7,7 @@ import { sessions, users } from '../store/schema';
 import type { Deps } from './deps';
 
 async function publish(deps: Deps, key: string, value: string, ttlSeconds: number | null): Promise<void> {
-  deps.edge.rememberValue(key, value, deps.now());
+  deps.edge.rememberRevocation(key, value, deps.now());
   try {
     await deps.kv.put(key, value, ttlSeconds === null ? undefined : { expirationTtl: kvTtl(ttlSeconds) });
   } catch (error) {
