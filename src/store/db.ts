@@ -4,8 +4,16 @@ import { schema } from './schema';
 
 export type Db = DrizzleD1Database<typeof schema>;
 
+const handles = new WeakMap<D1Database, Db>();
+
+/** The Drizzle handle of a D1 binding, made once per binding: building one costs about 10 µs. */
 export function openDb(d1: D1Database): Db {
-  return drizzle(d1, { schema });
+  let db = handles.get(d1);
+  if (!db) {
+    db = drizzle(d1, { schema });
+    handles.set(d1, db);
+  }
+  return db;
 }
 
 /** The `table.column` list of a UNIQUE constraint failure, or null for any other error. */
