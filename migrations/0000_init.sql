@@ -37,6 +37,7 @@ CREATE TABLE `login_failures` (
 	`key` text PRIMARY KEY NOT NULL,
 	`failures` integer DEFAULT 0 NOT NULL,
 	`locked_until` integer DEFAULT 0 NOT NULL,
+	`attempt_nonce` text,
 	`updated_at` integer NOT NULL
 );
 --> statement-breakpoint
@@ -82,7 +83,6 @@ CREATE TABLE `sessions` (
 	`kind` text NOT NULL,
 	`rotates` integer DEFAULT true NOT NULL,
 	`secret_hash` text,
-	`spent_secret_hashes` text,
 	`rotation_salt` text,
 	`rotated_at` integer,
 	`generation` integer DEFAULT 0 NOT NULL,
@@ -97,11 +97,19 @@ CREATE TABLE `sessions` (
 );
 --> statement-breakpoint
 CREATE INDEX `sessions_user` ON `sessions` (`user_id`,`created_at`);--> statement-breakpoint
+CREATE TABLE `spent_secrets` (
+	`session_id` text NOT NULL,
+	`secret_hash` text NOT NULL,
+	PRIMARY KEY(`session_id`, `secret_hash`),
+	FOREIGN KEY (`session_id`) REFERENCES `sessions`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
 CREATE TABLE `users` (
 	`id` text PRIMARY KEY NOT NULL,
 	`ecosystem_id` text NOT NULL,
 	`unique_id` text,
 	`username` text,
+	`username_key` text,
 	`email` text,
 	`email_key` text,
 	`password_hash` text,
@@ -122,6 +130,6 @@ CREATE TABLE `users` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `users_unique_id` ON `users` (`ecosystem_id`,`unique_id`);--> statement-breakpoint
-CREATE UNIQUE INDEX `users_username` ON `users` (`ecosystem_id`,`username`);--> statement-breakpoint
+CREATE UNIQUE INDEX `users_username` ON `users` (`ecosystem_id`,`username_key`);--> statement-breakpoint
 CREATE UNIQUE INDEX `users_email` ON `users` (`ecosystem_id`,`email_key`);--> statement-breakpoint
 CREATE INDEX `users_created` ON `users` (`ecosystem_id`,`created_at`,`id`);

@@ -5,6 +5,7 @@
 // password, for a period that doubles with each further failure: 1 minute, 2, 4, ... up to 17 h.
 import { eq, sql } from 'drizzle-orm';
 import { sha256Hex } from '../crypto/digest';
+import { randomToken } from '../crypto/random';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../crypto/password';
 import { loginFailures, users, type UserRow } from '../store/schema';
 import { findUserByEmail, findUserByUsername } from '../store/user-repo';
@@ -34,22 +35,31 @@ function throttleKey(ecosystemId: string, id: LoginIdentifier, user: UserRow | u
   return `unknown:${sha256Hex(`${ecosystemId}\n${Object.values(id)[0]!.toLowerCase()}`)}`;
 }
 
-async function lockedUntil(deps: Deps, key: string): Promise<number> {
-  const row = await deps.db.select().from(loginFailures).where(eq(loginFailures.key, key)).get();
-  return row?.lockedUntil ?? 0;
-}
-
-async function recordFailure(deps: Deps, key: string): Promise<void> {
+/**
+ * Counts this attempt as a failure before the password is checked (a success clears the count),
+ * so guesses sent in parallel cannot all pass a lock check made before any of them was counted.
+ * While the account is locked the attempt is not counted and is refused: the row keeps the mark
+ * of the attempt that counted last, so an attempt that does not find its own mark was refused.
+ */
+async function countAttempt(deps: Deps, key: string): Promise<{ refusedForSeconds: number | null }> {
   const now = deps.now();
   const threshold = deps.config.loginLockoutThreshold;
-  await deps.db.run(sql`
-    insert into ${loginFailures} (key, failures, locked_until, updated_at) values (${key}, 1, 0, ${now})
+  const mark = randomToken(12);
+  const row = await deps.db.get<{ attempt_nonce: string | null; locked_until: number }>(sql`
+    insert into ${loginFailures} (key, failures, locked_until, attempt_nonce, updated_at)
+    values (${key}, 1, 0, ${mark}, ${now})
     on conflict (key) do update set
-      failures = failures + 1,
-      locked_until = case when failures + 1 >= ${threshold}
-        then ${now} + ${FIRST_LOCK_MS} * (1 << min(failures + 1 - ${threshold}, ${MAX_LOCK_DOUBLINGS}))
+      failures = case when locked_until > ${now} then failures else failures + 1 end,
+      locked_until = case
+        when locked_until > ${now} then locked_until
+        when failures + 1 >= ${threshold}
+          then ${now} + ${FIRST_LOCK_MS} * (1 << min(failures + 1 - ${threshold}, ${MAX_LOCK_DOUBLINGS}))
         else locked_until end,
-      updated_at = ${now}`);
+      attempt_nonce = case when locked_until > ${now} then attempt_nonce else ${mark} end,
+      updated_at = ${now}
+    returning attempt_nonce, locked_until`);
+  if (row.attempt_nonce === mark) return { refusedForSeconds: null };
+  return { refusedForSeconds: Math.max(1, Math.ceil((row.locked_until - now) / 1000)) };
 }
 
 /** Clears the failure count (after a successful login or a password reset). */
@@ -68,17 +78,11 @@ export async function verifyCredentials(
   password: string,
 ): Promise<UserRow> {
   const user = await findByIdentifier(deps, ecosystemId, identifier);
-  const key = throttleKey(ecosystemId, identifier, user);
-  const until = await lockedUntil(deps, key);
-  if (until > deps.now()) {
-    throw new AppError('ACCOUNT_LOCKED', { retryAfterSeconds: Math.ceil((until - deps.now()) / 1000) });
-  }
+  const { refusedForSeconds } = await countAttempt(deps, throttleKey(ecosystemId, identifier, user));
+  if (refusedForSeconds !== null) throw new AppError('ACCOUNT_LOCKED', { retryAfterSeconds: refusedForSeconds });
   const stored = user?.passwordHash ?? (await dummyPasswordHash(deps.config.passwordHash));
   const check = await verifyPassword(password, stored, deps.config.passwordHash);
-  if (!user || !user.passwordHash || !check.ok || user.disabled) {
-    await recordFailure(deps, key);
-    throw new AppError('INVALID_CREDENTIALS');
-  }
+  if (!user || !user.passwordHash || !check.ok || user.disabled) throw new AppError('INVALID_CREDENTIALS');
   await clearFailuresQuery(deps, user.id);
   if (check.needsRehash) {
     const passwordHash = await hashPassword(password, deps.config.passwordHash);

@@ -6,15 +6,12 @@
 import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
 import { hmacToken, secretMatchesHash, sha256Hex } from '../crypto/digest';
 import { randomId, randomToken } from '../crypto/random';
-import { sessions, type SessionRow, type UserRow } from '../store/schema';
+import { sessions, spentSecrets, type SessionRow, type UserRow } from '../store/schema';
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import { publishSessionRevoked } from './revocation';
 import { issueAccessToken, type IssuedAccessToken } from './tokens';
 import { findUserById } from '../store/user-repo';
-
-const SPENT_HASHES_KEPT = 16;
-const SPENT_HASH_CHARS = 32;
 
 export interface StartedSession extends IssuedAccessToken {
   sessionId: string;
@@ -56,32 +53,33 @@ export interface RefreshedSession extends IssuedAccessToken {
   refreshExpiresIn: number;
 }
 
-function spentHashes(row: SessionRow): string[] {
-  return row.spentSecretHashes ? row.spentSecretHashes.split(',') : [];
+/** Whether the secret is one this session has already spent (a replay, after the grace window). */
+async function isSpent(deps: Deps, row: SessionRow, secret: string): Promise<boolean> {
+  const spent = await deps.db
+    .select({ hash: spentSecrets.secretHash })
+    .from(spentSecrets)
+    .where(and(eq(spentSecrets.sessionId, row.id), eq(spentSecrets.secretHash, sha256Hex(secret))))
+    .get();
+  return spent !== undefined;
 }
 
-function isSpent(row: SessionRow, secret: string): boolean {
-  const prefix = sha256Hex(secret).slice(0, SPENT_HASH_CHARS);
-  return spentHashes(row).includes(prefix);
-}
-
+/**
+ * Swaps the current secret for a successor if it is still the current one (compare-and-set). The
+ * presented secret is recorded as spent in the same batch: if the swap loses a race, the winner
+ * spent that same secret, so the record holds either way.
+ */
 async function rotate(deps: Deps, row: SessionRow, secret: string): Promise<string | null> {
   const salt = randomToken(16);
   const successor = hmacToken(secret, salt);
-  const spent = [sha256Hex(secret).slice(0, SPENT_HASH_CHARS), ...spentHashes(row)].slice(0, SPENT_HASHES_KEPT);
   const now = deps.now();
-  const updated = await deps.db
-    .update(sessions)
-    .set({
-      secretHash: sha256Hex(successor),
-      spentSecretHashes: spent.join(','),
-      rotationSalt: salt,
-      rotatedAt: now,
-      generation: row.generation + 1,
-      lastUsedAt: now,
-    })
-    .where(and(eq(sessions.id, row.id), eq(sessions.secretHash, row.secretHash!), isNull(sessions.revokedAt)))
-    .returning({ id: sessions.id });
+  const [, updated] = await deps.db.batch([
+    deps.db.insert(spentSecrets).values({ sessionId: row.id, secretHash: row.secretHash! }).onConflictDoNothing(),
+    deps.db
+      .update(sessions)
+      .set({ secretHash: sha256Hex(successor), rotationSalt: salt, rotatedAt: now, generation: row.generation + 1, lastUsedAt: now })
+      .where(and(eq(sessions.id, row.id), eq(sessions.secretHash, row.secretHash!), isNull(sessions.revokedAt)))
+      .returning({ id: sessions.id }),
+  ]);
   return updated.length === 1 ? successor : null;
 }
 
@@ -117,7 +115,7 @@ async function nextRefreshToken(deps: Deps, row: SessionRow, secret: string): Pr
   }
   const retried = graceSuccessor(deps, row, secret);
   if (retried) return retried;
-  if (isSpent(row, secret)) {
+  if (await isSpent(deps, row, secret)) {
     await revokeSession(deps, row.id, 'refresh_token_reuse');
     deps.log.info('refresh_reuse_revoked_session', { sessionId: row.id });
   }

@@ -3,7 +3,7 @@
 import { eq } from 'drizzle-orm';
 import { hashPassword } from '../crypto/password';
 import { randomId } from '../crypto/random';
-import { uniqueViolation } from '../store/db';
+import { isForeignKeyViolation, uniqueViolation } from '../store/db';
 import { ecosystems, type UserRow } from '../store/schema';
 import * as repo from '../store/user-repo';
 import type { BatchItem } from 'drizzle-orm/batch';
@@ -12,7 +12,7 @@ import type { Deps } from './deps';
 import { AppError, invalidField } from './errors';
 import { confirmationMail, outboxInsertQuery, deliverOutbox } from './mail';
 import { checkPasswordPolicy } from './password-policy';
-import { revokeAllTokensForUser } from './revocation';
+import { endSessionsQuery, publishUserNotBefore, revokeAllTokensForUser } from './revocation';
 
 export const ROLES = ['admin', 'moderator', 'developer', 'customer', 'user'] as const;
 export type Role = (typeof ROLES)[number];
@@ -64,7 +64,8 @@ export async function requireEcosystem(deps: Deps, ecosystemId: string): Promise
 export function rethrowUserConflict(error: unknown): never {
   const columns = uniqueViolation(error);
   if (columns?.includes('users.email_key')) throw new AppError('EMAIL_TAKEN', { field: 'email' });
-  if (columns?.includes('users.username')) throw new AppError('USERNAME_TAKEN', { field: 'username' });
+  if (columns?.includes('users.username_key')) throw new AppError('USERNAME_TAKEN', { field: 'username' });
+  if (isForeignKeyViolation(error)) throw new AppError('ECOSYSTEM_NOT_FOUND', { field: 'ecosystemId' });
   throw error;
 }
 
@@ -77,6 +78,7 @@ export async function createUser(deps: Deps, input: NewUserInput): Promise<UserR
     ecosystemId: input.ecosystemId,
     uniqueId: input.uniqueId ?? null,
     username: input.username ?? null,
+    usernameKey: input.username?.toLowerCase() ?? null,
     email: input.email ?? null,
     emailKey: input.email?.toLowerCase() ?? null,
     passwordHash: input.password != null ? await hashPassword(input.password, deps.config.passwordHash) : null,
@@ -93,6 +95,10 @@ export async function createUser(deps: Deps, input: NewUserInput): Promise<UserR
     updatedAt: now,
   };
   const queries: [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]] = [repo.insertUserQuery(deps.db, row)];
+  if (input.ecosystemId === deps.config.defaultEcosystem) {
+    // DEFAULT_ECOSYSTEM may name one the migrations did not create: it comes into being with its first user.
+    queries.unshift(deps.db.insert(ecosystems).values({ id: input.ecosystemId, name: input.ecosystemId, createdAt: now }).onConflictDoNothing());
+  }
   if (input.requireConfirmation && row.email) {
     const { code, query } = issueCodeQuery(deps, row.id, 'confirm', deps.config.confirmationCodeTtlSeconds);
     queries.push(query, outboxInsertQuery(deps, confirmationMail(deps, row.email, code)));
@@ -112,35 +118,60 @@ export async function getUser(deps: Deps, userId: string): Promise<UserRow> {
   return user;
 }
 
-export type ProfilePatch = Omit<repo.UserPatch, 'passwordHash' | 'emailKey' | 'notBefore'> & { password?: string };
+export type ProfilePatch = Omit<repo.UserPatch, 'passwordHash' | 'emailKey' | 'usernameKey' | 'notBefore'> & { password?: string };
 
-/** Updates profile fields (and the password, hashed under the policy); e-mail stays unique. */
+/** Whether the patch ends the user's sessions: tokens carry the role, and a disabled user has none. */
+async function endsSessions(deps: Deps, userId: string, patch: ProfilePatch): Promise<boolean> {
+  if (patch.disabled === true) return true;
+  if (patch.role === undefined) return false;
+  const current = await repo.findUserById(deps.db, userId);
+  return current !== undefined && current.role !== patch.role;
+}
+
+/**
+ * Updates profile fields (and the password, hashed under the policy); e-mail and username stay
+ * unique. Disabling the user or changing their role ends every session and token of theirs in
+ * the same batch.
+ */
 export async function updateUser(deps: Deps, userId: string, patch: ProfilePatch): Promise<UserRow> {
   const { password, ...fields } = patch;
-  const update: repo.UserPatch = { ...fields, updatedAt: deps.now() };
+  const now = deps.now();
+  const update: repo.UserPatch = { ...fields, updatedAt: now };
   if (fields.email != null) {
     checkEmail(fields.email);
     update.emailKey = fields.email.toLowerCase();
   }
+  if (fields.username !== undefined) update.usernameKey = fields.username?.toLowerCase() ?? null;
   if (password !== undefined) {
     checkPasswordPolicy(password, deps.config);
     update.passwordHash = await hashPassword(password, deps.config.passwordHash);
   }
+  const revoke = await endsSessions(deps, userId, patch);
+  if (revoke) update.notBefore = now;
+  let row: UserRow | undefined;
   try {
-    const [row] = await repo.updateUserQuery(deps.db, userId, update);
-    if (!row) throw new AppError('USER_NOT_FOUND');
-    return row;
+    const userUpdate = repo.updateUserQuery(deps.db, userId, update);
+    [[row]] = revoke ? await deps.db.batch([userUpdate, endSessionsQuery(deps, userId, 'revoked', now)]) : [await userUpdate];
   } catch (error) {
-    if (error instanceof AppError) throw error;
     rethrowUserConflict(error);
   }
+  if (!row) throw new AppError('USER_NOT_FOUND');
+  if (revoke) await publishUserNotBefore(deps, userId, now);
+  return row;
 }
 
-/** Disabling ends every session and token of the user; enabling lets them log in again. */
-export async function setUserDisabled(deps: Deps, userId: string, disabled: boolean): Promise<UserRow> {
-  const row = await updateUser(deps, userId, { disabled });
-  if (disabled) await revokeAllTokensForUser(deps, userId, 'disabled');
-  return row;
+/** What an operator may change of a user: the role (or the permission level it maps to), and whether disabled. */
+export async function changeUserStanding(
+  deps: Deps,
+  userId: string,
+  change: { role?: Role; permissionLevel?: number; disabled?: boolean },
+): Promise<UserRow> {
+  const user = await getUser(deps, userId);
+  const role = change.role ?? (change.permissionLevel !== undefined ? roleForPermissionLevel(change.permissionLevel, user.role) : undefined);
+  return updateUser(deps, userId, {
+    ...(role !== undefined ? { role } : {}),
+    ...(change.disabled !== undefined ? { disabled: change.disabled } : {}),
+  });
 }
 
 /** Deletes the user with their attributes, grants, codes and sessions (one cascading statement). */

@@ -24,3 +24,11 @@ export function uniqueViolation(error: unknown): string | null {
   }
   return null;
 }
+
+/** Whether the error is a FOREIGN KEY constraint failure (a row naming one that does not exist). */
+export function isForeignKeyViolation(error: unknown): boolean {
+  for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
+    if (cause.message.includes('FOREIGN KEY constraint failed')) return true;
+  }
+  return false;
+}

@@ -5,7 +5,7 @@
 //   nbf:<userId>       ms time; every token of the user issued before it is dead (no TTL)
 //   rev:<sessionId>    "1"; every token carrying this sid is dead (TTL: the longest such token can live)
 //   slide:<sessionId>  ms time of a SlidingTtl token's last recorded use (TTL: a little over its ttl)
-//   grants:<userId>    JSON array of the environment ids the user may reach (no TTL)
+//   grants:<userId>    JSON array of the environment ids the user may reach (TTL: a day; then D1 is read)
 
 export const KV_MIN_TTL_SECONDS = 60;
 

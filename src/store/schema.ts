@@ -46,6 +46,8 @@ export const users = sqliteTable(
     /** The application's own id for the user (droplit face). */
     uniqueId: text('unique_id'),
     username: text('username'),
+    /** Lower-cased username: like e-mail, unique and looked up case-insensitively (as Keycloak does). */
+    usernameKey: text('username_key'),
     email: text('email'),
     /** Lower-cased e-mail: lookups are case-insensitive, the stored address is kept as given. */
     emailKey: text('email_key'),
@@ -68,7 +70,7 @@ export const users = sqliteTable(
   },
   (t) => [
     uniqueIndex('users_unique_id').on(t.ecosystemId, t.uniqueId),
-    uniqueIndex('users_username').on(t.ecosystemId, t.username),
+    uniqueIndex('users_username').on(t.ecosystemId, t.usernameKey),
     uniqueIndex('users_email').on(t.ecosystemId, t.emailKey),
     index('users_created').on(t.ecosystemId, t.createdAt, t.id),
   ],
@@ -82,6 +84,8 @@ export const loginFailures = sqliteTable('login_failures', {
   key: text('key').primaryKey(),
   failures: integer('failures').notNull().default(0),
   lockedUntil: integer('locked_until').notNull().default(0),
+  /** Set by the attempt that last counted itself; an attempt that finds another's mark was refused. */
+  attemptNonce: text('attempt_nonce'),
   updatedAt: integer('updated_at').notNull(),
 });
 
@@ -130,8 +134,6 @@ export const sessions = sqliteTable(
     /** Whether each refresh hands out a successor secret (OAuth, Gatekeeper) or not (User Service). */
     rotates: integer('rotates', { mode: 'boolean' }).notNull().default(true),
     secretHash: text('secret_hash'),
-    /** Hash prefixes of the last spent secrets, newest first, comma-separated: reuse detection. */
-    spentSecretHashes: text('spent_secret_hashes'),
     /** Random input to the successor's derivation, so a retry within the grace window gets the same one. */
     rotationSalt: text('rotation_salt'),
     rotatedAt: integer('rotated_at'),
@@ -146,6 +148,18 @@ export const sessions = sqliteTable(
     revokedReason: text('revoked_reason'),
   },
   (t) => [index('sessions_user').on(t.userId, t.createdAt)],
+);
+
+/** Every secret a rotating session has spent, so any replay of one is recognised as reuse. */
+export const spentSecrets = sqliteTable(
+  'spent_secrets',
+  {
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    secretHash: text('secret_hash').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.secretHash] })],
 );
 
 export const oneTimeCodes = sqliteTable(
@@ -189,6 +203,7 @@ export const schema = {
   attributes,
   accessGrants,
   sessions,
+  spentSecrets,
   oneTimeCodes,
   outbox,
 };

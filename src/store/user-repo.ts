@@ -22,7 +22,7 @@ export function findUserByUsername(db: Db, ecosystemId: string, username: string
   return db
     .select()
     .from(users)
-    .where(and(eq(users.ecosystemId, ecosystemId), eq(users.username, username)))
+    .where(and(eq(users.ecosystemId, ecosystemId), eq(users.usernameKey, username.toLowerCase())))
     .get();
 }
 
@@ -87,7 +87,7 @@ export function listUsers(db: Db, query: UserPageQuery): Promise<UserRow[]> {
     conditions.push(
       or(
         sql`${users.emailKey} LIKE ${pattern.toLowerCase()} ESCAPE '\\'`,
-        sql`${users.username} LIKE ${pattern} ESCAPE '\\'`,
+        sql`${users.usernameKey} LIKE ${pattern.toLowerCase()} ESCAPE '\\'`,
         sql`${users.uniqueId} LIKE ${pattern} ESCAPE '\\'`,
       ),
     );

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Env } from '../../src/config';
 import { createUser, logIn, refreshGrant, verifyStatus, type Tokens } from '../support/accounts';
 import { json, newClient } from '../support/driver';
 
@@ -35,11 +36,11 @@ describe('refresh token rotation', () => {
     expect(await verifyStatus(client, tokens.access_token)).toBe(401);
   });
 
-  it('detects reuse of a secret spent several rotations ago', async () => {
+  it('detects reuse of a secret spent many rotations ago', async () => {
     const client = newClient();
     const first = await logIn(client, await createUser(client));
     let current = first;
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 20; i++) {
       client.clock.advance(20);
       current = await refreshed(client, current.refresh_token);
     }
@@ -182,6 +183,16 @@ describe('login lockout', () => {
     expect((await attempt(client, user.email, user.password)).status).toBe(200);
   });
 
+  it('locks after 10 failures even when the guesses arrive all at once', async () => {
+    const client = newClient();
+    const user = await createUser(client);
+    const guesses = await Promise.all(Array.from({ length: 25 }, (_, i) => attempt(client, user.email, `wrong guess ${i}`)));
+    const statuses = guesses.map((response) => response.status).sort();
+    expect(statuses.filter((status) => status === 400)).toHaveLength(10);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(15);
+    expect((await attempt(client, user.email, user.password)).status).toBe(429);
+  });
+
   it('counts only consecutive failures', async () => {
     const client = newClient();
     const user = await createUser(client);
@@ -207,5 +218,30 @@ describe('login lockout', () => {
     const unknown = await attempt(client, `nobody.${crypto.randomUUID()}@example.com`, 'wrong password!');
     expect(wrong.status).toBe(unknown.status);
     expect(await wrong.text()).toBe(await unknown.text());
+  });
+});
+
+describe('revocation when KV fails', () => {
+  it('still disables the user, refuses the token here and in D1, and logs the failed publication', async () => {
+    const failingKvWrites = (testEnv: Env): Env => ({
+      ...testEnv,
+      TOKENS: new Proxy(testEnv.TOKENS, {
+        get: (target, property) => {
+          if (property === 'put') return () => Promise.reject(new Error('kv unavailable'));
+          const value = Reflect.get(target, property);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      }),
+    });
+    const client = newClient({ wrapEnv: failingKvWrites });
+    const user = await createUser(client);
+    const tokens = await logIn(client, user);
+    const disabled = await client.admin('PATCH', `/admin/v1/users/${user.id}`, { body: { disabled: true } });
+    expect(disabled.status).toBe(200);
+    expect(await verifyStatus(client, tokens.access_token)).toBe(401);
+    await expectInvalidGrant(await refreshGrant(client, tokens.refresh_token));
+    const failures = client.logs.filter((line) => line.event === 'revocation_publish_failed');
+    expect(failures.map((line) => line.fields?.tries)).toEqual([1, 2, 3]);
+    expect(JSON.stringify(failures)).not.toContain(user.id);
   });
 });

@@ -84,12 +84,14 @@ describe('GET /api/v2/users', () => {
     }
   });
 
-  it('goes by the caller’s current role, not the one in their token', async () => {
+  it('ends the caller’s sessions when their role changes; the next login goes by the new role', async () => {
     const client = newClient();
     const developer = await registerAndLogIn(client, 'developer');
     expect(Array.isArray(await json(await client.get('/api/v2/users', { token: developer.token })))).toBe(false);
     expect((await client.admin('PATCH', `/admin/v1/users/${developer.uuid}`, { body: { role: 'admin' } })).status).toBe(200);
-    const listed = await client.get('/api/v2/users', { token: developer.token });
+    await expectError(await client.get('/api/v2/users', { token: developer.token }), 401);
+    const again = await logIn(client, developer);
+    const listed = await client.get('/api/v2/users', { token: again.token });
     expect(Array.isArray(await json(listed))).toBe(true);
   });
 

@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { createUser, logIn, verifyStatus } from '../support/accounts';
 import { json, newClient, uniqueEmail } from '../support/driver';
@@ -87,13 +88,21 @@ describe('users for operators', () => {
     expect(text).not.toMatch(/scrypt|password/i);
   });
 
-  it('changes a role and a permission level', async () => {
+  it('changes a role and a permission level, ending the sessions whose tokens carry the old role', async () => {
     const client = newClient();
     const user = await createUser(client);
+    const before = await logIn(client, user);
+    expect(await verifyStatus(client, before.access_token)).toBe(200);
     const moderator = await client.admin('PATCH', `/admin/v1/users/${user.id}`, { body: { permissionLevel: 1 } });
     expect(await json(moderator)).toMatchObject({ role: 'moderator', permissionLevel: 1 });
     const admin = await client.admin('PATCH', `/admin/v1/users/${user.id}`, { body: { role: 'admin' } });
     expect(await json(admin)).toMatchObject({ role: 'admin', permissionLevel: 0 });
+    expect(await verifyStatus(client, before.access_token)).toBe(401);
+    const after = await client.get('/auth/verify', { token: (await logIn(client, user)).access_token });
+    expect(after.headers.get('X-User-Role')).toBe('admin');
+    const unchanged = await logIn(client, user);
+    await client.admin('PATCH', `/admin/v1/users/${user.id}`, { body: { role: 'admin' } });
+    expect(await verifyStatus(client, unchanged.access_token)).toBe(200);
     const bad = await client.admin('PATCH', `/admin/v1/users/${user.id}`, { body: { role: 'emperor' } });
     expect(bad.status).toBe(400);
     const wrongType = await client.admin('PATCH', `/admin/v1/users/${user.id}`, { body: { disabled: 'yes' } });
@@ -139,8 +148,15 @@ describe('users for operators', () => {
     const client = newClient();
     const user = await createUser(client);
     const tokens = await logIn(client, user);
+    const { token: serverToken } = await json(await client.admin('POST', '/admin/v1/ecosystems/default/server-tokens', { body: {} }));
+    expect((await client.post('/v1/users/attributes', { token: tokens.access_token, body: { attributeKey: 'k', attributeText: 'v' } })).status).toBe(200);
     expect((await client.admin('DELETE', `/admin/v1/users/${user.id}`)).status).toBe(204);
     expect(await verifyStatus(client, tokens.access_token)).toBe(401);
+    for (const table of ['attributes', 'sessions', 'one_time_codes', 'access_grants']) {
+      const row = await env.DB.prepare(`select count(*) as n from ${table} where user_id = ?`).bind(user.id).first<{ n: number }>();
+      expect(row!.n, table).toBe(0);
+    }
+    expect(serverToken).toMatch(/^gst_/);
     expect((await client.admin('GET', `/admin/v1/users/${user.id}`)).status).toBe(404);
   });
 

@@ -7,7 +7,7 @@ import { listOutbox } from '../../core/mail';
 import { revokeAllTokensForUser } from '../../core/revocation';
 import { listLiveSessions, revokeSession } from '../../core/sessions';
 import { pageLimit, pageUsers } from '../../core/user-listing';
-import { createUser, deleteUser, getUser, requireEcosystem, roleForPermissionLevel, ROLES, setUserDisabled, updateUser, type Role } from '../../core/users';
+import { changeUserStanding, createUser, deleteUser, getUser, requireEcosystem, ROLES, type Role } from '../../core/users';
 import { rawOrBearerToken } from '../../http/auth-header';
 import { optionalBoolean, optionalInteger, optionalString, readBody } from '../../http/body';
 import type { AppEnv } from '../../http/types';
@@ -82,16 +82,14 @@ admin.post('/users', async (c) => {
 admin.get('/users/:id', async (c) => c.json(adminUser(await getUser(c.env.deps, c.req.param('id')))));
 
 admin.patch('/users/:id', async (c) => {
-  const deps = c.env.deps;
   const body = await readBody(c);
-  const disabled = optionalBoolean(body, 'disabled');
   const role = optionalString(body, 'role', 32);
-  const level = optionalInteger(body, 'permissionLevel', 0, 2);
   if (role !== undefined && !ROLES.includes(role as Role)) throw invalidField('role', `must be one of ${ROLES.join(', ')}`);
-  let user = await getUser(deps, c.req.param('id'));
-  const newRole = role ?? (level !== undefined ? roleForPermissionLevel(level, user.role) : undefined);
-  if (newRole !== undefined) user = await updateUser(deps, user.id, { role: newRole });
-  if (disabled !== undefined) user = await setUserDisabled(deps, user.id, disabled);
+  const user = await changeUserStanding(c.env.deps, c.req.param('id'), {
+    role: role as Role | undefined,
+    permissionLevel: optionalInteger(body, 'permissionLevel', 0, 2),
+    disabled: optionalBoolean(body, 'disabled'),
+  });
   return c.json(adminUser(user));
 });
 
