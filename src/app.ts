@@ -53,6 +53,8 @@ function renderError(c: Context<AppEnv>, error: unknown): Response | Promise<Res
 export function buildApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use('*', requestContext);
+  // CORS first, so answers made by the later middleware (413, 401 from the gateway) carry it too.
+  app.use('*', cors);
   app.use('*', gateway);
   app.use('*', async function limitBody(c, next) {
     const limit = bodyLimit({
@@ -63,7 +65,6 @@ export function buildApp(): Hono<AppEnv> {
     });
     return limit(c, next);
   });
-  app.use('*', cors);
   app.use(
     '*',
     methodNotAllowed({

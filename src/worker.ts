@@ -22,9 +22,10 @@ const consoleLogger: Logger = {
 
 function configError(error: ConfigError): Response {
   // The variable's name helps the operator; a secret's value never appears here.
+  const requestId = crypto.randomUUID();
   return Response.json(
-    { error: { code: 'CONFIGURATION', message: error.message } },
-    { status: 500, headers: { 'Cache-Control': 'no-store' } },
+    { error: { code: 'CONFIGURATION', message: error.message }, requestId },
+    { status: 500, headers: { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'X-Request-Id': requestId } },
   );
 }
 

@@ -15,7 +15,9 @@ export const gateway: MiddlewareHandler<AppEnv> = async function gateway(c, next
   const match = matchGatewayRoute(deps.config.gatewayRoutes, url.pathname);
   if (!match) return next();
   let forwarded: ForwardedIdentity | null = null;
-  if (!match.route.require.public) {
+  // A browser's CORS preflight carries no credentials; the origin answers it, with no identity.
+  const preflight = c.req.method === 'OPTIONS' && c.req.header('access-control-request-method') !== undefined;
+  if (!match.route.require.public && !preflight) {
     const identity = await authorizeCaller(c, match);
     const assertion = await assertionFor(deps, identity, match.route.origin);
     forwarded = { ...identity, assertion };

@@ -16,6 +16,8 @@ function allowedOrigin(origins: string[], origin: string | undefined): string | 
 export const cors: MiddlewareHandler<AppEnv> = async function cors(c, next) {
   const origin = allowedOrigin(c.env.deps.config.corsOrigins, c.req.header('origin'));
   await next();
+  // The gateway hands back the origin's response as it is, CORS headers included.
+  if (c.get('passThrough')) return;
   if (c.req.method === 'OPTIONS' && (c.res.status === 404 || c.res.status === 405)) {
     c.res = new Response(null, { status: 204 });
   }

@@ -123,3 +123,28 @@ describe('forwarding through the gateway', () => {
     expect(origin.calls).toHaveLength(0);
   });
 });
+
+describe('CORS preflights through the gateway', () => {
+  it('forwards a preflight without a token and without identity, and passes the origin’s CORS answer back', async () => {
+    const { calls } = stubOrigin(
+      () => new Response(null, { status: 204, headers: { 'Access-Control-Allow-Origin': 'https://app.example', 'Access-Control-Allow-Methods': 'GET, POST' } }),
+    );
+    const client = gatewayClient([{ prefix: '/app/' }]);
+    const response = await client.request('OPTIONS', '/app/items', {
+      headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'x-user-id': 'forged' },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('Access-Control-Allow-Origin')).toBe('https://app.example');
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.method).toBe('OPTIONS');
+    expect(calls[0]!.headers.get('x-user-id')).toBeNull();
+    expect(calls[0]!.headers.get('x-gatehouse-assertion')).toBeNull();
+  });
+
+  it('still needs a token for a plain OPTIONS request', async () => {
+    const { calls } = stubOrigin();
+    const client = gatewayClient([{ prefix: '/app/' }]);
+    expect((await client.request('OPTIONS', '/app/items')).status).toBe(401);
+    expect(calls).toHaveLength(0);
+  });
+});

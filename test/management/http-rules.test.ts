@@ -2,6 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { Env } from '../../src/config';
 import { json, newClient } from '../support/driver';
 
+const failingDb = (env: Env): Env => ({
+  ...env,
+  DB: new Proxy(env.DB, {
+    get: (target, property) =>
+      property === 'prepare' ? () => { throw new Error('disk on fire: secret detail'); } : Reflect.get(target, property),
+  }),
+});
+
 describe('shared HTTP rules', () => {
   it('puts a request id, nosniff and no-store on every response', async () => {
     const client = newClient();
@@ -46,13 +54,6 @@ describe('shared HTTP rules', () => {
   });
 
   it('answers an unexpected failure with a generic 500 carrying the request id and nothing else', async () => {
-    const failingDb = (env: Env): Env => ({
-      ...env,
-      DB: new Proxy(env.DB, {
-        get: (target, property) =>
-          property === 'prepare' ? () => { throw new Error('disk on fire: secret detail'); } : Reflect.get(target, property),
-      }),
-    });
     const client = newClient({ wrapEnv: failingDb });
     const response = await client.admin('GET', '/admin/v1/ecosystems');
     expect(response.status).toBe(500);
@@ -60,6 +61,22 @@ describe('shared HTTP rules', () => {
     expect(body).toEqual({ error: { code: 'INTERNAL', message: 'Internal error.' }, requestId: response.headers.get('X-Request-Id') });
     expect(JSON.stringify(body)).not.toContain('disk on fire');
     expect(client.logs.some((line) => line.event === 'unhandled_error' && line.fields?.requestId === body.requestId)).toBe(true);
+  });
+
+  it('gives the request id, and only that, in every face\'s 500', async () => {
+    const client = newClient({ wrapEnv: failingDb });
+    const attempts = [
+      client.post('/api/v2/sessions', { body: { username: 'someone', password: 'a password here' } }),
+      client.post('/oauth/token', { form: { grant_type: 'password', username: 'someone', password: 'a password here' } }),
+      client.post('/v1/users/login', { body: { email: 'someone@example.com', password: 'a password here' } }),
+      client.get('/api/users/default;someone', { headers: { authorization: client.accountToken } }),
+    ];
+    for (const response of await Promise.all(attempts)) {
+      expect(response.status).toBe(500);
+      const text = await response.text();
+      expect(text).toContain(response.headers.get('X-Request-Id')!);
+      expect(text).not.toContain('disk on fire');
+    }
   });
 
   it('names the variable when the configuration is bad', async () => {
@@ -83,5 +100,16 @@ describe('shared HTTP rules', () => {
     expect(response.status).toBe(204);
     expect(response.headers.get('Access-Control-Allow-Origin')).toBe('*');
     expect(response.headers.get('Access-Control-Allow-Methods')).toContain('POST');
+  });
+});
+
+describe('CORS on answers made before any route', () => {
+  it('puts CORS headers on a 413', async () => {
+    const response = await newClient().admin('POST', '/admin/v1/ecosystems', {
+      body: { name: 'x'.repeat(70_000) },
+      headers: { origin: 'https://app.example' },
+    });
+    expect(response.status).toBe(413);
+    expect(response.headers.get('Access-Control-Allow-Origin')).toBe('*');
   });
 });

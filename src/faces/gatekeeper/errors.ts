@@ -71,5 +71,7 @@ export const renderGatekeeperError: ErrorRenderer = (c, error) => {
   if (status === 401 && error.code !== 'INVALID_CREDENTIALS' && error.code !== 'USER_NOT_CONFIRMED') {
     headers['WWW-Authenticate'] = bearerChallenge(error);
   }
-  return c.json({ error: { code: status, message: gatekeeperMessage(error) } }, status, headers);
+  const body = { error: { code: status, message: gatekeeperMessage(error) } };
+  // An unexpected failure carries the id that finds its log line, never its detail.
+  return c.json(error.code === 'INTERNAL' ? { ...body, requestId: c.get('requestId') } : body, status, headers);
 };

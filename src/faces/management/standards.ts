@@ -26,7 +26,7 @@ standards.get('/.well-known/openid-configuration', (c) => {
       id_token_signing_alg_values_supported: keys.algorithms,
       token_endpoint_auth_methods_supported: ['none'],
       revocation_endpoint_auth_methods_supported: ['none'],
-      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'bearer'],
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic'],
       claims_supported: ['sub', 'email', 'preferred_username', 'role', 'eco'],
     },
     200,

@@ -29,5 +29,6 @@ export const renderOAuthError: ErrorRenderer = (c, error) => {
   const [code, status] = onUserinfo ? userinfoError(error) : (OAUTH_ERRORS[error.code] ?? ['invalid_request', STATUS_OF[error.code]]);
   const headers: Record<string, string> = { ...errorHeaders(error), Pragma: 'no-cache' };
   if (status === 401) headers['WWW-Authenticate'] = onUserinfo ? bearerChallenge(error) : 'Bearer realm="gatehouse"';
-  return c.json({ error: code, error_description: messageOf(error) }, status, headers);
+  const body = { error: code, error_description: messageOf(error) };
+  return c.json(error.code === 'INTERNAL' ? { ...body, requestId: c.get('requestId') } : body, status, headers);
 };
