@@ -16,7 +16,16 @@ function isCommonPassword(password: string): boolean {
   return commonPasswords.has(password.toLowerCase());
 }
 
+/**
+ * Characters a password may not hold: NUL (the runtime's scrypt ignores trailing NULs, so "pw\0"
+ * would be stored as "pw") and unpaired surrogates (encoded as U+FFFD, so distinct ones collide).
+ */
+const UNHASHABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 export function checkPasswordPolicy(password: string, config: Pick<Config, 'passwordMinLength' | 'passwordMaxLength'>): void {
+  if (UNHASHABLE.test(password)) {
+    throw new AppError('INVALID_FIELD', { field: 'password', reason: 'must not contain NUL characters or unpaired surrogates' });
+  }
   const length = [...password].length;
   if (length < config.passwordMinLength) {
     throw new AppError('PASSWORD_TOO_SHORT', { field: 'password', reason: `must be at least ${config.passwordMinLength} characters` });

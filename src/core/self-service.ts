@@ -126,7 +126,9 @@ export function logInByUsername(deps: Deps, username: string, password: string):
 }
 
 /** Ends the session the token belongs to, and only that one. */
-export async function logOutSession(deps: Deps, token: string): Promise<void> {
+export async function logOutSession(deps: Deps, token: string, ecosystemId: string): Promise<void> {
   const identity = await authenticateBearer(deps, token);
+  // A token of another ecosystem (a droplit user token, say) proves nothing here: it must not end its session.
+  if (identity.ecosystemId !== ecosystemId) throw new AppError('INVALID_TOKEN');
   await revokeSession(deps, identity.sessionId, 'logout');
 }

@@ -28,7 +28,8 @@ export function roleForPermissionLevel(level: number, current: string): string {
   return current === 'admin' || current === 'moderator' ? 'user' : current;
 }
 
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// No control or format characters (NUL, bidi overrides, zero-width joiners) and no unpaired surrogates.
+const EMAIL_PATTERN = /^[^\s@\p{Cc}\p{Cf}\p{Cs}]+@[^\s@\p{Cc}\p{Cf}\p{Cs}]+\.[^\s@\p{Cc}\p{Cf}\p{Cs}]+$/u;
 const EMAIL_MAX_LENGTH = 254;
 
 export function checkEmail(email: string): void {

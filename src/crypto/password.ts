@@ -111,7 +111,8 @@ export async function verifyPassword(password: string, stored: string, current: 
   const parsed = parseStored(stored);
   if (!parsed) return { ok: false, needsRehash: false };
   const key = await derive(password, parsed.salt, parsed.spec);
-  const ok = constantTimeEqual(base64(key), base64(parsed.key));
+  // The runtime's scrypt ignores trailing NULs; no stored password holds one (the policy refuses them).
+  const ok = constantTimeEqual(base64(key), base64(parsed.key)) && !password.includes('\u0000');
   return { ok, needsRehash: ok && paramsText(parsed.spec) + parsed.spec.algorithm !== paramsText(current) + current.algorithm };
 }
 

@@ -22,6 +22,7 @@ sessions.post('/', rateLimitPerClient({ scope: 'gk-login' }), async (c) => {
 });
 
 sessions.delete('/', rateLimitPerClient({ scope: 'gk-logout' }), async (c) => {
-  await logOutSession(c.env.deps, bearerToken(c.req.header('authorization')));
+  const deps = c.env.deps;
+  await logOutSession(deps, bearerToken(c.req.header('authorization')), deps.config.defaultEcosystem);
   return c.body(null, 204);
 });
