@@ -1,0 +1,200 @@
+// Every HTTP route of every face, as the robustness sweeps attack it: a request that works (path,
+// credential, body), the path parameters that can be replaced, the query keys the route reads,
+// and which kinds of token it accepts (all others must be refused).
+import type { Face } from './shapes';
+import type { TokenKind, World } from './world';
+
+export type Fields = Record<string, unknown>;
+
+export interface RouteCase {
+  /** Method and route as documented, for test names. */
+  name: string;
+  method: string;
+  /** A path that works, its parameters taken from the world. */
+  path: (w: World) => string;
+  /** Each path parameter, and the path with it replaced by a raw (already URL-encoded) value. */
+  params?: Record<string, (w: World, value: string) => string>;
+  /** The token the route is called with; none for a public route. */
+  token?: TokenKind;
+  /** The kinds of token the route takes; every other kind must get a 4xx. Absent: public route. */
+  accepts?: TokenKind[];
+  /** A body that works. */
+  body?: (w: World) => Fields;
+  /** Bodies beyond the per-field variants (nested fields). */
+  extraBodies?: (w: World) => Fields[];
+  /** The route also takes form-encoded bodies. */
+  form?: boolean;
+  /** Query keys the route reads. */
+  query?: string[];
+}
+
+const DROPLIT: TokenKind[] = ['account', 'server'];
+const ADMIN: TokenKind[] = ['account'];
+const GATEKEEPER: TokenKind[] = ['account', 'access', 'usAccess', 'gkAccess'];
+const SERVICE: TokenKind[] = ['access', 'usAccess', 'gkAccess'];
+const ANY_BEARER: TokenKind[] = ['access', 'usAccess', 'gkAccess', 'app'];
+
+/** A route case; its method is the first word of its name. */
+function route(name: string, path: RouteCase['path'], more: Omit<Partial<RouteCase>, 'name' | 'path'> = {}): RouteCase {
+  return { name, method: name.split(' ')[0]!, path, ...more };
+}
+
+const appUser = (w: World, eco: string, user: string) => `/api/users/${eco};${user}`;
+const droplitParams = (rest: string) => ({
+  ecosystemId: (w: World, v: string) => appUser(w, v, w.app.uniqueId) + rest,
+  userId: (w: World, v: string) => appUser(w, w.eco.id, v) + rest,
+  segment: (_w: World, v: string) => `/api/users/${v}${rest}`,
+});
+const droplitBody = (w: World): Fields => ({
+  email: `${w.tag}.new@example.com`,
+  meta: { plan: 'team' },
+  access: [{ environmentId: w.eco.environmentId, accessLevel: 'all' }],
+});
+const droplitExtras = (w: World): Fields[] => [
+  { access: [42] },
+  { access: [null] },
+  { access: [{ environmentId: 42 }] },
+  { access: [{ environmentId: w.eco.environmentId, accessLevel: { a: 1 } }] },
+  { access: [{ environmentId: 'x'.repeat(100) }] },
+  { access: [{ environmentId: 'no-such-environment' }] },
+  { access: Array.from({ length: 31 }, () => ({ environmentId: w.eco.environmentId })) },
+  { meta: { deep: JSON.parse('['.repeat(500) + ']'.repeat(500)) } },
+  { meta: { text: '\ud800\u0000\u202e' } },
+  { email: '', meta: [] },
+];
+const droplitWrite = { token: 'account', accepts: DROPLIT, body: droplitBody, extraBodies: droplitExtras } as const;
+const PUT_QUERY = ['generateToken', 'expiryType', 'ttl'];
+
+const droplit: RouteCase[] = [
+  route('PUT /api/users/:user (create)', (w) => appUser(w, w.eco.id, `${w.tag}-new`), { ...droplitWrite, params: droplitParams(''), query: PUT_QUERY }),
+  route('PUT /api/users/:user (update)', (w) => w.app.path, { ...droplitWrite, query: PUT_QUERY }),
+  route('POST /api/users/:user/tokens', (w) => `${w.app.path}/tokens`, {
+    params: droplitParams('/tokens'), token: 'account', accepts: DROPLIT, query: ['expiryType', 'ttl'],
+  }),
+  route('GET /api/users/:user', (w) => w.app.path, { params: droplitParams(''), token: 'account', accepts: DROPLIT }),
+  route('GET /api/users', (w) => `/api/users?ecosystemId=${w.eco.id}`, { token: 'account', accepts: DROPLIT, query: ['ecosystemId', 'limit', 'cursor'] }),
+  route('DELETE /api/users/:user', (w) => w.app.path, { params: droplitParams(''), token: 'account', accepts: DROPLIT }),
+  route('DELETE /api/users/:user/tokens', (w) => `${w.app.path}/tokens`, { params: droplitParams('/tokens'), token: 'account', accepts: DROPLIT }),
+];
+
+const gatekeeper: RouteCase[] = [
+  route('POST /api/v2/users', () => '/api/v2/users', {
+    body: (w) => ({
+      username: `${w.tag}_gk`, password: w.user.password, email: `${w.tag}.gk@example.com`, user_type: 'developer',
+      first_name: 'Ada', last_name: 'Lovelace', phone_number: '+44 1', public_key: 'KEY', certificate: 'CERT',
+    }),
+  }),
+  route('GET /api/v2/users', () => '/api/v2/users', { token: 'gkAccess', accepts: GATEKEEPER, query: ['offset', 'limit'] }),
+  route('PUT /api/v2/users', () => '/api/v2/users', {
+    token: 'gkAccess', accepts: GATEKEEPER,
+    body: (w) => ({ username: w.user.username, password: w.user.password, email: w.user.email, user_type: 'developer', first_name: 'Ada' }),
+  }),
+  route('OPTIONS /api/v2/users', () => '/api/v2/users'),
+  route('OPTIONS /api/v2/sessions', () => '/api/v2/sessions'),
+  route('GET /api/v2/users/public-key', () => '/api/v2/users/public-key'),
+  route('GET /api/v2/users/:uuid', (w) => `/api/v2/users/${w.user.id}`, {
+    params: { uuid: (_w, v) => `/api/v2/users/${v}` }, token: 'gkAccess', accepts: GATEKEEPER,
+  }),
+  route('PATCH /api/v2/users/:username/user-public-key', (w) => `/api/v2/users/${w.user.username}/user-public-key`, {
+    params: { username: (_w, v) => `/api/v2/users/${v}/user-public-key` }, token: 'gkAccess', accepts: GATEKEEPER,
+    body: () => ({ public_key: 'NEW KEY', certificate: 'NEW CERT' }),
+    extraBodies: () => [{ public_key: undefined, 'public-key': 42 }, { public_key: null, 'public-key': 'KEY' }, { public_key: { pem: 'x' } }],
+  }),
+  route('POST /api/v2/sessions', () => '/api/v2/sessions', { body: (w) => ({ username: w.user.username, password: w.user.password }) }),
+  route('DELETE /api/v2/sessions', () => '/api/v2/sessions', { token: 'gkAccess', accepts: ['access', 'usAccess', 'gkAccess'] }),
+];
+
+const us = (path: string) => `/v1/users/${path}`;
+const version = (path: string) => ({ version: (_w: World, v: string) => `/${v}/users/${path}` });
+const bearer = { token: 'usAccess', accepts: SERVICE } as const;
+
+const userService: RouteCase[] = [
+  route('GET /v1/users/health', () => us('health'), { params: version('health') }),
+  route('POST /v1/users/register', () => us('register'), {
+    form: true,
+    body: (w) => ({ email: `${w.tag}.us@example.com`, password: w.user.password, firstname: 'Ada', lastname: 'Lovelace', language: 'en' }),
+  }),
+  route('GET /v1/users/activate', () => us('activate?code=nope'), { query: ['code'] }),
+  route('POST /v1/users/activate', () => us('activate'), { form: true, body: () => ({ code: 'nope' }), query: ['code'] }),
+  route('POST /v1/users/login', () => us('login'), { form: true, body: (w) => ({ email: w.user.email, password: w.user.password }) }),
+  route('POST /v1/users/accessToken', () => us('accessToken'), { form: true, body: (w) => ({ refreshToken: w.tokens.usRefresh }) }),
+  route('POST /v1/users/newPassword', () => us('newPassword'), { form: true, body: (w) => ({ email: w.user.email }) }),
+  route('GET /v1/users/resetPassword', () => us('resetPassword?code=nope'), { query: ['code'] }),
+  route('POST /v1/users/resetPassword', () => us('resetPassword'), {
+    form: true, body: (w) => ({ code: 'nope', password: w.user.password }), query: ['code', 'password'],
+  }),
+  route('POST /v1/users/attributes', () => us('attributes'), {
+    ...bearer, params: version('attributes'), form: true, body: () => ({ attributeKey: 'colour', attributeText: 'blue' }),
+  }),
+  route('GET /v1/users/attributes', () => us('attributes'), bearer),
+  route('DELETE /v1/users/attributes', () => us('attributes'), {
+    ...bearer, form: true, body: () => ({ attributeKey: 'colour' }), query: ['attributeKey', 'attributeId'],
+  }),
+  route('DELETE /v1/users/attribute', () => us('attribute'), {
+    ...bearer, form: true, body: () => ({ attributeId: 'some-id' }), query: ['attributeKey', 'attributeId'],
+  }),
+  route('POST /v1/users/profile', () => us('profile'), { ...bearer, form: true, body: () => ({ firstname: 'Ada', lastname: 'Byron' }) }),
+  route('GET /v1/users/profile', () => us('profile'), { ...bearer, params: version('profile') }),
+  route('GET /v1/users/status', () => us('status'), bearer),
+  route('OPTIONS /v1/users/login', () => us('login')),
+];
+
+const oauth: RouteCase[] = [
+  route('POST /oauth/token (password)', () => '/oauth/token', {
+    form: true, body: (w) => ({ grant_type: 'password', username: w.user.email, password: w.user.password }),
+  }),
+  route('POST /oauth/token (refresh_token)', () => '/oauth/token', {
+    form: true, body: (w) => ({ grant_type: 'refresh_token', refresh_token: w.tokens.refresh }),
+  }),
+  route('POST /oauth/revoke', () => '/oauth/revoke', { form: true, body: (w) => ({ token: w.tokens.refresh }) }),
+  route('POST /oauth/introspect', () => '/oauth/introspect', {
+    token: 'account', accepts: ['account', 'server'], form: true, body: (w) => ({ token: w.tokens.access }),
+  }),
+  route('GET /oauth/userinfo', () => '/oauth/userinfo', { token: 'access', accepts: ANY_BEARER }),
+  route('POST /oauth/userinfo', () => '/oauth/userinfo', { token: 'access', accepts: ANY_BEARER }),
+];
+
+const operator = { token: 'account', accepts: ADMIN } as const;
+const ecoParam = (rest: string) => ({ ecosystemId: (_w: World, v: string) => `/admin/v1/ecosystems/${v}${rest}` });
+const userParam = (rest = '') => ({ id: (_w: World, v: string) => `/admin/v1/users/${v}${rest}` });
+const userPath = (rest = '') => (w: World) => `/admin/v1/users/${w.user.id}${rest}`;
+
+const management: RouteCase[] = [
+  route('GET /.well-known/jwks.json', () => '/.well-known/jwks.json'),
+  route('GET /.well-known/openid-configuration', () => '/.well-known/openid-configuration'),
+  route('GET /auth/verify', () => '/auth/verify', { token: 'access', accepts: ANY_BEARER }),
+  route('POST /admin/v1/ecosystems', () => '/admin/v1/ecosystems', { ...operator, body: () => ({ name: 'acme' }) }),
+  route('GET /admin/v1/ecosystems', () => '/admin/v1/ecosystems', operator),
+  route('POST /admin/v1/ecosystems/:ecosystemId/environments', (w) => `/admin/v1/ecosystems/${w.eco.id}/environments`, {
+    ...operator, params: ecoParam('/environments'), body: () => ({ name: 'staging' }),
+  }),
+  route('POST /admin/v1/ecosystems/:ecosystemId/server-tokens', (w) => `/admin/v1/ecosystems/${w.eco.id}/server-tokens`, {
+    ...operator, params: ecoParam('/server-tokens'), body: () => ({ name: 'ci' }),
+  }),
+  route('DELETE /admin/v1/server-tokens/:id', (w) => `/admin/v1/server-tokens/${w.eco.serverTokenId}`, {
+    ...operator, params: { id: (_w, v) => `/admin/v1/server-tokens/${v}` },
+  }),
+  route('GET /admin/v1/users', (w) => `/admin/v1/users?q=${w.tag}`, { ...operator, query: ['ecosystemId', 'q', 'limit', 'cursor'] }),
+  route('POST /admin/v1/users', () => '/admin/v1/users', {
+    ...operator,
+    body: (w) => ({
+      email: `${w.tag}.adm@example.com`, username: `${w.tag}_adm`, password: w.user.password, role: 'user', ecosystemId: 'default',
+      firstName: 'Ada', lastName: 'Lovelace',
+    }),
+  }),
+  route('GET /admin/v1/users/:id', userPath(), { ...operator, params: userParam() }),
+  route('PATCH /admin/v1/users/:id', userPath(), {
+    ...operator, params: userParam(), body: () => ({ disabled: false, role: 'developer', permissionLevel: 2 }),
+  }),
+  route('DELETE /admin/v1/users/:id', userPath(), { ...operator, params: userParam() }),
+  route('GET /admin/v1/users/:id/sessions', userPath('/sessions'), { ...operator, params: userParam('/sessions') }),
+  route('DELETE /admin/v1/users/:id/sessions', userPath('/sessions'), { ...operator, params: userParam('/sessions') }),
+  route('DELETE /admin/v1/sessions/:id', (w) => `/admin/v1/sessions/${w.gkSession}`, {
+    ...operator, params: { id: (_w, v) => `/admin/v1/sessions/${v}` },
+  }),
+  route('GET /admin/v1/outbox', (w) => `/admin/v1/outbox?to=${w.user.email}`, { ...operator, query: ['to', 'limit'] }),
+];
+
+export const ROUTES: Record<Face, RouteCase[]> = { droplit, gatekeeper, userService, oauth, management };
+export const ALL_ROUTES: RouteCase[] = Object.values(ROUTES).flat();
+export const BODY_ROUTES = ALL_ROUTES.filter((route) => route.body);

@@ -1,0 +1,117 @@
+// The fixtures every robustness sweep attacks: one user of the default ecosystem (with a username,
+// a developer, logged in through OAuth, the User Service and the Gatekeeper), an ecosystem with an
+// environment, a server token and an application user holding a droplit user token. Plus a
+// snapshot of everything a failed request must leave as it was.
+import { expect } from 'vitest';
+import { json, strongPassword, type Client, type RequestOptions } from '../support/driver';
+
+export interface World {
+  /** Lower-case prefix of every e-mail, username and unique id made for this world. */
+  tag: string;
+  user: { id: string; email: string; username: string; password: string };
+  tokens: Record<TokenKind, string>;
+  /** The Gatekeeper login's session id. */
+  gkSession: string;
+  eco: { id: string; serverTokenId: string; environmentId: string };
+  app: { uniqueId: string; path: string };
+}
+
+/** Every kind of credential the service hands out. */
+export type TokenKind = 'account' | 'server' | 'access' | 'usAccess' | 'gkAccess' | 'refresh' | 'usRefresh' | 'app';
+export const TOKEN_KINDS: TokenKind[] = ['account', 'server', 'access', 'usAccess', 'gkAccess', 'refresh', 'usRefresh', 'app'];
+
+let requests = 0;
+
+/** Sends a request from an address of its own, so per-client rate limits never interfere. */
+export function send(client: Client, method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
+  requests += 1;
+  const address = `2001:db8:7b::${requests.toString(16)}:${Math.floor(Math.random() * 0xffff).toString(16)}`;
+  return client.request(method, path, { ...opts, headers: { 'CF-Connecting-IP': address, ...opts.headers } });
+}
+
+async function expectOk(response: Response, status = 200): Promise<any> {
+  expect(response.status, await response.clone().text()).toBe(status);
+  return json(response);
+}
+
+export async function buildWorld(client: Client): Promise<World> {
+  const tag = `rb${crypto.randomUUID().replaceAll('-', '').slice(0, 10)}`;
+  const user = { email: `${tag}.me@example.com`, username: `${tag}_me`, password: strongPassword() };
+  const created = await expectOk(await client.admin('POST', '/admin/v1/users', { body: { ...user, role: 'developer' } }), 201);
+  const grant = { grant_type: 'password', username: user.email, password: user.password };
+  const oauth = await expectOk(await send(client, 'POST', '/oauth/token', { form: grant }));
+  const us = await expectOk(await send(client, 'POST', '/v1/users/login', { body: { email: user.email, password: user.password } }));
+  const gk = await expectOk(await send(client, 'POST', '/api/v2/sessions', { body: { username: user.username, password: user.password } }));
+  const eco = await expectOk(await client.admin('POST', '/admin/v1/ecosystems', { body: { name: tag } }), 201);
+  const env = await expectOk(await client.admin('POST', `/admin/v1/ecosystems/${eco.id}/environments`, { body: { name: 'prod' } }), 201);
+  const server = await expectOk(await client.admin('POST', `/admin/v1/ecosystems/${eco.id}/server-tokens`, { body: { name: 'backend' } }), 201);
+  const uniqueId = `${tag}-app`;
+  const path = `/api/users/${eco.id};${uniqueId}`;
+  const access = [{ environmentId: env.id, accessLevel: 'all' }];
+  await expectOk(await client.admin('PUT', path, { body: { email: `${tag}.app@example.com`, meta: { plan: 'pro' }, access } }), 201);
+  const app = await expectOk(await client.admin('POST', `${path}/tokens?expiryType=SlidingTtl&ttl=3600`));
+  return {
+    tag,
+    user: { id: created.id, ...user },
+    tokens: {
+      account: client.accountToken,
+      server: server.token,
+      access: oauth.access_token,
+      usAccess: us.accessToken,
+      gkAccess: gk.token.access_token,
+      refresh: oauth.refresh_token,
+      usRefresh: us.refreshToken,
+      app: app.token,
+    },
+    gkSession: gk.token.session_state,
+    eco: { id: eco.id, serverTokenId: server.id, environmentId: env.id },
+    app: { uniqueId, path },
+  };
+}
+
+async function read(response: Response): Promise<unknown> {
+  expect(response.status, `a snapshot read failed: ${await response.clone().text()}`).toBeLessThan(500);
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? null : JSON.parse(text) };
+}
+
+const ids = (page: any) => (page.body?.items ?? []).map((item: { id: string }) => item.id).sort();
+
+/**
+ * What a failed request must not change: the users made under the world's tag (and how many the
+ * default ecosystem and the world's ecosystem hold), the fixture user as operators, Gatekeeper
+ * admins and the user see it (profile, keys, attributes), their live sessions, whether each token
+ * still works, the ecosystems, the outbox and the application user.
+ */
+export async function snapshot(client: Client, w: World): Promise<Record<string, unknown>> {
+  const admin = (path: string) => client.admin('GET', path).then(read);
+  const verify = (token: string) => send(client, 'GET', '/auth/verify', { token }).then((r) => r.status);
+  const [tagged, defaultUsers, ecoUsers, user, keys, profile, sessions, ecosystems, outbox, app] = await Promise.all([
+    admin(`/admin/v1/users?q=${w.tag}&limit=100`),
+    client.admin('GET', '/api/v2/users?limit=1').then((r) => r.headers.get('Record-Count')),
+    admin(`/api/users?ecosystemId=${w.eco.id}&limit=100`),
+    admin(`/admin/v1/users/${w.user.id}`),
+    admin(`/api/v2/users/${w.user.id}`),
+    send(client, 'GET', '/v1/users/profile', { token: w.tokens.usAccess }).then(read),
+    admin(`/admin/v1/users/${w.user.id}/sessions`),
+    admin('/admin/v1/ecosystems'),
+    admin(`/admin/v1/outbox?to=${encodeURIComponent(w.user.email)}`),
+    admin(w.app.path),
+  ]);
+  const tokens = Object.fromEntries(
+    await Promise.all((['access', 'usAccess', 'gkAccess', 'app'] as const).map(async (kind) => [kind, await verify(w.tokens[kind])])),
+  );
+  const serverToken = (await send(client, 'GET', `/api/users?ecosystemId=${w.eco.id}`, { headers: { authorization: w.tokens.server } })).status;
+  return {
+    users: { tagged: ids(tagged), defaultUsers, ecoUsers: ids(ecoUsers) },
+    user,
+    keys,
+    profile,
+    sessions,
+    ecosystems: ids(ecosystems),
+    outbox: ids(outbox),
+    app,
+    tokens,
+    serverToken,
+  };
+}
