@@ -26,5 +26,3 @@ export interface Deps {
   waitUntil(promise: Promise<unknown>): void;
   log: Logger;
 }
-
-export const nowSeconds = (deps: Pick<Deps, 'now'>): number => Math.floor(deps.now() / 1000);

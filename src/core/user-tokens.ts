@@ -67,14 +67,3 @@ export function prepareUserToken(
     });
   return { sessionId, query, sign };
 }
-
-export async function issueUserToken(
-  deps: Deps,
-  user: TokenSubject,
-  expiryType: ExpiryType,
-  ttlSeconds: number = DEFAULT_USER_TOKEN_TTL_SECONDS,
-): Promise<string> {
-  const prepared = prepareUserToken(deps, user, expiryType, ttlSeconds);
-  await prepared.query;
-  return prepared.sign();
-}
