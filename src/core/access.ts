@@ -5,6 +5,7 @@ import { kvKeys } from '../store/kv';
 import { environments } from '../store/schema';
 import { listGrants, replaceGrantsQueries } from '../store/user-repo';
 import type { Deps } from './deps';
+import { edgeRead } from './edge-auth';
 import { AppError } from './errors';
 import { publishGrants } from './revocation';
 
@@ -39,12 +40,10 @@ export function userGrants(deps: Deps, userId: string): Promise<Grant[]> {
 /** Whether the user may reach the environment: from the isolate's cache, KV, or (never published) D1. */
 export async function canReachEnvironment(deps: Deps, userId: string, environmentId: string): Promise<boolean> {
   const key = kvKeys.grants(userId);
-  const now = deps.now();
-  const cached = deps.edge.freshValue(key, now, deps.config.edgeRecheckSeconds * 1000);
-  let published = cached ? cached.value : await deps.kv.get(key);
+  let { value: published, readAt } = await edgeRead(deps, key);
   if (published === null) {
     published = JSON.stringify((await listGrants(deps.db, userId)).map((grant) => grant.environmentId));
+    deps.edge.rememberValue(key, published, readAt);
   }
-  deps.edge.rememberValue(key, published, cached?.readAt ?? now);
   return (JSON.parse(published) as string[]).includes(environmentId);
 }

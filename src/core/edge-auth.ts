@@ -104,7 +104,7 @@ async function verifySignature(deps: Deps, token: string): Promise<Identity> {
 }
 
 /** A KV value through the isolate's cache, read again once EDGE_RECHECK_SECONDS have passed. */
-async function edgeRead(deps: Deps, key: string): Promise<CachedValue> {
+export async function edgeRead(deps: Deps, key: string): Promise<CachedValue> {
   const now = deps.now();
   const cached = deps.edge.freshValue(key, now, deps.config.edgeRecheckSeconds * 1000);
   if (cached) return cached;
