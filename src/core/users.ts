@@ -30,7 +30,7 @@ export function roleForPermissionLevel(level: number, current: string): string {
 
 // No control or format characters (NUL, bidi overrides, zero-width joiners) and no unpaired surrogates.
 const EMAIL_PATTERN = /^[^\s@\p{Cc}\p{Cf}\p{Cs}]+@[^\s@\p{Cc}\p{Cf}\p{Cs}]+\.[^\s@\p{Cc}\p{Cf}\p{Cs}]+$/u;
-const EMAIL_MAX_LENGTH = 254;
+export const EMAIL_MAX_LENGTH = 254;
 
 export function checkEmail(email: string): void {
   if (email.length > EMAIL_MAX_LENGTH || !EMAIL_PATTERN.test(email)) {

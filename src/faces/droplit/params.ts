@@ -4,6 +4,7 @@
 import type { Grant } from '../../core/access';
 import { MAX_GRANTS_PER_USER, MAX_USER_TOKEN_TTL_SECONDS, type AppUserChanges, type TokenRequest } from '../../core/app-users';
 import { DEFAULT_USER_TOKEN_TTL_SECONDS, EXPIRY_TYPES, type ExpiryType } from '../../core/user-tokens';
+import { EMAIL_MAX_LENGTH } from '../../core/users';
 import type { Fields } from '../../http/body';
 import { InvalidParams, notAllowedMessage, type DroplitIssue } from './errors';
 
@@ -11,7 +12,6 @@ const MAX_UNIQUE_ID_LENGTH = 256;
 const MAX_ECOSYSTEM_ID_LENGTH = 64;
 const MAX_ENVIRONMENT_ID_LENGTH = 64;
 const MAX_ACCESS_LEVEL_LENGTH = 64;
-const MAX_EMAIL_LENGTH = 254;
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 const MESSAGES = {
@@ -172,8 +172,8 @@ export function readUserChanges(body: Fields): AppUserChanges {
   const unknown = Object.keys(body).filter((name) => !['email', 'meta', 'access'].includes(name));
   if (unknown.length > 0) issues.push({ in: 'body', path: 'additional parameters', message: notAllowedMessage(unknown) });
   const { email, meta } = body;
-  if (email !== undefined && email !== null && !boundedString(email, 0, MAX_EMAIL_LENGTH)) {
-    issues.push({ in: 'body', path: 'email', message: `expected field to be a string of at most ${MAX_EMAIL_LENGTH} characters` });
+  if (email !== undefined && email !== null && !boundedString(email, 0, EMAIL_MAX_LENGTH)) {
+    issues.push({ in: 'body', path: 'email', message: `expected field to be a string of at most ${EMAIL_MAX_LENGTH} characters` });
   }
   if (meta !== undefined && !isObject(meta)) issues.push({ in: 'body', path: 'meta', message: MESSAGES.object });
   const access = readAccess(body.access, issues);

@@ -3,13 +3,13 @@
 import type { Context } from 'hono';
 import { AppError, invalidField } from '../../core/errors';
 import type { NumberedPage, ProfileFields } from '../../core/self-service';
+import { EMAIL_MAX_LENGTH } from '../../core/users';
 import { optionalString, requiredString, type Fields } from '../../http/body';
 import type { AppEnv } from '../../http/types';
 import { isUserType, USER_TYPES, type UserType } from './shapes';
 
 const USERNAME_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
 const USERNAME_MAX_LENGTH = 64;
-const EMAIL_MAX_LENGTH = 254;
 const NAME_MAX_LENGTH = 200;
 const PHONE_MAX_LENGTH = 64;
 const KEY_MAX_LENGTH = 16_384;

@@ -7,7 +7,7 @@ import { listOutbox } from '../../core/mail';
 import { revokeAllTokensForUser } from '../../core/revocation';
 import { listLiveSessions, revokeSession } from '../../core/sessions';
 import { pageLimit, pageUsers } from '../../core/user-listing';
-import { changeUserStanding, createUser, deleteUser, getUser, requireEcosystem, ROLES, type Role } from '../../core/users';
+import { changeUserStanding, createUser, EMAIL_MAX_LENGTH, deleteUser, getUser, requireEcosystem, ROLES, type Role } from '../../core/users';
 import { rawOrBearerToken } from '../../http/auth-header';
 import { optionalBoolean, optionalInteger, optionalString, readBody } from '../../http/body';
 import type { AppEnv } from '../../http/types';
@@ -69,7 +69,7 @@ admin.post('/users', async (c) => {
   await requireEcosystem(deps, ecosystemId);
   const user = await createUser(deps, {
     ecosystemId,
-    email: optionalString(body, 'email', 254),
+    email: optionalString(body, 'email', EMAIL_MAX_LENGTH),
     username: optionalString(body, 'username', 64),
     password: optionalString(body, 'password', deps.config.passwordMaxLength * 4),
     role: role as Role,

@@ -8,7 +8,7 @@ import { AppError } from '../../core/errors';
 import { logInWithPassword } from '../../core/login';
 import { introspectToken, revokeToken } from '../../core/oauth';
 import { refreshSession } from '../../core/sessions';
-import { getUser } from '../../core/users';
+import { EMAIL_MAX_LENGTH, getUser } from '../../core/users';
 import { bearerToken, clientSecretToken } from '../../http/auth-header';
 import { readBody, requiredString } from '../../http/body';
 import { rateLimitPerClient } from '../../http/rate-limit';
@@ -30,7 +30,7 @@ oauthFace.post('/token', rateLimitPerClient({ scope: 'oauth-token' }), async (c)
   const body = await readBody(c, { form: true });
   const grant = requiredString(body, 'grant_type', 64);
   if (grant === 'password') {
-    const username = requiredString(body, 'username', 254);
+    const username = requiredString(body, 'username', EMAIL_MAX_LENGTH);
     const { session } = await logInWithPassword(deps, { emailOrUsername: username }, requiredString(body, 'password', 4096), {
       rotates: true,
     });
