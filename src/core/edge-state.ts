@@ -26,6 +26,8 @@ export class EdgeState<T = unknown> {
   readonly slidingWrites = new Map<string, number>();
   /** ms of the last use of each sliding token seen here, written to KV or not. */
   readonly slidingUses = new Map<string, number>();
+  /** Signed gateway assertions by identity and origin, reused until shortly before they expire. */
+  readonly assertions = new Map<string, { token: Promise<string>; reuseUntil: number }>();
   /** Revocations made in this isolate; any of them voids every cached verdict at once. */
   revocations = 0;
 

@@ -11,24 +11,6 @@ export const ASSERTION_TTL_SECONDS = 300;
 const ASSERTION_REUSE_MARGIN_SECONDS = 60;
 const MAX_CACHED_ASSERTIONS = 10_000;
 
-interface CachedAssertion {
-  token: Promise<string>;
-  /** ms; reuse stops here. */
-  reuseUntil: number;
-}
-
-/** One cache per isolate state (deps.edge), so each test client has its own, like an isolate. */
-const caches = new WeakMap<object, Map<string, CachedAssertion>>();
-
-function cacheOf(deps: Deps): Map<string, CachedAssertion> {
-  let cache = caches.get(deps.edge);
-  if (!cache) {
-    cache = new Map();
-    caches.set(deps.edge, cache);
-  }
-  return cache;
-}
-
 function signAssertion(deps: Deps, identity: Identity, audience: string, issuedAt: number): Promise<string> {
   const claims = {
     eco: identity.ecosystemId,
@@ -47,7 +29,7 @@ function signAssertion(deps: Deps, identity: Identity, audience: string, issuedA
 
 /** An assertion of the identity for the origin, fresh or reused from this isolate's cache. */
 export function assertionFor(deps: Deps, identity: Identity, origin: string): Promise<string> {
-  const cache = cacheOf(deps);
+  const cache = deps.edge.assertions;
   const key = [deps.keys.signer.kid, deps.issuer, origin, identity.userId, identity.ecosystemId, identity.role, identity.email ?? ''].join('\n');
   const now = deps.now();
   const cached = cache.get(key);
