@@ -38,6 +38,40 @@ export function resetMail(deps: Deps, to: string, code: string, ttlSeconds: numb
   };
 }
 
+/** Tells the owner that the password or e-mail of the account changed (sent to the old address). */
+export function accountChangedMail(_deps: Deps, to: string, what: 'password' | 'email'): Mail {
+  const thing = what === 'password' ? 'password' : 'e-mail address';
+  return {
+    to,
+    subject: `Your ${thing} was changed`,
+    text:
+      `The ${thing} of your account was just changed, and every other session of the account was ended. ` +
+      `If it was not you, reset your password at once.`,
+  };
+}
+
+/** Tells the owner that repeated failed sign-ins locked the account for a while. */
+export function accountLockedMail(_deps: Deps, to: string, lockSeconds: number): Mail {
+  return {
+    to,
+    subject: 'Your account was locked',
+    text:
+      `Several sign-ins with a wrong password were made to your account, so sign-in is paused for ` +
+      `${Math.max(1, Math.round(lockSeconds / 60))} minutes. If it was not you, consider resetting your password.`,
+  };
+}
+
+/** Tells the owner of an address that someone tried to register it again (instead of saying so to them). */
+export function registrationAttemptMail(_deps: Deps, to: string): Mail {
+  return {
+    to,
+    subject: 'Someone tried to sign up with your address',
+    text:
+      `Someone tried to create an account with this e-mail address, which already has one. ` +
+      `If it was you, sign in or reset your password instead. If not, you can ignore this message.`,
+  };
+}
+
 function masked(text: string): string {
   return text.replace(/code=[^\s&]+/g, 'code=…');
 }
