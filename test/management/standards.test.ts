@@ -13,6 +13,19 @@ describe('the standards routes', () => {
     expect(body.keys[0].d).toBeUndefined();
   });
 
+  it('answers GET / with the service name, its version and where to start', async () => {
+    const response = await newClient().get('/');
+    expect(response.status).toBe(200);
+    expect(await json(response)).toEqual({
+      name: 'Gatehouse',
+      version: expect.stringMatching(/^\d+\.\d+\.\d+$/),
+      links: {
+        discovery: 'https://gatehouse.test/.well-known/openid-configuration',
+        jwks: 'https://gatehouse.test/.well-known/jwks.json',
+      },
+    });
+  });
+
   it('serves the JWKS through the real Worker entry too', async () => {
     const response = await exports.default.fetch('https://gatehouse.test/.well-known/jwks.json');
     expect(response.status).toBe(200);

@@ -3,9 +3,11 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../../http/types';
 import { admin } from './admin';
 import { renderManagementError } from './errors';
+import { service } from './service';
 import { standards } from './standards';
 
 export const managementFace = new Hono<AppEnv>();
+managementFace.route('/', service);
 managementFace.route('/', standards);
 managementFace.route('/admin/v1', admin);
 

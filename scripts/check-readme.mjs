@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+// `npm run check:readme`: proves the README's commands run verbatim, in order, on a clean copy of
+// the tree. Every ```sh block runs in one bash session (so variables carry from block to block,
+// as in a reader's terminal), with `set -euo pipefail`: an unset variable or a failing command
+// fails the check. The block that starts `npm run dev` runs in the background until the server
+// answers; `npm test` is left to CI (it runs it anyway); blocks fenced as ```sh deploy need a
+// Cloudflare account and are skipped. Each curl's status is recorded: a 5xx, a refused
+// connection, or a 4xx that its block does not mention is a failure.
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const PORT = 8787;
+const READY_TIMEOUT_MS = 180_000;
+const WATCHDOG_MS = 600_000;
+
+/** The README's fenced blocks, in order, with their info string. */
+export function shellBlocks(markdown) {
+  const blocks = [];
+  const fence = /^```([^\n]*)\n([\s\S]*?)^```$/gm;
+  for (let match; (match = fence.exec(markdown)); ) {
+    const [lang, ...flags] = match[1].trim().split(/\s+/);
+    if (lang !== 'sh') continue;
+    const commands = match[2].replace(/^\s*#.*$/gm, '').replace(/\s#.*$/gm, '');
+    blocks.push({ flags, text: match[2], commands, line: markdown.slice(0, match.index).split('\n').length });
+  }
+  return blocks;
+}
+
+function copyTree(to) {
+  const files = spawnSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: root, encoding: 'utf8' });
+  if (files.status !== 0) throw new Error('git ls-files failed');
+  for (const file of files.stdout.split('\0').filter(Boolean)) {
+    if (file.startsWith('node_modules/')) continue;
+    mkdirSync(dirname(join(to, file)), { recursive: true });
+    try {
+      cpSync(join(root, file), join(to, file));
+    } catch {
+      // A file deleted in the work tree but still tracked: the copy is of what is there.
+    }
+  }
+}
+
+async function waitForServer(dev) {
+  const started = Date.now();
+  while (Date.now() - started < READY_TIMEOUT_MS) {
+    if (dev.exitCode !== null) throw new Error(`npm run dev exited with ${dev.exitCode}`);
+    try {
+      const response = await fetch(`http://localhost:${PORT}/`);
+      await response.arrayBuffer();
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  throw new Error('npm run dev did not answer within 3 minutes');
+}
+
+const PREAMBLE = `set -euo pipefail
+curl() { command curl -w '%{stderr}@@status %{http_code}\\n' "$@"; }
+`;
+
+function checkStatuses(stderr, blocks) {
+  const problems = [];
+  let block = null;
+  for (const line of stderr.split('\n')) {
+    const marker = /^@@block (\d+)$/.exec(line);
+    if (marker) block = blocks[Number(marker[1])];
+    const status = /^@@status (\d+)$/.exec(line);
+    if (!status || !block) continue;
+    const code = Number(status[1]);
+    const allowed = code >= 100 && code < 400 || (code < 500 && code >= 400 && block.text.includes(String(code)));
+    if (!allowed) problems.push(`README line ${block.line}: a curl in this block answered ${code || 'no connection'}`);
+  }
+  return problems;
+}
+
+async function main() {
+  const blocks = shellBlocks(readFileSync(join(root, 'README.md'), 'utf8'));
+  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-readme-'));
+  const watchdog = setTimeout(() => {
+    console.error('check-readme: still running after 10 minutes; giving up');
+    process.exit(1);
+  }, WATCHDOG_MS);
+  let dev = null;
+  try {
+    copyTree(dir);
+    const scripted = [];
+    for (const [index, block] of blocks.entries()) {
+      if (block.flags.includes('deploy')) continue;
+      if (/\bnpm test\b/.test(block.commands)) continue;
+      if (/\bnpm run dev\b/.test(block.commands)) {
+        console.log(`check-readme: README line ${block.line}: ${block.text.trim()} (in the background)`);
+        dev = spawn('bash', ['-c', block.text], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+        let output = '';
+        dev.stdout.on('data', (data) => (output += data));
+        dev.stderr.on('data', (data) => (output += data));
+        await waitForServer(dev).catch((error) => {
+          throw new Error(`${error.message}\n${output.slice(-4000)}`);
+        });
+        continue;
+      }
+      scripted.push(`echo '@@block ${index}' >&2\n${block.text}`);
+    }
+    writeFileSync(join(dir, '.readme-check.sh'), PREAMBLE + scripted.join('\n'));
+    const run = spawnSync('bash', ['.readme-check.sh'], { cwd: dir, encoding: 'utf8', env: { ...process.env } });
+    const problems = checkStatuses(run.stderr, blocks);
+    if (run.status !== 0) problems.push(`the README's commands stopped with exit code ${run.status}`);
+    if (problems.length) {
+      console.error(run.stdout.slice(-3000));
+      console.error(run.stderr.replace(/^@@.*\n/gm, '').slice(-3000));
+      for (const problem of problems) console.error(`check-readme: ${problem}`);
+      process.exitCode = 1;
+    } else {
+      const count = (run.stderr.match(/^@@status /gm) ?? []).length;
+      console.log(`check-readme: ${scripted.length} blocks, ${count} requests, every command ran as written`);
+    }
+  } finally {
+    clearTimeout(watchdog);
+    if (dev && dev.exitCode === null) process.kill(-dev.pid, 'SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
