@@ -1,51 +1,37 @@
 // Forwarding to the origin: the method, the raw path and query, and the body (streamed) go as
-// they came; the caller's credentials and every identity header it sent are removed, and the
-// verified identity is added. The origin's status, headers and body come back unchanged;
-// redirects are handed to the caller, not followed. WebSocket upgrades are not proxied.
+// they came; the caller's credentials and every header an origin might read as identity
+// (src/http/identity-headers.ts) are removed, and the verified identity is added. The origin's
+// status, headers and body come back unchanged; redirects are handed to the caller, not followed.
+// WebSocket upgrades are not proxied.
 import type { Context } from 'hono';
 import { AppError } from '../core/errors';
+import { ASSERTION_HEADER, identityHeaders, isIdentityHeader, withoutCookie, type HeaderIdentity } from '../http/identity-headers';
 import { ACCESS_TOKEN_COOKIE } from '../http/request-token';
 import type { AppEnv } from '../http/types';
 import type { GatewayRoute } from './routes';
 
 /** Identity as sent to the origin; null for a public route. */
-export interface ForwardedIdentity {
-  userId: string;
-  email: string | null;
-  role: string;
-  ecosystemId: string;
+export interface ForwardedIdentity extends HeaderIdentity {
   assertion: string;
 }
 
-/** Hop-by-hop headers, and the caller's credentials for us, which are no business of the origin. */
-const DROPPED_HEADERS = ['authorization', 'proxy-authorization', 'host', 'connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
-const IDENTITY_HEADER = /^(x-user-|x-gatehouse-|x-ecosystem-id$)/i;
-
-function withoutTokenCookie(cookie: string): string {
-  return cookie
-    .split(';')
-    .map((pair) => pair.trim())
-    .filter((pair) => pair !== '' && pair.split('=')[0]!.trim() !== ACCESS_TOKEN_COOKIE)
-    .join('; ');
-}
+/** Hop-by-hop headers, which are no business of the origin. */
+const HOP_BY_HOP_HEADERS = ['host', 'connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
 
 function originHeaders(request: Request, url: URL, identity: ForwardedIdentity | null): Headers {
   const headers = new Headers(request.headers);
   const named = (headers.get('connection') ?? '').split(',').map((name) => name.trim().toLowerCase());
   for (const name of [...headers.keys()]) {
-    if (DROPPED_HEADERS.includes(name) || named.includes(name) || IDENTITY_HEADER.test(name)) headers.delete(name);
+    if (HOP_BY_HOP_HEADERS.includes(name) || named.includes(name) || isIdentityHeader(name)) headers.delete(name);
   }
-  const cookie = withoutTokenCookie(headers.get('cookie') ?? '');
+  const cookie = withoutCookie(headers.get('cookie') ?? '', ACCESS_TOKEN_COOKIE);
   if (cookie === '') headers.delete('cookie');
   else headers.set('cookie', cookie);
   headers.set('X-Forwarded-Host', url.host);
   headers.set('X-Forwarded-Proto', url.protocol.slice(0, -1));
   if (identity) {
-    headers.set('X-User-Id', identity.userId);
-    headers.set('X-User-Email', identity.email ?? '');
-    headers.set('X-User-Role', identity.role);
-    headers.set('X-Ecosystem-Id', identity.ecosystemId);
-    headers.set('X-Gatehouse-Assertion', identity.assertion);
+    for (const [name, value] of identityHeaders(identity)) headers.set(name, value);
+    headers.set(ASSERTION_HEADER, identity.assertion);
   }
   return headers;
 }

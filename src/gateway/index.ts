@@ -1,12 +1,33 @@
 // The gateway: requests under a GATEWAY_ROUTES prefix are verified at the edge and forwarded;
 // every other request goes on to the faces. Errors (401 with a Bearer challenge, 403, 400 for an
 // unsafe path) are thrown as AppError and rendered in the management face's shape by the app.
-import type { MiddlewareHandler } from 'hono';
+// A CORS preflight is answered here and never forwarded: whatever its method, headers or body, a
+// request without a valid token never reaches a protected origin.
+import type { Context, MiddlewareHandler } from 'hono';
+import { CORS_METHODS } from '../http/cors';
 import type { AppEnv } from '../http/types';
 import { assertionFor } from './assertion';
 import { authorizeCaller } from './authorize';
 import { forwardToOrigin, type ForwardedIdentity } from './forward';
 import { matchGatewayRoute } from './paths';
+
+/** A list of header names as a preflight asks for them (tokens, commas, spaces), bounded. */
+const REQUESTED_HEADERS = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*$/;
+const MAX_REQUESTED_HEADERS_LENGTH = 1024;
+
+/**
+ * 204 for a browser's preflight. The CORS middleware adds Access-Control-Allow-Origin for
+ * CORS_ORIGINS; the headers the browser asks for are allowed (the request itself still needs a
+ * token, and identity headers are stripped from it anyway).
+ */
+function answerPreflight(c: Context<AppEnv>): Response {
+  const headers = new Headers({ 'Access-Control-Allow-Methods': CORS_METHODS, Vary: 'Access-Control-Request-Headers' });
+  const requested = c.req.header('access-control-request-headers')?.trim() ?? '';
+  if (requested.length <= MAX_REQUESTED_HEADERS_LENGTH && REQUESTED_HEADERS.test(requested)) {
+    headers.set('Access-Control-Allow-Headers', requested);
+  }
+  return new Response(null, { status: 204, headers });
+}
 
 export const gateway: MiddlewareHandler<AppEnv> = async function gateway(c, next) {
   const deps = c.env.deps;
@@ -14,10 +35,9 @@ export const gateway: MiddlewareHandler<AppEnv> = async function gateway(c, next
   const url = new URL(c.req.url);
   const match = matchGatewayRoute(deps.config.gatewayRoutes, url.pathname);
   if (!match) return next();
+  if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method') !== undefined) return answerPreflight(c);
   let forwarded: ForwardedIdentity | null = null;
-  // A browser's CORS preflight carries no credentials; the origin answers it, with no identity.
-  const preflight = c.req.method === 'OPTIONS' && c.req.header('access-control-request-method') !== undefined;
-  if (!match.route.require.public && !preflight) {
+  if (!match.route.require.public) {
     const identity = await authorizeCaller(c, match);
     const assertion = await assertionFor(deps, identity, match.route.origin);
     forwarded = { ...identity, assertion };

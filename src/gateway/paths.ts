@@ -1,7 +1,8 @@
 // Which gateway route a request path belongs to, decided on the raw (still percent-encoded) path
 // so that an encoded "/", "\" or dot-segment can never move a request under another prefix: the
 // URL parser has already resolved literal "..", and a path under a prefix that still holds one of
-// those after decoding is refused rather than forwarded.
+// those after decoding once or twice, a dot-segment with ";" parameters (`..;`, which Tomcat,
+// Jetty and Spring resolve), or a non-ASCII look-alike of a dot or slash is refused, not forwarded.
 import { AppError } from '../core/errors';
 import type { GatewayRoute } from './routes';
 
@@ -11,7 +12,7 @@ export interface RouteMatch {
   params: Record<string, string>;
 }
 
-/** A segment decoded, or null when its percent-encoding is malformed. */
+/** A segment decoded once, or null when its percent-encoding is malformed. */
 function decodeSegment(segment: string): string | null {
   if (!segment.includes('%')) return segment;
   try {
@@ -21,10 +22,36 @@ function decodeSegment(segment: string): string | null {
   }
 }
 
-function isSafeSegment(decoded: string | null): boolean {
-  if (decoded === null || decoded === '.' || decoded === '..') return false;
-  // eslint-disable-next-line no-control-regex
-  return !/[/\\\u0000-\u001f\u007f]/.test(decoded);
+/** Dots that NFKC leaves alone but some servers or libraries still read as "." (ideographic
+ * full stops); NFKC maps the rest (full-width U+FF0E, one-dot leader U+2024, small U+FE52). */
+const OTHER_DOTS = /[\u3002\uff61]/;
+/** A non-ASCII character, checked one by one for what NFKC turns it into. */
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\u0000-\u007f]/gu;
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN_CHARACTERS = /[/\\\u0000-\u001f\u007f]/;
+
+/** Whether a non-ASCII character could stand for a dot, a slash or a backslash somewhere. */
+function isLookAlike(character: string): boolean {
+  return OTHER_DOTS.test(character) || /[./\\]/.test(character.normalize('NFKC'));
+}
+
+/** Whether one decoding of a segment is safe: no slash, backslash, control character or look-alike
+ * of one, and not a dot-segment, also with `;` parameters (`..;`, `.;x`, as Tomcat reads it). */
+function isSafeDecoding(decoded: string): boolean {
+  if (FORBIDDEN_CHARACTERS.test(decoded)) return false;
+  if ((decoded.match(NON_ASCII) ?? []).some(isLookAlike)) return false;
+  const name = decoded.split(';')[0]!;
+  return name !== '.' && name !== '..';
+}
+
+/** A raw segment is safe when its once- and twice-decoded forms both are (an origin or a framework
+ * behind it may decode again: `%252e%252e` is `..` to it). */
+function isSafeSegment(raw: string): boolean {
+  const once = decodeSegment(raw);
+  if (once === null || !isSafeDecoding(once)) return false;
+  const twice = decodeSegment(once);
+  return twice === null || isSafeDecoding(twice);
 }
 
 function matchPrefix(route: GatewayRoute, decoded: (string | null)[]): Record<string, string> | null {
@@ -41,19 +68,21 @@ function matchPrefix(route: GatewayRoute, decoded: (string | null)[]): Record<st
 
 /**
  * The most specific route whose prefix holds the raw path, or null. A path under a prefix with a
- * malformed escape, an encoded slash or backslash, or a dot-segment is refused (400).
+ * malformed escape, an encoded slash or backslash, a non-ASCII dot, or a dot-segment (decoded once
+ * or twice, `..;` included) in any segment is refused (400).
  */
 export function matchGatewayRoute(routes: GatewayRoute[], rawPath: string): RouteMatch | null {
   if (routes.length === 0) return null;
-  const decoded = rawPath.split('/').slice(1).map(decodeSegment);
+  const raw = rawPath.split('/').slice(1);
+  const decoded = raw.map(decodeSegment);
   for (const route of routes) {
     const params = matchPrefix(route, decoded);
     if (!params) continue;
-    if (rawPath.includes('\\') || !decoded.every(isSafeSegment)) {
+    if (rawPath.includes('\\') || !raw.every(isSafeSegment)) {
       throw new AppError('INVALID_FIELD', {
         field: 'path',
         in: 'path',
-        reason: 'must not hold encoded slashes, backslashes, control characters or dot-segments',
+        reason: 'must not hold encoded slashes or backslashes, control characters, non-ASCII dots, or dot-segments (decoded once or twice, with or without ";" parameters)',
       });
     }
     return { route, params };

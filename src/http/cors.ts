@@ -27,7 +27,7 @@ export const cors: MiddlewareHandler<AppEnv> = async function cors(c, next) {
   if (origin !== '*') headers.append('Vary', 'Origin');
   if (c.req.method === 'OPTIONS') {
     if (!headers.has('Access-Control-Allow-Methods')) headers.set('Access-Control-Allow-Methods', CORS_METHODS);
-    headers.set('Access-Control-Allow-Headers', CORS_HEADERS);
+    if (!headers.has('Access-Control-Allow-Headers')) headers.set('Access-Control-Allow-Headers', CORS_HEADERS);
     headers.set('Access-Control-Max-Age', String(CORS_MAX_AGE_SECONDS));
   }
   headers.set('Access-Control-Expose-Headers', 'X-Request-Id, Location, Link, Record-Count, Retry-After');

@@ -80,7 +80,7 @@ export function countingKv(kv: KVNamespace, count: KvWriteCount, fail?: (key: st
 
 /** Uses a token the way a reverse proxy would: GET /auth/verify with it as a bearer token. */
 export async function useToken(client: Client, token: string): Promise<number> {
-  const response = await client.get('/auth/verify', { token });
+  const response = await client.get('/auth/verify?ecosystem=*', { token });
   await response.arrayBuffer();
   return response.status;
 }

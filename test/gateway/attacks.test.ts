@@ -60,6 +60,51 @@ describe('the gateway refuses bad credentials before the origin', () => {
     expect(headers.get('x-gatehouse-anything')).toBeNull();
   });
 
+  it('strips every header an origin might read as identity, in every spelling, and the token cookie', async () => {
+    const { client, origin, token, userId } = await setUp();
+    const forged: Record<string, string> = {
+      X_User_Id: 'someone-else',
+      'x_user-role': 'admin',
+      X_USER_EMAIL: 'boss@example.com',
+      X_Ecosystem_Id: 'other',
+      X_Gatehouse_Assertion: 'forged',
+      'X-Forwarded-User': 'admin',
+      X_Forwarded_User: 'admin',
+      'X-Forwarded-Email': 'boss@example.com',
+      'X-Forwarded-Preferred-Username': 'admin',
+      'X-Forwarded-Groups': 'admins',
+      'X-Forwarded-Access-Token': 'forged',
+      X_Forwarded_Host: 'evil.example',
+      'Remote-User': 'admin',
+      Remote_User: 'admin',
+      'Remote-Email': 'boss@example.com',
+      'Remote-Groups': 'admins',
+      'X-Remote-User': 'admin',
+      'X-Auth-Request-User': 'admin',
+      'X-Auth-Request-Email': 'boss@example.com',
+      X_Auth_Request_Groups: 'admins',
+      'Cf-Access-Authenticated-User-Email': 'boss@example.com',
+      'X-Goog-Authenticated-User-Email': 'accounts.google.com:boss@example.com',
+      'X-Ms-Client-Principal-Name': 'admin',
+      'Proxy-Authorization': 'Basic YWRtaW46YWRtaW4=',
+    };
+    await client.get('/app/x', { token, headers: { ...forged, cookie: `a=1; gatehouse.token=${token}; gatehouse_token=${token}; b=2` } });
+    const headers = origin.calls[0]!.headers;
+    const sent = [...headers.entries()];
+    for (const name of Object.keys(forged)) {
+      const spelledLikeIt = sent.filter(([key]) => key.replaceAll('_', '-') === name.toLowerCase().replaceAll('_', '-'));
+      const ours = spelledLikeIt.filter(([key]) => ['x-user-id', 'x-user-role', 'x-user-email', 'x-ecosystem-id', 'x-gatehouse-assertion', 'x-forwarded-host'].includes(key));
+      expect(spelledLikeIt.length - ours.length, name).toBe(0);
+    }
+    expect(sent.map(([, value]) => value)).not.toContain('admin');
+    expect(sent.map(([, value]) => value)).not.toContain('someone-else');
+    expect(headers.get('x-user-id')).toBe(userId);
+    expect(headers.get('x-user-role')).toBe('user');
+    expect(headers.get('x-forwarded-host')).toBe('gatehouse.test');
+    expect(headers.get('authorization')).toBeNull();
+    expect(headers.get('cookie')).toBe('a=1; b=2');
+  });
+
   it('refuses forged identity headers without a token, so they never reach the origin', async () => {
     const { client, origin } = await setUp();
     await expectRefused(await client.get('/app/x', { headers: { 'X-User-Id': 'admin', 'X-User-Role': 'admin' } }), 401, 'UNAUTHENTICATED');

@@ -125,26 +125,50 @@ describe('forwarding through the gateway', () => {
 });
 
 describe('CORS preflights through the gateway', () => {
-  it('forwards a preflight without a token and without identity, and passes the origin’s CORS answer back', async () => {
-    const { calls } = stubOrigin(
-      () => new Response(null, { status: 204, headers: { 'Access-Control-Allow-Origin': 'https://app.example', 'Access-Control-Allow-Methods': 'GET, POST' } }),
-    );
-    const client = gatewayClient([{ prefix: '/app/' }]);
+  it('answers a preflight itself, with CORS_ORIGINS, and never forwards it', async () => {
+    const { calls } = stubOrigin();
+    const client = gatewayClient([{ prefix: '/app/' }], { vars: { CORS_ORIGINS: 'https://app.example' } });
     const response = await client.request('OPTIONS', '/app/items', {
-      headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'x-user-id': 'forged' },
+      headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, x-trace', 'x-user-id': 'forged' },
     });
     expect(response.status).toBe(204);
     expect(response.headers.get('Access-Control-Allow-Origin')).toBe('https://app.example');
-    expect(calls).toHaveLength(1);
-    expect(calls[0]!.method).toBe('OPTIONS');
-    expect(calls[0]!.headers.get('x-user-id')).toBeNull();
-    expect(calls[0]!.headers.get('x-gatehouse-assertion')).toBeNull();
+    expect(response.headers.get('Access-Control-Allow-Methods')).toContain('POST');
+    expect(response.headers.get('Access-Control-Allow-Headers')).toBe('content-type, x-trace');
+    const other = await client.request('OPTIONS', '/app/items', { headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    expect(other.status).toBe(204);
+    expect(other.headers.get('Access-Control-Allow-Origin')).toBeNull();
+    expect(calls).toHaveLength(0);
   });
 
-  it('still needs a token for a plain OPTIONS request', async () => {
+  it('still needs a token for a plain OPTIONS request, with or without a body', async () => {
     const { calls } = stubOrigin();
     const client = gatewayClient([{ prefix: '/app/' }]);
     expect((await client.request('OPTIONS', '/app/items')).status).toBe(401);
+    expect((await client.request('OPTIONS', '/app/items', { raw: 'payload' })).status).toBe(401);
+    expect(calls).toHaveLength(0);
+  });
+});
+
+describe('requests of any method need a token', () => {
+  it('never forwards an unauthenticated request of any method, a preflight with a body included, to a protected route or an ungranted environment', async () => {
+    const { calls } = stubOrigin();
+    const routes = [{ prefix: '/app/' }, { prefix: '/admin-app/', require: { role: 'admin' } }, { prefix: '/environments/:environmentId/', require: { environment: ':environmentId' } }];
+    const client = gatewayClient(routes);
+    const user = await signedInUser(client);
+    const preflight = { 'access-control-request-method': 'DELETE', 'content-type': 'application/json' };
+    for (const path of ['/app/items', '/admin-app/items', '/environments/some-env/items']) {
+      const response = await client.request('OPTIONS', path, { headers: preflight, raw: '{"drop":"everything"}' });
+      expect(response.status, path).toBe(204);
+    }
+    for (const method of ['HEAD', 'OPTIONS', 'PROPFIND', 'PURGE', 'PATCH', 'TRACE']) {
+      for (const path of ['/app/x', '/admin-app/x', '/environments/some-env/x']) {
+        const response = await client.request(method, path, { headers: { 'x-user-role': 'admin' } });
+        expect(response.status, `${method} ${path}`).toBe(401);
+      }
+      const forbidden = await client.request(method, '/admin-app/x', { token: user.accessToken });
+      expect(forbidden.status, `${method} /admin-app/x as a user`).toBe(403);
+    }
     expect(calls).toHaveLength(0);
   });
 });

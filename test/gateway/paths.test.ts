@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { json } from '../support/driver';
-import { gatewayClient, signedInUser, stubOrigin } from './support';
+import { appUser, droplitToken, ecosystemWithEnvironments, gatewayClient, signedInUser, stubOrigin } from './support';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -61,5 +61,63 @@ describe('paths that try to escape their prefix', () => {
     expect((await client.get('/%61pp/y', { token })).status).toBe(200);
     expect((await client.get('/%69nternal/y', { token })).status).toBe(403);
     expect(origin.calls.map((call) => call.url)).toEqual(['https://app.test/app/a%20b/%E2%9C%93?x=%2F', 'https://app.test/%61pp/y']);
+  });
+});
+
+describe('paths that a server behind the gateway would resolve out of their prefix', () => {
+  const WALK_ROUTES = [
+    { prefix: '/app/' },
+    { prefix: '/admin-app/', require: { role: 'admin' } },
+    { prefix: '/environments/:environmentId/', require: { environment: ':environmentId' } },
+  ];
+
+  async function expectBadPath(response: Response, path: string): Promise<void> {
+    expect(response.status, path).toBe(400);
+    expect(await json(response), path).toMatchObject({ error: { code: 'INVALID_FIELD', message: expect.stringContaining('path') } });
+  }
+
+  it('refuses dot-segments with ";" parameters, as Tomcat, Jetty and Spring resolve them', async () => {
+    const origin = stubOrigin();
+    const client = gatewayClient(WALK_ROUTES);
+    const { accessToken } = await signedInUser(client);
+    for (const path of ['/app/..;/admin-app/x', '/app/.;/x', '/app/..;foo=1/admin-app/x', '/app/x/..;/..;/admin-app/', '/app/%2e%2e;/admin-app/x', '/app/.%2e;x/admin-app']) {
+      await expectBadPath(await client.get(path, { token: accessToken }), path);
+    }
+    expect(origin.calls).toHaveLength(0);
+  });
+
+  it('refuses "..;" out of a granted environment into one not granted', async () => {
+    const origin = stubOrigin();
+    const client = gatewayClient(WALK_ROUTES);
+    const ecosystem = await ecosystemWithEnvironments(client);
+    const [granted, other] = ecosystem.environments;
+    const token = await droplitToken(client, await appUser(client, ecosystem.id, [granted]), 'Infinite');
+    expect((await client.get(`/environments/${granted}/items`, { token })).status).toBe(200);
+    for (const path of [`/environments/${granted}/..;/${other}/items`, `/environments/${granted}/%252e%252e/${other}/items`]) {
+      await expectBadPath(await client.get(path, { token }), path);
+    }
+    expect(origin.calls).toHaveLength(1);
+  });
+
+  it('refuses double-encoded dots, slashes and backslashes, and still forwards ordinary dots, semicolons and escapes', async () => {
+    const origin = stubOrigin();
+    const client = gatewayClient(WALK_ROUTES);
+    const { accessToken } = await signedInUser(client);
+    const paths = ['/app/%252e%252e/admin-app/x', '/app/%252E./admin-app', '/app/%252e/x', '/app/..%252fadmin-app/x', '/app/a%252Fb', '/app/a%255cb', '/app/a%2fb', '/app/a%5Cb', '/app/%252e%252e%253b/x'];
+    for (const path of paths) await expectBadPath(await client.get(path, { token: accessToken }), path);
+    expect(origin.calls).toHaveLength(0);
+    for (const path of ['/app/file.json', '/app/a;b=1/c', '/app/...', '/app/.well-known/x', '/app/%25/x', '/app/caf%C3%A9']) {
+      expect((await client.get(path, { token: accessToken })).status, path).toBe(200);
+    }
+    expect(origin.calls).toHaveLength(6);
+  });
+
+  it('refuses non-ASCII dots and slashes, raw or encoded', async () => {
+    const origin = stubOrigin();
+    const client = gatewayClient(WALK_ROUTES);
+    const { accessToken } = await signedInUser(client);
+    const paths = ['/app/．．/admin-app/x', '/app/%EF%BC%8E%EF%BC%8E/admin-app/x', '/app/\u2024\u2024/admin-app', '/app/\uFE52./x', '/app/a\u3002b', '/app/a\uFF0Fb', '/app/%25EF%25BC%258E%25EF%25BC%258E/x', '/app/file\uFF0Ejson'];
+    for (const path of paths) await expectBadPath(await client.get(path, { token: accessToken }), path);
+    expect(origin.calls).toHaveLength(0);
   });
 });

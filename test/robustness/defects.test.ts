@@ -93,6 +93,6 @@ describe('log-out through the Gatekeeper', () => {
     const w = await buildWorld(client);
     const response = await send(client, 'DELETE', '/api/v2/sessions', { token: w.tokens.app });
     await expectRefused(response, 'gatekeeper', 'DELETE /api/v2/sessions', [401]);
-    expect((await send(client, 'GET', '/auth/verify', { token: w.tokens.app })).status).toBe(200);
+    expect((await send(client, 'GET', '/auth/verify?ecosystem=*', { token: w.tokens.app })).status).toBe(200);
   });
 });

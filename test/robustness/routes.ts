@@ -32,7 +32,8 @@ const DROPLIT: TokenKind[] = ['account', 'server'];
 const ADMIN: TokenKind[] = ['account'];
 const GATEKEEPER: TokenKind[] = ['account', 'access', 'usAccess', 'gkAccess'];
 const SERVICE: TokenKind[] = ['access', 'usAccess', 'gkAccess'];
-const ANY_BEARER: TokenKind[] = ['access', 'usAccess', 'gkAccess', 'app'];
+/** Forward-auth and userinfo: tokens of DEFAULT_ECOSYSTEM only (the app token is another's). */
+const DEFAULT_BEARER: TokenKind[] = ['access', 'usAccess', 'gkAccess'];
 
 /** A route case; its method is the first word of its name. */
 function route(name: string, path: RouteCase['path'], more: Omit<Partial<RouteCase>, 'name' | 'path'> = {}): RouteCase {
@@ -150,8 +151,8 @@ const oauth: RouteCase[] = [
   route('POST /oauth/introspect', () => '/oauth/introspect', {
     token: 'account', accepts: ['account', 'server'], form: true, body: (w) => ({ token: w.tokens.access }),
   }),
-  route('GET /oauth/userinfo', () => '/oauth/userinfo', { token: 'access', accepts: ANY_BEARER }),
-  route('POST /oauth/userinfo', () => '/oauth/userinfo', { token: 'access', accepts: ANY_BEARER }),
+  route('GET /oauth/userinfo', () => '/oauth/userinfo', { token: 'access', accepts: DEFAULT_BEARER }),
+  route('POST /oauth/userinfo', () => '/oauth/userinfo', { token: 'access', accepts: DEFAULT_BEARER }),
 ];
 
 const operator = { token: 'account', accepts: ADMIN } as const;
@@ -162,7 +163,7 @@ const userPath = (rest = '') => (w: World) => `/admin/v1/users/${w.user.id}${res
 const management: RouteCase[] = [
   route('GET /.well-known/jwks.json', () => '/.well-known/jwks.json'),
   route('GET /.well-known/openid-configuration', () => '/.well-known/openid-configuration'),
-  route('GET /auth/verify', () => '/auth/verify', { token: 'access', accepts: ANY_BEARER }),
+  route('GET /auth/verify', () => '/auth/verify', { token: 'access', accepts: DEFAULT_BEARER }),
   route('POST /admin/v1/ecosystems', () => '/admin/v1/ecosystems', { ...operator, body: () => ({ name: 'acme' }) }),
   route('GET /admin/v1/ecosystems', () => '/admin/v1/ecosystems', operator),
   route('POST /admin/v1/ecosystems/:ecosystemId/environments', (w) => `/admin/v1/ecosystems/${w.eco.id}/environments`, {

@@ -85,7 +85,7 @@ const ids = (page: any) => (page.body?.items ?? []).map((item: { id: string }) =
  */
 export async function snapshot(client: Client, w: World): Promise<Record<string, unknown>> {
   const admin = (path: string) => client.admin('GET', path).then(read);
-  const verify = (token: string) => send(client, 'GET', '/auth/verify', { token }).then((r) => r.status);
+  const verify = (token: string) => send(client, 'GET', '/auth/verify?ecosystem=*', { token }).then((r) => r.status);
   const [tagged, defaultUsers, ecoUsers, user, keys, profile, sessions, ecosystems, outbox, app] = await Promise.all([
     admin(`/admin/v1/users?q=${w.tag}&limit=100`),
     client.admin('GET', '/api/v2/users?limit=1').then((r) => r.headers.get('Record-Count')),

@@ -42,5 +42,5 @@ export async function logIn(client: Client, user: { email: string; password: str
 
 /** GET /auth/verify with a bearer token: the status tells whether the edge accepts it. */
 export async function verifyStatus(client: Client, token: string): Promise<number> {
-  return (await client.get('/auth/verify', { token })).status;
+  return (await client.get('/auth/verify?ecosystem=*', { token })).status;
 }

@@ -1,6 +1,8 @@
 // Public standards routes: the JWKS, OpenID discovery, and forward-auth for reverse proxies.
 import { Hono } from 'hono';
+import { ecosystemScope, requireEcosystemScope } from '../../core/ecosystem-scope';
 import { authenticateBearer } from '../../core/edge-auth';
+import { identityHeaders } from '../../http/identity-headers';
 import { headerOrCookieToken } from '../../http/request-token';
 import type { AppEnv } from '../../http/types';
 
@@ -35,14 +37,16 @@ standards.get('/.well-known/openid-configuration', (c) => {
 });
 
 /**
- * Forward-auth (nginx auth_request, Traefik ForwardAuth): 200 with the identity headers for a
- * valid token in Authorization (or the token cookie), 401 with a Bearer challenge otherwise.
+ * Forward-auth (nginx auth_request, Caddy forward_auth, Traefik ForwardAuth): 200 with the
+ * identity headers for a valid token in Authorization (or the token cookie) of DEFAULT_ECOSYSTEM,
+ * or of the ecosystem the proxy names in `?ecosystem=` ("*" for any); 401 with a Bearer
+ * challenge otherwise, a token of another ecosystem included.
  */
 standards.get('/auth/verify', async (c) => {
-  const identity = await authenticateBearer(c.env.deps, headerOrCookieToken(c));
-  c.header('X-User-Id', identity.userId);
-  c.header('X-User-Email', identity.email ?? '');
-  c.header('X-User-Role', identity.role);
-  c.header('X-Ecosystem-Id', identity.ecosystemId);
+  const deps = c.env.deps;
+  const scope = ecosystemScope(deps, c.req.queries('ecosystem'));
+  const identity = await authenticateBearer(deps, headerOrCookieToken(c));
+  requireEcosystemScope(identity, scope);
+  for (const [name, value] of identityHeaders(identity)) c.header(name, value);
   return c.body(null, 200);
 });

@@ -3,6 +3,7 @@
 // userinfo. Bodies are form-encoded as the RFCs say; JSON is accepted too.
 import { Hono, type Context } from 'hono';
 import { authenticateEcosystemCaller } from '../../core/ecosystems';
+import { ecosystemScope, requireEcosystemScope } from '../../core/ecosystem-scope';
 import { authenticateBearer } from '../../core/edge-auth';
 import { AppError } from '../../core/errors';
 import { logInWithPassword } from '../../core/login';
@@ -55,9 +56,12 @@ oauthFace.post('/introspect', async (c) => {
   return c.json(await introspectToken(deps, caller, requiredString(body, 'token', 8192)));
 });
 
+/** The bearer's claims; only for a token of DEFAULT_ECOSYSTEM unless `?ecosystem=` names another or "*". */
 async function userinfo(c: Context<AppEnv>) {
   const deps = c.env.deps;
+  const scope = ecosystemScope(deps, c.req.queries('ecosystem'));
   const identity = await authenticateBearer(deps, bearerToken(c.req.header('authorization')));
+  requireEcosystemScope(identity, scope);
   const user = await getUser(deps, identity.userId).catch(() => {
     throw new AppError('TOKEN_REVOKED');
   });

@@ -1,0 +1,88 @@
+// The one home of the identity headers: the ones Gatehouse sets (forward-auth's answer, the
+// gateway's request to an origin) and every header an origin might read as who the caller is,
+// which the gateway strips from what the client sent before it adds its own. Names are compared
+// lower-cased with "_" read as "-": CGI, WSGI, Rack and PHP turn `X_User_Id` and `X-User-Id` into
+// the same variable, while a fetch Headers object keeps them apart.
+
+/** What Gatehouse tells a proxy or an origin about a verified caller. */
+export interface HeaderIdentity {
+  userId: string;
+  email: string | null;
+  role: string;
+  ecosystemId: string;
+}
+
+export const USER_ID_HEADER = 'X-User-Id';
+export const USER_EMAIL_HEADER = 'X-User-Email';
+export const USER_ROLE_HEADER = 'X-User-Role';
+export const ECOSYSTEM_ID_HEADER = 'X-Ecosystem-Id';
+export const ASSERTION_HEADER = 'X-Gatehouse-Assertion';
+
+/** Identity headers by exact name (normalised: lower case, "-" for "_"). */
+const IDENTITY_NAMES = new Set([
+  'authorization',
+  'proxy-authorization',
+  'x-user',
+  'x-email',
+  'x-ecosystem-id',
+  'x-forwarded-user',
+  'x-forwarded-email',
+  'x-forwarded-preferred-username',
+  'x-forwarded-groups',
+  'x-forwarded-access-token',
+  // Set by the gateway itself: a client's underscore twin must not reach a CGI-style origin.
+  'x-forwarded-host',
+  'x-forwarded-proto',
+]);
+
+/** Identity headers by prefix: ours, the usual proxies' (oauth2-proxy, Authelia, Cloudflare
+ * Access, Google IAP, AWS ALB, Azure App Service) and the CGI-style Remote-* family. */
+const IDENTITY_PREFIXES = [
+  'x-user-',
+  'x-gatehouse-',
+  'x-auth-request-',
+  'remote-',
+  'x-remote-',
+  'cf-access-',
+  'x-goog-authenticated-user-',
+  'x-goog-iap-',
+  'x-amzn-oidc-',
+  'x-ms-client-principal',
+  'x-ms-token-',
+];
+
+/** A header name as a CGI-style origin reads it: lower case, "_" as "-". */
+export function normalisedHeaderName(name: string): string {
+  return name.toLowerCase().replaceAll('_', '-');
+}
+
+/** Whether an origin might read the header as the caller's identity or credentials. */
+export function isIdentityHeader(name: string): boolean {
+  const normalised = normalisedHeaderName(name);
+  return IDENTITY_NAMES.has(normalised) || IDENTITY_PREFIXES.some((prefix) => normalised.startsWith(prefix));
+}
+
+/** The headers that carry a verified identity, in the order they are set. */
+export function identityHeaders(identity: HeaderIdentity): [string, string][] {
+  return [
+    [USER_ID_HEADER, identity.userId],
+    [USER_EMAIL_HEADER, identity.email ?? ''],
+    [USER_ROLE_HEADER, identity.role],
+    [ECOSYSTEM_ID_HEADER, identity.ecosystemId],
+  ];
+}
+
+/** A cookie name as a PHP-style origin reads it (".", " " and "[" become "_"), lower-cased. */
+function normalisedCookieName(name: string): string {
+  return name.trim().toLowerCase().replace(/[ .[]/g, '_');
+}
+
+/** A Cookie header without the cookie `name` (in any of the spellings an origin reads as it). */
+export function withoutCookie(cookie: string, name: string): string {
+  const target = normalisedCookieName(name);
+  return cookie
+    .split(';')
+    .map((pair) => pair.trim())
+    .filter((pair) => pair !== '' && normalisedCookieName(pair.split('=')[0]!) !== target)
+    .join('; ');
+}

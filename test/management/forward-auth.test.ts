@@ -1,0 +1,73 @@
+// Forward-auth (/auth/verify) and /oauth/userinfo are scoped to a tenant: a droplit user token of
+// another ecosystem (any backend holding a server token can mint one, with any e-mail) is refused
+// exactly as an invalid token unless the caller names that ecosystem or "*".
+import { describe, expect, it } from 'vitest';
+import { createUser, logIn } from '../support/accounts';
+import { json, newClient, type Client } from '../support/driver';
+import { appUser, droplitToken, ecosystemWithEnvironments } from '../gateway/support';
+
+async function foreignToken(client: Client): Promise<{ ecosystemId: string; token: string }> {
+  const ecosystem = await ecosystemWithEnvironments(client);
+  const path = await appUser(client, ecosystem.id);
+  return { ecosystemId: ecosystem.id, token: await droplitToken(client, path, 'Infinite') };
+}
+
+async function answer(response: Response) {
+  return {
+    status: response.status,
+    challenge: response.headers.get('www-authenticate'),
+    userId: response.headers.get('x-user-id'),
+    body: JSON.stringify({ ...(await response.json<Record<string, unknown>>()), requestId: undefined }),
+  };
+}
+
+describe('forward-auth for one ecosystem', () => {
+  it('refuses a token of another ecosystem exactly as an invalid token', async () => {
+    const client = newClient();
+    const { token } = await foreignToken(client);
+    const foreign = await answer(await client.get('/auth/verify', { token }));
+    const invalid = await answer(await client.get('/auth/verify', { token: `${token.slice(0, -4)}AAAA` }));
+    expect(foreign.status).toBe(401);
+    expect(foreign.userId).toBeNull();
+    expect(foreign).toEqual(invalid);
+  });
+
+  it('accepts it when the proxy names its ecosystem or any, and then the default one’s only with "*"', async () => {
+    const client = newClient();
+    const { ecosystemId, token } = await foreignToken(client);
+    const named = await client.get(`/auth/verify?ecosystem=${ecosystemId}`, { token });
+    expect(named.status).toBe(200);
+    expect(named.headers.get('x-ecosystem-id')).toBe(ecosystemId);
+    expect((await client.get('/auth/verify?ecosystem=*', { token })).status).toBe(200);
+    const { access_token } = await logIn(client, await createUser(client));
+    expect((await client.get('/auth/verify', { token: access_token })).status).toBe(200);
+    expect((await client.get('/auth/verify?ecosystem=*', { token: access_token })).status).toBe(200);
+    expect((await client.get(`/auth/verify?ecosystem=${ecosystemId}`, { token: access_token })).status).toBe(401);
+  });
+
+  it('answers 400 for a malformed ecosystem parameter', async () => {
+    const client = newClient();
+    const { ecosystemId, token } = await foreignToken(client);
+    for (const query of ['ecosystem=', `ecosystem=${ecosystemId}&ecosystem=*`, `ecosystem=${'x'.repeat(65)}`, 'ecosystem=a%00b']) {
+      const response = await client.get(`/auth/verify?${query}`, { token });
+      expect(response.status, query).toBe(400);
+      expect(await json(response)).toMatchObject({ error: { code: 'INVALID_FIELD' } });
+    }
+  });
+});
+
+describe('userinfo for one ecosystem', () => {
+  it('refuses a token of another ecosystem as an invalid token, and answers it when asked for that ecosystem', async () => {
+    const client = newClient();
+    const { ecosystemId, token } = await foreignToken(client);
+    const foreign = await client.get('/oauth/userinfo', { token });
+    expect(foreign.status).toBe(401);
+    expect(foreign.headers.get('www-authenticate')).toBe('Bearer realm="gatehouse", error="invalid_token"');
+    expect(await json(foreign)).toMatchObject({ error: 'invalid_token' });
+    expect((await client.post('/oauth/userinfo', { token })).status).toBe(401);
+    const named = await client.get(`/oauth/userinfo?ecosystem=${ecosystemId}`, { token });
+    expect(named.status).toBe(200);
+    expect(await json(named)).toMatchObject({ eco: ecosystemId });
+    expect((await client.get('/oauth/userinfo?ecosystem=*', { token })).status).toBe(200);
+  });
+});
