@@ -26,18 +26,20 @@ export const MAX_SESSION_MARKS = 50;
  * response. If KV refuses them all, D1 still holds the truth (strict checks and this isolate see
  * it) and the failure is logged for the operator; other isolates miss it until it is written again.
  */
-async function publish(deps: Deps, key: string, value: string, ttlSeconds: number | null): Promise<void> {
+async function publish(deps: Deps, key: string, value: string, ttlSeconds: number | null): Promise<boolean> {
   deps.edge.rememberRevocation(key, value, deps.now());
   const options = ttlSeconds === null ? undefined : { expirationTtl: kvTtl(ttlSeconds) };
-  const attempt = async (tries: number): Promise<void> => {
+  const attempt = async (tries: number): Promise<boolean> => {
     try {
       await deps.kv.put(key, value, options);
+      return true;
     } catch (error) {
       deps.log.error('revocation_publish_failed', { key: key.split(':')[0], tries, error: String(error) });
       if (tries < PUBLISH_ATTEMPTS) deps.waitUntil(attempt(tries + 1));
+      return false;
     }
   };
-  await attempt(1);
+  return attempt(1);
 }
 
 /** The statements of a bulk revocation, to run in one batch (with others) and then publish. */
@@ -101,10 +103,11 @@ export function tokenLifetimeSeconds(deps: Deps, row: EndedSession): number | nu
 
 /**
  * Marks one session revoked in KV and here. `ttlSeconds` is how long a token carrying its id
- * could still live (null: forever, for Infinite and SlidingTtl user tokens).
+ * could still live (null: forever, for Infinite and SlidingTtl user tokens). Returns whether KV
+ * took the first write (later tries run after the response).
  */
-export async function publishSessionRevoked(deps: Deps, sessionId: string, ttlSeconds: number | null): Promise<void> {
-  await publish(deps, kvKeys.revokedSession(sessionId), '1', ttlSeconds);
+export function publishSessionRevoked(deps: Deps, sessionId: string, ttlSeconds: number | null): Promise<boolean> {
+  return publish(deps, kvKeys.revokedSession(sessionId), '1', ttlSeconds);
 }
 
 /**

@@ -152,16 +152,19 @@ export async function sessionOfRefreshToken(deps: Deps, refreshToken: string): P
   return row;
 }
 
-/** Ends one session: its refresh token and every access or user token carrying its id. */
-export async function revokeSession(deps: Deps, sessionId: string, reason: string): Promise<SessionRow> {
+/**
+ * Ends one session: its refresh token and every access or user token carrying its id. `published`
+ * tells whether KV took the revocation at the first try (D1 and this isolate have it either way).
+ */
+export async function revokeSession(deps: Deps, sessionId: string, reason: string): Promise<SessionRow & { published: boolean }> {
   const [row] = await deps.db
     .update(sessions)
     .set({ revokedAt: deps.now(), revokedReason: reason })
     .where(eq(sessions.id, sessionId))
     .returning();
   if (!row) throw new AppError('SESSION_NOT_FOUND');
-  await publishSessionRevoked(deps, sessionId, tokenLifetimeSeconds(deps, row));
-  return row;
+  const published = await publishSessionRevoked(deps, sessionId, tokenLifetimeSeconds(deps, row));
+  return { ...row, published };
 }
 
 /** A user's sessions that can still be used, newest first. */

@@ -1,6 +1,6 @@
 // Sessions in D1: the conditional insert that starts one only while the user is still as the
 // caller read them, and the one bulk revocation (raise the user's token epoch, end their sessions).
-import { and, eq, isNull, ne, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, isNull, ne, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './db';
 import { sessions, users } from './schema';
 
@@ -31,15 +31,33 @@ export interface UserSnapshot {
  * result means the user changed in between and no session exists.
  */
 export function insertSessionIfUnchangedQuery(db: Db, row: NewSession, seen: UserSnapshot) {
+  // INSERT ... SELECT lists every column of the table in its order: name each one's value.
+  const values: Record<keyof typeof sessions.$inferSelect, SQL> = {
+    id: sql`${row.id}`,
+    userId: sql`${users.id}`,
+    kind: sql`${row.kind}`,
+    rotates: sql`${row.rotates ? 1 : 0}`,
+    secretHash: sql`${row.secretHash}`,
+    rotationSalt: sql`null`,
+    rotatedAt: sql`null`,
+    generation: sql`0`,
+    expiryType: sql`${row.expiryType}`,
+    ttlSeconds: sql`${row.ttlSeconds}`,
+    createdAt: sql`${row.createdAt}`,
+    lastUsedAt: sql`${row.createdAt}`,
+    expiresAt: sql`${row.expiresAt}`,
+    revokedAt: sql`null`,
+    revokedReason: sql`null`,
+    userEpoch: sql`${users.tokenEpoch}`,
+  };
+  const columns = Object.keys(getTableColumns(sessions)) as (keyof typeof values)[];
   const role = seen.role === undefined ? sql`` : sql` and ${users.role} = ${seen.role}`;
   const password = seen.passwordHash === undefined ? sql`` : sql` and ${users.passwordHash} is ${seen.passwordHash}`;
-  return db.all<{ id: string }>(sql`
-    insert into ${sessions} (id, user_id, kind, rotates, secret_hash, expiry_type, ttl_seconds, created_at, last_used_at, expires_at, user_epoch)
-    select ${row.id}, ${users.id}, ${row.kind}, ${row.rotates ? 1 : 0}, ${row.secretHash}, ${row.expiryType}, ${row.ttlSeconds},
-      ${row.createdAt}, ${row.createdAt}, ${row.expiresAt}, ${users.tokenEpoch}
-    from ${users}
-    where ${users.id} = ${row.userId} and ${users.tokenEpoch} = ${seen.tokenEpoch} and ${users.disabled} = 0${role}${password}
-    returning id`);
+  const select = sql`select ${sql.join(
+    columns.map((key) => values[key]),
+    sql`, `,
+  )} from ${users} where ${users.id} = ${row.userId} and ${users.tokenEpoch} = ${seen.tokenEpoch} and ${users.disabled} = 0${role}${password}`;
+  return db.insert(sessions).select(select).returning({ id: sessions.id });
 }
 
 export interface BulkRevocationOptions {
