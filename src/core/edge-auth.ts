@@ -134,7 +134,7 @@ async function checkRevocation(deps: Deps, identity: Identity): Promise<number> 
 }
 
 /** The same rule as checkRevocation, read from D1: the user's epoch, their disabled flag, the session. */
-async function checkRevocationStrictly(deps: Deps, identity: Identity): Promise<void> {
+export async function checkRevocationStrictly(deps: Deps, identity: Identity): Promise<void> {
   const [user, session] = await Promise.all([
     deps.db.select({ disabled: users.disabled, tokenEpoch: users.tokenEpoch }).from(users).where(eq(users.id, identity.userId)).get(),
     deps.db.select({ revokedAt: sessions.revokedAt }).from(sessions).where(eq(sessions.id, identity.sessionId)).get(),

@@ -5,7 +5,7 @@
 import { findUserById } from '../store/user-repo';
 import type { Deps } from './deps';
 import type { Caller } from './ecosystems';
-import { authenticateBearer, type Identity } from './edge-auth';
+import { authenticateBearer, checkRevocationStrictly, type Identity } from './edge-auth';
 import { AppError } from './errors';
 import { revokeSession, sessionOfRefreshToken } from './sessions';
 
@@ -72,9 +72,13 @@ export function introspectToken(deps: Deps, caller: Caller, token: string): Prom
 async function introspectBearer(deps: Deps, caller: Caller, token: string): Promise<Introspection> {
   const identity = await liveIdentity(deps, token);
   if (!identity || (caller.kind === 'server' && caller.ecosystemId !== identity.ecosystemId)) return { active: false };
-  // The answer resource servers trust: the user as D1 holds them now, not as KV last said.
-  const user = await findUserById(deps.db, identity.userId);
-  if (!user || user.disabled || identity.epoch < user.tokenEpoch) return { active: false };
+  // The answer resource servers trust: the user and session as D1 holds them now, not as KV last said.
+  try {
+    await checkRevocationStrictly(deps, identity);
+  } catch (error) {
+    if (error instanceof AppError) return { active: false };
+    throw error;
+  }
   return {
     active: true,
     token_type: identity.kind === 'access' ? 'access_token' : 'user_token',

@@ -22,7 +22,10 @@ describe('changing the password or e-mail', () => {
     const account = await register(client);
     const me = await logIn(client, account);
     const other = await logIn(client, account);
+    // The PUT always carries a password: the same one again changes nothing and ends nothing.
+    expect((await put(client, me, {})).status).toBe(200);
     expect(await verifyStatus(client, other.token)).toBe(200);
+    expect(await mailsTo(client, account.email)).toEqual([]);
     const response = await put(client, me, { password: strongPassword() });
     expect(response.status, await response.clone().text()).toBe(200);
 
@@ -47,16 +50,5 @@ describe('changing the password or e-mail', () => {
     expect((await refreshGrant(client, other.refreshToken)).status).toBe(400);
     expect((await mailsTo(client, account.email)).map((mail) => mail.subject)).toEqual(['Your e-mail address was changed']);
     expect(await mailsTo(client, email)).toEqual([]);
-  });
-
-  it('ends nothing when the PUT repeats the same password and e-mail', async () => {
-    const client = newClient();
-    const account = await register(client);
-    const me = await logIn(client, account);
-    const other = await logIn(client, account);
-    expect((await put(client, me, {})).status).toBe(200);
-    expect(await verifyStatus(client, other.token)).toBe(200);
-    expect(await verifyStatus(client, me.token)).toBe(200);
-    expect(await mailsTo(client, account.email)).toEqual([]);
   });
 });
