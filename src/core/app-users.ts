@@ -89,7 +89,7 @@ function newUserRow(deps: Deps, ecosystemId: string, uniqueId: string, changes: 
     role: 'user',
     meta: changes.meta ?? null,
     confirmed: true,
-    notBefore: 0,
+    tokenEpoch: 0,
     createdAt: now,
     updatedAt: now,
   };
@@ -124,8 +124,10 @@ async function tryPut(
   const prepared = token ? prepareUserToken(deps, subject, token.expiryType, token.ttlSeconds) : undefined;
   if (prepared) batch.push(prepared.query);
   const results = await runPutBatch(deps, batch);
-  // An update that found no row: the user was deleted meanwhile, so create them afresh.
+  // An update that found no row: the user was deleted meanwhile, so create them afresh. A token
+  // insert that found the user changed (logged out, disabled): try again with what D1 holds now.
   if (!results || (existing && (results[0] as unknown[]).length === 0)) return null;
+  if (prepared && (results[results.length - 1] as unknown[]).length !== 1) return null;
   const user = await repo.findUserById(deps.db, subject.id);
   if (!user) throw new AppError('USER_NOT_FOUND', { field: 'userId', in: 'path' }); // deleted just now
   const access = await userGrants(deps, user.id);
@@ -152,16 +154,21 @@ export async function putAppUser(
   throw new Error('application user kept changing under concurrent writes');
 }
 
-export async function issueAppUserToken(deps: Deps, ecosystemId: string, uniqueId: string, request: TokenRequest): Promise<string> {
+export async function issueAppUserToken(
+  deps: Deps,
+  ecosystemId: string,
+  uniqueId: string,
+  request: TokenRequest,
+  attempt = 1,
+): Promise<string> {
   const user = await findAppUser(deps, ecosystemId, uniqueId);
   refuseDisabled(user);
   const prepared = prepareUserToken(deps, user, request.expiryType, request.ttlSeconds);
-  try {
-    await prepared.query;
-  } catch (error) {
-    // The user was deleted between the read and the insert.
-    if (isForeignKeyFailure(error)) throw new AppError('USER_NOT_FOUND', { field: 'userId', in: 'path' });
-    throw error;
+  const inserted = await prepared.query;
+  // The user was deleted, disabled or logged out between the read and the insert: read them again.
+  if (inserted.length !== 1) {
+    if (attempt >= MAX_PUT_ATTEMPTS) throw new Error('application user kept changing under concurrent writes');
+    return issueAppUserToken(deps, ecosystemId, uniqueId, request, attempt + 1);
   }
   return prepared.sign();
 }

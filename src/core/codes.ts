@@ -46,13 +46,13 @@ export async function findCode(deps: Deps, code: string, purpose: CodePurpose): 
 
 /**
  * Spends a live code and runs `effects` in the same batch. `effects` receives the guard to add to
- * each statement's WHERE. Throws INVALID_CODE when the code was already spent, even by a race.
+ * each statement's WHERE; the effects' results are returned. Throws INVALID_CODE when the code was already spent, even by a race.
  */
 export async function spendCode(
   deps: Deps,
   record: CodeRecord,
   effects: (guard: SQL) => BatchItem<'sqlite'>[],
-): Promise<void> {
+): Promise<unknown[]> {
   const nonce = randomToken(16);
   const now = deps.now();
   const guard = sql`exists (select 1 from ${oneTimeCodes} where ${oneTimeCodes.id} = ${record.id} and ${oneTimeCodes.spentBy} = ${nonce})`;
@@ -61,6 +61,7 @@ export async function spendCode(
     .set({ usedAt: now, spentBy: nonce })
     .where(and(eq(oneTimeCodes.id, record.id), isNull(oneTimeCodes.usedAt), gt(oneTimeCodes.expiresAt, now)))
     .returning({ id: oneTimeCodes.id });
-  const [spent] = await deps.db.batch([spend, ...effects(guard)]);
+  const [spent, ...results] = await deps.db.batch([spend, ...effects(guard)]);
   if (spent.length === 0) throw new AppError('INVALID_CODE', { field: 'code' });
+  return results;
 }

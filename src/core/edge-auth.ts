@@ -1,6 +1,6 @@
 // The one verification of a bearer token, used by every face, the gateway and GET /auth/verify.
 // A token seen before in this isolate is found by its SHA-256 and costs map lookups; a new one
-// costs a signature check. Revocation (the user's not-before time, the session's revoked mark) and
+// costs a signature check. Revocation (the user's token epoch, the session's revoked mark) and
 // sliding-TTL state come from KV through the isolate's recheck cache: a revocation made here takes
 // effect at once, one made elsewhere within EDGE_RECHECK_SECONDS plus KV's propagation time.
 // `strict` asks D1 instead, for routes that cannot accept that delay.
@@ -30,6 +30,8 @@ export interface Identity {
   permissionLevel: number;
   /** Seconds. */
   issuedAt: number;
+  /** The token epoch it was issued under (`gen`, 0 when absent); revoked once the user's is higher. */
+  epoch: number;
   /** Seconds; null for tokens that do not expire by time. */
   expiresAt: number | null;
   expiryType: ExpiryType | null;
@@ -62,6 +64,8 @@ function identityOf(kind: Identity['kind'], claims: JWTPayload): Identity {
   const expiryType = kind === 'user' ? (text(claims.ext) as ExpiryType | null) : null;
   const ttlSeconds = typeof claims.ttl === 'number' ? claims.ttl : null;
   if (!claims.sub || !sessionId || !ecosystemId || typeof claims.iat !== 'number') throw new AppError('INVALID_TOKEN');
+  const epoch = claims.gen ?? 0;
+  if (typeof epoch !== 'number' || !Number.isSafeInteger(epoch) || epoch < 0) throw new AppError('INVALID_TOKEN');
   if (kind === 'user') {
     if (!expiryType || !EXPIRY_TYPES.includes(expiryType)) throw new AppError('INVALID_TOKEN');
     if (expiryType === 'FixedTtl' && claims.exp === undefined) throw new AppError('INVALID_TOKEN');
@@ -77,6 +81,7 @@ function identityOf(kind: Identity['kind'], claims: JWTPayload): Identity {
     role,
     permissionLevel: permissionLevelOf(role),
     issuedAt: claims.iat,
+    epoch,
     expiresAt: claims.exp ?? null,
     expiryType,
     ttlSeconds,
@@ -115,22 +120,27 @@ export async function edgeRead(deps: Deps, key: string): Promise<CachedValue> {
 
 /** Throws TOKEN_REVOKED, or returns the time until which this verdict may be reused. */
 async function checkRevocation(deps: Deps, identity: Identity): Promise<number> {
-  const [notBefore, revoked] = await Promise.all([
-    edgeRead(deps, kvKeys.notBefore(identity.userId)),
+  const legacy = identity.claims.gen === undefined;
+  const [epoch, revoked, notBefore] = await Promise.all([
+    edgeRead(deps, kvKeys.tokenEpoch(identity.userId)),
     edgeRead(deps, kvKeys.revokedSession(identity.sessionId)),
+    // Tokens from before token epochs: the not-before time their revocations wrote.
+    legacy ? edgeRead(deps, kvKeys.legacyNotBefore(identity.userId)) : undefined,
   ]);
-  if (revoked.value !== null || (notBefore.value !== null && identity.issuedAt * 1000 < Number(notBefore.value))) {
-    throw new AppError('TOKEN_REVOKED');
-  }
-  return Math.min(notBefore.readAt, revoked.readAt) + deps.config.edgeRecheckSeconds * 1000;
+  const userEpoch = deps.edge.rememberEpoch(identity.userId, Number(epoch.value ?? 0) || 0);
+  const legacyRevoked = notBefore?.value != null && identity.issuedAt * 1000 < Number(notBefore.value);
+  if (revoked.value !== null || identity.epoch < userEpoch || legacyRevoked) throw new AppError('TOKEN_REVOKED');
+  return Math.min(epoch.readAt, revoked.readAt, notBefore?.readAt ?? Infinity) + deps.config.edgeRecheckSeconds * 1000;
 }
 
-async function checkRevocationStrictly(deps: Deps, identity: Identity): Promise<void> {
+/** The same rule as checkRevocation, read from D1: the user's epoch, their disabled flag, the session. */
+export async function checkRevocationStrictly(deps: Deps, identity: Identity): Promise<void> {
   const [user, session] = await Promise.all([
-    deps.db.select({ disabled: users.disabled, notBefore: users.notBefore }).from(users).where(eq(users.id, identity.userId)).get(),
+    deps.db.select({ disabled: users.disabled, tokenEpoch: users.tokenEpoch }).from(users).where(eq(users.id, identity.userId)).get(),
     deps.db.select({ revokedAt: sessions.revokedAt }).from(sessions).where(eq(sessions.id, identity.sessionId)).get(),
   ]);
-  if (!user || user.disabled || identity.issuedAt * 1000 < user.notBefore || !session || session.revokedAt !== null) {
+  if (user) deps.edge.rememberEpoch(identity.userId, user.tokenEpoch);
+  if (!user || user.disabled || identity.epoch < user.tokenEpoch || !session || session.revokedAt !== null) {
     throw new AppError('TOKEN_REVOKED');
   }
 }

@@ -28,6 +28,8 @@ export class EdgeState<T = unknown> {
   readonly slidingUses = new Map<string, number>();
   /** Signed gateway assertions by identity and origin, reused until shortly before they expire. */
   readonly assertions = new Map<string, { token: Promise<string>; reuseUntil: number }>();
+  /** The highest token epoch seen per user (read from KV or made here): a stale KV read cannot lower it. */
+  readonly epochs = new Map<string, number>();
   /** Revocations made in this isolate; any of them voids every cached verdict at once. */
   revocations = 0;
 
@@ -50,6 +52,14 @@ export class EdgeState<T = unknown> {
   rememberRevocation(key: string, value: string, at: number): void {
     this.revocations += 1;
     this.rememberValue(key, value, at);
+  }
+
+  /** Records a user's token epoch, keeping the highest one seen. */
+  rememberEpoch(userId: string, epoch: number): number {
+    const highest = Math.max(epoch, this.epochs.get(userId) ?? 0);
+    if (this.epochs.size >= MAX_ENTRIES) this.epochs.clear();
+    this.epochs.set(userId, highest);
+    return highest;
   }
 
   rememberValue(key: string, value: string | null, readAt: number): void {

@@ -1,23 +1,47 @@
 // The rules behind the OAuth endpoints: RFC 7009 revocation (a refresh or access token ends
 // its session; unknown tokens are ignored) and RFC 7662 introspection (a server token only sees
-// tokens of its own ecosystem).
+// tokens of its own ecosystem). A token is inactive only when it truly is: a KV or D1 failure on
+// the way is logged and answered TEMPORARILY_UNAVAILABLE (fail closed), never taken for an answer.
 import { findUserById } from '../store/user-repo';
 import type { Deps } from './deps';
 import type { Caller } from './ecosystems';
-import { authenticateBearer } from './edge-auth';
+import { authenticateBearer, checkRevocationStrictly, type Identity } from './edge-auth';
 import { AppError } from './errors';
 import { revokeSession, sessionOfRefreshToken } from './sessions';
 
 const REFRESH_TOKEN_SHAPE = /^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/;
 
-export async function revokeToken(deps: Deps, token: string): Promise<void> {
-  if (REFRESH_TOKEN_SHAPE.test(token)) {
-    const session = await sessionOfRefreshToken(deps, token);
-    if (session) await revokeSession(deps, session.id, 'oauth_revoke');
-    return;
+/** Runs an OAuth operation; a failure that is not the core's own answer becomes a logged 503. */
+async function failClosed<T>(deps: Deps, operation: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    deps.log.error('oauth_store_failed', { operation, error: String(error) });
+    throw new AppError('TEMPORARILY_UNAVAILABLE');
   }
-  const identity = await authenticateBearer(deps, token).catch(() => null);
-  if (identity) await revokeSession(deps, identity.sessionId, 'oauth_revoke');
+}
+
+/** The identity of a live token; null only when the token itself is refused (invalid, expired, revoked). */
+async function liveIdentity(deps: Deps, token: string): Promise<Identity | null> {
+  try {
+    return await authenticateBearer(deps, token);
+  } catch (error) {
+    if (error instanceof AppError) return null;
+    throw error;
+  }
+}
+
+export function revokeToken(deps: Deps, token: string): Promise<void> {
+  return failClosed(deps, 'revoke', async () => {
+    const sessionId = REFRESH_TOKEN_SHAPE.test(token)
+      ? (await sessionOfRefreshToken(deps, token))?.id
+      : (await liveIdentity(deps, token))?.sessionId;
+    if (sessionId === undefined) return;
+    const { published } = await revokeSession(deps, sessionId, 'oauth_revoke');
+    // D1 has it and KV is tried again after the response, but the client must not take this for done.
+    if (!published) throw new AppError('TEMPORARILY_UNAVAILABLE');
+  });
 }
 
 export type Introspection = { active: false } | ({ active: true } & Record<string, unknown>);
@@ -39,10 +63,22 @@ async function introspectRefreshToken(deps: Deps, caller: Caller, token: string)
   };
 }
 
-export async function introspectToken(deps: Deps, caller: Caller, token: string): Promise<Introspection> {
-  if (REFRESH_TOKEN_SHAPE.test(token)) return introspectRefreshToken(deps, caller, token);
-  const identity = await authenticateBearer(deps, token).catch(() => null);
+export function introspectToken(deps: Deps, caller: Caller, token: string): Promise<Introspection> {
+  return failClosed(deps, 'introspect', () =>
+    REFRESH_TOKEN_SHAPE.test(token) ? introspectRefreshToken(deps, caller, token) : introspectBearer(deps, caller, token),
+  );
+}
+
+async function introspectBearer(deps: Deps, caller: Caller, token: string): Promise<Introspection> {
+  const identity = await liveIdentity(deps, token);
   if (!identity || (caller.kind === 'server' && caller.ecosystemId !== identity.ecosystemId)) return { active: false };
+  // The answer resource servers trust: the user and session as D1 holds them now, not as KV last said.
+  try {
+    await checkRevocationStrictly(deps, identity);
+  } catch (error) {
+    if (error instanceof AppError) return { active: false };
+    throw error;
+  }
   return {
     active: true,
     token_type: identity.kind === 'access' ? 'access_token' : 'user_token',

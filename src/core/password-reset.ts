@@ -1,9 +1,9 @@
 // Password reset by a mailed single-use code. Asking answers the same for known and unknown
 // addresses; using the code sets the new password, ends every session and token of the user and
 // clears the login lockout, all in the batch that spends the code.
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { hashPassword } from '../crypto/password';
-import { loginFailures, sessions, users } from '../store/schema';
+import { loginFailures, users } from '../store/schema';
 import { findUserByEmail, findUserById } from '../store/user-repo';
 import { findCode, issueCodeQuery, spendCode } from './codes';
 import { throttleKeyForUser } from './credentials';
@@ -11,7 +11,8 @@ import type { Deps } from './deps';
 import { AppError } from './errors';
 import { deliverOutbox, outboxInsertQuery, resetMail } from './mail';
 import { checkPasswordPolicy } from './password-policy';
-import { publishUserNotBefore } from './revocation';
+import { bulkRevocation, publishBulkRevocation } from './revocation';
+import type { EndedSession } from '../store/session-repo';
 import type { UserRow } from '../store/schema';
 
 /**
@@ -41,15 +42,12 @@ export async function resetPassword(deps: Deps, code: string, password: string):
   checkPasswordPolicy(password, deps.config);
   const passwordHash = await hashPassword(password, deps.config.passwordHash);
   const now = deps.now();
-  await spendCode(deps, record, (guard) => [
-    deps.db.update(users).set({ passwordHash, notBefore: now, updatedAt: now }).where(and(eq(users.id, record.userId), guard)),
-    deps.db
-      .update(sessions)
-      .set({ revokedAt: now, revokedReason: 'password_reset' })
-      .where(and(eq(sessions.userId, record.userId), isNull(sessions.revokedAt), guard)),
+  const [epochRows, ended] = await spendCode(deps, record, (guard) => [
+    ...bulkRevocation(deps, record.userId, 'password_reset', { guard }),
+    deps.db.update(users).set({ passwordHash, updatedAt: now }).where(and(eq(users.id, record.userId), guard)),
     deps.db.delete(loginFailures).where(and(eq(loginFailures.key, throttleKeyForUser(record.userId)), guard)),
   ]);
-  await publishUserNotBefore(deps, record.userId, now);
+  await publishBulkRevocation(deps, record.userId, epochRows as { tokenEpoch: number }[], ended as EndedSession[]);
   const user = await findUserById(deps.db, record.userId);
   if (!user) throw new AppError('INVALID_CODE', { field: 'code' });
   return user;

@@ -1,69 +1,113 @@
 // Revocation, made visible at the edge. D1 records it first (the truth, used by strict checks);
 // then KV (read by every isolate, so it spreads within KV's propagation time, about a minute);
 // then this isolate's memory, so it takes effect here at once.
-import { and, eq, isNull } from 'drizzle-orm';
+//
+// The rule: every user has an integer token epoch; every token carries the epoch of the session
+// that issued it as `gen` (0 when absent). A token is revoked iff its `gen` is below the user's
+// epoch, or its session is marked revoked. A bulk revocation raises the epoch and marks the
+// user's live sessions revoked in one D1 batch, so it kills every token issued before it and no
+// token issued after it, whatever the clocks say.
+import type { BatchItem } from 'drizzle-orm/batch';
 import { kvKeys, kvTtl } from '../store/kv';
-import { sessions, users } from '../store/schema';
+import { bulkRevocationQueries, type BulkRevocationOptions, type EndedSession } from '../store/session-repo';
 import type { Deps } from './deps';
 
 const PUBLISH_ATTEMPTS = 3;
 const GRANTS_TTL_SECONDS = 86_400;
+/**
+ * At most this many `rev:` marks are written for the sessions one bulk revocation ended (one KV
+ * write each); the epoch covers the rest, and the marks only guard against an out-of-order
+ * epoch write in KV.
+ */
+export const MAX_SESSION_MARKS = 50;
 
 /**
  * Writes a revocation (or grants) to KV, trying up to three times; the later tries run after the
  * response. If KV refuses them all, D1 still holds the truth (strict checks and this isolate see
  * it) and the failure is logged for the operator; other isolates miss it until it is written again.
  */
-async function publish(deps: Deps, key: string, value: string, ttlSeconds: number | null): Promise<void> {
+async function publish(deps: Deps, key: string, value: string, ttlSeconds: number | null): Promise<boolean> {
   deps.edge.rememberRevocation(key, value, deps.now());
   const options = ttlSeconds === null ? undefined : { expirationTtl: kvTtl(ttlSeconds) };
-  const attempt = async (tries: number): Promise<void> => {
+  const attempt = async (tries: number): Promise<boolean> => {
     try {
       await deps.kv.put(key, value, options);
+      return true;
     } catch (error) {
       deps.log.error('revocation_publish_failed', { key: key.split(':')[0], tries, error: String(error) });
       if (tries < PUBLISH_ATTEMPTS) deps.waitUntil(attempt(tries + 1));
+      return false;
     }
   };
-  await attempt(1);
+  return attempt(1);
 }
 
-/** Ends every session and token of a user (logout everywhere, reset, disable, delete). */
-export async function revokeAllTokensForUser(
+/** The statements of a bulk revocation, to run in one batch (with others) and then publish. */
+export function bulkRevocation(deps: Deps, userId: string, reason: string, options: BulkRevocationOptions = {}) {
+  return bulkRevocationQueries(deps.db, userId, reason, deps.now(), options);
+}
+
+/**
+ * Publishes what a bulk revocation's batch returned: the user's new epoch (nothing when the batch
+ * changed nothing) and the sessions it ended.
+ */
+export async function publishBulkRevocation(
+  deps: Deps,
+  userId: string,
+  epochRows: { tokenEpoch: number }[],
+  ended: EndedSession[],
+): Promise<void> {
+  const epoch = epochRows[0]?.tokenEpoch;
+  if (epoch === undefined) return;
+  deps.edge.rememberEpoch(userId, epoch);
+  await Promise.all([
+    publish(deps, kvKeys.tokenEpoch(userId), String(epoch), null),
+    ...ended.slice(0, MAX_SESSION_MARKS).map((row) => publishSessionRevoked(deps, row.id, tokenLifetimeSeconds(deps, row))),
+  ]);
+}
+
+/** Ends every session and token of a user (logout everywhere, operator revoke-all). */
+export async function revokeAllTokensForUser(deps: Deps, userId: string, reason: string): Promise<void> {
+  const [bump, end] = bulkRevocation(deps, userId, reason);
+  const [epochRows, ended] = await deps.db.batch([bump, end]);
+  await publishBulkRevocation(deps, userId, epochRows, ended);
+}
+
+/**
+ * Runs `first` and then a bulk revocation in one batch (the revocation sees what `first` wrote),
+ * publishes the revocation and returns `first`'s result.
+ */
+export async function withBulkRevocation<T extends BatchItem<'sqlite'>>(
   deps: Deps,
   userId: string,
   reason: string,
-  options: { userGone?: boolean } = {},
-): Promise<void> {
-  const now = deps.now();
-  if (!options.userGone) {
-    await deps.db.batch([
-      deps.db.update(users).set({ notBefore: now }).where(eq(users.id, userId)),
-      endSessionsQuery(deps, userId, reason, now),
-    ]);
+  first: T,
+  options: BulkRevocationOptions & { also?: BatchItem<'sqlite'>[] } = {},
+): Promise<unknown> {
+  const [bump, end, ...rest] = bulkRevocation(deps, userId, reason, options);
+  const [result, epochRows, ended] = await deps.db.batch([first, bump, end, ...rest, ...(options.also ?? [])]);
+  await publishBulkRevocation(deps, userId, epochRows as { tokenEpoch: number }[], ended as EndedSession[]);
+  return result;
+}
+
+/** How long a token carrying this session's id may still live, for the KV revocation's TTL. */
+export function tokenLifetimeSeconds(deps: Deps, row: EndedSession): number | null {
+  if (row.kind === 'refresh') return deps.config.accessTokenTtlSeconds;
+  if (row.expiryType === 'FixedTtl' && row.ttlSeconds !== null) {
+    // The token's `exp` (kept as expiresAt) may fall up to a second after createdAt + ttl.
+    const end = row.expiresAt ?? row.createdAt + row.ttlSeconds * 1000;
+    return Math.max(0, (end - deps.now()) / 1000);
   }
-  await publishUserNotBefore(deps, userId, now);
-}
-
-/** The statement that marks every live session of a user revoked. */
-export function endSessionsQuery(deps: Deps, userId: string, reason: string, now: number) {
-  return deps.db
-    .update(sessions)
-    .set({ revokedAt: now, revokedReason: reason })
-    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
-}
-
-/** Publishes a user's not-before time (already written to D1) to KV and this isolate. */
-export async function publishUserNotBefore(deps: Deps, userId: string, at: number): Promise<void> {
-  await publish(deps, kvKeys.notBefore(userId), String(at), null);
+  return null;
 }
 
 /**
  * Marks one session revoked in KV and here. `ttlSeconds` is how long a token carrying its id
- * could still live (null: forever, for Infinite and SlidingTtl user tokens).
+ * could still live (null: forever, for Infinite and SlidingTtl user tokens). Returns whether KV
+ * took the first write (later tries run after the response).
  */
-export async function publishSessionRevoked(deps: Deps, sessionId: string, ttlSeconds: number | null): Promise<void> {
-  await publish(deps, kvKeys.revokedSession(sessionId), '1', ttlSeconds);
+export function publishSessionRevoked(deps: Deps, sessionId: string, ttlSeconds: number | null): Promise<boolean> {
+  return publish(deps, kvKeys.revokedSession(sessionId), '1', ttlSeconds);
 }
 
 /**

@@ -70,7 +70,9 @@ export async function updateOwnProfile(deps: Deps, actor: Actor, update: Profile
   // Keys belong to developers only: leaving that type drops them.
   const keys = update.role === 'developer' ? {} : { publicKey: null, certificate: null };
   const { username: _username, ...fields } = update;
-  return updateUser(deps, user.id, { ...fields, ...keys });
+  // A new password or e-mail ends every other session; the caller's own stays.
+  const keepSessionId = actor.kind === 'user' ? actor.identity.sessionId : undefined;
+  return updateUser(deps, user.id, { ...fields, ...keys }, { keepSessionId });
 }
 
 /** Sets a developer's public key (and certificate): their own, or anyone's for an admin. */

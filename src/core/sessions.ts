@@ -9,9 +9,10 @@ import { randomId, randomToken } from '../crypto/random';
 import { sessions, spentSecrets, type SessionRow, type UserRow } from '../store/schema';
 import type { Deps } from './deps';
 import { AppError } from './errors';
-import { publishSessionRevoked } from './revocation';
+import { publishSessionRevoked, tokenLifetimeSeconds } from './revocation';
 import { issueAccessToken, type IssuedAccessToken } from './tokens';
 import { findUserById } from '../store/user-repo';
+import { insertSessionIfUnchangedQuery } from '../store/session-repo';
 
 export interface StartedSession extends IssuedAccessToken {
   sessionId: string;
@@ -20,22 +21,24 @@ export interface StartedSession extends IssuedAccessToken {
   createdAt: number;
 }
 
+/**
+ * Starts a session for the user the password check read, only if D1 still holds that user as read
+ * (epoch, role, password hash, enabled): a reset, disable, demotion or revocation that landed
+ * during the check makes the login fail as if the password were wrong.
+ */
 export async function startSession(deps: Deps, user: UserRow, options: { rotates: boolean }): Promise<StartedSession> {
   const now = deps.now();
   const secret = randomToken(32);
   const sessionId = randomId();
   const ttl = deps.config.refreshTokenTtlSeconds;
-  await deps.db.insert(sessions).values({
-    id: sessionId,
-    userId: user.id,
-    kind: 'refresh',
-    rotates: options.rotates,
-    secretHash: sha256Hex(secret),
-    createdAt: now,
-    lastUsedAt: now,
-    expiresAt: now + ttl * 1000,
-  });
-  const access = await issueAccessToken(deps, user, sessionId);
+  const row = { id: sessionId, userId: user.id, kind: 'refresh', rotates: options.rotates, secretHash: sha256Hex(secret) } as const;
+  const inserted = await insertSessionIfUnchangedQuery(
+    deps.db,
+    { ...row, expiryType: null, ttlSeconds: null, createdAt: now, expiresAt: now + ttl * 1000 },
+    { tokenEpoch: user.tokenEpoch, role: user.role, passwordHash: user.passwordHash },
+  );
+  if (inserted.length !== 1) throw new AppError('INVALID_CREDENTIALS');
+  const access = await issueAccessToken(deps, user, { id: sessionId, userEpoch: user.tokenEpoch });
   return { sessionId, refreshToken: `${sessionId}.${secret}`, refreshExpiresIn: ttl, createdAt: now, ...access };
 }
 
@@ -130,7 +133,8 @@ export async function refreshSession(deps: Deps, refreshToken: string): Promise<
   const next = await nextRefreshToken(deps, row, secret);
   const user = await findUserById(deps.db, row.userId);
   if (!user || user.disabled) throw new AppError('INVALID_REFRESH_TOKEN');
-  const access = await issueAccessToken(deps, user, row.id);
+  // The session's own epoch, not the user's: a refresh racing a revocation mints a dead token.
+  const access = await issueAccessToken(deps, user, row);
   const refreshExpiresIn = Math.max(0, Math.floor(((row.expiresAt ?? deps.now()) - deps.now()) / 1000));
   return { sessionId: row.id, user, refreshToken: `${row.id}.${next}`, refreshExpiresIn, ...access };
 }
@@ -148,27 +152,19 @@ export async function sessionOfRefreshToken(deps: Deps, refreshToken: string): P
   return row;
 }
 
-/** How long a token carrying this session's id may still live, for the KV revocation's TTL. */
-function tokenLifetimeSeconds(deps: Deps, row: SessionRow): number | null {
-  if (row.kind === 'refresh') return deps.config.accessTokenTtlSeconds;
-  if (row.expiryType === 'FixedTtl' && row.ttlSeconds !== null) {
-    // The token's `exp` (kept as expiresAt) may fall up to a second after createdAt + ttl.
-    const end = row.expiresAt ?? row.createdAt + row.ttlSeconds * 1000;
-    return Math.max(0, (end - deps.now()) / 1000);
-  }
-  return null;
-}
-
-/** Ends one session: its refresh token and every access or user token carrying its id. */
-export async function revokeSession(deps: Deps, sessionId: string, reason: string): Promise<SessionRow> {
+/**
+ * Ends one session: its refresh token and every access or user token carrying its id. `published`
+ * tells whether KV took the revocation at the first try (D1 and this isolate have it either way).
+ */
+export async function revokeSession(deps: Deps, sessionId: string, reason: string): Promise<SessionRow & { published: boolean }> {
   const [row] = await deps.db
     .update(sessions)
     .set({ revokedAt: deps.now(), revokedReason: reason })
     .where(eq(sessions.id, sessionId))
     .returning();
   if (!row) throw new AppError('SESSION_NOT_FOUND');
-  await publishSessionRevoked(deps, sessionId, tokenLifetimeSeconds(deps, row));
-  return row;
+  const published = await publishSessionRevoked(deps, sessionId, tokenLifetimeSeconds(deps, row));
+  return { ...row, published };
 }
 
 /** A user's sessions that can still be used, newest first. */

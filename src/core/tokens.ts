@@ -8,25 +8,18 @@ import type { UserRow } from '../store/schema';
 import type { Deps } from './deps';
 import { permissionLevelOf } from './users';
 
-/**
- * The `iat` of a token issued now to this user. A revocation earlier in the same second moved the
- * user's not-before past `now`'s whole second; `iat` moves with it so the new token is not
- * mistaken for one the revocation killed (`iat` is in seconds, revocations in milliseconds).
- */
-export function issuedAtFor(user: Pick<UserRow, 'notBefore'>, now: number): number {
-  return Math.max(Math.floor(now / 1000), Math.ceil(user.notBefore / 1000));
-}
-
 export interface IssuedAccessToken {
   token: string;
   expiresIn: number;
 }
 
-export async function issueAccessToken(deps: Deps, user: UserRow, sessionId: string): Promise<IssuedAccessToken> {
-  const issuedAt = issuedAtFor(user, deps.now());
+/** An access token of the session, carrying the token epoch the session was started under as `gen`. */
+export async function issueAccessToken(deps: Deps, user: UserRow, session: { id: string; userEpoch: number }): Promise<IssuedAccessToken> {
+  const issuedAt = Math.floor(deps.now() / 1000);
   const expiresIn = deps.config.accessTokenTtlSeconds;
   const claims = {
-    sid: sessionId,
+    sid: session.id,
+    gen: session.userEpoch,
     client_id: deps.config.audience,
     eco: user.ecosystemId,
     role: user.role,

@@ -3,12 +3,11 @@
 //   FixedTtl   dies `ttl` seconds after issue (`exp`).
 //   SlidingTtl dies `ttl` seconds after its last use (see edge-auth: the last use lives in KV).
 //   Infinite   never dies by time.
-import type { BatchItem } from 'drizzle-orm/batch';
 import { signToken } from '../crypto/jwt';
 import { randomId } from '../crypto/random';
-import { sessions, type UserRow } from '../store/schema';
+import { insertSessionIfUnchangedQuery } from '../store/session-repo';
+import type { UserRow } from '../store/schema';
 import type { Deps } from './deps';
-import { issuedAtFor } from './tokens';
 
 export const EXPIRY_TYPES = ['Infinite', 'FixedTtl', 'SlidingTtl'] as const;
 export type ExpiryType = (typeof EXPIRY_TYPES)[number];
@@ -16,12 +15,16 @@ export type ExpiryType = (typeof EXPIRY_TYPES)[number];
 export const DEFAULT_USER_TOKEN_TTL_SECONDS = 3600;
 
 /** What a user token is made from; the row may be one a batch is about to write. */
-export type TokenSubject = Pick<UserRow, 'id' | 'ecosystemId' | 'uniqueId' | 'email' | 'role' | 'notBefore'>;
+export type TokenSubject = Pick<UserRow, 'id' | 'ecosystemId' | 'uniqueId' | 'email' | 'role' | 'tokenEpoch'>;
 
 export interface PreparedUserToken {
   sessionId: string;
-  /** The session insert: run it alone or inside the batch that writes the user. */
-  query: BatchItem<'sqlite'>;
+  /**
+   * The session insert: run it alone or inside the batch that writes the user. It inserts only if
+   * the user is still enabled and at the epoch read (a logout or disable in between wins); its
+   * result is the inserted id, empty when it did not.
+   */
+  query: ReturnType<typeof insertSessionIfUnchangedQuery>;
   /** Signs the token; call it only once `query` has run. */
   sign(): Promise<string>;
 }
@@ -33,21 +36,26 @@ export function prepareUserToken(
   ttlSeconds: number = DEFAULT_USER_TOKEN_TTL_SECONDS,
 ): PreparedUserToken {
   const now = deps.now();
-  const issuedAt = issuedAtFor(user, now);
+  const issuedAt = Math.floor(now / 1000);
   const sessionId = randomId();
-  const query = deps.db.insert(sessions).values({
-    id: sessionId,
-    userId: user.id,
-    kind: 'user_token',
-    rotates: false,
-    expiryType,
-    ttlSeconds: expiryType === 'Infinite' ? null : ttlSeconds,
-    createdAt: now,
-    lastUsedAt: now,
-    expiresAt: expiryType === 'FixedTtl' ? (issuedAt + ttlSeconds) * 1000 : null,
-  });
+  const query = insertSessionIfUnchangedQuery(
+    deps.db,
+    {
+      id: sessionId,
+      userId: user.id,
+      kind: 'user_token',
+      rotates: false,
+      secretHash: null,
+      expiryType,
+      ttlSeconds: expiryType === 'Infinite' ? null : ttlSeconds,
+      createdAt: now,
+      expiresAt: expiryType === 'FixedTtl' ? (issuedAt + ttlSeconds) * 1000 : null,
+    },
+    { tokenEpoch: user.tokenEpoch },
+  );
   const claims = {
     sid: sessionId,
+    gen: user.tokenEpoch,
     eco: user.ecosystemId,
     uid: user.uniqueId,
     email: user.email,

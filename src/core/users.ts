@@ -1,7 +1,7 @@
 // Users across ecosystems: create, find, update, disable, delete. Roles: admin, moderator,
 // developer, customer, user; the User Service's permissionLevel derives from the role.
 import { eq } from 'drizzle-orm';
-import { hashPassword } from '../crypto/password';
+import { hashPassword, verifyPassword } from '../crypto/password';
 import { randomId } from '../crypto/random';
 import { isForeignKeyViolation, uniqueViolation } from '../store/db';
 import { ecosystems, type UserRow } from '../store/schema';
@@ -10,9 +10,9 @@ import type { BatchItem } from 'drizzle-orm/batch';
 import { issueCodeQuery } from './codes';
 import type { Deps } from './deps';
 import { AppError, invalidField } from './errors';
-import { confirmationMail, outboxInsertQuery, deliverOutbox } from './mail';
+import { accountChangedMail, confirmationMail, outboxInsertQuery, deliverOutbox } from './mail';
 import { checkPasswordPolicy } from './password-policy';
-import { endSessionsQuery, publishUserNotBefore, revokeAllTokensForUser } from './revocation';
+import { bulkRevocation, publishBulkRevocation, withBulkRevocation } from './revocation';
 
 export const ROLES = ['admin', 'moderator', 'developer', 'customer', 'user'] as const;
 export type Role = (typeof ROLES)[number];
@@ -119,22 +119,36 @@ export async function getUser(deps: Deps, userId: string): Promise<UserRow> {
   return user;
 }
 
-export type ProfilePatch = Omit<repo.UserPatch, 'passwordHash' | 'emailKey' | 'usernameKey' | 'notBefore'> & { password?: string };
+export type ProfilePatch = Omit<repo.UserPatch, 'passwordHash' | 'emailKey' | 'usernameKey' | 'tokenEpoch'> & { password?: string };
 
-/** Whether the patch ends the user's sessions: tokens carry the role, and a disabled user has none. */
-async function endsSessions(deps: Deps, userId: string, patch: ProfilePatch): Promise<boolean> {
-  if (patch.disabled === true) return true;
-  if (patch.role === undefined) return false;
-  const current = await repo.findUserById(deps.db, userId);
-  return current !== undefined && current.role !== patch.role;
+export interface UpdateOptions {
+  /**
+   * The caller's own session, when the user changes their own password or e-mail: it survives the
+   * change (moved to the new token epoch, so its refresh token keeps working) while every other
+   * session and token of the user ends.
+   */
+  keepSessionId?: string;
+}
+
+/** What the patch changes that ends sessions, judged against the row as it is. */
+async function changesOf(deps: Deps, current: UserRow, patch: ProfilePatch) {
+  // Tokens carry the role, and a disabled user has none: these end every session.
+  const standing = patch.disabled === true || (patch.role !== undefined && patch.role !== current.role);
+  // The Gatekeeper's PUT always sends the password: the same one again changes nothing.
+  const password =
+    patch.password !== undefined &&
+    !(current.passwordHash && (await verifyPassword(patch.password, current.passwordHash, deps.config.passwordHash)).ok);
+  const email = patch.email !== undefined && patch.email !== current.email;
+  return { standing, password, email };
 }
 
 /**
  * Updates profile fields (and the password, hashed under the policy); e-mail and username stay
  * unique. Disabling the user or changing their role ends every session and token of theirs in
- * the same batch.
+ * the same batch; changing the password or e-mail ends every other session (all but
+ * `keepSessionId`) and mails the old address, in that batch too.
  */
-export async function updateUser(deps: Deps, userId: string, patch: ProfilePatch): Promise<UserRow> {
+export async function updateUser(deps: Deps, userId: string, patch: ProfilePatch, options: UpdateOptions = {}): Promise<UserRow> {
   const { password, ...fields } = patch;
   const now = deps.now();
   const update: repo.UserPatch = { ...fields, updatedAt: now };
@@ -143,21 +157,29 @@ export async function updateUser(deps: Deps, userId: string, patch: ProfilePatch
     update.emailKey = fields.email.toLowerCase();
   }
   if (fields.username !== undefined) update.usernameKey = fields.username?.toLowerCase() ?? null;
-  if (password !== undefined) {
-    checkPasswordPolicy(password, deps.config);
-    update.passwordHash = await hashPassword(password, deps.config.passwordHash);
-  }
-  const revoke = await endsSessions(deps, userId, patch);
-  if (revoke) update.notBefore = now;
+  if (password !== undefined) checkPasswordPolicy(password, deps.config);
+  const current = await repo.findUserById(deps.db, userId);
+  if (!current) throw new AppError('USER_NOT_FOUND');
+  const changed = await changesOf(deps, current, patch);
+  if (changed.password) update.passwordHash = await hashPassword(password!, deps.config.passwordHash);
+  const credentials = changed.password || changed.email;
+  const mail = credentials && current.email ? accountChangedMail(deps, current.email, changed.password ? 'password' : 'email') : null;
   let row: UserRow | undefined;
   try {
     const userUpdate = repo.updateUserQuery(deps.db, userId, update);
-    [[row]] = revoke ? await deps.db.batch([userUpdate, endSessionsQuery(deps, userId, 'revoked', now)]) : [await userUpdate];
+    if (changed.standing || credentials) {
+      const keepSessionId = changed.standing ? undefined : options.keepSessionId;
+      const also = mail ? [outboxInsertQuery(deps, mail)] : [];
+      const reason = changed.standing ? 'revoked' : 'credentials_changed';
+      [row] = (await withBulkRevocation(deps, userId, reason, userUpdate, { keepSessionId, also })) as UserRow[];
+    } else {
+      [row] = await userUpdate;
+    }
   } catch (error) {
     rethrowUserConflict(error);
   }
   if (!row) throw new AppError('USER_NOT_FOUND');
-  if (revoke) await publishUserNotBefore(deps, userId, now);
+  if (mail) deps.waitUntil(deliverOutbox(deps));
   return row;
 }
 
@@ -177,9 +199,12 @@ export async function changeUserStanding(
 
 /** Deletes the user with their attributes, grants, codes and sessions (one cascading statement). */
 export async function deleteUser(deps: Deps, userId: string): Promise<void> {
-  const deleted = await repo.deleteUserQuery(deps.db, userId);
+  // The epoch is raised and the sessions' ids read before the cascade removes them, so KV learns
+  // of every token the delete ended.
+  const [bump, end] = bulkRevocation(deps, userId, 'deleted');
+  const [epochRows, ended, deleted] = await deps.db.batch([bump, end, repo.deleteUserQuery(deps.db, userId)]);
   if (deleted.length === 0) throw new AppError('USER_NOT_FOUND');
-  await revokeAllTokensForUser(deps, userId, 'deleted', { userGone: true });
+  await publishBulkRevocation(deps, userId, epochRows, ended);
 }
 
 export function requireField<T>(value: T | undefined | null, field: string): T {

@@ -43,6 +43,9 @@ export interface VerifyOptions {
   nowSeconds: number;
 }
 
+/** How far in the future a token's `iat` may lie (clock skew between issuers) before it is refused. */
+export const MAX_ISSUED_AT_SKEW_SECONDS = 60;
+
 export type VerifyFailure = 'expired' | 'invalid';
 
 export class TokenVerificationError extends Error {
@@ -67,8 +70,12 @@ export async function verifyToken(ring: KeyRing, token: string, options: VerifyO
       requiredClaims: options.requireExpiry ? ['exp', 'iat', 'sub'] : ['iat', 'sub'],
       currentDate: new Date(options.nowSeconds * 1000),
     });
+    if (typeof payload.iat === 'number' && payload.iat > options.nowSeconds + MAX_ISSUED_AT_SKEW_SECONDS) {
+      throw new TokenVerificationError('invalid');
+    }
     return payload;
   } catch (error) {
+    if (error instanceof TokenVerificationError) throw error;
     if (error instanceof errors.JWTExpired) throw new TokenVerificationError('expired');
     throw new TokenVerificationError('invalid');
   }

@@ -42,6 +42,7 @@ export const STATUS_OF: Record<ErrorCode, ContentfulStatusCode> = {
   REGISTRATION_CLOSED: 403,
   UNSUPPORTED_GRANT_TYPE: 400,
   ORIGIN_UNREACHABLE: 502,
+  TEMPORARILY_UNAVAILABLE: 503,
   INTERNAL: 500,
 };
 
@@ -79,6 +80,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   REGISTRATION_CLOSED: 'Registration is closed.',
   UNSUPPORTED_GRANT_TYPE: 'The grant type is not supported.',
   ORIGIN_UNREACHABLE: 'The origin could not be reached.',
+  TEMPORARILY_UNAVAILABLE: 'The service is temporarily unavailable; try again.',
   INTERNAL: 'Internal error.',
 };
 

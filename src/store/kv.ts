@@ -2,7 +2,10 @@
 // of sliding-token last-use times; D1 stays the source of truth for anything that must not be
 // lost or raced, and nothing here needs compare-and-set.
 //
-//   nbf:<userId>       ms time; every token of the user issued before it is dead (no TTL)
+//   epoch:<userId>     the user's token epoch; every token whose `gen` is below it is dead (no TTL).
+//                      An isolate keeps the highest epoch it has seen, so a stale read cannot lower it.
+//   nbf:<userId>       legacy, no longer written: ms time; a token without `gen` issued before it
+//                      is dead (no TTL)
 //   rev:<sessionId>    "1"; every token carrying this sid is dead (TTL: the longest such token can live)
 //   slide:<sessionId>  ms time of a SlidingTtl token's last recorded use (TTL: a little over its ttl)
 //   grants:<userId>    JSON array of the environment ids the user may reach (TTL: a day; then D1 is read)
@@ -10,7 +13,8 @@
 export const KV_MIN_TTL_SECONDS = 60;
 
 export const kvKeys = {
-  notBefore: (userId: string) => `nbf:${userId}`,
+  tokenEpoch: (userId: string) => `epoch:${userId}`,
+  legacyNotBefore: (userId: string) => `nbf:${userId}`,
   revokedSession: (sessionId: string) => `rev:${sessionId}`,
   slidingLastUse: (sessionId: string) => `slide:${sessionId}`,
   grants: (userId: string) => `grants:${userId}`,

@@ -63,8 +63,11 @@ export const users = sqliteTable(
     meta: text('meta', { mode: 'json' }).$type<Record<string, unknown>>(),
     confirmed: integer('confirmed', { mode: 'boolean' }).notNull().default(true),
     disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
-    /** Tokens issued before this time are dead (logout of everything, reset, disable). */
-    notBefore: integer('not_before').notNull().default(0),
+    /**
+     * The user's token epoch: every bulk revocation (logout of everything, reset, disable, role
+     * change, delete) raises it by one, and a token is dead iff its `gen` claim is below it.
+     */
+    tokenEpoch: integer('token_epoch').notNull().default(0),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
@@ -146,6 +149,8 @@ export const sessions = sqliteTable(
     expiresAt: integer('expires_at'),
     revokedAt: integer('revoked_at'),
     revokedReason: text('revoked_reason'),
+    /** The user's token epoch when the session started: every token it issues carries it as `gen`. */
+    userEpoch: integer('user_epoch').notNull().default(0),
   },
   (t) => [index('sessions_user').on(t.userId, t.createdAt)],
 );

@@ -15,6 +15,7 @@ const OAUTH_ERRORS: Partial<Record<ErrorCode, [string, ContentfulStatusCode]>> =
   MALFORMED_AUTHORIZATION: ['invalid_client', 401],
   ACCOUNT_LOCKED: ['invalid_grant', 429],
   RATE_LIMITED: ['slow_down', 429],
+  TEMPORARILY_UNAVAILABLE: ['temporarily_unavailable', 503],
   INTERNAL: ['server_error', 500],
 };
 

@@ -60,11 +60,13 @@ oauthFace.post('/introspect', async (c) => {
 async function userinfo(c: Context<AppEnv>) {
   const deps = c.env.deps;
   const scope = ecosystemScope(deps, c.req.queries('ecosystem'));
-  const identity = await authenticateBearer(deps, bearerToken(c.req.header('authorization')));
+  // Checked against D1: a disabled user, a raised epoch or an ended session refuse at once.
+  const identity = await authenticateBearer(deps, bearerToken(c.req.header('authorization')), { strict: true });
   requireEcosystemScope(identity, scope);
-  const user = await getUser(deps, identity.userId).catch(() => {
-    throw new AppError('TOKEN_REVOKED');
+  const user = await getUser(deps, identity.userId).catch((error: unknown) => {
+    throw error instanceof AppError && error.code === 'USER_NOT_FOUND' ? new AppError('TOKEN_REVOKED') : error;
   });
+  if (user.disabled) throw new AppError('TOKEN_REVOKED');
   return c.json({
     sub: user.id,
     email: user.email ?? undefined,
