@@ -10,6 +10,7 @@ import { sessions, spentSecrets, type SessionRow, type UserRow } from '../store/
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import { publishSessionRevoked } from './revocation';
+import type { TokenProfile } from './token-profiles';
 import { issueAccessToken, type IssuedAccessToken } from './tokens';
 import { findUserById } from '../store/user-repo';
 
@@ -20,7 +21,11 @@ export interface StartedSession extends IssuedAccessToken {
   createdAt: number;
 }
 
-export async function startSession(deps: Deps, user: UserRow, options: { rotates: boolean }): Promise<StartedSession> {
+export async function startSession(
+  deps: Deps,
+  user: UserRow,
+  options: { rotates: boolean; profile?: TokenProfile },
+): Promise<StartedSession> {
   const now = deps.now();
   const secret = randomToken(32);
   const sessionId = randomId();
@@ -35,7 +40,7 @@ export async function startSession(deps: Deps, user: UserRow, options: { rotates
     lastUsedAt: now,
     expiresAt: now + ttl * 1000,
   });
-  const access = await issueAccessToken(deps, user, sessionId);
+  const access = await issueAccessToken(deps, user, sessionId, options.profile);
   return { sessionId, refreshToken: `${sessionId}.${secret}`, refreshExpiresIn: ttl, createdAt: now, ...access };
 }
 
@@ -123,14 +128,14 @@ async function nextRefreshToken(deps: Deps, row: SessionRow, secret: string): Pr
 }
 
 /** Uses a refresh token: a new access token, and the refresh token to use next. */
-export async function refreshSession(deps: Deps, refreshToken: string): Promise<RefreshedSession> {
+export async function refreshSession(deps: Deps, refreshToken: string, profile?: TokenProfile): Promise<RefreshedSession> {
   const { sessionId, secret } = parseRefreshToken(refreshToken);
   const row = await loadSession(deps, sessionId);
   if (!isLive(deps, row)) throw new AppError('INVALID_REFRESH_TOKEN');
   const next = await nextRefreshToken(deps, row, secret);
   const user = await findUserById(deps.db, row.userId);
   if (!user || user.disabled) throw new AppError('INVALID_REFRESH_TOKEN');
-  const access = await issueAccessToken(deps, user, row.id);
+  const access = await issueAccessToken(deps, user, row.id, profile);
   const refreshExpiresIn = Math.max(0, Math.floor(((row.expiresAt ?? deps.now()) - deps.now()) / 1000));
   return { sessionId: row.id, user, refreshToken: `${row.id}.${next}`, refreshExpiresIn, ...access };
 }

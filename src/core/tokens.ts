@@ -1,11 +1,12 @@
 // Access tokens: one JWT format for every face, so a token from one face works on another and a
 // revocation anywhere reaches all of them. Shaped as RFC 9068 says (typ at+jwt, jti, client_id),
 // with the ecosystem and role, and the User Service's own claims (id, email, firstname, lastname,
-// language, permissionLevel).
+// language, permissionLevel); a face's token profile reshapes them (token-profiles.ts).
 import { signToken } from '../crypto/jwt';
 import { randomId } from '../crypto/random';
 import type { UserRow } from '../store/schema';
 import type { Deps } from './deps';
+import { shapeAccessToken, type TokenProfile } from './token-profiles';
 import { permissionLevelOf } from './users';
 
 /**
@@ -22,7 +23,12 @@ export interface IssuedAccessToken {
   expiresIn: number;
 }
 
-export async function issueAccessToken(deps: Deps, user: UserRow, sessionId: string): Promise<IssuedAccessToken> {
+export async function issueAccessToken(
+  deps: Deps,
+  user: UserRow,
+  sessionId: string,
+  profile: TokenProfile = 'default',
+): Promise<IssuedAccessToken> {
   const issuedAt = issuedAtFor(user, deps.now());
   const expiresIn = deps.config.accessTokenTtlSeconds;
   const claims = {
@@ -38,10 +44,13 @@ export async function issueAccessToken(deps: Deps, user: UserRow, sessionId: str
     language: user.language,
     permissionLevel: permissionLevelOf(user.role),
   };
-  const token = await signToken(deps.keys, claims, {
+  const shaped = shapeAccessToken(deps.config, deps.keys, profile, user, claims);
+  const token = await signToken(deps.keys, shaped.claims, {
     kind: 'access',
     issuer: deps.issuer,
-    audience: deps.config.audience,
+    audience: shaped.audience,
+    signer: shaped.signer,
+    critical: shaped.critical,
     subject: user.id,
     issuedAtSeconds: issuedAt,
     expiresAtSeconds: issuedAt + expiresIn,
