@@ -56,7 +56,8 @@ async function certificateOf(jwk: JWK & { kid: string }): Promise<Pick<PublicJwk
   const first = Array.isArray(jwk.x5c) ? jwk.x5c[0] : undefined;
   let der: Uint8Array;
   try {
-    der = fromBase64(first!);
+    if (typeof first !== 'string') throw new Error('not a string');
+    der = fromBase64(first);
     if (der.length === 0) throw new Error('empty');
   } catch {
     throw new Error(`key "${jwk.kid}" has an "x5c" that is not base64 DER`);
@@ -64,7 +65,7 @@ async function certificateOf(jwk: JWK & { kid: string }): Promise<Pick<PublicJwk
   if (!contains(der, fromBase64(jwk.n!))) throw new Error(`key "${jwk.kid}" has an "x5c" certificate for another key`);
   const x5t = base64url(new Uint8Array(await crypto.subtle.digest('SHA-1', der)));
   if (jwk.x5t !== undefined && jwk.x5t !== x5t) throw new Error(`key "${jwk.kid}" has an "x5t" that is not its certificate's`);
-  return { x5c: [first!], x5t };
+  return { x5c: [first], x5t };
 }
 
 async function publicPart(jwk: JWK & { kid: string; alg: SigningAlgorithm }): Promise<PublicJwk> {
