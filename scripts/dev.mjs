@@ -2,29 +2,24 @@
 // `npm run dev`: on first run writes .dev.vars with a fresh ACCOUNT_TOKEN and signing key set
 // (the account token is printed once), applies the migrations to the local D1, then starts
 // `wrangler dev` on port 8787. Arguments after `--` go to `wrangler dev` (--port, --ip, --var).
-// Set SIGNING_ALG=EdDSA before the first run for an Ed25519 key instead of ES256.
+// The key set holds an ES256 key (today's tokens) and an RSA key with its certificate, so the
+// legacy token profiles work locally too (`-- --var GATEKEEPER_TOKEN_PROFILE:legacy`). Set
+// SIGNING_ALG=EdDSA before the first run for an Ed25519 key instead of ES256.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { exportJWK, generateKeyPair } from 'jose';
+import { generateKeySet } from './signing-keys.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const varsFile = join(root, '.dev.vars');
 const wrangler = join(root, 'node_modules', '.bin', 'wrangler');
 
-async function newSigningKeys(alg) {
-  const options = alg === 'EdDSA' ? { crv: 'Ed25519', extractable: true } : { extractable: true };
-  const { privateKey } = await generateKeyPair(alg, options);
-  const kid = `${alg.toLowerCase()}-${new Date().toISOString().slice(0, 10)}-${randomBytes(3).toString('hex')}`;
-  return JSON.stringify({ keys: [{ ...(await exportJWK(privateKey)), kid, alg }] });
-}
-
 async function writeDevVars() {
   const alg = process.env.SIGNING_ALG === 'EdDSA' ? 'EdDSA' : 'ES256';
   const accountToken = `acct_${randomBytes(32).toString('base64url')}`;
-  const signingKeys = await newSigningKeys(alg);
+  const signingKeys = generateKeySet([alg, 'RS256']);
   writeFileSync(varsFile, `ACCOUNT_TOKEN="${accountToken}"\nSIGNING_KEYS='${signingKeys}'\n`, { mode: 0o600 });
   console.log('Wrote .dev.vars with a new signing key and account token (shown only this once):');
   console.log(`\n  ACCOUNT_TOKEN=${accountToken}\n`);

@@ -3,9 +3,10 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { methodNotAllowed } from 'hono/method-not-allowed';
+import { getPath } from 'hono/utils/url';
 import { AppError } from './core/errors';
 import { droplitFace, renderDroplitError } from './faces/droplit';
-import { gatekeeperFace, renderGatekeeperError } from './faces/gatekeeper';
+import { gatekeeperFace, gatekeeperRoot, renderGatekeeperError } from './faces/gatekeeper';
 import { managementFace, renderManagementError } from './faces/management';
 import { oauthFace, renderOAuthError } from './faces/oauth';
 import { renderUserServiceError, userServiceFace } from './faces/user-service';
@@ -50,8 +51,18 @@ function renderError(c: Context<AppEnv>, error: unknown): Response | Promise<Res
   return rendererFor(c.req.path)(c, appError);
 }
 
+/**
+ * The path routes see: the Gatekeeper's routes were `'/?'` in the original and its clients send
+ * the trailing slash (`/api/v2/sessions/`), so one trailing slash is dropped under `/api/v2/` and
+ * from the Gatekeeper root `/api/`. Every other face stays strict.
+ */
+function routingPath(request: Request): string {
+  const path = getPath(request);
+  return /^\/api(\/v2\/.+)?\/$/.test(path) ? path.slice(0, -1) : path;
+}
+
 export function buildApp(): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+  const app = new Hono<AppEnv>({ getPath: routingPath });
   app.use('*', requestContext);
   // CORS first, so answers made by the later middleware (413, 401 from the gateway) carry it too.
   app.use('*', cors);
@@ -79,6 +90,7 @@ export function buildApp(): Hono<AppEnv> {
   app.route('/', managementFace);
   app.route('/oauth', oauthFace);
   app.route('/api/v2', gatekeeperFace);
+  app.get('/api', gatekeeperRoot);
   app.route('/api', droplitFace);
   app.route('/', userServiceFace);
   app.notFound((c) => renderError(c, new AppError('ROUTE_NOT_FOUND')));

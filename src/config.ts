@@ -12,9 +12,16 @@ export interface Env {
   [name: string]: unknown;
 }
 
+export type TokenProfileSetting = 'default' | 'legacy';
+
 export interface Config {
   issuer: string | null;
   audience: string;
+  /** GATEKEEPER_TOKEN_PROFILE, USER_SERVICE_TOKEN_PROFILE: the token shape each face issues. */
+  gatekeeperTokenProfile: TokenProfileSetting;
+  userServiceTokenProfile: TokenProfileSetting;
+  /** The extra `aud` of the Gatekeeper's legacy tokens (the original's Keycloak client). */
+  gatekeeperTokenAudience: string;
   defaultEcosystem: string;
   emailConfirmation: boolean;
   openRegistration: boolean;
@@ -73,6 +80,12 @@ function switchVar(env: Env, name: string, fallback: 'on' | 'off'): boolean {
   throw new ConfigError(name, `must be "on" or "off" (got "${text}")`);
 }
 
+function profileVar(env: Env, name: string): TokenProfileSetting {
+  const text = raw(env, name, 'default').toLowerCase();
+  if (text === 'default' || text === 'legacy') return text;
+  throw new ConfigError(name, `must be "default" or "legacy" (got "${text}")`);
+}
+
 function urlVar(env: Env, name: string): string | null {
   const text = raw(env, name, '');
   if (text === '') return null;
@@ -106,6 +119,8 @@ function wrap<T>(name: string, parse: () => T): T {
 export function readConfig(env: Env): Config {
   const audience = raw(env, 'TOKEN_AUDIENCE', 'gatehouse');
   if (audience === '') throw new ConfigError('TOKEN_AUDIENCE', 'must not be empty');
+  const gatekeeperTokenAudience = raw(env, 'GATEKEEPER_TOKEN_AUDIENCE', 'adapter');
+  if (gatekeeperTokenAudience === '') throw new ConfigError('GATEKEEPER_TOKEN_AUDIENCE', 'must not be empty');
   const defaultEcosystem = raw(env, 'DEFAULT_ECOSYSTEM', 'default');
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(defaultEcosystem)) {
     throw new ConfigError('DEFAULT_ECOSYSTEM', 'must be 1 to 64 letters, digits, "-" or "_"');
@@ -119,6 +134,9 @@ export function readConfig(env: Env): Config {
   return {
     issuer: urlVar(env, 'ISSUER'),
     audience,
+    gatekeeperTokenProfile: profileVar(env, 'GATEKEEPER_TOKEN_PROFILE'),
+    userServiceTokenProfile: profileVar(env, 'USER_SERVICE_TOKEN_PROFILE'),
+    gatekeeperTokenAudience,
     defaultEcosystem,
     emailConfirmation: switchVar(env, 'EMAIL_CONFIRMATION', 'off'),
     openRegistration: switchVar(env, 'OPEN_REGISTRATION', 'on'),

@@ -5,6 +5,7 @@ import { buildApp } from './app';
 import { ConfigError, readConfig, type Config, type Env } from './config';
 import type { Deps, Logger } from './core/deps';
 import { EdgeState } from './core/edge-state';
+import { profileMissingKey } from './core/token-profiles';
 import { keyRing } from './crypto/keys';
 import { openDb } from './store/db';
 
@@ -49,6 +50,8 @@ export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> 
         keys = await keyRing(config.signingKeys).catch((error: unknown) => {
           throw new ConfigError('SIGNING_KEYS', error instanceof Error ? error.message : 'is invalid');
         });
+        const needsRsa = profileMissingKey(config, keys);
+        if (needsRsa) throw new ConfigError(needsRsa, 'is "legacy", which signs RS256, but SIGNING_KEYS holds no RS256 key (add one: `npm run keys`)');
       } catch (error) {
         if (error instanceof ConfigError) {
           log.error('configuration_error', { message: error.message });

@@ -10,6 +10,7 @@ import type { Deps } from './deps';
 import { authenticateBearer } from './edge-auth';
 import { AppError, invalidField } from './errors';
 import { revokeSession, type StartedSession } from './sessions';
+import { profileOf } from './token-profiles';
 import { createUser, updateUser, type Role } from './users';
 
 const ROLE_RANK: Record<string, number> = { user: 0, customer: 0, developer: 1, moderator: 2, admin: 3 };
@@ -124,7 +125,7 @@ export async function pageUsersByNumber(
 
 /** Checks a username and password and starts one more session (a user may hold several). */
 export function logInByUsername(deps: Deps, username: string, password: string): Promise<{ user: UserRow; session: StartedSession }> {
-  return logInWithPassword(deps, { username }, password, { rotates: true });
+  return logInWithPassword(deps, { username }, password, { rotates: true, profile: profileOf(deps.config, 'gatekeeper') });
 }
 
 /** Ends the session the token belongs to, and only that one. */

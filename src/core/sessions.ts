@@ -10,6 +10,7 @@ import { sessions, spentSecrets, type SessionRow, type UserRow } from '../store/
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import { publishSessionRevoked, tokenLifetimeSeconds } from './revocation';
+import type { TokenProfile } from './token-profiles';
 import { issueAccessToken, type IssuedAccessToken } from './tokens';
 import { findUserById } from '../store/user-repo';
 import { insertSessionIfUnchangedQuery } from '../store/session-repo';
@@ -26,7 +27,11 @@ export interface StartedSession extends IssuedAccessToken {
  * (epoch, role, password hash, enabled): a reset, disable, demotion or revocation that landed
  * during the check makes the login fail as if the password were wrong.
  */
-export async function startSession(deps: Deps, user: UserRow, options: { rotates: boolean }): Promise<StartedSession> {
+export async function startSession(
+  deps: Deps,
+  user: UserRow,
+  options: { rotates: boolean; profile?: TokenProfile },
+): Promise<StartedSession> {
   const now = deps.now();
   const secret = randomToken(32);
   const sessionId = randomId();
@@ -38,7 +43,7 @@ export async function startSession(deps: Deps, user: UserRow, options: { rotates
     { tokenEpoch: user.tokenEpoch, role: user.role, passwordHash: user.passwordHash },
   );
   if (inserted.length !== 1) throw new AppError('INVALID_CREDENTIALS');
-  const access = await issueAccessToken(deps, user, { id: sessionId, userEpoch: user.tokenEpoch });
+  const access = await issueAccessToken(deps, user, { id: sessionId, userEpoch: user.tokenEpoch }, options.profile);
   return { sessionId, refreshToken: `${sessionId}.${secret}`, refreshExpiresIn: ttl, createdAt: now, ...access };
 }
 
@@ -126,7 +131,7 @@ async function nextRefreshToken(deps: Deps, row: SessionRow, secret: string): Pr
 }
 
 /** Uses a refresh token: a new access token, and the refresh token to use next. */
-export async function refreshSession(deps: Deps, refreshToken: string): Promise<RefreshedSession> {
+export async function refreshSession(deps: Deps, refreshToken: string, profile?: TokenProfile): Promise<RefreshedSession> {
   const { sessionId, secret } = parseRefreshToken(refreshToken);
   const row = await loadSession(deps, sessionId);
   if (!isLive(deps, row)) throw new AppError('INVALID_REFRESH_TOKEN');
@@ -134,7 +139,7 @@ export async function refreshSession(deps: Deps, refreshToken: string): Promise<
   const user = await findUserById(deps.db, row.userId);
   if (!user || user.disabled) throw new AppError('INVALID_REFRESH_TOKEN');
   // The session's own epoch, not the user's: a refresh racing a revocation mints a dead token.
-  const access = await issueAccessToken(deps, user, row);
+  const access = await issueAccessToken(deps, user, row, profile);
   const refreshExpiresIn = Math.max(0, Math.floor(((row.expiresAt ?? deps.now()) - deps.now()) / 1000));
   return { sessionId: row.id, user, refreshToken: `${row.id}.${next}`, refreshExpiresIn, ...access };
 }

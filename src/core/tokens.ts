@@ -1,11 +1,12 @@
 // Access tokens: one JWT format for every face, so a token from one face works on another and a
 // revocation anywhere reaches all of them. Shaped as RFC 9068 says (typ at+jwt, jti, client_id),
 // with the ecosystem and role, and the User Service's own claims (id, email, firstname, lastname,
-// language, permissionLevel).
+// language, permissionLevel); a face's token profile reshapes them (token-profiles.ts).
 import { signToken } from '../crypto/jwt';
 import { randomId } from '../crypto/random';
 import type { UserRow } from '../store/schema';
 import type { Deps } from './deps';
+import { shapeAccessToken, type TokenProfile } from './token-profiles';
 import { permissionLevelOf } from './users';
 
 export interface IssuedAccessToken {
@@ -14,7 +15,12 @@ export interface IssuedAccessToken {
 }
 
 /** An access token of the session, carrying the token epoch the session was started under as `gen`. */
-export async function issueAccessToken(deps: Deps, user: UserRow, session: { id: string; userEpoch: number }): Promise<IssuedAccessToken> {
+export async function issueAccessToken(
+  deps: Deps,
+  user: UserRow,
+  session: { id: string; userEpoch: number },
+  profile: TokenProfile = 'default',
+): Promise<IssuedAccessToken> {
   const issuedAt = Math.floor(deps.now() / 1000);
   const expiresIn = deps.config.accessTokenTtlSeconds;
   const claims = {
@@ -31,10 +37,13 @@ export async function issueAccessToken(deps: Deps, user: UserRow, session: { id:
     language: user.language,
     permissionLevel: permissionLevelOf(user.role),
   };
-  const token = await signToken(deps.keys, claims, {
+  const shaped = shapeAccessToken(deps.config, deps.keys, profile, user, claims);
+  const token = await signToken(deps.keys, shaped.claims, {
     kind: 'access',
     issuer: deps.issuer,
-    audience: deps.config.audience,
+    audience: shaped.audience,
+    signer: shaped.signer,
+    critical: shaped.critical,
     subject: user.id,
     issuedAtSeconds: issuedAt,
     expiresAtSeconds: issuedAt + expiresIn,

@@ -1,12 +1,14 @@
 // The User Service's own rules (Face 3), on top of the shared core: who may register when
 // registration is closed, a login that needs a confirmed address, refresh tokens that never rotate,
-// and which user a bearer token names. Its users live in the default ecosystem.
+// which user a bearer token names, and a login by bearer token alone. Its users live in the default
+// ecosystem; its tokens have the shape USER_SERVICE_TOKEN_PROFILE names.
 import type { UserRow } from '../store/schema';
 import type { Deps } from './deps';
 import { authenticateActor, isAdmin } from './actors';
 import { AppError } from './errors';
 import { logInWithPassword } from './login';
-import { refreshSession, sessionOfRefreshToken, type RefreshedSession, type StartedSession } from './sessions';
+import { refreshSession, sessionOfRefreshToken, startSession, type RefreshedSession, type StartedSession } from './sessions';
+import { profileOf } from './token-profiles';
 import { createUser } from './users';
 
 export interface Registration {
@@ -50,7 +52,7 @@ export async function registerUser(deps: Deps, input: Registration, registrarTok
 
 /** Logs in by e-mail; the User Service's refresh token does not rotate. */
 export function logInUser(deps: Deps, email: string, password: string): Promise<{ user: UserRow; session: StartedSession }> {
-  return logInWithPassword(deps, { email }, password, { rotates: false });
+  return logInWithPassword(deps, { email }, password, { rotates: false, profile: profileOf(deps.config, 'user-service') });
 }
 
 /**
@@ -60,5 +62,14 @@ export function logInUser(deps: Deps, email: string, password: string): Promise<
 export async function refreshAccessToken(deps: Deps, refreshToken: string): Promise<RefreshedSession> {
   const session = await sessionOfRefreshToken(deps, refreshToken);
   if (!session || session.rotates) throw new AppError('INVALID_REFRESH_TOKEN');
-  return refreshSession(deps, refreshToken);
+  return refreshSession(deps, refreshToken, profileOf(deps.config, 'user-service'));
+}
+
+/**
+ * A login with only a valid access token: a new session (access and refresh token) for the
+ * token's user, as the original's middleware re-issued tokens. The old token stays valid.
+ */
+export async function logInWithAccessToken(deps: Deps, token: string): Promise<{ user: UserRow; session: StartedSession }> {
+  const user = await userOfAccessToken(deps, token);
+  return { user, session: await startSession(deps, user, { rotates: false, profile: profileOf(deps.config, 'user-service') }) };
 }

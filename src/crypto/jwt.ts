@@ -2,7 +2,14 @@
 // the audience and the token type (the `typ` header), and requires `exp` where the type has one,
 // so no token of one kind can be played as another and `alg: none` or HS256 never verify.
 import { errors, jwtVerify, SignJWT, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
-import type { KeyRing } from './keys';
+import type { KeyRing, Signer } from './keys';
+
+/**
+ * The legacy User Service's `crit: ["exp", "aud"]`. `crit` names header parameters, so `exp` and
+ * `aud` are replicated into the protected header (RFC 7519 section 5.3) for verifiers that
+ * enforce it (jose does); verification understands these two and no other.
+ */
+const CRITICAL_CLAIMS = { exp: true, aud: true } as const;
 
 /** The `typ` header of each kind of token we sign. */
 export const TOKEN_TYPES = {
@@ -15,24 +22,31 @@ export type TokenKind = keyof typeof TOKEN_TYPES;
 export interface SignOptions {
   kind: TokenKind;
   issuer: string;
-  audience: string;
+  audience: string | string[];
   subject: string;
   issuedAtSeconds: number;
   /** Absent only for tokens that never expire by time (droplit `Infinite`). */
   expiresAtSeconds?: number;
   id?: string;
+  /** The key to sign with; the ring's default signer when absent. */
+  signer?: Signer;
+  /** Mark `exp` and `aud` critical (the legacy User Service profile); needs `expiresAtSeconds`. */
+  critical?: boolean;
 }
 
 export function signToken(ring: KeyRing, claims: Record<string, unknown>, options: SignOptions): Promise<string> {
+  const signer = options.signer ?? ring.signer;
+  const header = { alg: signer.alg, kid: signer.kid, typ: TOKEN_TYPES[options.kind] };
+  const critical = options.critical ? { crit: Object.keys(CRITICAL_CLAIMS), exp: options.expiresAtSeconds, aud: options.audience } : {};
   const jwt = new SignJWT(claims)
-    .setProtectedHeader({ alg: ring.signer.alg, kid: ring.signer.kid, typ: TOKEN_TYPES[options.kind] })
+    .setProtectedHeader({ ...header, ...critical })
     .setIssuer(options.issuer)
     .setAudience(options.audience)
     .setSubject(options.subject)
     .setIssuedAt(options.issuedAtSeconds);
   if (options.expiresAtSeconds !== undefined) jwt.setExpirationTime(options.expiresAtSeconds);
   if (options.id !== undefined) jwt.setJti(options.id);
-  return jwt.sign(ring.signer.key);
+  return jwt.sign(signer.key, options.critical ? { crit: CRITICAL_CLAIMS } : undefined);
 }
 
 export interface VerifyOptions {
@@ -67,6 +81,7 @@ export async function verifyToken(ring: KeyRing, token: string, options: VerifyO
       issuer: options.issuer,
       audience: options.audience,
       typ: TOKEN_TYPES[options.kind],
+      crit: CRITICAL_CLAIMS,
       requiredClaims: options.requireExpiry ? ['exp', 'iat', 'sub'] : ['iat', 'sub'],
       currentDate: new Date(options.nowSeconds * 1000),
     });

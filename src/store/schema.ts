@@ -6,6 +6,8 @@ export const ecosystems = sqliteTable('ecosystems', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
   createdAt: integer('created_at').notNull(),
+  /** The last user number given out here (see users.userNumber); never goes down. */
+  lastUserNumber: integer('last_user_number').notNull().default(0),
 });
 
 export const environments = sqliteTable(
@@ -45,6 +47,11 @@ export const users = sqliteTable(
       .references(() => ecosystems.id, { onDelete: 'cascade' }),
     /** The application's own id for the user (droplit face). */
     uniqueId: text('unique_id'),
+    /**
+     * The user's number in its ecosystem: 1, 2, 3, ... never reused. The User Service's legacy
+     * profile shows it as the integer `id`. Set by the trigger `users_number` at insert.
+     */
+    userNumber: integer('user_number'),
     username: text('username'),
     /** Lower-cased username: like e-mail, unique and looked up case-insensitively (as Keycloak does). */
     usernameKey: text('username_key'),
@@ -73,6 +80,7 @@ export const users = sqliteTable(
   },
   (t) => [
     uniqueIndex('users_unique_id').on(t.ecosystemId, t.uniqueId),
+    uniqueIndex('users_number').on(t.ecosystemId, t.userNumber),
     uniqueIndex('users_username').on(t.ecosystemId, t.usernameKey),
     uniqueIndex('users_email').on(t.ecosystemId, t.emailKey),
     index('users_created').on(t.ecosystemId, t.createdAt, t.id),

@@ -6,6 +6,7 @@ declare namespace Cloudflare {
     AUTH_RATE_LIMITER: RateLimit;
     ACCOUNT_TOKEN: string;
     SIGNING_KEYS: string;
+    LEGACY_SIGNING_KEYS: string;
     TEST_MIGRATIONS: import('cloudflare:test').D1Migration[];
   }
 }

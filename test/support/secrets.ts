@@ -1,9 +1,16 @@
-// Runs in Node when vitest starts: a fresh account token and signing key set for the test run.
-import { exportJWK, generateKeyPair } from 'jose';
+// Runs in Node when vitest starts: a fresh account token and signing key sets for the test run.
+// SIGNING_KEYS holds one ES256 key, as the existing tests expect; LEGACY_SIGNING_KEYS holds that
+// key and an RSA key with its certificate, as `npm run dev` and `npm run keys` make them, for the
+// tests of the legacy token profiles.
+import { generateSigningKey } from '../../scripts/signing-keys.mjs';
 
-export async function testSecrets(): Promise<{ ACCOUNT_TOKEN: string; SIGNING_KEYS: string }> {
-  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-  const jwk = { ...(await exportJWK(privateKey)), kid: 'test-es256-1', alg: 'ES256' };
+export async function testSecrets(): Promise<{ ACCOUNT_TOKEN: string; SIGNING_KEYS: string; LEGACY_SIGNING_KEYS: string }> {
+  const es256 = generateSigningKey('ES256', 'test-es256-1');
+  const rs256 = generateSigningKey('RS256', 'test-rs256-1');
   const token = `acct_${crypto.randomUUID().replaceAll('-', '')}`;
-  return { ACCOUNT_TOKEN: token, SIGNING_KEYS: JSON.stringify({ keys: [jwk] }) };
+  return {
+    ACCOUNT_TOKEN: token,
+    SIGNING_KEYS: JSON.stringify({ keys: [es256] }),
+    LEGACY_SIGNING_KEYS: JSON.stringify({ keys: [es256, rs256] }),
+  };
 }

@@ -1,10 +1,8 @@
 // /api/v2/users: register, list (admins) or read oneself, replace one's own profile, read one
 // user, set a developer's public key, and the service's own signing public key.
 import { Hono } from 'hono';
-import { exportSPKI } from 'jose';
 import { isAdmin, ownUser } from '../../core/actors';
 import { pageUsersByNumber, readUserAs, registerAccount, setPublicKey, updateOwnProfile } from '../../core/self-service';
-import type { KeyRing } from '../../crypto/keys';
 import { readBody } from '../../http/body';
 import { rateLimitPerClient } from '../../http/rate-limit';
 import type { AppEnv } from '../../http/types';
@@ -12,22 +10,12 @@ import { optionalActor, requireActor } from './caller';
 import { pageHeaders } from './pagination';
 import { preflight } from './preflight';
 import { accountFields, pageQuery, publicKeyFields, uuidParam } from './requests';
+import { profileOf, signerOf } from '../../core/token-profiles';
+import { signerPem } from './service';
 import { roleForUserType, userObject } from './shapes';
 
 const PUBLIC_KEY_CACHE = 'public, max-age=300';
 const locationOf = (userId: string) => `/api/v2/users/${userId}`;
-
-const signingKeyPems = new WeakMap<KeyRing, Promise<string>>();
-
-/** The PEM (SPKI) of the key that signs tokens now, exported once per key ring. */
-function signingKeyPem(keys: KeyRing): Promise<string> {
-  let pem = signingKeyPems.get(keys);
-  if (!pem) {
-    pem = exportSPKI(keys.verifiers.get(keys.signer.kid)!.key);
-    signingKeyPems.set(keys, pem);
-  }
-  return pem;
-}
 
 export const users = new Hono<AppEnv>();
 
@@ -59,9 +47,17 @@ users.put('/', async (c) => {
   return c.json(userObject(user), 200, { Location: locationOf(user.id) });
 });
 
-// Before `/:uuid`, which would otherwise take `public-key` for an id.
+// Before `/:uuid`, which would otherwise take `public-key` or `username` for an id.
 users.get('/public-key', async (c) => {
-  return c.json({ 'public-key': await signingKeyPem(c.env.deps.keys) }, 200, { 'Cache-Control': PUBLIC_KEY_CACHE });
+  const { keys, config } = c.env.deps;
+  const pem = await signerPem(keys, signerOf(keys, profileOf(config, 'gatekeeper')));
+  return c.json({ 'public-key': pem }, 200, { 'Cache-Control': PUBLIC_KEY_CACHE });
+});
+
+/** The token's username as a JSON string, as the original answered. */
+users.get('/username', async (c) => {
+  const actor = await requireActor(c);
+  return c.json(ownUser(actor).username);
 });
 
 users.get('/:uuid', async (c) => {

@@ -2,9 +2,10 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../../http/types';
 import { renderUserServiceError } from './errors';
-import { routes } from './routes';
+import { currentRoutes, routes } from './routes';
 
 export const userServiceFace = new Hono<AppEnv>();
+userServiceFace.route('/:version{v[0-9]+}/users/current', currentRoutes);
 userServiceFace.route('/:version{v[0-9]+}/users', routes);
 
 export { renderUserServiceError };

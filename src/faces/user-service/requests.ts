@@ -71,8 +71,16 @@ export const codeOf = (fields: Fields): string => requiredString(fields, 'code',
 
 /** The signed-in user of a bearer route; anything but a good access token is a 401. */
 export function signedInUser(c: ServiceContext): Promise<UserRow> {
-  return userOfAccessToken(c.env.deps, bearerToken(c.req.header('authorization')));
+  return userOfAccessToken(c.env.deps, bearerOf(c));
 }
+
+/** A login that sends no e-mail or password but a bearer token (the original's token re-issue). */
+export function isBearerOnlyLogin(c: ServiceContext, fields: Fields): boolean {
+  const header = c.req.header('authorization');
+  return fields.email === undefined && fields.password === undefined && header !== undefined && header.trim() !== '';
+}
+
+export const bearerOf = (c: ServiceContext): string => bearerToken(c.req.header('authorization'));
 
 /** A token offered to the register route (the account token raw or as Bearer); none when absent or malformed. */
 export function offeredToken(c: ServiceContext): string | undefined {

@@ -1,10 +1,12 @@
 // The User Service's routes, relative to /v<N>/users. Each handler reads its fields, makes one
 // core call and wraps the reply in {"status": "success", ...}; errors go to the face's renderer.
-import { Hono } from 'hono';
+// Some also answer under /v<N>/users/current/ (currentRoutes), the original's layout from 2019 on.
+import { Hono, type Context } from 'hono';
 import { deleteAttribute, listAttributes, setAttribute } from '../../core/attributes';
 import type { Deps } from '../../core/deps';
 import { confirmEmail, requestPasswordReset, resetPassword } from '../../core/password-reset';
-import { logInUser, refreshAccessToken, registerUser } from '../../core/user-service';
+import { profileOf } from '../../core/token-profiles';
+import { logInUser, logInWithAccessToken, refreshAccessToken, registerUser } from '../../core/user-service';
 import { updateUser } from '../../core/users';
 import { requiredString } from '../../http/body';
 import { rateLimitPerClient } from '../../http/rate-limit';
@@ -17,29 +19,36 @@ export const routes = new Hono<AppEnv>();
 
 const SUCCESS = 'success';
 
+/** Under the legacy token profile, `id` in bodies is the integer the tokens carry. */
+const integerIds = (deps: Deps) => profileOf(deps.config, 'user-service') === 'user-service-legacy';
+const shown = (c: Context<AppEnv>, user: UserRow) => serviceUser(user, integerIds(c.env.deps));
+
 routes.get('/health', (c) => c.text('all good'));
 
 routes.post('/register', rateLimitPerClient({ scope: 'register' }), async (c) => {
   const fields = await read.readFields(c);
   const user = await registerUser(c.env.deps, read.registrationOf(c, fields), read.offeredToken(c));
-  return c.json({ status: SUCCESS, user: serviceUser(user) });
+  return c.json({ status: SUCCESS, user: shown(c, user) });
 });
 
 routes.get('/activate', async (c) => {
   const user = await confirmEmail(c.env.deps, read.codeOf(c.req.query()));
-  return c.json({ status: SUCCESS, user: serviceUser(user) });
+  return c.json({ status: SUCCESS, user: shown(c, user) });
 });
 
 routes.post('/activate', async (c) => {
   const fields = await read.readQueryAndFields(c);
   const user = await confirmEmail(c.env.deps, read.codeOf(fields));
-  return c.json({ status: SUCCESS, user: serviceUser(user) });
+  return c.json({ status: SUCCESS, user: shown(c, user) });
 });
 
 routes.post('/login', rateLimitPerClient({ scope: 'login' }), async (c) => {
   const fields = await read.readFields(c);
-  const { user, session } = await logInUser(c.env.deps, read.emailOf(fields), read.passwordOf(c, fields));
-  return c.json({ status: SUCCESS, accessToken: session.token, refreshToken: session.refreshToken, user: serviceUser(user) });
+  // No credentials but a bearer token: new tokens for the token's user, as the original re-issued them.
+  const { user, session } = read.isBearerOnlyLogin(c, fields)
+    ? await logInWithAccessToken(c.env.deps, read.bearerOf(c))
+    : await logInUser(c.env.deps, read.emailOf(fields), read.passwordOf(c, fields));
+  return c.json({ status: SUCCESS, accessToken: session.token, refreshToken: session.refreshToken, user: shown(c, user) });
 });
 
 routes.post('/accessToken', async (c) => {
@@ -66,11 +75,11 @@ routes.get('/resetPassword', (c) => {
 routes.post('/resetPassword', async (c) => {
   const fields = await read.readQueryAndFields(c);
   const user = await resetPassword(c.env.deps, read.codeOf(fields), read.passwordOf(c, fields));
-  return c.json({ status: SUCCESS, user: serviceUser(user) });
+  return c.json({ status: SUCCESS, user: shown(c, user) });
 });
 
 async function withAttributes(deps: Deps, user: UserRow) {
-  return serviceUserWithAttributes(user, await listAttributes(deps, user.id));
+  return serviceUserWithAttributes(user, await listAttributes(deps, user.id), integerIds(deps));
 }
 
 routes.post('/attributes', async (c) => {
@@ -108,10 +117,17 @@ routes.get('/profile', async (c) => {
 
 routes.get('/status', async (c) => {
   const user = await read.signedInUser(c);
-  return c.json({ status: SUCCESS, user: serviceUser(user) });
+  return c.json({ status: SUCCESS, user: shown(c, user) });
 });
 
 // Every route answers OPTIONS in the original's words; the shared CORS middleware adds its headers.
 for (const path of new Set(routes.routes.map((route) => route.path))) {
   routes.options(path, (c) => c.text('options allowed'));
+}
+
+/** The routes the original also served under /v<N>/users/current/, with the same handlers. */
+const CURRENT_PATHS = new Set(['/login', '/status', '/profile', '/accessToken', '/attributes', '/attribute']);
+export const currentRoutes = new Hono<AppEnv>();
+for (const route of routes.routes) {
+  if (CURRENT_PATHS.has(route.path)) currentRoutes.on(route.method, route.path, route.handler);
 }

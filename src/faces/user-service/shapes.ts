@@ -1,11 +1,13 @@
 // How the User Service shows a user: the original's field names (firstname, lastname,
-// permissionLevel), attributes as a {key: text} map. Never a hash, a code or a token.
+// permissionLevel), attributes as a {key: text} map. Never a hash, a code or a token. Under the
+// legacy token profile `id` is the user's integer number, as in the original's MySQL rows and tokens.
+import { userNumberOf } from '../../core/token-profiles';
 import { permissionLevelOf } from '../../core/users';
 import type { AttributeRow, UserRow } from '../../store/schema';
 
-export function serviceUser(user: UserRow) {
+export function serviceUser(user: UserRow, integerIds = false) {
   return {
-    id: user.id,
+    id: integerIds ? userNumberOf(user) : user.id,
     email: user.email,
     firstname: user.firstName,
     lastname: user.lastName,
@@ -19,6 +21,6 @@ export function attributeMap(rows: AttributeRow[]): Record<string, string> {
   return Object.fromEntries(rows.map((row) => [row.key, row.text]));
 }
 
-export function serviceUserWithAttributes(user: UserRow, rows: AttributeRow[]) {
-  return { ...serviceUser(user), attributes: attributeMap(rows) };
+export function serviceUserWithAttributes(user: UserRow, rows: AttributeRow[], integerIds = false) {
+  return { ...serviceUser(user, integerIds), attributes: attributeMap(rows) };
 }

@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// `npm run --silent keys`: prints a new SIGNING_KEYS value (a JWK set of private keys) and
+// nothing else, ready for `wrangler secret put SIGNING_KEYS`. By default an ES256 key (today's
+// tokens) and an RSA-2048 key with a self-signed certificate (the legacy token profiles);
+// `--alg ES256|EdDSA|RS256` (repeatable) picks the keys, in that order.
+import { generateKeySet, KEY_ALGORITHMS } from './signing-keys.mjs';
+
+const USAGE = `usage: npm run --silent keys [-- --alg ES256|EdDSA|RS256 ...]
+Prints a SIGNING_KEYS value. Default: --alg ES256 --alg RS256.
+  npm run --silent keys | npx wrangler secret put SIGNING_KEYS`;
+
+function algorithmsOf(args) {
+  const algorithms = [];
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index];
+    if (arg === '--help' || arg === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    const value = arg === '--alg' ? args[++index] : arg.startsWith('--alg=') ? arg.slice('--alg='.length) : undefined;
+    if (value === undefined || !KEY_ALGORITHMS.includes(value)) {
+      console.error(`keys: ${value === undefined ? `unknown argument "${arg}"` : `unknown algorithm "${value}"`}\n${USAGE}`);
+      process.exit(2);
+    }
+    if (!algorithms.includes(value)) algorithms.push(value);
+  }
+  return algorithms.length > 0 ? algorithms : ['ES256', 'RS256'];
+}
+
+process.stdout.write(`${generateKeySet(algorithmsOf(process.argv.slice(2)))}\n`);

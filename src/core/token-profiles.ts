@@ -1,0 +1,69 @@
+// Token profiles: the shape of the access tokens a face issues. `default` is today's token (ES256
+// or EdDSA, one audience). A deployment whose old clients verify tokens their own way sets a
+// face's profile to `legacy` (GATEKEEPER_TOKEN_PROFILE, USER_SERVICE_TOKEN_PROFILE), and that
+// face then signs RS256 with the newest RSA key of SIGNING_KEYS:
+//   gatekeeper-legacy    `aud` also holds GATEKEEPER_TOKEN_AUDIENCE (son-access verifies
+//                        audience "adapter"), `preferred_username` always present.
+//   user-service-legacy  `crit: ["exp", "aud"]`, `id` the user's integer number in its
+//                        ecosystem (`sub` stays the UUID), `status` = permissionLevel.
+// RS256 (PKCS#1 v1.5) is kept for these consumers only; new systems should not use it.
+// Every profile's token verifies everywhere a token of its kind does.
+import type { Config } from '../config';
+import type { KeyRing, Signer } from '../crypto/keys';
+import type { UserRow } from '../store/schema';
+
+export type TokenProfile = 'default' | 'gatekeeper-legacy' | 'user-service-legacy';
+export type Face = 'gatekeeper' | 'user-service';
+
+export const LEGACY_ALGORITHM = 'RS256';
+
+/** The profile a face issues under this configuration. */
+export function profileOf(config: Config, face: Face): TokenProfile {
+  if (face === 'gatekeeper') return config.gatekeeperTokenProfile === 'legacy' ? 'gatekeeper-legacy' : 'default';
+  return config.userServiceTokenProfile === 'legacy' ? 'user-service-legacy' : 'default';
+}
+
+/** The var whose legacy profile needs an RSA key the key set lacks, if any. */
+export function profileMissingKey(config: Config, keys: KeyRing): string | null {
+  if (keys.signers.has(LEGACY_ALGORITHM)) return null;
+  if (config.gatekeeperTokenProfile === 'legacy') return 'GATEKEEPER_TOKEN_PROFILE';
+  if (config.userServiceTokenProfile === 'legacy') return 'USER_SERVICE_TOKEN_PROFILE';
+  return null;
+}
+
+/** The key a profile signs with (checked at startup by profileMissingKey). */
+export function signerOf(keys: KeyRing, profile: TokenProfile): Signer {
+  return profile === 'default' ? keys.signer : keys.signers.get(LEGACY_ALGORITHM)!;
+}
+
+/** The User Service's integer `id` of a user. */
+export function userNumberOf(user: Pick<UserRow, 'userNumber'>): number {
+  return user.userNumber ?? 0;
+}
+
+export interface ShapedToken {
+  claims: Record<string, unknown>;
+  audience: string | string[];
+  signer: Signer;
+  critical: boolean;
+}
+
+/** Today's access token claims, reshaped for the profile. */
+export function shapeAccessToken(
+  config: Config,
+  keys: KeyRing,
+  profile: TokenProfile,
+  user: UserRow,
+  claims: Record<string, unknown>,
+): ShapedToken {
+  const signer = signerOf(keys, profile);
+  if (profile === 'gatekeeper-legacy') {
+    const audience = [...new Set([config.audience, config.gatekeeperTokenAudience])];
+    const preferred_username = user.username ?? user.email ?? user.id;
+    return { claims: { ...claims, preferred_username }, audience: audience.length === 1 ? audience[0]! : audience, signer, critical: false };
+  }
+  if (profile === 'user-service-legacy') {
+    return { claims: { ...claims, id: userNumberOf(user), status: claims.permissionLevel }, audience: config.audience, signer, critical: true };
+  }
+  return { claims, audience: config.audience, signer, critical: false };
+}

@@ -1,0 +1,49 @@
+// What the Gatekeeper told its micro-services and clients about itself: the root of the API
+// (GET /api) and the public key tokens verify with, in the shape SONATA's `son-access` reads
+// (`{"items": {"public-key": "<base64 SPKI, no PEM header>"}}`). The key is the one the
+// Gatekeeper's token profile signs with: RSA under the legacy profile, else ES256 or Ed25519.
+import { Hono, type Handler } from 'hono';
+import { exportSPKI } from 'jose';
+import { profileOf, signerOf } from '../../core/token-profiles';
+import type { KeyRing, Signer } from '../../crypto/keys';
+import type { AppEnv } from '../../http/types';
+
+const PUBLIC_KEY_CACHE = 'public, max-age=300';
+const pems = new WeakMap<CryptoKey, Promise<string>>();
+
+/** The PEM (SPKI) of a signer's public key, exported once per key. */
+export function signerPem(keys: KeyRing, signer: Signer): Promise<string> {
+  const key = keys.verifiers.get(signer.kid)!.key;
+  let pem = pems.get(key);
+  if (!pem) {
+    pem = exportSPKI(key);
+    pems.set(key, pem);
+  }
+  return pem;
+}
+
+export const microServices = new Hono<AppEnv>();
+
+microServices.get('/public-key', async (c) => {
+  const { keys, config } = c.env.deps;
+  const pem = await signerPem(keys, signerOf(keys, profileOf(config, 'gatekeeper')));
+  const base64 = pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
+  return c.json({ items: { 'public-key': base64 } }, 200, { 'Cache-Control': PUBLIC_KEY_CACHE });
+});
+
+const ROOT = [
+  { uri: '/api', method: 'GET', purpose: 'REST API structure and capability discovery' },
+  { uri: '/api/v2/sessions', method: 'POST', purpose: 'Log in (username and password)' },
+  { uri: '/api/v2/sessions', method: 'DELETE', purpose: 'Log out of this session' },
+  { uri: '/api/v2/users', method: 'POST', purpose: 'Register a user' },
+  { uri: '/api/v2/users', method: 'GET', purpose: 'List users (admins) or read oneself' },
+  { uri: '/api/v2/users', method: 'PUT', purpose: 'Update one\'s own profile' },
+  { uri: '/api/v2/users/:uuid', method: 'GET', purpose: 'Read a user' },
+  { uri: '/api/v2/users/username', method: 'GET', purpose: 'The username of the token presented' },
+  { uri: '/api/v2/users/:username/user-public-key', method: 'PATCH', purpose: 'Set a developer\'s public key' },
+  { uri: '/api/v2/users/public-key', method: 'GET', purpose: 'The token-signing public key (PEM)' },
+  { uri: '/api/v2/micro-services/public-key', method: 'GET', purpose: 'The token-signing public key (base64 SPKI)' },
+];
+
+/** GET /api: the Gatekeeper's root, a list of its interfaces as the original answered. */
+export const gatekeeperRoot: Handler<AppEnv> = (c) => c.json(ROOT);
