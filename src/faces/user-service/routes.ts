@@ -3,6 +3,7 @@
 import { Hono } from 'hono';
 import { deleteAttribute, listAttributes, setAttribute } from '../../core/attributes';
 import type { Deps } from '../../core/deps';
+import { databaseAnswers } from '../../core/health';
 import { confirmEmail, requestPasswordReset, resetPassword } from '../../core/password-reset';
 import { logInUser, refreshAccessToken, registerUser } from '../../core/user-service';
 import { updateUser } from '../../core/users';
@@ -17,7 +18,9 @@ export const routes = new Hono<AppEnv>();
 
 const SUCCESS = 'success';
 
-routes.get('/health', (c) => c.text('all good'));
+routes.get('/health', async (c) =>
+  (await databaseAnswers(c.env.deps)) ? c.text('all good') : c.text('database unreachable', 503, { 'Cache-Control': 'no-store' }),
+);
 
 routes.post('/register', rateLimitPerClient({ scope: 'register' }), async (c) => {
   const fields = await read.readFields(c);
