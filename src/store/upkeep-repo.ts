@@ -1,6 +1,6 @@
 // Upkeep's SQL: bounded deletes of rows nothing can use any more. Each statement deletes at most
 // UPKEEP_BATCH rows (D1 limits a statement's time), chosen by rowid in a subquery.
-import { and, eq, inArray, isNotNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, isNotNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './db';
 import { loginFailures, oneTimeCodes, outbox, sessions, spentSecrets } from './schema';
@@ -36,8 +36,8 @@ async function changes(result: Promise<D1Result> | Promise<unknown>): Promise<nu
 export async function deleteEndedSessions(db: Db, cutoffs: SessionCutoffs): Promise<number> {
   const chosen = sql`select id from ${sessions} where ${endedSessions(cutoffs)} order by rowid limit ${UPKEEP_BATCH}`;
   const [, deleted] = await db.batch([
-    db.delete(spentSecrets).where(inArray(spentSecrets.sessionId, chosen)),
-    db.delete(sessions).where(inArray(sessions.id, chosen)),
+    db.delete(spentSecrets).where(sql`${spentSecrets.sessionId} in (${chosen})`),
+    db.delete(sessions).where(sql`${sessions.id} in (${chosen})`),
   ]);
   return (deleted as unknown as D1Result).meta?.changes ?? 0;
 }
