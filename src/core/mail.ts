@@ -84,8 +84,10 @@ export async function retryMail(deps: Deps, id: string): Promise<OutboxRow> {
     deps.waitUntil(deliverOutbox(deps));
     return row;
   }
-  if (await repo.findMail(deps.db, id)) throw new AppError('MAIL_ALREADY_SENT');
-  throw new AppError('MAIL_NOT_FOUND');
+  const current = await repo.findMail(deps.db, id);
+  if (!current) throw new AppError('MAIL_NOT_FOUND');
+  if (current.status === 'sent') throw new AppError('MAIL_ALREADY_SENT');
+  return current; // an attempt is under way: its outcome decides what comes next
 }
 
 export function listOutbox(deps: Deps, filter: { to?: string; status?: repo.OutboxStatus }, limit: number): Promise<OutboxRow[]> {

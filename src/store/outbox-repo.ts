@@ -1,5 +1,5 @@
 // The outbox's SQL: queueing, claiming an attempt, recording its outcome, the operator's views.
-import { and, count, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from './db';
 import { outbox, type OutboxRow } from './schema';
 
@@ -66,12 +66,15 @@ export function finishMailAttempt(
     .where(and(eq(outbox.id, id), eq(outbox.claim, claim)));
 }
 
-/** Makes a pending or failed row due now with a fresh count of attempts; a sent row stays as it is. */
+/**
+ * Makes a failed row, or a pending one no sender holds, due now with a fresh count of attempts.
+ * A row whose attempt is under way, or that was sent, stays as it is (null).
+ */
 export async function requeueMail(db: Db, id: string, now: number): Promise<OutboxRow | null> {
   const [row] = await db
     .update(outbox)
     .set({ status: 'pending', attempts: 0, nextAttemptAt: now, claim: null })
-    .where(and(eq(outbox.id, id), inArray(outbox.status, ['pending', 'failed'])))
+    .where(and(eq(outbox.id, id), or(eq(outbox.status, 'failed'), and(eq(outbox.status, 'pending'), isNull(outbox.claim)))))
     .returning();
   return row ?? null;
 }
