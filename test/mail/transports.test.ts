@@ -96,6 +96,13 @@ describe('the webhook transport', () => {
 });
 
 describe('the cloudflare transport (send_email binding)', () => {
+  it('refuses to start without the SEND_EMAIL binding, naming it', async () => {
+    const client = newClient({ vars: { MAIL_TRANSPORT: 'cloudflare' }, wrapEnv: (env) => ({ ...env, SEND_EMAIL: undefined }) });
+    const response = await client.get('/v1/users/health');
+    expect(response.status).toBe(500);
+    expect((await json(response)).error.message).toContain('SEND_EMAIL');
+  });
+
   it('hands the binding a well-formed multipart MIME message', async () => {
     const sent: { from: string; to: string; raw: string }[] = [];
     const wrapEnv = (env: Env): Env => ({
