@@ -31,7 +31,7 @@ function failureReason(error: unknown): string {
   return `unexpected error (${error instanceof Error ? error.name : typeof error})`;
 }
 
-/** One attempt at one due row; false when another sender holds it. */
+/** One attempt at one due row, and its outcome; null when another sender took the attempt. */
 async function attempt(deps: Deps, due: { id: string; attempts: number }): Promise<'sent' | 'pending' | 'failed' | null> {
   const claim = randomToken(16);
   const now = deps.now();
