@@ -11,6 +11,8 @@ export default defineConfig(async () => {
       cloudflareTest({
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
+          // The send_email binding (commented out in wrangler.toml until a domain is onboarded).
+          email: { send_email: [{ name: 'SEND_EMAIL' }] },
           bindings: {
             ...secrets,
             TEST_MIGRATIONS: migrations,

@@ -7,6 +7,8 @@ export interface Env {
   DB: D1Database;
   TOKENS: KVNamespace;
   AUTH_RATE_LIMITER?: RateLimit;
+  /** The Workers send_email binding, for MAIL_TRANSPORT=cloudflare. */
+  SEND_EMAIL?: SendEmail;
   ACCOUNT_TOKEN?: string;
   SIGNING_KEYS?: string;
   [name: string]: unknown;
@@ -38,11 +40,30 @@ export interface Config {
   bodyLimitBytes: number;
   corsOrigins: string[];
   publicUrl: string | null;
-  mailTransport: 'log';
-  mailFrom: string;
+  mail: MailConfig;
+  /** How many days delivered mail stays in the outbox before upkeep deletes it. */
+  outboxRetentionDays: number;
   gatewayRoutes: GatewayRoute[];
   accountToken: string;
   signingKeys: string;
+}
+
+export const MAIL_TRANSPORTS = ['log', 'cloudflare', 'resend', 'webhook'] as const;
+export type MailTransport = (typeof MAIL_TRANSPORTS)[number];
+
+export interface MailConfig {
+  transport: MailTransport;
+  /** MAIL_FROM as given ("Name <address>" or an address) and its address alone. */
+  from: string;
+  fromAddress: string;
+  /** Attempts before a message is marked failed. */
+  maxAttempts: number;
+  sendTimeoutSeconds: number;
+  /** resend: the API key (a secret). */
+  resendApiKey: string | null;
+  /** webhook: where to POST and the HMAC key (a secret). */
+  webhookUrl: string | null;
+  webhookSecret: string | null;
 }
 
 export class ConfigError extends Error {
@@ -125,8 +146,6 @@ export function readConfig(env: Env): Config {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(defaultEcosystem)) {
     throw new ConfigError('DEFAULT_ECOSYSTEM', 'must be 1 to 64 letters, digits, "-" or "_"');
   }
-  const transport = raw(env, 'MAIL_TRANSPORT', 'log');
-  if (transport !== 'log') throw new ConfigError('MAIL_TRANSPORT', `must be "log" (got "${transport}")`);
   const corsOrigins = raw(env, 'CORS_ORIGINS', '*')
     .split(',')
     .map((origin) => origin.trim())
@@ -153,10 +172,45 @@ export function readConfig(env: Env): Config {
     bodyLimitBytes: integerVar(env, 'BODY_LIMIT_BYTES', 65_536, 1024, 10_485_760),
     corsOrigins: corsOrigins.length > 0 ? corsOrigins : ['*'],
     publicUrl: urlVar(env, 'PUBLIC_URL'),
-    mailTransport: 'log',
-    mailFrom: raw(env, 'MAIL_FROM', 'Gatehouse <no-reply@localhost>'),
+    mail: readMailConfig(env),
+    outboxRetentionDays: integerVar(env, 'OUTBOX_RETENTION_DAYS', 30, 1, 3650),
     gatewayRoutes: wrap('GATEWAY_ROUTES', () => parseGatewayRoutes(raw(env, 'GATEWAY_ROUTES', '[]'))),
     accountToken: secretVar(env, 'ACCOUNT_TOKEN', 24),
     signingKeys: secretVar(env, 'SIGNING_KEYS', 2),
+  };
+}
+
+/** The address inside "Name <address>", or the whole value when it is a bare address. */
+function addressOf(from: string): string | null {
+  const match = /^(?:[^<>]*<([^<>\s]+@[^<>\s]+)>|([^<>\s]+@[^<>\s]+))$/.exec(from);
+  return match ? (match[1] ?? match[2])! : null;
+}
+
+function readMailConfig(env: Env): MailConfig {
+  const transport = raw(env, 'MAIL_TRANSPORT', 'log') as MailTransport;
+  if (!MAIL_TRANSPORTS.includes(transport)) {
+    throw new ConfigError('MAIL_TRANSPORT', `must be one of ${MAIL_TRANSPORTS.join(', ')} (got "${transport}")`);
+  }
+  const from = raw(env, 'MAIL_FROM', 'Gatehouse <no-reply@localhost>');
+  const fromAddress = addressOf(from);
+  if (!fromAddress || /[\r\n]/.test(from)) throw new ConfigError('MAIL_FROM', `must be "Name <address>" or an address (got "${from}")`);
+  const webhook = transport === 'webhook';
+  if (transport === 'cloudflare') {
+    const binding = env.SEND_EMAIL as { send?: unknown } | undefined;
+    if (typeof binding?.send !== 'function') {
+      throw new ConfigError('SEND_EMAIL', 'binding is missing: add a [[send_email]] binding named SEND_EMAIL to wrangler.toml');
+    }
+  }
+  const webhookUrl = webhook ? urlVar(env, 'MAIL_WEBHOOK_URL') : null;
+  if (webhook && !webhookUrl) throw new ConfigError('MAIL_WEBHOOK_URL', 'must be set when MAIL_TRANSPORT is "webhook"');
+  return {
+    transport,
+    from,
+    fromAddress,
+    maxAttempts: integerVar(env, 'MAIL_MAX_ATTEMPTS', 8, 1, 20),
+    sendTimeoutSeconds: integerVar(env, 'MAIL_SEND_TIMEOUT_SECONDS', 10, 1, 30),
+    resendApiKey: transport === 'resend' ? secretVar(env, 'RESEND_API_KEY', 8) : null,
+    webhookUrl,
+    webhookSecret: webhook ? secretVar(env, 'MAIL_WEBHOOK_SECRET', 16) : null,
   };
 }

@@ -1,11 +1,13 @@
-// The Worker's fetch handler: reads the configuration once per environment, builds the request's
-// dependencies and hands the request to the app. `createWorker` takes overrides so tests can move
-// the clock or wrap a binding (to count KV writes, say) while still speaking HTTP.
+// The Worker's handlers: reads the configuration once per environment, builds the dependencies
+// and hands a request to the app, or a Cron run to the scheduled work. `createWorker` takes
+// overrides so tests can move the clock, wrap a binding (to count KV writes, say) or intercept
+// outbound HTTP while still speaking HTTP.
 import { buildApp } from './app';
 import { ConfigError, readConfig, type Config, type Env } from './config';
 import type { Deps, Logger } from './core/deps';
 import { EdgeState } from './core/edge-state';
 import { profileMissingKey } from './core/token-profiles';
+import { runScheduled } from './core/upkeep';
 import { keyRing } from './crypto/keys';
 import { openDb } from './store/db';
 
@@ -14,6 +16,8 @@ export interface WorkerOptions {
   /** Wraps the environment before use: tests inject counting or failing bindings here. */
   wrapEnv?: (env: Env) => Env;
   log?: Logger;
+  /** Outbound HTTP; the global fetch unless a test records it. */
+  fetch?: typeof fetch;
 }
 
 const consoleLogger: Logger = {
@@ -36,22 +40,42 @@ export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> 
   const configs = new WeakMap<object, Config>();
   const now = options.now ?? Date.now;
   const log = options.log ?? consoleLogger;
+  const outbound: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
+
+  /** The dependencies for one request or Cron run; `origin` stands in for unset ISSUER/PUBLIC_URL. */
+  async function depsFor(rawEnv: Env, env: Env, ctx: ExecutionContext, origin: string): Promise<Deps> {
+    let config = configs.get(rawEnv);
+    if (!config) {
+      config = readConfig(env);
+      configs.set(rawEnv, config);
+    }
+    const keys = await keyRing(config.signingKeys).catch((error: unknown) => {
+      throw new ConfigError('SIGNING_KEYS', error instanceof Error ? error.message : 'is invalid');
+    });
+    const needsRsa = profileMissingKey(config, keys);
+    if (needsRsa) throw new ConfigError(needsRsa, 'is "legacy", which signs RS256, but SIGNING_KEYS holds no RS256 key (add one: `npm run keys`)');
+    return {
+      db: openDb(env.DB),
+      kv: env.TOKENS,
+      config,
+      keys,
+      edge,
+      now,
+      issuer: config.issuer ?? origin,
+      publicUrl: config.publicUrl ?? origin,
+      waitUntil: (promise) => ctx.waitUntil(promise),
+      fetch: outbound,
+      sendEmail: env.SEND_EMAIL,
+      log,
+    };
+  }
 
   return {
     async fetch(request, rawEnv, ctx) {
       const env = options.wrapEnv ? options.wrapEnv(rawEnv) : rawEnv;
-      let config = configs.get(rawEnv);
-      let keys;
+      let deps: Deps;
       try {
-        if (!config) {
-          config = readConfig(env);
-          configs.set(rawEnv, config);
-        }
-        keys = await keyRing(config.signingKeys).catch((error: unknown) => {
-          throw new ConfigError('SIGNING_KEYS', error instanceof Error ? error.message : 'is invalid');
-        });
-        const needsRsa = profileMissingKey(config, keys);
-        if (needsRsa) throw new ConfigError(needsRsa, 'is "legacy", which signs RS256, but SIGNING_KEYS holds no RS256 key (add one: `npm run keys`)');
+        deps = await depsFor(rawEnv, env, ctx, new URL(request.url).origin);
       } catch (error) {
         if (error instanceof ConfigError) {
           log.error('configuration_error', { message: error.message });
@@ -59,20 +83,22 @@ export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> 
         }
         throw error;
       }
-      const origin = new URL(request.url).origin;
-      const deps: Deps = {
-        db: openDb(env.DB),
-        kv: env.TOKENS,
-        config,
-        keys,
-        edge,
-        now,
-        issuer: config.issuer ?? origin,
-        publicUrl: config.publicUrl ?? origin,
-        waitUntil: (promise) => ctx.waitUntil(promise),
-        log,
-      };
       return app.fetch(request, { deps, rateLimiter: env.AUTH_RATE_LIMITER }, ctx);
+    },
+
+    async scheduled(_controller, rawEnv, ctx) {
+      let deps: Deps;
+      try {
+        // Mail links were written when the mail was queued; nothing here builds one.
+        deps = await depsFor(rawEnv, options.wrapEnv ? options.wrapEnv(rawEnv) : rawEnv, ctx, '');
+      } catch (error) {
+        if (error instanceof ConfigError) {
+          log.error('configuration_error', { message: error.message });
+          return;
+        }
+        throw error;
+      }
+      await runScheduled(deps);
     },
   };
 }

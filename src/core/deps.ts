@@ -24,5 +24,9 @@ export interface Deps {
   /** Where links in mail point: PUBLIC_URL, or the request's origin. */
   publicUrl: string;
   waitUntil(promise: Promise<unknown>): void;
+  /** Outbound HTTP (mail APIs, webhooks): the global fetch, or a recording fake in tests. */
+  fetch: typeof fetch;
+  /** The send_email binding, when the deployment has one (MAIL_TRANSPORT=cloudflare). */
+  sendEmail?: SendEmail;
   log: Logger;
 }

@@ -1,99 +1,99 @@
-// Mail goes to the outbox table in the same batch as the code it carries, then to a transport.
-// The `log` transport (the only one so far) marks it sent and prints recipient and subject, with
-// codes masked: the full text is read from the outbox (GET /admin/v1/outbox), never from logs.
-import { and, desc, eq, isNull } from 'drizzle-orm';
-import { randomId } from '../crypto/random';
-import { outbox, type OutboxRow } from '../store/schema';
+// Mail goes to the outbox table in the same batch as the code it carries; after the response
+// (waitUntil) and on every Cron run, due rows are claimed one attempt at a time and handed to
+// the transport. A failed or unanswered attempt leaves the row pending with a later next attempt
+// (backoff); after MAIL_MAX_ATTEMPTS it is marked failed for the operator, who may retry it.
+import { randomId, randomToken } from '../crypto/random';
+import * as repo from '../store/outbox-repo';
+import type { OutboxRow } from '../store/schema';
 import type { Deps } from './deps';
+import { AppError } from './errors';
+import type { Mail } from './mail-templates';
+import { SendFailure, transmit } from './mail-transports';
 
-export interface Mail {
-  to: string;
-  subject: string;
-  text: string;
-}
+export * from './mail-templates';
+export { OUTBOX_STATUSES, type OutboxStatus } from '../store/outbox-repo';
 
-const DELIVERY_BATCH = 20;
+/** Minutes to wait after the n-th failed attempt (the last value repeats). */
+export const BACKOFF_MINUTES = [1, 5, 15, 60, 180, 360, 720, 1440];
+/** How many due rows one run after a response looks at; the Cron run takes more. */
+const AFTER_RESPONSE_BATCH = 10;
 
 export function outboxInsertQuery(deps: Deps, mail: Mail) {
-  return deps.db.insert(outbox).values({ id: randomId(), ...mail, createdAt: deps.now() });
+  return repo.insertMailQuery(deps.db, { id: randomId(), ...mail, createdAt: deps.now() });
 }
 
-export function confirmationMail(deps: Deps, to: string, code: string): Mail {
-  const link = `${deps.publicUrl}/v1/users/activate?code=${encodeURIComponent(code)}`;
-  return {
-    to,
-    subject: 'Confirm your e-mail address',
-    text: `Welcome! Confirm your e-mail address by opening this link:\n\n${link}\n\nIf you did not sign up, ignore this message.`,
-  };
+function backoffMs(attempt: number): number {
+  return BACKOFF_MINUTES[Math.min(attempt, BACKOFF_MINUTES.length) - 1]! * 60_000;
 }
 
-export function resetMail(deps: Deps, to: string, code: string, ttlSeconds: number): Mail {
-  const link = `${deps.publicUrl}/v1/users/resetPassword?code=${encodeURIComponent(code)}`;
-  return {
-    to,
-    subject: 'Reset your password',
-    text:
-      `Someone asked to reset the password of this account. To choose a new one, open this link ` +
-      `within ${Math.round(ttlSeconds / 60)} minutes:\n\n${link}\n\nIf it was not you, ignore this message.`,
-  };
+function failureReason(error: unknown): string {
+  if (error instanceof SendFailure) return error.message;
+  return `unexpected error (${error instanceof Error ? error.name : typeof error})`;
 }
 
-/** Tells the owner that the password or e-mail of the account changed (sent to the old address). */
-export function accountChangedMail(_deps: Deps, to: string, what: 'password' | 'email'): Mail {
-  const thing = what === 'password' ? 'password' : 'e-mail address';
-  return {
-    to,
-    subject: `Your ${thing} was changed`,
-    text:
-      `The ${thing} of your account was just changed, and every other session of the account was ended. ` +
-      `If it was not you, reset your password at once.`,
-  };
-}
-
-/** Tells the owner that repeated failed sign-ins locked the account for a while. */
-export function accountLockedMail(_deps: Deps, to: string, lockSeconds: number): Mail {
-  return {
-    to,
-    subject: 'Your account was locked',
-    text:
-      `Several sign-ins with a wrong password were made to your account, so sign-in is paused for ` +
-      `${Math.max(1, Math.round(lockSeconds / 60))} minutes. If it was not you, consider resetting your password.`,
-  };
-}
-
-/** Tells the owner of an address that someone tried to register it again (instead of saying so to them). */
-export function registrationAttemptMail(_deps: Deps, to: string): Mail {
-  return {
-    to,
-    subject: 'Someone tried to sign up with your address',
-    text:
-      `Someone tried to create an account with this e-mail address, which already has one. ` +
-      `If it was you, sign in or reset your password instead. If not, you can ignore this message.`,
-  };
-}
-
-function masked(text: string): string {
-  return text.replace(/code=[^\s&]+/g, 'code=…');
-}
-
-/** Sends what is pending. A failed send stays pending (sentAt null) and is retried next time. */
-export async function deliverOutbox(deps: Deps): Promise<void> {
-  const pending = await deps.db.select().from(outbox).where(isNull(outbox.sentAt)).limit(DELIVERY_BATCH).all();
-  for (const mail of pending) {
-    deps.log.info('mail', { to: mail.to, subject: mail.subject, text: masked(mail.text) });
-    await deps.db
-      .update(outbox)
-      .set({ sentAt: deps.now(), attempts: mail.attempts + 1 })
-      .where(and(eq(outbox.id, mail.id), isNull(outbox.sentAt)));
+/** One attempt at one due row, and its outcome; null when another sender took the attempt. */
+async function attempt(deps: Deps, due: { id: string; attempts: number }): Promise<'sent' | 'pending' | 'failed' | null> {
+  const claim = randomToken(16);
+  const now = deps.now();
+  const row = await repo.claimMail(deps.db, due, now, claim, now + backoffMs(due.attempts + 1));
+  if (!row) return null;
+  const max = deps.config.mail.maxAttempts;
+  if (row.attempts > max) {
+    // A sender died holding the last attempt: its outcome is unknown, and no attempts are left.
+    await repo.finishMailAttempt(deps.db, row.id, claim, { status: 'failed', lastError: row.lastError ?? 'attempts exhausted' });
+    return 'failed';
   }
+  const { mail } = deps.config;
+  try {
+    await transmit(deps, { ...row, from: mail.from, fromAddress: mail.fromAddress, date: now });
+  } catch (error) {
+    const status = row.attempts >= max ? 'failed' : 'pending';
+    const reason = failureReason(error);
+    deps.log.error('mail_send_failed', { id: row.id, attempt: row.attempts, status, reason });
+    await repo.finishMailAttempt(deps.db, row.id, claim, { status, lastError: reason });
+    return status;
+  }
+  await repo.finishMailAttempt(deps.db, row.id, claim, { status: 'sent', sentAt: deps.now() });
+  return 'sent';
 }
 
-export function listOutbox(deps: Deps, to: string | undefined, limit: number): Promise<OutboxRow[]> {
-  return deps.db
-    .select()
-    .from(outbox)
-    .where(to ? eq(outbox.to, to) : undefined)
-    .orderBy(desc(outbox.createdAt), desc(outbox.id))
-    .limit(limit)
-    .all();
+export interface DeliveryCounts {
+  sent: number;
+  pending: number;
+  failed: number;
+}
+
+/** Sends what is due, one claimed attempt per row; never throws (a failure waits for the next run). */
+export async function deliverOutbox(deps: Deps, limit = AFTER_RESPONSE_BATCH): Promise<DeliveryCounts> {
+  const counts: DeliveryCounts = { sent: 0, pending: 0, failed: 0 };
+  try {
+    for (const due of await repo.dueMail(deps.db, deps.now(), limit)) {
+      const outcome = await attempt(deps, due);
+      if (outcome) counts[outcome] += 1;
+    }
+  } catch (error) {
+    deps.log.error('mail_delivery_failed', { error: error instanceof Error ? error.name : 'Error' });
+  }
+  return counts;
+}
+
+/** The operator's retry: a failed (or waiting) message becomes due now, with its attempts reset. */
+export async function retryMail(deps: Deps, id: string): Promise<OutboxRow> {
+  const row = await repo.requeueMail(deps.db, id, deps.now());
+  if (row) {
+    deps.waitUntil(deliverOutbox(deps));
+    return row;
+  }
+  const current = await repo.findMail(deps.db, id);
+  if (!current) throw new AppError('MAIL_NOT_FOUND');
+  if (current.status === 'sent') throw new AppError('MAIL_ALREADY_SENT');
+  return current; // an attempt is under way: its outcome decides what comes next
+}
+
+export function listOutbox(deps: Deps, filter: { to?: string; status?: repo.OutboxStatus }, limit: number): Promise<OutboxRow[]> {
+  return repo.listMail(deps.db, filter, limit);
+}
+
+export function outboxBacklog(deps: Deps): Promise<{ pending: number; failed: number }> {
+  return repo.mailBacklog(deps.db);
 }

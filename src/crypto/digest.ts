@@ -29,3 +29,8 @@ export function secretMatchesHash(secret: string, expectedHash: string): boolean
 export function hmacToken(key: string, message: string): string {
   return base64url(hmac(sha256, utf8.encode(key), utf8.encode(message)));
 }
+
+/** HMAC-SHA256 of `message` under `key`, lower-case hex (signatures of outgoing webhooks). */
+export function hmacHex(key: string, message: string): string {
+  return hex(hmac(sha256, utf8.encode(key), utf8.encode(message)));
+}

@@ -91,14 +91,18 @@ export const users = sqliteTable(
  * Consecutive failed logins, per account (key `user:<id>`) or, for identifiers that match no
  * account, per hashed identifier, so that unknown accounts throttle exactly like known ones.
  */
-export const loginFailures = sqliteTable('login_failures', {
-  key: text('key').primaryKey(),
-  failures: integer('failures').notNull().default(0),
-  lockedUntil: integer('locked_until').notNull().default(0),
-  /** Set by the attempt that last counted itself; an attempt that finds another's mark was refused. */
-  attemptNonce: text('attempt_nonce'),
-  updatedAt: integer('updated_at').notNull(),
-});
+export const loginFailures = sqliteTable(
+  'login_failures',
+  {
+    key: text('key').primaryKey(),
+    failures: integer('failures').notNull().default(0),
+    lockedUntil: integer('locked_until').notNull().default(0),
+    /** Set by the attempt that last counted itself; an attempt that finds another's mark was refused. */
+    attemptNonce: text('attempt_nonce'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('login_failures_updated').on(t.updatedAt)],
+);
 
 export const attributes = sqliteTable(
   'attributes',
@@ -160,7 +164,12 @@ export const sessions = sqliteTable(
     /** The user's token epoch when the session started: every token it issues carries it as `gen`. */
     userEpoch: integer('user_epoch').notNull().default(0),
   },
-  (t) => [index('sessions_user').on(t.userId, t.createdAt)],
+  (t) => [
+    index('sessions_user').on(t.userId, t.createdAt),
+    // For upkeep, which deletes sessions that ended long enough ago.
+    index('sessions_expires').on(t.expiresAt),
+    index('sessions_revoked').on(t.revokedAt),
+  ],
 );
 
 /** Every secret a rotating session has spent, so any replay of one is recognised as reuse. */
@@ -190,9 +199,19 @@ export const oneTimeCodes = sqliteTable(
     spentBy: text('spent_by'),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [uniqueIndex('one_time_codes_hash').on(t.codeHash), index('one_time_codes_user').on(t.userId)],
+  (t) => [
+    uniqueIndex('one_time_codes_hash').on(t.codeHash),
+    index('one_time_codes_user').on(t.userId),
+    index('one_time_codes_expires').on(t.expiresAt),
+  ],
 );
 
+/**
+ * Mail waiting for, or done with, its transport. A sender claims a due row (status pending,
+ * nextAttemptAt passed) by bumping attempts and pushing nextAttemptAt to the backoff, so no other
+ * sender takes that attempt; the outcome is written under the same claim. lastError never holds
+ * the body nor a credential.
+ */
 export const outbox = sqliteTable(
   'outbox',
   {
@@ -200,11 +219,22 @@ export const outbox = sqliteTable(
     to: text('to').notNull(),
     subject: text('subject').notNull(),
     text: text('text').notNull(),
+    html: text('html').notNull().default(''),
     createdAt: integer('created_at').notNull(),
-    sentAt: integer('sent_at'),
+    /** pending | sent | failed */
+    status: text('status').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull().default(0),
+    /** Nonce of the sender that holds the current attempt. */
+    claim: text('claim'),
+    lastError: text('last_error'),
+    sentAt: integer('sent_at'),
   },
-  (t) => [index('outbox_created').on(t.createdAt), index('outbox_pending').on(t.sentAt)],
+  (t) => [
+    index('outbox_created').on(t.createdAt),
+    index('outbox_due').on(t.status, t.nextAttemptAt),
+    index('outbox_sent').on(t.status, t.sentAt),
+  ],
 );
 
 export const schema = {

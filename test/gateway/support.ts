@@ -58,6 +58,7 @@ export async function coreDeps(client: Client): Promise<Deps> {
     issuer: 'https://gatehouse.test',
     publicUrl: 'https://gatehouse.test',
     waitUntil: () => {},
+    fetch: () => Promise.reject(new Error('no outbound HTTP in these tests')),
     log: { info: () => {}, error: () => {} },
   };
 }

@@ -193,7 +193,12 @@ const management: RouteCase[] = [
   route('DELETE /admin/v1/sessions/:id', (w) => `/admin/v1/sessions/${w.gkSession}`, {
     ...operator, params: { id: (_w, v) => `/admin/v1/sessions/${v}` },
   }),
-  route('GET /admin/v1/outbox', (w) => `/admin/v1/outbox?to=${w.user.email}`, { ...operator, query: ['to', 'limit'] }),
+  route('GET /admin/v1/outbox', (w) => `/admin/v1/outbox?to=${w.user.email}`, { ...operator, query: ['to', 'status', 'limit'] }),
+  // No mail is queued for the world: the retry of an unknown id answers 404, and bad ids must too.
+  route('POST /admin/v1/outbox/:id/retry', () => `/admin/v1/outbox/${crypto.randomUUID()}/retry`, {
+    ...operator, params: { id: (_w, v) => `/admin/v1/outbox/${v}/retry` },
+  }),
+  route('GET /healthz', () => '/healthz'),
 ];
 
 export const ROUTES: Record<Face, RouteCase[]> = { droplit, gatekeeper, userService, oauth, management };

@@ -2,7 +2,7 @@
 // against the real local D1 and KV. Each client has its own clock (moved, never slept), its own
 // isolate caches, its own client address (so rate limits do not leak between tests), and may
 // override vars or wrap bindings.
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import type { Env } from '../../src/config';
 import type { Logger } from '../../src/core/deps';
@@ -31,6 +31,8 @@ export interface ClientOptions {
   vars?: Record<string, string>;
   wrapEnv?: (env: Env) => Env;
   clock?: TestClock;
+  /** Outbound HTTP of the Worker (mail APIs, webhooks): a recording fake. */
+  fetch?: typeof fetch;
 }
 
 export interface LogLine {
@@ -48,7 +50,7 @@ export function newClient(options: ClientOptions = {}) {
     info: (event, fields) => logs.push({ level: 'info', event, fields }),
     error: (event, fields) => logs.push({ level: 'error', event, fields }),
   };
-  const worker = createWorker({ now: clock.now, wrapEnv: options.wrapEnv, log });
+  const worker = createWorker({ now: clock.now, wrapEnv: options.wrapEnv, log, fetch: options.fetch });
   const testEnv = { ...(env as unknown as Env), ...options.vars } as Env;
   clientCount += 1;
   const clientIp = `2001:db8::${clientCount.toString(16)}:${Math.floor(Math.random() * 0xffff).toString(16)}`;
@@ -79,9 +81,17 @@ export function newClient(options: ClientOptions = {}) {
     return response as unknown as Response;
   }
 
+  /** Runs the Cron Trigger's handler once, at this client's clock, and waits for it. */
+  async function scheduled(cron = '*/5 * * * *'): Promise<void> {
+    const ctx = createExecutionContext();
+    await worker.scheduled!(createScheduledController({ scheduledTime: new Date(clock.now()), cron }) as never, testEnv, ctx);
+    await waitOnExecutionContext(ctx);
+  }
+
   return {
     clock,
     fetch: fetchWorker,
+    scheduled,
     logs,
     env: testEnv,
     accountToken: testEnv.ACCOUNT_TOKEN as string,

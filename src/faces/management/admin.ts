@@ -3,7 +3,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import * as ecosystems from '../../core/ecosystems';
 import { AppError, invalidField } from '../../core/errors';
-import { listOutbox } from '../../core/mail';
+import { listOutbox, OUTBOX_STATUSES, retryMail, type OutboxStatus } from '../../core/mail';
 import { revokeAllTokensForUser } from '../../core/revocation';
 import { listLiveSessions, revokeSession } from '../../core/sessions';
 import { pageLimit, pageUsers } from '../../core/user-listing';
@@ -11,7 +11,7 @@ import { changeUserStanding, createUser, EMAIL_MAX_LENGTH, deleteUser, getUser, 
 import { rawOrBearerToken } from '../../http/auth-header';
 import { optionalBoolean, optionalInteger, optionalString, readBody } from '../../http/body';
 import type { AppEnv } from '../../http/types';
-import { adminUser, iso } from './shapes';
+import { adminUser, iso, outboxItem } from './shapes';
 
 const requireAccountToken: MiddlewareHandler<AppEnv> = async function requireAccountToken(c, next) {
   const token = rawOrBearerToken(c.req.header('authorization'));
@@ -124,15 +124,13 @@ admin.delete('/sessions/:id', async (c) => {
 });
 
 admin.get('/outbox', async (c) => {
-  const rows = await listOutbox(c.env.deps, c.req.query('to'), pageLimit(c.req.query('limit')));
-  return c.json({
-    items: rows.map((row) => ({
-      id: row.id,
-      to: row.to,
-      subject: row.subject,
-      text: row.text,
-      createdAt: iso(row.createdAt),
-      sentAt: row.sentAt === null ? null : iso(row.sentAt),
-    })),
-  });
+  const status = c.req.query('status');
+  if (status !== undefined && !OUTBOX_STATUSES.includes(status as OutboxStatus)) {
+    throw invalidField('status', `must be one of ${OUTBOX_STATUSES.join(', ')}`, 'query');
+  }
+  const filter = { to: c.req.query('to'), status: status as OutboxStatus | undefined };
+  const rows = await listOutbox(c.env.deps, filter, pageLimit(c.req.query('limit')));
+  return c.json({ items: rows.map(outboxItem) });
 });
+
+admin.post('/outbox/:id/retry', async (c) => c.json(outboxItem(await retryMail(c.env.deps, c.req.param('id'))), 202));

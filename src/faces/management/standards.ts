@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { ecosystemScope, requireEcosystemScope } from '../../core/ecosystem-scope';
 import { authenticateBearer } from '../../core/edge-auth';
+import { checkHealth } from '../../core/health';
 import { identityHeaders } from '../../http/identity-headers';
 import { headerOrCookieToken } from '../../http/request-token';
 import type { AppEnv } from '../../http/types';
@@ -9,6 +10,12 @@ import type { AppEnv } from '../../http/types';
 const PUBLIC_CACHE = 'public, max-age=300';
 
 export const standards = new Hono<AppEnv>();
+
+standards.get('/healthz', async (c) => {
+  const { down, ...report } = await checkHealth(c.env.deps);
+  const body = down.length === 0 ? report : { ...report, down };
+  return c.json(body, down.length === 0 ? 200 : 503, { 'Cache-Control': 'no-store' });
+});
 
 standards.get('/.well-known/jwks.json', (c) => c.json(c.env.deps.keys.jwks, 200, { 'Cache-Control': PUBLIC_CACHE }));
 

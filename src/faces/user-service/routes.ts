@@ -4,6 +4,7 @@
 import { Hono, type Context } from 'hono';
 import { deleteAttribute, listAttributes, setAttribute } from '../../core/attributes';
 import type { Deps } from '../../core/deps';
+import { databaseAnswers } from '../../core/health';
 import { confirmEmail, requestPasswordReset, resetPassword } from '../../core/password-reset';
 import { profileOf } from '../../core/token-profiles';
 import { logInUser, logInWithAccessToken, refreshAccessToken, registerUser } from '../../core/user-service';
@@ -23,7 +24,9 @@ const SUCCESS = 'success';
 const integerIds = (deps: Deps) => profileOf(deps.config, 'user-service') === 'user-service-legacy';
 const shown = (c: Context<AppEnv>, user: UserRow) => serviceUser(user, integerIds(c.env.deps));
 
-routes.get('/health', (c) => c.text('all good'));
+routes.get('/health', async (c) =>
+  (await databaseAnswers(c.env.deps)) ? c.text('all good') : c.text('database unreachable', 503, { 'Cache-Control': 'no-store' }),
+);
 
 routes.post('/register', rateLimitPerClient({ scope: 'register' }), async (c) => {
   const fields = await read.readFields(c);

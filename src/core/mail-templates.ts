@@ -1,0 +1,93 @@
+// Every mail Gatehouse sends, in one place: a subject, a text part and an HTML part built from the
+// same words. Links come from deps.publicUrl (configuration), never from the request.
+import type { Deps } from './deps';
+
+export interface Mail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+interface Content {
+  subject: string;
+  paragraphs: string[];
+  link?: { href: string; label: string };
+  closing?: string;
+}
+
+/** Lays out the paragraphs, the link and the closing line as text and as HTML. */
+function render(to: string, content: Content): Mail {
+  const { subject, paragraphs, link, closing } = content;
+  const textParts = [...paragraphs, ...(link ? [link.href] : []), ...(closing ? [closing] : [])];
+  const htmlParts = [
+    ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
+    ...(link ? [`<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.label)}</a></p>`, `<p>${escapeHtml(link.href)}</p>`] : []),
+    ...(closing ? [`<p>${escapeHtml(closing)}</p>`] : []),
+  ];
+  const html =
+    `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>` +
+    `<body>${htmlParts.join('')}</body></html>`;
+  return { to, subject, text: textParts.join('\n\n'), html };
+}
+
+export function confirmationMail(deps: Deps, to: string, code: string): Mail {
+  const href = `${deps.publicUrl}/v1/users/activate?code=${encodeURIComponent(code)}`;
+  return render(to, {
+    subject: 'Confirm your e-mail address',
+    paragraphs: ['Welcome! Confirm your e-mail address by opening this link:'],
+    link: { href, label: 'Confirm my address' },
+    closing: 'If you did not sign up, ignore this message.',
+  });
+}
+
+export function resetMail(deps: Deps, to: string, code: string, ttlSeconds: number): Mail {
+  const href = `${deps.publicUrl}/v1/users/resetPassword?code=${encodeURIComponent(code)}`;
+  return render(to, {
+    subject: 'Reset your password',
+    paragraphs: [
+      `Someone asked to reset the password of this account. To choose a new one, open this link ` +
+        `within ${Math.round(ttlSeconds / 60)} minutes:`,
+    ],
+    link: { href, label: 'Choose a new password' },
+    closing: 'If it was not you, ignore this message.',
+  });
+}
+
+/** Tells the owner that the password or e-mail of the account changed (sent to the old address). */
+export function accountChangedMail(_deps: Deps, to: string, what: 'password' | 'email'): Mail {
+  const thing = what === 'password' ? 'password' : 'e-mail address';
+  return render(to, {
+    subject: `Your ${thing} was changed`,
+    paragraphs: [
+      `The ${thing} of your account was just changed, and every other session of the account was ended. ` +
+        `If it was not you, reset your password at once.`,
+    ],
+  });
+}
+
+/** Tells the owner that repeated failed sign-ins locked the account for a while. */
+export function accountLockedMail(_deps: Deps, to: string, lockSeconds: number): Mail {
+  return render(to, {
+    subject: 'Your account was locked',
+    paragraphs: [
+      `Several sign-ins with a wrong password were made to your account, so sign-in is paused for ` +
+        `${Math.max(1, Math.round(lockSeconds / 60))} minutes. If it was not you, consider resetting your password.`,
+    ],
+  });
+}
+
+/** Tells the owner of an address that someone tried to register it again (instead of saying so to them). */
+export function registrationAttemptMail(_deps: Deps, to: string): Mail {
+  return render(to, {
+    subject: 'Someone tried to sign up with your address',
+    paragraphs: [
+      `Someone tried to create an account with this e-mail address, which already has one. ` +
+        `If it was you, sign in or reset your password instead. If not, you can ignore this message.`,
+    ],
+  });
+}

@@ -1,0 +1,61 @@
+// Upkeep's SQL: bounded deletes of rows nothing can use any more. Each statement deletes at most
+// UPKEEP_BATCH rows (D1 limits a statement's time), chosen by rowid in a subquery.
+import { and, eq, isNotNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import type { Db } from './db';
+import { loginFailures, oneTimeCodes, outbox, sessions, spentSecrets } from './schema';
+
+export const UPKEEP_BATCH = 200;
+
+export interface SessionCutoffs {
+  /** Refresh sessions revoked or expired before this (their access tokens are dead too). */
+  refreshEndedBefore: number;
+  /** FixedTtl user tokens whose `exp` is before this. */
+  fixedTtlExpiredBefore: number;
+}
+
+function endedSessions(cutoffs: SessionCutoffs): SQL {
+  return or(
+    and(
+      eq(sessions.kind, 'refresh'),
+      or(lt(sessions.revokedAt, cutoffs.refreshEndedBefore), lt(sessions.expiresAt, cutoffs.refreshEndedBefore)),
+    ),
+    and(eq(sessions.kind, 'user_token'), eq(sessions.expiryType, 'FixedTtl'), lt(sessions.expiresAt, cutoffs.fixedTtlExpiredBefore)),
+  )!;
+}
+
+function someRows(table: SQLiteTable, where: SQL): SQL {
+  return sql`select rowid from ${table} where ${where} order by rowid limit ${UPKEEP_BATCH}`;
+}
+
+async function changes(result: Promise<D1Result> | Promise<unknown>): Promise<number> {
+  return ((await result) as D1Result).meta?.changes ?? 0;
+}
+
+/** Deletes up to UPKEEP_BATCH ended sessions and, in the same batch, every secret they spent. */
+export async function deleteEndedSessions(db: Db, cutoffs: SessionCutoffs): Promise<number> {
+  const chosen = sql`select id from ${sessions} where ${endedSessions(cutoffs)} order by rowid limit ${UPKEEP_BATCH}`;
+  const [, deleted] = await db.batch([
+    db.delete(spentSecrets).where(sql`${spentSecrets.sessionId} in (${chosen})`),
+    db.delete(sessions).where(sql`${sessions.id} in (${chosen})`),
+  ]);
+  return (deleted as unknown as D1Result).meta?.changes ?? 0;
+}
+
+/** Codes used or expired before the cutoff. */
+export function deleteSpentCodes(db: Db, before: number): Promise<number> {
+  const where = or(and(isNotNull(oneTimeCodes.usedAt), lt(oneTimeCodes.usedAt, before)), lt(oneTimeCodes.expiresAt, before))!;
+  return changes(db.run(sql`delete from ${oneTimeCodes} where rowid in (${someRows(oneTimeCodes, where)})`));
+}
+
+/** Login-failure counters whose lock has passed and which nothing touched since `staleBefore`. */
+export function deleteStaleLoginFailures(db: Db, now: number, staleBefore: number): Promise<number> {
+  const where = and(lte(loginFailures.lockedUntil, now), lt(loginFailures.updatedAt, staleBefore))!;
+  return changes(db.run(sql`delete from ${loginFailures} where rowid in (${someRows(loginFailures, where)})`));
+}
+
+/** Mail delivered before the cutoff. */
+export function deleteDeliveredMail(db: Db, sentBefore: number): Promise<number> {
+  const where = and(eq(outbox.status, 'sent'), lt(outbox.sentAt, sentBefore))!;
+  return changes(db.run(sql`delete from ${outbox} where rowid in (${someRows(outbox, where)})`));
+}

@@ -1,0 +1,177 @@
+// Each transport receives exactly the queued message: recipient, subject, both parts and the
+// link with the code; the webhook's signature verifies; send_email gets a well-formed MIME message.
+import { describe, expect, it } from 'vitest';
+import type { Env } from '../../src/config';
+import { json, newClient, uniqueEmail } from '../support/driver';
+import { mailedCode } from '../user-service/steps';
+import { hmacHex, outboxRow, recordingFetch } from './support';
+
+const FROM = 'Gatehouse <no-reply@mail.example>';
+const RESEND_KEY = 're_test_key_0123456789';
+const WEBHOOK_SECRET = 'webhook-secret-0123456789abcdef';
+
+async function registerConfirming(client: ReturnType<typeof newClient>, email = uniqueEmail('mail')) {
+  const response = await client.post('/v1/users/register', { body: { email, password: 'correct horse battery' } });
+  expect(response.status, await response.clone().text()).toBe(200);
+  return email;
+}
+
+describe('the resend transport', () => {
+  it('POSTs the confirmation mail to the Resend API with the key, after the response, and marks it sent', async () => {
+    const http = recordingFetch();
+    const client = newClient({
+      vars: { EMAIL_CONFIRMATION: 'on', MAIL_TRANSPORT: 'resend', RESEND_API_KEY: RESEND_KEY, MAIL_FROM: FROM, PUBLIC_URL: 'https://id.example' },
+      fetch: http.fetch,
+    });
+    const email = await registerConfirming(client);
+
+    const [request, ...more] = http.to(email);
+    expect(more).toEqual([]);
+    expect(request!.url).toBe('https://api.resend.com/emails');
+    expect(request!.method).toBe('POST');
+    expect(request!.headers.get('authorization')).toBe(`Bearer ${RESEND_KEY}`);
+    expect(request!.headers.get('content-type')).toBe('application/json');
+    const body = JSON.parse(request!.body);
+    expect(Object.keys(body).sort()).toEqual(['from', 'html', 'subject', 'text', 'to']);
+    expect(body).toMatchObject({ from: FROM, to: email, subject: 'Confirm your e-mail address' });
+    const { link, code } = await mailedCode(client, email);
+    expect(link).toBe(`https://id.example/v1/users/activate?code=${code}`);
+    expect(body.text).toContain(link);
+    expect(body.html).toContain(`<a href="${link}">`);
+
+    const row = await outboxRow(client, email);
+    expect(row).toMatchObject({ status: 'sent', attempts: 1, lastError: null });
+    expect(row.sentAt).not.toBeNull();
+    expect(row.html).toBe(body.html);
+  });
+
+  it('refuses to start without its API key, naming the variable', async () => {
+    const client = newClient({ vars: { MAIL_TRANSPORT: 'resend' } });
+    const response = await client.get('/v1/users/health');
+    expect(response.status).toBe(500);
+    expect((await json(response)).error.message).toContain('RESEND_API_KEY');
+  });
+
+  it('refuses an unknown transport and a MAIL_FROM without an address, naming the variable', async () => {
+    for (const [vars, name] of [
+      [{ MAIL_TRANSPORT: 'smtp' }, 'MAIL_TRANSPORT'],
+      [{ MAIL_FROM: 'Gatehouse' }, 'MAIL_FROM'],
+      [{ MAIL_TRANSPORT: 'webhook', MAIL_WEBHOOK_SECRET: WEBHOOK_SECRET }, 'MAIL_WEBHOOK_URL'],
+      [{ MAIL_TRANSPORT: 'webhook', MAIL_WEBHOOK_URL: 'https://hooks.example/mail' }, 'MAIL_WEBHOOK_SECRET'],
+    ] as const) {
+      const response = await newClient({ vars }).get('/v1/users/health');
+      expect(response.status).toBe(500);
+      expect((await json(response)).error.message).toContain(name);
+    }
+  });
+});
+
+describe('the webhook transport', () => {
+  it('POSTs the message as JSON signed with HMAC-SHA256 of the raw body', async () => {
+    const http = recordingFetch();
+    const client = newClient({
+      vars: {
+        EMAIL_CONFIRMATION: 'on',
+        MAIL_TRANSPORT: 'webhook',
+        MAIL_WEBHOOK_URL: 'https://hooks.example/mail',
+        MAIL_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        MAIL_FROM: FROM,
+      },
+      fetch: http.fetch,
+    });
+    const email = await registerConfirming(client);
+
+    const [request, ...more] = http.to(email);
+    expect(more).toEqual([]);
+    expect(request!.url).toBe('https://hooks.example/mail');
+    expect(request!.headers.get('X-Gatehouse-Signature')).toBe(await hmacHex(WEBHOOK_SECRET, request!.body));
+    const body = JSON.parse(request!.body);
+    expect(Object.keys(body).sort()).toEqual(['from', 'html', 'subject', 'text', 'to']);
+    expect(body).toMatchObject({ to: email, from: FROM, subject: 'Confirm your e-mail address' });
+    const { link } = await mailedCode(client, email);
+    expect(body.text).toContain(link);
+    expect(body.html).toContain(link);
+    expect((await outboxRow(client, email)).status).toBe('sent');
+  });
+});
+
+describe('the cloudflare transport (send_email binding)', () => {
+  it('refuses to start without the SEND_EMAIL binding, naming it', async () => {
+    const client = newClient({ vars: { MAIL_TRANSPORT: 'cloudflare' }, wrapEnv: (env) => ({ ...env, SEND_EMAIL: undefined }) });
+    const response = await client.get('/v1/users/health');
+    expect(response.status).toBe(500);
+    expect((await json(response)).error.message).toContain('SEND_EMAIL');
+  });
+
+  it('hands the binding a well-formed multipart MIME message', async () => {
+    const sent: { from: string; to: string; raw: string }[] = [];
+    const wrapEnv = (env: Env): Env => ({
+      ...env,
+      SEND_EMAIL: {
+        async send(message: EmailMessage) {
+          const raw = await new Response((message as unknown as Record<string, BodyInit>)['EmailMessage::raw']).text();
+          sent.push({ from: message.from, to: message.to, raw });
+          return env.SEND_EMAIL!.send(message); // miniflare's binding parses it and checks Message-ID and From
+        },
+      } as SendEmail,
+    });
+    const client = newClient({
+      vars: { EMAIL_CONFIRMATION: 'on', MAIL_TRANSPORT: 'cloudflare', MAIL_FROM: 'Gätehouse <no-reply@mail.example>' },
+      wrapEnv,
+    });
+    const email = await registerConfirming(client);
+
+    expect(sent).toHaveLength(1);
+    const { from, to, raw } = sent[0]!;
+    expect(from).toBe('no-reply@mail.example');
+    expect(to).toBe(email);
+    expect((await outboxRow(client, email)).status).toBe('sent');
+
+    const [head, ...rest] = raw.split('\r\n\r\n');
+    expect(raw.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/); // CRLF line ends only
+    const headers = Object.fromEntries(
+      head!.replace(/\r\n /g, ' ').split('\r\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]),
+    );
+    expect(headers).toMatchObject({
+      From: '=?UTF-8?B?R8OkdGVob3VzZQ==?= <no-reply@mail.example>',
+      To: `<${email}>`,
+      Subject: 'Confirm your e-mail address',
+      'MIME-Version': '1.0',
+    });
+    expect(headers['Message-ID']).toMatch(/^<[^@\s]+@mail\.example>$/);
+    expect(new Date(headers.Date!).getTime()).toBe(Math.floor(client.clock.now() / 1000) * 1000);
+    const boundary = /^multipart\/alternative; boundary="([^"]+)"$/.exec(headers['Content-Type']!)?.[1];
+    expect(boundary).toBeDefined();
+
+    const parts = rest.join('\r\n\r\n').split(`--${boundary}`);
+    expect(parts.at(-1)).toBe('--\r\n');
+    const decoded = parts.slice(1, -1).map((part) => {
+      const [partHead, body] = part.replace(/^\r\n/, '').split('\r\n\r\n');
+      for (const line of body!.trim().split('\r\n')) expect(line.length).toBeLessThanOrEqual(76);
+      const bytes = Uint8Array.from(atob(body!.replace(/\s/g, '')), (c) => c.charCodeAt(0));
+      return { head: partHead!, text: new TextDecoder().decode(bytes) };
+    });
+    expect(decoded.map((part) => part.head)).toEqual([
+      'Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64',
+      'Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64',
+    ]);
+    const { link } = await mailedCode(client, email);
+    expect(decoded[0]!.text).toContain(link);
+    expect(decoded[1]!.text).toContain(`<a href="${link}">`);
+  });
+
+  it('encodes a non-ASCII subject as RFC 2047 encoded words', async () => {
+    const { encodeWords } = await import('../../src/core/mime');
+    const subject = 'Bestätigen Sie Ihre E-Mail-Adresse – jetzt, bevor der Link abläuft';
+    const encoded = encodeWords(subject);
+    const words = encoded.split('\r\n ');
+    expect(words.length).toBeGreaterThan(1);
+    for (const word of words) {
+      expect(word.length).toBeLessThanOrEqual(75);
+      expect(word).toMatch(/^=\?UTF-8\?B\?[A-Za-z0-9+/=]+\?=$/);
+    }
+    const back = words.map((word) => new TextDecoder().decode(Uint8Array.from(atob(word.slice(10, -2)), (c) => c.charCodeAt(0))));
+    expect(back.join('')).toBe(subject);
+    expect(encodeWords('Plain ASCII')).toBe('Plain ASCII');
+  });
+});

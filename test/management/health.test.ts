@@ -1,0 +1,67 @@
+// GET /healthz answers 200 only when D1 and KV answer, with the migration level and the outbox
+// backlog, else 503 naming what is down; the User Service's health answers 503 when D1 is down.
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import type { Env } from '../../src/config';
+import { json, newClient } from '../support/driver';
+
+const down = () => Promise.reject(new Error('binding unreachable'));
+
+/** A D1 binding whose every statement fails, as when D1 is unreachable. */
+function failingD1(): D1Database {
+  const statement = { bind: () => statement, all: down, raw: down, run: down, first: down };
+  return { prepare: () => statement, batch: down, exec: down, dump: down, withSession: () => failingD1() } as unknown as D1Database;
+}
+
+/** A KV binding whose reads and writes fail. */
+function failingKv(real: KVNamespace): KVNamespace {
+  return { ...real, get: down, put: down, list: down, getWithMetadata: down, delete: down } as unknown as KVNamespace;
+}
+
+const withoutD1 = (e: Env): Env => ({ ...e, DB: failingD1() });
+const withoutKv = (e: Env): Env => ({ ...e, TOKENS: failingKv(e.TOKENS) });
+
+describe('GET /healthz', () => {
+  it('answers 200 JSON with the migration level and the outbox backlog when D1 and KV answer', async () => {
+    const response = await newClient().get('/healthz');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('application/json');
+    const body = await json(response);
+    expect(body).toEqual({
+      status: 'ok',
+      d1: 'ok',
+      kv: 'ok',
+      migrations: env.TEST_MIGRATIONS.at(-1)!.name,
+      outbox: { pending: expect.any(Number), failed: expect.any(Number) },
+    });
+  });
+
+  it('answers 503 naming D1 when D1 does not answer', async () => {
+    const client = newClient({ wrapEnv: withoutD1 });
+    const response = await client.get('/healthz');
+    expect(response.status).toBe(503);
+    expect(await json(response)).toEqual({ status: 'unavailable', down: ['d1'], d1: 'down', kv: 'ok', migrations: null, outbox: null });
+    expect(JSON.stringify(client.logs)).toContain('health_d1_down');
+  });
+
+  it('answers 503 naming KV when KV does not answer', async () => {
+    const response = await newClient({ wrapEnv: withoutKv }).get('/healthz');
+    expect(response.status).toBe(503);
+    expect(await json(response)).toMatchObject({ status: 'unavailable', down: ['kv'], d1: 'ok', kv: 'down' });
+  });
+
+  it('names both when both are down', async () => {
+    const response = await newClient({ wrapEnv: (e) => withoutKv(withoutD1(e)) }).get('/healthz');
+    expect(response.status).toBe(503);
+    expect((await json(response)).down).toEqual(['d1', 'kv']);
+  });
+});
+
+describe('the User Service health route', () => {
+  it('answers "all good" while D1 answers, and 503 when it does not', async () => {
+    expect(await (await newClient().get('/v1/users/health')).text()).toBe('all good');
+    const response = await newClient({ wrapEnv: withoutD1 }).get('/v1/users/health');
+    expect(response.status).toBe(503);
+    expect(await response.text()).not.toBe('all good');
+  });
+});
