@@ -34,23 +34,37 @@ const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((
 
 /**
  * Times `op` sequentially: `warmup` untimed requests, then up to `count` timed ones, stopping
- * early (after at least `minCount`) once `budgetMs` of wall time is spent. Every answer must be 200.
+ * early (after at least `minCount`) once `budgetMs` of wall time is spent; request i is op's
+ * number `first + i`. Every answer must be 200.
+ * `cpuSeconds()` reads the CPU the workerd process has used so far: its mean per request is what
+ * the Worker and its SQLite spent, which other work on a shared machine barely moves.
  */
-export async function timeOperation(agent, baseUrl, op, { count, minCount, warmup, budgetMs }) {
-  const request = (i) => send(agent, `${baseUrl}${op.path(i)}`, op.init?.(i));
+export async function timeOperation(agent, baseUrl, op, { count, minCount, warmup, budgetMs, first = 0 }, cpuSeconds) {
+  const request = (i) => send(agent, `${baseUrl}${op.path(first + i)}`, op.init?.(first + i));
   for (let i = 0; i < warmup; i += 1) {
     const { status, body } = await request(i);
     if (status !== 200) throw new Error(`${op.name}: warm-up answered ${status} ${body.slice(0, 300)}`);
+    // A bench that times empty pages measures nothing: each operation says what a real answer holds.
+    const problem = op.check?.(body ? JSON.parse(body) : null);
+    if (problem) throw new Error(`${op.name}: ${problem}`);
   }
   const samples = [];
+  const cpuBefore = cpuSeconds();
   const deadline = performance.now() + budgetMs;
   while (samples.length < count && (samples.length < minCount || performance.now() < deadline)) {
     const { ms, status, body } = await request(warmup + samples.length);
     if (status !== 200) throw new Error(`${op.name}: answered ${status} ${body.slice(0, 300)}`);
     samples.push(ms);
   }
+  return { samples, cpuSeconds: cpuSeconds() - cpuBefore };
+}
+
+/** One operation's rounds merged: median and p99 of all its requests, workerd CPU per request. */
+export function summarize(name, rounds) {
+  const samples = rounds.flatMap((round) => round.samples);
   const sorted = [...samples].sort((a, b) => a - b);
-  return { name: op.name, count: samples.length, medianMs: percentile(sorted, 50), p99Ms: percentile(sorted, 99), minMs: sorted[0], maxMs: sorted[sorted.length - 1], samples };
+  const cpuMs = (rounds.reduce((total, round) => total + round.cpuSeconds, 0) * 1000) / samples.length;
+  return { name, count: samples.length, cpuMs, medianMs: percentile(sorted, 50), p99Ms: percentile(sorted, 99), minMs: sorted[0], maxMs: sorted[sorted.length - 1], samples };
 }
 
 /**
