@@ -66,6 +66,7 @@ export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> 
         now,
         issuer: config.issuer ?? origin,
         publicUrl: config.publicUrl ?? origin,
+        clientAddress: request.headers.get('cf-connecting-ip')?.trim() || 'unknown',
         waitUntil: (promise) => ctx.waitUntil(promise),
         log,
       };

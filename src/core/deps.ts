@@ -23,6 +23,8 @@ export interface Deps {
   issuer: string;
   /** Where links in mail point: PUBLIC_URL, or the request's origin. */
   publicUrl: string;
+  /** The client's address (CF-Connecting-IP), or 'unknown': login failures are counted per client. */
+  clientAddress: string;
   waitUntil(promise: Promise<unknown>): void;
   log: Logger;
 }

@@ -6,6 +6,14 @@ import { accessGrants, users, type UserRow } from './schema';
 export type NewUserRow = typeof users.$inferInsert;
 export type UserPatch = Partial<Omit<NewUserRow, 'id' | 'ecosystemId' | 'createdAt'>>;
 
+/**
+ * The one normal form of an e-mail address for uniqueness and lookup: NFKC, then lower case.
+ * (Usernames and identifiers typed at login go through it too; for ASCII it is just lower case.)
+ */
+export function emailKeyOf(email: string): string {
+  return email.normalize('NFKC').toLowerCase();
+}
+
 export function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
   return db.select().from(users).where(eq(users.id, id)).get();
 }
@@ -14,7 +22,7 @@ export function findUserByEmail(db: Db, ecosystemId: string, email: string): Pro
   return db
     .select()
     .from(users)
-    .where(and(eq(users.ecosystemId, ecosystemId), eq(users.emailKey, email.toLowerCase())))
+    .where(and(eq(users.ecosystemId, ecosystemId), eq(users.emailKey, emailKeyOf(email))))
     .get();
 }
 
