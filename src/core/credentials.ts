@@ -13,7 +13,7 @@ import { sha256Hex } from '../crypto/digest';
 import { randomToken } from '../crypto/random';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../crypto/password';
 import { users, type UserRow } from '../store/schema';
-import { clearFailuresQuery as clearKeysQuery, countAttemptQueries, type FailureRow } from '../store/login-failure-repo';
+import { clearFailuresQuery as clearKeysQuery, countAttempt as countAttemptRows } from '../store/login-failure-repo';
 import { emailKeyOf, findUserByEmail, findUserByUsername } from '../store/user-repo';
 import type { Deps } from './deps';
 import { AppError } from './errors';
@@ -69,8 +69,7 @@ interface CountedAttempt {
 async function countAttempt(deps: Deps, keys: { client: string; account: string }): Promise<CountedAttempt> {
   const now = deps.now();
   const mark = randomToken(12);
-  const [, , rows] = await deps.db.batch(
-    countAttemptQueries(deps.db, {
+  const found = await countAttemptRows(deps.db, {
       clientKey: keys.client,
       accountKey: keys.account,
       mark,
@@ -79,10 +78,8 @@ async function countAttempt(deps: Deps, keys: { client: string; account: string 
       firstLockMs: FIRST_LOCK_MS,
       maxLockMs: MAX_LOCK_MS,
       accountCeiling: deps.config.loginAccountCeiling,
-      accountLockMs: MAX_LOCK_MS,
-    }),
-  );
-  const found = rows as FailureRow[];
+    accountLockMs: MAX_LOCK_MS,
+  });
   const counted = found.length === 2 && found.every((row) => row.attempt_nonce === mark);
   const lockedUntil = Math.max(0, ...found.map((row) => row.locked_until));
   const seconds = Math.max(1, Math.ceil((lockedUntil - now) / 1000));

@@ -3,7 +3,7 @@
 // client address) and the account's key (the account, or the identifier when it names none).
 // The statements only ever count an attempt that neither key refuses; the read at the end tells
 // the core whether this attempt's mark is on both rows (counted) or not (refused by a lock).
-import { inArray, sql } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import type { Db } from './db';
 import { loginFailures } from './schema';
 
@@ -29,42 +29,47 @@ export interface FailureRow {
   locked_until: number;
 }
 
+const COUNT_CLIENT = `
+  insert into login_failures (key, failures, locked_until, attempt_nonce, updated_at)
+  select ?1, 1, 0, ?3, ?4
+  where not exists (select 1 from login_failures where key = ?2 and locked_until > ?4)
+  on conflict (key) do update set
+    failures = case when locked_until > ?4 then failures else failures + 1 end,
+    locked_until = case
+      when locked_until > ?4 then locked_until
+      when failures + 1 >= ?5 then ?4 + min(?6 * (1 << min(failures + 1 - ?5, 30)), ?7)
+      else locked_until end,
+    attempt_nonce = case when locked_until > ?4 then attempt_nonce else ?3 end,
+    updated_at = ?4`;
+
+const COUNT_ACCOUNT = `
+  insert into login_failures (key, failures, locked_until, attempt_nonce, updated_at)
+  select ?2, 1, case when 1 >= ?5 then ?4 + ?6 else 0 end, ?3, ?4
+  where exists (select 1 from login_failures where key = ?1 and attempt_nonce = ?3)
+  on conflict (key) do update set
+    failures = case when locked_until > ?4 then failures else failures + 1 end,
+    locked_until = case
+      when locked_until > ?4 then locked_until
+      when failures + 1 >= ?5 then ?4 + ?6
+      else locked_until end,
+    attempt_nonce = case when locked_until > ?4 then attempt_nonce else ?3 end,
+    updated_at = ?4`;
+
+const READ_BOTH = `select key, attempt_nonce, locked_until from login_failures where key in (?1, ?2)`;
+
 /**
- * The three statements of one attempt, for one db.batch: count the client unless the client or
- * the account is locked, count the account only if the client counted, then read both rows.
+ * Counts one attempt in one D1 batch (one transaction): the client's row unless the client or the
+ * account is locked, the account's row only if the client's row counted, then reads both rows.
+ * (Plain D1 statements: drizzle cannot put a raw statement with parameters into a batch.)
  */
-export function countAttemptQueries(db: Db, a: AttemptCount) {
-  const doublings = sql`min(failures + 1 - ${a.clientThreshold}, 30)`;
-  const countClient = db.run(sql`
-    insert into ${loginFailures} (key, failures, locked_until, attempt_nonce, updated_at)
-    select ${a.clientKey}, 1, 0, ${a.mark}, ${a.now}
-    where not exists (select 1 from ${loginFailures} where key = ${a.accountKey} and locked_until > ${a.now})
-    on conflict (key) do update set
-      failures = case when locked_until > ${a.now} then failures else failures + 1 end,
-      locked_until = case
-        when locked_until > ${a.now} then locked_until
-        when failures + 1 >= ${a.clientThreshold}
-          then ${a.now} + min(${a.firstLockMs} * (1 << ${doublings}), ${a.maxLockMs})
-        else locked_until end,
-      attempt_nonce = case when locked_until > ${a.now} then attempt_nonce else ${a.mark} end,
-      updated_at = ${a.now}`);
-  const countAccount = db.run(sql`
-    insert into ${loginFailures} (key, failures, locked_until, attempt_nonce, updated_at)
-    select ${a.accountKey}, 1, case when 1 >= ${a.accountCeiling} then ${a.now + a.accountLockMs} else 0 end, ${a.mark}, ${a.now}
-    where exists (select 1 from ${loginFailures} where key = ${a.clientKey} and attempt_nonce = ${a.mark})
-    on conflict (key) do update set
-      failures = case when locked_until > ${a.now} then failures else failures + 1 end,
-      locked_until = case
-        when locked_until > ${a.now} then locked_until
-        when failures + 1 >= ${a.accountCeiling} then ${a.now + a.accountLockMs}
-        else locked_until end,
-      attempt_nonce = case when locked_until > ${a.now} then attempt_nonce else ${a.mark} end,
-      updated_at = ${a.now}`);
-  const read = db
-    .select({ key: loginFailures.key, attempt_nonce: loginFailures.attemptNonce, locked_until: loginFailures.lockedUntil })
-    .from(loginFailures)
-    .where(inArray(loginFailures.key, [a.clientKey, a.accountKey]));
-  return [countClient, countAccount, read] as const;
+export async function countAttempt(db: Db, a: AttemptCount): Promise<FailureRow[]> {
+  const d1 = (db as Db & { $client: D1Database }).$client;
+  const [, , read] = await d1.batch([
+    d1.prepare(COUNT_CLIENT).bind(a.clientKey, a.accountKey, a.mark, a.now, a.clientThreshold, a.firstLockMs, a.maxLockMs),
+    d1.prepare(COUNT_ACCOUNT).bind(a.clientKey, a.accountKey, a.mark, a.now, a.accountCeiling, a.accountLockMs),
+    d1.prepare(READ_BOTH).bind(a.clientKey, a.accountKey),
+  ]);
+  return (read!.results ?? []) as FailureRow[];
 }
 
 /** Forgets the failures counted under these keys (a successful login, a password reset). */
