@@ -8,12 +8,12 @@
 //   accounts lock exactly like known ones): after LOGIN_ACCOUNT_CEILING consecutive failures from
 //   all clients together, the account is locked for everyone for 15 minutes.
 // The owner is mailed once per lock that an attempt starts.
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { sha256Hex } from '../crypto/digest';
 import { randomToken } from '../crypto/random';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../crypto/password';
 import { users, type UserRow } from '../store/schema';
-import { clearFailuresQuery as clearKeysQuery, countAttempt as countAttemptRows } from '../store/login-failure-repo';
+import { clearAccountQuery, clearFailuresQuery as clearKeysQuery, clientKeyPrefix, countAttempt as countAttemptRows } from '../store/login-failure-repo';
 import { emailKeyOf, findUserByEmail, findUserByUsername } from '../store/user-repo';
 import type { Deps } from './deps';
 import { AppError } from './errors';
@@ -48,8 +48,9 @@ function accountKey(ecosystemId: string, id: LoginIdentifier, user: UserRow | un
   return `unknown:${sha256Hex(typedIdentifier(ecosystemId, id))}`;
 }
 
-function clientKey(deps: Deps, ecosystemId: string, id: LoginIdentifier): string {
-  return `client:${sha256Hex(`${typedIdentifier(ecosystemId, id)}\n${deps.clientAddress}`)}`;
+/** Under the account's key, so a password reset can clear every client's lock of the account. */
+function clientKey(deps: Deps, ecosystemId: string, id: LoginIdentifier, account: string): string {
+  return `${clientKeyPrefix(account)}${sha256Hex(`${typedIdentifier(ecosystemId, id)}\n${deps.clientAddress}`)}`;
 }
 
 interface CountedAttempt {
@@ -97,9 +98,9 @@ function mailLock(deps: Deps, user: UserRow | undefined, lockSeconds: number | n
   );
 }
 
-/** Clears the account's failure count (after a password reset). */
-export function clearFailuresQuery(deps: Deps, userId: string) {
-  return clearKeysQuery(deps.db, [throttleKeyForUser(userId)]);
+/** Clears the account's failure counts, its own and every client's (after a password reset). */
+export function clearFailuresQuery(deps: Deps, userId: string, guard?: SQL) {
+  return clearAccountQuery(deps.db, throttleKeyForUser(userId), guard);
 }
 
 /**
@@ -113,7 +114,8 @@ export async function verifyCredentials(
   password: string,
 ): Promise<UserRow> {
   const user = await findByIdentifier(deps, ecosystemId, identifier);
-  const keys = { client: clientKey(deps, ecosystemId, identifier), account: accountKey(ecosystemId, identifier, user) };
+  const account = accountKey(ecosystemId, identifier, user);
+  const keys = { client: clientKey(deps, ecosystemId, identifier, account), account };
   const { refusedForSeconds, startedLockSeconds } = await countAttempt(deps, keys);
   if (refusedForSeconds !== null) throw new AppError('ACCOUNT_LOCKED', { retryAfterSeconds: refusedForSeconds });
   const stored = user?.passwordHash ?? (await dummyPasswordHash(deps.config.passwordHash));

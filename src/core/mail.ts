@@ -2,6 +2,7 @@
 // The `log` transport (the only one so far) marks it sent and prints recipient and subject, with
 // codes masked: the full text is read from the outbox (GET /admin/v1/outbox), never from logs.
 import { and, desc, eq, isNull } from 'drizzle-orm';
+import { ConfigError } from '../config';
 import { randomId } from '../crypto/random';
 import { outbox, type OutboxRow } from '../store/schema';
 import type { Deps } from './deps';
@@ -18,8 +19,18 @@ export function outboxInsertQuery(deps: Deps, mail: Mail) {
   return deps.db.insert(outbox).values({ id: randomId(), ...mail, createdAt: deps.now() });
 }
 
+/**
+ * Where links in mail point: PUBLIC_URL, else ISSUER. Never the request's Host, which the client
+ * chooses: a reset link built from it hands the code to whoever sent the request.
+ */
+export function mailLinkBase(deps: Deps): string {
+  const base = deps.config.publicUrl ?? deps.config.issuer;
+  if (!base) throw new ConfigError('PUBLIC_URL', 'or ISSUER must be set: links in mail are built from them, never from the request');
+  return base;
+}
+
 export function confirmationMail(deps: Deps, to: string, code: string): Mail {
-  const link = `${deps.publicUrl}/v1/users/activate?code=${encodeURIComponent(code)}`;
+  const link = `${mailLinkBase(deps)}/v1/users/activate?code=${encodeURIComponent(code)}`;
   return {
     to,
     subject: 'Confirm your e-mail address',
@@ -28,7 +39,7 @@ export function confirmationMail(deps: Deps, to: string, code: string): Mail {
 }
 
 export function resetMail(deps: Deps, to: string, code: string, ttlSeconds: number): Mail {
-  const link = `${deps.publicUrl}/v1/users/resetPassword?code=${encodeURIComponent(code)}`;
+  const link = `${mailLinkBase(deps)}/v1/users/resetPassword?code=${encodeURIComponent(code)}`;
   return {
     to,
     subject: 'Reset your password',

@@ -3,7 +3,7 @@
 // client address) and the account's key (the account, or the identifier when it names none).
 // The statements only ever count an attempt that neither key refuses; the read at the end tells
 // the core whether this attempt's mark is on both rows (counted) or not (refused by a lock).
-import { inArray } from 'drizzle-orm';
+import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './db';
 import { loginFailures } from './schema';
 
@@ -75,4 +75,16 @@ export async function countAttempt(db: Db, a: AttemptCount): Promise<FailureRow[
 /** Forgets the failures counted under these keys (a successful login, a password reset). */
 export function clearFailuresQuery(db: Db, keys: string[]) {
   return db.delete(loginFailures).where(inArray(loginFailures.key, keys));
+}
+
+/** Client rows of an account are keyed under the account's key. */
+export function clientKeyPrefix(accountKey: string): string {
+  return `client:${accountKey}:`;
+}
+
+/** Forgets an account's failures and every client's failures on it (optionally only if guard holds). */
+export function clearAccountQuery(db: Db, accountKey: string, guard?: SQL) {
+  const prefix = clientKeyPrefix(accountKey);
+  const keys = or(eq(loginFailures.key, accountKey), sql`substr(${loginFailures.key}, 1, ${prefix.length}) = ${prefix}`);
+  return db.delete(loginFailures).where(guard ? and(keys, guard) : keys);
 }
