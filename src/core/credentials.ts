@@ -13,7 +13,12 @@ import { sha256Hex } from '../crypto/digest';
 import { randomToken } from '../crypto/random';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../crypto/password';
 import { users, type UserRow } from '../store/schema';
-import { clearAccountQuery, clearFailuresQuery as clearKeysQuery, clientKeyPrefix, countAttempt as countAttemptRows } from '../store/login-failure-repo';
+import {
+  clearAccountQuery,
+  clearFailuresQuery as clearKeysQuery,
+  clientKeyPrefix,
+  countAttempt as countAttemptRows,
+} from '../store/login-failure-repo';
 import { emailKeyOf, findUserByEmail, findUserByUsername } from '../store/user-repo';
 import type { Deps } from './deps';
 import { AppError } from './errors';
@@ -71,14 +76,14 @@ async function countAttempt(deps: Deps, keys: { client: string; account: string 
   const now = deps.now();
   const mark = randomToken(12);
   const found = await countAttemptRows(deps.db, {
-      clientKey: keys.client,
-      accountKey: keys.account,
-      mark,
-      now,
-      clientThreshold: deps.config.loginLockoutThreshold,
-      firstLockMs: FIRST_LOCK_MS,
-      maxLockMs: MAX_LOCK_MS,
-      accountCeiling: deps.config.loginAccountCeiling,
+    clientKey: keys.client,
+    accountKey: keys.account,
+    mark,
+    now,
+    clientThreshold: deps.config.loginLockoutThreshold,
+    firstLockMs: FIRST_LOCK_MS,
+    maxLockMs: MAX_LOCK_MS,
+    accountCeiling: deps.config.loginAccountCeiling,
     accountLockMs: MAX_LOCK_MS,
   });
   const counted = found.length === 2 && found.every((row) => row.attempt_nonce === mark);
