@@ -18,6 +18,8 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             // Cheap hashing keeps the suite fast; one test checks the production default separately.
             PASSWORD_HASH: 'scrypt:ln=10,r=8,p=1',
+            // Links in mail come only from configuration, as in production.
+            PUBLIC_URL: 'https://gatehouse.test',
           },
         },
       }),

@@ -5,6 +5,7 @@
 // The key set holds an ES256 key (today's tokens) and an RSA key with its certificate, so the
 // legacy token profiles work locally too (`-- --var GATEKEEPER_TOKEN_PROFILE:legacy`). Set
 // SIGNING_ALG=EdDSA before the first run for an Ed25519 key instead of ES256.
+// Links in mail point at http://localhost:<port> (PUBLIC_URL) unless `--var PUBLIC_URL:...` is passed.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -33,7 +34,16 @@ function run(args, options = {}) {
 if (!existsSync(varsFile)) await writeDevVars();
 run(['d1', 'migrations', 'apply', 'DB', '--local']);
 const passed = process.argv.slice(2);
-const args = ['dev', ...(passed.some((arg) => arg === '--port' || arg.startsWith('--port=')) ? [] : ['--port', '8787']), ...passed];
+const portArg = passed.findIndex((arg) => arg === '--port' || arg.startsWith('--port='));
+const port = portArg < 0 ? '8787' : passed[portArg].includes('=') ? passed[portArg].split('=')[1] : passed[portArg + 1];
+const publicUrlGiven = passed.some((arg, i) => (arg === '--var' && passed[i + 1]?.startsWith('PUBLIC_URL:')) || arg.startsWith('--var=PUBLIC_URL:'));
+const args = [
+  'dev',
+  ...(portArg < 0 ? ['--port', port] : []),
+  ...passed,
+  // Last, because yargs lets an array option swallow the words after it.
+  ...(publicUrlGiven ? [] : ['--var', `PUBLIC_URL:http://localhost:${port}`]),
+];
 const child = spawn(wrangler, args, { cwd: root, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code) => process.exit(code ?? 0));

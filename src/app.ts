@@ -4,6 +4,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { getPath } from 'hono/utils/url';
+import { ConfigError } from './config';
 import { AppError } from './core/errors';
 import { droplitFace, renderDroplitError } from './faces/droplit';
 import { gatekeeperFace, gatekeeperRoot, renderGatekeeperError } from './faces/gatekeeper';
@@ -42,6 +43,11 @@ function describeError(error: unknown): Record<string, string | undefined> {
 
 function renderError(c: Context<AppEnv>, error: unknown): Response | Promise<Response> {
   let appError: AppError;
+  if (error instanceof ConfigError) {
+    // The operator's mistake, found only when a feature needs the variable: said as at startup.
+    c.env.deps.log.error('configuration_error', { message: error.message });
+    return c.json({ error: { code: 'CONFIGURATION', message: error.message }, requestId: c.get('requestId') }, 500);
+  }
   if (error instanceof AppError) {
     appError = error;
   } else {

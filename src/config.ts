@@ -36,6 +36,8 @@ export interface Config {
   passwordMinLength: number;
   passwordMaxLength: number;
   loginLockoutThreshold: number;
+  /** Consecutive failures from all clients together that lock an account for everyone. */
+  loginAccountCeiling: number;
   edgeRecheckSeconds: number;
   bodyLimitBytes: number;
   corsOrigins: string[];
@@ -168,6 +170,7 @@ export function readConfig(env: Env): Config {
     passwordMinLength: integerVar(env, 'PASSWORD_MIN_LENGTH', 8, 8, 256),
     passwordMaxLength: PASSWORD_MAX_LENGTH,
     loginLockoutThreshold: integerVar(env, 'LOGIN_LOCKOUT_THRESHOLD', 10, 3, 100),
+    loginAccountCeiling: integerVar(env, 'LOGIN_ACCOUNT_CEILING', 100, 3, 100),
     edgeRecheckSeconds: integerVar(env, 'EDGE_RECHECK_SECONDS', 10, 0, 300),
     bodyLimitBytes: integerVar(env, 'BODY_LIMIT_BYTES', 65_536, 1024, 10_485_760),
     corsOrigins: corsOrigins.length > 0 ? corsOrigins : ['*'],

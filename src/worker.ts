@@ -43,7 +43,7 @@ export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> 
   const outbound: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
 
   /** The dependencies for one request or Cron run; `origin` stands in for unset ISSUER/PUBLIC_URL. */
-  async function depsFor(rawEnv: Env, env: Env, ctx: ExecutionContext, origin: string): Promise<Deps> {
+  async function depsFor(rawEnv: Env, env: Env, ctx: ExecutionContext, origin: string, clientAddress: string): Promise<Deps> {
     let config = configs.get(rawEnv);
     if (!config) {
       config = readConfig(env);
@@ -63,6 +63,7 @@ export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> 
       now,
       issuer: config.issuer ?? origin,
       publicUrl: config.publicUrl ?? origin,
+      clientAddress,
       waitUntil: (promise) => ctx.waitUntil(promise),
       fetch: outbound,
       sendEmail: env.SEND_EMAIL,
@@ -75,7 +76,9 @@ export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> 
       const env = options.wrapEnv ? options.wrapEnv(rawEnv) : rawEnv;
       let deps: Deps;
       try {
-        deps = await depsFor(rawEnv, env, ctx, new URL(request.url).origin);
+        // The client's address (Cloudflare sets it; a client cannot), for per-client lockout.
+        const clientAddress = request.headers.get('cf-connecting-ip')?.trim() || 'unknown';
+        deps = await depsFor(rawEnv, env, ctx, new URL(request.url).origin, clientAddress);
       } catch (error) {
         if (error instanceof ConfigError) {
           log.error('configuration_error', { message: error.message });
@@ -90,7 +93,7 @@ export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> 
       let deps: Deps;
       try {
         // Mail links were written when the mail was queued; nothing here builds one.
-        deps = await depsFor(rawEnv, options.wrapEnv ? options.wrapEnv(rawEnv) : rawEnv, ctx, '');
+        deps = await depsFor(rawEnv, options.wrapEnv ? options.wrapEnv(rawEnv) : rawEnv, ctx, '', 'scheduled');
       } catch (error) {
         if (error instanceof ConfigError) {
           log.error('configuration_error', { message: error.message });

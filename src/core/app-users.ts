@@ -85,7 +85,7 @@ function newUserRow(deps: Deps, ecosystemId: string, uniqueId: string, changes: 
     ecosystemId,
     uniqueId,
     email: changes.email ?? null,
-    emailKey: changes.email?.toLowerCase() ?? null,
+    emailKey: changes.email != null ? repo.emailKeyOf(changes.email) : null,
     role: 'user',
     meta: changes.meta ?? null,
     confirmed: true,
@@ -99,7 +99,7 @@ function userPatch(deps: Deps, changes: AppUserChanges): repo.UserPatch {
   const patch: repo.UserPatch = { updatedAt: deps.now() };
   if (changes.email !== undefined) {
     patch.email = changes.email;
-    patch.emailKey = changes.email?.toLowerCase() ?? null;
+    patch.emailKey = changes.email != null ? repo.emailKeyOf(changes.email) : null;
   }
   if (changes.meta !== undefined) patch.meta = changes.meta;
   return patch;

@@ -11,9 +11,18 @@ export const ATTRIBUTE_KEY_MAX_CHARS = 128;
 export const ATTRIBUTE_TEXT_MAX_BYTES = 4096;
 export const ATTRIBUTES_PER_USER = 100;
 
+/**
+ * Characters a key may not hold: NUL and the other C0/C1 controls, and the bidi marks, embeddings,
+ * overrides and isolates that make a key display as another (U+200E/F, U+202A-E, U+2066-9).
+ */
+const FORBIDDEN_KEY_CHARS = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+
 export async function setAttribute(deps: Deps, userId: string, key: string, text: string): Promise<void> {
   if (key.length === 0 || [...key].length > ATTRIBUTE_KEY_MAX_CHARS) {
     throw invalidField('attributeKey', `must be 1 to ${ATTRIBUTE_KEY_MAX_CHARS} characters`);
+  }
+  if (FORBIDDEN_KEY_CHARS.test(key)) {
+    throw invalidField('attributeKey', 'must not contain control characters or bidirectional formatting marks');
   }
   if (new TextEncoder().encode(text).length > ATTRIBUTE_TEXT_MAX_BYTES) {
     throw invalidField('attributeText', `must be at most ${ATTRIBUTE_TEXT_MAX_BYTES} bytes`);

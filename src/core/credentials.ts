@@ -1,19 +1,32 @@
 // Password checks. An unknown account is checked against a dummy hash, so both take the same
-// time; failures are counted with one atomic D1 upsert, per account (or, for an identifier that
-// matches no account, per hashed identifier, so unknown accounts throttle like known ones).
-// After LOGIN_LOCKOUT_THRESHOLD consecutive failures the account is locked, whatever the
-// password, for a period that doubles with each further failure: 1 minute, 2, 4, ... up to 17 h.
-import { eq, sql } from 'drizzle-orm';
+// time. Failures are counted before the check, with one atomic D1 batch, under two keys:
+// - per client: the identifier as typed (normalised) plus the client address. After
+//   LOGIN_LOCKOUT_THRESHOLD consecutive failures that client is locked out of that identifier for
+//   1 minute, doubling with each further failure up to 15 minutes. Other clients are not affected,
+//   and the account's other identifiers (its e-mail when the username was guessed) are not either.
+// - per account (or, for an identifier that matches no account, per identifier, so unknown
+//   accounts lock exactly like known ones): after LOGIN_ACCOUNT_CEILING consecutive failures from
+//   all clients together, the account is locked for everyone for 15 minutes.
+// The owner is mailed once per lock that an attempt starts.
+import { sql, type SQL } from 'drizzle-orm';
 import { sha256Hex } from '../crypto/digest';
 import { randomToken } from '../crypto/random';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../crypto/password';
-import { loginFailures, users, type UserRow } from '../store/schema';
-import { findUserByEmail, findUserByUsername } from '../store/user-repo';
+import { users, type UserRow } from '../store/schema';
+import {
+  clearAccountQuery,
+  clearFailuresQuery as clearKeysQuery,
+  clientKeyPrefix,
+  countAttempt as countAttemptRows,
+} from '../store/login-failure-repo';
+import { emailKeyOf, findUserByEmail, findUserByUsername } from '../store/user-repo';
 import type { Deps } from './deps';
 import { AppError } from './errors';
+import { accountLockedMail, deliverOutbox, outboxInsertQuery } from './mail';
 
 const FIRST_LOCK_MS = 60_000;
-const MAX_LOCK_DOUBLINGS = 10;
+/** No lock, per client or per account, lasts longer than this. */
+export const MAX_LOCK_MS = 15 * 60_000;
 
 export type LoginIdentifier = { email: string } | { username: string } | { emailOrUsername: string };
 
@@ -30,41 +43,69 @@ export function throttleKeyForUser(userId: string): string {
   return `user:${userId}`;
 }
 
-function throttleKey(ecosystemId: string, id: LoginIdentifier, user: UserRow | undefined): string {
+/** The identifier as typed, normalised as lookups normalise it (so case changes count as one). */
+function typedIdentifier(ecosystemId: string, id: LoginIdentifier): string {
+  return `${ecosystemId}\n${emailKeyOf(Object.values(id)[0]!)}`;
+}
+
+function accountKey(ecosystemId: string, id: LoginIdentifier, user: UserRow | undefined): string {
   if (user) return throttleKeyForUser(user.id);
-  return `unknown:${sha256Hex(`${ecosystemId}\n${Object.values(id)[0]!.toLowerCase()}`)}`;
+  return `unknown:${sha256Hex(typedIdentifier(ecosystemId, id))}`;
+}
+
+/** Under the account's key, so a password reset can clear every client's lock of the account. */
+function clientKey(deps: Deps, ecosystemId: string, id: LoginIdentifier, account: string): string {
+  return `${clientKeyPrefix(account)}${sha256Hex(`${typedIdentifier(ecosystemId, id)}\n${deps.clientAddress}`)}`;
+}
+
+interface CountedAttempt {
+  /** Null when the attempt was counted; else how long the lock that refused it lasts. */
+  refusedForSeconds: number | null;
+  /** When counting this attempt started a lock: how long it lasts. */
+  startedLockSeconds: number | null;
 }
 
 /**
  * Counts this attempt as a failure before the password is checked (a success clears the count),
  * so guesses sent in parallel cannot all pass a lock check made before any of them was counted.
- * While the account is locked the attempt is not counted and is refused: the row keeps the mark
- * of the attempt that counted last, so an attempt that does not find its own mark was refused.
+ * While either key is locked the attempt is not counted and is refused: each row keeps the mark
+ * of the attempt that counted last, so an attempt that does not find its own mark on both rows
+ * was refused.
  */
-async function countAttempt(deps: Deps, key: string): Promise<{ refusedForSeconds: number | null }> {
+async function countAttempt(deps: Deps, keys: { client: string; account: string }): Promise<CountedAttempt> {
   const now = deps.now();
-  const threshold = deps.config.loginLockoutThreshold;
   const mark = randomToken(12);
-  const row = await deps.db.get<{ attempt_nonce: string | null; locked_until: number }>(sql`
-    insert into ${loginFailures} (key, failures, locked_until, attempt_nonce, updated_at)
-    values (${key}, 1, 0, ${mark}, ${now})
-    on conflict (key) do update set
-      failures = case when locked_until > ${now} then failures else failures + 1 end,
-      locked_until = case
-        when locked_until > ${now} then locked_until
-        when failures + 1 >= ${threshold}
-          then ${now} + ${FIRST_LOCK_MS} * (1 << min(failures + 1 - ${threshold}, ${MAX_LOCK_DOUBLINGS}))
-        else locked_until end,
-      attempt_nonce = case when locked_until > ${now} then attempt_nonce else ${mark} end,
-      updated_at = ${now}
-    returning attempt_nonce, locked_until`);
-  if (row.attempt_nonce === mark) return { refusedForSeconds: null };
-  return { refusedForSeconds: Math.max(1, Math.ceil((row.locked_until - now) / 1000)) };
+  const found = await countAttemptRows(deps.db, {
+    clientKey: keys.client,
+    accountKey: keys.account,
+    mark,
+    now,
+    clientThreshold: deps.config.loginLockoutThreshold,
+    firstLockMs: FIRST_LOCK_MS,
+    maxLockMs: MAX_LOCK_MS,
+    accountCeiling: deps.config.loginAccountCeiling,
+    accountLockMs: MAX_LOCK_MS,
+  });
+  const counted = found.length === 2 && found.every((row) => row.attempt_nonce === mark);
+  const lockedUntil = Math.max(0, ...found.map((row) => row.locked_until));
+  const seconds = Math.max(1, Math.ceil((lockedUntil - now) / 1000));
+  if (!counted) return { refusedForSeconds: seconds, startedLockSeconds: null };
+  return { refusedForSeconds: null, startedLockSeconds: lockedUntil > now ? seconds : null };
 }
 
-/** Clears the failure count (after a successful login or a password reset). */
-export function clearFailuresQuery(deps: Deps, userId: string) {
-  return deps.db.delete(loginFailures).where(eq(loginFailures.key, throttleKeyForUser(userId)));
+/** Queues the owner's lock notice after the response, so a known account answers as fast as an unknown one. */
+function mailLock(deps: Deps, user: UserRow | undefined, lockSeconds: number | null): void {
+  if (!user?.email || lockSeconds === null) return;
+  deps.waitUntil(
+    outboxInsertQuery(deps, accountLockedMail(deps, user.email, lockSeconds))
+      .then(() => deliverOutbox(deps))
+      .catch((error: unknown) => deps.log.error('lock_mail_failed', { error: String(error) })),
+  );
+}
+
+/** Clears the account's failure counts, its own and every client's (after a password reset). */
+export function clearFailuresQuery(deps: Deps, userId: string, guard?: SQL) {
+  return clearAccountQuery(deps.db, throttleKeyForUser(userId), guard);
 }
 
 /**
@@ -78,12 +119,17 @@ export async function verifyCredentials(
   password: string,
 ): Promise<UserRow> {
   const user = await findByIdentifier(deps, ecosystemId, identifier);
-  const { refusedForSeconds } = await countAttempt(deps, throttleKey(ecosystemId, identifier, user));
+  const account = accountKey(ecosystemId, identifier, user);
+  const keys = { client: clientKey(deps, ecosystemId, identifier, account), account };
+  const { refusedForSeconds, startedLockSeconds } = await countAttempt(deps, keys);
   if (refusedForSeconds !== null) throw new AppError('ACCOUNT_LOCKED', { retryAfterSeconds: refusedForSeconds });
   const stored = user?.passwordHash ?? (await dummyPasswordHash(deps.config.passwordHash));
   const check = await verifyPassword(password, stored, deps.config.passwordHash);
-  if (!user || !user.passwordHash || !check.ok || user.disabled) throw new AppError('INVALID_CREDENTIALS');
-  await clearFailuresQuery(deps, user.id);
+  if (!user || !user.passwordHash || !check.ok || user.disabled) {
+    mailLock(deps, user, startedLockSeconds);
+    throw new AppError('INVALID_CREDENTIALS');
+  }
+  await clearKeysQuery(deps.db, [keys.client, keys.account]);
   if (check.needsRehash) {
     const passwordHash = await hashPassword(password, deps.config.passwordHash);
     // Only replace the hash that was checked: a concurrent password change wins.

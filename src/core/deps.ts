@@ -21,8 +21,10 @@ export interface Deps {
   now(): number;
   /** The `iss` of tokens: ISSUER, or the origin the request came to. */
   issuer: string;
-  /** Where links in mail point: PUBLIC_URL, or the request's origin. */
+  /** Where links in responses point: PUBLIC_URL, or the request's origin (mail links use mailLinkBase). */
   publicUrl: string;
+  /** The client's address (CF-Connecting-IP), or 'unknown': login failures are counted per client. */
+  clientAddress: string;
   waitUntil(promise: Promise<unknown>): void;
   /** Outbound HTTP (mail APIs, webhooks): the global fetch, or a recording fake in tests. */
   fetch: typeof fetch;

@@ -1,6 +1,17 @@
 // Every mail Gatehouse sends, in one place: a subject, a text part and an HTML part built from the
-// same words. Links come from deps.publicUrl (configuration), never from the request.
+// same words. Links come from PUBLIC_URL, else ISSUER (configuration), never from the request.
+import { ConfigError } from '../config';
 import type { Deps } from './deps';
+
+/**
+ * Where links in mail point: PUBLIC_URL, else ISSUER. Never the request's Host, which the client
+ * chooses: a reset link built from it hands the code to whoever sent the request.
+ */
+export function mailLinkBase(deps: Deps): string {
+  const base = deps.config.publicUrl ?? deps.config.issuer;
+  if (!base) throw new ConfigError('PUBLIC_URL', 'or ISSUER must be set: links in mail are built from them, never from the request');
+  return base;
+}
 
 export interface Mail {
   to: string;
@@ -36,7 +47,7 @@ function render(to: string, content: Content): Mail {
 }
 
 export function confirmationMail(deps: Deps, to: string, code: string): Mail {
-  const href = `${deps.publicUrl}/v1/users/activate?code=${encodeURIComponent(code)}`;
+  const href = `${mailLinkBase(deps)}/v1/users/activate?code=${encodeURIComponent(code)}`;
   return render(to, {
     subject: 'Confirm your e-mail address',
     paragraphs: ['Welcome! Confirm your e-mail address by opening this link:'],
@@ -46,7 +57,7 @@ export function confirmationMail(deps: Deps, to: string, code: string): Mail {
 }
 
 export function resetMail(deps: Deps, to: string, code: string, ttlSeconds: number): Mail {
-  const href = `${deps.publicUrl}/v1/users/resetPassword?code=${encodeURIComponent(code)}`;
+  const href = `${mailLinkBase(deps)}/v1/users/resetPassword?code=${encodeURIComponent(code)}`;
   return render(to, {
     subject: 'Reset your password',
     paragraphs: [

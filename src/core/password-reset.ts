@@ -3,13 +3,13 @@
 // clears the login lockout, all in the batch that spends the code.
 import { and, eq } from 'drizzle-orm';
 import { hashPassword } from '../crypto/password';
-import { loginFailures, users } from '../store/schema';
+import { users } from '../store/schema';
 import { findUserByEmail, findUserById } from '../store/user-repo';
 import { findCode, issueCodeQuery, spendCode } from './codes';
-import { throttleKeyForUser } from './credentials';
+import { clearFailuresQuery } from './credentials';
 import type { Deps } from './deps';
 import { AppError } from './errors';
-import { deliverOutbox, outboxInsertQuery, resetMail } from './mail';
+import { deliverOutbox, mailLinkBase, outboxInsertQuery, resetMail } from './mail';
 import { checkPasswordPolicy } from './password-policy';
 import { bulkRevocation, publishBulkRevocation } from './revocation';
 import type { EndedSession } from '../store/session-repo';
@@ -17,21 +17,26 @@ import type { UserRow } from '../store/schema';
 
 /**
  * Mails a reset code to a known address. The answer must not tell known from unknown addresses,
- * so the code and its mail are written after the response, in one batch; if that write fails the
+ * neither by its words nor by its time, so the answer waits on nothing but configuration: the
+ * lookup, the code and its mail all happen after the response, in one batch; if that fails the
  * user simply asks again.
  */
 export async function requestPasswordReset(deps: Deps, ecosystemId: string, email: string): Promise<void> {
+  mailLinkBase(deps); // A missing PUBLIC_URL/ISSUER is the operator's error, said at once and the same for every address.
+  deps.waitUntil(
+    mailResetCode(deps, ecosystemId, email).catch((error: unknown) =>
+      deps.log.error('reset_mail_failed', { error: String(error) }),
+    ),
+  );
+}
+
+async function mailResetCode(deps: Deps, ecosystemId: string, email: string): Promise<void> {
   const user = await findUserByEmail(deps.db, ecosystemId, email);
   if (!user || user.disabled || !user.email) return;
   const ttl = deps.config.resetCodeTtlSeconds;
   const { code, query } = issueCodeQuery(deps, user.id, 'reset', ttl);
-  const mail = outboxInsertQuery(deps, resetMail(deps, user.email, code, ttl));
-  deps.waitUntil(
-    deps.db
-      .batch([query, mail])
-      .then(() => deliverOutbox(deps))
-      .catch((error: unknown) => deps.log.error('reset_mail_failed', { error: String(error) })),
-  );
+  await deps.db.batch([query, outboxInsertQuery(deps, resetMail(deps, user.email, code, ttl))]);
+  await deliverOutbox(deps);
 }
 
 export async function resetPassword(deps: Deps, code: string, password: string): Promise<UserRow> {
@@ -45,7 +50,7 @@ export async function resetPassword(deps: Deps, code: string, password: string):
   const [epochRows, ended] = await spendCode(deps, record, (guard) => [
     ...bulkRevocation(deps, record.userId, 'password_reset', { guard }),
     deps.db.update(users).set({ passwordHash, updatedAt: now }).where(and(eq(users.id, record.userId), guard)),
-    deps.db.delete(loginFailures).where(and(eq(loginFailures.key, throttleKeyForUser(record.userId)), guard)),
+    clearFailuresQuery(deps, record.userId, guard),
   ]);
   await publishBulkRevocation(deps, record.userId, epochRows as { tokenEpoch: number }[], ended as EndedSession[]);
   const user = await findUserById(deps.db, record.userId);

@@ -45,6 +45,18 @@ export async function pageUsers(
   return { items: page, next: more ? encodeCursor(page[page.length - 1]!) : null };
 }
 
+/** The longest search prefix (`q`): an e-mail's local part and more; longer is a 400, never a slow scan or a 500. */
+export const SEARCH_PREFIX_MAX_CHARS = 64;
+
+/** Parses a search prefix: absent or empty is no filter, longer than SEARCH_PREFIX_MAX_CHARS is a 400. */
+export function searchPrefix(value: string | undefined, field = 'q'): string | undefined {
+  if (!value) return undefined;
+  if ([...value].length > SEARCH_PREFIX_MAX_CHARS) {
+    throw invalidField(field, `must be at most ${SEARCH_PREFIX_MAX_CHARS} characters`, 'query');
+  }
+  return value;
+}
+
 /** Parses a `limit` query value: absent gives the default, anything but 1..MAX_PAGE_SIZE is a 400. */
 export function pageLimit(value: string | undefined): number {
   if (value === undefined) return DEFAULT_PAGE_SIZE;

@@ -2,11 +2,14 @@
 // registration is closed, a login that needs a confirmed address, refresh tokens that never rotate,
 // which user a bearer token names, and a login by bearer token alone. Its users live in the default
 // ecosystem; its tokens have the shape USER_SERVICE_TOKEN_PROFILE names.
+import { randomId } from '../crypto/random';
 import type { UserRow } from '../store/schema';
+import { emailKeyOf, findUserByEmail } from '../store/user-repo';
 import type { Deps } from './deps';
 import { authenticateActor, isAdmin } from './actors';
 import { AppError } from './errors';
 import { logInWithPassword } from './login';
+import { deliverOutbox, outboxInsertQuery, registrationAttemptMail } from './mail';
 import { refreshSession, sessionOfRefreshToken, startSession, type RefreshedSession, type StartedSession } from './sessions';
 import { profileOf } from './token-profiles';
 import { createUser } from './users';
@@ -39,15 +42,60 @@ async function checkRegistrar(deps: Deps, token: string | undefined): Promise<vo
   }
 }
 
-/** Creates a standard user; with EMAIL_CONFIRMATION on, unconfirmed and sent a confirmation link. */
+/**
+ * Creates a standard user; with EMAIL_CONFIRMATION on, unconfirmed and sent a confirmation link.
+ * With EMAIL_CONFIRMATION on, a taken address answers exactly as a new one (a made-up unconfirmed
+ * user that exists nowhere) and its owner is mailed instead, so registration does not tell who has
+ * an account; only the owner of the address learns it, from the mail. With it off the new user can
+ * log in at once, so a taken address must be refused (EMAIL_TAKEN).
+ */
 export async function registerUser(deps: Deps, input: Registration, registrarToken: string | undefined): Promise<UserRow> {
   await checkRegistrar(deps, registrarToken);
-  return createUser(deps, {
+  try {
+    return await createUser(deps, {
+      ecosystemId: deps.config.defaultEcosystem,
+      ...input,
+      role: 'user',
+      requireConfirmation: deps.config.emailConfirmation,
+    });
+  } catch (error) {
+    if (!deps.config.emailConfirmation || !(error instanceof AppError) || error.code !== 'EMAIL_TAKEN') throw error;
+    return answerTakenAddress(deps, input);
+  }
+}
+
+async function answerTakenAddress(deps: Deps, input: Registration): Promise<UserRow> {
+  const owner = await findUserByEmail(deps.db, deps.config.defaultEcosystem, input.email);
+  if (owner?.email) {
+    // Written before the answer, as a new user's confirmation mail is; sent after it.
+    await outboxInsertQuery(deps, registrationAttemptMail(deps, owner.email));
+    deps.waitUntil(deliverOutbox(deps));
+  }
+  const now = deps.now();
+  return {
+    id: randomId(),
     ecosystemId: deps.config.defaultEcosystem,
-    ...input,
+    uniqueId: null,
+    username: null,
+    usernameKey: null,
+    email: input.email,
+    emailKey: emailKeyOf(input.email),
+    passwordHash: null,
     role: 'user',
-    requireConfirmation: deps.config.emailConfirmation,
-  });
+    firstName: input.firstName,
+    lastName: input.lastName,
+    phoneNumber: null,
+    language: input.language,
+    publicKey: null,
+    certificate: null,
+    meta: null,
+    confirmed: false,
+    disabled: false,
+    tokenEpoch: 0,
+    userNumber: null,
+    createdAt: now,
+    updatedAt: now,
+  };
 }
 
 /** Logs in by e-mail; the User Service's refresh token does not rotate. */

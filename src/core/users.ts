@@ -32,8 +32,20 @@ export function roleForPermissionLevel(level: number, current: string): string {
 const EMAIL_PATTERN = /^[^\s@\p{Cc}\p{Cf}\p{Cs}]+@[^\s@\p{Cc}\p{Cf}\p{Cs}]+\.[^\s@\p{Cc}\p{Cf}\p{Cs}]+$/u;
 export const EMAIL_MAX_LENGTH = 254;
 
+/**
+ * Whether a non-ASCII character of the address stands for ASCII once normalised (NFKC): the
+ * KELVIN SIGN for `k`, full-width letters, ligatures. Such an address would take over the plain
+ * ASCII one, so it is refused rather than silently mapped.
+ */
+function hidesAscii(email: string): boolean {
+  for (const char of email) {
+    if (char.charCodeAt(0) > 0x7f && /[\x00-\x7f]/.test(char.normalize('NFKC'))) return true;
+  }
+  return false;
+}
+
 export function checkEmail(email: string): void {
-  if (email.length > EMAIL_MAX_LENGTH || !EMAIL_PATTERN.test(email)) {
+  if (email.length > EMAIL_MAX_LENGTH || !EMAIL_PATTERN.test(email) || hidesAscii(email)) {
     throw new AppError('INVALID_EMAIL', { field: 'email', reason: 'is not a valid e-mail address' });
   }
 }
@@ -81,7 +93,7 @@ export async function createUser(deps: Deps, input: NewUserInput): Promise<UserR
     username: input.username ?? null,
     usernameKey: input.username?.toLowerCase() ?? null,
     email: input.email ?? null,
-    emailKey: input.email?.toLowerCase() ?? null,
+    emailKey: input.email != null ? repo.emailKeyOf(input.email) : null,
     passwordHash: input.password != null ? await hashPassword(input.password, deps.config.passwordHash) : null,
     role: input.role ?? 'user',
     firstName: input.firstName ?? null,
@@ -154,7 +166,7 @@ export async function updateUser(deps: Deps, userId: string, patch: ProfilePatch
   const update: repo.UserPatch = { ...fields, updatedAt: now };
   if (fields.email != null) {
     checkEmail(fields.email);
-    update.emailKey = fields.email.toLowerCase();
+    update.emailKey = repo.emailKeyOf(fields.email);
   }
   if (fields.username !== undefined) update.usernameKey = fields.username?.toLowerCase() ?? null;
   if (password !== undefined) checkPasswordPolicy(password, deps.config);

@@ -57,6 +57,7 @@ export async function coreDeps(client: Client): Promise<Deps> {
     now: client.clock.now,
     issuer: 'https://gatehouse.test',
     publicUrl: 'https://gatehouse.test',
+    clientAddress: 'unknown',
     waitUntil: () => {},
     fetch: () => Promise.reject(new Error('no outbound HTTP in these tests')),
     log: { info: () => {}, error: () => {} },

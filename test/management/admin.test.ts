@@ -205,3 +205,54 @@ describe('the outbox', () => {
     expect(await json(response)).toEqual({ items: [] });
   });
 });
+
+describe('searching users (q)', () => {
+  it('answers 400 for a q over 64 characters, in the operator shape', async () => {
+    const client = newClient();
+    for (const q of ['a'.repeat(200), '%'.repeat(65)]) {
+      const response = await client.admin('GET', `/admin/v1/users?q=${encodeURIComponent(q)}`);
+      expect(response.status).toBe(400);
+      expect((await json(response)).error.code).toBe('INVALID_FIELD');
+    }
+    // Up to the bound, whatever the characters: never D1's LIKE pattern limit (a 500).
+    for (const q of ['%'.repeat(64), 'é'.repeat(64), 'a'.repeat(64)]) {
+      expect((await client.admin('GET', `/admin/v1/users?q=${encodeURIComponent(q)}`)).status).toBe(200);
+    }
+  });
+
+  it('matches %, _ and \\ literally', async () => {
+    const client = newClient();
+    const ecosystem = await json(await client.admin('POST', '/admin/v1/ecosystems', { body: { name: 'literal' } }));
+    const tag = crypto.randomUUID().slice(0, 6);
+    for (const local of [`a%${tag}`, `a_${tag}`, `ab${tag}`, `a\\${tag}`]) {
+      await createUser(client, { email: `${local}@example.com`, ecosystemId: ecosystem.id });
+    }
+    const search = async (q: string) => {
+      const page = await json(await client.admin('GET', `/admin/v1/users?ecosystemId=${ecosystem.id}&q=${encodeURIComponent(q)}`));
+      return page.items.map((user: { email: string }) => user.email);
+    };
+    expect(await search('a%')).toEqual([`a%${tag}@example.com`]);
+    expect(await search('a_')).toEqual([`a_${tag}@example.com`]);
+    expect(await search('a\\')).toEqual([`a\\${tag}@example.com`]);
+    expect(await search('%')).toEqual([]);
+    expect(await search('_')).toEqual([]);
+  });
+});
+
+describe('e-mail normalisation', () => {
+  it('refuses an address whose normal form turns a character into ASCII (KELVIN SIGN), and finds mixed case as the same user', async () => {
+    const client = newClient();
+    const local = `kelvin${crypto.randomUUID().slice(0, 6)}`;
+    const plain = await createUser(client, { email: `${local}@example.com` });
+    const kelvin = await client.admin('POST', '/admin/v1/users', { body: { email: `\u212A${local.slice(1)}@example.com`, password: plain.password } });
+    expect(kelvin.status).toBe(400);
+    expect((await json(kelvin)).error.code).toBe('INVALID_EMAIL');
+    const fullWidth = await client.post('/v1/users/register', { body: { email: `\uFF41${local}@example.com`, password: plain.password } });
+    expect(fullWidth.status).toBe(400);
+    const mixed = await client.admin('POST', '/admin/v1/users', { body: { email: `${local.toUpperCase()}@Example.COM`, password: plain.password } });
+    expect(mixed.status).toBe(409);
+    expect((await json(mixed)).error.code).toBe('EMAIL_TAKEN');
+    const login = await client.post('/oauth/token', { form: { grant_type: 'password', username: `${local.toUpperCase()}@EXAMPLE.com`, password: plain.password } });
+    expect(login.status).toBe(200);
+  });
+});

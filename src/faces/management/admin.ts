@@ -6,7 +6,7 @@ import { AppError, invalidField } from '../../core/errors';
 import { listOutbox, OUTBOX_STATUSES, retryMail, type OutboxStatus } from '../../core/mail';
 import { revokeAllTokensForUser } from '../../core/revocation';
 import { listLiveSessions, revokeSession } from '../../core/sessions';
-import { pageLimit, pageUsers } from '../../core/user-listing';
+import { pageLimit, pageUsers, searchPrefix } from '../../core/user-listing';
 import { changeUserStanding, createUser, EMAIL_MAX_LENGTH, deleteUser, getUser, requireEcosystem, ROLES, type Role } from '../../core/users';
 import { rawOrBearerToken } from '../../http/auth-header';
 import { optionalBoolean, optionalInteger, optionalString, readBody } from '../../http/body';
@@ -53,7 +53,7 @@ admin.delete('/server-tokens/:id', async (c) => {
 admin.get('/users', async (c) => {
   const page = await pageUsers(c.env.deps, {
     ecosystemId: c.req.query('ecosystemId'),
-    prefix: c.req.query('q'),
+    prefix: searchPrefix(c.req.query('q')),
     limit: pageLimit(c.req.query('limit')),
     cursor: c.req.query('cursor'),
   });
