@@ -5,7 +5,7 @@ import { kvKeys } from '../store/kv';
 import { environments } from '../store/schema';
 import { listGrants, replaceGrantsQueries } from '../store/user-repo';
 import type { Deps } from './deps';
-import { edgeRead } from './edge-auth';
+import { edgeRead } from './edge-state';
 import { AppError } from './errors';
 import { publishGrants } from './revocation';
 

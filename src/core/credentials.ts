@@ -8,18 +8,17 @@
 //   accounts lock exactly like known ones): after LOGIN_ACCOUNT_CEILING consecutive failures from
 //   all clients together, the account is locked for everyone for 15 minutes.
 // The owner is mailed once per lock that an attempt starts.
-import { sql, type SQL } from 'drizzle-orm';
 import { sha256Hex } from '../crypto/digest';
 import { randomToken } from '../crypto/random';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../crypto/password';
-import { users, type UserRow } from '../store/schema';
+import type { Guard } from '../store/db';
 import {
   clearAccountQuery,
-  clearFailuresQuery as clearKeysQuery,
+  clearFailuresQuery,
   clientKeyPrefix,
   countAttempt as countAttemptRows,
 } from '../store/login-failure-repo';
-import { emailKeyOf, findUserByEmail, findUserByUsername } from '../store/user-repo';
+import { emailKeyOf, findUserByEmail, findUserByUsername, replacePasswordHashQuery, type UserRow } from '../store/user-repo';
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import { accountLockedMail, deliverOutbox, outboxInsertQuery } from './mail';
@@ -86,8 +85,8 @@ async function countAttempt(deps: Deps, keys: { client: string; account: string 
     accountCeiling: deps.config.loginAccountCeiling,
     accountLockMs: MAX_LOCK_MS,
   });
-  const counted = found.length === 2 && found.every((row) => row.attempt_nonce === mark);
-  const lockedUntil = Math.max(0, ...found.map((row) => row.locked_until));
+  const counted = found.length === 2 && found.every((row) => row.attemptNonce === mark);
+  const lockedUntil = Math.max(0, ...found.map((row) => row.lockedUntil));
   const seconds = Math.max(1, Math.ceil((lockedUntil - now) / 1000));
   if (!counted) return { refusedForSeconds: seconds, startedLockSeconds: null };
   return { refusedForSeconds: null, startedLockSeconds: lockedUntil > now ? seconds : null };
@@ -104,7 +103,7 @@ function mailLock(deps: Deps, user: UserRow | undefined, lockSeconds: number | n
 }
 
 /** Clears the account's failure counts, its own and every client's (after a password reset). */
-export function clearFailuresQuery(deps: Deps, userId: string, guard?: SQL) {
+export function clearAccountFailuresQuery(deps: Deps, userId: string, guard?: Guard) {
   return clearAccountQuery(deps.db, throttleKeyForUser(userId), guard);
 }
 
@@ -129,13 +128,11 @@ export async function verifyCredentials(
     mailLock(deps, user, startedLockSeconds);
     throw new AppError('INVALID_CREDENTIALS');
   }
-  await clearKeysQuery(deps.db, [keys.client, keys.account]);
+  await clearFailuresQuery(deps.db, [keys.client, keys.account]);
   if (check.needsRehash) {
     const passwordHash = await hashPassword(password, deps.config.passwordHash);
     // Only replace the hash that was checked: a concurrent password change wins.
-    await deps.db.run(
-      sql`update ${users} set password_hash = ${passwordHash} where id = ${user.id} and password_hash = ${user.passwordHash}`,
-    );
+    await replacePasswordHashQuery(deps.db, user.id, user.passwordHash, passwordHash);
     return { ...user, passwordHash };
   }
   return user;

@@ -4,14 +4,13 @@
 // sliding-TTL state come from KV through the isolate's recheck cache: a revocation made here takes
 // effect at once, one made elsewhere within EDGE_RECHECK_SECONDS plus KV's propagation time.
 // `strict` asks D1 instead, for routes that cannot accept that delay.
-import { decodeProtectedHeader, type JWTPayload } from 'jose';
-import { hex, utf8 } from '../crypto/encoding';
-import { TOKEN_TYPES, TokenVerificationError, verifyToken, type TokenKind } from '../crypto/jwt';
+import { sha256Hex } from '../crypto/digest';
+import { bearerKindOf, TokenVerificationError, verifyToken, type Claims, type TokenKind } from '../crypto/jwt';
 import { kvKeys, kvTtl } from '../store/kv';
-import { sessions, users } from '../store/schema';
-import { eq } from 'drizzle-orm';
+import { sessionRevokedAt } from '../store/session-repo';
+import { findUserStanding } from '../store/user-repo';
 import type { Deps } from './deps';
-import type { CachedToken, CachedValue } from './edge-state';
+import { edgeRead, type CachedToken } from './edge-state';
 import { AppError } from './errors';
 import { EXPIRY_TYPES, type ExpiryType } from './user-tokens';
 import { permissionLevelOf } from './users';
@@ -36,28 +35,18 @@ export interface Identity {
   expiresAt: number | null;
   expiryType: ExpiryType | null;
   ttlSeconds: number | null;
-  claims: JWTPayload;
-}
-
-async function tokenHash(token: string): Promise<string> {
-  return hex(new Uint8Array(await crypto.subtle.digest('SHA-256', utf8.encode(token))));
+  claims: Claims;
 }
 
 function kindOf(token: string): Exclude<TokenKind, 'assertion'> {
-  let typ: unknown;
-  try {
-    typ = decodeProtectedHeader(token).typ;
-  } catch {
-    throw new AppError('INVALID_TOKEN');
-  }
-  if (typ === TOKEN_TYPES.access) return 'access';
-  if (typ === TOKEN_TYPES.user) return 'user';
-  throw new AppError('INVALID_TOKEN');
+  const kind = bearerKindOf(token);
+  if (!kind) throw new AppError('INVALID_TOKEN');
+  return kind;
 }
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
-function identityOf(kind: Identity['kind'], claims: JWTPayload): Identity {
+function identityOf(kind: Identity['kind'], claims: Claims): Identity {
   const sessionId = text(claims.sid);
   const ecosystemId = text(claims.eco);
   const role = text(claims.role) ?? 'user';
@@ -108,16 +97,6 @@ async function verifySignature(deps: Deps, token: string): Promise<Identity> {
   }
 }
 
-/** A KV value through the isolate's cache, read again once EDGE_RECHECK_SECONDS have passed. */
-export async function edgeRead(deps: Deps, key: string): Promise<CachedValue> {
-  const now = deps.now();
-  const cached = deps.edge.freshValue(key, now, deps.config.edgeRecheckSeconds * 1000);
-  if (cached) return cached;
-  const value = await deps.kv.get(key);
-  deps.edge.rememberValue(key, value, now);
-  return { value, readAt: now };
-}
-
 /** Throws TOKEN_REVOKED, or returns the time until which this verdict may be reused. */
 async function checkRevocation(deps: Deps, identity: Identity): Promise<number> {
   const legacy = identity.claims.gen === undefined;
@@ -135,12 +114,12 @@ async function checkRevocation(deps: Deps, identity: Identity): Promise<number> 
 
 /** The same rule as checkRevocation, read from D1: the user's epoch, their disabled flag, the session. */
 export async function checkRevocationStrictly(deps: Deps, identity: Identity): Promise<void> {
-  const [user, session] = await Promise.all([
-    deps.db.select({ disabled: users.disabled, tokenEpoch: users.tokenEpoch }).from(users).where(eq(users.id, identity.userId)).get(),
-    deps.db.select({ revokedAt: sessions.revokedAt }).from(sessions).where(eq(sessions.id, identity.sessionId)).get(),
+  const [user, revokedAt] = await Promise.all([
+    findUserStanding(deps.db, identity.userId),
+    sessionRevokedAt(deps.db, identity.sessionId),
   ]);
   if (user) deps.edge.rememberEpoch(identity.userId, user.tokenEpoch);
-  if (!user || user.disabled || identity.epoch < user.tokenEpoch || !session || session.revokedAt !== null) {
+  if (!user || user.disabled || identity.epoch < user.tokenEpoch || revokedAt !== null) {
     throw new AppError('TOKEN_REVOKED');
   }
 }
@@ -191,7 +170,7 @@ export interface AuthenticateOptions {
  */
 export async function authenticateBearer(deps: Deps, token: string, options: AuthenticateOptions = {}): Promise<Identity> {
   if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw new AppError('INVALID_TOKEN');
-  const hash = await tokenHash(token);
+  const hash = sha256Hex(token);
   const cached = deps.edge.tokens.get(hash) as CachedToken<Identity> | undefined;
   const identity = cached?.identity ?? (await verifySignature(deps, token));
   try {

@@ -1,19 +1,16 @@
 // Password reset by a mailed single-use code. Asking answers the same for known and unknown
 // addresses; using the code sets the new password, ends every session and token of the user and
 // clears the login lockout, all in the batch that spends the code.
-import { and, eq } from 'drizzle-orm';
 import { hashPassword } from '../crypto/password';
-import { users } from '../store/schema';
-import { findUserByEmail, findUserById } from '../store/user-repo';
+import type { EndedSession } from '../store/session-repo';
+import { findUserByEmail, findUserById, updateUserIfQuery, type UserRow } from '../store/user-repo';
 import { findCode, issueCodeQuery, spendCode } from './codes';
-import { clearFailuresQuery } from './credentials';
+import { clearAccountFailuresQuery } from './credentials';
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import { deliverOutbox, mailLinkBase, outboxInsertQuery, resetMail } from './mail';
 import { checkPasswordPolicy } from './password-policy';
 import { bulkRevocation, publishBulkRevocation } from './revocation';
-import type { EndedSession } from '../store/session-repo';
-import type { UserRow } from '../store/schema';
 
 /**
  * Mails a reset code to a known address. The answer must not tell known from unknown addresses,
@@ -49,8 +46,8 @@ export async function resetPassword(deps: Deps, code: string, password: string):
   const now = deps.now();
   const [epochRows, ended] = await spendCode(deps, record, (guard) => [
     ...bulkRevocation(deps, record.userId, 'password_reset', { guard }),
-    deps.db.update(users).set({ passwordHash, updatedAt: now }).where(and(eq(users.id, record.userId), guard)),
-    clearFailuresQuery(deps, record.userId, guard),
+    updateUserIfQuery(deps.db, record.userId, { passwordHash, updatedAt: now }, guard),
+    clearAccountFailuresQuery(deps, record.userId, guard),
   ]);
   await publishBulkRevocation(deps, record.userId, epochRows as { tokenEpoch: number }[], ended as EndedSession[]);
   const user = await findUserById(deps.db, record.userId);
@@ -65,7 +62,7 @@ export async function confirmEmail(deps: Deps, code: string): Promise<UserRow> {
   if (user.confirmed) throw new AppError('USER_ALREADY_CONFIRMED');
   if (record.usedAt !== null || record.expiresAt <= deps.now()) throw new AppError('INVALID_CODE', { field: 'code' });
   await spendCode(deps, record, (guard) => [
-    deps.db.update(users).set({ confirmed: true, updatedAt: deps.now() }).where(and(eq(users.id, user.id), guard)),
+    updateUserIfQuery(deps.db, user.id, { confirmed: true, updatedAt: deps.now() }, guard),
   ]);
   return { ...user, confirmed: true };
 }

@@ -3,17 +3,16 @@
 // the successor is HMAC(presented secret, random salt kept on the row), so a retry of the same
 // secret within the grace window gets the very same successor, and a spent secret presented
 // after it revokes the whole session.
-import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
 import { hmacToken, secretMatchesHash, sha256Hex } from '../crypto/digest';
 import { randomId, randomToken } from '../crypto/random';
-import { sessions, spentSecrets, type SessionRow, type UserRow } from '../store/schema';
+import * as repo from '../store/session-repo';
+import type { SessionRow } from '../store/session-repo';
+import { findUserById, type UserRow } from '../store/user-repo';
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import { publishSessionRevoked, tokenLifetimeSeconds } from './revocation';
 import type { TokenProfile } from './token-profiles';
 import { issueAccessToken, type IssuedAccessToken } from './tokens';
-import { findUserById } from '../store/user-repo';
-import { insertSessionIfUnchangedQuery } from '../store/session-repo';
 
 export interface StartedSession extends IssuedAccessToken {
   sessionId: string;
@@ -37,7 +36,7 @@ export async function startSession(
   const sessionId = randomId();
   const ttl = deps.config.refreshTokenTtlSeconds;
   const row = { id: sessionId, userId: user.id, kind: 'refresh', rotates: options.rotates, secretHash: sha256Hex(secret) } as const;
-  const inserted = await insertSessionIfUnchangedQuery(
+  const inserted = await repo.insertSessionIfUnchangedQuery(
     deps.db,
     { ...row, expiryType: null, ttlSeconds: null, createdAt: now, expiresAt: now + ttl * 1000 },
     { tokenEpoch: user.tokenEpoch, role: user.role, passwordHash: user.passwordHash },
@@ -62,13 +61,8 @@ export interface RefreshedSession extends IssuedAccessToken {
 }
 
 /** Whether the secret is one this session has already spent (a replay, after the grace window). */
-async function isSpent(deps: Deps, row: SessionRow, secret: string): Promise<boolean> {
-  const spent = await deps.db
-    .select({ hash: spentSecrets.secretHash })
-    .from(spentSecrets)
-    .where(and(eq(spentSecrets.sessionId, row.id), eq(spentSecrets.secretHash, sha256Hex(secret))))
-    .get();
-  return spent !== undefined;
+function isSpent(deps: Deps, row: SessionRow, secret: string): Promise<boolean> {
+  return repo.isSpentSecret(deps.db, row.id, sha256Hex(secret));
 }
 
 /**
@@ -80,14 +74,8 @@ async function rotate(deps: Deps, row: SessionRow, secret: string): Promise<stri
   const salt = randomToken(16);
   const successor = hmacToken(secret, salt);
   const now = deps.now();
-  const [, updated] = await deps.db.batch([
-    deps.db.insert(spentSecrets).values({ sessionId: row.id, secretHash: row.secretHash! }).onConflictDoNothing(),
-    deps.db
-      .update(sessions)
-      .set({ secretHash: sha256Hex(successor), rotationSalt: salt, rotatedAt: now, generation: row.generation + 1, lastUsedAt: now })
-      .where(and(eq(sessions.id, row.id), eq(sessions.secretHash, row.secretHash!), isNull(sessions.revokedAt)))
-      .returning({ id: sessions.id }),
-  ]);
+  const rotation = { fromHash: row.secretHash!, toHash: sha256Hex(successor), salt, generation: row.generation + 1, now };
+  const [, updated] = await deps.db.batch(repo.rotateSessionQueries(deps.db, row.id, rotation));
   return updated.length === 1 ? successor : null;
 }
 
@@ -100,7 +88,7 @@ function graceSuccessor(deps: Deps, row: SessionRow, secret: string): string | n
 }
 
 function loadSession(deps: Deps, sessionId: string): Promise<SessionRow | undefined> {
-  return deps.db.select().from(sessions).where(eq(sessions.id, sessionId)).get();
+  return repo.findSession(deps.db, sessionId);
 }
 
 function isLive(deps: Deps, row: SessionRow | undefined): row is SessionRow {
@@ -110,7 +98,7 @@ function isLive(deps: Deps, row: SessionRow | undefined): row is SessionRow {
 async function nextRefreshToken(deps: Deps, row: SessionRow, secret: string): Promise<string> {
   if (!row.rotates) {
     if (!secretMatchesHash(secret, row.secretHash ?? '')) throw new AppError('INVALID_REFRESH_TOKEN');
-    await deps.db.update(sessions).set({ lastUsedAt: deps.now() }).where(eq(sessions.id, row.id));
+    await repo.touchSessionQuery(deps.db, row.id, deps.now());
     return secret;
   }
   if (secretMatchesHash(secret, row.secretHash ?? '')) {
@@ -162,11 +150,7 @@ export async function sessionOfRefreshToken(deps: Deps, refreshToken: string): P
  * tells whether KV took the revocation at the first try (D1 and this isolate have it either way).
  */
 export async function revokeSession(deps: Deps, sessionId: string, reason: string): Promise<SessionRow & { published: boolean }> {
-  const [row] = await deps.db
-    .update(sessions)
-    .set({ revokedAt: deps.now(), revokedReason: reason })
-    .where(eq(sessions.id, sessionId))
-    .returning();
+  const [row] = await repo.revokeSessionQuery(deps.db, sessionId, reason, deps.now());
   if (!row) throw new AppError('SESSION_NOT_FOUND');
   const published = await publishSessionRevoked(deps, sessionId, tokenLifetimeSeconds(deps, row));
   return { ...row, published };
@@ -174,16 +158,5 @@ export async function revokeSession(deps: Deps, sessionId: string, reason: strin
 
 /** A user's sessions that can still be used, newest first. */
 export function listLiveSessions(deps: Deps, userId: string): Promise<SessionRow[]> {
-  return deps.db
-    .select()
-    .from(sessions)
-    .where(
-      and(
-        eq(sessions.userId, userId),
-        isNull(sessions.revokedAt),
-        or(isNull(sessions.expiresAt), gt(sessions.expiresAt, deps.now())),
-      ),
-    )
-    .orderBy(desc(sessions.createdAt))
-    .all();
+  return repo.listLiveSessions(deps.db, userId, deps.now());
 }

@@ -1,7 +1,7 @@
 // Signing and verifying our JWTs. Verification pins the algorithm to the key's own, the issuer,
 // the audience and the token type (the `typ` header), and requires `exp` where the type has one,
 // so no token of one kind can be played as another and `alg: none` or HS256 never verify.
-import { errors, jwtVerify, SignJWT, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
+import { decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
 import type { KeyRing, Signer } from './keys';
 
 /**
@@ -18,6 +18,25 @@ export const TOKEN_TYPES = {
   assertion: 'gatehouse-assertion+jwt',
 } as const;
 export type TokenKind = keyof typeof TOKEN_TYPES;
+
+/** A verified token's claims. */
+export type Claims = JWTPayload;
+
+/**
+ * The kind a bearer token says it is (its `typ` header), before any verification: an access or a
+ * user token; null for anything else (an assertion, another `typ`, a header that is not JSON).
+ */
+export function bearerKindOf(token: string): 'access' | 'user' | null {
+  let typ: unknown;
+  try {
+    typ = decodeProtectedHeader(token).typ;
+  } catch {
+    return null;
+  }
+  if (typ === TOKEN_TYPES.access) return 'access';
+  if (typ === TOKEN_TYPES.user) return 'user';
+  return null;
+}
 
 export interface SignOptions {
   kind: TokenKind;

@@ -1,8 +1,22 @@
 // The Drizzle handle over D1, and the one place that recognises D1's constraint errors.
+import type { SQL } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
 import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1';
 import { schema } from './schema';
 
 export type Db = DrizzleD1Database<typeof schema>;
+
+/** One statement a repository built, to run alone or as an item of one `db.batch`. */
+export type Statement = BatchItem<'sqlite'>;
+
+/** A batch: at least one statement. */
+export type Batch = [Statement, ...Statement[]];
+
+/**
+ * An extra condition a repository adds to a statement's WHERE, so a batch's statements take effect
+ * only together with another (a one-time code's spend: see code-repo.ts). Opaque to the core.
+ */
+export type Guard = SQL;
 
 const handles = new WeakMap<D1Database, Db>();
 

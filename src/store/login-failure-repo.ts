@@ -3,8 +3,8 @@
 // client address) and the account's key (the account, or the identifier when it names none).
 // The statements only ever count an attempt that neither key refuses; the read at the end tells
 // the core whether this attempt's mark is on both rows (counted) or not (refused by a lock).
-import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
-import type { Db } from './db';
+import { and, eq, getTableColumns, inArray, or, sql, type SQL } from 'drizzle-orm';
+import type { Db, Guard } from './db';
 import { loginFailures } from './schema';
 
 export interface AttemptCount {
@@ -25,51 +25,76 @@ export interface AttemptCount {
 
 export interface FailureRow {
   key: string;
-  attempt_nonce: string | null;
-  locked_until: number;
+  attemptNonce: string | null;
+  lockedUntil: number;
 }
 
-const COUNT_CLIENT = `
-  insert into login_failures (key, failures, locked_until, attempt_nonce, updated_at)
-  select ?1, 1, 0, ?3, ?4
-  where not exists (select 1 from login_failures where key = ?2 and locked_until > ?4)
-  on conflict (key) do update set
-    failures = case when locked_until > ?4 then failures else failures + 1 end,
-    locked_until = case
-      when locked_until > ?4 then locked_until
-      when failures + 1 >= ?5 then ?4 + min(?6 * (1 << min(failures + 1 - ?5, 30)), ?7)
-      else locked_until end,
-    attempt_nonce = case when locked_until > ?4 then attempt_nonce else ?3 end,
-    updated_at = ?4`;
+const f = loginFailures;
 
-const COUNT_ACCOUNT = `
-  insert into login_failures (key, failures, locked_until, attempt_nonce, updated_at)
-  select ?2, 1, case when 1 >= ?5 then ?4 + ?6 else 0 end, ?3, ?4
-  where exists (select 1 from login_failures where key = ?1 and attempt_nonce = ?3)
-  on conflict (key) do update set
-    failures = case when locked_until > ?4 then failures else failures + 1 end,
-    locked_until = case
-      when locked_until > ?4 then locked_until
-      when failures + 1 >= ?5 then ?4 + ?6
-      else locked_until end,
-    attempt_nonce = case when locked_until > ?4 then attempt_nonce else ?3 end,
-    updated_at = ?4`;
+/** The row's values when this attempt counts on it (a row locked at `now` keeps its own). */
+function countedSet(now: number, mark: string, lockedUntil: SQL) {
+  const locked = sql`${f.lockedUntil} > ${now}`;
+  return {
+    failures: sql`case when ${locked} then ${f.failures} else ${f.failures} + 1 end`,
+    lockedUntil: sql`case when ${locked} then ${f.lockedUntil} ${lockedUntil} else ${f.lockedUntil} end`,
+    attemptNonce: sql`case when ${locked} then ${f.attemptNonce} else ${mark} end`,
+    updatedAt: now,
+  };
+}
 
-const READ_BOTH = `select key, attempt_nonce, locked_until from login_failures where key in (?1, ?2)`;
+/** INSERT ... SELECT of a new row, only where `condition` holds (an upsert updates otherwise). */
+function newRowWhere(key: string, lockedUntil: SQL, mark: string, now: number, condition: SQL) {
+  // The SELECT names every column of the table in its order.
+  const values: Record<keyof typeof f.$inferSelect, SQL> = {
+    key: sql`${key}`,
+    failures: sql`1`,
+    lockedUntil,
+    attemptNonce: sql`${mark}`,
+    updatedAt: sql`${now}`,
+  };
+  const columns = Object.keys(getTableColumns(f)) as (keyof typeof values)[];
+  return sql`select ${sql.join(
+    columns.map((column) => values[column]),
+    sql`, `,
+  )} where ${condition}`;
+}
+
+/** The client's row counts the attempt unless the client or the account is locked. */
+function countClientQuery(db: Db, a: AttemptCount) {
+  const lockedAccount = sql`exists (select 1 from ${f} where ${f.key} = ${a.accountKey} and ${f.lockedUntil} > ${a.now})`;
+  // The n-th consecutive failure from n = threshold on locks for firstLock * 2^(n - threshold), capped.
+  const lock = sql`when ${f.failures} + 1 >= ${a.clientThreshold} then ${a.now} + min(${a.firstLockMs} * (1 << min(${f.failures} + 1 - ${a.clientThreshold}, 30)), ${a.maxLockMs})`;
+  return db
+    .insert(f)
+    .select(newRowWhere(a.clientKey, sql`0`, a.mark, a.now, sql`not ${lockedAccount}`))
+    .onConflictDoUpdate({ target: f.key, set: countedSet(a.now, a.mark, lock) });
+}
+
+/** The account's row counts the attempt only if the client's row just did (it holds this mark). */
+function countAccountQuery(db: Db, a: AttemptCount) {
+  const clientCounted = sql`exists (select 1 from ${f} where ${f.key} = ${a.clientKey} and ${f.attemptNonce} = ${a.mark})`;
+  const firstLock = sql`case when 1 >= ${a.accountCeiling} then ${a.now} + ${a.accountLockMs} else 0 end`;
+  const lock = sql`when ${f.failures} + 1 >= ${a.accountCeiling} then ${a.now} + ${a.accountLockMs}`;
+  return db
+    .insert(f)
+    .select(newRowWhere(a.accountKey, firstLock, a.mark, a.now, clientCounted))
+    .onConflictDoUpdate({ target: f.key, set: countedSet(a.now, a.mark, lock) });
+}
 
 /**
  * Counts one attempt in one D1 batch (one transaction): the client's row unless the client or the
  * account is locked, the account's row only if the client's row counted, then reads both rows.
- * (Plain D1 statements: drizzle cannot put a raw statement with parameters into a batch.)
  */
 export async function countAttempt(db: Db, a: AttemptCount): Promise<FailureRow[]> {
-  const d1 = (db as Db & { $client: D1Database }).$client;
-  const [, , read] = await d1.batch([
-    d1.prepare(COUNT_CLIENT).bind(a.clientKey, a.accountKey, a.mark, a.now, a.clientThreshold, a.firstLockMs, a.maxLockMs),
-    d1.prepare(COUNT_ACCOUNT).bind(a.clientKey, a.accountKey, a.mark, a.now, a.accountCeiling, a.accountLockMs),
-    d1.prepare(READ_BOTH).bind(a.clientKey, a.accountKey),
+  const [, , read] = await db.batch([
+    countClientQuery(db, a),
+    countAccountQuery(db, a),
+    db
+      .select({ key: f.key, attemptNonce: f.attemptNonce, lockedUntil: f.lockedUntil })
+      .from(f)
+      .where(inArray(f.key, [a.clientKey, a.accountKey])),
   ]);
-  return (read!.results ?? []) as FailureRow[];
+  return read;
 }
 
 /** Forgets the failures counted under these keys (a successful login, a password reset). */
@@ -83,7 +108,7 @@ export function clientKeyPrefix(accountKey: string): string {
 }
 
 /** Forgets an account's failures and every client's failures on it (optionally only if guard holds). */
-export function clearAccountQuery(db: Db, accountKey: string, guard?: SQL) {
+export function clearAccountQuery(db: Db, accountKey: string, guard?: Guard) {
   const prefix = clientKeyPrefix(accountKey);
   const keys = or(eq(loginFailures.key, accountKey), sql`substr(${loginFailures.key}, 1, ${prefix.length}) = ${prefix}`);
   return db.delete(loginFailures).where(guard ? and(keys, guard) : keys);

@@ -1,8 +1,11 @@
-// Sessions in D1: the conditional insert that starts one only while the user is still as the
-// caller read them, and the one bulk revocation (raise the user's token epoch, end their sessions).
-import { and, eq, getTableColumns, isNull, ne, sql, type SQL } from 'drizzle-orm';
-import type { Db } from './db';
-import { sessions, users } from './schema';
+// Sessions and spent secrets in D1: the conditional insert that starts a session only while the
+// user is still as the caller read them, the rotation's compare-and-set, ending one session, and
+// the one bulk revocation (raise the user's token epoch, end their sessions).
+import { and, desc, eq, getTableColumns, gt, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
+import type { Db, Guard } from './db';
+import { sessions, spentSecrets, users, type SessionRow } from './schema';
+
+export type { SessionRow };
 
 export interface NewSession {
   id: string;
@@ -62,7 +65,7 @@ export function insertSessionIfUnchangedQuery(db: Db, row: NewSession, seen: Use
 
 export interface BulkRevocationOptions {
   /** Extra condition every statement must meet (a one-time code's guard). */
-  guard?: SQL;
+  guard?: Guard;
   /** A session that survives, moved to the new epoch (the caller's own, after a password change). */
   keepSessionId?: string;
 }
@@ -103,4 +106,67 @@ export function bulkRevocationQueries(db: Db, userId: string, reason: string, no
     .set({ userEpoch: sql`(select ${users.tokenEpoch} from ${users} where ${users.id} = ${userId})` })
     .where(and(eq(sessions.id, keep), eq(sessions.userId, userId), isNull(sessions.revokedAt), guard));
   return [bump, end, restamp] as const;
+}
+
+export function findSession(db: Db, id: string): Promise<SessionRow | undefined> {
+  return db.select().from(sessions).where(eq(sessions.id, id)).get();
+}
+
+/** Whether the session has spent a secret with this hash (a replay, after the grace window). */
+export async function isSpentSecret(db: Db, sessionId: string, secretHash: string): Promise<boolean> {
+  const row = await db
+    .select({ hash: spentSecrets.secretHash })
+    .from(spentSecrets)
+    .where(and(eq(spentSecrets.sessionId, sessionId), eq(spentSecrets.secretHash, secretHash)))
+    .get();
+  return row !== undefined;
+}
+
+export interface Rotation {
+  /** The hash the row must still hold for the swap to happen. */
+  fromHash: string;
+  toHash: string;
+  salt: string;
+  generation: number;
+  now: number;
+}
+
+/**
+ * A rotation, for one batch: record the current secret as spent, then swap it for the successor
+ * if it is still the current one (RETURNING the id: empty when another request swapped it first).
+ */
+export function rotateSessionQueries(db: Db, sessionId: string, r: Rotation) {
+  return [
+    db.insert(spentSecrets).values({ sessionId, secretHash: r.fromHash }).onConflictDoNothing(),
+    db
+      .update(sessions)
+      .set({ secretHash: r.toHash, rotationSalt: r.salt, rotatedAt: r.now, generation: r.generation, lastUsedAt: r.now })
+      .where(and(eq(sessions.id, sessionId), eq(sessions.secretHash, r.fromHash), isNull(sessions.revokedAt)))
+      .returning({ id: sessions.id }),
+  ] as const;
+}
+
+export function touchSessionQuery(db: Db, id: string, now: number) {
+  return db.update(sessions).set({ lastUsedAt: now }).where(eq(sessions.id, id));
+}
+
+/** Marks one session revoked, RETURNING its row (empty when there is no such session). */
+export function revokeSessionQuery(db: Db, id: string, reason: string, now: number) {
+  return db.update(sessions).set({ revokedAt: now, revokedReason: reason }).where(eq(sessions.id, id)).returning();
+}
+
+/** A user's sessions not revoked and not expired at `now`, newest first. */
+export function listLiveSessions(db: Db, userId: string, now: number): Promise<SessionRow[]> {
+  return db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), or(isNull(sessions.expiresAt), gt(sessions.expiresAt, now))))
+    .orderBy(desc(sessions.createdAt))
+    .all();
+}
+
+/** When the session was revoked (null: it is not), or undefined when there is no such session. */
+export async function sessionRevokedAt(db: Db, id: string): Promise<number | null | undefined> {
+  const row = await db.select({ revokedAt: sessions.revokedAt }).from(sessions).where(eq(sessions.id, id)).get();
+  return row ? row.revokedAt : undefined;
 }

@@ -1,8 +1,10 @@
 // Users and their access grants in D1.
-import { and, asc, eq, gt, isNotNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, or, sql } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { Db } from './db';
+import type { Db, Guard } from './db';
 import { accessGrants, users, type UserRow } from './schema';
+
+export type { UserRow };
 
 export type NewUserRow = typeof users.$inferInsert;
 export type UserPatch = Partial<Omit<NewUserRow, 'id' | 'ecosystemId' | 'createdAt'>>;
@@ -51,6 +53,21 @@ export function updateUserQuery(db: Db, id: string, patch: UserPatch) {
   return db.update(users).set(patch).where(eq(users.id, id)).returning();
 }
 
+/** Updates the user only where the guard holds (a one-time code's spend); returns nothing. */
+export function updateUserIfQuery(db: Db, id: string, patch: UserPatch, guard: Guard) {
+  return db.update(users).set(patch).where(and(eq(users.id, id), guard));
+}
+
+/** Replaces the password hash only if it is still the one that was checked (a concurrent change wins). */
+export function replacePasswordHashQuery(db: Db, id: string, checkedHash: string, passwordHash: string) {
+  return db.update(users).set({ passwordHash }).where(and(eq(users.id, id), eq(users.passwordHash, checkedHash)));
+}
+
+/** What a strict revocation check reads of a user: whether disabled, and the token epoch. */
+export function findUserStanding(db: Db, id: string): Promise<{ disabled: boolean; tokenEpoch: number } | undefined> {
+  return db.select({ disabled: users.disabled, tokenEpoch: users.tokenEpoch }).from(users).where(eq(users.id, id)).get();
+}
+
 export function deleteUserQuery(db: Db, id: string) {
   return db.delete(users).where(eq(users.id, id)).returning({ id: users.id });
 }
@@ -68,6 +85,11 @@ export function listGrants(db: Db, userId: string) {
     .where(eq(accessGrants.userId, userId))
     .orderBy(asc(accessGrants.environmentId))
     .all();
+}
+
+/** The grants of several users, as rows naming their user. */
+export function listGrantsOfUsers(db: Db, userIds: string[]) {
+  return db.select().from(accessGrants).where(inArray(accessGrants.userId, userIds)).all();
 }
 
 export interface UserPageQuery {

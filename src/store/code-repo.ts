@@ -1,0 +1,48 @@
+// One-time codes in D1 (table one_time_codes): issuing, finding by hash, and the spend that stamps
+// a code with a nonce so the rest of its batch runs only where that stamp is present.
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import type { Db, Guard } from './db';
+import { oneTimeCodes } from './schema';
+
+export interface NewCode {
+  id: string;
+  userId: string;
+  purpose: string;
+  codeHash: string;
+  expiresAt: number;
+  createdAt: number;
+}
+
+export interface CodeRecord {
+  id: string;
+  userId: string;
+  usedAt: number | null;
+  expiresAt: number;
+}
+
+export function insertCodeQuery(db: Db, code: NewCode) {
+  return db.insert(oneTimeCodes).values(code);
+}
+
+/** The code's record whatever its state, or undefined when no such code was ever issued. */
+export function findCodeByHash(db: Db, codeHash: string, purpose: string): Promise<CodeRecord | undefined> {
+  return db
+    .select({ id: oneTimeCodes.id, userId: oneTimeCodes.userId, usedAt: oneTimeCodes.usedAt, expiresAt: oneTimeCodes.expiresAt })
+    .from(oneTimeCodes)
+    .where(and(eq(oneTimeCodes.codeHash, codeHash), eq(oneTimeCodes.purpose, purpose)))
+    .get();
+}
+
+/**
+ * The statement that spends a live code, stamping it with `nonce` (RETURNING its id: empty when
+ * the code was spent or had expired), and the guard that holds only once that stamp is there.
+ */
+export function spendCodeQuery(db: Db, id: string, nonce: string, now: number) {
+  const guard: Guard = sql`exists (select 1 from ${oneTimeCodes} where ${oneTimeCodes.id} = ${id} and ${oneTimeCodes.spentBy} = ${nonce})`;
+  const spend = db
+    .update(oneTimeCodes)
+    .set({ usedAt: now, spentBy: nonce })
+    .where(and(eq(oneTimeCodes.id, id), isNull(oneTimeCodes.usedAt), gt(oneTimeCodes.expiresAt, now)))
+    .returning({ id: oneTimeCodes.id });
+  return { spend, guard };
+}
