@@ -1,8 +1,7 @@
 // Environment access: all or nothing per environment. Grants live in D1 and are published to KV
 // (`grants:<userId>`), so the gateway checks them without a D1 read on every request.
-import { and, eq, inArray } from 'drizzle-orm';
+import { environmentIdsIn } from '../store/ecosystem-repo';
 import { kvKeys } from '../store/kv';
-import { environments } from '../store/schema';
 import { listGrants, replaceGrantsQueries } from '../store/user-repo';
 import type { Deps } from './deps';
 import { edgeRead } from './edge-state';
@@ -18,11 +17,7 @@ export interface Grant {
 export async function grantQueries(deps: Deps, ecosystemId: string, userId: string, grants: Grant[]) {
   const ids = [...new Set(grants.map((grant) => grant.environmentId))];
   if (ids.length > 0) {
-    const found = await deps.db
-      .select({ id: environments.id })
-      .from(environments)
-      .where(and(eq(environments.ecosystemId, ecosystemId), inArray(environments.id, ids)))
-      .all();
+    const found = await environmentIdsIn(deps.db, ecosystemId, ids);
     if (found.length !== ids.length) throw new AppError('ENVIRONMENT_NOT_FOUND', { field: 'access' });
   }
   const unique = ids.map((id) => grants.find((grant) => grant.environmentId === id)!);

@@ -2,7 +2,7 @@
 // operator, who counts as an admin everywhere) or a user of the ecosystem the face serves. The
 // user's row is read afresh, so a role changed since the token was issued counts at once.
 import { findUserById } from '../store/user-repo';
-import type { UserRow } from '../store/schema';
+import type { UserRow } from '../store/user-repo';
 import type { Deps } from './deps';
 import { authenticateBearer, type Identity } from './edge-auth';
 import { isAccountToken } from './ecosystems';

@@ -2,12 +2,10 @@
 // id within an ecosystem, with an e-mail, free-form meta and environment grants, and the user
 // tokens it issues them. Each write of a user is one D1 batch; a race of two creates of one
 // unique id is settled by the UNIQUE index, and the loser becomes an update.
-import { inArray } from 'drizzle-orm';
-import type { BatchItem } from 'drizzle-orm/batch';
 import { randomId } from '../crypto/random';
-import { uniqueViolation } from '../store/db';
-import { accessGrants, type UserRow } from '../store/schema';
+import { isForeignKeyViolation, uniqueViolation, type Batch } from '../store/db';
 import * as repo from '../store/user-repo';
+import type { UserRow } from '../store/user-repo';
 import { grantQueries, publishUserGrants, userGrants, type Grant } from './access';
 import type { Deps } from './deps';
 import { AppError } from './errors';
@@ -44,11 +42,9 @@ export interface PutResult extends AppUser {
   token?: string;
 }
 
-type Batch = [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]];
-
 export async function findAppUser(deps: Deps, ecosystemId: string, uniqueId: string): Promise<UserRow> {
   const user = await repo.findUserByUniqueId(deps.db, ecosystemId, uniqueId);
-  if (!user) throw new AppError('USER_NOT_FOUND', { field: 'userId', in: 'path' });
+  if (!user) throw new AppError('USER_NOT_FOUND', { field: 'userId' });
   return user;
 }
 
@@ -58,14 +54,7 @@ export async function getAppUser(deps: Deps, ecosystemId: string, uniqueId: stri
 }
 
 function refuseDisabled(user: UserRow): void {
-  if (user.disabled) throw new AppError('FORBIDDEN', { field: 'userId', in: 'path', reason: 'User Disabled' });
-}
-
-function isForeignKeyFailure(error: unknown): boolean {
-  for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
-    if (/FOREIGN KEY constraint failed/.test(cause.message)) return true;
-  }
-  return false;
+  if (user.disabled) throw new AppError('FORBIDDEN', { field: 'userId', reason: 'User Disabled' });
 }
 
 /** Runs one attempt's batch; null when a concurrent create or delete means trying again. */
@@ -73,7 +62,7 @@ async function runPutBatch(deps: Deps, batch: Batch): Promise<unknown[] | null> 
   try {
     return await deps.db.batch(batch);
   } catch (error) {
-    if (uniqueViolation(error)?.includes('users.unique_id') || isForeignKeyFailure(error)) return null;
+    if (uniqueViolation(error)?.includes('users.unique_id') || isForeignKeyViolation(error)) return null;
     rethrowUserConflict(error);
   }
 }
@@ -129,7 +118,7 @@ async function tryPut(
   if (!results || (existing && (results[0] as unknown[]).length === 0)) return null;
   if (prepared && (results[results.length - 1] as unknown[]).length !== 1) return null;
   const user = await repo.findUserById(deps.db, subject.id);
-  if (!user) throw new AppError('USER_NOT_FOUND', { field: 'userId', in: 'path' }); // deleted just now
+  if (!user) throw new AppError('USER_NOT_FOUND', { field: 'userId' }); // deleted just now
   const access = await userGrants(deps, user.id);
   if (changes.access !== undefined) await publishUserGrants(deps, user.id, access);
   return { user, access, created: !existing, token: prepared && (await prepared.sign()) };
@@ -176,10 +165,7 @@ export async function issueAppUserToken(
 /** Deletes the user with their tokens, grants and attributes. */
 export async function deleteAppUser(deps: Deps, ecosystemId: string, uniqueId: string): Promise<void> {
   const user = await findAppUser(deps, ecosystemId, uniqueId);
-  await deleteUser(deps, user.id).catch((error: unknown) => {
-    if (error instanceof AppError && error.code === 'USER_NOT_FOUND') throw new AppError('USER_NOT_FOUND', { field: 'userId', in: 'path' });
-    throw error;
-  });
+  await deleteUser(deps, user.id);
 }
 
 /** Logs the user out: every token of theirs stops working. */
@@ -191,7 +177,7 @@ export async function logOutAppUser(deps: Deps, ecosystemId: string, uniqueId: s
 async function grantsOf(deps: Deps, userIds: string[]): Promise<Map<string, Grant[]>> {
   const byUser = new Map<string, Grant[]>(userIds.map((id) => [id, []]));
   if (userIds.length === 0) return byUser;
-  const rows = await deps.db.select().from(accessGrants).where(inArray(accessGrants.userId, userIds)).all();
+  const rows = await repo.listGrantsOfUsers(deps.db, userIds);
   rows.sort((a, b) => a.environmentId.localeCompare(b.environmentId));
   for (const row of rows) byUser.get(row.userId)!.push({ environmentId: row.environmentId, accessLevel: row.accessLevel });
   return byUser;

@@ -1,10 +1,10 @@
 // Ecosystems, their environments and server tokens, and who is calling an ecosystem-level route:
 // the deployment's account token (any ecosystem) or a server token (its own ecosystem only).
 // Server tokens are shown once and stored as SHA-256; both kinds are compared in constant time.
-import { asc, eq } from 'drizzle-orm';
 import { constantTimeEqual, sha256Hex } from '../crypto/digest';
 import { randomId, randomToken } from '../crypto/random';
-import { ecosystems, environments, serverTokens, type EcosystemRow, type EnvironmentRow } from '../store/schema';
+import * as repo from '../store/ecosystem-repo';
+import type { EcosystemRow, EnvironmentRow } from '../store/ecosystem-repo';
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import { requireEcosystem } from './users';
@@ -21,11 +21,7 @@ export function isAccountToken(deps: Deps, token: string): boolean {
 export async function authenticateEcosystemCaller(deps: Deps, token: string): Promise<Caller> {
   if (isAccountToken(deps, token)) return { kind: 'account' };
   if (token.startsWith(SERVER_TOKEN_PREFIX)) {
-    const row = await deps.db
-      .select({ id: serverTokens.id, ecosystemId: serverTokens.ecosystemId })
-      .from(serverTokens)
-      .where(eq(serverTokens.tokenHash, sha256Hex(token)))
-      .get();
+    const row = await repo.findServerTokenByHash(deps.db, sha256Hex(token));
     if (row) return { kind: 'server', ecosystemId: row.ecosystemId, tokenId: row.id };
   }
   throw new AppError('UNAUTHENTICATED');
@@ -34,25 +30,25 @@ export async function authenticateEcosystemCaller(deps: Deps, token: string): Pr
 /** Throws ECOSYSTEM_NOT_FOUND for an ecosystem the caller may not see, as for one that does not exist. */
 export async function requireEcosystemForCaller(deps: Deps, caller: Caller, ecosystemId: string): Promise<void> {
   if (caller.kind === 'server' && caller.ecosystemId !== ecosystemId) {
-    throw new AppError('ECOSYSTEM_NOT_FOUND', { field: 'ecosystemId', in: 'path' });
+    throw new AppError('ECOSYSTEM_NOT_FOUND', { field: 'ecosystemId' });
   }
   await requireEcosystem(deps, ecosystemId);
 }
 
 export async function createEcosystem(deps: Deps, name: string | undefined): Promise<EcosystemRow> {
   const row = { id: randomId(), name: name ?? 'ecosystem', createdAt: deps.now(), lastUserNumber: 0 };
-  await deps.db.insert(ecosystems).values(row);
+  await repo.insertEcosystemQuery(deps.db, row);
   return row;
 }
 
 export function listEcosystems(deps: Deps): Promise<EcosystemRow[]> {
-  return deps.db.select().from(ecosystems).orderBy(asc(ecosystems.createdAt), asc(ecosystems.id)).all();
+  return repo.listEcosystems(deps.db);
 }
 
 export async function createEnvironment(deps: Deps, ecosystemId: string, name: string | undefined): Promise<EnvironmentRow> {
   await requireEcosystem(deps, ecosystemId);
   const row = { id: randomId(), ecosystemId, name: name ?? 'environment', createdAt: deps.now() };
-  await deps.db.insert(environments).values(row);
+  await repo.insertEnvironmentQuery(deps.db, row);
   return row;
 }
 
@@ -64,7 +60,7 @@ export async function createServerToken(
   await requireEcosystem(deps, ecosystemId);
   const token = SERVER_TOKEN_PREFIX + randomToken(32);
   const id = randomId();
-  await deps.db.insert(serverTokens).values({
+  await repo.insertServerTokenQuery(deps.db, {
     id,
     ecosystemId,
     name: name ?? 'server token',
@@ -75,6 +71,5 @@ export async function createServerToken(
 }
 
 export async function revokeServerToken(deps: Deps, id: string): Promise<void> {
-  const deleted = await deps.db.delete(serverTokens).where(eq(serverTokens.id, id)).returning({ id: serverTokens.id });
-  if (deleted.length === 0) throw new AppError('SERVER_TOKEN_NOT_FOUND');
+  if (!(await repo.deleteServerToken(deps.db, id))) throw new AppError('SERVER_TOKEN_NOT_FOUND');
 }

@@ -1,7 +1,7 @@
 // Logging in with a password, the same for every face: the credential check (with its lockout and
 // constant timing), a confirmed address, then a new session. Faces differ only in how the user is
 // named and whether the session's refresh token rotates.
-import type { UserRow } from '../store/schema';
+import type { UserRow } from '../store/user-repo';
 import { verifyCredentials, type LoginIdentifier } from './credentials';
 import type { Deps } from './deps';
 import { AppError } from './errors';

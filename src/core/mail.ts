@@ -4,7 +4,7 @@
 // (backoff); after MAIL_MAX_ATTEMPTS it is marked failed for the operator, who may retry it.
 import { randomId, randomToken } from '../crypto/random';
 import * as repo from '../store/outbox-repo';
-import type { OutboxRow } from '../store/schema';
+import type { OutboxRow } from '../store/outbox-repo';
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import type { Mail } from './mail-templates';

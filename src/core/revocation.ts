@@ -7,7 +7,7 @@
 // epoch, or its session is marked revoked. A bulk revocation raises the epoch and marks the
 // user's live sessions revoked in one D1 batch, so it kills every token issued before it and no
 // token issued after it, whatever the clocks say.
-import type { BatchItem } from 'drizzle-orm/batch';
+import type { Statement } from '../store/db';
 import { kvKeys, kvTtl } from '../store/kv';
 import { bulkRevocationQueries, type BulkRevocationOptions, type EndedSession } from '../store/session-repo';
 import type { Deps } from './deps';
@@ -77,12 +77,12 @@ export async function revokeAllTokensForUser(deps: Deps, userId: string, reason:
  * Runs `first` and then a bulk revocation in one batch (the revocation sees what `first` wrote),
  * publishes the revocation and returns `first`'s result.
  */
-export async function withBulkRevocation<T extends BatchItem<'sqlite'>>(
+export async function withBulkRevocation<T extends Statement>(
   deps: Deps,
   userId: string,
   reason: string,
   first: T,
-  options: BulkRevocationOptions & { also?: BatchItem<'sqlite'>[] } = {},
+  options: BulkRevocationOptions & { also?: Statement[] } = {},
 ): Promise<unknown> {
   const [bump, end, ...rest] = bulkRevocation(deps, userId, reason, options);
   const [result, epochRows, ended] = await deps.db.batch([first, bump, end, ...rest, ...(options.also ?? [])]);

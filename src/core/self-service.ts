@@ -3,7 +3,7 @@
 // out of one session. Roles rank customer = user < developer < moderator < admin; only an admin
 // raises a role, and only developers hold a public key or a certificate.
 import { countUsers, findUserById, findUserByUsername, listUsers } from '../store/user-repo';
-import type { UserRow } from '../store/schema';
+import type { UserRow } from '../store/user-repo';
 import { isAdmin, ownUser, type Actor } from './actors';
 import { logInWithPassword } from './login';
 import type { Deps } from './deps';

@@ -10,7 +10,7 @@
 // Every profile's token verifies everywhere a token of its kind does.
 import type { Config } from '../config';
 import type { KeyRing, Signer } from '../crypto/keys';
-import type { UserRow } from '../store/schema';
+import type { UserRow } from '../store/user-repo';
 
 export type TokenProfile = 'default' | 'gatekeeper-legacy' | 'user-service-legacy';
 export type Face = 'gatekeeper' | 'user-service';

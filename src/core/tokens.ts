@@ -4,7 +4,7 @@
 // language, permissionLevel); a face's token profile reshapes them (token-profiles.ts).
 import { signToken } from '../crypto/jwt';
 import { randomId } from '../crypto/random';
-import type { UserRow } from '../store/schema';
+import type { UserRow } from '../store/user-repo';
 import type { Deps } from './deps';
 import { shapeAccessToken, type TokenProfile } from './token-profiles';
 import { permissionLevelOf } from './users';

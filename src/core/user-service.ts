@@ -3,7 +3,7 @@
 // which user a bearer token names, and a login by bearer token alone. Its users live in the default
 // ecosystem; its tokens have the shape USER_SERVICE_TOKEN_PROFILE names.
 import { randomId } from '../crypto/random';
-import type { UserRow } from '../store/schema';
+import type { UserRow } from '../store/user-repo';
 import { emailKeyOf, findUserByEmail } from '../store/user-repo';
 import type { Deps } from './deps';
 import { authenticateActor, isAdmin } from './actors';

@@ -6,7 +6,7 @@
 import { signToken } from '../crypto/jwt';
 import { randomId } from '../crypto/random';
 import { insertSessionIfUnchangedQuery } from '../store/session-repo';
-import type { UserRow } from '../store/schema';
+import type { UserRow } from '../store/user-repo';
 import type { Deps } from './deps';
 
 export const EXPIRY_TYPES = ['Infinite', 'FixedTtl', 'SlidingTtl'] as const;

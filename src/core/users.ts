@@ -1,12 +1,11 @@
 // Users across ecosystems: create, find, update, disable, delete. Roles: admin, moderator,
 // developer, customer, user; the User Service's permissionLevel derives from the role.
-import { eq } from 'drizzle-orm';
 import { hashPassword, verifyPassword } from '../crypto/password';
 import { randomId } from '../crypto/random';
-import { isForeignKeyViolation, uniqueViolation } from '../store/db';
-import { ecosystems, type UserRow } from '../store/schema';
+import { isForeignKeyViolation, uniqueViolation, type Batch } from '../store/db';
+import { ecosystemExists, ensureEcosystemQuery } from '../store/ecosystem-repo';
 import * as repo from '../store/user-repo';
-import type { BatchItem } from 'drizzle-orm/batch';
+import type { UserRow } from '../store/user-repo';
 import { issueCodeQuery } from './codes';
 import type { Deps } from './deps';
 import { AppError, invalidField } from './errors';
@@ -69,8 +68,7 @@ export interface NewUserInput {
 }
 
 export async function requireEcosystem(deps: Deps, ecosystemId: string): Promise<void> {
-  const row = await deps.db.select({ id: ecosystems.id }).from(ecosystems).where(eq(ecosystems.id, ecosystemId)).get();
-  if (!row) throw new AppError('ECOSYSTEM_NOT_FOUND', { field: 'ecosystemId', in: 'path' });
+  if (!(await ecosystemExists(deps.db, ecosystemId))) throw new AppError('ECOSYSTEM_NOT_FOUND', { field: 'ecosystemId' });
 }
 
 /** Maps a UNIQUE failure on users to the error the caller can act on; rethrows anything else. */
@@ -107,10 +105,10 @@ export async function createUser(deps: Deps, input: NewUserInput): Promise<UserR
     createdAt: now,
     updatedAt: now,
   };
-  const queries: [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]] = [repo.insertUserQuery(deps.db, row)];
+  const queries: Batch = [repo.insertUserQuery(deps.db, row)];
   if (input.ecosystemId === deps.config.defaultEcosystem) {
     // DEFAULT_ECOSYSTEM may name one the migrations did not create: it comes into being with its first user.
-    queries.unshift(deps.db.insert(ecosystems).values({ id: input.ecosystemId, name: input.ecosystemId, createdAt: now }).onConflictDoNothing());
+    queries.unshift(ensureEcosystemQuery(deps.db, input.ecosystemId, now));
   }
   if (input.requireConfirmation && row.email) {
     const { code, query } = issueCodeQuery(deps, row.id, 'confirm', deps.config.confirmationCodeTtlSeconds);

@@ -3,6 +3,8 @@ import { and, count, desc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm
 import type { Db } from './db';
 import { outbox, type OutboxRow } from './schema';
 
+export type { OutboxRow };
+
 export const OUTBOX_STATUSES = ['pending', 'sent', 'failed'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 

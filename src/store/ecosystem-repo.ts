@@ -1,0 +1,63 @@
+// Ecosystems, their environments and their server tokens in D1.
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { Db } from './db';
+import { ecosystems, environments, serverTokens, type EcosystemRow, type EnvironmentRow } from './schema';
+
+export type { EcosystemRow, EnvironmentRow };
+
+export interface NewServerToken {
+  id: string;
+  ecosystemId: string;
+  name: string;
+  tokenHash: string;
+  createdAt: number;
+}
+
+export async function ecosystemExists(db: Db, id: string): Promise<boolean> {
+  return (await db.select({ id: ecosystems.id }).from(ecosystems).where(eq(ecosystems.id, id)).get()) !== undefined;
+}
+
+export function insertEcosystemQuery(db: Db, row: typeof ecosystems.$inferInsert) {
+  return db.insert(ecosystems).values(row);
+}
+
+/** Creates the ecosystem unless it exists (DEFAULT_ECOSYSTEM comes into being with its first user). */
+export function ensureEcosystemQuery(db: Db, id: string, now: number) {
+  return db.insert(ecosystems).values({ id, name: id, createdAt: now }).onConflictDoNothing();
+}
+
+export function listEcosystems(db: Db): Promise<EcosystemRow[]> {
+  return db.select().from(ecosystems).orderBy(asc(ecosystems.createdAt), asc(ecosystems.id)).all();
+}
+
+export function insertEnvironmentQuery(db: Db, row: EnvironmentRow) {
+  return db.insert(environments).values(row);
+}
+
+/** Which of these environment ids belong to the ecosystem. */
+export async function environmentIdsIn(db: Db, ecosystemId: string, ids: string[]): Promise<string[]> {
+  const rows = await db
+    .select({ id: environments.id })
+    .from(environments)
+    .where(and(eq(environments.ecosystemId, ecosystemId), inArray(environments.id, ids)))
+    .all();
+  return rows.map((row) => row.id);
+}
+
+export function insertServerTokenQuery(db: Db, row: NewServerToken) {
+  return db.insert(serverTokens).values(row);
+}
+
+export function findServerTokenByHash(db: Db, tokenHash: string): Promise<{ id: string; ecosystemId: string } | undefined> {
+  return db
+    .select({ id: serverTokens.id, ecosystemId: serverTokens.ecosystemId })
+    .from(serverTokens)
+    .where(eq(serverTokens.tokenHash, tokenHash))
+    .get();
+}
+
+/** Deletes the server token; returns whether there was one. */
+export async function deleteServerToken(db: Db, id: string): Promise<boolean> {
+  const deleted = await db.delete(serverTokens).where(eq(serverTokens.id, id)).returning({ id: serverTokens.id });
+  return deleted.length > 0;
+}
