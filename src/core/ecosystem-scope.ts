@@ -18,7 +18,7 @@ export function ecosystemScope(deps: Deps, values: string[] | undefined): string
   if (values === undefined || values.length === 0) return deps.config.defaultEcosystem;
   const [value] = values;
   if (values.length > 1 || !value || value.length > MAX_ECOSYSTEM_ID_LENGTH || CONTROL_CHARACTERS.test(value)) {
-    throw invalidField('ecosystem', 'must be one ecosystem id or "*"', 'query');
+    throw invalidField('ecosystem', 'must be one ecosystem id or "*"');
   }
   return value;
 }

@@ -44,10 +44,8 @@ export const ERROR_CODES = [
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface ErrorDetail {
-  /** The request field the error is about. */
+  /** The field the error is about, by its name in the core (each face knows where its requests hold it). */
   field?: string;
-  /** Where the field was: body, query, path or header. */
-  in?: 'body' | 'query' | 'path' | 'header';
   /** What was wrong with it, in words safe to show (no values). */
   reason?: string;
   /** For ACCOUNT_LOCKED and RATE_LIMITED: when to try again. */
@@ -64,6 +62,6 @@ export class AppError extends Error {
   }
 }
 
-export function invalidField(field: string, reason: string, where: ErrorDetail['in'] = 'body'): AppError {
-  return new AppError('INVALID_FIELD', { field, reason, in: where });
+export function invalidField(field: string, reason: string): AppError {
+  return new AppError('INVALID_FIELD', { field, reason });
 }

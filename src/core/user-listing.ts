@@ -22,7 +22,7 @@ function decodeCursor(cursor: string): { createdAt: number; id: string } {
   } catch {
     // fall through
   }
-  throw invalidField('cursor', 'is not a cursor this service gave out', 'query');
+  throw invalidField('cursor', 'is not a cursor this service gave out');
 }
 
 function encodeCursor(user: UserRow): string {
@@ -52,17 +52,7 @@ export const SEARCH_PREFIX_MAX_CHARS = 64;
 export function searchPrefix(value: string | undefined, field = 'q'): string | undefined {
   if (!value) return undefined;
   if ([...value].length > SEARCH_PREFIX_MAX_CHARS) {
-    throw invalidField(field, `must be at most ${SEARCH_PREFIX_MAX_CHARS} characters`, 'query');
+    throw invalidField(field, `must be at most ${SEARCH_PREFIX_MAX_CHARS} characters`);
   }
   return value;
-}
-
-/** Parses a `limit` query value: absent gives the default, anything but 1..MAX_PAGE_SIZE is a 400. */
-export function pageLimit(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_PAGE_SIZE;
-  const limit = Number(value);
-  if (!/^\d+$/.test(value) || limit < 1 || limit > MAX_PAGE_SIZE) {
-    throw invalidField('limit', `must be a whole number from 1 to ${MAX_PAGE_SIZE}`, 'query');
-  }
-  return limit;
 }

@@ -81,7 +81,6 @@ export function matchGatewayRoute(routes: GatewayRoute[], rawPath: string): Rout
     if (rawPath.includes('\\') || !raw.every(isSafeSegment)) {
       throw new AppError('INVALID_FIELD', {
         field: 'path',
-        in: 'path',
         reason: 'must not hold encoded slashes or backslashes, control characters, non-ASCII dots, or dot-segments (decoded once or twice, with or without ";" parameters)',
       });
     }

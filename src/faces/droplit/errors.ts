@@ -2,11 +2,14 @@
 // 400s are InvalidParams with droplit's own validator messages (the face puts them in the reason);
 // the other statuses keep the structure with an errorType of their own.
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { AppError, type ErrorCode, type ErrorDetail } from '../../core/errors';
+import { AppError, type ErrorCode } from '../../core/errors';
 import { errorHeaders, messageOf, STATUS_OF, type ErrorRenderer } from '../../http/errors';
 
+/** Where a droplit request holds a field. */
+export type Location = 'body' | 'query' | 'path' | 'header' | 'request';
+
 export interface DroplitIssue {
-  in: NonNullable<ErrorDetail['in']> | 'request';
+  in: Location;
   path: string;
   message: string;
 }
@@ -15,7 +18,7 @@ export interface DroplitIssue {
 export class InvalidParams extends AppError {
   constructor(readonly issues: [DroplitIssue, ...DroplitIssue[]]) {
     const [first] = issues;
-    super('INVALID_FIELD', { field: first.path, in: first.in === 'request' ? undefined : first.in, reason: first.message });
+    super('INVALID_FIELD', { field: first.path, reason: first.message });
   }
 }
 
@@ -50,11 +53,26 @@ const ISSUES: Partial<Record<ErrorCode, DroplitIssue>> = {
   METHOD_NOT_ALLOWED: { in: 'request', path: 'method', message: 'Method Not Allowed' },
 };
 
-function issuesOf(error: AppError): DroplitIssue[] {
+/** The fields every user route's path holds (`/users/ECOSYSTEM-ID;USER-ID`). */
+const PATH_FIELDS = new Set(['ecosystemId', 'userId']);
+
+/**
+ * Where the request held the field a core error names: the query when the query names it (the
+ * list's `ecosystemId`, `cursor`, `limit`), the path for the user routes' ids, else where the
+ * code's own issue points (a field of the body, for an invalid one).
+ */
+function locate(url: string, error: AppError, known: DroplitIssue | undefined): Location {
+  const { field } = error.detail;
+  if (field !== undefined && new URL(url).searchParams.has(field)) return 'query';
+  if (field !== undefined && PATH_FIELDS.has(field)) return 'path';
+  return known?.in ?? (error.code === 'INVALID_FIELD' ? 'body' : 'request');
+}
+
+function issuesOf(url: string, error: AppError): DroplitIssue[] {
   if (error instanceof InvalidParams) return error.issues;
   const known = ISSUES[error.code];
   const { field, reason } = error.detail;
-  const where = error.detail.in ?? known?.in ?? 'request';
+  const where = locate(url, error, known);
   if (known) return [{ in: where, path: field ?? known.path, message: known.message }];
   if (error.code === 'INVALID_FIELD') return [{ in: where, path: field ?? '', message: reason ?? 'is invalid' }];
   if (error.code === 'FORBIDDEN' && reason) return [{ in: where, path: field ?? '', message: reason }];
@@ -65,7 +83,7 @@ export const renderDroplitError: ErrorRenderer = (c, error) => {
   const status: ContentfulStatusCode = STATUS_OF[error.code];
   const body: Record<string, unknown> = {
     errorType: ERROR_TYPES[status] ?? (status >= 500 ? 'ServerError' : 'Error'),
-    errors: issuesOf(error),
+    errors: issuesOf(c.req.url, error),
   };
   // An unexpected failure carries the id that finds its log line, never its detail.
   if (status >= 500) body.requestId = c.get('requestId');

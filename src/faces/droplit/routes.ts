@@ -4,8 +4,7 @@
 import { Hono, type Context } from 'hono';
 import * as appUsers from '../../core/app-users';
 import { authenticateEcosystemCaller, requireEcosystemForCaller, type Caller } from '../../core/ecosystems';
-import { AppError } from '../../core/errors';
-import { pageLimit } from '../../core/user-listing';
+import { pageLimit } from '../../http/page-limit';
 import { rawOrBearerToken } from '../../http/auth-header';
 import { readBody } from '../../http/body';
 import type { AppEnv } from '../../http/types';
@@ -55,12 +54,7 @@ routes.get('/users', async (c) => {
   const caller = await authenticateCaller(c);
   const query = params.readListQuery(c.req.url);
   const limit = pageLimit(query.limit);
-  await requireEcosystemForCaller(deps, caller, query.ecosystemId).catch((error: unknown) => {
-    if (error instanceof AppError && error.code === 'ECOSYSTEM_NOT_FOUND') {
-      throw new AppError('ECOSYSTEM_NOT_FOUND', { field: 'ecosystemId', in: 'query' });
-    }
-    throw error;
-  });
+  await requireEcosystemForCaller(deps, caller, query.ecosystemId);
   const page = await appUsers.pageAppUsers(deps, { ecosystemId: query.ecosystemId, limit, cursor: query.cursor });
   return c.json({ items: page.items.map(droplitUser), next: page.next });
 });

@@ -88,7 +88,7 @@ function wholeNumber(value: string | undefined, name: string, min: number, max: 
   if (value === undefined || value === '') return fallback;
   const number = Number(value);
   if (!/^\d{1,9}$/.test(value) || number < min || number > max) {
-    throw invalidField(name, `must be a whole number from ${min} to ${max}`, 'query');
+    throw invalidField(name, `must be a whole number from ${min} to ${max}`);
   }
   return number;
 }
@@ -104,7 +104,7 @@ export function pageQuery(c: Context<AppEnv>): NumberedPage {
 /** A path id that is not a v4 UUID names no user: 404, as the original answered. */
 export function uuidParam(value: string): string {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i.test(value)) {
-    throw new AppError('USER_NOT_FOUND', { field: 'uuid', in: 'path', reason: 'is not valid' });
+    throw new AppError('USER_NOT_FOUND', { field: 'uuid', reason: 'is not valid' });
   }
   return value.toLowerCase();
 }

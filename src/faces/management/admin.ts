@@ -6,7 +6,8 @@ import { AppError, invalidField } from '../../core/errors';
 import { listOutbox, OUTBOX_STATUSES, retryMail, type OutboxStatus } from '../../core/mail';
 import { revokeAllTokensForUser } from '../../core/revocation';
 import { listLiveSessions, revokeSession } from '../../core/sessions';
-import { pageLimit, pageUsers, searchPrefix } from '../../core/user-listing';
+import { pageUsers, searchPrefix } from '../../core/user-listing';
+import { pageLimit } from '../../http/page-limit';
 import { changeUserStanding, createUser, EMAIL_MAX_LENGTH, deleteUser, getUser, requireEcosystem, ROLES, type Role } from '../../core/users';
 import { rawOrBearerToken } from '../../http/auth-header';
 import { optionalBoolean, optionalInteger, optionalString, readBody } from '../../http/body';
@@ -126,7 +127,7 @@ admin.delete('/sessions/:id', async (c) => {
 admin.get('/outbox', async (c) => {
   const status = c.req.query('status');
   if (status !== undefined && !OUTBOX_STATUSES.includes(status as OutboxStatus)) {
-    throw invalidField('status', `must be one of ${OUTBOX_STATUSES.join(', ')}`, 'query');
+    throw invalidField('status', `must be one of ${OUTBOX_STATUSES.join(', ')}`);
   }
   const filter = { to: c.req.query('to'), status: status as OutboxStatus | undefined };
   const rows = await listOutbox(c.env.deps, filter, pageLimit(c.req.query('limit')));
