@@ -1,7 +1,7 @@
 // Reads and validates every var and secret once per environment object; a bad value fails
 // loudly at the first request with a message naming the variable (never its value for secrets).
 import { parsePasswordHashSpec, type PasswordHashSpec } from './crypto/password';
-import { parseGatewayRoutes, type GatewayRoute } from './gateway/routes';
+import { parseGatewayRoutes, type GatewayRoute } from './config/gateway-routes';
 
 export interface Env {
   DB: D1Database;

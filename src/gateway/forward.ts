@@ -8,7 +8,7 @@ import { AppError } from '../core/errors';
 import { ASSERTION_HEADER, identityHeaders, isIdentityHeader, withoutCookie, type HeaderIdentity } from '../http/identity-headers';
 import { ACCESS_TOKEN_COOKIE } from '../http/request-token';
 import type { AppEnv } from '../http/types';
-import type { GatewayRoute } from './routes';
+import type { GatewayRoute } from '../config/gateway-routes';
 
 /** Identity as sent to the origin; null for a public route. */
 export interface ForwardedIdentity extends HeaderIdentity {

@@ -4,7 +4,7 @@
 // those after decoding once or twice, a dot-segment with ";" parameters (`..;`, which Tomcat,
 // Jetty and Spring resolve), or a non-ASCII look-alike of a dot or slash is refused, not forwarded.
 import { AppError } from '../core/errors';
-import type { GatewayRoute } from './routes';
+import type { GatewayRoute } from '../config/gateway-routes';
 
 export interface RouteMatch {
   route: GatewayRoute;
