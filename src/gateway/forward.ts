@@ -48,7 +48,7 @@ export async function forwardToOrigin(
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
   let upstream: Response;
   try {
-    upstream = await fetch(target, {
+    upstream = await c.env.deps.fetch(target, {
       method: request.method,
       headers: originHeaders(request, url, identity),
       body: hasBody ? request.body : null,

@@ -1,7 +1,7 @@
 // Gateway scenarios: a client configured with routes, a stub origin that records what it
-// received (globalThis.fetch is spied on; the Worker under test runs in this same isolate), and
-// callers with real tokens: OAuth logins and droplit user tokens.
-import { expect, vi } from 'vitest';
+// received (the gateway's clients get it as their injected fetch, as a deployment gets the global
+// one), and callers with real tokens: OAuth logins and droplit user tokens.
+import { expect } from 'vitest';
 import { readConfig } from '../../src/config';
 import type { Deps } from '../../src/core/deps';
 import { EdgeState } from '../../src/core/edge-state';
@@ -19,16 +19,19 @@ export interface OriginCall {
   body: string;
 }
 
-/** Replaces fetch with an origin that records each request and answers with `respond`. */
+/** Where the gateway clients' fetch goes: the origin the test stubbed last (none: unreachable). */
+let origin: typeof fetch = () => Promise.reject(new TypeError('no origin stubbed'));
+
+/** Makes the origin the gateway clients reach one that records each request and answers with `respond`. */
 export function stubOrigin(respond: (request: Request) => Response | Promise<Response> = () => new Response('from the origin')) {
   const calls: OriginCall[] = [];
-  const spy = vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+  origin = async (input, init) => {
     const request = new Request(input as RequestInfo, init as RequestInit);
     const body = await request.clone().text();
     calls.push({ method: request.method, url: request.url, headers: request.headers, body });
     return respond(request);
-  });
-  return { calls, spy };
+  };
+  return { calls };
 }
 
 export interface RouteConfig {
@@ -41,7 +44,8 @@ export interface RouteConfig {
 
 export function gatewayClient(routes: RouteConfig[], options: ClientOptions = {}): Client {
   const withOrigins = routes.map((route) => ({ origin: ORIGIN, ...route }));
-  return newClient({ ...options, vars: { ...options.vars, GATEWAY_ROUTES: JSON.stringify(withOrigins) } });
+  const outbound = options.fetch ?? ((input, init) => origin(input, init));
+  return newClient({ ...options, fetch: outbound, vars: { ...options.vars, GATEWAY_ROUTES: JSON.stringify(withOrigins) } });
 }
 
 /** Core dependencies on the client's bindings and clock, for what no route does: signing a token

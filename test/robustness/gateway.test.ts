@@ -2,7 +2,7 @@
 // kind or ecosystem, garbage in the path (broken or encoded escapes, encoded slashes, NULs, dot
 // segments) and the query, and junk bodies. The gateway answers in the management face's error
 // shape, never a 500, and calls the origin only for a request it lets through.
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { beforeEach, describe, expect, it, vi, type Mock } from 'vitest';
 import { newClient } from '../support/driver';
 import { authProbes, pathProbes, queryProbes } from './probes';
 import type { RouteCase } from './routes';
@@ -43,14 +43,11 @@ function bodyProbes(route: RouteCase): Probe[] {
   }));
 }
 
-let origin: MockInstance<typeof fetch>;
+/** The origin, injected as the client's fetch. */
+let origin: Mock<typeof fetch>;
 
 beforeEach(() => {
-  origin = vi.spyOn(globalThis, 'fetch').mockImplementation(async () => new Response('from the origin'));
-});
-
-afterEach(() => {
-  vi.restoreAllMocks();
+  origin = vi.fn<typeof fetch>(async () => new Response('from the origin'));
 });
 
 /** After each probe: a refused request never reached the origin. */
@@ -73,7 +70,7 @@ describe('bad input through the gateway', () => {
   );
 
   it.each(cases)('%s are refused in the management shape, never 500, the origin not called', async (_name, route, probes) => {
-    const client = newClient({ vars: { GATEWAY_ROUTES } });
+    const client = newClient({ vars: { GATEWAY_ROUTES }, fetch: origin });
     await sweep(client, route, probes, originUntouchedWhenRefused());
   });
 });
