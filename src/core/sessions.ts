@@ -12,7 +12,7 @@ import type { Deps } from './deps';
 import { AppError } from './errors';
 import { publishSessionRevoked, tokenLifetimeSeconds } from './revocation';
 import type { TokenProfile } from './token-profiles';
-import { issueAccessToken, type IssuedAccessToken } from './tokens';
+import { issueAccessToken, type IssuedAccessToken } from './access-tokens';
 
 export interface StartedSession extends IssuedAccessToken {
   sessionId: string;

@@ -2,7 +2,7 @@
 // fields a route names, with droplit's validator messages) and the body of a user PUT. Every
 // problem found is reported at once, as droplit's validator did.
 import type { Grant } from '../../core/access';
-import { MAX_GRANTS_PER_USER, MAX_USER_TOKEN_TTL_SECONDS, type AppUserChanges, type TokenRequest } from '../../core/app-users';
+import { MAX_GRANTS_PER_USER, MAX_USER_TOKEN_TTL_SECONDS, type AppUserChanges, type TokenRequest } from '../../core/external-users';
 import { DEFAULT_USER_TOKEN_TTL_SECONDS, EXPIRY_TYPES, type ExpiryType } from '../../core/user-tokens';
 import { EMAIL_MAX_LENGTH } from '../../core/users';
 import type { Fields } from '../../http/body';

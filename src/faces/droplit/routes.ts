@@ -2,7 +2,7 @@
 // ecosystem) or a server token (its own ecosystem only; another looks exactly like a missing
 // one), sent raw as droplit did or as `Bearer <token>`; user and access tokens are refused.
 import { Hono, type Context } from 'hono';
-import * as appUsers from '../../core/app-users';
+import * as appUsers from '../../core/external-users';
 import { authenticateEcosystemCaller, requireEcosystemForCaller, type Caller } from '../../core/ecosystems';
 import { pageLimit } from '../../http/page-limit';
 import { rawOrBearerToken } from '../../http/auth-header';

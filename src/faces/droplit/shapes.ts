@@ -1,6 +1,6 @@
 // How the droplit face shows an application user: `id` is the literal `ECOSYSTEM-ID;USER-ID`,
 // times are ISO 8601, and nothing else of the account (no internal id, role or hash) shows.
-import type { AppUser } from '../../core/app-users';
+import type { AppUser } from '../../core/external-users';
 
 export function droplitUser({ user, access }: AppUser) {
   return {

@@ -1,6 +1,6 @@
 // The original's paging headers: `Record-Count` (all users) and an RFC 8288 `Link` with first,
 // last and, where they exist, prev and next pages. As in the original, `offset` counts pages.
-import type { NumberedPage } from '../../core/self-service';
+import type { NumberedPage } from '../../core/username-accounts';
 
 export function pageHeaders(baseUrl: string, page: NumberedPage, total: number): Record<string, string> {
   const lastIndex = Math.max(Math.ceil(total / page.size) - 1, 0);

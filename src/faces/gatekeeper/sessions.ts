@@ -1,7 +1,7 @@
 // /api/v2/sessions: log in by username and password (one more session each time: a user may
 // hold several) and log out of the session of the token presented, and only that one.
 import { Hono } from 'hono';
-import { logInByUsername, logOutSession } from '../../core/self-service';
+import { logInByUsername, logOutSession } from '../../core/username-accounts';
 import { bearerToken } from '../../http/auth-header';
 import { readBody } from '../../http/body';
 import { rateLimitPerClient } from '../../http/rate-limit';

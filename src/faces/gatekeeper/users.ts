@@ -2,7 +2,7 @@
 // user, set a developer's public key, and the service's own signing public key.
 import { Hono } from 'hono';
 import { isAdmin, ownUser } from '../../core/actors';
-import { pageUsersByNumber, readUserAs, registerAccount, setPublicKey, updateOwnProfile } from '../../core/self-service';
+import { pageUsersByNumber, readUserAs, registerAccount, setPublicKey, updateOwnProfile } from '../../core/username-accounts';
 import { readBody } from '../../http/body';
 import { rateLimitPerClient } from '../../http/rate-limit';
 import type { AppEnv } from '../../http/types';

@@ -2,7 +2,7 @@
 // fields of each route, and the user a bearer token names. Shape checks only; the rules are the core's.
 import type { Context } from 'hono';
 import { invalidField } from '../../core/errors';
-import { userOfAccessToken, type Registration } from '../../core/user-service';
+import { userOfAccessToken, type EmailRegistration } from '../../core/email-accounts';
 import { requireField } from '../../core/users';
 import type { UserRow } from '../../store/schema';
 import { bearerToken, rawOrBearerToken } from '../../http/auth-header';
@@ -30,7 +30,7 @@ export const passwordOf = (c: ServiceContext, fields: Fields): string =>
 
 export const emailOf = (fields: Fields): string => requiredString(fields, 'email', EMAIL_MAX_CHARS);
 
-export function registrationOf(c: ServiceContext, fields: Fields): Registration {
+export function registrationOf(c: ServiceContext, fields: Fields): EmailRegistration {
   const language = optionalString(fields, 'language', LANGUAGE_MAX_CHARS) ?? 'en';
   if (!LANGUAGE_PATTERN.test(language)) throw invalidField('language', 'must be a language tag such as "en" or "pt-BR"');
   return {

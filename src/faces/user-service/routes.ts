@@ -7,7 +7,7 @@ import type { Deps } from '../../core/deps';
 import { databaseAnswers } from '../../core/health';
 import { confirmEmail, requestPasswordReset, resetPassword } from '../../core/password-reset';
 import { profileOf } from '../../core/token-profiles';
-import { logInUser, logInWithAccessToken, refreshAccessToken, registerUser } from '../../core/user-service';
+import { logInUser, logInWithAccessToken, refreshAccessToken, registerUser } from '../../core/email-accounts';
 import { updateUser } from '../../core/users';
 import { requiredString } from '../../http/body';
 import { rateLimitPerClient } from '../../http/rate-limit';

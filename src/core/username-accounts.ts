@@ -1,4 +1,5 @@
-// Users managing their own accounts (the Gatekeeper face's rules): who may register which role,
+// Accounts known by a username, with a ranked role, that their users manage themselves (the rules
+// the Gatekeeper face serves): who may register which role,
 // what a user may change of their own profile, whom they may read, logging in by username and
 // out of one session. Roles rank customer = user < developer < moderator < admin; only an admin
 // raises a role, and only developers hold a public key or a certificate.
@@ -25,7 +26,7 @@ export interface ProfileFields {
   certificate?: string | null;
 }
 
-export interface Registration extends ProfileFields {
+export interface UsernameRegistration extends ProfileFields {
   ecosystemId: string;
   username: string;
   password: string;
@@ -47,7 +48,7 @@ function requireKeysAllowed(role: string, keys: Pick<ProfileFields, 'publicKey' 
 }
 
 /** Registers a user; `actor` is whoever presented a token (null: nobody). */
-export async function registerAccount(deps: Deps, actor: Actor | null, input: Registration): Promise<UserRow> {
+export async function registerAccount(deps: Deps, actor: Actor | null, input: UsernameRegistration): Promise<UserRow> {
   const privileged = actor !== null && isAdmin(actor);
   if (input.role === 'admin' && !privileged) {
     if (actor === null) throw new AppError('UNAUTHENTICATED', { reason: 'registering an admin needs an admin token' });

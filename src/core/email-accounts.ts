@@ -1,4 +1,5 @@
-// The User Service's own rules (Face 3), on top of the shared core: who may register when
+// Accounts known by their e-mail address in the default ecosystem (the rules the User Service
+// face, Face 3, serves), on top of the shared core: who may register when
 // registration is closed, a login that needs a confirmed address, refresh tokens that never rotate,
 // which user a bearer token names, and a login by bearer token alone. Its users live in the default
 // ecosystem; its tokens have the shape USER_SERVICE_TOKEN_PROFILE names.
@@ -14,7 +15,7 @@ import { refreshSession, sessionOfRefreshToken, startSession, type RefreshedSess
 import { profileOf } from './token-profiles';
 import { createUser } from './users';
 
-export interface Registration {
+export interface EmailRegistration {
   email: string;
   password: string;
   firstName: string | null;
@@ -49,7 +50,7 @@ async function checkRegistrar(deps: Deps, token: string | undefined): Promise<vo
  * an account; only the owner of the address learns it, from the mail. With it off the new user can
  * log in at once, so a taken address must be refused (EMAIL_TAKEN).
  */
-export async function registerUser(deps: Deps, input: Registration, registrarToken: string | undefined): Promise<UserRow> {
+export async function registerUser(deps: Deps, input: EmailRegistration, registrarToken: string | undefined): Promise<UserRow> {
   await checkRegistrar(deps, registrarToken);
   try {
     return await createUser(deps, {
@@ -64,7 +65,7 @@ export async function registerUser(deps: Deps, input: Registration, registrarTok
   }
 }
 
-async function answerTakenAddress(deps: Deps, input: Registration): Promise<UserRow> {
+async function answerTakenAddress(deps: Deps, input: EmailRegistration): Promise<UserRow> {
   const owner = await findUserByEmail(deps.db, deps.config.defaultEcosystem, input.email);
   if (owner?.email) {
     // Written before the answer, as a new user's confirmation mail is; sent after it.

@@ -1,4 +1,4 @@
-// Application users (the droplit face): people an application backend registers by its own unique
+// External users (the application users the droplit face serves): people an application backend registers by its own unique
 // id within an ecosystem, with an e-mail, free-form meta and environment grants, and the user
 // tokens it issues them. Each write of a user is one D1 batch; a race of two creates of one
 // unique id is settled by the UNIQUE index, and the loser becomes an update.
