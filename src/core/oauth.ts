@@ -7,9 +7,7 @@ import type { Deps } from './deps';
 import type { Caller } from './ecosystems';
 import { authenticateBearer, checkRevocationStrictly, type Identity } from './edge-auth';
 import { AppError } from './errors';
-import { revokeSession, sessionOfRefreshToken } from './sessions';
-
-const REFRESH_TOKEN_SHAPE = /^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/;
+import { looksLikeRefreshToken, revokeSession, sessionOfRefreshToken } from './sessions';
 
 /** Runs an OAuth operation; a failure that is not the core's own answer becomes a logged 503. */
 async function failClosed<T>(deps: Deps, operation: string, run: () => Promise<T>): Promise<T> {
@@ -34,7 +32,7 @@ async function liveIdentity(deps: Deps, token: string): Promise<Identity | null>
 
 export function revokeToken(deps: Deps, token: string): Promise<void> {
   return failClosed(deps, 'revoke', async () => {
-    const sessionId = REFRESH_TOKEN_SHAPE.test(token)
+    const sessionId = looksLikeRefreshToken(token)
       ? (await sessionOfRefreshToken(deps, token))?.id
       : (await liveIdentity(deps, token))?.sessionId;
     if (sessionId === undefined) return;
@@ -65,7 +63,7 @@ async function introspectRefreshToken(deps: Deps, caller: Caller, token: string)
 
 export function introspectToken(deps: Deps, caller: Caller, token: string): Promise<Introspection> {
   return failClosed(deps, 'introspect', () =>
-    REFRESH_TOKEN_SHAPE.test(token) ? introspectRefreshToken(deps, caller, token) : introspectBearer(deps, caller, token),
+    looksLikeRefreshToken(token) ? introspectRefreshToken(deps, caller, token) : introspectBearer(deps, caller, token),
   );
 }
 

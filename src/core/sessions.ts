@@ -46,8 +46,16 @@ export async function startSession(
   return { sessionId, refreshToken: `${sessionId}.${secret}`, refreshExpiresIn: ttl, createdAt: now, ...access };
 }
 
+/** A refresh token's shape: `<session id>.<secret>`, a UUID and 32 random bytes in base64url. */
+const REFRESH_TOKEN_SHAPE = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/;
+
+/** Whether the token has a refresh token's shape (and so is no JWT). */
+export function looksLikeRefreshToken(token: string): boolean {
+  return REFRESH_TOKEN_SHAPE.test(token);
+}
+
 function parseRefreshToken(token: string): { sessionId: string; secret: string } {
-  const match = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  const match = REFRESH_TOKEN_SHAPE.exec(token);
   if (!match) throw new AppError('INVALID_REFRESH_TOKEN');
   return { sessionId: match[1]!, secret: match[2]! };
 }

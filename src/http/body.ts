@@ -7,7 +7,8 @@ import type { AppEnv } from './types';
 
 export type Fields = Record<string, unknown>;
 
-function isObject(value: unknown): value is Fields {
+/** Whether the value is a JSON object (not null, not an array). */
+export function isObject(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

@@ -5,7 +5,7 @@ import type { Grant } from '../../core/access';
 import { MAX_GRANTS_PER_USER, MAX_USER_TOKEN_TTL_SECONDS, type AppUserChanges, type TokenRequest } from '../../core/external-users';
 import { DEFAULT_USER_TOKEN_TTL_SECONDS, EXPIRY_TYPES, type ExpiryType } from '../../core/user-tokens';
 import { EMAIL_MAX_LENGTH } from '../../core/users';
-import type { Fields } from '../../http/body';
+import { isObject, type Fields } from '../../http/body';
 import { InvalidParams, notAllowedMessage, type DroplitIssue } from './errors';
 
 const MAX_UNIQUE_ID_LENGTH = 256;
@@ -129,10 +129,6 @@ export function readListQuery(url: string): { ecosystemId: string; limit?: strin
   if (!query.has('ecosystemId')) issues.push({ in: 'query', path: 'ecosystemId', message: 'field is required' });
   fail(issues);
   return { ecosystemId: ecosystemId!, limit, cursor };
-}
-
-function isObject(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function boundedString(value: unknown, min: number, max: number): value is string {
