@@ -7,7 +7,7 @@
 // epoch, or its session is marked revoked. A bulk revocation raises the epoch and marks the
 // user's live sessions revoked in one D1 batch, so it kills every token issued before it and no
 // token issued after it, whatever the clocks say.
-import type { Statement } from '../store/db';
+import type { Batch, Statement } from '../store/db';
 import { kvKeys, kvTtl } from '../store/kv';
 import { bulkRevocationQueries, type BulkRevocationOptions, type EndedSession } from '../store/session-repo';
 import type { Deps } from './deps';
@@ -66,28 +66,35 @@ export async function publishBulkRevocation(
   ]);
 }
 
-/** Ends every session and token of a user (logout everywhere, operator revoke-all). */
-export async function revokeAllTokensForUser(deps: Deps, userId: string, reason: string): Promise<void> {
-  const [bump, end] = bulkRevocation(deps, userId, reason);
-  const [epochRows, ended] = await deps.db.batch([bump, end]);
-  await publishBulkRevocation(deps, userId, epochRows, ended);
+export interface BulkRevocationRun extends BulkRevocationOptions {
+  /** Statements run first in the batch: the revocation sees what they wrote (a role change). */
+  before?: Statement[];
+  /** Statements run last: they see the sessions already ended (a delete that cascades them). */
+  after?: Statement[];
 }
 
 /**
- * Runs `first` and then a bulk revocation in one batch (the revocation sees what `first` wrote),
- * publishes the revocation and returns `first`'s result.
+ * The one way a user's sessions end together: the bulk revocation, in one batch with `before`
+ * and `after`, then published. Returns the results of `before` and `after`.
  */
-export async function withBulkRevocation<T extends Statement>(
+export async function runBulkRevocation(
   deps: Deps,
   userId: string,
   reason: string,
-  first: T,
-  options: BulkRevocationOptions & { also?: Statement[] } = {},
-): Promise<unknown> {
-  const [bump, end, ...rest] = bulkRevocation(deps, userId, reason, options);
-  const [result, epochRows, ended] = await deps.db.batch([first, bump, end, ...rest, ...(options.also ?? [])]);
-  await publishBulkRevocation(deps, userId, epochRows as { tokenEpoch: number }[], ended as EndedSession[]);
-  return result;
+  options: BulkRevocationRun = {},
+): Promise<{ before: unknown[]; after: unknown[] }> {
+  const before = options.before ?? [];
+  const after = options.after ?? [];
+  const revocation = bulkRevocation(deps, userId, reason, options);
+  const results = await deps.db.batch([...before, ...revocation, ...after] as Batch);
+  const [epochRows, ended] = results.slice(before.length) as [{ tokenEpoch: number }[], EndedSession[]];
+  await publishBulkRevocation(deps, userId, epochRows, ended);
+  return { before: results.slice(0, before.length), after: results.slice(before.length + revocation.length) };
+}
+
+/** Ends every session and token of a user (logout everywhere, operator revoke-all). */
+export async function revokeAllTokensForUser(deps: Deps, userId: string, reason: string): Promise<void> {
+  await runBulkRevocation(deps, userId, reason);
 }
 
 /** How long a token carrying this session's id may still live, for the KV revocation's TTL. */

@@ -11,7 +11,7 @@ import type { Deps } from './deps';
 import { AppError, invalidField } from './errors';
 import { accountChangedMail, confirmationMail, outboxInsertQuery, deliverOutbox } from './mail';
 import { checkPasswordPolicy } from './password-policy';
-import { bulkRevocation, publishBulkRevocation, withBulkRevocation } from './revocation';
+import { runBulkRevocation } from './revocation';
 
 export const ROLES = ['admin', 'moderator', 'developer', 'customer', 'user'] as const;
 export type Role = (typeof ROLES)[number];
@@ -181,7 +181,8 @@ export async function updateUser(deps: Deps, userId: string, patch: ProfilePatch
       const keepSessionId = changed.standing ? undefined : options.keepSessionId;
       const also = mail ? [outboxInsertQuery(deps, mail)] : [];
       const reason = changed.standing ? 'revoked' : 'credentials_changed';
-      [row] = (await withBulkRevocation(deps, userId, reason, userUpdate, { keepSessionId, also })) as UserRow[];
+      const { before } = await runBulkRevocation(deps, userId, reason, { before: [userUpdate], keepSessionId, after: also });
+      [row] = before[0] as UserRow[];
     } else {
       [row] = await userUpdate;
     }
@@ -211,10 +212,8 @@ export async function changeUserStanding(
 export async function deleteUser(deps: Deps, userId: string): Promise<void> {
   // The epoch is raised and the sessions' ids read before the cascade removes them, so KV learns
   // of every token the delete ended.
-  const [bump, end] = bulkRevocation(deps, userId, 'deleted');
-  const [epochRows, ended, deleted] = await deps.db.batch([bump, end, repo.deleteUserQuery(deps.db, userId)]);
-  if (deleted.length === 0) throw new AppError('USER_NOT_FOUND');
-  await publishBulkRevocation(deps, userId, epochRows, ended);
+  const { after } = await runBulkRevocation(deps, userId, 'deleted', { after: [repo.deleteUserQuery(deps.db, userId)] });
+  if ((after[0] as unknown[]).length === 0) throw new AppError('USER_NOT_FOUND');
 }
 
 export function requireField<T>(value: T | undefined | null, field: string): T {
