@@ -3,15 +3,13 @@
 // one second; the token issued in between must die everywhere (here at once, in another isolate
 // through KV, on a strict gateway route through D1) and a token issued after must work.
 import { decodeJwt } from 'jose';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createUser, logIn, type TestUser } from '../support/accounts';
 import { json, strongPassword, TestClock, type Client } from '../support/driver';
-import { appUser, droplitToken, ecosystemWithEnvironments, gatewayClient, stubOrigin } from '../gateway/support';
+import { appUser, droplitToken, ecosystemWithEnvironments, gatewayClient, resetOrigin, stubOrigin } from '../gateway/support';
 import { mailedCode } from '../user-service/steps';
 
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+afterEach(resetOrigin);
 
 const ROUTES = [
   { prefix: '/strict/', strict: true, ecosystem: '*' },

@@ -1,12 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { sessions } from '../../src/store/schema';
 import { json } from '../support/driver';
-import { appUser, coreDeps, droplitToken, ecosystemWithEnvironments, gatewayClient, ORIGIN, signedInUser, stubOrigin } from './support';
+import { appUser, coreDeps, droplitToken, ecosystemWithEnvironments, gatewayClient, ORIGIN, resetOrigin, signedInUser, stubOrigin } from './support';
 
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+afterEach(resetOrigin);
 
 describe('what a route requires', () => {
   it('lets only the named roles through a role route', async () => {

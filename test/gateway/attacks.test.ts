@@ -1,12 +1,10 @@
 import { base64url, generateKeyPair, SignJWT } from 'jose';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { signToken } from '../../src/crypto/jwt';
 import { json, type Client } from '../support/driver';
-import { appUser, coreDeps, droplitToken, ecosystemWithEnvironments, gatewayClient, signedInUser, stubOrigin } from './support';
+import { appUser, coreDeps, droplitToken, ecosystemWithEnvironments, gatewayClient, resetOrigin, signedInUser, stubOrigin } from './support';
 
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+afterEach(resetOrigin);
 
 async function expectRefused(response: Response, status: number, code: string): Promise<void> {
   expect(response.status).toBe(status);

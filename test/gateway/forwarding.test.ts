@@ -1,11 +1,9 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { json } from '../support/driver';
-import { gatewayClient, ORIGIN, signedInUser, stubOrigin } from './support';
+import { gatewayClient, ORIGIN, resetOrigin, signedInUser, stubOrigin } from './support';
 
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+afterEach(resetOrigin);
 
 describe('forwarding through the gateway', () => {
   it('forwards the method, the raw path, the query and the body to the origin', async () => {

@@ -1,10 +1,8 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { json } from '../support/driver';
-import { appUser, droplitToken, ecosystemWithEnvironments, gatewayClient, signedInUser, stubOrigin } from './support';
+import { appUser, droplitToken, ecosystemWithEnvironments, gatewayClient, resetOrigin, signedInUser, stubOrigin } from './support';
 
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+afterEach(resetOrigin);
 
 const ROUTES = [
   { prefix: '/app/', origin: 'https://app.test' },

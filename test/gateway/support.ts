@@ -19,8 +19,15 @@ export interface OriginCall {
   body: string;
 }
 
+const unreachable: typeof fetch = () => Promise.reject(new TypeError('no origin stubbed'));
+
 /** Where the gateway clients' fetch goes: the origin the test stubbed last (none: unreachable). */
-let origin: typeof fetch = () => Promise.reject(new TypeError('no origin stubbed'));
+let origin: typeof fetch = unreachable;
+
+/** Forgets the stubbed origin (after each test), so the next test reaches none until it stubs one. */
+export function resetOrigin(): void {
+  origin = unreachable;
+}
 
 /** Makes the origin the gateway clients reach one that records each request and answers with `respond`. */
 export function stubOrigin(respond: (request: Request) => Response | Promise<Response> = () => new Response('from the origin')) {
