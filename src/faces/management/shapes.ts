@@ -1,6 +1,7 @@
 // How the management face shows records: ISO 8601 times, never a hash or a secret.
 import { permissionLevelOf } from '../../core/users';
-import type { OutboxRow, UserRow } from '../../store/schema';
+import type { OutboxRow } from '../../store/outbox-repo';
+import type { UserRow } from '../../store/user-repo';
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 

@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { invalidField } from '../../core/errors';
 import { userOfAccessToken, type EmailRegistration } from '../../core/email-accounts';
 import { requireField } from '../../core/users';
-import type { UserRow } from '../../store/schema';
+import type { UserRow } from '../../store/user-repo';
 import { bearerToken, rawOrBearerToken } from '../../http/auth-header';
 import { optionalString, readBody, requiredString, type Fields } from '../../http/body';
 import type { AppEnv } from '../../http/types';

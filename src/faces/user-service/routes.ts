@@ -12,7 +12,7 @@ import { updateUser } from '../../core/users';
 import { requiredString } from '../../http/body';
 import { rateLimitPerClient } from '../../http/rate-limit';
 import type { AppEnv } from '../../http/types';
-import type { UserRow } from '../../store/schema';
+import type { UserRow } from '../../store/user-repo';
 import * as read from './requests';
 import { attributeMap, serviceUser, serviceUserWithAttributes } from './shapes';
 
