@@ -27,6 +27,9 @@ export default defineConfig(async () => {
     test: {
       setupFiles: ['./test/support/setup.ts'],
       testTimeout: 30_000,
+      // Each test file gets its own workerd; vitest's default (one fewer worker than CPUs) runs a
+      // single file at a time on a 2-CPU machine while the Node side mostly waits for workerd.
+      maxWorkers: 2,
     },
   };
 });
