@@ -4,6 +4,10 @@ import { testSecrets } from './test/support/secrets.ts';
 
 // Tests run inside workerd against real local D1 and KV, with the same migrations wrangler applies.
 export default defineConfig(async () => {
+  // The pool reads wrangler.toml (and .dev.vars, if `npm run dev` wrote one) once per test file;
+  // at wrangler's default level each read prints "Using secrets defined in .dev.vars". The tests
+  // set both secrets themselves, so keep wrangler to its warnings and errors unless told otherwise.
+  process.env.WRANGLER_LOG ??= 'warn';
   const migrations = await readD1Migrations('./migrations');
   const secrets = await testSecrets();
   return {
@@ -27,6 +31,9 @@ export default defineConfig(async () => {
     test: {
       setupFiles: ['./test/support/setup.ts'],
       testTimeout: 30_000,
+      // Each test file gets its own workerd; vitest's default (one fewer worker than CPUs) runs a
+      // single file at a time on a 2-CPU machine while the Node side mostly waits for workerd.
+      maxWorkers: 2,
     },
   };
 });

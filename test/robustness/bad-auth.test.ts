@@ -1,17 +1,5 @@
-// Bad credentials on every route: Authorization headers that are empty, a bare scheme, two
-// tokens, broken Basic, 10 KB long, an unsigned JWT; a garbage token cookie; and every valid token
-// of the wrong kind (the account token where a user token is expected and back, a droplit user
-// token on Gatekeeper and User Service routes, refresh tokens, server tokens), sent as Bearer and
-// raw. A route that needs a credential refuses all of these with a 4xx in its shape, and the
-// refusal leaves nothing behind; a public route handles them without a 500.
-import { describe, it } from 'vitest';
-import { newClient } from '../support/driver';
-import { authProbes } from './probes';
-import { ALL_ROUTES } from './routes';
-import { sweep } from './sweep';
+// Bad credentials (see bad-auth.ts) on the Droplit, Gatekeeper and OAuth routes.
+import { badCredentialSweeps } from './bad-auth';
+import { ROUTES } from './routes';
 
-describe('bad credentials on every route', () => {
-  it.each(ALL_ROUTES.map((route) => [route.name, route] as const))('%s: refused in its shape, never 500, nothing left behind', async (_name, route) => {
-    await sweep(newClient(), route, authProbes(route));
-  });
-});
+badCredentialSweeps([...ROUTES.droplit, ...ROUTES.gatekeeper, ...ROUTES.oauth]);

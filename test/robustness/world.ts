@@ -1,7 +1,6 @@
 // The fixtures every robustness sweep attacks: one user of the default ecosystem (with a username,
 // a developer, logged in through OAuth, the User Service and the Gatekeeper), an ecosystem with an
-// environment, a server token and an application user holding a droplit user token. Plus a
-// snapshot of everything a failed request must leave as it was.
+// environment, a server token and an application user holding a droplit user token.
 import { expect } from 'vitest';
 import { json, strongPassword, type Client, type RequestOptions } from '../support/driver';
 
@@ -66,52 +65,5 @@ export async function buildWorld(client: Client): Promise<World> {
     gkSession: gk.token.session_state,
     eco: { id: eco.id, serverTokenId: server.id, environmentId: env.id },
     app: { uniqueId, path },
-  };
-}
-
-async function read(response: Response): Promise<unknown> {
-  expect(response.status, `a snapshot read failed: ${await response.clone().text()}`).toBeLessThan(500);
-  const text = await response.text();
-  return { status: response.status, body: text === '' ? null : JSON.parse(text) };
-}
-
-const ids = (page: any) => (page.body?.items ?? []).map((item: { id: string }) => item.id).sort();
-
-/**
- * What a failed request must not change: the users made under the world's tag (and how many the
- * default ecosystem and the world's ecosystem hold), the fixture user as operators, Gatekeeper
- * admins and the user see it (profile, keys, attributes), their live sessions, whether each token
- * still works, the ecosystems, the outbox and the application user.
- */
-export async function snapshot(client: Client, w: World): Promise<Record<string, unknown>> {
-  const admin = (path: string) => client.admin('GET', path).then(read);
-  const verify = (token: string) => send(client, 'GET', '/auth/verify?ecosystem=*', { token }).then((r) => r.status);
-  const [tagged, defaultUsers, ecoUsers, user, keys, profile, sessions, ecosystems, outbox, app] = await Promise.all([
-    admin(`/admin/v1/users?q=${w.tag}&limit=100`),
-    client.admin('GET', '/api/v2/users?limit=1').then((r) => r.headers.get('Record-Count')),
-    admin(`/api/users?ecosystemId=${w.eco.id}&limit=100`),
-    admin(`/admin/v1/users/${w.user.id}`),
-    admin(`/api/v2/users/${w.user.id}`),
-    send(client, 'GET', '/v1/users/profile', { token: w.tokens.usAccess }).then(read),
-    admin(`/admin/v1/users/${w.user.id}/sessions`),
-    admin('/admin/v1/ecosystems'),
-    admin(`/admin/v1/outbox?to=${encodeURIComponent(w.user.email)}`),
-    admin(w.app.path),
-  ]);
-  const tokens = Object.fromEntries(
-    await Promise.all((['access', 'usAccess', 'gkAccess', 'app'] as const).map(async (kind) => [kind, await verify(w.tokens[kind])])),
-  );
-  const serverToken = (await send(client, 'GET', `/api/users?ecosystemId=${w.eco.id}`, { headers: { authorization: w.tokens.server } })).status;
-  return {
-    users: { tagged: ids(tagged), defaultUsers, ecoUsers: ids(ecoUsers) },
-    user,
-    keys,
-    profile,
-    sessions,
-    ecosystems: ids(ecosystems),
-    outbox: ids(outbox),
-    app,
-    tokens,
-    serverToken,
   };
 }

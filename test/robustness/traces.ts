@@ -1,0 +1,131 @@
+// Everything a request can leave behind, read straight from the bindings: every row of every D1
+// table (one batch of `SELECT *`) and every KV key with its value, metadata and expiry. Each test
+// file has its own D1 and KV and runs its tests one after another, so between two snapshots only
+// the request in between can have changed anything.
+import type { Client } from '../support/driver';
+
+/** Per table, its rows as JSON; per KV key, its value, metadata and expiry as JSON. */
+export interface Traces {
+  tables: Record<string, string[]>;
+  kv: Record<string, string>;
+}
+
+/** What changed between two snapshots: rows and keys that went, and rows and keys that came. */
+export type Changes = Record<string, { removed: unknown[]; added: unknown[] }>;
+
+/** The most keys one KV get may read. */
+const KV_BULK_GET = 100;
+
+const tableNames = new WeakMap<D1Database, Promise<string[]>>();
+
+/** The tables of this database (the schema does not change while the tests run). */
+function tablesOf(db: D1Database): Promise<string[]> {
+  let names = tableNames.get(db);
+  if (!names) {
+    names = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY name")
+      .all<{ name: string }>()
+      .then((result) => result.results.map((row) => row.name));
+    tableNames.set(db, names);
+  }
+  return names;
+}
+
+/** A row as JSON (the schema has no blob columns, so every value is a string, number or null). */
+function rowJson(row: Record<string, unknown>): string {
+  return JSON.stringify(row);
+}
+
+async function readTables(db: D1Database): Promise<Traces['tables']> {
+  const names = await tablesOf(db);
+  const results = await db.batch(names.map((name) => db.prepare(`SELECT * FROM "${name}"`)));
+  return Object.fromEntries(names.map((name, i) => [name, (results[i]!.results as Record<string, unknown>[]).map(rowJson).sort()]));
+}
+
+async function readKv(kv: KVNamespace): Promise<Traces['kv']> {
+  const keys: KVNamespaceListKey<unknown>[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await kv.list({ cursor });
+    keys.push(...page.keys);
+    cursor = page.list_complete ? undefined : page.cursor;
+  } while (cursor);
+  const values = new Map<string, string | null>();
+  for (let i = 0; i < keys.length; i += KV_BULK_GET) {
+    const batch = await kv.get(keys.slice(i, i + KV_BULK_GET).map((key) => key.name), 'text');
+    for (const [name, value] of batch) values.set(name, value);
+  }
+  return Object.fromEntries(
+    keys.map((key) => [key.name, JSON.stringify({ value: values.get(key.name), metadata: key.metadata ?? null, expiration: key.expiration ?? null })]),
+  );
+}
+
+/** Every row of every D1 table and every KV entry the client's Worker sees. */
+export async function snapshot(client: Client): Promise<Traces> {
+  const [tables, kv] = await Promise.all([readTables(client.env.DB), readKv(client.env.TOKENS)]);
+  return { tables, kv };
+}
+
+/**
+ * Puts D1 and KV back as they were in `target`: each table that differs is emptied and refilled
+ * (foreign keys checked at the end of the batch), each KV key that differs is written or deleted.
+ */
+export async function restore(client: Client, target: Traces): Promise<void> {
+  const { DB: db, TOKENS: kv } = client.env;
+  const now = await snapshot(client);
+  const statements: D1PreparedStatement[] = [db.prepare('PRAGMA defer_foreign_keys = true')];
+  for (const [table, rows] of Object.entries(target.tables)) {
+    const current = now.tables[table] ?? [];
+    if (current.length === rows.length && current.every((row, i) => row === rows[i])) continue;
+    statements.push(db.prepare(`DELETE FROM "${table}"`));
+    for (const row of rows.map((text) => JSON.parse(text) as Record<string, unknown>)) {
+      const columns = Object.keys(row);
+      const sql = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+      statements.push(db.prepare(sql).bind(...Object.values(row)));
+    }
+  }
+  if (statements.length > 1) await db.batch(statements);
+  await Promise.all([
+    ...Object.keys(now.kv).filter((key) => !(key in target.kv)).map((key) => kv.delete(key)),
+    ...Object.entries(target.kv)
+      .filter(([key, entry]) => now.kv[key] !== entry)
+      .map(([key, entry]) => {
+        const { value, metadata, expiration } = JSON.parse(entry) as { value: string; metadata: unknown; expiration: number | null };
+        return kv.put(key, value, { metadata, ...(expiration === null ? {} : { expiration }) });
+      }),
+  ]);
+}
+
+/** Rows in `before` but not `after` (and back), as a multiset. */
+function rowChanges(before: string[], after: string[]): { removed: unknown[]; added: unknown[] } {
+  const left = new Map<string, number>();
+  for (const row of before) left.set(row, (left.get(row) ?? 0) + 1);
+  const added: unknown[] = [];
+  for (const row of after) {
+    const count = left.get(row) ?? 0;
+    if (count > 0) left.set(row, count - 1);
+    else added.push(JSON.parse(row));
+  }
+  const removed = [...left].flatMap(([row, count]) => Array.from({ length: count }, () => JSON.parse(row)));
+  return { removed, added };
+}
+
+/**
+ * Every table and KV key (as `kv:<key>`) whose contents differ, but for the `ignored` tables;
+ * empty when nothing changed.
+ */
+export function changesBetween(before: Traces, after: Traces, ignored: string[] = []): Changes {
+  const changes: Changes = {};
+  for (const table of new Set([...Object.keys(before.tables), ...Object.keys(after.tables)])) {
+    if (ignored.includes(table)) continue;
+    const change = rowChanges(before.tables[table] ?? [], after.tables[table] ?? []);
+    if (change.removed.length > 0 || change.added.length > 0) changes[table] = change;
+  }
+  for (const key of new Set([...Object.keys(before.kv), ...Object.keys(after.kv)])) {
+    const [was, is] = [before.kv[key], after.kv[key]];
+    if (was !== is) {
+      changes[`kv:${key}`] = { removed: was === undefined ? [] : [JSON.parse(was)], added: is === undefined ? [] : [JSON.parse(is)] };
+    }
+  }
+  return changes;
+}
