@@ -1,8 +1,7 @@
 // Paging through users for operators and the droplit list: keyset cursors over (createdAt, id),
 // opaque to clients.
 import { base64url, fromBase64, utf8 } from '../crypto/encoding';
-import type { UserRow } from '../store/user-repo';
-import { listUsers } from '../store/user-repo';
+import { listUsers, type UserRow } from '../store/user-repo';
 import type { Deps } from './deps';
 import { invalidField } from './errors';
 
