@@ -40,10 +40,10 @@ function route(name: string, path: RouteCase['path'], more: Omit<Partial<RouteCa
   return { name, method: name.split(' ')[0]!, path, ...more };
 }
 
-const appUser = (w: World, eco: string, user: string) => `/api/users/${eco};${user}`;
+const appUser = (eco: string, user: string) => `/api/users/${eco};${user}`;
 const droplitParams = (rest: string) => ({
-  ecosystemId: (w: World, v: string) => appUser(w, v, w.app.uniqueId) + rest,
-  userId: (w: World, v: string) => appUser(w, w.eco.id, v) + rest,
+  ecosystemId: (w: World, v: string) => appUser(v, w.app.uniqueId) + rest,
+  userId: (w: World, v: string) => appUser(w.eco.id, v) + rest,
   segment: (_w: World, v: string) => `/api/users/${v}${rest}`,
 });
 const droplitBody = (w: World): Fields => ({
@@ -67,7 +67,7 @@ const droplitWrite = { token: 'account', accepts: DROPLIT, body: droplitBody, ex
 const PUT_QUERY = ['generateToken', 'expiryType', 'ttl'];
 
 const droplit: RouteCase[] = [
-  route('PUT /api/users/:user (create)', (w) => appUser(w, w.eco.id, `${w.tag}-new`), { ...droplitWrite, params: droplitParams(''), query: PUT_QUERY }),
+  route('PUT /api/users/:user (create)', (w) => appUser(w.eco.id, `${w.tag}-new`), { ...droplitWrite, params: droplitParams(''), query: PUT_QUERY }),
   route('PUT /api/users/:user (update)', (w) => w.app.path, { ...droplitWrite, query: PUT_QUERY }),
   route('POST /api/users/:user/tokens', (w) => `${w.app.path}/tokens`, {
     params: droplitParams('/tokens'), token: 'account', accepts: DROPLIT, query: ['expiryType', 'ttl'],
