@@ -14,7 +14,7 @@ export interface Env {
   [name: string]: unknown;
 }
 
-export type TokenProfileSetting = 'default' | 'legacy';
+type TokenProfileSetting = 'default' | 'legacy';
 
 export interface Config {
   issuer: string | null;
@@ -50,10 +50,10 @@ export interface Config {
   signingKeys: string;
 }
 
-export const MAIL_TRANSPORTS = ['log', 'cloudflare', 'resend', 'webhook'] as const;
-export type MailTransport = (typeof MAIL_TRANSPORTS)[number];
+const MAIL_TRANSPORTS = ['log', 'cloudflare', 'resend', 'webhook'] as const;
+type MailTransport = (typeof MAIL_TRANSPORTS)[number];
 
-export interface MailConfig {
+interface MailConfig {
   transport: MailTransport;
   /** MAIL_FROM as given ("Name <address>" or an address) and its address alone. */
   from: string;

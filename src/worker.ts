@@ -11,7 +11,7 @@ import { runScheduled } from './core/upkeep';
 import { keyRing } from './crypto/keys';
 import { openDb } from './store/db';
 
-export interface WorkerOptions {
+interface WorkerOptions {
   now?: () => number;
   /** Wraps the environment before use: tests inject counting or failing bindings here. */
   wrapEnv?: (env: Env) => Env;

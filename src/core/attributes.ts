@@ -7,9 +7,9 @@ import type { AttributeRow } from '../store/attribute-repo';
 import type { Deps } from './deps';
 import { AppError, invalidField } from './errors';
 
-export const ATTRIBUTE_KEY_MAX_CHARS = 128;
-export const ATTRIBUTE_TEXT_MAX_BYTES = 4096;
-export const ATTRIBUTES_PER_USER = 100;
+const ATTRIBUTE_KEY_MAX_CHARS = 128;
+const ATTRIBUTE_TEXT_MAX_BYTES = 4096;
+const ATTRIBUTES_PER_USER = 100;
 
 /**
  * Characters a key may not hold: NUL and the other C0/C1 controls, and the bidi marks, embeddings,

@@ -10,7 +10,7 @@ import type { Guard, Statement } from '../store/db';
 import type { Deps } from './deps';
 import { AppError } from './errors';
 
-export type CodePurpose = 'confirm' | 'reset';
+type CodePurpose = 'confirm' | 'reset';
 
 export function issueCodeQuery(deps: Deps, userId: string, purpose: CodePurpose, ttlSeconds: number) {
   const code = randomToken(32);

@@ -25,7 +25,7 @@ import { accountLockedMail, deliverOutbox, outboxInsertQuery } from './mail';
 
 const FIRST_LOCK_MS = 60_000;
 /** No lock, per client or per account, lasts longer than this. */
-export const MAX_LOCK_MS = 15 * 60_000;
+const MAX_LOCK_MS = 15 * 60_000;
 
 export type LoginIdentifier = { email: string } | { username: string } | { emailOrUsername: string };
 
@@ -38,7 +38,7 @@ async function findByIdentifier(deps: Deps, ecosystemId: string, id: LoginIdenti
     : findUserByUsername(deps.db, ecosystemId, id.emailOrUsername);
 }
 
-export function throttleKeyForUser(userId: string): string {
+function throttleKeyForUser(userId: string): string {
   return `user:${userId}`;
 }
 

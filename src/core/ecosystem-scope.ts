@@ -5,7 +5,7 @@ import type { Deps } from './deps';
 import type { Identity } from './edge-auth';
 import { AppError, invalidField } from './errors';
 
-export const ANY_ECOSYSTEM = '*';
+const ANY_ECOSYSTEM = '*';
 const MAX_ECOSYSTEM_ID_LENGTH = 64;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;

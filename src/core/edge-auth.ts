@@ -158,7 +158,7 @@ async function touchSlidingToken(deps: Deps, identity: Identity): Promise<void> 
   );
 }
 
-export interface AuthenticateOptions {
+interface AuthenticateOptions {
   /** Check revocation against D1 instead of KV (no propagation delay, one more round trip). */
   strict?: boolean;
 }

@@ -5,7 +5,7 @@
 // isolate is written here too and takes effect at once.
 import type { Deps } from './deps';
 
-export interface CachedValue {
+interface CachedValue {
   value: string | null;
   readAt: number;
 }

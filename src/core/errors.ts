@@ -1,7 +1,7 @@
 // The one error type of the core. Each code is stable; every face renders codes in its own
 // dialect in one onError. Details never hold a secret: only field names and public limits.
 
-export const ERROR_CODES = [
+const ERROR_CODES = [
   'INVALID_JSON',
   'INVALID_FIELD',
   'BODY_TOO_LARGE',
@@ -43,7 +43,7 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export interface ErrorDetail {
+interface ErrorDetail {
   /** The field the error is about, by its name in the core (each face knows where its requests hold it). */
   field?: string;
   /** What was wrong with it, in words safe to show (no values). */

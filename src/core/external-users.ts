@@ -37,12 +37,12 @@ export interface TokenRequest {
   ttlSeconds: number;
 }
 
-export interface PutResult extends AppUser {
+interface PutResult extends AppUser {
   created: boolean;
   token?: string;
 }
 
-export async function findAppUser(deps: Deps, ecosystemId: string, uniqueId: string): Promise<UserRow> {
+async function findAppUser(deps: Deps, ecosystemId: string, uniqueId: string): Promise<UserRow> {
   const user = await repo.findUserByUniqueId(deps.db, ecosystemId, uniqueId);
   if (!user) throw new AppError('USER_NOT_FOUND', { field: 'userId' });
   return user;

@@ -5,7 +5,7 @@ import { latestMigration, pingDb } from '../store/health-repo';
 import type { Deps } from './deps';
 import { outboxBacklog } from './mail';
 
-export interface HealthReport {
+interface HealthReport {
   status: 'ok' | 'unavailable';
   down: ('d1' | 'kv')[];
   d1: 'ok' | 'down';

@@ -6,7 +6,7 @@ import { hmacHex } from '../crypto/digest';
 import type { Deps } from './deps';
 import { buildMime, type MimeMessage } from './mime';
 
-export type OutgoingMail = MimeMessage;
+type OutgoingMail = MimeMessage;
 
 export class SendFailure extends Error {
   constructor(reason: string) {
@@ -15,8 +15,8 @@ export class SendFailure extends Error {
   }
 }
 
-export const RESEND_URL = 'https://api.resend.com/emails';
-export const SIGNATURE_HEADER = 'X-Gatehouse-Signature';
+const RESEND_URL = 'https://api.resend.com/emails';
+const SIGNATURE_HEADER = 'X-Gatehouse-Signature';
 
 function masked(text: string): string {
   return text.replace(/code=[^\s&"<]+/g, 'code=…');

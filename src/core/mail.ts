@@ -14,7 +14,7 @@ export * from './mail-templates';
 export { OUTBOX_STATUSES, type OutboxStatus } from '../store/outbox-repo';
 
 /** Minutes to wait after the n-th failed attempt (the last value repeats). */
-export const BACKOFF_MINUTES = [1, 5, 15, 60, 180, 360, 720, 1440];
+const BACKOFF_MINUTES = [1, 5, 15, 60, 180, 360, 720, 1440];
 /** How many due rows one run after a response looks at; the Cron run takes more. */
 const AFTER_RESPONSE_BATCH = 10;
 
@@ -57,7 +57,7 @@ async function attempt(deps: Deps, due: { id: string; attempts: number }): Promi
   return 'sent';
 }
 
-export interface DeliveryCounts {
+interface DeliveryCounts {
   sent: number;
   pending: number;
   failed: number;

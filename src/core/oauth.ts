@@ -42,7 +42,7 @@ export function revokeToken(deps: Deps, token: string): Promise<void> {
   });
 }
 
-export type Introspection = { active: false } | ({ active: true } & Record<string, unknown>);
+type Introspection = { active: false } | ({ active: true } & Record<string, unknown>);
 
 async function introspectRefreshToken(deps: Deps, caller: Caller, token: string): Promise<Introspection> {
   const session = await sessionOfRefreshToken(deps, token);

@@ -19,7 +19,7 @@ const GRANTS_TTL_SECONDS = 86_400;
  * write each); the epoch covers the rest, and the marks only guard against an out-of-order
  * epoch write in KV.
  */
-export const MAX_SESSION_MARKS = 50;
+const MAX_SESSION_MARKS = 50;
 
 /**
  * Writes a revocation (or grants) to KV, trying up to three times; the later tries run after the
@@ -66,7 +66,7 @@ export async function publishBulkRevocation(
   ]);
 }
 
-export interface BulkRevocationRun extends BulkRevocationOptions {
+interface BulkRevocationRun extends BulkRevocationOptions {
   /** Statements run first in the batch: the revocation sees what they wrote (a role change). */
   before?: Statement[];
   /** Statements run last: they see the sessions already ended (a delete that cascades them). */

@@ -15,7 +15,7 @@ import type { UserRow } from '../store/user-repo';
 export type TokenProfile = 'default' | 'gatekeeper-legacy' | 'user-service-legacy';
 export type Face = 'gatekeeper' | 'user-service';
 
-export const LEGACY_ALGORITHM = 'RS256';
+const LEGACY_ALGORITHM = 'RS256';
 
 /** The profile a face issues under this configuration. */
 export function profileOf(config: Config, face: Face): TokenProfile {
@@ -41,7 +41,7 @@ export function userNumberOf(user: Pick<UserRow, 'userNumber'>): number {
   return user.userNumber ?? 0;
 }
 
-export interface ShapedToken {
+interface ShapedToken {
   claims: Record<string, unknown>;
   audience: string | string[];
   signer: Signer;

@@ -29,14 +29,14 @@ async function inRounds(step: () => Promise<number>): Promise<number> {
   return total;
 }
 
-export interface UpkeepCounts {
+interface UpkeepCounts {
   sessions: number;
   codes: number;
   loginFailures: number;
   mail: number;
 }
 
-export async function runUpkeep(deps: Deps): Promise<UpkeepCounts> {
+async function runUpkeep(deps: Deps): Promise<UpkeepCounts> {
   const now = deps.now();
   const cutoffs = {
     refreshEndedBefore: now - deps.config.accessTokenTtlSeconds * 1000 - SKEW_MS,

@@ -17,7 +17,7 @@ export const DEFAULT_USER_TOKEN_TTL_SECONDS = 3600;
 /** What a user token is made from; the row may be one a batch is about to write. */
 export type TokenSubject = Pick<UserRow, 'id' | 'ecosystemId' | 'uniqueId' | 'email' | 'role' | 'tokenEpoch'>;
 
-export interface PreparedUserToken {
+interface PreparedUserToken {
   sessionId: string;
   /**
    * The session insert: run it alone or inside the batch that writes the user. It inserts only if

@@ -26,7 +26,7 @@ export interface ProfileFields {
   certificate?: string | null;
 }
 
-export interface UsernameRegistration extends ProfileFields {
+interface UsernameRegistration extends ProfileFields {
   ecosystemId: string;
   username: string;
   password: string;
@@ -34,7 +34,7 @@ export interface UsernameRegistration extends ProfileFields {
   role: Role;
 }
 
-export interface ProfileUpdate extends ProfileFields {
+interface ProfileUpdate extends ProfileFields {
   username: string;
   password: string;
   email: string;

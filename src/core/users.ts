@@ -21,7 +21,7 @@ export function permissionLevelOf(role: string): 0 | 1 | 2 {
 }
 
 /** The role a permission level maps to, keeping a non-privileged role as it is. */
-export function roleForPermissionLevel(level: number, current: string): string {
+function roleForPermissionLevel(level: number, current: string): string {
   if (level === 0) return 'admin';
   if (level === 1) return 'moderator';
   return current === 'admin' || current === 'moderator' ? 'user' : current;
@@ -49,7 +49,7 @@ export function checkEmail(email: string): void {
   }
 }
 
-export interface NewUserInput {
+interface NewUserInput {
   ecosystemId: string;
   email?: string | null;
   username?: string | null;
@@ -129,9 +129,9 @@ export async function getUser(deps: Deps, userId: string): Promise<UserRow> {
   return user;
 }
 
-export type ProfilePatch = Omit<repo.UserPatch, 'passwordHash' | 'emailKey' | 'usernameKey' | 'tokenEpoch'> & { password?: string };
+type ProfilePatch = Omit<repo.UserPatch, 'passwordHash' | 'emailKey' | 'usernameKey' | 'tokenEpoch'> & { password?: string };
 
-export interface UpdateOptions {
+interface UpdateOptions {
   /**
    * The caller's own session, when the user changes their own password or e-mail: it survives the
    * change (moved to the new token epoch, so its refresh token keeps working) while every other

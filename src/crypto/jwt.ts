@@ -12,7 +12,7 @@ import type { KeyRing, Signer } from './keys';
 const CRITICAL_CLAIMS = { exp: true, aud: true } as const;
 
 /** The `typ` header of each kind of token we sign. */
-export const TOKEN_TYPES = {
+const TOKEN_TYPES = {
   access: 'at+jwt',
   user: 'user+jwt',
   assertion: 'gatehouse-assertion+jwt',
@@ -38,7 +38,7 @@ export function bearerKindOf(token: string): 'access' | 'user' | null {
   return null;
 }
 
-export interface SignOptions {
+interface SignOptions {
   kind: TokenKind;
   issuer: string;
   audience: string | string[];
@@ -68,7 +68,7 @@ export function signToken(ring: KeyRing, claims: Record<string, unknown>, option
   return jwt.sign(signer.key, options.critical ? { crit: CRITICAL_CLAIMS } : undefined);
 }
 
-export interface VerifyOptions {
+interface VerifyOptions {
   kind: TokenKind;
   issuer: string;
   audience: string;
@@ -77,9 +77,9 @@ export interface VerifyOptions {
 }
 
 /** How far in the future a token's `iat` may lie (clock skew between issuers) before it is refused. */
-export const MAX_ISSUED_AT_SKEW_SECONDS = 60;
+const MAX_ISSUED_AT_SKEW_SECONDS = 60;
 
-export type VerifyFailure = 'expired' | 'invalid';
+type VerifyFailure = 'expired' | 'invalid';
 
 export class TokenVerificationError extends Error {
   constructor(readonly reason: VerifyFailure) {

@@ -6,13 +6,13 @@
 import { importJWK, type JWK } from 'jose';
 import { base64url, fromBase64 } from './encoding';
 
-export type SigningAlgorithm = 'ES256' | 'EdDSA' | 'RS256';
-export const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = ['ES256', 'EdDSA', 'RS256'];
+type SigningAlgorithm = 'ES256' | 'EdDSA' | 'RS256';
+const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = ['ES256', 'EdDSA', 'RS256'];
 /** What today's (default profile) tokens are signed with. */
-export const DEFAULT_ALGORITHMS: readonly SigningAlgorithm[] = ['ES256', 'EdDSA'];
+const DEFAULT_ALGORITHMS: readonly SigningAlgorithm[] = ['ES256', 'EdDSA'];
 const RSA_MIN_BITS = 2048;
 
-export interface PublicJwk {
+interface PublicJwk {
   kty: string;
   crv?: string;
   x?: string;

@@ -101,7 +101,7 @@ export async function hashPassword(password: string, spec: PasswordHashSpec): Pr
   return format(spec, salt, await derive(password, salt, spec));
 }
 
-export interface PasswordCheck {
+interface PasswordCheck {
   ok: boolean;
   /** The hash was made with other parameters than the configured ones: store a fresh one. */
   needsRehash: boolean;

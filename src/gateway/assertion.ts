@@ -7,7 +7,7 @@ import type { Deps } from '../core/deps';
 import type { Identity } from '../core/edge-auth';
 import { signToken } from '../crypto/jwt';
 
-export const ASSERTION_TTL_SECONDS = 300;
+const ASSERTION_TTL_SECONDS = 300;
 const ASSERTION_REUSE_MARGIN_SECONDS = 60;
 const MAX_CACHED_ASSERTIONS = 10_000;
 

@@ -12,10 +12,10 @@ export interface HeaderIdentity {
   ecosystemId: string;
 }
 
-export const USER_ID_HEADER = 'X-User-Id';
-export const USER_EMAIL_HEADER = 'X-User-Email';
-export const USER_ROLE_HEADER = 'X-User-Role';
-export const ECOSYSTEM_ID_HEADER = 'X-Ecosystem-Id';
+const USER_ID_HEADER = 'X-User-Id';
+const USER_EMAIL_HEADER = 'X-User-Email';
+const USER_ROLE_HEADER = 'X-User-Role';
+const ECOSYSTEM_ID_HEADER = 'X-Ecosystem-Id';
 export const ASSERTION_HEADER = 'X-Gatehouse-Assertion';
 
 /** Identity headers by exact name (normalised: lower case, "-" for "_"). */
@@ -52,7 +52,7 @@ const IDENTITY_PREFIXES = [
 ];
 
 /** A header name as a CGI-style origin reads it: lower case, "_" as "-". */
-export function normalisedHeaderName(name: string): string {
+function normalisedHeaderName(name: string): string {
   return name.toLowerCase().replaceAll('_', '-');
 }
 

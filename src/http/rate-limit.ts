@@ -7,9 +7,9 @@ import { AppError } from '../core/errors';
 import type { AppEnv } from './types';
 
 /** The binding's period (`simple.period` in wrangler.toml): how long a refused client waits at most. */
-export const RATE_LIMIT_PERIOD_SECONDS = 60;
+const RATE_LIMIT_PERIOD_SECONDS = 60;
 
-export interface RateLimitOptions {
+interface RateLimitOptions {
   /**
    * Names the bucket: routes given the same scope share one budget per client, routes with
    * different scopes count apart.

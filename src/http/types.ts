@@ -1,13 +1,13 @@
 // The Hono environment every face shares: the request's core dependencies and its request id.
 import type { Deps } from '../core/deps';
 
-export interface AppBindings {
+interface AppBindings {
   deps: Deps;
   /** Per-client limiter for register, login and logout (the Workers rate-limiting binding). */
   rateLimiter: RateLimit | undefined;
 }
 
-export interface AppVariables {
+interface AppVariables {
   requestId: string;
   /** Set by the gateway: the response is the origin's and keeps its own headers. */
   passThrough?: boolean;

@@ -5,7 +5,7 @@ import { attributes, type AttributeRow } from './schema';
 
 export type { AttributeRow };
 
-export interface NewAttribute {
+interface NewAttribute {
   id: string;
   userId: string;
   key: string;

@@ -4,7 +4,7 @@ import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db, Guard } from './db';
 import { oneTimeCodes } from './schema';
 
-export interface NewCode {
+interface NewCode {
   id: string;
   userId: string;
   purpose: string;

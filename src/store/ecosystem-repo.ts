@@ -5,7 +5,7 @@ import { ecosystems, environments, serverTokens, type EcosystemRow, type Environ
 
 export type { EcosystemRow, EnvironmentRow };
 
-export interface NewServerToken {
+interface NewServerToken {
   id: string;
   ecosystemId: string;
   name: string;

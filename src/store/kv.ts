@@ -11,7 +11,7 @@
 //   grants:<userId>    JSON array of the environment ids the user may reach (TTL: a day; then D1 is read)
 //   health:probe       never written: GET /healthz reads it to prove KV answers
 
-export const KV_MIN_TTL_SECONDS = 60;
+const KV_MIN_TTL_SECONDS = 60;
 
 export const kvKeys = {
   tokenEpoch: (userId: string) => `epoch:${userId}`,

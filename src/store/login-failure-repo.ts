@@ -7,7 +7,7 @@ import { and, eq, getTableColumns, inArray, or, sql, type SQL } from 'drizzle-or
 import type { Db, Guard } from './db';
 import { loginFailures } from './schema';
 
-export interface AttemptCount {
+interface AttemptCount {
   clientKey: string;
   accountKey: string;
   /** Unique to this attempt: left on every row that counted it. */
@@ -23,7 +23,7 @@ export interface AttemptCount {
   accountLockMs: number;
 }
 
-export interface FailureRow {
+interface FailureRow {
   key: string;
   attemptNonce: string | null;
   lockedUntil: number;

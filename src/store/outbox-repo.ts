@@ -8,7 +8,7 @@ export type { OutboxRow };
 export const OUTBOX_STATUSES = ['pending', 'sent', 'failed'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 
-export interface NewMail {
+interface NewMail {
   id: string;
   to: string;
   subject: string;

@@ -7,7 +7,7 @@ import { sessions, spentSecrets, users, type SessionRow } from './schema';
 
 export type { SessionRow };
 
-export interface NewSession {
+interface NewSession {
   id: string;
   userId: string;
   kind: 'refresh' | 'user_token';
@@ -20,7 +20,7 @@ export interface NewSession {
 }
 
 /** What the caller read of the user; the session starts only if D1 still says the same. */
-export interface UserSnapshot {
+interface UserSnapshot {
   tokenEpoch: number;
   /** Checked when given (a login: the token carries the role). */
   role?: string;
@@ -71,7 +71,7 @@ export interface BulkRevocationOptions {
 }
 
 /** The columns of an ended session that say how long its tokens could still live. */
-export const endedSessionColumns = {
+const endedSessionColumns = {
   id: sessions.id,
   kind: sessions.kind,
   expiryType: sessions.expiryType,
@@ -122,7 +122,7 @@ export async function isSpentSecret(db: Db, sessionId: string, secretHash: strin
   return row !== undefined;
 }
 
-export interface Rotation {
+interface Rotation {
   /** The hash the row must still hold for the swap to happen. */
   fromHash: string;
   toHash: string;

@@ -7,7 +7,7 @@ import { loginFailures, oneTimeCodes, outbox, sessions, spentSecrets } from './s
 
 export const UPKEEP_BATCH = 200;
 
-export interface SessionCutoffs {
+interface SessionCutoffs {
   /** Refresh sessions revoked or expired before this (their access tokens are dead too). */
   refreshEndedBefore: number;
   /** FixedTtl user tokens whose `exp` is before this. */

@@ -22,7 +22,7 @@ const MESSAGES = {
   object: 'expected field to be an object',
 };
 
-export interface UserRef {
+interface UserRef {
   ecosystemId: string;
   uniqueId: string;
 }
