@@ -9,6 +9,7 @@ import { EdgeState } from './core/edge-state';
 import { profileMissingKey } from './core/token-profiles';
 import { runScheduled } from './core/upkeep';
 import { keyRing } from './crypto/keys';
+import { clientKeyOf } from './http/client-address';
 import { openDb } from './store/db';
 
 interface WorkerOptions {
@@ -77,7 +78,7 @@ export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> 
       let deps: Deps;
       try {
         // The client's address (Cloudflare sets it; a client cannot), for per-client lockout.
-        const clientAddress = request.headers.get('cf-connecting-ip')?.trim() || 'unknown';
+        const clientAddress = clientKeyOf(request.headers.get('cf-connecting-ip'));
         deps = await depsFor(rawEnv, env, ctx, new URL(request.url).origin, clientAddress);
       } catch (error) {
         if (error instanceof ConfigError) {

@@ -30,11 +30,12 @@ function sign(privateKey, typ, claims, { subject, issuedAt, expiresAt, id }) {
   return jwt.sign(privateKey);
 }
 
-/** An access token (FixedTtl, 1 hour) with the claims of core/tokens.ts; `jti` makes each unique. */
+/** An access token (FixedTtl, 1 hour) with the claims of core/access-tokens.ts (a new user's epoch, `gen`, is 0); `jti` makes each unique. */
 export function accessToken(privateKey, user, sessionId = randomUUID()) {
   const issuedAt = Math.floor(Date.now() / 1000);
   const claims = {
     sid: sessionId,
+    gen: 0,
     eco: user.ecosystemId,
     role: user.role,
     id: user.id,
@@ -49,6 +50,6 @@ export function accessToken(privateKey, user, sessionId = randomUUID()) {
 
 /** A droplit SlidingTtl user token with the claims of core/user-tokens.ts. */
 export function slidingUserToken(privateKey, user, sessionId, ttlSeconds) {
-  const claims = { sid: sessionId, eco: user.ecosystemId, uid: 'bench-user', email: user.email, role: user.role, ext: 'SlidingTtl', ttl: ttlSeconds };
+  const claims = { sid: sessionId, gen: 0, eco: user.ecosystemId, uid: 'bench-user', email: user.email, role: user.role, ext: 'SlidingTtl', ttl: ttlSeconds };
   return sign(privateKey, 'user+jwt', claims, { subject: user.id, issuedAt: Math.floor(Date.now() / 1000), id: sessionId });
 }

@@ -4,15 +4,20 @@
 import { findUserById } from '../store/user-repo';
 import type { UserRow } from '../store/user-repo';
 import type { Deps } from './deps';
-import { authenticateBearer, type Identity } from './edge-auth';
+import { authenticateBearer, type AuthenticateOptions, type Identity } from './edge-auth';
 import { isAccountToken } from './ecosystems';
 import { AppError } from './errors';
 
 export type Actor = { kind: 'account' } | { kind: 'user'; identity: Identity; user: UserRow };
 
-export async function authenticateActor(deps: Deps, token: string, ecosystemId: string): Promise<Actor> {
+export async function authenticateActor(
+  deps: Deps,
+  token: string,
+  ecosystemId: string,
+  options: AuthenticateOptions = {},
+): Promise<Actor> {
   if (isAccountToken(deps, token)) return { kind: 'account' };
-  const identity = await authenticateBearer(deps, token);
+  const identity = await authenticateBearer(deps, token, options);
   // A token of another ecosystem proves nothing here.
   if (identity.ecosystemId !== ecosystemId) throw new AppError('INVALID_TOKEN');
   const user = await findUserById(deps.db, identity.userId);

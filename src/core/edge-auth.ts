@@ -53,7 +53,9 @@ function identityOf(kind: Identity['kind'], claims: Claims): Identity {
   const expiryType = kind === 'user' ? (text(claims.ext) as ExpiryType | null) : null;
   const ttlSeconds = typeof claims.ttl === 'number' ? claims.ttl : null;
   if (!claims.sub || !sessionId || !ecosystemId || typeof claims.iat !== 'number') throw new AppError('INVALID_TOKEN');
-  const epoch = claims.gen ?? 0;
+  // Every token carries its session's epoch; one without (from before epochs) is not trusted, so the
+  // KV and D1 checks cannot disagree about it.
+  const epoch = claims.gen;
   if (typeof epoch !== 'number' || !Number.isSafeInteger(epoch) || epoch < 0) throw new AppError('INVALID_TOKEN');
   if (kind === 'user') {
     if (!expiryType || !EXPIRY_TYPES.includes(expiryType)) throw new AppError('INVALID_TOKEN');
@@ -99,17 +101,13 @@ async function verifySignature(deps: Deps, token: string): Promise<Identity> {
 
 /** Throws TOKEN_REVOKED, or returns the time until which this verdict may be reused. */
 async function checkRevocation(deps: Deps, identity: Identity): Promise<number> {
-  const legacy = identity.claims.gen === undefined;
-  const [epoch, revoked, notBefore] = await Promise.all([
+  const [epoch, revoked] = await Promise.all([
     edgeRead(deps, kvKeys.tokenEpoch(identity.userId)),
     edgeRead(deps, kvKeys.revokedSession(identity.sessionId)),
-    // Tokens from before token epochs: the not-before time their revocations wrote.
-    legacy ? edgeRead(deps, kvKeys.legacyNotBefore(identity.userId)) : undefined,
   ]);
   const userEpoch = deps.edge.rememberEpoch(identity.userId, Number(epoch.value ?? 0) || 0);
-  const legacyRevoked = notBefore?.value != null && identity.issuedAt * 1000 < Number(notBefore.value);
-  if (revoked.value !== null || identity.epoch < userEpoch || legacyRevoked) throw new AppError('TOKEN_REVOKED');
-  return Math.min(epoch.readAt, revoked.readAt, notBefore?.readAt ?? Infinity) + deps.config.edgeRecheckSeconds * 1000;
+  if (revoked.value !== null || identity.epoch < userEpoch) throw new AppError('TOKEN_REVOKED');
+  return Math.min(epoch.readAt, revoked.readAt) + deps.config.edgeRecheckSeconds * 1000;
 }
 
 /** The same rule as checkRevocation, read from D1: the user's epoch, their disabled flag, the session. */
@@ -158,7 +156,7 @@ async function touchSlidingToken(deps: Deps, identity: Identity): Promise<void> 
   );
 }
 
-interface AuthenticateOptions {
+export interface AuthenticateOptions {
   /** Check revocation against D1 instead of KV (no propagation delay, one more round trip). */
   strict?: boolean;
 }

@@ -5,9 +5,11 @@
 // ecosystem; its tokens have the shape USER_SERVICE_TOKEN_PROFILE names.
 import { randomId } from '../crypto/random';
 import type { UserRow } from '../store/user-repo';
+import { spendUserNumber } from '../store/ecosystem-repo';
 import { emailKeyOf, findUserByEmail } from '../store/user-repo';
 import type { Deps } from './deps';
 import { authenticateActor, isAdmin } from './actors';
+import type { AuthenticateOptions } from './edge-auth';
 import { AppError } from './errors';
 import { logInWithPassword } from './login';
 import { deliverOutbox, outboxInsertQuery, registrationAttemptMail } from './mail';
@@ -28,9 +30,13 @@ export interface EmailRegistration {
  * account token, a droplit user token, a user of another ecosystem) is INVALID_TOKEN.
  */
 export async function userOfAccessToken(deps: Deps, token: string): Promise<UserRow> {
-  const actor = await authenticateActor(deps, token, deps.config.defaultEcosystem);
+  return (await accessTokenActor(deps, token)).user;
+}
+
+async function accessTokenActor(deps: Deps, token: string, options: AuthenticateOptions = {}) {
+  const actor = await authenticateActor(deps, token, deps.config.defaultEcosystem, options);
   if (actor.kind !== 'user' || actor.identity.kind !== 'access') throw new AppError('INVALID_TOKEN');
-  return actor.user;
+  return actor;
 }
 
 /** With OPEN_REGISTRATION off, only the account token or an admin (permission level 0) may register. */
@@ -65,13 +71,14 @@ export async function registerUser(deps: Deps, input: EmailRegistration, registr
   }
 }
 
+/**
+ * The answer to a taken address: as many D1 round trips as a new user's (the failed insert, then a
+ * write that spends a user number as an insert does), and a made-up user shaped like a new one.
+ * The owner's mail is looked up and written after the response.
+ */
 async function answerTakenAddress(deps: Deps, input: EmailRegistration): Promise<UserRow> {
-  const owner = await findUserByEmail(deps.db, deps.config.defaultEcosystem, input.email);
-  if (owner?.email) {
-    // Written before the answer, as a new user's confirmation mail is; sent after it.
-    await outboxInsertQuery(deps, registrationAttemptMail(deps, owner.email));
-    deps.waitUntil(deliverOutbox(deps));
-  }
+  const userNumber = await spendUserNumber(deps.db, deps.config.defaultEcosystem);
+  deps.waitUntil(mailOwnerOfTakenAddress(deps, input.email));
   const now = deps.now();
   return {
     id: randomId(),
@@ -93,10 +100,21 @@ async function answerTakenAddress(deps: Deps, input: EmailRegistration): Promise
     confirmed: false,
     disabled: false,
     tokenEpoch: 0,
-    userNumber: null,
+    userNumber,
     createdAt: now,
     updatedAt: now,
   };
+}
+
+async function mailOwnerOfTakenAddress(deps: Deps, email: string): Promise<void> {
+  try {
+    const owner = await findUserByEmail(deps.db, deps.config.defaultEcosystem, email);
+    if (!owner?.email) return;
+    await outboxInsertQuery(deps, registrationAttemptMail(deps, owner.email));
+    await deliverOutbox(deps);
+  } catch (error) {
+    deps.log.error('registration_attempt_mail_failed', { error: String(error) });
+  }
 }
 
 /** Logs in by e-mail; the User Service's refresh token does not rotate. */
@@ -119,6 +137,9 @@ export async function refreshAccessToken(deps: Deps, refreshToken: string): Prom
  * token's user, as the original's middleware re-issued tokens. The old token stays valid.
  */
 export async function logInWithAccessToken(deps: Deps, token: string): Promise<{ user: UserRow; session: StartedSession }> {
-  const user = await userOfAccessToken(deps, token);
-  return { user, session: await startSession(deps, user, { rotates: false, profile: profileOf(deps.config, 'user-service') }) };
+  // Checked against D1, and the session starts only while the user's epoch is still the token's:
+  // a token revoked a moment ago (KV not yet caught up, or a reset racing this login) mints nothing.
+  const { user, identity } = await accessTokenActor(deps, token, { strict: true });
+  const asIssued = { ...user, tokenEpoch: identity.epoch };
+  return { user, session: await startSession(deps, asIssued, { rotates: false, profile: profileOf(deps.config, 'user-service') }) };
 }

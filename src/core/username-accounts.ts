@@ -73,8 +73,8 @@ export async function updateOwnProfile(deps: Deps, actor: Actor, update: Profile
   const keys = update.role === 'developer' ? {} : { publicKey: null, certificate: null };
   const { username: _username, ...fields } = update;
   // A new password or e-mail ends every other session; the caller's own stays.
-  const keepSessionId = actor.kind === 'user' ? actor.identity.sessionId : undefined;
-  return updateUser(deps, user.id, { ...fields, ...keys }, { keepSessionId });
+  const self = actor.kind === 'user' ? { keepSessionId: actor.identity.sessionId, actorEpoch: actor.identity.epoch } : {};
+  return updateUser(deps, user.id, { ...fields, ...keys }, self);
 }
 
 /** Sets a developer's public key (and certificate): their own, or anyone's for an admin. */

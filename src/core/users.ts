@@ -138,7 +138,11 @@ interface UpdateOptions {
    * session and token of the user ends.
    */
   keepSessionId?: string;
+  /** The epoch of the caller's own token, when users change themselves: an older one is revoked. */
+  actorEpoch?: number;
 }
+
+const UPDATE_ATTEMPTS = 3;
 
 /** What the patch changes that ends sessions, judged against the row as it is. */
 async function changesOf(deps: Deps, current: UserRow, patch: ProfilePatch) {
@@ -158,7 +162,13 @@ async function changesOf(deps: Deps, current: UserRow, patch: ProfilePatch) {
  * the same batch; changing the password or e-mail ends every other session (all but
  * `keepSessionId`) and mails the old address, in that batch too.
  */
-export async function updateUser(deps: Deps, userId: string, patch: ProfilePatch, options: UpdateOptions = {}): Promise<UserRow> {
+export async function updateUser(
+  deps: Deps,
+  userId: string,
+  patch: ProfilePatch,
+  options: UpdateOptions = {},
+  attempt = 1,
+): Promise<UserRow> {
   const { password, ...fields } = patch;
   const now = deps.now();
   const update: repo.UserPatch = { ...fields, updatedAt: now };
@@ -170,13 +180,19 @@ export async function updateUser(deps: Deps, userId: string, patch: ProfilePatch
   if (password !== undefined) checkPasswordPolicy(password, deps.config);
   const current = await repo.findUserById(deps.db, userId);
   if (!current) throw new AppError('USER_NOT_FOUND');
+  // A caller whose token an earlier revocation ended changes nothing, even before KV has caught up.
+  if (options.actorEpoch !== undefined && options.actorEpoch < current.tokenEpoch) throw new AppError('TOKEN_REVOKED');
+  // What is not changing is not written: re-sending the role it read cannot undo a demotion.
+  if (update.role === current.role) delete update.role;
+  if (update.disabled === current.disabled) delete update.disabled;
   const changed = await changesOf(deps, current, patch);
   if (changed.password) update.passwordHash = await hashPassword(password!, deps.config.passwordHash);
   const credentials = changed.password || changed.email;
   const mail = credentials && current.email ? accountChangedMail(deps, current.email, changed.password ? 'password' : 'email') : null;
   let row: UserRow | undefined;
   try {
-    const userUpdate = repo.updateUserQuery(deps.db, userId, update);
+    // Written only while the epoch is the one read: a revocation during the password hash wins.
+    const userUpdate = repo.updateUserAtEpochQuery(deps.db, userId, update, current.tokenEpoch);
     if (changed.standing || credentials) {
       const keepSessionId = changed.standing ? undefined : options.keepSessionId;
       const also = mail ? [outboxInsertQuery(deps, mail)] : [];
@@ -189,7 +205,12 @@ export async function updateUser(deps: Deps, userId: string, patch: ProfilePatch
   } catch (error) {
     rethrowUserConflict(error);
   }
-  if (!row) throw new AppError('USER_NOT_FOUND');
+  if (!row) {
+    if (options.actorEpoch !== undefined) throw new AppError('TOKEN_REVOKED');
+    // The user changed under an operator's update: read again and judge the change anew.
+    if (attempt < UPDATE_ATTEMPTS) return updateUser(deps, userId, patch, options, attempt + 1);
+    throw new AppError('USER_NOT_FOUND');
+  }
   if (mail) deps.waitUntil(deliverOutbox(deps));
   return row;
 }

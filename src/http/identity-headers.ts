@@ -33,6 +33,18 @@ const IDENTITY_NAMES = new Set([
   // Set by the gateway itself: a client's underscore twin must not reach a CGI-style origin.
   'x-forwarded-host',
   'x-forwarded-proto',
+  // Paths some frameworks route by instead of the request line (IIS, Symfony, Laravel, Spring):
+  // a client must not pick a protected path behind a less protected route.
+  'x-original-url',
+  'x-rewrite-url',
+  'x-original-uri',
+  'x-forwarded-uri',
+  'x-forwarded-prefix',
+  'x-forwarded-path',
+  // Identity read by common apps and gateways: Grafana's auth proxy, mTLS client certificates.
+  'x-webauth-user',
+  'x-forwarded-client-cert',
+  'ssl-client-cert',
 ]);
 
 /** Identity headers by prefix: ours, the usual proxies' (oauth2-proxy, Authelia, Cloudflare
@@ -49,6 +61,14 @@ const IDENTITY_PREFIXES = [
   'x-amzn-oidc-',
   'x-ms-client-principal',
   'x-ms-token-',
+  'x-webauth-',
+  'x-authenticated-',
+  'x-consumer-',
+  'x-credential-',
+  'x-ssl-client-',
+  'x-client-cert',
+  'x-client-verify',
+  'x-client-dn',
 ];
 
 /** A header name as a CGI-style origin reads it: lower case, "_" as "-". */

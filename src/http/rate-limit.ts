@@ -5,6 +5,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { AppError } from '../core/errors';
 import type { AppEnv } from './types';
+import { clientKeyOf } from './client-address';
 
 /** The binding's period (`simple.period` in wrangler.toml): how long a refused client waits at most. */
 const RATE_LIMIT_PERIOD_SECONDS = 60;
@@ -18,11 +19,6 @@ interface RateLimitOptions {
 }
 
 /** The client's address as Cloudflare saw it; every request without one shares a single bucket. */
-function clientAddress(header: string | undefined): string {
-  const address = header?.trim();
-  return address ? address : 'unknown';
-}
-
 export function rateLimitPerClient(options: RateLimitOptions): MiddlewareHandler<AppEnv> {
   if (!/^[a-z0-9_-]{1,32}$/.test(options.scope)) throw new Error(`rate-limit scope "${options.scope}" must match [a-z0-9_-]{1,32}`);
   const scope = options.scope;
@@ -30,7 +26,7 @@ export function rateLimitPerClient(options: RateLimitOptions): MiddlewareHandler
   return async function rateLimitPerClient(c, next) {
     const limiter = c.env.rateLimiter;
     if (limiter) {
-      const key = `${scope}:${clientAddress(c.req.header('cf-connecting-ip'))}`;
+      const key = `${scope}:${clientKeyOf(c.req.header('cf-connecting-ip'))}`;
       let allowed = true;
       try {
         allowed = (await limiter.limit({ key })).success;

@@ -1,5 +1,5 @@
 // Ecosystems, their environments and their server tokens in D1.
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './db';
 import { ecosystems, environments, serverTokens, type EcosystemRow, type EnvironmentRow } from './schema';
 
@@ -24,6 +24,20 @@ export function insertEcosystemQuery(db: Db, row: typeof ecosystems.$inferInsert
 /** Creates the ecosystem unless it exists (DEFAULT_ECOSYSTEM comes into being with its first user). */
 export function ensureEcosystemQuery(db: Db, id: string, now: number) {
   return db.insert(ecosystems).values({ id, name: id, createdAt: now }).onConflictDoNothing();
+}
+
+/**
+ * Spends the ecosystem's next user number without a user, as an insert would: the answer to a
+ * registration of a taken address shows a number like a new user's, and the sequence moves on
+ * as it does for a new user.
+ */
+export async function spendUserNumber(db: Db, ecosystemId: string): Promise<number | null> {
+  const [row] = await db
+    .update(ecosystems)
+    .set({ lastUserNumber: sql`${ecosystems.lastUserNumber} + 1` })
+    .where(eq(ecosystems.id, ecosystemId))
+    .returning({ number: ecosystems.lastUserNumber });
+  return row?.number ?? null;
 }
 
 export function listEcosystems(db: Db): Promise<EcosystemRow[]> {

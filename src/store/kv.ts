@@ -4,8 +4,6 @@
 //
 //   epoch:<userId>     the user's token epoch; every token whose `gen` is below it is dead (no TTL).
 //                      An isolate keeps the highest epoch it has seen, so a stale read cannot lower it.
-//   nbf:<userId>       legacy, no longer written: ms time; a token without `gen` issued before it
-//                      is dead (no TTL)
 //   rev:<sessionId>    "1"; every token carrying this sid is dead (TTL: the longest such token can live)
 //   slide:<sessionId>  ms time of a SlidingTtl token's last recorded use (TTL: a little over its ttl)
 //   grants:<userId>    JSON array of the environment ids the user may reach (TTL: a day; then D1 is read)
@@ -15,7 +13,6 @@ const KV_MIN_TTL_SECONDS = 60;
 
 export const kvKeys = {
   tokenEpoch: (userId: string) => `epoch:${userId}`,
-  legacyNotBefore: (userId: string) => `nbf:${userId}`,
   revokedSession: (sessionId: string) => `rev:${sessionId}`,
   slidingLastUse: (sessionId: string) => `slide:${sessionId}`,
   grants: (userId: string) => `grants:${userId}`,

@@ -53,6 +53,14 @@ export function updateUserQuery(db: Db, id: string, patch: UserPatch) {
   return db.update(users).set(patch).where(eq(users.id, id)).returning();
 }
 
+/**
+ * Updates the user only while their token epoch is still `epoch`: a revocation, role change,
+ * disable or password change that landed since the row was read makes it change nothing.
+ */
+export function updateUserAtEpochQuery(db: Db, id: string, patch: UserPatch, epoch: number) {
+  return db.update(users).set(patch).where(and(eq(users.id, id), eq(users.tokenEpoch, epoch))).returning();
+}
+
 /** Updates the user only where the guard holds (a one-time code's spend); returns nothing. */
 export function updateUserIfQuery(db: Db, id: string, patch: UserPatch, guard: Guard) {
   return db.update(users).set(patch).where(and(eq(users.id, id), guard));

@@ -85,6 +85,15 @@ describe('the gateway refuses bad credentials before the origin', () => {
       'X-Goog-Authenticated-User-Email': 'accounts.google.com:boss@example.com',
       'X-Ms-Client-Principal-Name': 'admin',
       'Proxy-Authorization': 'Basic YWRtaW46YWRtaW4=',
+      'X-Original-URL': '/admin-only',
+      X_Rewrite_Url: '/admin-only',
+      'X-Forwarded-Uri': '/admin-only',
+      'X-Forwarded-Prefix': '/admin-only',
+      'X-WEBAUTH-USER': 'admin',
+      'X-Authenticated-Userid': 'admin',
+      'X-Consumer-Username': 'admin',
+      'X-Forwarded-Client-Cert': 'By=spiffe://admin',
+      'X-SSL-Client-S-DN': 'CN=admin',
     };
     await client.get('/app/x', { token, headers: { ...forged, cookie: `a=1; gatehouse.token=${token}; gatehouse_token=${token}; b=2` } });
     const headers = origin.calls[0]!.headers;

@@ -24,7 +24,7 @@ let requests = 0;
 /** Sends a request from an address of its own, so per-client rate limits never interfere. */
 export function send(client: Client, method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
   requests += 1;
-  const address = `2001:db8:7b::${requests.toString(16)}:${Math.floor(Math.random() * 0xffff).toString(16)}`;
+  const address = `2001:db8:7b:${requests.toString(16)}::${Math.floor(Math.random() * 0xffff).toString(16)}`;
   return client.request(method, path, { ...opts, headers: { 'CF-Connecting-IP': address, ...opts.headers } });
 }
 

@@ -53,7 +53,8 @@ export function newClient(options: ClientOptions = {}) {
   const worker = createWorker({ now: clock.now, wrapEnv: options.wrapEnv, log, fetch: options.fetch });
   const testEnv = { ...(env as unknown as Env), ...options.vars } as Env;
   clientCount += 1;
-  const clientIp = `2001:db8::${clientCount.toString(16)}:${Math.floor(Math.random() * 0xffff).toString(16)}`;
+  // Each client its own /64: per-client limits key IPv6 clients by their /64.
+  const clientIp = `2001:db8:${clientCount.toString(16)}:${Math.floor(Math.random() * 0xffff).toString(16)}::1`;
 
   async function request(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
     const headers = new Headers({ 'CF-Connecting-IP': clientIp, ...opts.headers });

@@ -97,6 +97,21 @@ describe('registering a taken address with EMAIL_CONFIRMATION on', () => {
     expect(notices[0].text).not.toMatch(/code=/);
   });
 
+  it('numbers a taken address like a new one under the legacy profile, whose ids are integers', async () => {
+    const client = newClient({
+      vars: { EMAIL_CONFIRMATION: 'on', USER_SERVICE_TOKEN_PROFILE: 'legacy', SIGNING_KEYS: env.LEGACY_SIGNING_KEYS as string },
+    });
+    const owner = await register(client);
+    const ids = [];
+    for (const email of [uniqueEmail('before'), owner.email, uniqueEmail('after')]) {
+      const response = await client.post('/v1/users/register', { body: { email, password: 'another horse battery' } });
+      expect(response.status).toBe(200);
+      ids.push((await json(response)).user.id);
+    }
+    expect(ids.every((id) => Number.isInteger(id))).toBe(true);
+    expect(ids).toEqual([ids[0], ids[0] + 1, ids[0] + 2]);
+  });
+
   it('still refuses a taken address with EMAIL_CONFIRMATION off (the new user could log in at once)', async () => {
     const client = newClient();
     const owner = await register(client);
