@@ -67,22 +67,48 @@ function matchPrefix(route: GatewayRoute, decoded: (string | null)[]): Record<st
 }
 
 /**
+ * The path as lenient servers read it: `;` parameters dropped (Tomcat, Jetty, Spring), empty
+ * segments merged (`//`, as nginx and Tomcat do) and letters folded (case-insensitive routers).
+ * The last segment stays even when empty, so `/app/admin/` still reaches past `/app/admin/`.
+ */
+function lenientSegments(decoded: (string | null)[]): (string | null)[] {
+  return decoded
+    .filter((segment, i) => segment !== '' || i === decoded.length - 1)
+    .map((segment) => (segment === null ? null : segment.split(';')[0]!.toLowerCase()));
+}
+
+function matchesLeniently(route: GatewayRoute, lenient: (string | null)[]): boolean {
+  if (lenient.length <= route.segments.length) return false;
+  return route.segments.every((segment, i) => {
+    const part = lenient[i];
+    return !!part && (segment.startsWith(':') || segment.toLowerCase() === part);
+  });
+}
+
+function refuse(reason: string): never {
+  throw new AppError('INVALID_FIELD', { field: 'path', reason });
+}
+
+/**
  * The most specific route whose prefix holds the raw path, or null. A path under a prefix with a
  * malformed escape, an encoded slash or backslash, a non-ASCII dot, or a dot-segment (decoded once
- * or twice, `..;` included) in any segment is refused (400).
+ * or twice, `..;` included) in any segment is refused (400); so is a path that a more specific
+ * route's prefix would hold once `;` parameters, empty segments and letter case are read as a
+ * lenient origin reads them (`/app/ADMIN;x//secret` beside `/app/admin/`).
  */
 export function matchGatewayRoute(routes: GatewayRoute[], rawPath: string): RouteMatch | null {
   if (routes.length === 0) return null;
   const raw = rawPath.split('/').slice(1);
   const decoded = raw.map(decodeSegment);
-  for (const route of routes) {
+  for (const [index, route] of routes.entries()) {
     const params = matchPrefix(route, decoded);
     if (!params) continue;
     if (rawPath.includes('\\') || !raw.every(isSafeSegment)) {
-      throw new AppError('INVALID_FIELD', {
-        field: 'path',
-        reason: 'must not hold encoded slashes or backslashes, control characters, non-ASCII dots, or dot-segments (decoded once or twice, with or without ";" parameters)',
-      });
+      refuse('must not hold encoded slashes or backslashes, control characters, non-ASCII dots, or dot-segments (decoded once or twice, with or without ";" parameters)');
+    }
+    const lenient = lenientSegments(decoded);
+    if (routes.slice(0, index).some((specific) => matchesLeniently(specific, lenient))) {
+      refuse('must not reach a more specific route through ";" parameters, empty segments or letter case');
     }
     return { route, params };
   }

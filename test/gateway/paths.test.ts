@@ -119,3 +119,26 @@ describe('paths that a server behind the gateway would resolve out of their pref
     expect(origin.calls).toHaveLength(0);
   });
 });
+
+describe('nested prefixes read leniently by the origin', () => {
+  const NESTED = [
+    { prefix: '/site/', origin: 'https://site.test' },
+    { prefix: '/site/admin/', origin: 'https://site.test', require: { role: 'admin' } },
+  ];
+
+  it('refuses a path a more specific route would hold once ";" parameters, "//" and case are read loosely', async () => {
+    const origin = stubOrigin();
+    const client = gatewayClient(NESTED);
+    const { accessToken: token } = await signedInUser(client);
+    for (const path of ['/site/admin;x/secret', '/site//admin/secret', '/site/ADMIN/secret', '/site/Admin;jsessionid=1//secret']) {
+      const response = await client.get(path, { token });
+      expect(response.status, path).toBe(400);
+    }
+    expect(origin.calls).toHaveLength(0);
+    // Ordinary semicolons, doubled slashes and capitals elsewhere still pass to the plain route.
+    for (const path of ['/site/page;v=2', '/site/a//b', '/site/About']) {
+      expect((await client.get(path, { token })).status, path).toBe(200);
+    }
+    expect((await client.get('/site/admin/secret', { token })).status).toBe(403);
+  });
+});
