@@ -9,6 +9,7 @@
 // token issued after it, whatever the clocks say.
 import type { Batch, Statement } from '../store/db';
 import { kvKeys, kvTtl } from '../store/kv';
+import { forgetPublished, oldestUnpublished, rememberUnpublished, type BacklogRow } from '../store/kv-backlog-repo';
 import { bulkRevocationQueries, type BulkRevocationOptions, type EndedSession } from '../store/session-repo';
 import type { Deps } from './deps';
 
@@ -21,13 +22,18 @@ const GRANTS_TTL_SECONDS = 86_400;
  */
 const MAX_SESSION_MARKS = 50;
 
+/** How many backlogged marks one Cron run writes again. */
+const BACKLOG_BATCH = 100;
+
 /**
  * Writes a revocation (or grants) to KV, trying up to three times; the later tries run after the
  * response. If KV refuses them all, D1 still holds the truth (strict checks and this isolate see
- * it) and the failure is logged for the operator; other isolates miss it until it is written again.
+ * it), the failure is logged, and a revocation mark goes to the backlog that the next Cron run
+ * writes again: other isolates learn of it within a Cron interval of KV's recovery.
  */
-async function publish(deps: Deps, key: string, value: string, ttlSeconds: number | null): Promise<boolean> {
-  deps.edge.rememberRevocation(key, value, deps.now());
+async function publish(deps: Deps, key: string, value: string, ttlSeconds: number | null, backlog = true): Promise<boolean> {
+  const now = deps.now();
+  deps.edge.rememberRevocation(key, value, now);
   const options = ttlSeconds === null ? undefined : { expirationTtl: kvTtl(ttlSeconds) };
   const attempt = async (tries: number): Promise<boolean> => {
     try {
@@ -36,10 +42,38 @@ async function publish(deps: Deps, key: string, value: string, ttlSeconds: numbe
     } catch (error) {
       deps.log.error('revocation_publish_failed', { key: key.split(':')[0], tries, error: String(error) });
       if (tries < PUBLISH_ATTEMPTS) deps.waitUntil(attempt(tries + 1));
+      else if (backlog) await keepForCron(deps, { key, value, expiresAt: ttlSeconds === null ? null : now + ttlSeconds * 1000, createdAt: now });
       return false;
     }
   };
   return attempt(1);
+}
+
+async function keepForCron(deps: Deps, row: BacklogRow): Promise<void> {
+  try {
+    await rememberUnpublished(deps.db, row);
+  } catch (error) {
+    deps.log.error('revocation_backlog_failed', { key: row.key.split(':')[0], error: String(error) });
+  }
+}
+
+/** The Cron run's part: writes backlogged revocation marks to KV again; returns how many were written. */
+export async function republishBacklog(deps: Deps): Promise<number> {
+  let written = 0;
+  for (const row of await oldestUnpublished(deps.db, BACKLOG_BATCH)) {
+    const remainingMs = row.expiresAt === null ? null : row.expiresAt - deps.now();
+    try {
+      if (remainingMs === null || remainingMs > 0) {
+        await deps.kv.put(row.key, row.value, remainingMs === null ? undefined : { expirationTtl: kvTtl(remainingMs / 1000) });
+        written += 1;
+      }
+      await forgetPublished(deps.db, row);
+    } catch (error) {
+      deps.log.error('revocation_republish_failed', { key: row.key.split(':')[0], error: String(error) });
+      break; // KV is still down: the rest waits for the next run.
+    }
+  }
+  return written;
 }
 
 /** The statements of a bulk revocation, to run in one batch (with others) and then publish. */
@@ -123,5 +157,6 @@ export function publishSessionRevoked(deps: Deps, sessionId: string, ttlSeconds:
  * changes made out of order heals by itself.
  */
 export async function publishGrants(deps: Deps, userId: string, environmentIds: string[]): Promise<void> {
-  await publish(deps, kvKeys.grants(userId), JSON.stringify(environmentIds), GRANTS_TTL_SECONDS);
+  // Not backlogged: grants expire from KV within a day and are read from D1 again.
+  await publish(deps, kvKeys.grants(userId), JSON.stringify(environmentIds), GRANTS_TTL_SECONDS, false);
 }

@@ -10,6 +10,7 @@
 import * as repo from '../store/upkeep-repo';
 import type { Deps } from './deps';
 import { deliverOutbox } from './mail';
+import { republishBacklog } from './revocation';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -54,6 +55,12 @@ async function runUpkeep(deps: Deps): Promise<UpkeepCounts> {
 
 /** The scheduled handler's work: retry due mail, then upkeep. A failure of one does not stop the other. */
 export async function runScheduled(deps: Deps): Promise<void> {
+  try {
+    const republished = await republishBacklog(deps);
+    if (republished > 0) deps.log.info('revocations_republished', { count: republished });
+  } catch (error) {
+    deps.log.error('republish_failed', { error: String(error) });
+  }
   const mail = await deliverOutbox(deps, CRON_MAIL_BATCH);
   deps.log.info('scheduled_mail', { ...mail });
   try {

@@ -237,6 +237,23 @@ export const outbox = sqliteTable(
   ],
 );
 
+/**
+ * Revocation marks KV refused every time they were written: the Cron run writes them again, so
+ * other locations learn of a revocation once KV recovers, not never. One row a key; the newest
+ * value wins (epochs only grow).
+ */
+export const kvBacklog = sqliteTable(
+  'kv_backlog',
+  {
+    key: text('key').primaryKey(),
+    value: text('value').notNull(),
+    /** ms after which the mark is useless (its tokens have expired); null: never. */
+    expiresAt: integer('expires_at'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('kv_backlog_created').on(t.createdAt)],
+);
+
 export const schema = {
   ecosystems,
   environments,
@@ -249,6 +266,7 @@ export const schema = {
   spentSecrets,
   oneTimeCodes,
   outbox,
+  kvBacklog,
 };
 
 export type UserRow = typeof users.$inferSelect;

@@ -245,4 +245,29 @@ describe('revocation when KV fails', () => {
     expect(failures.map((line) => line.fields?.tries).sort()).toEqual([1, 1, 2, 2, 3, 3]);
     expect(JSON.stringify(failures)).not.toContain(user.id);
   });
+
+  it('writes the marks KV refused again on the next Cron run, so other locations learn of the revocation', async () => {
+    const kv = { down: false };
+    const flakyKv = (testEnv: Env): Env => ({
+      ...testEnv,
+      TOKENS: new Proxy(testEnv.TOKENS, {
+        get: (target, property) => {
+          if (property === 'put' && kv.down) return () => Promise.reject(new Error('kv unavailable'));
+          const value = Reflect.get(target, property);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      }),
+    });
+    const client = newClient({ wrapEnv: flakyKv });
+    const user = await createUser(client);
+    const tokens = await logIn(client, user);
+    kv.down = true;
+    expect((await client.admin('PATCH', `/admin/v1/users/${user.id}`, { body: { disabled: true } })).status).toBe(200);
+    // Another location reads only KV: it has not heard of the revocation.
+    expect(await verifyStatus(newClient(), tokens.access_token)).toBe(200);
+    kv.down = false;
+    await client.scheduled();
+    expect(client.logs.some((line) => line.event === 'revocations_republished')).toBe(true);
+    expect(await verifyStatus(newClient(), tokens.access_token)).toBe(401);
+  });
 });
