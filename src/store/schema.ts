@@ -8,6 +8,12 @@ export const ecosystems = sqliteTable('ecosystems', {
   createdAt: integer('created_at').notNull(),
   /** The last user number given out here (see users.userNumber); never goes down. */
   lastUserNumber: integer('last_user_number').notNull().default(0),
+  /**
+   * How many users the ecosystem has now (the Gatekeeper's `Record-Count`). Kept by the triggers
+   * `users_count_insert` / `users_count_delete` in the statement that inserts or deletes the
+   * user, so no write path can forget it and no count scans the users.
+   */
+  userCount: integer('user_count').notNull().default(0),
 });
 
 export const environments = sqliteTable(
@@ -84,6 +90,11 @@ export const users = sqliteTable(
     uniqueIndex('users_username').on(t.ecosystemId, t.usernameKey),
     uniqueIndex('users_email').on(t.ecosystemId, t.emailKey),
     index('users_created').on(t.ecosystemId, t.createdAt, t.id),
+    // The listing and the prefix search across ecosystems (the ones above lead with the ecosystem).
+    index('users_created_all').on(t.createdAt, t.id),
+    index('users_email_any').on(t.emailKey),
+    index('users_username_any').on(t.usernameKey),
+    index('users_unique_id_any').on(t.uniqueId),
   ],
 );
 
