@@ -214,6 +214,8 @@ export const oneTimeCodes = sqliteTable(
     uniqueIndex('one_time_codes_hash').on(t.codeHash),
     index('one_time_codes_user').on(t.userId),
     index('one_time_codes_expires').on(t.expiresAt),
+    // For upkeep, which deletes codes used long enough ago.
+    index('one_time_codes_used').on(t.usedAt),
   ],
 );
 
@@ -243,6 +245,8 @@ export const outbox = sqliteTable(
   },
   (t) => [
     index('outbox_created').on(t.createdAt),
+    // The operator's outbox listing for one recipient, newest first.
+    index('outbox_to').on(t.to, t.createdAt, t.id),
     index('outbox_due').on(t.status, t.nextAttemptAt),
     index('outbox_sent').on(t.status, t.sentAt),
   ],
