@@ -91,10 +91,11 @@ export const users = sqliteTable(
     uniqueIndex('users_email').on(t.ecosystemId, t.emailKey),
     index('users_created').on(t.ecosystemId, t.createdAt, t.id),
     // The listing and the prefix search across ecosystems (the ones above lead with the ecosystem).
+    // A search range is read for (created_at, id) only, to pick the page before any row is read.
     index('users_created_all').on(t.createdAt, t.id),
-    index('users_email_any').on(t.emailKey),
-    index('users_username_any').on(t.usernameKey),
-    index('users_unique_id_any').on(t.uniqueId),
+    index('users_email_any').on(t.emailKey, t.createdAt, t.id),
+    index('users_username_any').on(t.usernameKey, t.createdAt, t.id),
+    index('users_unique_id_any').on(t.uniqueId, t.createdAt, t.id),
   ],
 );
 

@@ -1,5 +1,5 @@
 // Users and their access grants in D1.
-import { and, asc, eq, gt, gte, isNotNull, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNotNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from './db';
 import { accessGrants, ecosystems, users, type UserRow } from './schema';
@@ -123,15 +123,30 @@ function pageConditions(query: UserPageQuery) {
   return conditions;
 }
 
-function pageOf(db: Db, conditions: (SQL | undefined)[], limit: number, search: boolean) {
+function pageOf(db: Db, conditions: (SQL | undefined)[], limit: number) {
   return db
     .select()
     .from(users)
     .where(and(...conditions))
-    // In a search, sorting the range's rows (`+`: not by an index) beats walking the ecosystem in order.
-    .orderBy(...(search ? [sql`+${users.createdAt}`, sql`+${users.id}`] : [asc(users.createdAt), asc(users.id)]))
+    .orderBy(asc(users.createdAt), asc(users.id))
     .limit(limit)
     .all();
+}
+
+/**
+ * One search range's first `limit` users, in no particular order: the range is read for
+ * (created_at, id) only (covered by the users_*_any indexes across ecosystems) and sorted by them
+ * (`+`: not by walking the created_at index, which would pass over the whole ecosystem), and only
+ * the page's rows are read.
+ */
+function searchPageOf(db: Db, conditions: (SQL | undefined)[], limit: number) {
+  const page = db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(...conditions))
+    .orderBy(sql`+${users.createdAt}`, sql`+${users.id}`)
+    .limit(limit);
+  return db.select().from(users).where(inArray(users.id, page)).all();
 }
 
 const byCreation = (a: UserRow, b: UserRow) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -139,19 +154,19 @@ const byCreation = (a: UserRow, b: UserRow) => a.createdAt - b.createdAt || (a.i
 /**
  * Users in creation order, one page past a keyset cursor. A search is three index ranges, one per
  * key column (the lower-cased e-mail and username, the case-sensitive unique id), each giving its
- * own first page; the page is the first `limit` of their union. A range reads every user whose
- * key starts with the prefix (then sorts them), so a one-letter search costs its share of the
- * ecosystem; the prefix length is what bounds it.
+ * own first page; the page is the first `limit` of their union. A range reads every index entry
+ * whose key starts with the prefix (then sorts them), so a one-letter search costs its share of
+ * the ecosystem; the prefix's length is what bounds it.
  */
 export async function listUsers(db: Db, query: UserPageQuery): Promise<UserRow[]> {
   const conditions = pageConditions(query);
-  if (!query.prefix) return pageOf(db, conditions, query.limit, false);
+  if (!query.prefix) return pageOf(db, conditions, query.limit);
   const ranges = [
     startsWith(users.emailKey, emailKeyOf(query.prefix)),
     startsWith(users.usernameKey, query.prefix.toLowerCase()),
     startsWith(users.uniqueId, query.prefix),
   ];
-  const pages = await Promise.all(ranges.map((range) => pageOf(db, [...conditions, range], query.limit, true)));
+  const pages = await Promise.all(ranges.map((range) => searchPageOf(db, [...conditions, range], query.limit)));
   const unique = new Map(pages.flat().map((user) => [user.id, user]));
   return [...unique.values()].sort(byCreation).slice(0, query.limit);
 }

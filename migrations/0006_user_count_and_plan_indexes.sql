@@ -1,8 +1,10 @@
 ALTER TABLE `ecosystems` ADD `user_count` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+CREATE INDEX `one_time_codes_used` ON `one_time_codes` (`used_at`);--> statement-breakpoint
+CREATE INDEX `outbox_to` ON `outbox` (`to`,`created_at`,`id`);--> statement-breakpoint
 CREATE INDEX `users_created_all` ON `users` (`created_at`,`id`);--> statement-breakpoint
-CREATE INDEX `users_email_any` ON `users` (`email_key`);--> statement-breakpoint
-CREATE INDEX `users_username_any` ON `users` (`username_key`);--> statement-breakpoint
-CREATE INDEX `users_unique_id_any` ON `users` (`unique_id`);--> statement-breakpoint
+CREATE INDEX `users_email_any` ON `users` (`email_key`,`created_at`,`id`);--> statement-breakpoint
+CREATE INDEX `users_username_any` ON `users` (`username_key`,`created_at`,`id`);--> statement-breakpoint
+CREATE INDEX `users_unique_id_any` ON `users` (`unique_id`,`created_at`,`id`);--> statement-breakpoint
 -- Each ecosystem's user count, counted once here and from now on kept by the statement that
 -- inserts, deletes or moves a user (whichever code path runs it, cascades included).
 UPDATE `ecosystems` SET `user_count` = (SELECT count(*) FROM `users` WHERE `users`.`ecosystem_id` = `ecosystems`.`id`);--> statement-breakpoint
