@@ -33,7 +33,7 @@ function insertStatement(db, table, columns) {
   return db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
 }
 
-const USER_COLUMNS = ['id', 'ecosystem_id', 'unique_id', 'username', 'username_key', 'email', 'email_key', 'password_hash', 'role', 'first_name', 'last_name', 'language', 'confirmed', 'disabled', 'not_before', 'created_at', 'updated_at'];
+const USER_COLUMNS = ['id', 'ecosystem_id', 'unique_id', 'username', 'username_key', 'email', 'email_key', 'password_hash', 'role', 'first_name', 'last_name', 'language', 'confirmed', 'disabled', 'user_number', 'created_at', 'updated_at'];
 const SESSION_COLUMNS = ['id', 'user_id', 'kind', 'rotates', 'secret_hash', 'generation', 'created_at', 'last_used_at', 'expires_at', 'revoked_at', 'revoked_reason'];
 const FAILURE_COLUMNS = ['key', 'failures', 'locked_until', 'updated_at'];
 const CODE_COLUMNS = ['id', 'user_id', 'purpose', 'code_hash', 'expires_at', 'used_at', 'created_at'];
@@ -77,7 +77,7 @@ function userRow(ecosystemId, i, count, now, passwordHash) {
       i % 4 === 0 ? 'de' : 'en',
       i % 20 === 19 ? 0 : 1,
       i % 200 === 11 ? 1 : 0,
-      0,
+      i + 1,
       createdAt,
       createdAt + Math.floor(Math.random() * DAY),
     ],
@@ -133,6 +133,10 @@ export function seed(file, plan, { passwordHash, now = Date.now() }) {
         }
         db.exec('COMMIT');
       }
+      // Users carry their numbers (1..count, as the users_number trigger would give them), so the
+      // ecosystem's counter is set to match; its user_count is kept by the users_count_insert
+      // trigger, as for the app's own inserts.
+      db.prepare('UPDATE ecosystems SET last_user_number = (SELECT COALESCE(MAX(user_number), 0) FROM users WHERE ecosystem_id = ?) WHERE id = ?').run(ecosystemId, ecosystemId);
     }
     // No ANALYZE: the planner sees what a deployed database that never ran it would.
     db.exec(`PRAGMA journal_mode = ${journalMode}`);

@@ -1,9 +1,10 @@
 // Paging through users for operators and the droplit list: keyset cursors over (createdAt, id),
 // opaque to clients.
 import { base64url, fromBase64, utf8 } from '../crypto/encoding';
-import { listUsers, type UserRow } from '../store/user-repo';
+import { countUsers, listUsers, listUsersByNumber, type UserRow } from '../store/user-repo';
+import { isAdmin, type Actor } from './actors';
 import type { Deps } from './deps';
-import { invalidField } from './errors';
+import { AppError, invalidField } from './errors';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 50;
@@ -42,6 +43,36 @@ export async function pageUsers(
   const more = items.length > query.limit;
   const page = items.slice(0, query.limit);
   return { items: page, next: more ? encodeCursor(page[page.length - 1]!) : null };
+}
+
+export interface NumberedPage {
+  /** Zero-based page number. */
+  index: number;
+  size: number;
+}
+
+/**
+ * One numbered page of an ecosystem's users, for admins (the Gatekeeper's `offset` counts pages):
+ * page k holds the users numbered k*size+1 .. (k+1)*size (users.userNumber, given out 1, 2, 3, ...
+ * per ecosystem and never reused), one range of an index however deep the page. `total` is the
+ * ecosystem's user count and `slots` the last number given out. Until a user is deleted the two
+ * agree and this is exactly OFFSET paging; after deletions a page holds fewer users than its size
+ * (the deleted users' numbers stay empty) while every user keeps one fixed page, so no one is
+ * skipped or shown twice while others register or leave during the paging.
+ */
+export async function pageUsersByNumber(
+  deps: Deps,
+  actor: Actor,
+  ecosystemId: string,
+  page: NumberedPage,
+): Promise<{ items: UserRow[]; total: number; slots: number }> {
+  if (!isAdmin(actor)) throw new AppError('FORBIDDEN', { reason: 'only admins list users' });
+  const after = page.index * page.size;
+  const [items, counts] = await Promise.all([
+    listUsersByNumber(deps.db, ecosystemId, after, after + page.size),
+    countUsers(deps.db, ecosystemId),
+  ]);
+  return { items, total: counts.count, slots: counts.lastNumber };
 }
 
 /** The longest search prefix (`q`): an e-mail's local part and more; longer is a 400, never a slow scan or a 500. */

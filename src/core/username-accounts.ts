@@ -3,7 +3,7 @@
 // what a user may change of their own profile, whom they may read, logging in by username and
 // out of one session. Roles rank customer = user < developer < moderator < admin; only an admin
 // raises a role, and only developers hold a public key or a certificate.
-import { countUsers, findUserById, findUserByUsername, listUsers } from '../store/user-repo';
+import { findUserById, findUserByUsername } from '../store/user-repo';
 import type { UserRow } from '../store/user-repo';
 import { isAdmin, ownUser, type Actor } from './actors';
 import { logInWithPassword } from './login';
@@ -101,27 +101,6 @@ export async function readUserAs(deps: Deps, actor: Actor, ecosystemId: string, 
   const user = await findUserById(deps.db, userId);
   if (!user || user.ecosystemId !== ecosystemId) throw new AppError('USER_NOT_FOUND');
   return user;
-}
-
-export interface NumberedPage {
-  /** Zero-based page number. */
-  index: number;
-  size: number;
-}
-
-/** One page of an ecosystem's users in creation order, with the total, for admins. */
-export async function pageUsersByNumber(
-  deps: Deps,
-  actor: Actor,
-  ecosystemId: string,
-  page: NumberedPage,
-): Promise<{ items: UserRow[]; total: number }> {
-  if (!isAdmin(actor)) throw new AppError('FORBIDDEN', { reason: 'only admins list users' });
-  const [items, total] = await Promise.all([
-    listUsers(deps.db, { ecosystemId, limit: page.size, offset: page.index * page.size }),
-    countUsers(deps.db, ecosystemId),
-  ]);
-  return { items, total };
 }
 
 /** Checks a username and password and starts one more session (a user may hold several). */

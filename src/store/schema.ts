@@ -8,6 +8,12 @@ export const ecosystems = sqliteTable('ecosystems', {
   createdAt: integer('created_at').notNull(),
   /** The last user number given out here (see users.userNumber); never goes down. */
   lastUserNumber: integer('last_user_number').notNull().default(0),
+  /**
+   * How many users the ecosystem has now (the Gatekeeper's `Record-Count`). Kept by the triggers
+   * `users_count_insert` / `users_count_delete` in the statement that inserts or deletes the
+   * user, so no write path can forget it and no count scans the users.
+   */
+  userCount: integer('user_count').notNull().default(0),
 });
 
 export const environments = sqliteTable(
@@ -84,6 +90,12 @@ export const users = sqliteTable(
     uniqueIndex('users_username').on(t.ecosystemId, t.usernameKey),
     uniqueIndex('users_email').on(t.ecosystemId, t.emailKey),
     index('users_created').on(t.ecosystemId, t.createdAt, t.id),
+    // The listing and the prefix search across ecosystems (the ones above lead with the ecosystem).
+    // A search range is read for (created_at, id) only, to pick the page before any row is read.
+    index('users_created_all').on(t.createdAt, t.id),
+    index('users_email_any').on(t.emailKey, t.createdAt, t.id),
+    index('users_username_any').on(t.usernameKey, t.createdAt, t.id),
+    index('users_unique_id_any').on(t.uniqueId, t.createdAt, t.id),
   ],
 );
 
@@ -203,6 +215,8 @@ export const oneTimeCodes = sqliteTable(
     uniqueIndex('one_time_codes_hash').on(t.codeHash),
     index('one_time_codes_user').on(t.userId),
     index('one_time_codes_expires').on(t.expiresAt),
+    // For upkeep, which deletes codes used long enough ago.
+    index('one_time_codes_used').on(t.usedAt),
   ],
 );
 
@@ -232,6 +246,8 @@ export const outbox = sqliteTable(
   },
   (t) => [
     index('outbox_created').on(t.createdAt),
+    // The operator's outbox listing for one recipient, newest first.
+    index('outbox_to').on(t.to, t.createdAt, t.id),
     index('outbox_due').on(t.status, t.nextAttemptAt),
     index('outbox_sent').on(t.status, t.sentAt),
   ],

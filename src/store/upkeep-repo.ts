@@ -1,5 +1,5 @@
 // Upkeep's SQL: bounded deletes of rows nothing can use any more. Each statement deletes at most
-// UPKEEP_BATCH rows (D1 limits a statement's time), chosen by rowid in a subquery.
+// UPKEEP_BATCH rows (D1 limits a statement's time), chosen in a subquery.
 import { and, eq, isNotNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './db';
@@ -14,18 +14,20 @@ interface SessionCutoffs {
   fixedTtlExpiredBefore: number;
 }
 
-function endedSessions(cutoffs: SessionCutoffs): SQL {
-  return or(
-    and(
-      eq(sessions.kind, 'refresh'),
-      or(lt(sessions.revokedAt, cutoffs.refreshEndedBefore), lt(sessions.expiresAt, cutoffs.refreshEndedBefore)),
-    ),
-    and(eq(sessions.kind, 'user_token'), eq(sessions.expiryType, 'FixedTtl'), lt(sessions.expiresAt, cutoffs.fixedTtlExpiredBefore)),
-  )!;
+// No ORDER BY, and every condition an index range (revoked_at, expires_at, used_at, updated_at):
+// SQLite reads those ranges, not the whole table in rowid order looking for rows that qualify.
+// The sessions' three kinds of ending are three ranges, each its own limited subquery (as one OR
+// the planner without statistics would rather scan).
+function endedSessionIds(cutoffs: SessionCutoffs): SQL {
+  const some = (where: SQL | undefined) => sql`select id from (select ${sessions.id} from ${sessions} where ${where} limit ${UPKEEP_BATCH})`;
+  return sql`${some(and(eq(sessions.kind, 'refresh'), lt(sessions.revokedAt, cutoffs.refreshEndedBefore)))}
+    union all ${some(and(eq(sessions.kind, 'refresh'), lt(sessions.expiresAt, cutoffs.refreshEndedBefore)))}
+    union all ${some(and(eq(sessions.kind, 'user_token'), eq(sessions.expiryType, 'FixedTtl'), lt(sessions.expiresAt, cutoffs.fixedTtlExpiredBefore)))}
+    limit ${UPKEEP_BATCH}`;
 }
 
 function someRows(table: SQLiteTable, where: SQL): SQL {
-  return sql`select rowid from ${table} where ${where} order by rowid limit ${UPKEEP_BATCH}`;
+  return sql`select rowid from ${table} where ${where} limit ${UPKEEP_BATCH}`;
 }
 
 async function changes(result: Promise<D1Result> | Promise<unknown>): Promise<number> {
@@ -34,7 +36,7 @@ async function changes(result: Promise<D1Result> | Promise<unknown>): Promise<nu
 
 /** Deletes up to UPKEEP_BATCH ended sessions and, in the same batch, every secret they spent. */
 export async function deleteEndedSessions(db: Db, cutoffs: SessionCutoffs): Promise<number> {
-  const chosen = sql`select id from ${sessions} where ${endedSessions(cutoffs)} order by rowid limit ${UPKEEP_BATCH}`;
+  const chosen = endedSessionIds(cutoffs);
   const [, deleted] = await db.batch([
     db.delete(spentSecrets).where(sql`${spentSecrets.sessionId} in (${chosen})`),
     db.delete(sessions).where(sql`${sessions.id} in (${chosen})`),

@@ -1,8 +1,8 @@
 // Users and their access grants in D1.
-import { and, asc, eq, gt, inArray, isNotNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNotNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db, Guard } from './db';
-import { accessGrants, users, type UserRow } from './schema';
+import { accessGrants, ecosystems, users, type UserRow } from './schema';
 
 export type { UserRow };
 
@@ -109,49 +109,120 @@ export interface UserPageQuery {
   limit: number;
   /** The last (createdAt, id) of the previous page. */
   after?: { createdAt: number; id: string };
-  offset?: number;
 }
 
 /**
- * Whether the column starts with the prefix, compared as plain text: no LIKE, so `%`, `_` and `\\`
- * match themselves and D1's 50-byte limit on LIKE patterns never applies. (substr counts
- * characters, as the spread does.)
+ * The strings that start with `prefix`, as a range `[low, high)` in SQLite's BINARY order (UTF-8
+ * bytes, which is code point order): high is the prefix with its last code point raised by one
+ * (carrying past U+10FFFF, skipping the surrogates); none when every code point is the highest.
+ * Same answer as comparing the first characters, `%`, `_` and `\\` match themselves, and an index
+ * on the column serves it as a range.
  */
-function startsWith(column: SQLiteColumn, prefix: string) {
-  return sql`substr(${column}, 1, ${[...prefix].length}) = ${prefix}`;
+export function prefixRange(prefix: string): { low: string; high?: string } {
+  const points = [...prefix].map((char) => char.codePointAt(0)!);
+  while (points.length > 0) {
+    const last = points.pop()!;
+    if (last < 0x10ffff) {
+      points.push(last + 1 === 0xd800 ? 0xe000 : last + 1);
+      return { low: prefix, high: String.fromCodePoint(...points) };
+    }
+  }
+  return { low: prefix };
 }
 
-/** Users in creation order, one page past a keyset cursor (or an offset). */
-export function listUsers(db: Db, query: UserPageQuery): Promise<UserRow[]> {
-  const conditions = [];
+function startsWith(column: SQLiteColumn, prefix: string) {
+  const { low, high } = prefixRange(prefix);
+  return high === undefined ? gte(column, low) : and(gte(column, low), lt(column, high));
+}
+
+function pageConditions(query: UserPageQuery) {
+  const conditions: SQL[] = [];
   if (query.ecosystemId !== undefined) conditions.push(eq(users.ecosystemId, query.ecosystemId));
   if (query.appUsersOnly) conditions.push(isNotNull(users.uniqueId));
-  if (query.prefix) {
-    const key = emailKeyOf(query.prefix);
-    conditions.push(
-      or(startsWith(users.emailKey, key), startsWith(users.usernameKey, query.prefix.toLowerCase()), startsWith(users.uniqueId, query.prefix)),
-    );
-  }
   if (query.after) {
     const { createdAt, id } = query.after;
-    conditions.push(or(gt(users.createdAt, createdAt), and(eq(users.createdAt, createdAt), gt(users.id, id))));
+    // A row value: SQLite serves it as a range of the (ecosystem_id,) created_at, id index even
+    // with bound parameters, where the equivalent OR walks the index from its start. In a search
+    // the unary + keeps that index out, so the key column's range is the one used.
+    conditions.push(
+      query.prefix
+        ? sql`(+${users.createdAt}, +${users.id}) > (${createdAt}, ${id})`
+        : sql`(${users.createdAt}, ${users.id}) > (${createdAt}, ${id})`,
+    );
   }
+  return conditions;
+}
+
+function pageOf(db: Db, conditions: (SQL | undefined)[], limit: number) {
   return db
     .select()
     .from(users)
-    .where(conditions.length ? and(...conditions) : undefined)
+    .where(and(...conditions))
     .orderBy(asc(users.createdAt), asc(users.id))
-    .limit(query.limit)
-    .offset(query.offset ?? 0)
+    .limit(limit)
     .all();
 }
 
-export async function countUsers(db: Db, ecosystemId: string): Promise<number> {
-  const row = await db
-    .select({ count: sql<number>`count(*)` })
+/**
+ * One search range's first `limit` users, in no particular order: the range is read for
+ * (created_at, id) only (covered by the users_*_any indexes across ecosystems) and sorted by them
+ * (`+`: not by walking the created_at index, which would pass over the whole ecosystem), and only
+ * the page's rows are read.
+ */
+function searchPageOf(db: Db, conditions: (SQL | undefined)[], limit: number) {
+  const page = db
+    .select({ id: users.id })
     .from(users)
-    .where(eq(users.ecosystemId, ecosystemId))
-    .get();
-  return row?.count ?? 0;
+    .where(and(...conditions))
+    .orderBy(sql`+${users.createdAt}`, sql`+${users.id}`)
+    .limit(limit);
+  return db.select().from(users).where(inArray(users.id, page)).all();
 }
 
+const byCreation = (a: UserRow, b: UserRow) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * Users in creation order, one page past a keyset cursor. A search is three index ranges, one per
+ * key column (the lower-cased e-mail and username, the case-sensitive unique id), each giving its
+ * own first page; the page is the first `limit` of their union. A range reads every index entry
+ * whose key starts with the prefix (then sorts them), so a one-letter search costs its share of
+ * the ecosystem; the prefix's length is what bounds it.
+ */
+export async function listUsers(db: Db, query: UserPageQuery): Promise<UserRow[]> {
+  const conditions = pageConditions(query);
+  if (!query.prefix) return pageOf(db, conditions, query.limit);
+  const ranges = [
+    startsWith(users.emailKey, emailKeyOf(query.prefix)),
+    startsWith(users.usernameKey, query.prefix.toLowerCase()),
+    startsWith(users.uniqueId, query.prefix),
+  ];
+  const pages = await Promise.all(ranges.map((range) => searchPageOf(db, [...conditions, range], query.limit)));
+  const unique = new Map(pages.flat().map((user) => [user.id, user]));
+  return [...unique.values()].sort(byCreation).slice(0, query.limit);
+}
+
+/**
+ * The users of an ecosystem whose numbers lie in (after, upTo], in number order: a range of the
+ * users_number index, however deep.
+ */
+export function listUsersByNumber(db: Db, ecosystemId: string, after: number, upTo: number): Promise<UserRow[]> {
+  return db
+    .select()
+    .from(users)
+    .where(and(eq(users.ecosystemId, ecosystemId), gt(users.userNumber, after), lte(users.userNumber, upTo)))
+    .orderBy(asc(users.userNumber))
+    .all();
+}
+
+/**
+ * An ecosystem's user count and the last user number it gave out, from its own row: the count is
+ * kept by triggers in the statement that inserts or deletes a user (migration 0006).
+ */
+export async function countUsers(db: Db, ecosystemId: string): Promise<{ count: number; lastNumber: number }> {
+  const row = await db
+    .select({ count: ecosystems.userCount, lastNumber: ecosystems.lastUserNumber })
+    .from(ecosystems)
+    .where(eq(ecosystems.id, ecosystemId))
+    .get();
+  return row ?? { count: 0, lastNumber: 0 };
+}

@@ -2,7 +2,8 @@
 // `<field> is missing`, a field of the wrong type names itself; nothing reaches the core unchecked.
 import type { Context } from 'hono';
 import { AppError, invalidField } from '../../core/errors';
-import type { NumberedPage, ProfileFields } from '../../core/username-accounts';
+import type { ProfileFields } from '../../core/username-accounts';
+import type { NumberedPage } from '../../core/user-listing';
 import { EMAIL_MAX_LENGTH } from '../../core/users';
 import { optionalString, requiredString, type Fields } from '../../http/body';
 import type { AppEnv } from '../../http/types';

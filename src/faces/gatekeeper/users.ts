@@ -2,7 +2,8 @@
 // user, set a developer's public key, and the service's own signing public key.
 import { Hono } from 'hono';
 import { isAdmin, ownUser } from '../../core/actors';
-import { pageUsersByNumber, readUserAs, registerAccount, setPublicKey, updateOwnProfile } from '../../core/username-accounts';
+import { readUserAs, registerAccount, setPublicKey, updateOwnProfile } from '../../core/username-accounts';
+import { pageUsersByNumber } from '../../core/user-listing';
 import { readBody } from '../../http/body';
 import { rateLimitPerClient } from '../../http/rate-limit';
 import type { AppEnv } from '../../http/types';
@@ -34,9 +35,9 @@ users.get('/', async (c) => {
   const actor = await requireActor(c);
   if (!isAdmin(actor)) return c.json(userObject(ownUser(actor)));
   const page = pageQuery(c);
-  const { items, total } = await pageUsersByNumber(deps, actor, deps.config.defaultEcosystem, page);
+  const { items, total, slots } = await pageUsersByNumber(deps, actor, deps.config.defaultEcosystem, page);
   const baseUrl = `${deps.publicUrl.replace(/\/+$/, '')}${new URL(c.req.url).pathname}`;
-  return c.json(items.map(userObject), 200, pageHeaders(baseUrl, page, total));
+  return c.json(items.map(userObject), 200, pageHeaders(baseUrl, page, total, slots));
 });
 
 users.put('/', async (c) => {
