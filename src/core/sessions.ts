@@ -106,7 +106,9 @@ function isLive(deps: Deps, row: SessionRow | undefined): row is SessionRow {
 async function nextRefreshToken(deps: Deps, row: SessionRow, secret: string): Promise<string> {
   if (!row.rotates) {
     if (!secretMatchesHash(secret, row.secretHash ?? '')) throw new AppError('INVALID_REFRESH_TOKEN');
-    await repo.touchSessionQuery(deps.db, row.id, deps.now());
+    // A revocation since the row was read wins: no access token is minted after it.
+    const touched = await repo.touchSessionQuery(deps.db, row.id, deps.now());
+    if (touched.length === 0) throw new AppError('INVALID_REFRESH_TOKEN');
     return secret;
   }
   if (secretMatchesHash(secret, row.secretHash ?? '')) {

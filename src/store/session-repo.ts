@@ -146,8 +146,13 @@ export function rotateSessionQueries(db: Db, sessionId: string, r: Rotation) {
   ] as const;
 }
 
+/** Records a use of a live session; RETURNING nothing when it was revoked meanwhile. */
 export function touchSessionQuery(db: Db, id: string, now: number) {
-  return db.update(sessions).set({ lastUsedAt: now }).where(eq(sessions.id, id));
+  return db
+    .update(sessions)
+    .set({ lastUsedAt: now })
+    .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
 }
 
 /** Marks one session revoked, RETURNING its row (empty when there is no such session). */

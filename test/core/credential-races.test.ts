@@ -46,3 +46,20 @@ describe("an admin's own profile update", () => {
     expect(after.role).toBe('developer');
   });
 });
+
+describe('a refresh of a non-rotating refresh token', () => {
+  it('mints no access token when the session is ended while the refresh is under way', async () => {
+    const operator = newClient();
+    const { session } = await signUpAndLogIn(operator);
+    const { sid } = claimsOf(session.accessToken) as { sid: string };
+    const race = interleave(/^update "sessions" set "last_used_at"/i);
+    const refresher = newClient({ wrapEnv: race.wrapEnv });
+    race.state.hook = async () => {
+      expect((await operator.admin('DELETE', `/admin/v1/sessions/${sid}`)).status).toBe(204);
+    };
+    const refreshed = await refresher.post('/v1/users/accessToken', { body: { refreshToken: session.refreshToken } });
+    expect(race.state.ran).toBe(true);
+    expect(refreshed.status).not.toBe(200);
+    expect(await json(refreshed)).not.toHaveProperty('accessToken');
+  });
+});
