@@ -32,8 +32,17 @@ export function userGrants(deps: Deps, userId: string): Promise<Grant[]> {
   return listGrants(deps.db, userId);
 }
 
-/** Whether the user may reach the environment: from the isolate's cache, KV, or (never published) D1. */
-export async function canReachEnvironment(deps: Deps, userId: string, environmentId: string): Promise<boolean> {
+/**
+ * Whether the user may reach the environment: from the isolate's cache, KV, or (never published)
+ * D1; `strict` reads D1 only, as strict routes check revocation there too.
+ */
+export async function canReachEnvironment(
+  deps: Deps,
+  userId: string,
+  environmentId: string,
+  options: { strict?: boolean } = {},
+): Promise<boolean> {
+  if (options.strict) return (await listGrants(deps.db, userId)).some((grant) => grant.environmentId === environmentId);
   const key = kvKeys.grants(userId);
   let { value: published, readAt } = await edgeRead(deps, key);
   if (published === null) {

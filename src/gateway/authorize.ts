@@ -16,7 +16,7 @@ async function checkNeeds(c: Context<AppEnv>, identity: Identity, { route, param
   if (ecosystem !== '*' && identity.ecosystemId !== ecosystem) return false;
   if (roles && !roles.includes(identity.role)) return false;
   if (permissionLevel !== undefined && identity.permissionLevel > permissionLevel) return false;
-  if (environment) return canReachEnvironment(deps, identity.userId, params[environment]!);
+  if (environment) return canReachEnvironment(deps, identity.userId, params[environment]!, { strict: route.strict === true });
   return true;
 }
 

@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sessions } from '../../src/store/schema';
@@ -104,6 +105,22 @@ describe('environment routes and droplit user tokens', () => {
     expect((await client.get(`/environments/${staging}/data`, { token })).status).toBe(403);
     expect((await client.get('/environments/not-an-environment/data', { token })).status).toBe(403);
     expect(origin.calls).toHaveLength(1);
+  });
+
+  it('reads grants from D1 on a strict route, whatever KV holds', async () => {
+    stubOrigin();
+    const client = gatewayClient([{ prefix: '/environments/:environmentId/', require: { environment: ':environmentId' }, strict: true }]);
+    const { id, environments } = await ecosystemWithEnvironments(client);
+    const [prod, staging] = environments;
+    const path = await appUser(client, id, [prod]);
+    const token = await droplitToken(client, path, 'Infinite');
+    expect((await client.admin('PUT', path, { body: { access: [{ environmentId: staging }] } })).status).toBe(200);
+    // KV holds an older set (two changes published out of order): the strict route asks D1.
+    const { sub } = decodeJwt(token) as { sub: string };
+    await client.env.TOKENS.put(`grants:${sub}`, JSON.stringify([prod]));
+    const fresh = gatewayClient([{ prefix: '/environments/:environmentId/', require: { environment: ':environmentId' }, strict: true }]);
+    expect((await fresh.get(`/environments/${prod}/x`, { token })).status).toBe(403);
+    expect((await fresh.get(`/environments/${staging}/x`, { token })).status).toBe(200);
   });
 
   it('follows a change of grants made through the droplit face', async () => {
