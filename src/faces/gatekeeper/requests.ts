@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { AppError, invalidField } from '../../core/errors';
 import type { NumberedPage, ProfileFields } from '../../core/self-service';
 import { EMAIL_MAX_LENGTH } from '../../core/users';
-import { optionalString, requiredString, type Fields } from '../../http/body';
+import { optionalString, passwordFieldMaxLength, requiredString, type Fields } from '../../http/body';
 import type { AppEnv } from '../../http/types';
 import { isUserType, USER_TYPES, type UserType } from './shapes';
 
@@ -17,9 +17,8 @@ const DEFAULT_PAGE_SIZE = 10;
 const MAX_PAGE_SIZE = 100;
 const MAX_PAGE_INDEX = 1_000_000;
 
-/** Generous enough for any password the policy accepts, small enough to refuse junk early. */
 function passwordField(c: Context<AppEnv>, body: Fields): string {
-  return requiredString(body, 'password', c.env.deps.config.passwordMaxLength * 4);
+  return requiredString(body, 'password', passwordFieldMaxLength(c.env.deps.config));
 }
 
 export function usernameField(body: Fields): string {
