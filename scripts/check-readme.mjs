@@ -5,7 +5,8 @@
 // fails the check. The block that starts `npm run dev` runs in the background until the server
 // answers; `npm test` is left to CI (it runs it anyway); blocks fenced as ```sh deploy need a
 // Cloudflare account and are skipped. Each curl's status is recorded: a 5xx, a refused
-// connection, or a 4xx that its block does not mention is a failure.
+// connection, or a 4xx that its block does not mention is a failure. First, every `](#anchor)`
+// link (the Contents list) must name a heading.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +29,18 @@ export function shellBlocks(markdown) {
     blocks.push({ flags, text: match[2], commands, line: markdown.slice(0, match.index).split('\n').length });
   }
   return blocks;
+}
+
+/** GitHub's anchor of a heading: lower case, punctuation but `-` and `_` dropped, spaces as `-`. */
+function anchorOf(heading) {
+  return heading.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+}
+
+/** Links to `#anchor` (the Contents list and cross-references) that name no heading. */
+export function brokenAnchors(markdown) {
+  const prose = markdown.replace(/^```[^\n]*\n[\s\S]*?^```$/gm, '');
+  const anchors = new Set([...prose.matchAll(/^#{1,6} (.+)$/gm)].map((match) => anchorOf(match[1])));
+  return [...prose.matchAll(/\]\(#([^)]+)\)/g)].map((match) => match[1]).filter((anchor) => !anchors.has(anchor));
 }
 
 function copyTree(to) {
@@ -79,7 +92,13 @@ function checkStatuses(stderr, blocks) {
 }
 
 async function main() {
-  const blocks = shellBlocks(readFileSync(join(root, 'README.md'), 'utf8'));
+  const markdown = readFileSync(join(root, 'README.md'), 'utf8');
+  const broken = brokenAnchors(markdown);
+  if (broken.length) {
+    console.error(`check-readme: links to headings that do not exist: ${broken.map((anchor) => `#${anchor}`).join(', ')}`);
+    process.exit(1);
+  }
+  const blocks = shellBlocks(markdown);
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-readme-'));
   const watchdog = setTimeout(() => {
     console.error('check-readme: still running after 10 minutes; giving up');
