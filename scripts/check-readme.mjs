@@ -72,6 +72,16 @@ async function waitForServer(dev) {
   throw new Error('npm run dev did not answer within 3 minutes');
 }
 
+/** Ends a background `npm run dev` (its whole process group) and waits until it has exited. */
+async function stopDev(dev) {
+  if (dev.exitCode !== null || dev.signalCode !== null) return;
+  const exited = new Promise((resolve) => dev.once('exit', resolve));
+  process.kill(-dev.pid, 'SIGINT');
+  const killer = setTimeout(() => process.kill(-dev.pid, 'SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(killer);
+}
+
 const PREAMBLE = `set -euo pipefail
 curl() { command curl -w '%{stderr}@@status %{http_code}\\n' "$@"; }
 `;
@@ -113,6 +123,8 @@ async function main() {
       if (/\bnpm test\b/.test(block.commands)) continue;
       if (/\bnpm run dev\b/.test(block.commands)) {
         console.log(`check-readme: README line ${block.line}: ${block.text.trim()} (in the background)`);
+        // A reader stops the running server (Ctrl-C) before starting it again with other flags.
+        if (dev) await stopDev(dev);
         dev = spawn('bash', ['-c', block.text], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
         let output = '';
         dev.stdout.on('data', (data) => (output += data));
@@ -139,7 +151,7 @@ async function main() {
     }
   } finally {
     clearTimeout(watchdog);
-    if (dev && dev.exitCode === null) process.kill(-dev.pid, 'SIGTERM');
+    if (dev) await stopDev(dev);
     rmSync(dir, { recursive: true, force: true });
   }
 }
