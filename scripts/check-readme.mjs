@@ -72,14 +72,40 @@ async function waitForServer(dev) {
   throw new Error('npm run dev did not answer within 3 minutes');
 }
 
-/** Ends a background `npm run dev` (its whole process group) and waits until it has exited. */
+/** A process and all its descendants (npm puts its script in a process group of its own). */
+function processTree(pid) {
+  const table = spawnSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' }).stdout.trim().split('\n');
+  const children = new Map();
+  for (const [child, parent] of table.map((line) => line.trim().split(/\s+/).map(Number))) {
+    children.set(parent, [...(children.get(parent) ?? []), child]);
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]) ?? []));
+  return tree;
+}
+
+/** Ends a background `npm run dev` and everything it started, and waits until the port is free. */
 async function stopDev(dev) {
-  if (dev.exitCode !== null || dev.signalCode !== null) return;
-  const exited = new Promise((resolve) => dev.once('exit', resolve));
-  process.kill(-dev.pid, 'SIGINT');
-  const killer = setTimeout(() => process.kill(-dev.pid, 'SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(killer);
+  const tree = processTree(dev.pid);
+  const signalAll = (signal) => {
+    for (const pid of tree) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // Already gone.
+      }
+    }
+  };
+  signalAll('SIGTERM');
+  for (let tries = 0; tries < 40; tries++) {
+    try {
+      await (await fetch(`http://localhost:${PORT}/`)).arrayBuffer();
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    if (tries === 20) signalAll('SIGKILL');
+  }
 }
 
 const PREAMBLE = `set -euo pipefail
