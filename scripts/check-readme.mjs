@@ -72,6 +72,15 @@ async function waitForServer(dev) {
   throw new Error('npm run dev did not answer within 3 minutes');
 }
 
+async function answers() {
+  try {
+    await (await fetch(`http://localhost:${PORT}/`)).arrayBuffer();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A process and all its descendants (npm puts its script in a process group of its own). */
 function processTree(pid) {
   const table = spawnSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' }).stdout.trim().split('\n');
@@ -98,11 +107,7 @@ async function stopDev(dev) {
   };
   signalAll('SIGTERM');
   for (let tries = 0; tries < 40; tries++) {
-    try {
-      await (await fetch(`http://localhost:${PORT}/`)).arrayBuffer();
-    } catch {
-      return;
-    }
+    if (!(await answers())) return;
     await new Promise((resolve) => setTimeout(resolve, 500));
     if (tries === 20) signalAll('SIGKILL');
   }
@@ -151,6 +156,7 @@ async function main() {
         console.log(`check-readme: README line ${block.line}: ${block.text.trim()} (in the background)`);
         // A reader stops the running server (Ctrl-C) before starting it again with other flags.
         if (dev) await stopDev(dev);
+        else if (await answers()) throw new Error(`another server already answers on port ${PORT}: stop it first`);
         dev = spawn('bash', ['-c', block.text], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
         let output = '';
         dev.stdout.on('data', (data) => (output += data));

@@ -65,6 +65,7 @@ bannerWhenReady();
 function checkConfig(devArgs) {
   const tsx = join(root, 'node_modules', '.bin', 'tsx');
   const result = spawnSync(tsx, [join(root, 'scripts', 'check-config.ts'), ...devArgs], { cwd: root, stdio: 'inherit' });
+  if (result.error) console.error(`Could not run the configuration check (${result.error.message}): run npm install first.`);
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
