@@ -17,6 +17,8 @@ export default defineConfig(async () => {
         miniflare: {
           // The send_email binding (commented out in wrangler.toml until a domain is onboarded).
           email: { send_email: [{ name: 'SEND_EMAIL' }] },
+          // A second, never migrated D1: what a deploy that skipped `db:migrate:remote` runs against.
+          d1Databases: { UNMIGRATED_DB: 'gatehouse-unmigrated' },
           bindings: {
             ...secrets,
             TEST_MIGRATIONS: migrations,

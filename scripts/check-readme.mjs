@@ -5,7 +5,8 @@
 // fails the check. The block that starts `npm run dev` runs in the background until the server
 // answers; `npm test` is left to CI (it runs it anyway); blocks fenced as ```sh deploy need a
 // Cloudflare account and are skipped. Each curl's status is recorded: a 5xx, a refused
-// connection, or a 4xx that its block does not mention is a failure.
+// connection, or a 4xx that its block does not mention is a failure. First, every `](#anchor)`
+// link (the Contents list) must name a heading.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +29,18 @@ export function shellBlocks(markdown) {
     blocks.push({ flags, text: match[2], commands, line: markdown.slice(0, match.index).split('\n').length });
   }
   return blocks;
+}
+
+/** GitHub's anchor of a heading: lower case, punctuation but `-` and `_` dropped, spaces as `-`. */
+function anchorOf(heading) {
+  return heading.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+}
+
+/** Links to `#anchor` (the Contents list and cross-references) that name no heading. */
+export function brokenAnchors(markdown) {
+  const prose = markdown.replace(/^```[^\n]*\n[\s\S]*?^```$/gm, '');
+  const anchors = new Set([...prose.matchAll(/^#{1,6} (.+)$/gm)].map((match) => anchorOf(match[1])));
+  return [...prose.matchAll(/\]\(#([^)]+)\)/g)].map((match) => match[1]).filter((anchor) => !anchors.has(anchor));
 }
 
 function copyTree(to) {
@@ -59,6 +72,47 @@ async function waitForServer(dev) {
   throw new Error('npm run dev did not answer within 3 minutes');
 }
 
+async function answers() {
+  try {
+    await (await fetch(`http://localhost:${PORT}/`)).arrayBuffer();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A process and all its descendants (npm puts its script in a process group of its own). */
+function processTree(pid) {
+  const table = spawnSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' }).stdout.trim().split('\n');
+  const children = new Map();
+  for (const [child, parent] of table.map((line) => line.trim().split(/\s+/).map(Number))) {
+    children.set(parent, [...(children.get(parent) ?? []), child]);
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]) ?? []));
+  return tree;
+}
+
+/** Ends a background `npm run dev` and everything it started, and waits until the port is free. */
+async function stopDev(dev) {
+  const tree = processTree(dev.pid);
+  const signalAll = (signal) => {
+    for (const pid of tree) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // Already gone.
+      }
+    }
+  };
+  signalAll('SIGTERM');
+  for (let tries = 0; tries < 40; tries++) {
+    if (!(await answers())) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    if (tries === 20) signalAll('SIGKILL');
+  }
+}
+
 const PREAMBLE = `set -euo pipefail
 curl() { command curl -w '%{stderr}@@status %{http_code}\\n' "$@"; }
 `;
@@ -79,7 +133,13 @@ function checkStatuses(stderr, blocks) {
 }
 
 async function main() {
-  const blocks = shellBlocks(readFileSync(join(root, 'README.md'), 'utf8'));
+  const markdown = readFileSync(join(root, 'README.md'), 'utf8');
+  const broken = brokenAnchors(markdown);
+  if (broken.length) {
+    console.error(`check-readme: links to headings that do not exist: ${broken.map((anchor) => `#${anchor}`).join(', ')}`);
+    process.exit(1);
+  }
+  const blocks = shellBlocks(markdown);
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-readme-'));
   const watchdog = setTimeout(() => {
     console.error('check-readme: still running after 10 minutes; giving up');
@@ -94,6 +154,9 @@ async function main() {
       if (/\bnpm test\b/.test(block.commands)) continue;
       if (/\bnpm run dev\b/.test(block.commands)) {
         console.log(`check-readme: README line ${block.line}: ${block.text.trim()} (in the background)`);
+        // A reader stops the running server (Ctrl-C) before starting it again with other flags.
+        if (dev) await stopDev(dev);
+        else if (await answers()) throw new Error(`another server already answers on port ${PORT}: stop it first`);
         dev = spawn('bash', ['-c', block.text], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
         let output = '';
         dev.stdout.on('data', (data) => (output += data));
@@ -120,7 +183,7 @@ async function main() {
     }
   } finally {
     clearTimeout(watchdog);
-    if (dev && dev.exitCode === null) process.kill(-dev.pid, 'SIGTERM');
+    if (dev) await stopDev(dev);
     rmSync(dir, { recursive: true, force: true });
   }
 }

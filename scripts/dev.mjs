@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // `npm run dev`: on first run writes .dev.vars with a fresh ACCOUNT_TOKEN and signing key set
-// (the account token is printed once), applies the migrations to the local D1, then starts
-// `wrangler dev` on port 8787. Arguments after `--` go to `wrangler dev` (--port, --ip, --var).
+// (the account token is printed once), checks the configuration wrangler will pass (the Worker's
+// own start-up check, scripts/check-config.ts: a bad var stops here, named), applies the
+// migrations to the local D1, then starts `wrangler dev` on port 8787 and, once it answers, prints
+// a short banner (the URL, its health, how to get the account token; never the token itself,
+// since dev output often ends up in logs). Arguments after `--` go to `wrangler dev` (--port, --ip, --var).
 // The key set holds an ES256 key (today's tokens) and an RSA key with its certificate, so the
 // legacy token profiles work locally too (`-- --var GATEKEEPER_TOKEN_PROFILE:legacy`). Set
 // SIGNING_ALG=EdDSA before the first run for an Ed25519 key instead of ES256.
@@ -31,19 +34,60 @@ function run(args, options = {}) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-if (!existsSync(varsFile)) await writeDevVars();
-run(['d1', 'migrations', 'apply', 'DB', '--local']);
 const passed = process.argv.slice(2);
-const portArg = passed.findIndex((arg) => arg === '--port' || arg.startsWith('--port='));
-const port = portArg < 0 ? '8787' : passed[portArg].includes('=') ? passed[portArg].split('=')[1] : passed[portArg + 1];
+const valueOf = (flag) => {
+  const at = passed.findIndex((arg) => arg === flag || arg.startsWith(`${flag}=`));
+  if (at < 0) return undefined;
+  return passed[at].includes('=') ? passed[at].slice(flag.length + 1) : passed[at + 1];
+};
+const port = valueOf('--port') ?? '8787';
+const ip = valueOf('--ip');
+const host = !ip || ip === '0.0.0.0' || ip === '::' ? 'localhost' : ip.includes(':') ? `[${ip}]` : ip;
+const base = `http://${host}:${port}`;
 const publicUrlGiven = passed.some((arg, i) => (arg === '--var' && passed[i + 1]?.startsWith('PUBLIC_URL:')) || arg.startsWith('--var=PUBLIC_URL:'));
 const args = [
   'dev',
-  ...(portArg < 0 ? ['--port', port] : []),
+  ...(valueOf('--port') === undefined ? ['--port', port] : []),
   ...passed,
   // Last, because yargs lets an array option swallow the words after it.
   ...(publicUrlGiven ? [] : ['--var', `PUBLIC_URL:http://localhost:${port}`]),
 ];
+
+if (!existsSync(varsFile)) await writeDevVars();
+checkConfig(args.slice(1));
+run(['d1', 'migrations', 'apply', 'DB', '--local']);
 const child = spawn(wrangler, args, { cwd: root, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code) => process.exit(code ?? 0));
+bannerWhenReady();
+
+/** The Worker's own start-up check on the vars wrangler dev will pass; exits naming the bad variable. */
+function checkConfig(devArgs) {
+  const tsx = join(root, 'node_modules', '.bin', 'tsx');
+  const result = spawnSync(tsx, [join(root, 'scripts', 'check-config.ts'), ...devArgs], { cwd: root, stdio: 'inherit' });
+  if (result.error) console.error(`Could not run the configuration check (${result.error.message}): run npm install first.`);
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+/** Once the Worker answers /healthz, repeats what wrangler's output pushed off screen. */
+async function bannerWhenReady() {
+  for (let tries = 0; tries < 600 && child.exitCode === null; tries++) {
+    try {
+      const response = await fetch(`${base}/healthz`);
+      const body = await response.json().catch(() => ({}));
+      const health = response.ok ? `ok, migrations up to ${body.migrations}` : (body.error?.message ?? `${response.status} ${JSON.stringify(body)}`);
+      console.log(
+        [
+          '',
+          `  Gatehouse is up on ${base}  (health: ${health})`,
+          '  The operator\'s account token (kept in .dev.vars):  export ACCOUNT_TOKEN=$(npm run -s account-token)',
+          `  Try:  curl -s ${base}/.well-known/openid-configuration`,
+          '',
+        ].join('\n'),
+      );
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}

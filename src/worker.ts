@@ -6,10 +6,9 @@ import { buildApp } from './app';
 import { ConfigError, readConfig, type Config, type Env } from './config';
 import type { Deps, Logger } from './core/deps';
 import { EdgeState } from './core/edge-state';
-import { profileMissingKey } from './core/token-profiles';
 import { runScheduled } from './core/upkeep';
-import { keyRing } from './crypto/keys';
 import { clientKeyOf } from './http/client-address';
+import { signingKeysOf } from './startup';
 import { openDb } from './store/db';
 
 interface WorkerOptions {
@@ -50,11 +49,7 @@ export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> 
       config = readConfig(env);
       configs.set(rawEnv, config);
     }
-    const keys = await keyRing(config.signingKeys).catch((error: unknown) => {
-      throw new ConfigError('SIGNING_KEYS', error instanceof Error ? error.message : 'is invalid');
-    });
-    const needsRsa = profileMissingKey(config, keys);
-    if (needsRsa) throw new ConfigError(needsRsa, 'is "legacy", which signs RS256, but SIGNING_KEYS holds no RS256 key (add one: `npm run keys`)');
+    const keys = await signingKeysOf(config);
     return {
       db: openDb(env.DB),
       kv: env.TOKENS,

@@ -1,7 +1,7 @@
 // Health that tells the truth: D1 and KV must both answer. The report carries the migration level
 // and the outbox backlog; what is down is named, never why (errors go to the log).
 import { kvKeys } from '../store/kv';
-import { latestMigration, pingDb } from '../store/health-repo';
+import { latestMigration } from '../store/health-repo';
 import type { Deps } from './deps';
 import { outboxBacklog } from './mail';
 
@@ -40,15 +40,4 @@ export async function checkHealth(deps: Deps): Promise<HealthReport> {
     migrations: d1.status === 'fulfilled' ? d1.value[0] : null,
     outbox: d1.status === 'fulfilled' ? d1.value[1] : null,
   };
-}
-
-/** Whether D1 answers (the User Service's health route). */
-export async function databaseAnswers(deps: Deps): Promise<boolean> {
-  try {
-    await pingDb(deps.db);
-    return true;
-  } catch (error) {
-    deps.log.error('health_d1_down', { error: describe(error) });
-    return false;
-  }
 }

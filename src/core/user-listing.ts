@@ -9,7 +9,7 @@ import { AppError, invalidField } from './errors';
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 50;
 
-export interface UserPage {
+interface UserPage {
   items: UserRow[];
   /** The cursor of the next page, or null at the end. */
   next: string | null;
@@ -76,7 +76,7 @@ export async function pageUsersByNumber(
 }
 
 /** The longest search prefix (`q`): an e-mail's local part and more; longer is a 400, never a slow scan or a 500. */
-export const SEARCH_PREFIX_MAX_CHARS = 64;
+const SEARCH_PREFIX_MAX_CHARS = 64;
 
 /** Parses a search prefix: absent or empty is no filter, longer than SEARCH_PREFIX_MAX_CHARS is a 400. */
 export function searchPrefix(value: string | undefined, field = 'q'): string | undefined {

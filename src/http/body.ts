@@ -2,6 +2,7 @@
 // or the RFC accepted it. A body that is not an object, or a field of the wrong type, is a 400
 // naming the field, never a 500.
 import type { Context } from 'hono';
+import type { Config } from '../config';
 import { AppError, invalidField } from '../core/errors';
 import type { AppEnv } from './types';
 
@@ -29,6 +30,16 @@ export async function readBody(c: Context<AppEnv>, options: { form?: boolean } =
   }
   if (!isObject(parsed)) throw new AppError('INVALID_JSON', { reason: 'the body must be a JSON object' });
   return parsed;
+}
+
+/**
+ * The longest password field a face reads, in UTF-16 code units (what `optionalString` measures).
+ * The policy counts characters (code points, `passwordMaxLength`) and one character takes at most
+ * two code units, so twice the policy's maximum admits every password the policy accepts while a
+ * longer field is refused before the core measures it (and long before it is hashed).
+ */
+export function passwordFieldMaxLength(config: Pick<Config, 'passwordMaxLength'>): number {
+  return config.passwordMaxLength * 2;
 }
 
 /** A string field: undefined when absent (or null), INVALID_FIELD when of another type. */

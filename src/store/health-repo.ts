@@ -7,8 +7,3 @@ export async function latestMigration(db: Db): Promise<string | null> {
   const row = await db.get<{ name: string }>(sql`select name from d1_migrations order by id desc limit 1`);
   return row?.name ?? null;
 }
-
-/** The cheapest statement that proves D1 answers. */
-export async function pingDb(db: Db): Promise<void> {
-  await db.get(sql`select 1`);
-}

@@ -100,7 +100,7 @@ export function listGrantsOfUsers(db: Db, userIds: string[]) {
   return db.select().from(accessGrants).where(inArray(accessGrants.userId, userIds)).all();
 }
 
-export interface UserPageQuery {
+interface UserPageQuery {
   ecosystemId?: string;
   /** Prefix of the e-mail, username or unique id. */
   prefix?: string;
@@ -118,7 +118,7 @@ export interface UserPageQuery {
  * Same answer as comparing the first characters, `%`, `_` and `\\` match themselves, and an index
  * on the column serves it as a range.
  */
-export function prefixRange(prefix: string): { low: string; high?: string } {
+function prefixRange(prefix: string): { low: string; high?: string } {
   const points = [...prefix].map((char) => char.codePointAt(0)!);
   while (points.length > 0) {
     const last = points.pop()!;

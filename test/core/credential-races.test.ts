@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { json, newClient } from '../support/driver';
 import { interleave } from '../support/interleave';
 import { logIn as gatekeeperLogIn, register as gatekeeperRegister } from '../gatekeeper/steps';
-import { claimsOf, mailedCode, signUpAndLogIn } from '../user-service/steps';
+import { claimsOf } from '../support/accounts';
+import { mailedCode, signUpAndLogIn } from '../user-service/steps';
 
 describe('a bearer-only login', () => {
   it('mints nothing from a token a reset revoked, even where KV has not caught up', async () => {

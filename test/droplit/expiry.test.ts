@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { claimsOf, verifyStatus } from '../support/accounts';
 import { json, newClient, TestClock, type Client } from '../support/driver';
-import { appUserId, claimsOf, countingKv, KvWriteCount, newEcosystem, raw, useToken, userPath, type TestEcosystem } from './support';
+import { appUserId, countingKv, KvWriteCount, newEcosystem, raw, userPath, type TestEcosystem } from './support';
 
 interface TestUser {
   eco: TestEcosystem;
@@ -27,7 +28,7 @@ async function oneOfEach(client: Client, user: TestUser): Promise<string[]> {
 
 async function statuses(client: Client, tokens: string[]): Promise<number[]> {
   const result: number[] = [];
-  for (const token of tokens) result.push(await useToken(client, token));
+  for (const token of tokens) result.push(await verifyStatus(client, token));
   return result;
 }
 
@@ -39,9 +40,9 @@ describe('droplit user token expiry', () => {
     const { iat } = claimsOf(token) as { iat: number };
     client.clock.ms = iat * 1000;
     client.clock.advance(119);
-    expect(await useToken(client, token)).toBe(200);
+    expect(await verifyStatus(client, token)).toBe(200);
     client.clock.advance(1);
-    expect(await useToken(client, token)).toBe(401);
+    expect(await verifyStatus(client, token)).toBe(401);
   });
 
   it('keeps a SlidingTtl token alive while it is used and ends it once idle for ttl seconds', async () => {
@@ -50,12 +51,12 @@ describe('droplit user token expiry', () => {
     const token = await issue(client, user, 'expiryType=SlidingTtl&ttl=300');
     for (let minute = 1; minute <= 20; minute++) {
       client.clock.advance(240);
-      expect(await useToken(client, token)).toBe(200);
+      expect(await verifyStatus(client, token)).toBe(200);
     }
     client.clock.advance(299);
-    expect(await useToken(client, token)).toBe(200);
+    expect(await verifyStatus(client, token)).toBe(200);
     client.clock.advance(301);
-    expect(await useToken(client, token)).toBe(401);
+    expect(await verifyStatus(client, token)).toBe(401);
   });
 
   it('works with a TTL under KV’s 60-second minimum', async () => {
@@ -65,11 +66,11 @@ describe('droplit user token expiry', () => {
     const fixed = await issue(client, user, 'expiryType=FixedTtl&ttl=5');
     for (let i = 0; i < 20; i++) {
       client.clock.advance(0.7);
-      expect(await useToken(client, sliding)).toBe(200);
+      expect(await verifyStatus(client, sliding)).toBe(200);
     }
-    expect(await useToken(client, fixed)).toBe(401);
+    expect(await verifyStatus(client, fixed)).toBe(401);
     client.clock.advance(5.5);
-    expect(await useToken(client, sliding)).toBe(401);
+    expect(await verifyStatus(client, sliding)).toBe(401);
   });
 
   it('keeps a one-second SlidingTtl token alive while used more often than once a second', async () => {
@@ -79,10 +80,10 @@ describe('droplit user token expiry', () => {
     const token = await issue(client, user, 'expiryType=SlidingTtl&ttl=1');
     for (let i = 0; i < 10; i++) {
       client.clock.advance(0.7);
-      expect(await useToken(client, token)).toBe(200);
+      expect(await verifyStatus(client, token)).toBe(200);
     }
     client.clock.advance(1.1);
-    expect(await useToken(client, token)).toBe(401);
+    expect(await verifyStatus(client, token)).toBe(401);
   });
 
   it('keeps a sliding token alive in another isolate through the last use written to KV', async () => {
@@ -92,11 +93,11 @@ describe('droplit user token expiry', () => {
     const token = await issue(first, user, 'expiryType=SlidingTtl&ttl=100');
     for (let i = 0; i < 15; i++) {
       clock.advance(10);
-      expect(await useToken(first, token)).toBe(200);
+      expect(await verifyStatus(first, token)).toBe(200);
     }
     clock.advance(80);
     const second = newClient({ clock });
-    expect(await useToken(second, token)).toBe(200);
+    expect(await verifyStatus(second, token)).toBe(200);
   });
 
   it('never ends an Infinite token by time', async () => {
@@ -104,7 +105,7 @@ describe('droplit user token expiry', () => {
     const user = await newUser(client);
     const token = await issue(client, user, 'expiryType=Infinite');
     client.clock.advance(5 * 365 * 24 * 3600);
-    expect(await useToken(client, token)).toBe(200);
+    expect(await verifyStatus(client, token)).toBe(200);
   });
 
   it('ends tokens of every type when the user is logged out', async () => {
@@ -158,13 +159,13 @@ describe('the KV cost of a sliding token', () => {
     const before = new Map(writes.byPrefix);
     for (let use = 0; use < 1000; use++) {
       client.clock.advance(0.1);
-      expect(await useToken(client, token)).toBe(200);
+      expect(await verifyStatus(client, token)).toBe(200);
     }
     expect(writes.of('slide')).toBeGreaterThanOrEqual(9);
     expect(writes.of('slide')).toBeLessThanOrEqual(10);
     for (const [prefix, count] of writes.byPrefix) if (prefix !== 'slide') expect(count).toBe(before.get(prefix) ?? 0);
     client.clock.advance(101);
-    expect(await useToken(client, token)).toBe(401);
+    expect(await verifyStatus(client, token)).toBe(401);
   });
 
   it('writes at most once a second even when the TTL is short', async () => {
@@ -174,7 +175,7 @@ describe('the KV cost of a sliding token', () => {
     const token = await issue(client, user, 'expiryType=SlidingTtl&ttl=2');
     for (let use = 0; use < 100; use++) {
       client.clock.advance(0.05);
-      expect(await useToken(client, token)).toBe(200);
+      expect(await verifyStatus(client, token)).toBe(200);
     }
     expect(writes.of('slide')).toBeLessThanOrEqual(5);
   });
@@ -188,7 +189,7 @@ describe('the KV cost of a sliding token', () => {
     const token = await issue(client, user, 'expiryType=SlidingTtl&ttl=60');
     for (let use = 0; use < 30; use++) {
       client.clock.advance(5);
-      expect(await useToken(client, token)).toBe(200);
+      expect(await verifyStatus(client, token)).toBe(200);
     }
     expect(writes.of('slide')).toBeGreaterThan(0);
     expect(client.logs.some((line) => line.event === 'sliding_write_failed')).toBe(true);

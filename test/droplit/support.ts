@@ -1,7 +1,5 @@
 // Helpers for the droplit face's tests: ecosystems, environments and server tokens made through
-// the operator routes, user paths, a KV wrapper that counts writes per key prefix, and a look
-// inside a token's claims.
-import { decodeJwt } from 'jose';
+// the operator routes, user paths, and a KV wrapper that counts writes per key prefix.
 import { expect } from 'vitest';
 import { json, type Client } from '../support/driver';
 
@@ -40,10 +38,6 @@ export function raw(token: string): { headers: Record<string, string> } {
   return { headers: { authorization: token } };
 }
 
-export function claimsOf(token: string): Record<string, unknown> {
-  return decodeJwt(token);
-}
-
 /** KV put() calls, per key prefix (the part before the first `:`). */
 export class KvWriteCount {
   readonly byPrefix = new Map<string, number>();
@@ -76,11 +70,4 @@ export function countingKv(kv: KVNamespace, count: KvWriteCount, fail?: (key: st
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
-}
-
-/** Uses a token the way a reverse proxy would: GET /auth/verify with it as a bearer token. */
-export async function useToken(client: Client, token: string): Promise<number> {
-  const response = await client.get('/auth/verify?ecosystem=*', { token });
-  await response.arrayBuffer();
-  return response.status;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { claimsOf, verifyStatus } from '../support/accounts';
 import { json, newClient, uniqueEmail } from '../support/driver';
-import { appUserId, claimsOf, newEcosystem, newEnvironment, raw, useToken, userPath } from './support';
+import { appUserId, newEcosystem, newEnvironment, raw, userPath } from './support';
 
 describe('the droplit Users API', () => {
   it('creates a user with 201 and shows them in droplit shape', async () => {
@@ -61,7 +62,7 @@ describe('the droplit Users API', () => {
     const { token, ...rest } = await json(created);
     expect(rest).toEqual({});
     expect(claimsOf(token)).toMatchObject({ eco: eco.id, uid: id, ext: 'SlidingTtl', ttl: 600 });
-    expect(await useToken(client, token)).toBe(200);
+    expect(await verifyStatus(client, token)).toBe(200);
     const updated = await client.put(`${userPath(eco.id, id)}?generateToken=true`, { ...raw(eco.serverToken) });
     expect(updated.status).toBe(200);
     const claims = claimsOf((await json(updated)).token);
@@ -167,13 +168,13 @@ describe('the droplit Users API', () => {
     const id = appUserId();
     await client.put(userPath(eco.id, id), { ...raw(eco.serverToken) });
     const before = (await json(await client.post(userPath(eco.id, id, '/tokens'), raw(eco.serverToken)))).token;
-    expect(await useToken(client, before)).toBe(200);
+    expect(await verifyStatus(client, before)).toBe(200);
     const logout = await client.delete(userPath(eco.id, id, '/tokens'), raw(eco.serverToken));
     expect(logout.status).toBe(200);
     expect(await logout.text()).toBe('');
-    expect(await useToken(client, before)).toBe(401);
+    expect(await verifyStatus(client, before)).toBe(401);
     const after = (await json(await client.post(userPath(eco.id, id, '/tokens'), raw(eco.serverToken)))).token;
-    expect(await useToken(client, after)).toBe(200);
+    expect(await verifyStatus(client, after)).toBe(200);
   });
 
   it('settles two concurrent creates of one user id as one create and one update', async () => {
@@ -187,7 +188,7 @@ describe('the droplit Users API', () => {
       ),
     );
     expect(responses.map((response) => response.status).sort()).toEqual([200, 201]);
-    for (const response of responses) expect(await useToken(client, (await json(response)).token)).toBe(200);
+    for (const response of responses) expect(await verifyStatus(client, (await json(response)).token)).toBe(200);
     const list = await json(await client.get(`/api/users?ecosystemId=${eco.id}`, raw(eco.serverToken)));
     expect(list.items).toHaveLength(1);
     expect(list.items[0].access).toEqual([{ environmentId: env, accessLevel: 'all' }]);

@@ -1,5 +1,6 @@
 // GET /healthz answers 200 only when D1 and KV answer, with the migration level and the outbox
-// backlog, else 503 naming what is down; the User Service's health answers 503 when D1 is down.
+// backlog, else 503 naming what is down; the User Service's health answers 503 when D1 or KV is
+// down or the database was never migrated. A bad var makes both a 500 naming the variable.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { Env } from '../../src/config';
@@ -20,6 +21,8 @@ function failingKv(real: KVNamespace): KVNamespace {
 
 const withoutD1 = (e: Env): Env => ({ ...e, DB: failingD1() });
 const withoutKv = (e: Env): Env => ({ ...e, TOKENS: failingKv(e.TOKENS) });
+/** A real D1 database no migration was applied to, as after a deploy that skipped `db:migrate:remote`. */
+const unmigrated = (e: Env): Env => ({ ...e, DB: env.UNMIGRATED_DB });
 
 describe('GET /healthz', () => {
   it('answers 200 JSON with the migration level and the outbox backlog when D1 and KV answer', async () => {
@@ -63,5 +66,32 @@ describe('the User Service health route', () => {
     const response = await newClient({ wrapEnv: withoutD1 }).get('/v1/users/health');
     expect(response.status).toBe(503);
     expect(await response.text()).not.toBe('all good');
+  });
+
+  it('answers 503 when the database was never migrated, as /healthz does', async () => {
+    const client = newClient({ wrapEnv: unmigrated });
+    const response = await client.get('/v1/users/health');
+    expect(response.status).toBe(503);
+    expect(await response.text()).toBe('database unavailable');
+    expect((await client.get('/healthz')).status).toBe(503);
+  });
+
+  it('answers 503 when KV does not answer', async () => {
+    const response = await newClient({ wrapEnv: withoutKv }).get('/v1/users/health');
+    expect(response.status).toBe(503);
+    expect(await response.text()).toBe('token store unavailable');
+  });
+});
+
+describe('health with a broken configuration', () => {
+  it('answers 500 naming the variable on both health routes, never "all good"', async () => {
+    for (const path of ['/healthz', '/v1/users/health', '/v2/users/health']) {
+      const response = await newClient({ vars: { ACCESS_TOKEN_TTL_SECONDS: 'ten' } }).get(path);
+      expect(response.status, path).toBe(500);
+      expect((await json(response)).error).toEqual({
+        code: 'CONFIGURATION',
+        message: expect.stringContaining('ACCESS_TOKEN_TTL_SECONDS'),
+      });
+    }
   });
 });

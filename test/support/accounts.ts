@@ -1,4 +1,6 @@
-// Scenario steps shared by tests: operator-made users and OAuth logins.
+// Scenario steps shared by tests: operator-made users, OAuth logins, and what a token says and
+// whether the edge takes it.
+import { decodeJwt } from 'jose';
 import { expect } from 'vitest';
 import { json, strongPassword, uniqueEmail, type Client } from './driver';
 
@@ -40,7 +42,14 @@ export async function logIn(client: Client, user: { email: string; password: str
   return json<Tokens>(response);
 }
 
-/** GET /auth/verify with a bearer token: the status tells whether the edge accepts it. */
+/** GET /auth/verify with a bearer token, as a reverse proxy would: the status tells whether the edge accepts it. */
 export async function verifyStatus(client: Client, token: string): Promise<number> {
-  return (await client.get('/auth/verify?ecosystem=*', { token })).status;
+  const response = await client.get('/auth/verify?ecosystem=*', { token });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+/** A token's payload, decoded without verification (to look at claims). */
+export function claimsOf(token: string): Record<string, unknown> {
+  return decodeJwt(token);
 }

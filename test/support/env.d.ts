@@ -2,6 +2,8 @@
 declare namespace Cloudflare {
   interface Env {
     DB: D1Database;
+    /** A D1 database no migration was applied to. */
+    UNMIGRATED_DB: D1Database;
     TOKENS: KVNamespace;
     AUTH_RATE_LIMITER: RateLimit;
     ACCOUNT_TOKEN: string;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { claimsOf } from '../support/accounts';
 import { json, newClient, strongPassword, uniqueEmail } from '../support/driver';
-import { claimsOf, logIn, login, mailedCode } from './steps';
+import { logIn, login, mailedCode } from './steps';
 
 describe('a client walking the whole User Service', () => {
   it('registers, logs in, uses every protected route, refreshes and resets the password by the mailed code', async () => {

@@ -5,9 +5,10 @@
 import { env } from 'cloudflare:workers';
 import { decodeProtectedHeader, importJWK, jwtVerify, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { claimsOf } from '../support/accounts';
 import { certificateSpki, fromBase64, toBase64url } from '../support/der';
 import { json, newClient, type Client } from '../support/driver';
-import { claimsOf, logIn, register, signUpAndLogIn } from './steps';
+import { logIn, register, signUpAndLogIn } from './steps';
 
 const legacyClient = () => newClient({ vars: { SIGNING_KEYS: env.LEGACY_SIGNING_KEYS, USER_SERVICE_TOKEN_PROFILE: 'legacy' } });
 

@@ -1,7 +1,8 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { claimsOf } from '../support/accounts';
 import { json, newClient, uniqueEmail } from '../support/driver';
-import { claimsOf, logIn, login, register, signUpAndLogIn } from './steps';
+import { logIn, login, register, signUpAndLogIn } from './steps';
 
 const b64url = (value: object) => btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
 

@@ -57,7 +57,7 @@ const REASON_PREFIXES: Partial<Record<ErrorCode, string>> = {
   INVALID_JSON: 'Unprocessable entity',
 };
 
-export function gatekeeperMessage(error: AppError): string {
+function gatekeeperMessage(error: AppError): string {
   const { field, reason } = error.detail;
   if (field && reason) return `${FIELD_LABELS[field] ?? field} ${reason}`;
   const prefix = REASON_PREFIXES[error.code];

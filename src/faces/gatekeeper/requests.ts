@@ -5,7 +5,7 @@ import { AppError, invalidField } from '../../core/errors';
 import type { ProfileFields } from '../../core/username-accounts';
 import type { NumberedPage } from '../../core/user-listing';
 import { EMAIL_MAX_LENGTH } from '../../core/users';
-import { optionalString, requiredString, type Fields } from '../../http/body';
+import { optionalString, passwordFieldMaxLength, requiredString, type Fields } from '../../http/body';
 import type { AppEnv } from '../../http/types';
 import { isUserType, USER_TYPES, type UserType } from './shapes';
 
@@ -18,12 +18,11 @@ const DEFAULT_PAGE_SIZE = 10;
 const MAX_PAGE_SIZE = 100;
 const MAX_PAGE_INDEX = 1_000_000;
 
-/** Generous enough for any password the policy accepts, small enough to refuse junk early. */
 function passwordField(c: Context<AppEnv>, body: Fields): string {
-  return requiredString(body, 'password', c.env.deps.config.passwordMaxLength * 4);
+  return requiredString(body, 'password', passwordFieldMaxLength(c.env.deps.config));
 }
 
-export function usernameField(body: Fields): string {
+function usernameField(body: Fields): string {
   const username = requiredString(body, 'username', USERNAME_MAX_LENGTH);
   if (!USERNAME_PATTERN.test(username)) {
     throw invalidField('username', 'may hold only letters, digits and the characters . _ @ -');
@@ -54,7 +53,7 @@ function profileFields(body: Fields): ProfileFields {
   };
 }
 
-export interface AccountFields extends ProfileFields {
+interface AccountFields extends ProfileFields {
   username: string;
   password: string;
   email: string;

@@ -8,7 +8,7 @@ export const USER_TYPES = ['developer', 'customer', 'admin'] as const;
 export type UserType = (typeof USER_TYPES)[number];
 
 /** The core roles without a user type of their own (user, moderator) show as customers. */
-export function userTypeOf(role: string): UserType {
+function userTypeOf(role: string): UserType {
   return role === 'admin' || role === 'developer' ? role : 'customer';
 }
 
@@ -18,16 +18,16 @@ export function roleForUserType(requested: UserType, currentRole: string): strin
 }
 
 /** `2017-08-25T13:17:22+00:00`, as the original showed `created_at`. */
-export function isoTime(ms: number): string {
+function isoTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+00:00');
 }
 
 /** `2017-08-25 14:16:09 UTC`, as the original showed `session_began_at`. */
-export function sessionTime(ms: number): string {
+function sessionTime(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC');
 }
 
-export interface GatekeeperUser {
+interface GatekeeperUser {
   uuid: string;
   /** Null only for a user made through another face without a username. */
   username: string | null;

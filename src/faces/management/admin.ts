@@ -10,7 +10,7 @@ import { pageUsers, searchPrefix } from '../../core/user-listing';
 import { pageLimit } from '../../http/page-limit';
 import { changeUserStanding, createUser, EMAIL_MAX_LENGTH, deleteUser, getUser, requireEcosystem, ROLES, type Role } from '../../core/users';
 import { rawOrBearerToken } from '../../http/auth-header';
-import { optionalBoolean, optionalInteger, optionalString, readBody } from '../../http/body';
+import { optionalBoolean, optionalInteger, optionalString, passwordFieldMaxLength, readBody } from '../../http/body';
 import type { AppEnv } from '../../http/types';
 import { adminUser, iso, outboxItem } from './shapes';
 
@@ -72,7 +72,7 @@ admin.post('/users', async (c) => {
     ecosystemId,
     email: optionalString(body, 'email', EMAIL_MAX_LENGTH),
     username: optionalString(body, 'username', 64),
-    password: optionalString(body, 'password', deps.config.passwordMaxLength * 4),
+    password: optionalString(body, 'password', passwordFieldMaxLength(deps.config)),
     role: role as Role,
     firstName: optionalString(body, 'firstName', 200),
     lastName: optionalString(body, 'lastName', 200),

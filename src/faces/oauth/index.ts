@@ -11,7 +11,7 @@ import { introspectToken, revokeToken } from '../../core/oauth';
 import { refreshSession } from '../../core/sessions';
 import { EMAIL_MAX_LENGTH, getUser } from '../../core/users';
 import { bearerToken, clientSecretToken } from '../../http/auth-header';
-import { readBody, requiredString } from '../../http/body';
+import { passwordFieldMaxLength, readBody, requiredString } from '../../http/body';
 import { rateLimitPerClient } from '../../http/rate-limit';
 import type { AppEnv } from '../../http/types';
 import { renderOAuthError } from './errors';
@@ -32,9 +32,8 @@ oauthFace.post('/token', rateLimitPerClient({ scope: 'oauth-token' }), async (c)
   const grant = requiredString(body, 'grant_type', 64);
   if (grant === 'password') {
     const username = requiredString(body, 'username', EMAIL_MAX_LENGTH);
-    const { session } = await logInWithPassword(deps, { emailOrUsername: username }, requiredString(body, 'password', 4096), {
-      rotates: true,
-    });
+    const password = requiredString(body, 'password', passwordFieldMaxLength(deps.config));
+    const { session } = await logInWithPassword(deps, { emailOrUsername: username }, password, { rotates: true });
     return tokenResponse(c, session);
   }
   if (grant === 'refresh_token') {

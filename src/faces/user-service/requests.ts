@@ -3,15 +3,14 @@
 import type { Context } from 'hono';
 import { invalidField } from '../../core/errors';
 import { userOfAccessToken, type EmailRegistration } from '../../core/email-accounts';
-import { requireField } from '../../core/users';
+import { EMAIL_MAX_LENGTH, requireField } from '../../core/users';
 import type { UserRow } from '../../store/user-repo';
 import { bearerToken, rawOrBearerToken } from '../../http/auth-header';
-import { optionalString, readBody, requiredString, type Fields } from '../../http/body';
+import { optionalString, passwordFieldMaxLength, readBody, requiredString, type Fields } from '../../http/body';
 import type { AppEnv } from '../../http/types';
 
 type ServiceContext = Context<AppEnv>;
 
-const EMAIL_MAX_CHARS = 320;
 const NAME_MAX_CHARS = 200;
 const LANGUAGE_MAX_CHARS = 35;
 const LANGUAGE_PATTERN = /^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*$/;
@@ -24,11 +23,11 @@ export const readFields = (c: ServiceContext): Promise<Fields> => readBody(c, { 
 /** The query string's fields with the body's over them: routes the original read from either. */
 export const readQueryAndFields = async (c: ServiceContext): Promise<Fields> => ({ ...c.req.query(), ...(await readFields(c)) });
 
-/** The password field; the policy (in code points) is the core's, a UTF-16 string is at most twice as long. */
+/** The password field; the policy is the core's. */
 export const passwordOf = (c: ServiceContext, fields: Fields): string =>
-  requiredString(fields, 'password', c.env.deps.config.passwordMaxLength * 2);
+  requiredString(fields, 'password', passwordFieldMaxLength(c.env.deps.config));
 
-export const emailOf = (fields: Fields): string => requiredString(fields, 'email', EMAIL_MAX_CHARS);
+export const emailOf = (fields: Fields): string => requiredString(fields, 'email', EMAIL_MAX_LENGTH);
 
 export function registrationOf(c: ServiceContext, fields: Fields): EmailRegistration {
   const language = optionalString(fields, 'language', LANGUAGE_MAX_CHARS) ?? 'en';
