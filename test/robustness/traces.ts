@@ -60,6 +60,13 @@ async function readKv(kv: KVNamespace): Promise<Traces['kv']> {
   );
 }
 
+/** Deletes every KV key that carries an expiration time. */
+export async function dropExpiringKeys(client: Client): Promise<void> {
+  const kv = client.env.TOKENS;
+  const expiring = Object.entries(await readKv(kv)).filter(([, entry]) => JSON.parse(entry).expiration !== null);
+  await Promise.all(expiring.map(([key]) => kv.delete(key)));
+}
+
 /** Every row of every D1 table and every KV entry the client's Worker sees. */
 export async function snapshot(client: Client): Promise<Traces> {
   const [tables, kv] = await Promise.all([readTables(client.env.DB), readKv(client.env.TOKENS)]);
