@@ -1,6 +1,20 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { testSecrets } from './test/support/secrets.ts';
+
+/**
+ * The adversarial sweeps first (longest first), whatever vitest remembers of earlier runs: each
+ * worker starts on them while its storage is fresh, so their snapshots of every row stay small,
+ * and the short files fill in behind them so both workers end together.
+ */
+class SweepsFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const sweep = (file: TestSpecification) => (/\/test\/robustness\/bad-/.test(file.moduleId) ? 0 : 1);
+    return [...sorted].sort((a, b) => sweep(a) - sweep(b));
+  }
+}
 
 // Tests run inside workerd against real local D1 and KV, with the same migrations wrangler applies.
 export default defineConfig(async () => {
@@ -40,6 +54,7 @@ export default defineConfig(async () => {
       // runtime per file cost about 1.5 s each (80 s of the suite). Tests use unique users and
       // ecosystems, and the robustness sweep restores the storage it started from.
       isolate: false,
+      sequence: { sequencer: SweepsFirst },
     },
   };
 });
