@@ -29,7 +29,7 @@ export interface Identity {
   permissionLevel: number;
   /** Seconds. */
   issuedAt: number;
-  /** The token epoch it was issued under (`gen`, 0 when absent); revoked once the user's is higher. */
+  /** The token epoch it was issued under (`gen`, required); revoked once the user's is higher. */
   epoch: number;
   /** Seconds; null for tokens that do not expire by time. */
   expiresAt: number | null;

@@ -3,10 +3,10 @@
 // then this isolate's memory, so it takes effect here at once.
 //
 // The rule: every user has an integer token epoch; every token carries the epoch of the session
-// that issued it as `gen` (0 when absent). A token is revoked iff its `gen` is below the user's
-// epoch, or its session is marked revoked. A bulk revocation raises the epoch and marks the
-// user's live sessions revoked in one D1 batch, so it kills every token issued before it and no
-// token issued after it, whatever the clocks say.
+// that issued it as `gen` (a token without one is refused). A token is revoked iff its `gen` is
+// below the user's epoch, or its session is marked revoked. A bulk revocation raises the epoch
+// and marks the user's live sessions revoked in one D1 batch, so it kills every token issued
+// before it and no token issued after it, whatever the clocks say.
 import type { Batch, Statement } from '../store/db';
 import { kvKeys, kvTtl } from '../store/kv';
 import { forgetPublished, oldestUnpublished, rememberUnpublished, type BacklogRow } from '../store/kv-backlog-repo';

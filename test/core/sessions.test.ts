@@ -221,19 +221,23 @@ describe('login lockout', () => {
   });
 });
 
+/** The real KV binding, except that every write fails while `down()` says so. */
+function kvWritesFailingWhile(down: () => boolean) {
+  return (testEnv: Env): Env => ({
+    ...testEnv,
+    TOKENS: new Proxy(testEnv.TOKENS, {
+      get: (target, property) => {
+        if (property === 'put' && down()) return () => Promise.reject(new Error('kv unavailable'));
+        const value = Reflect.get(target, property);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }),
+  });
+}
+
 describe('revocation when KV fails', () => {
   it('still disables the user, refuses the token here and in D1, and logs the failed publication', async () => {
-    const failingKvWrites = (testEnv: Env): Env => ({
-      ...testEnv,
-      TOKENS: new Proxy(testEnv.TOKENS, {
-        get: (target, property) => {
-          if (property === 'put') return () => Promise.reject(new Error('kv unavailable'));
-          const value = Reflect.get(target, property);
-          return typeof value === 'function' ? value.bind(target) : value;
-        },
-      }),
-    });
-    const client = newClient({ wrapEnv: failingKvWrites });
+    const client = newClient({ wrapEnv: kvWritesFailingWhile(() => true) });
     const user = await createUser(client);
     const tokens = await logIn(client, user);
     const disabled = await client.admin('PATCH', `/admin/v1/users/${user.id}`, { body: { disabled: true } });
@@ -248,17 +252,7 @@ describe('revocation when KV fails', () => {
 
   it('writes the marks KV refused again on the next Cron run, so other locations learn of the revocation', async () => {
     const kv = { down: false };
-    const flakyKv = (testEnv: Env): Env => ({
-      ...testEnv,
-      TOKENS: new Proxy(testEnv.TOKENS, {
-        get: (target, property) => {
-          if (property === 'put' && kv.down) return () => Promise.reject(new Error('kv unavailable'));
-          const value = Reflect.get(target, property);
-          return typeof value === 'function' ? value.bind(target) : value;
-        },
-      }),
-    });
-    const client = newClient({ wrapEnv: flakyKv });
+    const client = newClient({ wrapEnv: kvWritesFailingWhile(() => kv.down) });
     const user = await createUser(client);
     const tokens = await logIn(client, user);
     kv.down = true;
