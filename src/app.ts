@@ -10,6 +10,7 @@ import { droplitFace, renderDroplitError } from './faces/droplit';
 import { gatekeeperFace, gatekeeperRoot, renderGatekeeperError } from './faces/gatekeeper';
 import { managementFace, renderManagementError } from './faces/management';
 import { oauthFace, renderOAuthError } from './faces/oauth';
+import { PAGE_PATH, pagesFace, renderPageError } from './faces/pages';
 import { renderUserServiceError, userServiceFace } from './faces/user-service';
 import { gateway } from './gateway';
 import { cors } from './http/cors';
@@ -23,6 +24,7 @@ const RENDERERS: [RegExp, ErrorRenderer][] = [
   [/^\/api(\/|$)/, renderDroplitError],
   [/^\/v\d+\/users(\/|$)/, renderUserServiceError],
   [/^\/oauth(\/|$)/, renderOAuthError],
+  [PAGE_PATH, renderPageError],
 ];
 
 function rendererFor(path: string): ErrorRenderer {
@@ -95,6 +97,7 @@ export function buildApp(): Hono<AppEnv> {
   );
   app.route('/', managementFace);
   app.route('/oauth', oauthFace);
+  app.route('/', pagesFace);
   app.route('/api/v2', gatekeeperFace);
   app.get('/api', gatekeeperRoot);
   app.route('/api', droplitFace);

@@ -46,6 +46,8 @@ export interface Config {
   /** How many days delivered mail stays in the outbox before upkeep deletes it. */
   outboxRetentionDays: number;
   gatewayRoutes: GatewayRoute[];
+  /** How the hosted pages look: PRODUCT_NAME, LOGO_URL (https), ACCENT_COLOR (#rgb or #rrggbb). */
+  theme: { productName: string; logoUrl: string | null; accentColor: string };
   accountToken: string;
   signingKeys: string;
 }
@@ -178,9 +180,24 @@ export function readConfig(env: Env): Config {
     mail: readMailConfig(env),
     outboxRetentionDays: integerVar(env, 'OUTBOX_RETENTION_DAYS', 30, 1, 3650),
     gatewayRoutes: wrap('GATEWAY_ROUTES', () => parseGatewayRoutes(raw(env, 'GATEWAY_ROUTES', '[]'))),
+    theme: readTheme(env),
     accountToken: secretVar(env, 'ACCOUNT_TOKEN', 24),
     signingKeys: secretVar(env, 'SIGNING_KEYS', 2),
   };
+}
+
+function readTheme(env: Env): Config['theme'] {
+  const productName = raw(env, 'PRODUCT_NAME', 'Gatehouse').trim();
+  if (productName === '' || productName.length > 64 || /[\u0000-\u001f]/.test(productName)) {
+    throw new ConfigError('PRODUCT_NAME', 'must be 1 to 64 printable characters');
+  }
+  const logoUrl = urlVar(env, 'LOGO_URL');
+  if (logoUrl && !logoUrl.startsWith('https://')) throw new ConfigError('LOGO_URL', `must be an https URL (got "${logoUrl}")`);
+  const accentColor = raw(env, 'ACCENT_COLOR', '#1f5fbf');
+  if (!/^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/.test(accentColor)) {
+    throw new ConfigError('ACCENT_COLOR', `must be a hex colour such as #1f5fbf (got "${accentColor}")`);
+  }
+  return { productName, logoUrl, accentColor };
 }
 
 /** The address inside "Name <address>", or the whole value when it is a bare address. */

@@ -5,14 +5,13 @@ import type { UserRow } from '../store/user-repo';
 import { verifyCredentials, type LoginIdentifier } from './credentials';
 import type { Deps } from './deps';
 import { AppError } from './errors';
-import { startSession, type StartedSession } from './sessions';
-import type { TokenProfile } from './token-profiles';
+import { startSession, type SessionOptions, type StartedSession } from './sessions';
 
 export async function logInWithPassword(
   deps: Deps,
   identifier: LoginIdentifier,
   password: string,
-  options: { rotates: boolean; profile?: TokenProfile },
+  options: SessionOptions,
 ): Promise<{ user: UserRow; session: StartedSession }> {
   const user = await verifyCredentials(deps, deps.config.defaultEcosystem, identifier, password);
   // Checked after the password, so only whoever knows it learns the address is unconfirmed.

@@ -21,6 +21,13 @@ export interface StartedSession extends IssuedAccessToken {
   createdAt: number;
 }
 
+export interface SessionOptions {
+  rotates: boolean;
+  profile?: TokenProfile;
+  /** `browser`: the hosted pages' cookie session, whose secret is no refresh token (default `refresh`). */
+  kind?: 'refresh' | 'browser';
+}
+
 /**
  * Starts a session for the user the password check read, only if D1 still holds that user as read
  * (epoch, role, password hash, enabled): a reset, disable, demotion or revocation that landed
@@ -29,13 +36,14 @@ export interface StartedSession extends IssuedAccessToken {
 export async function startSession(
   deps: Deps,
   user: UserRow,
-  options: { rotates: boolean; profile?: TokenProfile },
+  options: SessionOptions,
 ): Promise<StartedSession> {
   const now = deps.now();
   const secret = randomToken(32);
   const sessionId = randomId();
   const ttl = deps.config.refreshTokenTtlSeconds;
-  const row = { id: sessionId, userId: user.id, kind: 'refresh', rotates: options.rotates, secretHash: sha256Hex(secret) } as const;
+  const kind = options.kind ?? 'refresh';
+  const row = { id: sessionId, userId: user.id, kind, rotates: options.rotates, secretHash: sha256Hex(secret) } as const;
   const inserted = await repo.insertSessionIfUnchangedQuery(
     deps.db,
     { ...row, expiryType: null, ttlSeconds: null, createdAt: now, expiresAt: now + ttl * 1000 },
@@ -54,7 +62,7 @@ export function looksLikeRefreshToken(token: string): boolean {
   return REFRESH_TOKEN_SHAPE.test(token);
 }
 
-function parseRefreshToken(token: string): { sessionId: string; secret: string } {
+export function parseRefreshToken(token: string): { sessionId: string; secret: string } {
   const match = REFRESH_TOKEN_SHAPE.exec(token);
   if (!match) throw new AppError('INVALID_REFRESH_TOKEN');
   return { sessionId: match[1]!, secret: match[2]! };

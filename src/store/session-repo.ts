@@ -10,7 +10,7 @@ export type { SessionRow };
 interface NewSession {
   id: string;
   userId: string;
-  kind: 'refresh' | 'user_token';
+  kind: 'refresh' | 'user_token' | 'browser';
   rotates: boolean;
   secretHash: string | null;
   expiryType: string | null;

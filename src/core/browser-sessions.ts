@@ -1,0 +1,67 @@
+// The hosted pages' session: a row of the sessions table (kind `browser`, never rotating) whose
+// `<session id>.<secret>` lives only in an HttpOnly cookie on Gatehouse's own host. It is no refresh
+// token (the token endpoint refuses it), and every revocation rule that ends sessions ends it: a
+// logout, a reset, a disable, a role change and the operator's revoke all mark it revoked or raise
+// the user's epoch past the one it was stamped with.
+import { secretMatchesHash } from '../crypto/digest';
+import * as repo from '../store/session-repo';
+import type { SessionRow } from '../store/session-repo';
+import { findUserById, type UserRow } from '../store/user-repo';
+import { issueAccessToken, type IssuedAccessToken } from './access-tokens';
+import type { Deps } from './deps';
+import { AppError } from './errors';
+import { logInWithPassword } from './login';
+import { parseRefreshToken, revokeSession } from './sessions';
+
+export interface BrowserSession {
+  user: UserRow;
+  session: SessionRow;
+  /** When the user proved who they are (OpenID Connect's `auth_time`), in seconds. */
+  authTime: number;
+}
+
+/** Signs in with a password; the value for the session cookie and how long it lives. */
+export async function signIn(deps: Deps, login: string, password: string): Promise<{ cookie: string; maxAgeSeconds: number; user: UserRow }> {
+  const { user, session } = await logInWithPassword(deps, { emailOrUsername: login }, password, { rotates: false, kind: 'browser' });
+  return { cookie: session.refreshToken, maxAgeSeconds: session.refreshExpiresIn, user };
+}
+
+/**
+ * The live browser session a cookie names, or null: unknown, wrong secret, revoked, expired, a user
+ * disabled or with a raised epoch all read as "not signed in". One D1 read for the session and one
+ * for the user; no write.
+ */
+export async function resolveBrowserSession(deps: Deps, cookie: string | undefined): Promise<BrowserSession | null> {
+  if (!cookie) return null;
+  let parsed;
+  try {
+    parsed = parseRefreshToken(cookie);
+  } catch {
+    return null;
+  }
+  const session = await repo.findSession(deps.db, parsed.sessionId);
+  const now = deps.now();
+  if (!session || session.kind !== 'browser' || session.revokedAt !== null) return null;
+  if (session.expiresAt !== null && session.expiresAt <= now) return null;
+  if (!secretMatchesHash(parsed.secret, session.secretHash ?? '')) return null;
+  const user = await findUserById(deps.db, session.userId);
+  if (!user || user.disabled || session.userEpoch < user.tokenEpoch) return null;
+  return { user, session, authTime: Math.floor(session.createdAt / 1000) };
+}
+
+/** Ends the browser session a cookie names, if it is live (signing out twice is no error). */
+export async function signOut(deps: Deps, cookie: string | undefined): Promise<void> {
+  const current = await resolveBrowserSession(deps, cookie);
+  if (!current) return;
+  await revokeSession(deps, current.session.id, 'sign_out').catch((error: unknown) => {
+    if (!(error instanceof AppError && error.code === 'SESSION_NOT_FOUND')) throw error;
+  });
+}
+
+/**
+ * A short-lived access token for the browser session, carrying its id and epoch: ending the
+ * session (or raising the user's epoch) ends the token with it. For the gateway's website cookie.
+ */
+export function accessTokenForBrowser(deps: Deps, current: BrowserSession): Promise<IssuedAccessToken> {
+  return issueAccessToken(deps, current.user, current.session);
+}

@@ -1,0 +1,73 @@
+// GET and POST /signin: e-mail or username and password, into a browser session cookie. A wrong
+// password and an unknown account read the same (issue 7's enumeration rule); lockout and the
+// per-client rate limit apply as on the API, and a confirmed address is required.
+import type { Context } from 'hono';
+import { html } from 'hono/html';
+import { signIn } from '../../core/browser-sessions';
+import { AppError } from '../../core/errors';
+import { EMAIL_MAX_LENGTH } from '../../core/users';
+import { passwordFieldMaxLength } from '../../http/body';
+import { setSessionCookie } from '../../http/browser-cookies';
+import type { AppEnv } from '../../http/types';
+import { csrfField } from './csrf';
+import { pageMessageOf } from './errors';
+import { field, renderPage, type PageOptions } from './layout';
+import { safeReturnPath } from './return-path';
+
+interface SignInForm {
+  login?: string;
+  returnTo: string;
+  error?: string;
+  notice?: string;
+  status?: PageOptions['status'];
+}
+
+export function signInPage(c: Context<AppEnv>, form: SignInForm) {
+  const signUp = c.env.deps.config.openRegistration ? html`<a href="/signup">Create an account</a>` : '';
+  const notice = form.notice ? html`<p class="notice" role="status">${form.notice}</p>` : '';
+  return renderPage(c, {
+    title: 'Sign in',
+    status: form.status,
+    body: html`${notice}<form method="post" action="/signin" novalidate>
+${csrfField(c)}<input type="hidden" name="return" value="${form.returnTo}">
+${field({ name: 'login', label: 'E-mail or username', type: 'text', autocomplete: 'username', value: form.login, autofocus: !form.error })}
+${field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', error: form.error })}
+<button type="submit">Sign in</button>
+</form>
+<p class="links"><a href="/forgot-password">Forgot your password?</a>${signUp}</p>`,
+  });
+}
+
+function text(form: Record<string, unknown>, name: string, max: number): string {
+  const value = form[name];
+  return typeof value === 'string' ? value.slice(0, max + 1) : '';
+}
+
+const STATUS_OF_FAILURE: Partial<Record<string, PageOptions['status']>> = {
+  INVALID_CREDENTIALS: 401,
+  ACCOUNT_LOCKED: 429,
+  RATE_LIMITED: 429,
+  USER_NOT_CONFIRMED: 403,
+};
+
+export async function submitSignIn(c: Context<AppEnv>) {
+  const deps = c.env.deps;
+  const form = await c.req.parseBody();
+  const returnTo = safeReturnPath(form.return);
+  const login = text(form, 'login', EMAIL_MAX_LENGTH).trim();
+  const password = text(form, 'password', passwordFieldMaxLength(deps.config));
+  if (login === '' || password === '') {
+    return signInPage(c, { login, returnTo, error: 'Enter your e-mail or username and your password.', status: 400 });
+  }
+  try {
+    const { cookie, maxAgeSeconds } = await signIn(deps, login, password);
+    setSessionCookie(c, cookie, maxAgeSeconds);
+    return c.redirect(returnTo, 303);
+  } catch (error) {
+    const status = error instanceof AppError ? STATUS_OF_FAILURE[error.code] : undefined;
+    if (!(error instanceof AppError) || !status) throw error;
+    const retry = error.detail.retryAfterSeconds;
+    if (retry !== undefined) c.header('Retry-After', String(retry));
+    return signInPage(c, { login, returnTo, error: pageMessageOf(error), status });
+  }
+}
