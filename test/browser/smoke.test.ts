@@ -13,6 +13,7 @@ import {
   createUser,
   DESKTOP,
   gatehouse,
+  mailLink,
   originHeaders,
   PHONE,
   screenshot,
@@ -20,6 +21,7 @@ import {
   useBrowser,
   type Nginx,
   type TestUser,
+  uniqueEmail,
 } from './support/index.ts';
 
 const TOKEN_COOKIE = 'gatehouse_token';
@@ -64,6 +66,25 @@ describe('the Worker in Chromium', () => {
     expect(cookies).toContainEqual(expect.objectContaining({ name: '__Host-probe', secure: true, httpOnly: true }));
     await page.goto(`${gatehouse().originUrl}/again`);
     expect((await originHeaders(page)).cookie).toBe('__Host-probe=1');
+  });
+});
+
+describe('the outbox', () => {
+  it('holds the confirmation link of a registration, and opening it in Chromium confirms the address', async () => {
+    const email = uniqueEmail('confirm');
+    const password = 'a long enough passphrase';
+    const registered = await fetch(`${gatehouse().url}/v1/users/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+    expect(registered.status).toBe(200);
+    await expect(accessToken({ email, password })).rejects.toThrow(/400/);
+    // Whatever page the link opens (JSON today, a hosted page later), it carries the code.
+    const link = await mailLink(email, /[?&]code=/);
+    const page = await chromium.newPage();
+    expect((await page.goto(link))?.ok()).toBe(true);
+    expect(await accessToken({ email, password })).toMatch(/^ey/);
   });
 });
 

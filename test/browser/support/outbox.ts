@@ -32,7 +32,7 @@ export function linksIn(mail: Mail): string[] {
 
 /**
  * The link in the newest mail to `to` whose path matches `path` (a string the path must start
- * with, or a RegExp tested on the path), on the Worker's own origin: the confirmation link is
+ * with, or a RegExp tested on the path and query), on the Worker's own origin: the confirmation link is
  * mailLink(email, '/v1/users/activate') today, the reset link mailLink(email, '/v1/users/resetPassword').
  * Pass `subject` to skip newer mail of another kind.
  */
@@ -40,8 +40,7 @@ export async function mailLink(to: string, path: string | RegExp, subject?: RegE
   const mails = (await outbox(to)).filter((item) => !subject || subject.test(item.subject));
   const matches = (link: string) => {
     const url = new URL(link);
-    const pathname = url.pathname;
-    return url.origin === new URL(gatehouse().url).origin && (typeof path === 'string' ? pathname.startsWith(path) : path.test(pathname));
+    return url.origin === new URL(gatehouse().url).origin && (typeof path === 'string' ? url.pathname.startsWith(path) : path.test(url.pathname + url.search));
   };
   for (const mail of mails) {
     const link = linksIn(mail).find(matches);
