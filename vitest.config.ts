@@ -1,5 +1,5 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { testSecrets } from './test/support/secrets.ts';
 
@@ -46,6 +46,8 @@ export default defineConfig(async () => {
     ],
     test: {
       setupFiles: ['./test/support/setup.ts'],
+      // The browser tests run in Node with Chromium: `npm run test:browser` (vitest.browser.config.ts).
+      exclude: [...configDefaults.exclude, 'test/browser/**'],
       testTimeout: 30_000,
       // Each test file gets its own workerd; vitest's default (one fewer worker than CPUs) runs a
       // single file at a time on a 2-CPU machine while the Node side mostly waits for workerd.

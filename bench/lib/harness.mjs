@@ -53,7 +53,13 @@ export async function startWorker(scriptPath, bindings, extra = {}) {
     unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }],
     ...extra,
   });
-  await mf.ready;
+  try {
+    await mf.ready;
+  } catch (error) {
+    // A runtime that failed to start is still a process of ours: end it before reporting.
+    await mf.dispose().catch(() => {});
+    throw error;
+  }
   const url = await mf.unsafeGetDirectURL();
   const pids = childPids('workerd').filter((pid) => !before.has(pid));
   if (pids.length !== 1) throw new Error(`expected one new workerd process, found ${pids.length}`);
