@@ -11,7 +11,8 @@ import { issueAccessToken, type IssuedAccessToken } from './access-tokens';
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import { logInWithPassword } from './login';
-import { parseRefreshToken, revokeSession } from './sessions';
+import { publishSessionRevoked, runBulkRevocation, tokenLifetimeSeconds } from './revocation';
+import { listLiveSessions, parseRefreshToken, revokeSession, startSession } from './sessions';
 
 export interface BrowserSession {
   user: UserRow;
@@ -24,6 +25,15 @@ export interface BrowserSession {
 export async function signIn(deps: Deps, login: string, password: string): Promise<{ cookie: string; maxAgeSeconds: number; user: UserRow }> {
   const { user, session } = await logInWithPassword(deps, { emailOrUsername: login }, password, { rotates: false, kind: 'browser' });
   return { cookie: session.refreshToken, maxAgeSeconds: session.refreshExpiresIn, user };
+}
+
+/**
+ * A browser session for a user just created with a password (the sign-up page): no second
+ * password check; it starts only while D1 still holds the user as created.
+ */
+export async function startBrowserSession(deps: Deps, user: UserRow): Promise<{ cookie: string; maxAgeSeconds: number }> {
+  const session = await startSession(deps, user, { rotates: false, kind: 'browser' });
+  return { cookie: session.refreshToken, maxAgeSeconds: session.refreshExpiresIn };
 }
 
 /**
@@ -64,4 +74,28 @@ export async function signOut(deps: Deps, cookie: string | undefined): Promise<v
  */
 export function accessTokenForBrowser(deps: Deps, current: BrowserSession): Promise<IssuedAccessToken> {
   return issueAccessToken(deps, current.user, current.session);
+}
+
+/** The signed-in user's live sessions (browser, API and user tokens), newest first. */
+export function sessionsOf(deps: Deps, current: BrowserSession): Promise<SessionRow[]> {
+  return listLiveSessions(deps, current.user.id);
+}
+
+/**
+ * Ends one live session of the signed-in user ("sign out this device"). A session id of another
+ * user, or of no live session, is SESSION_NOT_FOUND and ends nothing: the statement itself checks
+ * the owner.
+ */
+export async function signOutDevice(deps: Deps, current: BrowserSession, sessionId: string): Promise<void> {
+  const [row] = await repo.revokeUserSessionQuery(deps.db, current.user.id, sessionId, 'sign_out_device', deps.now());
+  if (!row) throw new AppError('SESSION_NOT_FOUND', { field: 'session' });
+  await publishSessionRevoked(deps, row.id, tokenLifetimeSeconds(deps, row));
+}
+
+/**
+ * Ends every session and token of the user but this browser's ("sign out all other devices"):
+ * the bulk revocation that keeps one session, moved to the new epoch, as a password change does.
+ */
+export async function signOutOtherDevices(deps: Deps, current: BrowserSession): Promise<void> {
+  await runBulkRevocation(deps, current.user.id, 'sign_out_others', { keepSessionId: current.session.id });
 }

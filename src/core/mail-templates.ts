@@ -1,5 +1,6 @@
 // Every mail Gatehouse sends, in one place: a subject, a text part and an HTML part built from the
-// same words. Links come from PUBLIC_URL, else ISSUER (configuration), never from the request.
+// same words. Links come from PUBLIC_URL, else ISSUER (configuration), never from the request,
+// and open the hosted pages (/confirm-email, /reset-password); the API routes take the same codes.
 import { ConfigError } from '../config';
 import type { Deps } from './deps';
 
@@ -47,7 +48,7 @@ function render(to: string, content: Content): Mail {
 }
 
 export function confirmationMail(deps: Deps, to: string, code: string): Mail {
-  const href = `${mailLinkBase(deps)}/v1/users/activate?code=${encodeURIComponent(code)}`;
+  const href = `${mailLinkBase(deps)}/confirm-email?code=${encodeURIComponent(code)}`;
   return render(to, {
     subject: 'Confirm your e-mail address',
     paragraphs: ['Welcome! Confirm your e-mail address by opening this link:'],
@@ -57,7 +58,7 @@ export function confirmationMail(deps: Deps, to: string, code: string): Mail {
 }
 
 export function resetMail(deps: Deps, to: string, code: string, ttlSeconds: number): Mail {
-  const href = `${mailLinkBase(deps)}/v1/users/resetPassword?code=${encodeURIComponent(code)}`;
+  const href = `${mailLinkBase(deps)}/reset-password?code=${encodeURIComponent(code)}`;
   return render(to, {
     subject: 'Reset your password',
     paragraphs: [

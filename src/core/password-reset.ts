@@ -36,6 +36,12 @@ async function mailResetCode(deps: Deps, ecosystemId: string, email: string): Pr
   await deliverOutbox(deps);
 }
 
+/** Whether a reset code could still be spent (issued, unused, unexpired): a read, it spends nothing. */
+export async function isResetCodeLive(deps: Deps, code: string): Promise<boolean> {
+  const record = await findCode(deps, code, 'reset');
+  return !!record && record.usedAt === null && record.expiresAt > deps.now();
+}
+
 export async function resetPassword(deps: Deps, code: string, password: string): Promise<UserRow> {
   const record = await findCode(deps, code, 'reset');
   if (!record || record.usedAt !== null || record.expiresAt <= deps.now()) {

@@ -133,7 +133,8 @@ export async function revokeAllTokensForUser(deps: Deps, userId: string, reason:
 
 /** How long a token carrying this session's id may still live, for the KV revocation's TTL. */
 export function tokenLifetimeSeconds(deps: Deps, row: EndedSession): number | null {
-  if (row.kind === 'refresh') return deps.config.accessTokenTtlSeconds;
+  // A refresh or browser session's tokens are access tokens, which live ACCESS_TOKEN_TTL at most.
+  if (row.kind === 'refresh' || row.kind === 'browser') return deps.config.accessTokenTtlSeconds;
   if (row.expiryType === 'FixedTtl' && row.ttlSeconds !== null) {
     // The token's `exp` (kept as expiresAt) may fall up to a second after createdAt + ttl.
     const end = row.expiresAt ?? row.createdAt + row.ttlSeconds * 1000;

@@ -160,6 +160,18 @@ export function revokeSessionQuery(db: Db, id: string, reason: string, now: numb
   return db.update(sessions).set({ revokedAt: now, revokedReason: reason }).where(eq(sessions.id, id)).returning();
 }
 
+/**
+ * Marks one live session of this user revoked, RETURNING its row: empty when the id names no live
+ * session of theirs (another user's session stays as it is).
+ */
+export function revokeUserSessionQuery(db: Db, userId: string, id: string, reason: string, now: number) {
+  return db
+    .update(sessions)
+    .set({ revokedAt: now, revokedReason: reason })
+    .where(and(eq(sessions.id, id), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+    .returning();
+}
+
 /** A user's sessions not revoked and not expired at `now`, newest first. */
 export function listLiveSessions(db: Db, userId: string, now: number): Promise<SessionRow[]> {
   return db

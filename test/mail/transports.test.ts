@@ -35,7 +35,7 @@ describe('the resend transport', () => {
     expect(Object.keys(body).sort()).toEqual(['from', 'html', 'subject', 'text', 'to']);
     expect(body).toMatchObject({ from: FROM, to: email, subject: 'Confirm your e-mail address' });
     const { link, code } = await mailedCode(client, email);
-    expect(link).toBe(`https://id.example/v1/users/activate?code=${code}`);
+    expect(link).toBe(`https://id.example/confirm-email?code=${code}`);
     expect(body.text).toContain(link);
     expect(body.html).toContain(`<a href="${link}">`);
 

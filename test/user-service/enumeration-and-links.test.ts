@@ -74,7 +74,7 @@ describe('asking for a new password costs the same for every address', () => {
       expect(gated.waiting()).toBeGreaterThan(0);
     }
     const { link } = await mailedCode(client, user.email);
-    expect(link.startsWith('https://gatehouse.test/v1/users/resetPassword?code=')).toBe(true);
+    expect(link.startsWith('https://gatehouse.test/reset-password?code=')).toBe(true);
   });
 });
 
@@ -135,7 +135,7 @@ describe('links in mail', () => {
       });
       expect(response.status).toBe(200);
       const { link } = await mailedCode(client, user.email);
-      expect(link.startsWith(`${base}/v1/users/resetPassword?code=`)).toBe(true);
+      expect(link.startsWith(`${base}/reset-password?code=`)).toBe(true);
     }
   });
 

@@ -52,7 +52,7 @@ describe('a client walking the whole User Service', () => {
     const asked = await client.post('/v1/users/newPassword', { body: { email } });
     expect(await json(asked)).toEqual({ status: 'success' });
     const { link, code } = await mailedCode(client, email);
-    expect(new URL(link).pathname).toBe('/v1/users/resetPassword');
+    expect(new URL(link).pathname).toBe('/reset-password');
     const landing = await client.get(`/v1/users/resetPassword?code=${encodeURIComponent(code)}`);
     expect(landing.status).toBe(200);
     expect(await landing.text()).not.toContain(code);
@@ -87,7 +87,7 @@ describe('a client walking the whole User Service', () => {
     expect(await json(early)).toEqual({ error: 'User not activated.' });
 
     const { link, code } = await mailedCode(client, user.email);
-    expect(new URL(link).pathname).toBe('/v1/users/activate');
+    expect(new URL(link).pathname).toBe('/confirm-email');
     const activated = await client.get(`/v1/users/activate?code=${encodeURIComponent(code)}`);
     expect(activated.status).toBe(200);
     expect(await json(activated)).toEqual({

@@ -6,26 +6,36 @@ import { resolveBrowserSession, signOut } from '../../core/browser-sessions';
 import { clearSessionCookie, readSessionCookie } from '../../http/browser-cookies';
 import { rateLimitPerClient } from '../../http/rate-limit';
 import type { AppEnv } from '../../http/types';
+import { accountPage, submitSignOutDevice, submitSignOutOthers } from './account';
 import { csrfField, requireCsrf } from './csrf';
 import { renderPageError } from './errors';
 import { renderPage } from './layout';
+import { confirmEmailPage, forgotPasswordPage, resetPasswordForm, submitForgotPassword, submitResetPassword } from './password-pages';
+import { refusedForm } from './refused';
 import { safeReturnPath } from './return-path';
 import { signInPage, submitSignIn } from './signin';
+import { registrationOpen, signUpPage, submitSignUp } from './signup';
 
 /** The paths this face answers (and whose errors it renders as pages). */
-export const PAGE_PATH = /^\/(signin|signout)(\/|$)/;
+export const PAGE_PATH = /^\/(signin|signout|signup|forgot-password|reset-password|confirm-email|account)(\/|$)/;
 
 export const pagesFace = new Hono<AppEnv>();
 
-const refusedForm = (c: Parameters<typeof renderPage>[0]) =>
-  renderPage(c, {
-    title: 'Please try again',
-    status: 403,
-    body: html`<p class="error" role="alert">This form expired or came from another site. Go back, reload the page and submit it again.</p>`,
-  });
-
 pagesFace.get('/signin', (c) => signInPage(c, { returnTo: safeReturnPath(c.req.query('return')) }));
 pagesFace.post('/signin', rateLimitPerClient({ scope: 'pages-signin' }), requireCsrf(refusedForm), submitSignIn);
+
+// Sign-up and the reset request count against the API's own per-client budgets (register, password-reset).
+pagesFace.get('/signup', registrationOpen, (c) => signUpPage(c, { returnTo: safeReturnPath(c.req.query('return')) }));
+pagesFace.post('/signup', registrationOpen, rateLimitPerClient({ scope: 'register' }), requireCsrf(refusedForm), submitSignUp);
+pagesFace.get('/forgot-password', (c) => forgotPasswordPage(c));
+pagesFace.post('/forgot-password', rateLimitPerClient({ scope: 'password-reset' }), requireCsrf(refusedForm), submitForgotPassword);
+pagesFace.get('/reset-password', resetPasswordForm);
+pagesFace.post('/reset-password', requireCsrf(refusedForm), submitResetPassword);
+pagesFace.get('/confirm-email', confirmEmailPage);
+
+pagesFace.get('/account', accountPage);
+pagesFace.post('/account/sessions/sign-out', requireCsrf(refusedForm), submitSignOutDevice);
+pagesFace.post('/account/sessions/sign-out-others', requireCsrf(refusedForm), submitSignOutOthers);
 
 pagesFace.get('/signout', async (c) => {
   const current = await resolveBrowserSession(c.env.deps, readSessionCookie(c));

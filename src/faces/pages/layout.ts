@@ -88,12 +88,14 @@ export function field(options: {
   value?: string;
   error?: string;
   autofocus?: boolean;
+  /** Whether the field must be filled (default true). */
+  required?: boolean;
 }): Html {
   const id = `field-${options.name}`;
   const errorId = `${id}-error`;
   const described = options.error ? html` aria-invalid="true" aria-describedby="${errorId}"` : '';
   const focus = options.autofocus || options.error ? raw(' autofocus') : '';
   return html`<label for="${id}">${options.label}
-<input id="${id}" name="${options.name}" type="${options.type}" autocomplete="${options.autocomplete}" value="${options.value ?? ''}" required${described}${focus}>
+<input id="${id}" name="${options.name}" type="${options.type}" autocomplete="${options.autocomplete}" value="${options.value ?? ''}"${options.required === false ? '' : raw(' required')}${described}${focus}>
 </label>${options.error ? html`<p class="error" id="${errorId}">${options.error}</p>` : ''}`;
 }

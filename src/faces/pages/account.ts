@@ -1,0 +1,94 @@
+// GET /account: who is signed in, their live sessions (this browser marked) with a form per session
+// to end it, one to end all the others, and sign-out. Every POST is CSRF-checked (in index.ts) and
+// needs the browser session; a session id is ended only if it is the signed-in user's (the core's
+// statement checks the owner).
+import type { Context } from 'hono';
+import { html } from 'hono/html';
+import { resolveBrowserSession, sessionsOf, signOut, signOutDevice, signOutOtherDevices, type BrowserSession } from '../../core/browser-sessions';
+import { AppError } from '../../core/errors';
+import { clearSessionCookie, readSessionCookie } from '../../http/browser-cookies';
+import type { AppEnv } from '../../http/types';
+import type { SessionRow } from '../../store/session-repo';
+import { csrfField } from './csrf';
+import { formText, readForm } from './form';
+import { renderPage } from './layout';
+import { toSignIn } from './refused';
+
+const ACCOUNT = '/account';
+
+const KIND_NAMES: Record<string, string> = { browser: 'Browser', refresh: 'App', user_token: 'API token' };
+
+const NOTICES: Record<string, string> = {
+  device: 'That device was signed out.',
+  others: 'Every other device was signed out.',
+};
+
+function when(ms: number) {
+  const iso = new Date(ms).toISOString();
+  return html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
+}
+
+function sessionRow(c: Context<AppEnv>, row: SessionRow, current: BrowserSession) {
+  const kind = KIND_NAMES[row.kind] ?? row.kind;
+  const here = row.id === current.session.id;
+  const label = `${kind} session started ${new Date(row.createdAt).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return html`<tr${here ? html` aria-current="true"` : ''}>
+<td>${kind}${here ? html` <strong>(this device)</strong>` : ''}</td><td>${when(row.createdAt)}</td><td>${when(row.lastUsedAt)}</td>
+<td><form method="post" action="/account/sessions/sign-out">${csrfField(c)}<input type="hidden" name="session" value="${row.id}">
+<button type="submit" class="secondary" aria-label="Sign out this device: ${label}">Sign out this device</button></form></td>
+</tr>`;
+}
+
+export async function accountPage(c: Context<AppEnv>) {
+  const current = await resolveBrowserSession(c.env.deps, readSessionCookie(c));
+  if (!current) return toSignIn(c, ACCOUNT);
+  const { user } = current;
+  const rows = await sessionsOf(c.env.deps, current);
+  const name = [user.firstName, user.lastName].filter(Boolean).join(' ');
+  const notice = NOTICES[c.req.query('done') ?? ''];
+  return renderPage(c, {
+    title: 'Your account',
+    body: html`${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
+<p>Signed in as <strong>${user.email ?? user.username ?? user.id}</strong>${name ? html` (${name})` : ''}.</p>
+<table>
+<caption>Your sessions</caption>
+<thead><tr><th scope="col">Kind</th><th scope="col">Started</th><th scope="col">Last used</th><th scope="col">Action</th></tr></thead>
+<tbody>${rows.map((row) => sessionRow(c, row, current))}</tbody>
+</table>
+<form method="post" action="/account/sessions/sign-out-others">${csrfField(c)}<button type="submit" class="secondary">Sign out all other devices</button></form>
+<form method="post" action="/signout">${csrfField(c)}<input type="hidden" name="return" value="/signin"><button type="submit">Sign out</button></form>`,
+  });
+}
+
+/** POST /account/sessions/sign-out: ends one of the user's sessions (this browser's: a sign-out). */
+export async function submitSignOutDevice(c: Context<AppEnv>) {
+  const deps = c.env.deps;
+  const current = await resolveBrowserSession(deps, readSessionCookie(c));
+  if (!current) return toSignIn(c, ACCOUNT);
+  const sessionId = formText(await readForm(c), 'session', 64);
+  if (sessionId === current.session.id) {
+    await signOut(deps, readSessionCookie(c));
+    clearSessionCookie(c);
+    return c.redirect('/signin', 303);
+  }
+  try {
+    await signOutDevice(deps, current, sessionId);
+  } catch (error) {
+    if (!(error instanceof AppError && error.code === 'SESSION_NOT_FOUND')) throw error;
+    return renderPage(c, {
+      title: 'No such session',
+      status: 404,
+      body: html`<p class="error" role="alert">That is not one of your signed-in devices, or it was already signed out.</p>
+<p class="links"><a href="${ACCOUNT}">Back to your account</a></p>`,
+    });
+  }
+  return c.redirect(`${ACCOUNT}?done=device`, 303);
+}
+
+/** POST /account/sessions/sign-out-others: ends every session and token of the user but this browser's. */
+export async function submitSignOutOthers(c: Context<AppEnv>) {
+  const current = await resolveBrowserSession(c.env.deps, readSessionCookie(c));
+  if (!current) return toSignIn(c, ACCOUNT);
+  await signOutOtherDevices(c.env.deps, current);
+  return c.redirect(`${ACCOUNT}?done=others`, 303);
+}
