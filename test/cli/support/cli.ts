@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { inject } from 'vitest';
 import { applyMigrations, startWorker } from '../../../bench/lib/harness.mjs';
 import { main } from '../../../cli/src/main';
@@ -64,15 +64,19 @@ export interface Service {
   stop(): Promise<void>;
 }
 
-export async function startService(): Promise<Service> {
+/** The Worker, with fresh secrets and cheap hashing; `vars` adds or overrides vars. */
+export async function startService(vars: Record<string, string> = {}): Promise<Service> {
   const token = `acct_${randomBytes(24).toString('base64url')}`;
   const bindings = {
     ACCOUNT_TOKEN: token,
     SIGNING_KEYS: generateKeySet(['ES256']),
     PASSWORD_HASH: 'scrypt:ln=10,r=8,p=1',
     PUBLIC_URL: 'https://gatehouse.test',
+    ...vars,
   };
-  const worker = await startWorker(inject('workerScript'), bindings, { d1Databases: ['DB'], kvNamespaces: ['TOKENS'] });
+  const script = inject('workerScript');
+  // The build is in a temporary directory: miniflare reads modules relative to modulesRoot only.
+  const worker = await startWorker(script, bindings, { d1Databases: ['DB'], kvNamespaces: ['TOKENS'], modulesRoot: dirname(script) });
   await applyMigrations(worker.mf, root);
   return {
     url: worker.url,
