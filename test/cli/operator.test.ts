@@ -1,27 +1,18 @@
-// Every operator command against the real Worker (workerd, migrated D1 and KV) on a free port:
-// output as a table and as --json, exit codes, and the errors: a bad --url, an unreachable one, a
-// wrong token, no token, and a config file others may read.
-import { createServer, type Server } from 'node:http';
-import { type AddressInfo } from 'node:net';
+// The ecosystem, environment, server-token and droplit user-token commands against the real Worker
+// (workerd, migrated D1 and KV) on a free port: output as a table and as --json, and exit codes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatehouse, startService, type Service } from './support/cli';
 
 let service: Service;
-let webhook: Server;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  // Mail goes to a webhook that always answers 500, so messages stay pending for `outbox retry`.
-  webhook = createServer((_request, response) => response.writeHead(500).end('down'));
-  await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
-  const hook = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/hook`;
-  service = await startService({ MAIL_TRANSPORT: 'webhook', MAIL_WEBHOOK_URL: hook, MAIL_WEBHOOK_SECRET: 'w'.repeat(32) });
+  service = await startService();
   env = { GATEHOUSE_URL: service.url, GATEHOUSE_TOKEN: service.token };
 });
 
 afterAll(async () => {
   await service?.stop();
-  webhook?.close();
 });
 
 const json = <T>(text: string) => JSON.parse(text) as T;
