@@ -47,6 +47,8 @@ function readConfigFile(io: Io): ConfigFile | undefined {
 export interface Connection {
   url: string;
   token: string;
+  /** Where the token came from, for a 401's hint. */
+  tokenSource: string;
 }
 
 function checkedUrl(value: string, source: string): string {
@@ -61,7 +63,7 @@ function checkedUrl(value: string, source: string): string {
 }
 
 /** The deployment and account token for an operator command; exit 2 naming what is missing. */
-export function connect(io: Io, urlFlag: string | undefined, token = io.env.GATEHOUSE_TOKEN): Connection {
+export function connect(io: Io, urlFlag: string | undefined, tokenVar = 'GATEHOUSE_TOKEN'): Connection {
   let file: ConfigFile | undefined;
   const fileOnce = () => (file ??= readConfigFile(io) ?? { path: configPath(io) });
   let url: string;
@@ -69,18 +71,16 @@ export function connect(io: Io, urlFlag: string | undefined, token = io.env.GATE
   else if (io.env.GATEHOUSE_URL) url = checkedUrl(io.env.GATEHOUSE_URL, 'GATEHOUSE_URL');
   else if (fileOnce().url) url = checkedUrl(fileOnce().url!, `"url" in ${fileOnce().path}`);
   else throw usageError('No deployment given: pass --url https://... or set GATEHOUSE_URL.');
-  const accountToken = token || fileOnce().token;
-  if (!accountToken) {
-    throw usageError(`No account token: set GATEHOUSE_TOKEN, or put {"token": "..."} in ${fileOnce().path} (mode 600).`);
-  }
-  return { url, token: accountToken };
+  if (io.env[tokenVar]) return { url, token: io.env[tokenVar]!, tokenSource: tokenVar };
+  if (tokenVar !== 'GATEHOUSE_TOKEN' && io.env.GATEHOUSE_TOKEN) return { url, token: io.env.GATEHOUSE_TOKEN, tokenSource: 'GATEHOUSE_TOKEN' };
+  const fileToken = fileOnce().token;
+  if (!fileToken) throw usageError(`No account token: set GATEHOUSE_TOKEN, or put {"token": "..."} in ${fileOnce().path} (mode 600).`);
+  return { url, token: fileToken, tokenSource: `the token in ${fileOnce().path}` };
 }
 
 export interface RequestOptions {
   query?: Record<string, string | number | undefined>;
   body?: unknown;
-  /** Another token than the connection's (a server token for the droplit face). */
-  token?: string;
 }
 
 /** The face's own error text: the management face's {error: {code, message}}, droplit's
@@ -107,7 +107,7 @@ export function serverMessage(text: string): string {
 export async function request(io: Io, connection: Connection, method: string, path: string, options: RequestOptions = {}): Promise<unknown> {
   const url = new URL(connection.url + path);
   for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value));
-  const headers: Record<string, string> = { authorization: `Bearer ${options.token ?? connection.token}`, accept: 'application/json' };
+  const headers: Record<string, string> = { authorization: `Bearer ${connection.token}`, accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
   try {
@@ -118,7 +118,7 @@ export async function request(io: Io, connection: Connection, method: string, pa
   }
   const text = await response.text();
   if (!response.ok) {
-    const hint = response.status === 401 ? ' (check GATEHOUSE_TOKEN or the config file)' : '';
+    const hint = response.status === 401 ? ` (check ${connection.tokenSource})` : '';
     throw failure(`${method} ${url.pathname}: the server answered ${response.status}: ${serverMessage(text)}${hint}`);
   }
   if (text === '') return null;

@@ -70,7 +70,7 @@ describe('the account token', () => {
     const run = await gatehouse(['users', 'list'], { env: { GATEHOUSE_URL: service.url, GATEHOUSE_TOKEN: wrong } });
     expect(run).toMatchObject({ code: 1, stdout: '' });
     expect(run.stderr).toContain('GET /admin/v1/users: the server answered 401: UNAUTHENTICATED:');
-    expect(run.stderr).toContain('check GATEHOUSE_TOKEN or the config file');
+    expect(run.stderr).toContain('(check GATEHOUSE_TOKEN)');
     expect(run.stderr).not.toContain(wrong);
   });
 

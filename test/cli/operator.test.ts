@@ -60,6 +60,7 @@ describe('ecosystems, environments, server tokens', () => {
     const refused = await gatehouse(['user', 'create-token', `${eco};auth0|ann`], { env: serverEnv });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('the server answered 401');
+    expect(refused.stderr).toContain('(check GATEHOUSE_SERVER_TOKEN)');
     expect(refused.stderr).not.toContain(created.token);
   });
 });

@@ -27,7 +27,7 @@ export function userTokenCommands(io: Io) {
             throw usageError(`USER must be ECOSYSTEM-ID;USER-ID (got "${user}"); quote it, e.g. 'my-eco;auth0|5f3c1a'`);
           }
           const ttl = intFlag('ttl', args.ttl, 1, Number.MAX_SAFE_INTEGER);
-          const connection = connect(io, args.url, io.env.GATEHOUSE_SERVER_TOKEN || io.env.GATEHOUSE_TOKEN);
+          const connection = connect(io, args.url, 'GATEHOUSE_SERVER_TOKEN');
           const route = `/api/users/${path(user.slice(0, split))};${path(user.slice(split + 1))}/tokens`;
           const issued = (await request(io, connection, 'POST', route, { query: { ttl, expiryType: args['expiry-type'] } })) as { token: string };
           if (args.json) printJson(io, issued);

@@ -28,8 +28,9 @@ export interface RunOptions {
   tty?: boolean;
 }
 
+let home: string | undefined;
 /** A home directory with no config file, so a developer's own never leaks into a test. */
-export const emptyHome = () => mkdtempSync(join(tmpdir(), 'gatehouse-cli-home-'));
+export const emptyHome = () => (home ??= mkdtempSync(join(tmpdir(), 'gatehouse-cli-home-')));
 
 export async function gatehouse(argv: string[], options: RunOptions = {}): Promise<Run> {
   let stdout = '';
