@@ -25,38 +25,48 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations('./migrations');
   const secrets = await testSecrets();
   return {
-    plugins: [
-      cloudflareTest({
-        wrangler: { configPath: './wrangler.toml' },
-        miniflare: {
-          // The send_email binding (commented out in wrangler.toml until a domain is onboarded).
-          email: { send_email: [{ name: 'SEND_EMAIL' }] },
-          // A second, never migrated D1: what a deploy that skipped `db:migrate:remote` runs against.
-          d1Databases: { UNMIGRATED_DB: 'gatehouse-unmigrated' },
-          bindings: {
-            ...secrets,
-            TEST_MIGRATIONS: migrations,
-            // Cheap hashing keeps the suite fast; one test checks the production default separately.
-            PASSWORD_HASH: 'scrypt:ln=10,r=8,p=1',
-            // Links in mail come only from configuration, as in production.
-            PUBLIC_URL: 'https://gatehouse.test',
-          },
-        },
-      }),
-    ],
     test: {
-      setupFiles: ['./test/support/setup.ts'],
-      // The browser tests run in Node with Chromium: `npm run test:browser` (vitest.browser.config.ts).
-      exclude: [...configDefaults.exclude, 'test/browser/**'],
-      testTimeout: 30_000,
       // Each test file gets its own workerd; vitest's default (one fewer worker than CPUs) runs a
       // single file at a time on a 2-CPU machine while the Node side mostly waits for workerd.
       maxWorkers: 2,
-      // Files of one worker share its runtime and storage, run one after another: starting a
-      // runtime per file cost about 1.5 s each (80 s of the suite). Tests use unique users and
-      // ecosystems, and the robustness sweep restores the storage it started from.
-      isolate: false,
       sequence: { sequencer: SweepsFirst },
+      // Two projects in one run (one summary line): the service's tests inside workerd, and the
+      // CLI's tests in Node (vitest.cli.config.ts), which start the built Worker themselves.
+      projects: [
+        {
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: './wrangler.toml' },
+              miniflare: {
+                // The send_email binding (commented out in wrangler.toml until a domain is onboarded).
+                email: { send_email: [{ name: 'SEND_EMAIL' }] },
+                // A second, never migrated D1: what a deploy that skipped `db:migrate:remote` runs against.
+                d1Databases: { UNMIGRATED_DB: 'gatehouse-unmigrated' },
+                bindings: {
+                  ...secrets,
+                  TEST_MIGRATIONS: migrations,
+                  // Cheap hashing keeps the suite fast; one test checks the production default separately.
+                  PASSWORD_HASH: 'scrypt:ln=10,r=8,p=1',
+                  // Links in mail come only from configuration, as in production.
+                  PUBLIC_URL: 'https://gatehouse.test',
+                },
+              },
+            }),
+          ],
+          test: {
+            name: 'workers',
+            // The browser tests run in Node with Chromium: `npm run test:browser` (vitest.browser.config.ts).
+            exclude: [...configDefaults.exclude, 'test/cli/**', 'test/browser/**'],
+            setupFiles: ['./test/support/setup.ts'],
+            testTimeout: 30_000,
+            // Files of one worker share its runtime and storage, run one after another: starting a
+            // runtime per file cost about 1.5 s each (80 s of the suite). Tests use unique users and
+            // ecosystems, and the robustness sweep restores the storage it started from.
+            isolate: false,
+          },
+        },
+        './vitest.cli.config.ts',
+      ],
     },
   };
 });

@@ -3,7 +3,7 @@
 // nothing else, ready for `wrangler secret put SIGNING_KEYS`. By default an ES256 key (today's
 // tokens) and an RSA-2048 key with a self-signed certificate (the legacy token profiles);
 // `--alg ES256|EdDSA|RS256` (repeatable) picks the keys, in that order.
-import { generateKeySet, KEY_ALGORITHMS } from './signing-keys.mjs';
+import { generateKeySet, keyAlgorithms } from './signing-keys.mjs';
 
 const USAGE = `usage: npm run --silent keys [-- --alg ES256|EdDSA|RS256 ...]
 Prints a SIGNING_KEYS value. Default: --alg ES256 --alg RS256.
@@ -18,13 +18,18 @@ function algorithmsOf(args) {
       process.exit(0);
     }
     const value = arg === '--alg' ? args[++index] : arg.startsWith('--alg=') ? arg.slice('--alg='.length) : undefined;
-    if (value === undefined || !KEY_ALGORITHMS.includes(value)) {
-      console.error(`keys: ${value === undefined ? `unknown argument "${arg}"` : `unknown algorithm "${value}"`}\n${USAGE}`);
+    if (value === undefined) {
+      console.error(`keys: unknown argument "${arg}"\n${USAGE}`);
       process.exit(2);
     }
-    if (!algorithms.includes(value)) algorithms.push(value);
+    algorithms.push(value);
   }
-  return algorithms.length > 0 ? algorithms : ['ES256', 'RS256'];
+  try {
+    return keyAlgorithms(algorithms);
+  } catch (error) {
+    console.error(`keys: ${error.message}\n${USAGE}`);
+    process.exit(2);
+  }
 }
 
 process.stdout.write(`${generateKeySet(algorithmsOf(process.argv.slice(2)))}\n`);

@@ -6,6 +6,8 @@
 import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 
 export const KEY_ALGORITHMS = ['ES256', 'EdDSA', 'RS256'];
+/** What `npm run keys` and `gatehouse keys generate` make unless told: today's tokens and the legacy profiles. */
+export const DEFAULT_KEY_ALGORITHMS = ['ES256', 'RS256'];
 const RSA_BITS = 2048;
 const CERT_YEARS = 10;
 
@@ -89,6 +91,16 @@ export function generateSigningKey(alg, kid = keyId(alg)) {
     };
   }
   throw new Error(`unknown algorithm "${alg}" (use one of ${KEY_ALGORITHMS.join(', ')})`);
+}
+
+/** The algorithms asked for, each once and in order (the default when none); throws naming an unknown one. */
+export function keyAlgorithms(names) {
+  const algorithms = [];
+  for (const name of names) {
+    if (!KEY_ALGORITHMS.includes(name)) throw new Error(`unknown algorithm "${name}" (use ${KEY_ALGORITHMS.join(', ')})`);
+    if (!algorithms.includes(name)) algorithms.push(name);
+  }
+  return algorithms.length > 0 ? algorithms : [...DEFAULT_KEY_ALGORITHMS];
 }
 
 /** A SIGNING_KEYS value: one key per algorithm, in the order given. */

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: vitest, with one line of workerd's output dropped. The robustness sweep sends
+// `npm test`: vitest, both projects of vitest.config.ts in one run and one summary (the service's
+// tests in workerd, the CLI's in Node), with one line of workerd's output dropped. The robustness sweep sends
 // latin-1 bytes in an Authorization header on purpose (test/robustness/probes.ts), and workerd
 // warns about that exact value on every route it is sent to, through the pool's own log handler,
 // which no hook in the config or a setup file reaches. Everything else passes through; the exit code is vitest's.

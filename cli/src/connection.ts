@@ -1,0 +1,130 @@
+// Where the CLI talks to and with what: the deployment from --url, GATEHOUSE_URL or the config
+// file; the account token from GATEHOUSE_TOKEN or the config file (never a flag, which would land
+// in shell history), and the config file only when no one but its owner can read it. Requests
+// turn every refusal into one line: the route, the status and the face's own error message.
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { failure, usageError, type Io } from './io';
+
+interface ConfigFile {
+  path: string;
+  url?: string;
+  token?: string;
+}
+
+/** GATEHOUSE_CONFIG, else $XDG_CONFIG_HOME/gatehouse/config.json, else ~/.config/gatehouse/config.json. */
+export function configPath(io: Io): string {
+  if (io.env.GATEHOUSE_CONFIG) return io.env.GATEHOUSE_CONFIG;
+  return join(io.env.XDG_CONFIG_HOME || join(io.home, '.config'), 'gatehouse', 'config.json');
+}
+
+/** The config file, or undefined when there is none; refused unless only its owner may read it. */
+function readConfigFile(io: Io): ConfigFile | undefined {
+  const path = configPath(io);
+  let mode: number;
+  try {
+    mode = statSync(path).mode;
+  } catch {
+    return undefined;
+  }
+  if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
+    const octal = (mode & 0o777).toString(8);
+    throw usageError(`${path} has mode ${octal}: it holds the account token, so only its owner may read it.\nRun: chmod 600 ${path}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw usageError(`${path} is not valid JSON (${error instanceof Error ? error.message : 'unreadable'}); expected {"url": "...", "token": "..."}`);
+  }
+  const file = (parsed ?? {}) as Record<string, unknown>;
+  for (const key of ['url', 'token']) {
+    if (file[key] !== undefined && typeof file[key] !== 'string') throw usageError(`${path}: "${key}" must be a string`);
+  }
+  return { path, url: file.url as string | undefined, token: file.token as string | undefined };
+}
+
+export interface Connection {
+  url: string;
+  token: string;
+  /** Where the token came from, for a 401's hint. */
+  tokenSource: string;
+}
+
+function checkedUrl(value: string, source: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw usageError(`${source} is not a URL (got "${value}"); expected e.g. https://auth.example.com`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw usageError(`${source} must be an http(s) URL (got "${value}")`);
+  return value.replace(/\/+$/, '');
+}
+
+/** The deployment and account token for an operator command; exit 2 naming what is missing. */
+export function connect(io: Io, urlFlag: string | undefined, tokenVar = 'GATEHOUSE_TOKEN'): Connection {
+  let file: ConfigFile | undefined;
+  const fileOnce = () => (file ??= readConfigFile(io) ?? { path: configPath(io) });
+  let url: string;
+  if (urlFlag !== undefined) url = checkedUrl(urlFlag, '--url');
+  else if (io.env.GATEHOUSE_URL) url = checkedUrl(io.env.GATEHOUSE_URL, 'GATEHOUSE_URL');
+  else if (fileOnce().url) url = checkedUrl(fileOnce().url!, `"url" in ${fileOnce().path}`);
+  else throw usageError('No deployment given: pass --url https://... or set GATEHOUSE_URL.');
+  if (io.env[tokenVar]) return { url, token: io.env[tokenVar]!, tokenSource: tokenVar };
+  if (tokenVar !== 'GATEHOUSE_TOKEN' && io.env.GATEHOUSE_TOKEN) return { url, token: io.env.GATEHOUSE_TOKEN, tokenSource: 'GATEHOUSE_TOKEN' };
+  const fileToken = fileOnce().token;
+  if (!fileToken) throw usageError(`No account token: set GATEHOUSE_TOKEN, or put {"token": "..."} in ${fileOnce().path} (mode 600).`);
+  return { url, token: fileToken, tokenSource: `the token in ${fileOnce().path}` };
+}
+
+export interface RequestOptions {
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+}
+
+/** The face's own error text: the management face's {error: {code, message}}, droplit's
+ * {errorType, errors: [{path, message}]}, OAuth's {error, error_description}, else the start of the body. */
+export function serverMessage(text: string): string {
+  let body: Record<string, unknown> | undefined;
+  try {
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    // Not JSON: probably not a Gatehouse at this URL.
+  }
+  const error = body?.error as { code?: string; message?: string } | string | undefined;
+  if (error && typeof error === 'object' && error.message) return `${error.code ?? 'ERROR'}: ${error.message}`;
+  if (typeof error === 'string') return `${error}${body?.error_description ? `: ${String(body.error_description)}` : ''}`;
+  if (Array.isArray(body?.errors)) {
+    const details = (body.errors as { path?: string; message?: string }[]).map((item) => `${item.path ?? ''} ${item.message ?? ''}`.trim());
+    return `${String(body.errorType ?? 'Error')}: ${details.join('; ')}`;
+  }
+  const start = text.replace(/\s+/g, ' ').trim().slice(0, 120);
+  return start ? `not a Gatehouse error body: ${start}` : 'empty body';
+}
+
+/** One call; the parsed JSON (null for an empty body), or a failure naming the route, status and message. */
+export async function request(io: Io, connection: Connection, method: string, path: string, options: RequestOptions = {}): Promise<unknown> {
+  const url = new URL(connection.url + path);
+  for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value));
+  const headers: Record<string, string> = { authorization: `Bearer ${connection.token}`, accept: 'application/json' };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await io.fetch(url, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    throw failure(`Could not reach ${connection.url} (${cause?.code ?? cause?.message ?? (error as Error).message}). Check --url or GATEHOUSE_URL.`);
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    const hint = response.status === 401 ? ` (check ${connection.tokenSource})` : '';
+    throw failure(`${method} ${url.pathname}: the server answered ${response.status}: ${serverMessage(text)}${hint}`);
+  }
+  if (text === '') return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw failure(`${method} ${url.pathname}: the server answered ${response.status} with a body that is not JSON: is ${connection.url} a Gatehouse?`);
+  }
+}
