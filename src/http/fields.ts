@@ -1,0 +1,56 @@
+// zod builders for the fields every face reads the same way, with the words of body.ts's
+// hand-written readers (`must be a string`, `must be at most 200 characters`, `is missing`), so a
+// schema built from them refuses what those readers refused, in the same words.
+import { z } from 'zod';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../core/user-listing';
+
+/** A string of at most `max` characters; absent or null reads as undefined (optionalString). */
+export function optionalText(max = 1024) {
+  return z
+    .string({ error: 'must be a string' })
+    .max(max, { error: `must be at most ${max} characters` })
+    .nullish()
+    .transform((value) => value ?? undefined);
+}
+
+/** A boolean; absent or null reads as undefined (optionalBoolean). */
+export function optionalFlag() {
+  return z
+    .boolean({ error: 'must be a boolean' })
+    .nullish()
+    .transform((value) => value ?? undefined);
+}
+
+/** A whole number from `min` to `max`; absent or null reads as undefined (optionalInteger). */
+export function optionalWholeNumber(min: number, max: number) {
+  const error = `must be a whole number from ${min} to ${max}`;
+  return z
+    .number({ error })
+    .int({ error })
+    .min(min, { error })
+    .max(max, { error })
+    .nullish()
+    .transform((value) => value ?? undefined);
+}
+
+/** One of `values`, given as a string of at most `max` characters (a role, a status). */
+export function optionalChoice<const T extends readonly [string, ...string[]]>(values: T, max = 1024) {
+  return z
+    .string({ error: 'must be a string' })
+    .max(max, { error: `must be at most ${max} characters` })
+    .pipe(z.enum(values, { error: `must be one of ${values.join(', ')}` }))
+    .nullish()
+    .transform((value) => value ?? undefined);
+}
+
+/** The `limit` query parameter of the paged lists (pageLimit's words); absent: the default page size. */
+export function pageLimitParam() {
+  const error = `must be a whole number from 1 to ${MAX_PAGE_SIZE}`;
+  return z
+    .string({ error })
+    .regex(/^\d+$/, { error })
+    .transform(Number)
+    .pipe(z.number().min(1, { error }).max(MAX_PAGE_SIZE, { error }))
+    .optional()
+    .transform((value) => value ?? DEFAULT_PAGE_SIZE);
+}

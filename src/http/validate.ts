@@ -1,0 +1,120 @@
+// Request validation by zod schemas that also document the route in /openapi.json.
+//
+// THE PATTERN (every face follows it; see src/faces/management/admin.ts and src/faces/droplit):
+//
+//   // schemas.ts of the face: the inputs, with the face's own texts as the error messages
+//   export const EcosystemCreate = z.object({ name: optionalText(200) });
+//
+//   // the route: authentication first, then one validate() per part of the request, in the order
+//   // the face checks them, then describeRoute() for what a schema cannot say
+//   admin.post('/ecosystems', describeRoute(op('Create an ecosystem', Ecosystem, 201)), validate('json', EcosystemCreate), async (c) => {
+//     const { name } = c.req.valid('json');
+//
+// Decisions (issue 14):
+// - hono-openapi + zod 4: it attaches as middleware to the faces' existing Hono sub-apps
+//   (describeRoute, resolver, generateSpecs walk `app.routes`), where @hono/zod-openapi would ask
+//   for every route to be rewritten as an OpenAPIHono route; zod 4 converts to JSON Schema itself.
+// - The library never answers an error. Its own `validator` parses JSON itself (and answers a
+//   syntax error in its own words), so this middleware is ours: the body is read by `readBody`
+//   exactly as before (content types, JSON syntax, the body limit), then the schema checks the
+//   parsed value, and the ONE mapper below turns zod's issues into the AppErrors the hand-written
+//   checks threw: INVALID_FIELD with the field's path as `field` and the schema's message as
+//   `reason`. Each face's renderer then answers in its dialect, unchanged.
+// - A face that reports every problem at once (droplit) passes `toError`; the others get the
+//   first problem, as their hand-written checks did.
+// - The middleware carries hono-openapi's marker, so the schema lands in the document: a body as
+//   the requestBody (required only when the schema refuses an empty body, which reads as {}),
+//   query and path schemas as parameters.
+import type { Context, MiddlewareHandler } from 'hono';
+import { resolver, uniqueSymbol } from 'hono-openapi';
+import type { z } from 'zod';
+import { AppError, invalidField } from '../core/errors';
+import { readBody } from './body';
+import type { AppEnv } from './types';
+
+export type Target = 'json' | 'query' | 'param';
+
+/** One problem zod found, as the faces name it: `access[0].environmentId`, and its words. */
+export interface FieldIssue {
+  field: string;
+  message: string;
+  /** For names the schema does not know (a strict object): the names, in request order. */
+  unknownKeys?: string[];
+}
+
+export interface ValidateOptions {
+  /** Accept form-encoded bodies too (the OAuth and User Service routes that did). */
+  form?: boolean;
+  /** A query name given twice is a list (droplit refuses it); by default the first value counts, as `c.req.query`. */
+  queryLists?: boolean;
+  /** Turns the issues into the face's error; by default the first issue as INVALID_FIELD. */
+  toError?: (issues: [FieldIssue, ...FieldIssue[]], target: Target) => AppError;
+}
+
+/** `['access', 0, 'environmentId']` → `access[0].environmentId`. */
+function fieldOf(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((name, key) => {
+    if (typeof key === 'number') return `${name}[${key}]`;
+    return name === '' ? String(key) : `${name}.${String(key)}`;
+  }, '');
+}
+
+/**
+ * The one mapper: zod issues → the faces' field issues. Unknown names come first, as every face's
+ * hand-written checks reported them (zod reports them after the known fields).
+ */
+export function fieldIssues(issues: readonly z.core.$ZodIssue[]): FieldIssue[] {
+  const mapped = issues.map((issue): FieldIssue => {
+    const field = fieldOf(issue.path);
+    if (issue.code === 'unrecognized_keys') return { field, message: issue.message, unknownKeys: issue.keys };
+    return { field, message: issue.message };
+  });
+  return [...mapped.filter((issue) => issue.unknownKeys), ...mapped.filter((issue) => !issue.unknownKeys)];
+}
+
+const firstAsInvalidField = ([first]: [FieldIssue, ...FieldIssue[]]): AppError => invalidField(first.field, first.message);
+
+/** The query string as an object: each name's first value, or with `lists` all values when repeated. */
+function queryObject(url: string, lists = false): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  for (const [name, value] of new URL(url).searchParams) {
+    const seen = query[name];
+    if (seen === undefined) query[name] = value;
+    else if (lists) query[name] = [...(Array.isArray(seen) ? seen : [seen]), value];
+  }
+  return query;
+}
+
+async function readTarget(c: Context<AppEnv>, target: Target, options: ValidateOptions): Promise<unknown> {
+  if (target === 'json') return readBody(c, { form: options.form });
+  if (target === 'query') return queryObject(c.req.url, options.queryLists);
+  return c.req.param();
+}
+
+/** What hono-openapi reads from the middleware to document it. */
+function documentation(target: Target, schema: z.ZodType) {
+  if (target !== 'json') return { target, ...resolver(schema) };
+  const required = !schema.safeParse({}).success;
+  return { spec: { requestBody: { required, content: { 'application/json': { schema: resolver(schema) } } } } };
+}
+
+/**
+ * Validates one part of the request with `schema`; the handler reads the result with
+ * `c.req.valid(target)`, typed by the schema's output.
+ */
+export function validate<T extends Target, S extends z.ZodType>(
+  target: T,
+  schema: S,
+  options: ValidateOptions = {},
+): MiddlewareHandler<AppEnv, string, { out: { [K in T]: z.output<S> } }> {
+  const middleware: MiddlewareHandler<AppEnv> = async function validate(c, next) {
+    const result = await schema.safeParseAsync(await readTarget(c, target, options));
+    if (!result.success) {
+      const issues = fieldIssues(result.error.issues) as [FieldIssue, ...FieldIssue[]];
+      throw (options.toError ?? firstAsInvalidField)(issues, target);
+    }
+    c.req.addValidatedData(target, result.data as never);
+    await next();
+  };
+  return Object.assign(middleware, { [uniqueSymbol]: documentation(target, schema) });
+}
