@@ -43,14 +43,19 @@ export function optionalChoice<const T extends readonly [string, ...string[]]>(v
     .transform((value) => value ?? undefined);
 }
 
-/** The `limit` query parameter of the paged lists (pageLimit's words); absent: the default page size. */
-export function pageLimitParam() {
+/** A page size given as text (pageLimit's words). */
+export function pageLimitValue() {
   const error = `must be a whole number from 1 to ${MAX_PAGE_SIZE}`;
   return z
     .string({ error })
     .regex(/^\d+$/, { error })
     .transform(Number)
-    .pipe(z.number().min(1, { error }).max(MAX_PAGE_SIZE, { error }))
+    .pipe(z.number().min(1, { error }).max(MAX_PAGE_SIZE, { error }));
+}
+
+/** The `limit` query parameter of the paged lists; absent: the default page size. */
+export function pageLimitParam() {
+  return pageLimitValue()
     .optional()
     .transform((value) => value ?? DEFAULT_PAGE_SIZE);
 }

@@ -59,17 +59,29 @@ function fieldOf(path: readonly PropertyKey[]): string {
   }, '');
 }
 
+/** Whether `field` is `parent` or lies inside it (`access[0].environmentId` inside `access[0]`). */
+function within(field: string, parent: string): boolean {
+  return parent === '' || field === parent || field.startsWith(`${parent}.`) || field.startsWith(`${parent}[`);
+}
+
 /**
- * The one mapper: zod issues → the faces' field issues. Unknown names come first, as every face's
- * hand-written checks reported them (zod reports them after the known fields).
+ * The one mapper: zod issues → the faces' field issues, in zod's order except that unknown names
+ * come before the problems of the fields beside them, as the hand-written checks reported them
+ * (zod reports them after the known fields of their object).
  */
 export function fieldIssues(issues: readonly z.core.$ZodIssue[]): FieldIssue[] {
-  const mapped = issues.map((issue): FieldIssue => {
+  const ordered: FieldIssue[] = [];
+  for (const issue of issues) {
     const field = fieldOf(issue.path);
-    if (issue.code === 'unrecognized_keys') return { field, message: issue.message, unknownKeys: issue.keys };
-    return { field, message: issue.message };
-  });
-  return [...mapped.filter((issue) => issue.unknownKeys), ...mapped.filter((issue) => !issue.unknownKeys)];
+    if (issue.code !== 'unrecognized_keys') {
+      ordered.push({ field, message: issue.message });
+      continue;
+    }
+    let at = ordered.length;
+    while (at > 0 && within(ordered[at - 1]!.field, field)) at -= 1;
+    ordered.splice(at, 0, { field, message: issue.message, unknownKeys: issue.keys });
+  }
+  return ordered;
 }
 
 const firstAsInvalidField = ([first]: [FieldIssue, ...FieldIssue[]]): AppError => invalidField(first.field, first.message);
