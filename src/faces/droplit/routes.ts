@@ -49,7 +49,7 @@ routes.put(
   authenticate,
   user,
   validate('query', s.PutQuery, DROPLIT_VALIDATION),
-  validate('json', s.UserChanges, DROPLIT_VALIDATION),
+  validate('json', s.UserChanges, { ...DROPLIT_VALIDATION, example: s.USER_CHANGES_EXAMPLE }),
   async (c) => {
     const deps = c.env.deps;
     const ref = c.req.valid('param').user;

@@ -115,16 +115,15 @@ const Grant = z.strictObject(
 );
 
 /** The body of a user PUT: `email` (null clears it), `meta` (an object), `access` (grants). */
-export const UserChanges = z
-  .strictObject({
-    email: boundedString(0, EMAIL_MAX_LENGTH).nullish(),
-    meta: z.record(z.string(), z.unknown(), { error: MESSAGES.object }).optional(),
-    access: z
-      .array(Grant, { error: `expected field to be an array of at most ${MAX_GRANTS_PER_USER} grants` })
-      .max(MAX_GRANTS_PER_USER, { error: `expected field to be an array of at most ${MAX_GRANTS_PER_USER} grants` })
-      .optional(),
-  })
-  .meta({ examples: [{ email: 'ada@example.com', meta: { plan: 'pro' }, access: [{ environmentId: 'ENVIRONMENT-ID' }] }] });
+const tooManyGrants = `expected field to be an array of at most ${MAX_GRANTS_PER_USER} grants`;
+export const UserChanges = z.strictObject({
+  email: boundedString(0, EMAIL_MAX_LENGTH).nullish(),
+  meta: z.record(z.string(), z.unknown(), { error: MESSAGES.object }).optional(),
+  access: z.array(Grant, { error: tooManyGrants }).max(MAX_GRANTS_PER_USER, { error: tooManyGrants }).optional(),
+});
+
+/** The README's example body. */
+export const USER_CHANGES_EXAMPLE = { email: 'ada@example.com', meta: { plan: 'pro' }, access: [{ environmentId: 'ENVIRONMENT-ID' }] };
 
 const time = z.iso.datetime();
 

@@ -33,7 +33,7 @@ const noContent = { 204: { description: 'Done' } };
 export const admin = new Hono<AppEnv>();
 admin.use('*', requireAccountToken);
 
-admin.post('/ecosystems', op('Create an ecosystem', { 201: jsonResponse('The ecosystem', s.Ecosystem) }, INVALID), validate('json', s.EcosystemCreate), async (c) => {
+admin.post('/ecosystems', op('Create an ecosystem', { 201: jsonResponse('The ecosystem', s.Ecosystem) }, INVALID), validate('json', s.EcosystemCreate, { example: { name: 'my-app' } }), async (c) => {
   const row = await ecosystems.createEcosystem(c.env.deps, c.req.valid('json').name);
   return c.json({ id: row.id, name: row.name, createdAt: iso(row.createdAt) }, 201);
 });
@@ -46,7 +46,7 @@ admin.get('/ecosystems', op('List the ecosystems', { 200: jsonResponse('Every ec
 admin.post(
   '/ecosystems/:ecosystemId/environments',
   op('Create an environment', { 201: jsonResponse('The environment', s.Environment) }, { ...INVALID, 404: 'No such ecosystem' }),
-  validate('json', s.EnvironmentCreate),
+  validate('json', s.EnvironmentCreate, { example: { name: 'home' } }),
   async (c) => {
     const row = await ecosystems.createEnvironment(c.env.deps, c.req.param('ecosystemId'), c.req.valid('json').name);
     return c.json({ id: row.id, ecosystemId: row.ecosystemId, name: row.name }, 201);
@@ -56,7 +56,7 @@ admin.post(
 admin.post(
   '/ecosystems/:ecosystemId/server-tokens',
   op('Issue a server token', { 201: jsonResponse('The token, shown this once', s.ServerToken) }, { ...INVALID, 404: 'No such ecosystem' }),
-  validate('json', s.ServerTokenCreate),
+  validate('json', s.ServerTokenCreate, { example: { name: 'backend' } }),
   async (c) => c.json(await ecosystems.createServerToken(c.env.deps, c.req.param('ecosystemId'), c.req.valid('json').name), 201),
 );
 
@@ -75,7 +75,7 @@ admin.get('/users', op('List or search users', { 200: jsonResponse('A page of us
 admin.post(
   '/users',
   op('Create a user', { 201: jsonResponse('The user', s.AdminUser) }, { ...INVALID, 404: 'No such ecosystem', 409: 'E-mail address or username taken' }),
-  validate('json', s.UserCreate),
+  validate('json', s.UserCreate, { example: s.USER_EXAMPLE }),
   async (c) => {
     const deps = c.env.deps;
     const { role = 'user', ecosystemId = deps.config.defaultEcosystem, ...fields } = c.req.valid('json');

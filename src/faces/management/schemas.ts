@@ -16,11 +16,13 @@ export const ManagementError = z.object({
 export const managementErrors = (statuses: Record<number, string>) =>
   errorResponses('ManagementError', { 401: 'No account token, or another token', ...statuses });
 
-// Examples from the README's droplit walk-through.
-const named = (example: string) => z.object({ name: optionalText(200).meta({ description: 'A label for people.' }) }).meta({ examples: [{ name: example }] });
-export const EcosystemCreate = named('my-app');
-export const EnvironmentCreate = named('home');
-export const ServerTokenCreate = named('backend');
+const named = () => z.object({ name: optionalText(200).meta({ description: 'A label for people.' }) });
+export const EcosystemCreate = named();
+export const EnvironmentCreate = named();
+export const ServerTokenCreate = named();
+
+// Examples (validate()'s `example`) from the README's quick start and droplit walk-through.
+export const USER_EXAMPLE = { email: 'ada@example.com', password: 'analytical engine 1843', role: 'admin' };
 
 export const UserCreate = z.object({
   role: optionalChoice(ROLES, 32).meta({ description: 'Default `user`.' }),
@@ -31,7 +33,7 @@ export const UserCreate = z.object({
   password: optionalText(PASSWORD_MAX_LENGTH * 2),
   firstName: optionalText(200),
   lastName: optionalText(200),
-}).meta({ examples: [{ email: 'ada@example.com', password: 'analytical engine 1843', role: 'admin' }] });
+});
 
 export const UserStanding = z.object({
   role: optionalChoice(ROLES, 32),
