@@ -108,8 +108,12 @@ export const docsPage = [
       cdn: SCALAR_BUNDLE_PATH,
       nonce,
       pageTitle: 'Gatehouse API',
+      // Nothing that calls Scalar's servers (the CSP would refuse it anyway): no fonts, telemetry,
+      // AI agent (its API registry) or developer toolbar.
       withDefaultFonts: false,
       telemetry: false,
+      agent: { disabled: true },
+      showDeveloperTools: 'never',
     } as Parameters<typeof Scalar>[0]);
     const response = (await render(c as never, next)) as Response;
     response.headers.set(
