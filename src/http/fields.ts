@@ -46,6 +46,14 @@ export function optionalChoice<const T extends readonly [string, ...string[]]>(v
     .transform((value) => value ?? undefined);
 }
 
+/** One of `values` in the query string (the first value of the name). */
+export function queryChoice<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: `must be one of ${values.join(', ')}` }).optional();
+}
+
+/** A time in answers, for the document: ISO 8601 (the faces' `iso()`). */
+export const isoTime = () => z.string().meta({ format: 'date-time', example: '2026-01-31T12:00:00.000Z' });
+
 /** A page size given as text (pageLimit's words). */
 export function pageLimitValue() {
   const error = `must be a whole number from 1 to ${MAX_PAGE_SIZE}`;

@@ -100,7 +100,8 @@ describe('/openapi.json', () => {
     const body = create.requestBody.content['application/json'];
     expect(JSON.stringify(body.schema.properties.role)).toContain('"enum":["admin"');
     expect(body.example).toMatchObject({ email: 'ada@example.com' });
-    expect(create.responses['201'].content['application/json'].schema.properties).toHaveProperty('permissionLevel');
+    expect(create.responses['201'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/AdminUser' });
+    expect(document.components.schemas.AdminUser).toMatchObject({ properties: { permissionLevel: { type: 'integer' } } });
   });
 
   it('describes each face’s error body as the face sends it', async () => {

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { MAX_GRANTS_PER_USER, MAX_USER_TOKEN_TTL_SECONDS } from '../../core/external-users';
 import { DEFAULT_USER_TOKEN_TTL_SECONDS, EXPIRY_TYPES } from '../../core/user-tokens';
 import { EMAIL_MAX_LENGTH } from '../../core/users';
-import { pageLimitValue } from '../../http/fields';
+import { isoTime, pageLimitValue } from '../../http/fields';
 import { errorResponses } from '../../openapi/describe';
 import { InvalidParams, type DroplitIssue } from './errors';
 
@@ -125,7 +125,7 @@ export const UserChanges = z.strictObject({
 /** The README's example body. */
 export const USER_CHANGES_EXAMPLE = { email: 'ada@example.com', meta: { plan: 'pro' }, access: [{ environmentId: 'ENVIRONMENT-ID' }] };
 
-const time = z.iso.datetime();
+const time = isoTime();
 
 export const DroplitUser = z.object({
   id: z.string().meta({ description: 'The literal `ECOSYSTEM-ID;USER-ID`.' }),
@@ -135,6 +135,6 @@ export const DroplitUser = z.object({
   email: z.string().nullable(),
   createdAt: time,
   access: z.array(z.object({ environmentId: z.string(), accessLevel: z.string() })),
-});
-export const UserToken = z.object({ token: z.string().meta({ description: 'A signed JWT for the user.' }) });
+}).meta({ id: 'DroplitUser' });
+export const UserToken = z.object({ token: z.string().meta({ description: 'A signed JWT for the user.' }) }).meta({ id: 'UserToken' });
 export const UserPage = z.object({ items: z.array(DroplitUser), next: z.string().nullable() });

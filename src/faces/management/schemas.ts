@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { PASSWORD_MAX_LENGTH } from '../../config';
 import { OUTBOX_STATUSES } from '../../core/mail';
 import { EMAIL_MAX_LENGTH, ROLES } from '../../core/users';
-import { optionalChoice, optionalFlag, optionalText, optionalWholeNumber, pageLimitParam } from '../../http/fields';
+import { isoTime, optionalChoice, optionalFlag, optionalText, optionalWholeNumber, pageLimitParam, queryChoice } from '../../http/fields';
 import { errorResponses } from '../../openapi/describe';
 
 /** `{"error": {"code", "message"}, "requestId"}`, for every status (errors.ts). */
@@ -50,15 +50,15 @@ export const UserListQuery = z.object({
 
 export const OutboxQuery = z.object({
   to: z.string().optional(),
-  status: optionalChoice(OUTBOX_STATUSES),
+  status: queryChoice(OUTBOX_STATUSES),
   limit: pageLimitParam(),
 });
 
-const time = z.iso.datetime();
+const time = isoTime();
 
-export const Ecosystem = z.object({ id: z.string(), name: z.string(), createdAt: time });
-export const Environment = z.object({ id: z.string(), ecosystemId: z.string(), name: z.string() });
-export const ServerToken = z.object({ id: z.string(), token: z.string().meta({ description: 'Shown once; stored hashed.' }) });
+export const Ecosystem = z.object({ id: z.string(), name: z.string(), createdAt: time }).meta({ id: 'Ecosystem' });
+export const Environment = z.object({ id: z.string(), ecosystemId: z.string(), name: z.string() }).meta({ id: 'Environment' });
+export const ServerToken = z.object({ id: z.string(), token: z.string().meta({ description: 'Shown once; stored hashed.' }) }).meta({ id: 'ServerToken' });
 export const AdminUser = z.object({
   id: z.string(),
   ecosystemId: z.string(),
@@ -72,8 +72,10 @@ export const AdminUser = z.object({
   confirmed: z.boolean(),
   disabled: z.boolean(),
   createdAt: time,
-});
-export const Session = z.object({ id: z.string(), kind: z.string(), createdAt: time, lastUsedAt: time, expiresAt: time.nullable() });
+}).meta({ id: 'AdminUser' });
+export const Session = z
+  .object({ id: z.string(), kind: z.string(), createdAt: time, lastUsedAt: time, expiresAt: time.nullable() })
+  .meta({ id: 'Session' });
 export const OutboxItem = z.object({
   id: z.string(),
   to: z.string(),
@@ -86,6 +88,6 @@ export const OutboxItem = z.object({
   nextAttemptAt: time.nullable(),
   createdAt: time,
   sentAt: time.nullable(),
-});
+}).meta({ id: 'OutboxItem' });
 export const itemsOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
 export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), next: z.string().nullable() });
