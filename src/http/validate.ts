@@ -1,14 +1,31 @@
 // Request validation by zod schemas that also document the route in /openapi.json.
 //
-// THE PATTERN (every face follows it; see src/faces/management/admin.ts and src/faces/droplit):
+// THE PATTERN (every face follows it; src/faces/management/admin.ts and src/faces/droplit/routes.ts
+// are converted):
 //
-//   // schemas.ts of the face: the inputs, with the face's own texts as the error messages
+//   // 1. schemas.ts of the face: each input as a zod schema whose error messages are the face's
+//   //    own words (src/http/fields.ts has body.ts's: optionalText(200) says `must be a string`,
+//   //    `must be at most 200 characters`); answers as schemas with a component id.
 //   export const EcosystemCreate = z.object({ name: optionalText(200) });
+//   export const Ecosystem = z.object({ id: z.string(), name: z.string(), createdAt: isoTime() }).meta({ id: 'Ecosystem' });
 //
-//   // the route: authentication first, then one validate() per part of the request, in the order
-//   // the face checks them, then describeRoute() for what a schema cannot say
-//   admin.post('/ecosystems', describeRoute(op('Create an ecosystem', Ecosystem, 201)), validate('json', EcosystemCreate), async (c) => {
-//     const { name } = c.req.valid('json');
+//   // 2. the route: describeRoute() (tag, summary, security, answers, the face's error responses;
+//   //    src/openapi/describe.ts), then authentication, then one validate() per part of the request
+//   //    in the order the face checked them (param, query, json), then the handler, which reads
+//   //    the checked and typed values with c.req.valid(...).
+//   admin.post(
+//     '/ecosystems',
+//     describeRoute(operation(TAGS.operator, 'Create an ecosystem', SECURITY.account, {
+//       201: jsonResponse('The ecosystem', Ecosystem),
+//       ...errorResponses('ManagementError', { 400: 'A field is invalid' }),
+//     })),
+//     validate('json', EcosystemCreate, { example: { name: 'my-app' } }),
+//     async (c) => {
+//       const { name } = c.req.valid('json');
+//       ...
+//
+//   // 3. delete the face's entries from src/openapi/pending.ts and move its error schema into
+//   //    the face's schemas.ts (document.ts registers it); test/openapi/document.test.ts checks the rest.
 //
 // Decisions (issue 14):
 // - hono-openapi + zod 4: it attaches as middleware to the faces' existing Hono sub-apps

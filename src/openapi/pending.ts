@@ -2,7 +2,7 @@
 // Service, OAuth): listed here with a summary, a tag and who may call, so /openapi.json names
 // every route the app answers, and their error bodies. Whoever converts a face moves its routes
 // to describeRoute() beside the handlers (as src/faces/droplit and src/faces/management do),
-// moves its error schema next to its renderer, and deletes its entries here; the coverage test
+// moves its error schema into the face's schemas.ts, and deletes its entries here; the coverage test
 // (test/openapi/document.test.ts) says when an entry here names a route that is gone.
 import { z } from 'zod';
 import { errorResponses, SECURITY, TAGS } from './describe';
