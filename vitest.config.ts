@@ -1,6 +1,8 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { configDefaults, defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+// @ts-expect-error: a plain .mjs script, shared with wrangler's build command.
+import { copyDocsAssets } from './scripts/docs-assets.mjs';
 import { testSecrets } from './test/support/secrets.ts';
 
 /**
@@ -22,6 +24,8 @@ export default defineConfig(async () => {
   // at wrangler's default level each read prints "Using secrets defined in .dev.vars". The tests
   // set both secrets themselves, so keep wrangler to its warnings and errors unless told otherwise.
   process.env.WRANGLER_LOG ??= 'warn';
+  // The /docs bundle that wrangler.toml's [assets] directory serves (wrangler's build step does not run here).
+  copyDocsAssets();
   const migrations = await readD1Migrations('./migrations');
   const secrets = await testSecrets();
   return {

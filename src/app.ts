@@ -17,6 +17,7 @@ import { cors } from './http/cors';
 import type { ErrorRenderer } from './http/errors';
 import { requestContext } from './http/request-context';
 import type { AppEnv } from './http/types';
+import { docsPage, openApiDocument } from './openapi/document';
 
 /** Which face a path belongs to, for error rendering; the management face is the default. */
 const RENDERERS: [RegExp, ErrorRenderer][] = [
@@ -102,6 +103,9 @@ export function buildApp(): Hono<AppEnv> {
   app.get('/api', gatekeeperRoot);
   app.route('/api', droplitFace);
   app.route('/', userServiceFace);
+  // The document describes the app it is part of (every route above, from their schemas).
+  app.get('/openapi.json', ...openApiDocument(app));
+  app.get('/docs', ...docsPage);
   app.notFound((c) => renderError(c, new AppError('ROUTE_NOT_FOUND')));
   app.onError((error, c) => renderError(c, error));
   return app;

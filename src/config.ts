@@ -80,7 +80,7 @@ export class ConfigError extends Error {
   }
 }
 
-const PASSWORD_MAX_LENGTH = 1024;
+export const PASSWORD_MAX_LENGTH = 1024;
 
 function raw(env: Env, name: string, fallback: string): string {
   const value = env[name];

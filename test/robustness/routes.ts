@@ -199,6 +199,8 @@ const management: RouteCase[] = [
     ...operator, params: { id: (_w, v) => `/admin/v1/outbox/${v}/retry` },
   }),
   route('GET /healthz', () => '/healthz'),
+  route('GET /openapi.json', () => '/openapi.json'),
+  route('GET /docs', () => '/docs'),
 ];
 
 export const ROUTES: Record<Face, RouteCase[]> = { droplit, gatekeeper, userService, oauth, management };

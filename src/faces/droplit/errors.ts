@@ -4,6 +4,7 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError, type ErrorCode } from '../../core/errors';
 import { errorHeaders, messageOf, STATUS_OF, type ErrorRenderer } from '../../http/errors';
+import type { FieldIssue, Target, ValidateOptions } from '../../http/validate';
 
 /** Where a droplit request holds a field. */
 export type Location = 'body' | 'query' | 'path' | 'header' | 'request';
@@ -26,6 +27,19 @@ export class InvalidParams extends AppError {
 export function notAllowedMessage(names: string[]): string {
   return `contains fields that are not allowed: [ ${names.join(', ')} ]`;
 }
+
+const LOCATIONS: Record<Target, Location> = { json: 'body', query: 'query', param: 'path' };
+
+/** validate()'s options for droplit: every issue at once, a repeated query name is a list. */
+export const DROPLIT_VALIDATION: ValidateOptions = {
+  queryLists: true,
+  toError: (issues: [FieldIssue, ...FieldIssue[]], target: Target) => {
+    const where = LOCATIONS[target];
+    const droplitIssue = ({ field, message, unknownKeys }: FieldIssue): DroplitIssue =>
+      unknownKeys ? { in: where, path: field || 'additional parameters', message: notAllowedMessage(unknownKeys) } : { in: where, path: field, message };
+    return new InvalidParams(issues.map(droplitIssue) as [DroplitIssue, ...DroplitIssue[]]);
+  },
+};
 
 const ERROR_TYPES: Record<number, string> = {
   400: 'InvalidParams',

@@ -1,17 +1,20 @@
 // Operator routes under /admin/v1. Every route takes the deployment's account token
-// (`Authorization: Bearer <token>` or the raw token); anything else is 401.
+// (`Authorization: Bearer <token>` or the raw token); anything else is 401. Requests are checked
+// by the zod schemas of schemas.ts (src/http/validate.ts), which also document each route.
 import { Hono, type MiddlewareHandler } from 'hono';
+import { describeRoute, type ResponsesWithResolver } from 'hono-openapi';
 import * as ecosystems from '../../core/ecosystems';
-import { AppError, invalidField } from '../../core/errors';
-import { listOutbox, OUTBOX_STATUSES, retryMail, type OutboxStatus } from '../../core/mail';
+import { AppError } from '../../core/errors';
+import { listOutbox, retryMail } from '../../core/mail';
 import { revokeAllTokensForUser } from '../../core/revocation';
 import { listLiveSessions, revokeSession } from '../../core/sessions';
 import { pageUsers, searchPrefix } from '../../core/user-listing';
-import { pageLimit } from '../../http/page-limit';
-import { changeUserStanding, createUser, EMAIL_MAX_LENGTH, deleteUser, getUser, requireEcosystem, ROLES, type Role } from '../../core/users';
+import { changeUserStanding, createUser, deleteUser, getUser, requireEcosystem } from '../../core/users';
 import { rawOrBearerToken } from '../../http/auth-header';
-import { optionalBoolean, optionalInteger, optionalString, passwordFieldMaxLength, readBody } from '../../http/body';
 import type { AppEnv } from '../../http/types';
+import { validate } from '../../http/validate';
+import { jsonResponse, operation, SECURITY, TAGS } from '../../openapi/describe';
+import * as s from './schemas';
 import { adminUser, iso, outboxItem } from './shapes';
 
 const requireAccountToken: MiddlewareHandler<AppEnv> = async function requireAccountToken(c, next) {
@@ -20,86 +23,85 @@ const requireAccountToken: MiddlewareHandler<AppEnv> = async function requireAcc
   await next();
 };
 
+/** An operator route's description: its summary, its answer, and its errors besides the 401. */
+function op(summary: string, ok: ResponsesWithResolver, errors: Record<number, string> = {}) {
+  return describeRoute(operation(TAGS.operator, summary, SECURITY.account, { ...ok, ...s.managementErrors(errors) }));
+}
+const INVALID = { 400: 'A field is invalid (the message names it)' };
+const noContent = { 204: { description: 'Done' } };
+
 export const admin = new Hono<AppEnv>();
 admin.use('*', requireAccountToken);
 
-admin.post('/ecosystems', async (c) => {
-  const body = await readBody(c);
-  const row = await ecosystems.createEcosystem(c.env.deps, optionalString(body, 'name', 200));
+admin.post('/ecosystems', op('Create an ecosystem', { 201: jsonResponse('The ecosystem', s.Ecosystem) }, INVALID), validate('json', s.EcosystemCreate, { example: { name: 'my-app' } }), async (c) => {
+  const row = await ecosystems.createEcosystem(c.env.deps, c.req.valid('json').name);
   return c.json({ id: row.id, name: row.name, createdAt: iso(row.createdAt) }, 201);
 });
 
-admin.get('/ecosystems', async (c) => {
+admin.get('/ecosystems', op('List the ecosystems', { 200: jsonResponse('Every ecosystem', s.itemsOf(s.Ecosystem)) }), async (c) => {
   const rows = await ecosystems.listEcosystems(c.env.deps);
   return c.json({ items: rows.map((row) => ({ id: row.id, name: row.name, createdAt: iso(row.createdAt) })) });
 });
 
-admin.post('/ecosystems/:ecosystemId/environments', async (c) => {
-  const body = await readBody(c);
-  const row = await ecosystems.createEnvironment(c.env.deps, c.req.param('ecosystemId'), optionalString(body, 'name', 200));
-  return c.json({ id: row.id, ecosystemId: row.ecosystemId, name: row.name }, 201);
-});
+admin.post(
+  '/ecosystems/:ecosystemId/environments',
+  op('Create an environment', { 201: jsonResponse('The environment', s.Environment) }, { ...INVALID, 404: 'No such ecosystem' }),
+  validate('json', s.EnvironmentCreate, { example: { name: 'home' } }),
+  async (c) => {
+    const row = await ecosystems.createEnvironment(c.env.deps, c.req.param('ecosystemId'), c.req.valid('json').name);
+    return c.json({ id: row.id, ecosystemId: row.ecosystemId, name: row.name }, 201);
+  },
+);
 
-admin.post('/ecosystems/:ecosystemId/server-tokens', async (c) => {
-  const body = await readBody(c);
-  const issued = await ecosystems.createServerToken(c.env.deps, c.req.param('ecosystemId'), optionalString(body, 'name', 200));
-  return c.json(issued, 201);
-});
+admin.post(
+  '/ecosystems/:ecosystemId/server-tokens',
+  op('Issue a server token', { 201: jsonResponse('The token, shown this once', s.ServerToken) }, { ...INVALID, 404: 'No such ecosystem' }),
+  validate('json', s.ServerTokenCreate, { example: { name: 'backend' } }),
+  async (c) => c.json(await ecosystems.createServerToken(c.env.deps, c.req.param('ecosystemId'), c.req.valid('json').name), 201),
+);
 
-admin.delete('/server-tokens/:id', async (c) => {
+admin.delete('/server-tokens/:id', op('Revoke a server token', noContent, { 404: 'No such server token' }), async (c) => {
   await ecosystems.revokeServerToken(c.env.deps, c.req.param('id'));
   return c.body(null, 204);
 });
 
-admin.get('/users', async (c) => {
-  const page = await pageUsers(c.env.deps, {
-    ecosystemId: c.req.query('ecosystemId'),
-    prefix: searchPrefix(c.req.query('q')),
-    limit: pageLimit(c.req.query('limit')),
-    cursor: c.req.query('cursor'),
-  });
+admin.get('/users', op('List or search users', { 200: jsonResponse('A page of users', s.pageOf(s.AdminUser)) }, INVALID), validate('query', s.UserListQuery), async (c) => {
+  const query = c.req.valid('query');
+  const { ecosystemId, limit, cursor } = query;
+  const page = await pageUsers(c.env.deps, { ecosystemId, prefix: searchPrefix(query.q), limit, cursor });
   return c.json({ items: page.items.map(adminUser), next: page.next });
 });
 
-admin.post('/users', async (c) => {
-  const deps = c.env.deps;
-  const body = await readBody(c);
-  const role = optionalString(body, 'role', 32) ?? 'user';
-  if (!ROLES.includes(role as Role)) throw invalidField('role', `must be one of ${ROLES.join(', ')}`);
-  const ecosystemId = optionalString(body, 'ecosystemId', 64) ?? deps.config.defaultEcosystem;
-  await requireEcosystem(deps, ecosystemId);
-  const user = await createUser(deps, {
-    ecosystemId,
-    email: optionalString(body, 'email', EMAIL_MAX_LENGTH),
-    username: optionalString(body, 'username', 64),
-    password: optionalString(body, 'password', passwordFieldMaxLength(deps.config)),
-    role: role as Role,
-    firstName: optionalString(body, 'firstName', 200),
-    lastName: optionalString(body, 'lastName', 200),
-  });
-  return c.json(adminUser(user), 201);
-});
+admin.post(
+  '/users',
+  op('Create a user', { 201: jsonResponse('The user', s.AdminUser) }, { ...INVALID, 404: 'No such ecosystem', 409: 'E-mail address or username taken' }),
+  validate('json', s.UserCreate, { example: s.USER_EXAMPLE }),
+  async (c) => {
+    const deps = c.env.deps;
+    const { role = 'user', ecosystemId = deps.config.defaultEcosystem, ...fields } = c.req.valid('json');
+    await requireEcosystem(deps, ecosystemId);
+    const user = await createUser(deps, { ...fields, ecosystemId, role });
+    return c.json(adminUser(user), 201);
+  },
+);
 
-admin.get('/users/:id', async (c) => c.json(adminUser(await getUser(c.env.deps, c.req.param('id')))));
+admin.get('/users/:id', op('Show a user', { 200: jsonResponse('The user', s.AdminUser) }, { 404: 'No such user' }), async (c) =>
+  c.json(adminUser(await getUser(c.env.deps, c.req.param('id')))),
+);
 
-admin.patch('/users/:id', async (c) => {
-  const body = await readBody(c);
-  const role = optionalString(body, 'role', 32);
-  if (role !== undefined && !ROLES.includes(role as Role)) throw invalidField('role', `must be one of ${ROLES.join(', ')}`);
-  const user = await changeUserStanding(c.env.deps, c.req.param('id'), {
-    role: role as Role | undefined,
-    permissionLevel: optionalInteger(body, 'permissionLevel', 0, 2),
-    disabled: optionalBoolean(body, 'disabled'),
-  });
-  return c.json(adminUser(user));
-});
+admin.patch(
+  '/users/:id',
+  op('Change a user’s role or standing', { 200: jsonResponse('The user', s.AdminUser) }, { ...INVALID, 404: 'No such user' }),
+  validate('json', s.UserStanding),
+  async (c) => c.json(adminUser(await changeUserStanding(c.env.deps, c.req.param('id'), c.req.valid('json')))),
+);
 
-admin.delete('/users/:id', async (c) => {
+admin.delete('/users/:id', op('Delete a user', noContent, { 404: 'No such user' }), async (c) => {
   await deleteUser(c.env.deps, c.req.param('id'));
   return c.body(null, 204);
 });
 
-admin.get('/users/:id/sessions', async (c) => {
+admin.get('/users/:id/sessions', op('List a user’s live sessions', { 200: jsonResponse('The sessions', s.itemsOf(s.Session)) }, { 404: 'No such user' }), async (c) => {
   const user = await getUser(c.env.deps, c.req.param('id'));
   const rows = await listLiveSessions(c.env.deps, user.id);
   return c.json({
@@ -113,25 +115,24 @@ admin.get('/users/:id/sessions', async (c) => {
   });
 });
 
-admin.delete('/users/:id/sessions', async (c) => {
+admin.delete('/users/:id/sessions', op('Revoke every token of a user', noContent, { 404: 'No such user' }), async (c) => {
   const user = await getUser(c.env.deps, c.req.param('id'));
   await revokeAllTokensForUser(c.env.deps, user.id, 'operator');
   return c.body(null, 204);
 });
 
-admin.delete('/sessions/:id', async (c) => {
+admin.delete('/sessions/:id', op('Revoke a session', noContent, { 404: 'No such session' }), async (c) => {
   await revokeSession(c.env.deps, c.req.param('id'), 'operator');
   return c.body(null, 204);
 });
 
-admin.get('/outbox', async (c) => {
-  const status = c.req.query('status');
-  if (status !== undefined && !OUTBOX_STATUSES.includes(status as OutboxStatus)) {
-    throw invalidField('status', `must be one of ${OUTBOX_STATUSES.join(', ')}`);
-  }
-  const filter = { to: c.req.query('to'), status: status as OutboxStatus | undefined };
-  const rows = await listOutbox(c.env.deps, filter, pageLimit(c.req.query('limit')));
-  return c.json({ items: rows.map(outboxItem) });
+admin.get('/outbox', op('List the mail outbox', { 200: jsonResponse('The newest messages', s.itemsOf(s.OutboxItem)) }, INVALID), validate('query', s.OutboxQuery), async (c) => {
+  const { to, status, limit } = c.req.valid('query');
+  return c.json({ items: (await listOutbox(c.env.deps, { to, status }, limit)).map(outboxItem) });
 });
 
-admin.post('/outbox/:id/retry', async (c) => c.json(outboxItem(await retryMail(c.env.deps, c.req.param('id'))), 202));
+admin.post(
+  '/outbox/:id/retry',
+  op('Send a failed message again', { 202: jsonResponse('The message, pending again', s.OutboxItem) }, { 404: 'No such message', 409: 'Already sent' }),
+  async (c) => c.json(outboxItem(await retryMail(c.env.deps, c.req.param('id'))), 202),
+);

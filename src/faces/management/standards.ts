@@ -1,25 +1,35 @@
 // Public standards routes: the JWKS, OpenID discovery, and forward-auth for reverse proxies.
 import { Hono } from 'hono';
+import { describeRoute } from 'hono-openapi';
 import { ecosystemScope, requireEcosystemScope } from '../../core/ecosystem-scope';
 import { authenticateBearer } from '../../core/edge-auth';
 import { checkHealth } from '../../core/health';
 import { identityHeaders } from '../../http/identity-headers';
 import { headerOrCookieToken } from '../../http/request-token';
 import type { AppEnv } from '../../http/types';
+import { operation, SECURITY, TAGS } from '../../openapi/describe';
+import { managementErrors } from './schemas';
 
 const PUBLIC_CACHE = 'public, max-age=300';
 
 export const standards = new Hono<AppEnv>();
 
-standards.get('/healthz', async (c) => {
+const ok = (description: string) => ({ 200: { description } });
+
+const healthDoc = operation(TAGS.edge, 'Health of the database, KV and keys', SECURITY.none, {
+  ...ok('All up'),
+  503: { description: 'Something is down (named in `down`)' },
+});
+
+standards.get('/healthz', describeRoute(healthDoc), async (c) => {
   const { down, ...report } = await checkHealth(c.env.deps);
   const body = down.length === 0 ? report : { ...report, down };
   return c.json(body, down.length === 0 ? 200 : 503, { 'Cache-Control': 'no-store' });
 });
 
-standards.get('/.well-known/jwks.json', (c) => c.json(c.env.deps.keys.jwks, 200, { 'Cache-Control': PUBLIC_CACHE }));
+standards.get('/.well-known/jwks.json', describeRoute(operation(TAGS.oauth, 'The public signing keys (JWKS)', SECURITY.none, ok('The key set'))), (c) => c.json(c.env.deps.keys.jwks, 200, { 'Cache-Control': PUBLIC_CACHE }));
 
-standards.get('/.well-known/openid-configuration', (c) => {
+standards.get('/.well-known/openid-configuration', describeRoute(operation(TAGS.oauth, 'OpenID Connect discovery', SECURITY.none, ok('The provider metadata'))), (c) => {
   const { issuer, keys } = c.env.deps;
   return c.json(
     {
@@ -49,7 +59,15 @@ standards.get('/.well-known/openid-configuration', (c) => {
  * or of the ecosystem the proxy names in `?ecosystem=` ("*" for any); 401 with a Bearer
  * challenge otherwise, a token of another ecosystem included.
  */
-standards.get('/auth/verify', async (c) => {
+const verifyDoc = operation(
+  TAGS.edge,
+  'Forward-auth: is this token valid here?',
+  SECURITY.bearer,
+  { 200: { description: 'Valid: the identity in X-User-* headers, no body' }, ...managementErrors({}) },
+  'For nginx auth_request, Caddy forward_auth and Traefik ForwardAuth. `?ecosystem=` names the ecosystem whose tokens count (`*` for any); the token may also come in the access-token cookie.',
+);
+
+standards.get('/auth/verify', describeRoute(verifyDoc), async (c) => {
   const deps = c.env.deps;
   const scope = ecosystemScope(deps, c.req.queries('ecosystem'));
   const identity = await authenticateBearer(deps, headerOrCookieToken(c));

@@ -1,0 +1,137 @@
+// GET /openapi.json and GET /docs. The document is generated from the app itself: hono-openapi
+// walks `app.routes` and reads each route's describeRoute() and validate() middleware (the zod
+// schemas that check the requests), so it cannot drift from the code; the routes of faces not yet
+// converted come from pending.ts. The docs page is Scalar's, its bundle served by Workers static
+// assets (/docs/scalar.js, copied from @scalar/api-reference by scripts/docs-assets.mjs), so
+// nothing is loaded from a CDN.
+import { Scalar } from '@scalar/hono-api-reference';
+import type { Context, Hono } from 'hono';
+import { describeRoute, generateSpecs } from 'hono-openapi';
+import { z } from 'zod';
+import packageJson from '../../package.json';
+import { DroplitError } from '../faces/droplit/schemas';
+import { ManagementError } from '../faces/management/schemas';
+import { randomToken } from '../crypto/random';
+import type { AppEnv } from '../http/types';
+import { operation, SECURITY, TAGS } from './describe';
+import { GatekeeperError, OAuthError, pendingPaths, UserServiceError } from './pending';
+
+/** Each face's one error body, by the name its error responses point at. */
+export const ERROR_SCHEMAS = { DroplitError, ManagementError, GatekeeperError, UserServiceError, OAuthError };
+
+const SECURITY_SCHEMES = {
+  accountToken: {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The deployment’s ACCOUNT_TOKEN (the operator’s key), as `Bearer <token>` or raw.',
+  },
+  serverToken: { type: 'http', scheme: 'bearer', description: 'An ecosystem’s server token (`gst_...`, POST /admin/v1/ecosystems/{id}/server-tokens).' },
+  droplitRawToken: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'Authorization',
+    description: 'The account token or a server token sent raw, without `Bearer`, as droplit’s clients do.',
+  },
+  bearerAccessToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A user’s access token (JWT).' },
+  introspectionBasic: { type: 'http', scheme: 'basic', description: 'RFC 7662 introspection: a server token as the client secret.' },
+};
+
+const TAG_LIST = [
+  { name: TAGS.droplit, description: 'The droplit-style Users API: an ecosystem’s backend manages its users and issues their tokens.' },
+  { name: TAGS.gatekeeper, description: 'The SONATA Gatekeeper’s user and session API (trailing slashes accepted).' },
+  { name: TAGS.userService, description: 'The User Service under /v<N>/users (any version segment).' },
+  { name: TAGS.oauth, description: 'OAuth 2 token, revocation, introspection and OpenID Connect userinfo.' },
+  { name: TAGS.operator, description: 'The operator’s routes under /admin/v1, with the account token.' },
+  {
+    name: TAGS.edge,
+    description: 'Forward-auth for reverse proxies, keys and discovery. The gateway’s own routes (GATEWAY_ROUTES) are configured per deployment and are not listed.',
+  },
+  { name: TAGS.pages, description: 'The hosted pages a person sees in a browser.' },
+];
+
+function componentSchema(schema: z.ZodType) {
+  const { $schema: _ignored, ...json } = z.toJSONSchema(schema) as Record<string, unknown>;
+  return json;
+}
+
+async function buildDocument(app: Hono<AppEnv>, c: Context<AppEnv>) {
+  const spec = await generateSpecs(
+    app,
+    {
+      documentation: {
+        info: {
+          title: 'Gatehouse',
+          version: packageJson.version,
+          description: 'Edge-native user and token service. Each face keeps the dialect of the system it replaces, errors included.',
+        },
+        tags: TAG_LIST,
+        components: {
+          securitySchemes: SECURITY_SCHEMES as never,
+          schemas: Object.fromEntries(Object.entries(ERROR_SCHEMAS).map(([name, schema]) => [name, componentSchema(schema)])) as never,
+        },
+      },
+      excludeStaticFile: false,
+      defaultValidationErrorResponse: false,
+    },
+    c,
+  );
+  const pending = pendingPaths();
+  for (const [path, item] of Object.entries(pending)) spec.paths[path] = { ...item, ...spec.paths[path] } as never;
+  return spec;
+}
+
+/** GET /openapi.json: built once per isolate (the routes do not change while it lives). */
+export function openApiDocument(app: Hono<AppEnv>) {
+  let document: Promise<unknown> | undefined;
+  return [
+    describeRoute(operation(TAGS.edge, 'This OpenAPI 3.1 document', SECURITY.none, { 200: { description: 'The document' } })),
+    async (c: Context<AppEnv>) => {
+      document ??= buildDocument(app, c).catch((error: unknown) => {
+        document = undefined;
+        throw error;
+      });
+      return c.json(await document, 200, { 'Cache-Control': 'public, max-age=300' });
+    },
+  ] as const;
+}
+
+/** Where the Scalar bundle is served from (Workers static assets, see wrangler.toml). */
+export const SCALAR_BUNDLE_PATH = '/docs/scalar.js';
+
+/** GET /docs: Scalar's reference page for /openapi.json, with a CSP that allows only this host. */
+export const docsPage = [
+  describeRoute(operation(TAGS.edge, 'The interactive API reference (HTML)', SECURITY.none, { 200: { description: 'An HTML page' } })),
+  async (c: Context<AppEnv>, next: () => Promise<void>) => {
+    const nonce = randomToken(16);
+    const render = Scalar({
+      url: '/openapi.json',
+      cdn: SCALAR_BUNDLE_PATH,
+      nonce,
+      pageTitle: 'Gatehouse API',
+      // Nothing that calls Scalar's servers (the CSP would refuse it anyway): no fonts, telemetry,
+      // AI agent (its API registry) or developer toolbar.
+      withDefaultFonts: false,
+      telemetry: false,
+      agent: { disabled: true },
+      showDeveloperTools: 'never',
+    } as Parameters<typeof Scalar>[0]);
+    const response = (await render(c as never, next)) as Response;
+    response.headers.set(
+      'Content-Security-Policy',
+      [
+        "default-src 'none'",
+        `script-src 'self' 'nonce-${nonce}'`,
+        // The bundle injects its stylesheet and sets style attributes at run time.
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        // The document, and "Try it" requests to this same host.
+        "connect-src 'self'",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'none'",
+      ].join('; '),
+    );
+    return response;
+  },
+] as const;
