@@ -1,7 +1,9 @@
 // Website routes ("login": true), as a browser meets them: sent to the hosted sign-in, let in by
 // an access cookie renewed from the browser session, never showing the origin a Gatehouse cookie,
 // and shut out again by sign-out or a disabled account. API requests on such a route still get 401.
+import { decodeJwt } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
+import { kvKeys } from '../../src/store/kv';
 import { createUser } from '../support/accounts';
 import { newBrowser, type Browser } from '../support/browser';
 import { json, type Client } from '../support/driver';
@@ -156,6 +158,11 @@ describe('a website route', () => {
     const bearer = await client.get('/site/', { token: oldToken });
     expect(bearer.status).toBe(401);
     expect(await json(bearer)).toMatchObject({ error: { code: 'TOKEN_REVOKED' } });
+    // Other locations learn it from the session's rev:<sid> mark in KV.
+    const sid = decodeJwt(oldToken).sid as string;
+    expect(await client.env.TOKENS.get(kvKeys.revokedSession(sid))).not.toBeNull();
+    const elsewhere = websiteClient();
+    expect((await elsewhere.get('/site/', { token: oldToken })).status).toBe(401);
     expect(origin.calls).toHaveLength(1);
   });
 
