@@ -6,10 +6,10 @@
 // lets a browser in by its cookies (website-session.ts), sends a page navigation that nothing
 // authenticates to the hosted sign-in (302), and sets the renewed access cookie on the answer.
 import type { Context, MiddlewareHandler } from 'hono';
+import type { Identity } from '../core/edge-auth';
 import { CORS_METHODS } from '../http/cors';
 import type { AppEnv } from '../http/types';
 import { assertionFor } from './assertion';
-import type { Identity } from '../core/edge-auth';
 import { authorizeCaller, requireNeeds } from './authorize';
 import { forwardToOrigin, type ForwardedIdentity } from './forward';
 import { matchGatewayRoute, type RouteMatch } from './paths';

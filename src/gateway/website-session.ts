@@ -1,10 +1,11 @@
 // Website sessions: how a `"login": true` gateway route and GET /auth/verify know a person in a
 // browser. In order: the Authorization header (or the legacy token cookie), exactly as on any
 // route; else the access cookie, a short-lived access token checked at the edge like any bearer
-// token; else, when that cookie is missing, expired or unreadable, the browser session cookie (one
-// D1 read), from which a new access token is minted and set as the access cookie. A revoked token
-// in the access cookie is not renewed, whatever session cookie comes with it: its session ended
-// (or all the user's did), and the cookie is cleared so the next sign-in starts clean.
+// token; else, when that cookie is missing, expired or unreadable, the browser session cookie
+// (two D1 reads: the session, the user), from which a new access token is minted and set as the
+// access cookie. A revoked token in the access cookie is not renewed, whatever session cookie
+// comes with it: its session ended (or all the user's did), and the cookie is cleared so the next
+// sign-in starts clean.
 import type { Context } from 'hono';
 import { accessTokenForBrowser, resolveBrowserSession } from '../core/browser-sessions';
 import { authenticateBearer, type AuthenticateOptions, type Identity } from '../core/edge-auth';
