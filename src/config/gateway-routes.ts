@@ -4,6 +4,8 @@
 // {"public": true} to forward without a token. A route accepts tokens of DEFAULT_ECOSYSTEM unless
 // it names another ecosystem or "*" (any), or checks an environment (whose grants are per
 // ecosystem already). `strict` checks revocation against D1 instead of the edge's KV cache.
+// `login` makes it a website route: a browser is sent to the hosted sign-in and then let in by
+// its cookies (src/gateway/website-session.ts); a public route cannot be one.
 
 export interface GatewayRoute {
   prefix: string;
@@ -17,9 +19,10 @@ export interface GatewayRoute {
   };
   ecosystem?: string;
   strict?: true;
+  login?: true;
 }
 
-const ROUTE_KEYS = ['prefix', 'origin', 'require', 'ecosystem', 'strict'];
+const ROUTE_KEYS = ['prefix', 'origin', 'require', 'ecosystem', 'strict', 'login'];
 const REQUIRE_KEYS = ['role', 'permissionLevel', 'environment', 'public'];
 /** First segments the service answers itself; a route there would shadow a face. */
 const RESERVED_FIRST_SEGMENT = /^(api|admin|oauth|\.well-known|auth|v\d+)$/i;
@@ -96,7 +99,7 @@ function parseRequire(require: unknown, segments: string[], index: number): Gate
 function parseRoute(entry: unknown, index: number): GatewayRoute {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) fail(index, 'must be an object');
   checkKeys(index, entry as Record<string, unknown>, ROUTE_KEYS, 'route');
-  const { prefix, origin, require = {}, ecosystem, strict } = entry as Record<string, unknown>;
+  const { prefix, origin, require = {}, ecosystem, strict, login } = entry as Record<string, unknown>;
   const segments = parsePrefix(prefix, index);
   const needs = parseRequire(require, segments, index);
   if (ecosystem !== undefined && (typeof ecosystem !== 'string' || !ECOSYSTEM_ID.test(ecosystem))) {
@@ -104,6 +107,8 @@ function parseRoute(entry: unknown, index: number): GatewayRoute {
   }
   if (strict !== undefined && typeof strict !== 'boolean') fail(index, 'has a "strict" that is not a boolean');
   if (needs.public && (ecosystem !== undefined || strict)) fail(index, 'is public and cannot name an ecosystem or be strict');
+  if (login !== undefined && typeof login !== 'boolean') fail(index, 'has a "login" that is not a boolean');
+  if (needs.public && login) fail(index, 'is public and cannot be a "login" route (a public route asks nobody to sign in)');
   return {
     prefix: prefix as string,
     segments,
@@ -111,6 +116,7 @@ function parseRoute(entry: unknown, index: number): GatewayRoute {
     require: needs,
     ...(ecosystem !== undefined ? { ecosystem: ecosystem as string } : {}),
     ...(strict ? { strict: true as const } : {}),
+    ...(login ? { login: true as const } : {}),
   };
 }
 

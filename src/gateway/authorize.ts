@@ -20,9 +20,14 @@ async function checkNeeds(c: Context<AppEnv>, identity: Identity, { route, param
   return true;
 }
 
+/** Refuses (403) an identity the route's needs do not let through. */
+export async function requireNeeds(c: Context<AppEnv>, identity: Identity, match: RouteMatch): Promise<void> {
+  if (!(await checkNeeds(c, identity, match))) throw new AppError('FORBIDDEN');
+}
+
 /** The verified identity allowed through the route; 401 (bad or no token) or 403 otherwise. */
 export async function authorizeCaller(c: Context<AppEnv>, match: RouteMatch): Promise<Identity> {
   const identity = await authenticateBearer(c.env.deps, headerOrCookieToken(c), { strict: match.route.strict === true });
-  if (!(await checkNeeds(c, identity, match))) throw new AppError('FORBIDDEN');
+  await requireNeeds(c, identity, match);
   return identity;
 }

@@ -1,11 +1,13 @@
 // Forwarding to the origin: the method, the raw path and query, and the body (streamed) go as
-// they came; the caller's credentials and every header an origin might read as identity
-// (src/http/identity-headers.ts) are removed, and the verified identity is added. The origin's
+// they came; the caller's credentials (the Authorization header, the legacy token cookie and every
+// cookie of the browser session: access, session, CSRF) and every header an origin might read as
+// identity (src/http/identity-headers.ts) are removed, and the verified identity is added. The origin's
 // status, headers and body come back unchanged; redirects are handed to the caller, not followed.
 // WebSocket upgrades are not proxied.
 import type { Context } from 'hono';
 import { AppError } from '../core/errors';
 import { ASSERTION_HEADER, identityHeaders, isIdentityHeader, withoutCookie, type HeaderIdentity } from '../http/identity-headers';
+import { BROWSER_COOKIES } from '../http/browser-cookies';
 import { ACCESS_TOKEN_COOKIE } from '../http/request-token';
 import type { AppEnv } from '../http/types';
 import type { GatewayRoute } from '../config/gateway-routes';
@@ -24,7 +26,7 @@ function originHeaders(request: Request, url: URL, identity: ForwardedIdentity |
   for (const name of [...headers.keys()]) {
     if (HOP_BY_HOP_HEADERS.includes(name) || named.includes(name) || isIdentityHeader(name)) headers.delete(name);
   }
-  const cookie = withoutCookie(headers.get('cookie') ?? '', ACCESS_TOKEN_COOKIE);
+  const cookie = [ACCESS_TOKEN_COOKIE, ...BROWSER_COOKIES].reduce(withoutCookie, headers.get('cookie') ?? '');
   if (cookie === '') headers.delete('cookie');
   else headers.set('cookie', cookie);
   headers.set('X-Forwarded-Host', url.host);

@@ -1,13 +1,19 @@
 // The cookies of a person's browser on Gatehouse's own host. All are `__Host-` (Secure, Path=/,
 // no Domain: no sibling host can set or read them) and HttpOnly. The session cookie is
 // SameSite=Lax so a link from another site (a mailed link, an OAuth client's redirect) arrives
-// signed in; the CSRF cookie is Strict, since it only ever pairs with a form of this host.
+// signed in; the CSRF cookie is Strict, since it only ever pairs with a form of this host. The
+// access cookie holds a short-lived access token for the gateway's `"login": true` routes (Lax like
+// the session, so a link into the website arrives signed in), and lives as long as its token.
 import type { Context } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, generateCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from './types';
 
 export const SESSION_COOKIE = '__Host-gatehouse-session';
 export const CSRF_COOKIE = '__Host-gatehouse-csrf';
+export const ACCESS_COOKIE = '__Host-gatehouse-access';
+
+/** Every cookie of the browser session, which no origin behind the gateway may ever see. */
+export const BROWSER_COOKIES = [SESSION_COOKIE, CSRF_COOKIE, ACCESS_COOKIE];
 
 const BASE = { path: '/', secure: true, httpOnly: true } as const;
 
@@ -29,4 +35,23 @@ export function readCsrfCookie(c: Context<AppEnv>): string | undefined {
 
 export function setCsrfCookie(c: Context<AppEnv>, value: string): void {
   setCookie(c, CSRF_COOKIE, value, { ...BASE, sameSite: 'Strict' });
+}
+
+export function readAccessCookie(c: Context<AppEnv>): string | undefined {
+  return getCookie(c, ACCESS_COOKIE);
+}
+
+/** The Set-Cookie value holding a gateway access token (appended by hand to a proxied response,
+ * whose own Set-Cookie lines Hono's context would otherwise replace). */
+export function accessCookieHeader(token: string, maxAgeSeconds: number): string {
+  return generateCookie(ACCESS_COOKIE, token, { ...BASE, sameSite: 'Lax', maxAge: maxAgeSeconds });
+}
+
+/** The Set-Cookie value that removes the access cookie. */
+export function clearedAccessCookieHeader(): string {
+  return generateCookie(ACCESS_COOKIE, '', { ...BASE, sameSite: 'Lax', maxAge: 0, expires: new Date(0) });
+}
+
+export function clearAccessCookie(c: Context<AppEnv>): void {
+  c.header('Set-Cookie', clearedAccessCookieHeader(), { append: true });
 }

@@ -47,6 +47,7 @@ export interface RouteConfig {
   require?: Record<string, unknown>;
   ecosystem?: string;
   strict?: boolean;
+  login?: boolean;
 }
 
 export function gatewayClient(routes: RouteConfig[], options: ClientOptions = {}): Client {

@@ -3,6 +3,7 @@
 // exactly as an invalid token unless the caller names that ecosystem or "*".
 import { describe, expect, it } from 'vitest';
 import { createUser, logIn } from '../support/accounts';
+import { newBrowser } from '../support/browser';
 import { json, newClient, type Client } from '../support/driver';
 import { appUser, droplitToken, ecosystemWithEnvironments } from '../gateway/support';
 
@@ -69,5 +70,64 @@ describe('userinfo for one ecosystem', () => {
     expect(named.status).toBe(200);
     expect(await json(named)).toMatchObject({ eco: ecosystemId });
     expect((await client.get('/oauth/userinfo?ecosystem=*', { token })).status).toBe(200);
+  });
+});
+
+describe('forward-auth for websites (browser cookies)', () => {
+  const ACCESS = '__Host-gatehouse-access';
+
+  it('with ?login=1 answers 401 with a Location to the hosted sign-in, back to the original path', async () => {
+    const client = newClient();
+    const nginx = await client.get('/auth/verify?login=1', { headers: { 'X-Original-URI': '/wiki/page?rev=2' } });
+    expect(nginx.status).toBe(401);
+    expect(nginx.headers.get('location')).toBe(`https://gatehouse.test/signin?return=${encodeURIComponent('/wiki/page?rev=2')}`);
+    expect(nginx.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    const traefik = await client.get('/auth/verify?login=1', { headers: { 'X-Forwarded-Uri': '/a', 'X-Original-URI': '/b' } });
+    expect(traefik.headers.get('location')).toBe('https://gatehouse.test/signin?return=%2Fa');
+    for (const original of ['//evil.example/x', 'https://evil.example/', '/\\evil.example']) {
+      const response = await client.get('/auth/verify?login=1', { headers: { 'X-Original-URI': original } });
+      expect(response.headers.get('location'), original).toBe('https://gatehouse.test/signin?return=%2F');
+    }
+    const bad = await client.get('/auth/verify?login=1', { token: 'not-a-token' });
+    expect(bad.status).toBe(401);
+    expect(bad.headers.get('location')).toBe('https://gatehouse.test/signin?return=%2F');
+    const plain = await client.get('/auth/verify', { headers: { 'X-Original-URI': '/wiki/page' } });
+    expect(plain.status).toBe(401);
+    expect(plain.headers.get('location')).toBeNull();
+  });
+
+  it('answers 200 with the identity and a renewed access cookie for the session cookie, then takes the access cookie', async () => {
+    const client = newClient();
+    const user = await createUser(client);
+    const browser = newBrowser(client);
+    await browser.signIn(user.email, user.password, '/wiki/');
+    const first = await browser.get('/auth/verify?login=1');
+    expect(first.status).toBe(200);
+    expect(first.headers.get('x-user-id')).toBe(user.id);
+    expect(first.headers.get('location')).toBeNull();
+    expect(first.headers.getSetCookie()).toEqual([expect.stringMatching(/^__Host-gatehouse-access=eyJ[^;]+; Max-Age=3600; Path=\/; HttpOnly; Secure; SameSite=Lax$/)]);
+    browser.cookies.delete('__Host-gatehouse-session');
+    const second = await browser.get('/auth/verify');
+    expect(second.status).toBe(200);
+    expect(second.headers.get('x-user-id')).toBe(user.id);
+    expect(second.headers.getSetCookie()).toEqual([]);
+    // Another ecosystem's scope refuses the same browser, as it refuses a token.
+    expect((await browser.get('/auth/verify?ecosystem=other')).status).toBe(401);
+  });
+
+  it('refuses the access cookie of a signed-out session, clearing it, and sends the browser to sign in', async () => {
+    const client = newClient();
+    const user = await createUser(client);
+    const browser = newBrowser(client);
+    await browser.signIn(user.email, user.password, '/wiki/');
+    await browser.get('/auth/verify');
+    const token = browser.cookies.get(ACCESS)!;
+    const csrf = await browser.csrfOf('/signout');
+    await browser.submit('/signout', { csrf, return: '/signin' });
+    browser.cookies.set(ACCESS, token);
+    const refused = await browser.get('/auth/verify?login=1', { headers: { 'X-Original-URI': '/wiki/' } });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('location')).toBe('https://gatehouse.test/signin?return=%2Fwiki%2F');
+    expect(refused.headers.getSetCookie()).toEqual([expect.stringMatching(/^__Host-gatehouse-access=; Max-Age=0/)]);
   });
 });

@@ -2,10 +2,11 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { ecosystemScope, requireEcosystemScope } from '../../core/ecosystem-scope';
-import { authenticateBearer } from '../../core/edge-auth';
 import { checkHealth } from '../../core/health';
+import { AppError } from '../../core/errors';
+import { signInPath, websiteCaller, type WebsiteCaller } from '../../gateway/website-session';
+import { STATUS_OF } from '../../http/errors';
 import { identityHeaders } from '../../http/identity-headers';
-import { headerOrCookieToken } from '../../http/request-token';
 import type { AppEnv } from '../../http/types';
 import { operation, SECURITY, TAGS } from '../../openapi/describe';
 import { managementErrors } from './schemas';
@@ -55,9 +56,12 @@ standards.get('/.well-known/openid-configuration', describeRoute(operation(TAGS.
 
 /**
  * Forward-auth (nginx auth_request, Caddy forward_auth, Traefik ForwardAuth): 200 with the
- * identity headers for a valid token in Authorization (or the token cookie) of DEFAULT_ECOSYSTEM,
- * or of the ecosystem the proxy names in `?ecosystem=` ("*" for any); 401 with a Bearer
- * challenge otherwise, a token of another ecosystem included.
+ * identity headers for a valid token in Authorization (or the token cookie), or a browser's access
+ * or session cookie (a renewed access cookie comes back in Set-Cookie), of DEFAULT_ECOSYSTEM, or of
+ * the ecosystem the proxy names in `?ecosystem=` ("*" for any); 401 with a Bearer challenge
+ * otherwise, a token of another ecosystem included. With `?login=1` the 401 also carries a
+ * Location: the hosted sign-in, returning to the path the proxy names in X-Forwarded-Uri or
+ * X-Original-URI (as oauth2-proxy's /oauth2/start).
  */
 const verifyDoc = operation(
   TAGS.edge,
@@ -70,8 +74,22 @@ const verifyDoc = operation(
 standards.get('/auth/verify', describeRoute(verifyDoc), async (c) => {
   const deps = c.env.deps;
   const scope = ecosystemScope(deps, c.req.queries('ecosystem'));
-  const identity = await authenticateBearer(deps, headerOrCookieToken(c));
-  requireEcosystemScope(identity, scope);
-  for (const [name, value] of identityHeaders(identity)) c.header(name, value);
+  const login = c.req.query('login') === '1';
+  let caller: WebsiteCaller;
+  try {
+    caller = await websiteCaller(c);
+    if (caller.identity) requireEcosystemScope(caller.identity, scope);
+  } catch (error) {
+    if (!(login && error instanceof AppError && STATUS_OF[error.code] === 401)) throw error;
+    caller = { identity: null, setCookie: null, refusal: error };
+  }
+  if (caller.setCookie) c.header('Set-Cookie', caller.setCookie, { append: true });
+  if (!caller.identity) {
+    if (!login) throw caller.refusal;
+    const original = c.req.header('x-forwarded-uri') ?? c.req.header('x-original-uri');
+    c.header('Location', `${deps.publicUrl}${signInPath(original)}`);
+    throw caller.refusal;
+  }
+  for (const [name, value] of identityHeaders(caller.identity)) c.header(name, value);
   return c.body(null, 200);
 });

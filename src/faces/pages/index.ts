@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { resolveBrowserSession, signOut } from '../../core/browser-sessions';
-import { clearSessionCookie, readSessionCookie } from '../../http/browser-cookies';
+import { clearAccessCookie, clearSessionCookie, readSessionCookie } from '../../http/browser-cookies';
 import { rateLimitPerClient } from '../../http/rate-limit';
 import type { AppEnv } from '../../http/types';
 import { accountPage, submitSignOutDevice, submitSignOutOthers } from './account';
@@ -52,6 +52,7 @@ pagesFace.post('/signout', requireCsrf(refusedForm), async (c) => {
   const form = await c.req.parseBody();
   await signOut(c.env.deps, readSessionCookie(c));
   clearSessionCookie(c);
+  clearAccessCookie(c);
   return c.redirect(safeReturnPath(form.return ?? '/signin'), 303);
 });
 
