@@ -25,7 +25,7 @@ export interface GatewayRoute {
 const ROUTE_KEYS = ['prefix', 'origin', 'require', 'ecosystem', 'strict', 'login'];
 const REQUIRE_KEYS = ['role', 'permissionLevel', 'environment', 'public'];
 /** First segments the service answers itself; a route there would shadow a face. */
-const RESERVED_FIRST_SEGMENT = /^(api|admin|oauth|\.well-known|auth|v\d+)$/i;
+const RESERVED_FIRST_SEGMENT = /^(api|admin|oauth|\.well-known|auth|v\d+|signin|signout|signup|forgot-password|reset-password|confirm-email|account|openapi\.json|docs)$/i;
 const LITERAL_SEGMENT = /^[A-Za-z0-9._~!$&'()*+,;=@-]+$/;
 const PLACEHOLDER_SEGMENT = /^:[A-Za-z_][A-Za-z0-9_]*$/;
 const ECOSYSTEM_ID = /^([A-Za-z0-9_-]{1,64}|\*)$/;
@@ -52,7 +52,7 @@ function parsePrefix(prefix: unknown, index: number): string[] {
   }
   const first = segments[0]!;
   if (first.startsWith(':') || RESERVED_FIRST_SEGMENT.test(first)) {
-    fail(index, `has the prefix "${prefix}", which overlaps the service's own routes (/api/, /v<N>/, /admin/, /oauth/, /.well-known/, /auth/)`);
+    fail(index, `has the prefix "${prefix}", which overlaps the service's own routes (/api/, /v<N>/, /admin/, /oauth/, /.well-known/, /auth/, the hosted pages, /openapi.json, /docs)`);
   }
   return segments;
 }

@@ -15,7 +15,7 @@ const origin = 'https://origin.test';
 
 describe('GATEWAY_ROUTES validation', () => {
   it('refuses prefixes that overlap the service own routes', async () => {
-    for (const prefix of ['/api/', '/api/things/', '/v1/', '/v12/', '/admin/', '/oauth/', '/.well-known/', '/auth/', '/API/', '/:tenant/']) {
+    for (const prefix of ['/api/', '/api/things/', '/v1/', '/v12/', '/admin/', '/oauth/', '/.well-known/', '/auth/', '/API/', '/:tenant/', '/signin/', '/account/', '/Reset-Password/', '/docs/']) {
       expect(await configurationError([{ prefix, origin }]), prefix).toContain("overlaps the service's own routes");
     }
     expect(await configurationError([{ prefix: '/', origin }])).toContain('every path');
