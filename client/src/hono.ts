@@ -97,16 +97,20 @@ function refuse(c: Context, realm: string, refused: Refused, tokenGiven: boolean
  *   and expiry only, locally. A revoked or logged-out token, or a disabled user's, passes until it
  *   expires; Infinite and SlidingTtl user tokens never expire this way. Use the binding where that
  *   matters.
+ *
+ * `options` may be a function of the Worker's env, for a binding: `gatehouseAuth((env) => ({ binding: env.GATEHOUSE }))`.
  */
-export function gatehouseAuth(options: GatehouseAuthOptions): MiddlewareHandler<{ Variables: GatehouseVariables }> {
-  const realm = options.realm ?? 'gatehouse';
+export function gatehouseAuth<Bindings extends object = object>(
+  options: GatehouseAuthOptions | ((env: Bindings) => GatehouseAuthOptions),
+): MiddlewareHandler<{ Bindings: Bindings; Variables: GatehouseVariables }> {
   return async function gatehouse(c, next) {
+    const chosen = typeof options === 'function' ? options(c.env) : options;
     const token = bearerToken(c.req.header('authorization'));
     try {
       if (token === undefined) throw new Refused(401, 'UNAUTHENTICATED', 'A Gatehouse bearer token is required');
-      c.set('gatehouse', options.binding ? await viaBinding(options.binding, token, options.ecosystem) : await viaJwks(options, token));
+      c.set('gatehouse', chosen.binding ? await viaBinding(chosen.binding, token, chosen.ecosystem) : await viaJwks(chosen, token));
     } catch (error) {
-      if (error instanceof Refused) return refuse(c, realm, error, token !== undefined);
+      if (error instanceof Refused) return refuse(c, chosen.realm ?? 'gatehouse', error, token !== undefined);
       throw error;
     }
     await next();

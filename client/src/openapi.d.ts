@@ -300,7 +300,7 @@ export interface components {
         GrantInput: {
             environmentId: string;
             /** @default all */
-            accessLevel: string;
+            accessLevel?: string;
         };
         DroplitUserChanges: {
             /** @description null clears it */
