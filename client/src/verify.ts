@@ -108,7 +108,9 @@ export async function verify(token: string, options: VerifyOptions): Promise<Gat
   } catch (error) {
     if (error instanceof GatehouseError) throw error;
     if (error instanceof errors.JWTExpired) throw new GatehouseError(401, 'TOKEN_EXPIRED', 'the token has expired');
-    if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || !(error instanceof errors.JOSEError)) {
+    // jose's plain JOSEError (ERR_JOSE_GENERIC) is a JWKS answer that was not 200 or not JSON.
+    const unreadable = error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || (error instanceof errors.JOSEError && error.code === 'ERR_JOSE_GENERIC');
+    if (unreadable || !(error instanceof errors.JOSEError)) {
       throw new GatehouseError(503, 'JWKS_UNAVAILABLE', 'the signing keys could not be read');
     }
     throw invalid(error.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' ? error.message : 'the token is invalid');
