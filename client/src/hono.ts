@@ -33,7 +33,16 @@ interface CommonOptions {
 
 export type GatehouseAuthOptions = CommonOptions &
   (
-    | { binding: GatehouseBinding; jwksUrl?: never }
+    | {
+        binding: GatehouseBinding;
+        /**
+         * Gatehouse's public URL (e.g. `https://auth.example.com`), which the binding's requests are
+         * addressed to. It matters when the service's ISSUER var is unset: Gatehouse then takes its
+         * issuer from the request's URL, and an access token of another issuer is refused.
+         */
+        url?: string;
+        jwksUrl?: never;
+      }
     | ({ binding?: never } & Extract<VerifyOptions, { jwksUrl: string | URL }>)
     | ({ binding?: never } & Extract<VerifyOptions, { jwks: object }>)
   );
@@ -50,8 +59,8 @@ function bearerToken(header: string | undefined): string | undefined {
 }
 
 /** Asks the service's forward-auth route, which also knows about revocation and SlidingTtl. */
-async function viaBinding(binding: GatehouseBinding, token: string, ecosystem: string | undefined): Promise<GatehouseIdentity> {
-  const url = new URL('https://gatehouse/auth/verify');
+async function viaBinding(binding: GatehouseBinding, base: string | undefined, token: string, ecosystem: string | undefined): Promise<GatehouseIdentity> {
+  const url = new URL('/auth/verify', base ?? 'https://gatehouse');
   if (ecosystem !== undefined) url.searchParams.set('ecosystem', ecosystem);
   let response: Response;
   try {
@@ -108,7 +117,7 @@ export function gatehouseAuth<Bindings extends object = object>(
     const token = bearerToken(c.req.header('authorization'));
     try {
       if (token === undefined) throw new Refused(401, 'UNAUTHENTICATED', 'A Gatehouse bearer token is required');
-      c.set('gatehouse', chosen.binding ? await viaBinding(chosen.binding, token, chosen.ecosystem) : await viaJwks(chosen, token));
+      c.set('gatehouse', chosen.binding ? await viaBinding(chosen.binding, chosen.url, token, chosen.ecosystem) : await viaJwks(chosen, token));
     } catch (error) {
       if (error instanceof Refused) return refuse(c, chosen.realm ?? 'gatehouse', error, token !== undefined);
       throw error;

@@ -7,6 +7,8 @@ import { gatehouseAuth, type GatehouseVariables } from '../../../client/src/inde
 export interface Env {
   /** A service binding to the Gatehouse Worker (wrangler.toml `[[services]]`). */
   GATEHOUSE: Fetcher;
+  /** Gatehouse's public URL (its issuer when its ISSUER var is unset). */
+  GATEHOUSE_URL: string;
   /** Tokens of this ecosystem only (`*` for any); Gatehouse's DEFAULT_ECOSYSTEM when unset. */
   GATEHOUSE_ECOSYSTEM?: string;
 }
@@ -15,7 +17,7 @@ export const app = new Hono<{ Bindings: Env; Variables: GatehouseVariables }>();
 
 app.get('/', (c) => c.text('Hello, anyone.\n'));
 
-const signedIn = gatehouseAuth<Env>((env) => ({ binding: env.GATEHOUSE, ecosystem: env.GATEHOUSE_ECOSYSTEM }));
+const signedIn = gatehouseAuth<Env>((env) => ({ binding: env.GATEHOUSE, url: env.GATEHOUSE_URL, ecosystem: env.GATEHOUSE_ECOSYSTEM }));
 app.use('/me', signedIn);
 app.use('/me/*', signedIn);
 
