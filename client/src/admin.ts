@@ -1,0 +1,95 @@
+// The operator API (/admin/v1), with the account token as a bearer token.
+import { pages, required, unwrap, type ApiClient, type Schemas } from './http.ts';
+
+export type Ecosystem = Schemas['Ecosystem'];
+export type Environment = Schemas['Environment'];
+export type AdminUser = Schemas['AdminUser'];
+export type AdminNewUser = Schemas['AdminNewUser'];
+export type Role = Schemas['Role'];
+export type Session = Schemas['Session'];
+export type OutboxItem = Schemas['OutboxItem'];
+export type OutboxStatus = Schemas['OutboxStatus'];
+
+export interface UserListOptions {
+  ecosystemId?: string;
+  /** A literal prefix of the e-mail, username or unique id (at most 64 characters). */
+  q?: string;
+  limit?: number;
+}
+
+export function operatorApi(api: ApiClient, accountToken: string | undefined) {
+  const headers = () => ({ authorization: `Bearer ${required(accountToken, 'accountToken')}` });
+  const id = (value: string) => ({ params: { path: { id: value } } });
+  const eco = (ecosystemId: string) => ({ params: { path: { ecosystemId } } });
+  const changeUser = (userId: string, body: Schemas['AdminUserChanges']): Promise<AdminUser> =>
+    unwrap(api.PATCH('/admin/v1/users/{id}', { ...id(userId), body, headers: headers() }));
+  const listUsers = (options: UserListOptions): AsyncGenerator<AdminUser[]> =>
+    pages((cursor) => unwrap(api.GET('/admin/v1/users', { params: { query: { ...options, cursor } }, headers: headers() })));
+
+  return {
+    ecosystems: {
+      async list(): Promise<Ecosystem[]> {
+        return (await unwrap(api.GET('/admin/v1/ecosystems', { headers: headers() }))).items;
+      },
+      create(name?: string): Promise<Ecosystem> {
+        return unwrap(api.POST('/admin/v1/ecosystems', { body: { name }, headers: headers() }));
+      },
+    },
+    environments: {
+      create(ecosystemId: string, name?: string): Promise<Environment> {
+        return unwrap(api.POST('/admin/v1/ecosystems/{ecosystemId}/environments', { ...eco(ecosystemId), body: { name }, headers: headers() }));
+      },
+    },
+    serverTokens: {
+      /** `{id, token}`: the token is shown this once; keep `id` to revoke it. */
+      create(ecosystemId: string, name?: string): Promise<Schemas['ServerToken']> {
+        return unwrap(api.POST('/admin/v1/ecosystems/{ecosystemId}/server-tokens', { ...eco(ecosystemId), body: { name }, headers: headers() }));
+      },
+      async revoke(tokenId: string): Promise<void> {
+        await unwrap(api.DELETE('/admin/v1/server-tokens/{id}', { ...id(tokenId), headers: headers() }));
+      },
+    },
+    users: {
+      /** Every user (or an ecosystem's), a page per iteration. */
+      list: listUsers,
+      /** Users whose e-mail, username or unique id starts with `q`, a page per iteration. */
+      search: (q: string, options: Omit<UserListOptions, 'q'> = {}): AsyncGenerator<AdminUser[]> => listUsers({ ...options, q }),
+      get(userId: string): Promise<AdminUser> {
+        return unwrap(api.GET('/admin/v1/users/{id}', { ...id(userId), headers: headers() }));
+      },
+      create(user: AdminNewUser): Promise<AdminUser> {
+        return unwrap(api.POST('/admin/v1/users', { body: user, headers: headers() }));
+      },
+      /** Disabling ends every session and token of the user. */
+      disable: (userId: string): Promise<AdminUser> => changeUser(userId, { disabled: true }),
+      enable: (userId: string): Promise<AdminUser> => changeUser(userId, { disabled: false }),
+      setRole: (userId: string, role: Role): Promise<AdminUser> => changeUser(userId, { role }),
+      async delete(userId: string): Promise<void> {
+        await unwrap(api.DELETE('/admin/v1/users/{id}', { ...id(userId), headers: headers() }));
+      },
+    },
+    sessions: {
+      /** The user's live sessions, newest first. */
+      async list(userId: string): Promise<Session[]> {
+        return (await unwrap(api.GET('/admin/v1/users/{id}/sessions', { ...id(userId), headers: headers() }))).items;
+      },
+      /** Ends one session (a refresh family, a droplit user token, a browser session). */
+      async revoke(sessionId: string): Promise<void> {
+        await unwrap(api.DELETE('/admin/v1/sessions/{id}', { ...id(sessionId), headers: headers() }));
+      },
+      /** Ends every session and token of the user. */
+      async revokeAll(userId: string): Promise<void> {
+        await unwrap(api.DELETE('/admin/v1/users/{id}/sessions', { ...id(userId), headers: headers() }));
+      },
+    },
+    outbox: {
+      /** Mail, newest first. */
+      async list(filter: { to?: string; status?: OutboxStatus; limit?: number } = {}): Promise<OutboxItem[]> {
+        return (await unwrap(api.GET('/admin/v1/outbox', { params: { query: filter }, headers: headers() }))).items;
+      },
+      retry(mailId: string): Promise<OutboxItem> {
+        return unwrap(api.POST('/admin/v1/outbox/{id}/retry', { ...id(mailId), headers: headers() }));
+      },
+    },
+  };
+}

@@ -1,0 +1,46 @@
+// The typed transport under the conveniences: openapi-fetch over the `paths` generated from
+// client/openapi.json, with every failure turned into one GatehouseError.
+import createClient, { type Client } from 'openapi-fetch';
+import { GatehouseError } from './errors.ts';
+import type { components, paths } from './openapi.js';
+
+export type Schemas = components['schemas'];
+
+/** What the client needs of fetch: a Worker's global fetch, a service binding's, Node 18's. */
+export type FetchLike = (request: Request) => Promise<Response>;
+
+export type ApiClient = Client<paths>;
+
+export function apiClient(baseUrl: string, fetch: FetchLike | undefined): ApiClient {
+  // Bound late, so a Worker's global fetch is always called as a plain function.
+  return createClient<paths>({ baseUrl: baseUrl.replace(/\/+$/, ''), fetch: fetch ?? ((request) => globalThis.fetch(request)) });
+}
+
+interface Result {
+  data?: unknown;
+  error?: unknown;
+  response: Response;
+}
+
+/** The success body of an openapi-fetch call, or a GatehouseError built from the error body. */
+export async function unwrap<R extends Result>(call: Promise<R>): Promise<Exclude<R['data'], undefined>> {
+  const { data, error, response } = await call;
+  if (!response.ok) throw GatehouseError.fromResponse(response.status, error);
+  return data as Exclude<R['data'], undefined>;
+}
+
+/** Throws before any request when the token a route needs was not given to the client. */
+export function required(token: string | undefined, which: string): string {
+  if (!token) throw new GatehouseError(0, 'NO_TOKEN', `this call needs ${which} in createGatehouse()`);
+  return token;
+}
+
+/** Pages of a `{items, next}` listing, following `next` until it is null. */
+export async function* pages<T>(fetchPage: (cursor: string | undefined) => Promise<{ items: T[]; next: string | null }>) {
+  let cursor: string | undefined;
+  do {
+    const page = await fetchPage(cursor);
+    yield page.items;
+    cursor = page.next ?? undefined;
+  } while (cursor !== undefined);
+}
