@@ -1,14 +1,14 @@
 // The operator API (/admin/v1), with the account token as a bearer token.
-import { pages, required, unwrap, type ApiClient, type Schemas } from './http.ts';
+import { pages, queryNumber, required, unwrap, type ApiClient, type JsonBody, type Schemas } from './http.ts';
 
 export type Ecosystem = Schemas['Ecosystem'];
 export type Environment = Schemas['Environment'];
 export type AdminUser = Schemas['AdminUser'];
-export type AdminNewUser = Schemas['AdminNewUser'];
-export type Role = Schemas['Role'];
+export type AdminNewUser = JsonBody<'/admin/v1/users', 'post'>;
+export type Role = AdminUser['role'];
 export type Session = Schemas['Session'];
 export type OutboxItem = Schemas['OutboxItem'];
-export type OutboxStatus = Schemas['OutboxStatus'];
+export type OutboxStatus = OutboxItem['status'];
 
 export interface UserListOptions {
   ecosystemId?: string;
@@ -21,10 +21,10 @@ export function operatorApi(api: ApiClient, accountToken: string | undefined) {
   const headers = () => ({ authorization: `Bearer ${required(accountToken, 'accountToken')}` });
   const id = (value: string) => ({ params: { path: { id: value } } });
   const eco = (ecosystemId: string) => ({ params: { path: { ecosystemId } } });
-  const changeUser = (userId: string, body: Schemas['AdminUserChanges']): Promise<AdminUser> =>
+  const changeUser = (userId: string, body: JsonBody<'/admin/v1/users/{id}', 'patch'>): Promise<AdminUser> =>
     unwrap(api.PATCH('/admin/v1/users/{id}', { ...id(userId), body, headers: headers() }));
   const listUsers = (options: UserListOptions): AsyncGenerator<AdminUser[]> =>
-    pages((cursor) => unwrap(api.GET('/admin/v1/users', { params: { query: { ...options, cursor } }, headers: headers() })));
+    pages((cursor) => unwrap(api.GET('/admin/v1/users', { params: { query: { ...options, limit: queryNumber(options.limit), cursor } }, headers: headers() })));
 
   return {
     ecosystems: {
@@ -85,7 +85,7 @@ export function operatorApi(api: ApiClient, accountToken: string | undefined) {
     outbox: {
       /** Mail, newest first. */
       async list(filter: { to?: string; status?: OutboxStatus; limit?: number } = {}): Promise<OutboxItem[]> {
-        return (await unwrap(api.GET('/admin/v1/outbox', { params: { query: filter }, headers: headers() }))).items;
+        return (await unwrap(api.GET('/admin/v1/outbox', { params: { query: { ...filter, limit: queryNumber(filter.limit) } }, headers: headers() }))).items;
       },
       retry(mailId: string): Promise<OutboxItem> {
         return unwrap(api.POST('/admin/v1/outbox/{id}/retry', { ...id(mailId), headers: headers() }));

@@ -6,6 +6,21 @@ import type { components, paths } from './openapi.js';
 
 export type Schemas = components['schemas'];
 
+/** The JSON body a route takes, as the generated document describes it. */
+export type JsonBody<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  requestBody?: { content: { 'application/json': infer B } };
+}
+  ? B
+  : never;
+
+/** The query parameters a route reads, as the generated document describes them. */
+export type Query<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
+
+/** A number as a query string value (the document types every query value as a string). */
+export function queryNumber(value: number | undefined): string | undefined {
+  return value === undefined ? undefined : String(value);
+}
+
 /** What the client needs of fetch: a Worker's global fetch, a service binding's, Node 18's. */
 export type FetchLike = (request: Request) => Promise<Response>;
 

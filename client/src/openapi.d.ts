@@ -4,15 +4,15 @@
  */
 
 export interface paths {
-    "/api/users": {
+    "/": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** List an ecosystem's users a page at a time */
-        get: operations["droplitListUsers"];
+        /** What this service is, and where to start */
+        get: operations["getIndex"];
         put?: never;
         post?: never;
         delete?: never;
@@ -21,226 +21,17 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/users/{user}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /**
-                 * @description The literal `ECOSYSTEM-ID;USER-ID`, the user id percent-encoded
-                 * @example ECOSYSTEM-ID;USER-ID
-                 */
-                user: components["parameters"]["DroplitUserRef"];
-            };
-            cookie?: never;
-        };
-        /** Show a user */
-        get: operations["droplitGetUser"];
-        /** Create or update a user; with generateToken=true answer a user token instead */
-        put: operations["droplitPutUser"];
-        post?: never;
-        /** Delete a user, its tokens and grants */
-        delete: operations["droplitDeleteUser"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/users/{user}/tokens": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /**
-                 * @description The literal `ECOSYSTEM-ID;USER-ID`, the user id percent-encoded
-                 * @example ECOSYSTEM-ID;USER-ID
-                 */
-                user: components["parameters"]["DroplitUserRef"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Generate a user token */
-        post: operations["droplitCreateToken"];
-        /** Log a user out: every token of the user stops working */
-        delete: operations["droplitLogOut"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/admin/v1/ecosystems": {
+    "/healthz": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get: operations["adminListEcosystems"];
-        put?: never;
-        post: operations["adminCreateEcosystem"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/admin/v1/ecosystems/{ecosystemId}/environments": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ecosystemId: string;
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["adminCreateEnvironment"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/admin/v1/ecosystems/{ecosystemId}/server-tokens": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ecosystemId: string;
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Issue a server token; it is shown this once and stored only as a hash */
-        post: operations["adminCreateServerToken"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/admin/v1/server-tokens/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        get?: never;
+        /** Health of the database, KV and keys */
+        get: operations["getHealthz"];
         put?: never;
         post?: never;
-        delete: operations["adminRevokeServerToken"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/admin/v1/users": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["adminListUsers"];
-        put?: never;
-        post: operations["adminCreateUser"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/admin/v1/users/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        get: operations["adminGetUser"];
-        put?: never;
-        post?: never;
-        delete: operations["adminDeleteUser"];
-        options?: never;
-        head?: never;
-        /** Change a user's standing; disabling ends every session and token of the user */
-        patch: operations["adminChangeUser"];
-        trace?: never;
-    };
-    "/admin/v1/users/{id}/sessions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        get: operations["adminListSessions"];
-        put?: never;
-        post?: never;
-        /** End every session and token of the user */
-        delete: operations["adminRevokeUserSessions"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/admin/v1/sessions/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        delete: operations["adminRevokeSession"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/admin/v1/outbox": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["adminListOutbox"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/admin/v1/outbox/{id}/retry": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["adminRetryMail"];
         delete?: never;
         options?: never;
         head?: never;
@@ -254,7 +45,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["jwks"];
+        /** The public signing keys (JWKS) */
+        get: operations["getWellKnownJwksJson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/openid-configuration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** OpenID Connect discovery */
+        get: operations["getWellKnownOpenidConfiguration"];
         put?: never;
         post?: never;
         delete?: never;
@@ -270,10 +79,1904 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Forward-auth: 200 with the identity headers for a valid, unrevoked token */
-        get: operations["forwardAuth"];
+        /**
+         * Forward-auth: is this token valid here?
+         * @description For nginx auth_request, Caddy forward_auth and Traefik ForwardAuth. `?ecosystem=` names the ecosystem whose tokens count (`*` for any); the token may also come in the access-token cookie.
+         */
+        get: operations["getAuthVerify"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/ecosystems": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the ecosystems */
+        get: operations["getAdminV1Ecosystems"];
+        put?: never;
+        /** Create an ecosystem */
+        post: operations["postAdminV1Ecosystems"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/ecosystems/{ecosystemId}/environments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create an environment */
+        post: operations["postAdminV1EcosystemsByEcosystemIdEnvironments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/ecosystems/{ecosystemId}/server-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue a server token */
+        post: operations["postAdminV1EcosystemsByEcosystemIdServerTokens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/server-tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a server token */
+        delete: operations["deleteAdminV1ServerTokensById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List or search users */
+        get: operations["getAdminV1Users"];
+        put?: never;
+        /** Create a user */
+        post: operations["postAdminV1Users"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Show a user */
+        get: operations["getAdminV1UsersById"];
+        put?: never;
+        post?: never;
+        /** Delete a user */
+        delete: operations["deleteAdminV1UsersById"];
+        options?: never;
+        head?: never;
+        /** Change a user’s role or standing */
+        patch: operations["patchAdminV1UsersById"];
+        trace?: never;
+    };
+    "/admin/v1/users/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a user’s live sessions */
+        get: operations["getAdminV1UsersByIdSessions"];
+        put?: never;
+        post?: never;
+        /** Revoke every token of a user */
+        delete: operations["deleteAdminV1UsersByIdSessions"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a session */
+        delete: operations["deleteAdminV1SessionsById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/outbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the mail outbox */
+        get: operations["getAdminV1Outbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/outbox/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a failed message again */
+        post: operations["postAdminV1OutboxByIdRetry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{user}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Show a user */
+        get: operations["getApiUsersByUser"];
+        /**
+         * Create or update a user
+         * @description Fields absent from the body stay as they are; `access` replaces every grant.
+         */
+        put: operations["putApiUsersByUser"];
+        post?: never;
+        /** Delete a user, its tokens and grants */
+        delete: operations["deleteApiUsersByUser"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{user}/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue a token for a user */
+        post: operations["postApiUsersByUserTokens"];
+        /** Log a user out: revoke every token */
+        delete: operations["deleteApiUsersByUserTokens"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List an ecosystem’s users, a page at a time */
+        get: operations["getApiUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This OpenAPI 3.1 document */
+        get: operations["getOpenapiJson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The interactive API reference (HTML) */
+        get: operations["getDocs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What this service is */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GatekeeperError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller, or every user for an admin (paged by number) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GatekeeperError"];
+                    };
+                };
+            };
+        };
+        /** Update the caller’s own profile */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GatekeeperError"];
+                    };
+                };
+            };
+        };
+        /** Register (an admin or the account token may create others) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GatekeeperError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/users/public-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The PEM key that signs Gatekeeper tokens */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GatekeeperError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/users/username": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller’s username */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GatekeeperError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/users/{uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user by id */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    uuid: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GatekeeperError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/users/{username}/user-public-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Set a user’s public key or certificate */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    username: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GatekeeperError"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v2/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Log in by username and password */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GatekeeperError"];
+                    };
+                };
+            };
+        };
+        /** Log out this session */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GatekeeperError"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/micro-services/public-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The PEM key that signs Gatekeeper tokens */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GatekeeperError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/{version}/users/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Service health, in the original’s words */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserServiceError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/{version}/users/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Register by e-mail and password */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserServiceError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/{version}/users/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Confirm an e-mail address by its code (the mailed link) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserServiceError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Confirm an e-mail address by its code */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserServiceError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/{version}/users/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Log in: an access and a refresh token */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserServiceError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/{version}/users/accessToken": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new access token for a refresh token */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserServiceError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/{version}/users/newPassword": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mail a password reset code */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserServiceError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/{version}/users/resetPassword": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The reset link’s landing answer */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserServiceError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Set a new password with a reset code */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserServiceError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/{version}/users/attributes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller’s attributes */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserServiceError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Set attributes of the caller */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserServiceError"];
+                    };
+                };
+            };
+        };
+        /** Delete one attribute of the caller */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserServiceError"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/{version}/users/attribute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete one attribute of the caller (the original’s second path) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserServiceError"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/{version}/users/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller’s profile and attributes */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserServiceError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Update the caller’s profile */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserServiceError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/{version}/users/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserServiceError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/{version}/users/current/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Log in: an access and a refresh token */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserServiceError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/{version}/users/current/accessToken": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new access token for a refresh token */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserServiceError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/{version}/users/current/attributes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller’s attributes */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserServiceError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Set attributes of the caller */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserServiceError"];
+                    };
+                };
+            };
+        };
+        /** Delete one attribute of the caller */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserServiceError"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/{version}/users/current/attribute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete one attribute of the caller (the original’s second path) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserServiceError"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/{version}/users/current/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller’s profile and attributes */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserServiceError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Update the caller’s profile */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserServiceError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/{version}/users/current/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserServiceError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Tokens: grant_type password or refresh_token */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OAuthError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke a refresh token (RFC 7009) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OAuthError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/introspect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Introspect a token (RFC 7662), as an ecosystem’s server */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OAuthError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/userinfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The bearer’s claims (OpenID Connect) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OAuthError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** The bearer’s claims (OpenID Connect) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Refused (the body names why) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OAuthError"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -284,58 +1987,8 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /**
-         * @default FixedTtl
-         * @enum {string}
-         */
-        ExpiryType: "Infinite" | "FixedTtl" | "SlidingTtl";
-        /** @enum {string} */
-        Role: "admin" | "moderator" | "developer" | "customer" | "user";
-        /** @enum {string} */
-        OutboxStatus: "pending" | "sent" | "failed";
-        Grant: {
-            environmentId: string;
-            accessLevel: string;
-        };
-        GrantInput: {
-            environmentId: string;
-            /** @default all */
-            accessLevel?: string;
-        };
-        DroplitUserChanges: {
-            /** @description null clears it */
-            email?: string | null;
-            meta?: {
-                [key: string]: unknown;
-            };
-            access?: components["schemas"]["GrantInput"][];
-        };
-        DroplitUser: {
-            /** @description ECOSYSTEM-ID;USER-ID */
-            id: string;
-            ecosystemId: string;
-            uniqueId: string;
-            meta: {
-                [key: string]: unknown;
-            };
-            email: string | null;
-            /** Format: date-time */
-            createdAt: string;
-            access: components["schemas"]["Grant"][];
-        };
-        DroplitUserPage: {
-            items: components["schemas"]["DroplitUser"][];
-            next: string | null;
-        };
-        UserToken: {
-            token: string;
-        };
         DroplitError: {
-            /**
-             * @example InvalidParams
-             * @example Unauthorized
-             * @example NotFound
-             */
+            /** @example InvalidParams */
             errorType: string;
             errors: {
                 /** @enum {string} */
@@ -347,18 +2000,40 @@ export interface components {
         };
         ManagementError: {
             error: {
+                /** @example INVALID_FIELD */
                 code: string;
+                /** @example name must be a string. */
+                message: string;
+            };
+            requestId: string;
+        };
+        GatekeeperError: {
+            error: {
+                /** @example 400 */
+                code: number;
+                /** @example User name is missing */
                 message: string;
             };
             requestId?: string;
         };
-        NameBody: {
-            name?: string;
+        UserServiceError: {
+            /** @example Username or password is incorrect */
+            error: string;
+            requestId?: string;
+        };
+        OAuthError: {
+            /** @example invalid_grant */
+            error: string;
+            error_description: string;
+            requestId?: string;
         };
         Ecosystem: {
             id: string;
             name: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-01-31T12:00:00.000Z
+             */
             createdAt: string;
         };
         Environment: {
@@ -368,7 +2043,7 @@ export interface components {
         };
         ServerToken: {
             id: string;
-            /** @description Shown this once */
+            /** @description Shown once; stored hashed. */
             token: string;
         };
         AdminUser: {
@@ -377,46 +2052,32 @@ export interface components {
             uniqueId: string | null;
             username: string | null;
             email: string | null;
-            role: components["schemas"]["Role"];
+            /** @enum {string} */
+            role: "admin" | "moderator" | "developer" | "customer" | "user";
             permissionLevel: number;
             firstName: string | null;
             lastName: string | null;
             confirmed: boolean;
             disabled: boolean;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-01-31T12:00:00.000Z
+             */
             createdAt: string;
-        };
-        AdminUserPage: {
-            items: components["schemas"]["AdminUser"][];
-            next: string | null;
-        };
-        AdminNewUser: {
-            ecosystemId?: string;
-            email?: string;
-            username?: string;
-            password?: string;
-            role?: components["schemas"]["Role"];
-            firstName?: string;
-            lastName?: string;
-        };
-        AdminUserChanges: {
-            role?: components["schemas"]["Role"];
-            permissionLevel?: number;
-            disabled?: boolean;
         };
         Session: {
             id: string;
-            /**
-             * @example refresh
-             * @example user_token
-             * @example browser
-             */
             kind: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-01-31T12:00:00.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-01-31T12:00:00.000Z
+             */
             lastUsedAt: string;
-            /** Format: date-time */
             expiresAt: string | null;
         };
         OutboxItem: {
@@ -425,255 +2086,157 @@ export interface components {
             subject: string;
             text: string;
             html: string;
-            status: components["schemas"]["OutboxStatus"];
+            /** @enum {string} */
+            status: "pending" | "sent" | "failed";
             attempts: number;
             lastError: string | null;
-            /** Format: date-time */
             nextAttemptAt: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-01-31T12:00:00.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
             sentAt: string | null;
         };
-        Jwk: {
-            kty: string;
-            kid: string;
-            alg: string;
-            /** @constant */
-            use: "sig";
-        } & {
-            [key: string]: unknown;
+        DroplitUser: {
+            /** @description The literal `ECOSYSTEM-ID;USER-ID`. */
+            id: string;
+            ecosystemId: string;
+            uniqueId: string;
+            meta: {
+                [key: string]: unknown;
+            };
+            email: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-01-31T12:00:00.000Z
+             */
+            createdAt: string;
+            access: {
+                environmentId: string;
+                accessLevel: string;
+            }[];
         };
-        Jwks: {
-            keys: components["schemas"]["Jwk"][];
-        };
-    };
-    responses: {
-        /** @description droplit's error body */
-        DroplitError: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["DroplitError"];
-            };
-        };
-        /** @description The management face's error body */
-        ManagementError: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["ManagementError"];
-            };
+        UserToken: {
+            /** @description A signed JWT for the user. */
+            token: string;
         };
     };
-    parameters: {
-        /**
-         * @description The literal `ECOSYSTEM-ID;USER-ID`, the user id percent-encoded
-         * @example ECOSYSTEM-ID;USER-ID
-         */
-        DroplitUserRef: string;
-        ExpiryType: components["schemas"]["ExpiryType"];
-        /** @description Seconds (default 3600) */
-        Ttl: number;
-    };
+    responses: never;
+    parameters: never;
     requestBodies: never;
     headers: never;
     pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    droplitListUsers: {
+    getIndex: {
         parameters: {
-            query: {
-                ecosystemId: string;
-                limit?: number;
-                cursor?: string;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description A page of users */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DroplitUserPage"];
-                };
-            };
-            400: components["responses"]["DroplitError"];
-            401: components["responses"]["DroplitError"];
-            404: components["responses"]["DroplitError"];
-        };
-    };
-    droplitGetUser: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /**
-                 * @description The literal `ECOSYSTEM-ID;USER-ID`, the user id percent-encoded
-                 * @example ECOSYSTEM-ID;USER-ID
-                 */
-                user: components["parameters"]["DroplitUserRef"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The user */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DroplitUser"];
-                };
-            };
-            400: components["responses"]["DroplitError"];
-            401: components["responses"]["DroplitError"];
-            404: components["responses"]["DroplitError"];
-        };
-    };
-    droplitPutUser: {
-        parameters: {
-            query?: {
-                generateToken?: boolean;
-                expiryType?: components["parameters"]["ExpiryType"];
-                /** @description Seconds (default 3600) */
-                ttl?: components["parameters"]["Ttl"];
-            };
-            header?: never;
-            path: {
-                /**
-                 * @description The literal `ECOSYSTEM-ID;USER-ID`, the user id percent-encoded
-                 * @example ECOSYSTEM-ID;USER-ID
-                 */
-                user: components["parameters"]["DroplitUserRef"];
-            };
-            cookie?: never;
-        };
-        requestBody?: {
-            content: {
-                "application/json": components["schemas"]["DroplitUserChanges"];
-            };
-        };
-        responses: {
-            /** @description Updated */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DroplitUser"] | components["schemas"]["UserToken"];
-                };
-            };
-            /** @description Created */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DroplitUser"] | components["schemas"]["UserToken"];
-                };
-            };
-            400: components["responses"]["DroplitError"];
-            401: components["responses"]["DroplitError"];
-            404: components["responses"]["DroplitError"];
-            409: components["responses"]["DroplitError"];
-        };
-    };
-    droplitDeleteUser: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /**
-                 * @description The literal `ECOSYSTEM-ID;USER-ID`, the user id percent-encoded
-                 * @example ECOSYSTEM-ID;USER-ID
-                 */
-                user: components["parameters"]["DroplitUserRef"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Deleted (empty body) */
+            /** @description Name, version, links */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            401: components["responses"]["DroplitError"];
-            404: components["responses"]["DroplitError"];
         };
     };
-    droplitCreateToken: {
-        parameters: {
-            query?: {
-                expiryType?: components["parameters"]["ExpiryType"];
-                /** @description Seconds (default 3600) */
-                ttl?: components["parameters"]["Ttl"];
-            };
-            header?: never;
-            path: {
-                /**
-                 * @description The literal `ECOSYSTEM-ID;USER-ID`, the user id percent-encoded
-                 * @example ECOSYSTEM-ID;USER-ID
-                 */
-                user: components["parameters"]["DroplitUserRef"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The token */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UserToken"];
-                };
-            };
-            400: components["responses"]["DroplitError"];
-            401: components["responses"]["DroplitError"];
-            404: components["responses"]["DroplitError"];
-        };
-    };
-    droplitLogOut: {
+    getHealthz: {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                /**
-                 * @description The literal `ECOSYSTEM-ID;USER-ID`, the user id percent-encoded
-                 * @example ECOSYSTEM-ID;USER-ID
-                 */
-                user: components["parameters"]["DroplitUserRef"];
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Logged out (empty body) */
+            /** @description All up */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            401: components["responses"]["DroplitError"];
-            404: components["responses"]["DroplitError"];
+            /** @description Something is down (named in `down`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
-    adminListEcosystems: {
+    getWellKnownJwksJson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key set */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getWellKnownOpenidConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The provider metadata */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getAuthVerify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Valid: the identity in X-User-* headers, no body */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No account token, or another token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    getAdminV1Ecosystems: {
         parameters: {
             query?: never;
             header?: never;
@@ -693,10 +2256,18 @@ export interface operations {
                     };
                 };
             };
-            401: components["responses"]["ManagementError"];
+            /** @description No account token, or another token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
         };
     };
-    adminCreateEcosystem: {
+    postAdminV1Ecosystems: {
         parameters: {
             query?: never;
             header?: never;
@@ -705,11 +2276,19 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["NameBody"];
+                /**
+                 * @example {
+                 *       "name": "my-app"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description A label for people. */
+                    name?: string | null;
+                };
             };
         };
         responses: {
-            /** @description Created */
+            /** @description The ecosystem */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -718,11 +2297,27 @@ export interface operations {
                     "application/json": components["schemas"]["Ecosystem"];
                 };
             };
-            400: components["responses"]["ManagementError"];
-            401: components["responses"]["ManagementError"];
+            /** @description A field is invalid (the message names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No account token, or another token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
         };
     };
-    adminCreateEnvironment: {
+    postAdminV1EcosystemsByEcosystemIdEnvironments: {
         parameters: {
             query?: never;
             header?: never;
@@ -733,11 +2328,19 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["NameBody"];
+                /**
+                 * @example {
+                 *       "name": "home"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description A label for people. */
+                    name?: string | null;
+                };
             };
         };
         responses: {
-            /** @description Created */
+            /** @description The environment */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -746,12 +2349,36 @@ export interface operations {
                     "application/json": components["schemas"]["Environment"];
                 };
             };
-            400: components["responses"]["ManagementError"];
-            401: components["responses"]["ManagementError"];
-            404: components["responses"]["ManagementError"];
+            /** @description A field is invalid (the message names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No account token, or another token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No such ecosystem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
         };
     };
-    adminCreateServerToken: {
+    postAdminV1EcosystemsByEcosystemIdServerTokens: {
         parameters: {
             query?: never;
             header?: never;
@@ -762,11 +2389,19 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["NameBody"];
+                /**
+                 * @example {
+                 *       "name": "backend"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description A label for people. */
+                    name?: string | null;
+                };
             };
         };
         responses: {
-            /** @description Issued */
+            /** @description The token, shown this once */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -775,12 +2410,36 @@ export interface operations {
                     "application/json": components["schemas"]["ServerToken"];
                 };
             };
-            400: components["responses"]["ManagementError"];
-            401: components["responses"]["ManagementError"];
-            404: components["responses"]["ManagementError"];
+            /** @description A field is invalid (the message names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No account token, or another token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No such ecosystem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
         };
     };
-    adminRevokeServerToken: {
+    deleteAdminV1ServerTokensById: {
         parameters: {
             query?: never;
             header?: never;
@@ -791,24 +2450,40 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Revoked */
+            /** @description Done */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            401: components["responses"]["ManagementError"];
-            404: components["responses"]["ManagementError"];
+            /** @description No account token, or another token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No such server token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
         };
     };
-    adminListUsers: {
+    getAdminV1Users: {
         parameters: {
             query?: {
                 ecosystemId?: string;
-                /** @description A literal prefix of the e-mail, username or unique id */
+                /** @description A prefix of the e-mail address or username. */
                 q?: string;
-                limit?: number;
+                limit?: string;
                 cursor?: string;
             };
             header?: never;
@@ -823,27 +2498,63 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AdminUserPage"];
+                    "application/json": {
+                        items: components["schemas"]["AdminUser"][];
+                        next: string | null;
+                    };
                 };
             };
-            400: components["responses"]["ManagementError"];
-            401: components["responses"]["ManagementError"];
+            /** @description A field is invalid (the message names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No account token, or another token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
         };
     };
-    adminCreateUser: {
+    postAdminV1Users: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["AdminNewUser"];
+                /**
+                 * @example {
+                 *       "email": "ada@example.com",
+                 *       "password": "analytical engine 1843",
+                 *       "role": "admin"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Default `user`. */
+                    role?: ("admin" | "moderator" | "developer" | "customer" | "user") | null;
+                    /** @description Default DEFAULT_ECOSYSTEM. */
+                    ecosystemId?: string | null;
+                    email?: string | null;
+                    username?: string | null;
+                    password?: string | null;
+                    firstName?: string | null;
+                    lastName?: string | null;
+                };
             };
         };
         responses: {
-            /** @description Created */
+            /** @description The user */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -852,13 +2563,45 @@ export interface operations {
                     "application/json": components["schemas"]["AdminUser"];
                 };
             };
-            400: components["responses"]["ManagementError"];
-            401: components["responses"]["ManagementError"];
-            404: components["responses"]["ManagementError"];
-            409: components["responses"]["ManagementError"];
+            /** @description A field is invalid (the message names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No account token, or another token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No such ecosystem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description E-mail address or username taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
         };
     };
-    adminGetUser: {
+    getAdminV1UsersById: {
         parameters: {
             query?: never;
             header?: never;
@@ -878,11 +2621,27 @@ export interface operations {
                     "application/json": components["schemas"]["AdminUser"];
                 };
             };
-            401: components["responses"]["ManagementError"];
-            404: components["responses"]["ManagementError"];
+            /** @description No account token, or another token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
         };
     };
-    adminDeleteUser: {
+    deleteAdminV1UsersById: {
         parameters: {
             query?: never;
             header?: never;
@@ -893,18 +2652,34 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Deleted */
+            /** @description Done */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            401: components["responses"]["ManagementError"];
-            404: components["responses"]["ManagementError"];
+            /** @description No account token, or another token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
         };
     };
-    adminChangeUser: {
+    patchAdminV1UsersById: {
         parameters: {
             query?: never;
             header?: never;
@@ -913,9 +2688,14 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["AdminUserChanges"];
+                "application/json": {
+                    role?: ("admin" | "moderator" | "developer" | "customer" | "user") | null;
+                    /** @description The Gatekeeper level; sets the role. */
+                    permissionLevel?: number | null;
+                    disabled?: boolean | null;
+                };
             };
         };
         responses: {
@@ -928,12 +2708,36 @@ export interface operations {
                     "application/json": components["schemas"]["AdminUser"];
                 };
             };
-            400: components["responses"]["ManagementError"];
-            401: components["responses"]["ManagementError"];
-            404: components["responses"]["ManagementError"];
+            /** @description A field is invalid (the message names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No account token, or another token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
         };
     };
-    adminListSessions: {
+    getAdminV1UsersByIdSessions: {
         parameters: {
             query?: never;
             header?: never;
@@ -944,7 +2748,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The user's live sessions, newest first */
+            /** @description The sessions */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -955,11 +2759,27 @@ export interface operations {
                     };
                 };
             };
-            401: components["responses"]["ManagementError"];
-            404: components["responses"]["ManagementError"];
+            /** @description No account token, or another token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
         };
     };
-    adminRevokeUserSessions: {
+    deleteAdminV1UsersByIdSessions: {
         parameters: {
             query?: never;
             header?: never;
@@ -970,18 +2790,34 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Revoked */
+            /** @description Done */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            401: components["responses"]["ManagementError"];
-            404: components["responses"]["ManagementError"];
+            /** @description No account token, or another token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
         };
     };
-    adminRevokeSession: {
+    deleteAdminV1SessionsById: {
         parameters: {
             query?: never;
             header?: never;
@@ -992,23 +2828,39 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Revoked */
+            /** @description Done */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            401: components["responses"]["ManagementError"];
-            404: components["responses"]["ManagementError"];
+            /** @description No account token, or another token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No such session */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
         };
     };
-    adminListOutbox: {
+    getAdminV1Outbox: {
         parameters: {
             query?: {
                 to?: string;
-                status?: components["schemas"]["OutboxStatus"];
-                limit?: number;
+                status?: "pending" | "sent" | "failed";
+                limit?: string;
             };
             header?: never;
             path?: never;
@@ -1016,7 +2868,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Mail, newest first */
+            /** @description The newest messages */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1027,11 +2879,27 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["ManagementError"];
-            401: components["responses"]["ManagementError"];
+            /** @description A field is invalid (the message names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No account token, or another token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
         };
     };
-    adminRetryMail: {
+    postAdminV1OutboxByIdRetry: {
         parameters: {
             query?: never;
             header?: never;
@@ -1042,7 +2910,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Queued again */
+            /** @description The message, pending again */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -1051,12 +2919,393 @@ export interface operations {
                     "application/json": components["schemas"]["OutboxItem"];
                 };
             };
-            401: components["responses"]["ManagementError"];
-            404: components["responses"]["ManagementError"];
-            409: components["responses"]["ManagementError"];
+            /** @description No account token, or another token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No such message */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description Already sent */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
         };
     };
-    jwks: {
+    getApiUsersByUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description `ECOSYSTEM-ID;USER-ID`, the user id percent-encoded. */
+                user: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DroplitUser"];
+                };
+            };
+            /** @description InvalidParams: every problem of the request, each with where it is */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DroplitError"];
+                };
+            };
+            /** @description No account or server token, or another kind of token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DroplitError"];
+                };
+            };
+            /** @description No such ecosystem (or one a server token does not own), or no such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DroplitError"];
+                };
+            };
+        };
+    };
+    putApiUsersByUser: {
+        parameters: {
+            query?: {
+                /** @description Answer with a token instead of the user. */
+                generateToken?: "true" | "false";
+                /** @description `FixedTtl` (default), `SlidingTtl` (lives `ttl` past its last use) or `Infinite`. */
+                expiryType?: "Infinite" | "FixedTtl" | "SlidingTtl";
+                /** @description Seconds, default 3600. */
+                ttl?: string;
+            };
+            header?: never;
+            path: {
+                /** @description `ECOSYSTEM-ID;USER-ID`, the user id percent-encoded. */
+                user: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "ada@example.com",
+                 *       "meta": {
+                 *         "plan": "pro"
+                 *       },
+                 *       "access": [
+                 *         {
+                 *           "environmentId": "ENVIRONMENT-ID"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    email?: string | null;
+                    meta?: {
+                        [key: string]: unknown;
+                    };
+                    access?: {
+                        environmentId: string;
+                        /** @default all */
+                        accessLevel?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Updated: the user, or `{"token"}` with `generateToken=true` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DroplitUser"] | components["schemas"]["UserToken"];
+                };
+            };
+            /** @description Created: the user, or `{"token"}` with `generateToken=true` */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DroplitUser"] | components["schemas"]["UserToken"];
+                };
+            };
+            /** @description InvalidParams: every problem of the request, each with where it is */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DroplitError"];
+                };
+            };
+            /** @description No account or server token, or another kind of token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DroplitError"];
+                };
+            };
+            /** @description No such ecosystem (or one a server token does not own), or no such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DroplitError"];
+                };
+            };
+            /** @description The e-mail address is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DroplitError"];
+                };
+            };
+        };
+    };
+    deleteApiUsersByUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description `ECOSYSTEM-ID;USER-ID`, the user id percent-encoded. */
+                user: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done (an empty body) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description InvalidParams: every problem of the request, each with where it is */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DroplitError"];
+                };
+            };
+            /** @description No account or server token, or another kind of token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DroplitError"];
+                };
+            };
+            /** @description No such ecosystem (or one a server token does not own), or no such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DroplitError"];
+                };
+            };
+        };
+    };
+    postApiUsersByUserTokens: {
+        parameters: {
+            query?: {
+                /** @description `FixedTtl` (default), `SlidingTtl` (lives `ttl` past its last use) or `Infinite`. */
+                expiryType?: "Infinite" | "FixedTtl" | "SlidingTtl";
+                /** @description Seconds, default 3600. */
+                ttl?: string;
+            };
+            header?: never;
+            path: {
+                /** @description `ECOSYSTEM-ID;USER-ID`, the user id percent-encoded. */
+                user: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The token */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserToken"];
+                };
+            };
+            /** @description InvalidParams: every problem of the request, each with where it is */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DroplitError"];
+                };
+            };
+            /** @description No account or server token, or another kind of token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DroplitError"];
+                };
+            };
+            /** @description No such ecosystem (or one a server token does not own), or no such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DroplitError"];
+                };
+            };
+        };
+    };
+    deleteApiUsersByUserTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description `ECOSYSTEM-ID;USER-ID`, the user id percent-encoded. */
+                user: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done (an empty body) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description InvalidParams: every problem of the request, each with where it is */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DroplitError"];
+                };
+            };
+            /** @description No account or server token, or another kind of token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DroplitError"];
+                };
+            };
+            /** @description No such ecosystem (or one a server token does not own), or no such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DroplitError"];
+                };
+            };
+        };
+    };
+    getApiUsers: {
+        parameters: {
+            query: {
+                ecosystemId: string;
+                limit?: string;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page; `next` is the cursor of the next */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["DroplitUser"][];
+                        next: string | null;
+                    };
+                };
+            };
+            /** @description InvalidParams: every problem of the request, each with where it is */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DroplitError"];
+                };
+            };
+            /** @description No account or server token, or another kind of token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DroplitError"];
+                };
+            };
+            /** @description No such ecosystem (or one a server token does not own), or no such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DroplitError"];
+                };
+            };
+        };
+    };
+    getOpenapiJson: {
         parameters: {
             query?: never;
             header?: never;
@@ -1065,49 +3314,30 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The public signing keys */
+            /** @description The document */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["Jwks"];
-                };
+                content?: never;
             };
         };
     };
-    forwardAuth: {
+    getDocs: {
         parameters: {
-            query?: {
-                /** @description The ecosystem a token must belong to (`*` for any); DEFAULT_ECOSYSTEM when absent */
-                ecosystem?: string;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The token is valid (empty body) */
+            /** @description An HTML page */
             200: {
                 headers: {
-                    "X-User-Id"?: string;
-                    "X-User-Email"?: string;
-                    "X-User-Role"?: string;
-                    "X-Ecosystem-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
-            };
-            /** @description No token, or a bad, expired or revoked one */
-            401: {
-                headers: {
-                    "WWW-Authenticate"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ManagementError"];
-                };
             };
         };
     };

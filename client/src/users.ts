@@ -1,11 +1,11 @@
 // The droplit Users API (/api), shaped as droplit's SDK: `users.createToken("ECOSYSTEM-ID",
 // "USER-ID", TTL, "EXPIRY-TYPE")`. Calls send the server token raw in `authorization`, as droplit
 // did, or the account token when no server token was given.
-import { pages, required, unwrap, type ApiClient, type Schemas } from './http.ts';
+import { pages, queryNumber, required, unwrap, type ApiClient, type JsonBody, type Query, type Schemas } from './http.ts';
 
-export type ExpiryType = Schemas['ExpiryType'];
+export type ExpiryType = NonNullable<Query<'/api/users/{user}/tokens', 'post'>['expiryType']>;
 export type DroplitUser = Schemas['DroplitUser'];
-export type DroplitUserChanges = Schemas['DroplitUserChanges'];
+export type DroplitUserChanges = JsonBody<'/api/users/{user}', 'put'>;
 
 export interface TokenOptions {
   /** Seconds (default 3600); ignored by the server for Infinite tokens. */
@@ -42,7 +42,7 @@ export function droplitUsers(api: ApiClient, tokens: { serverToken?: string; acc
     token?: { generateToken: true } & TokenOptions,
   ): Promise<{ created: boolean; user?: DroplitUser; token?: string }> {
     const ref = userRef(ecosystemId, userId);
-    const query = token ? { generateToken: true, ttl: token.ttl, expiryType: token.expiryType } : {};
+    const query = token ? { generateToken: 'true' as const, ttl: queryNumber(token.ttl), expiryType: token.expiryType } : {};
     const call = api.PUT('/api/users/{user}', {
       ...ref,
       params: { ...ref.params, query },
@@ -58,7 +58,7 @@ export function droplitUsers(api: ApiClient, tokens: { serverToken?: string; acc
     /** droplit SDK's `users.createToken`: a user token of the given expiry type (default FixedTtl, 3600 s). */
     async createToken(ecosystemId: string, userId: string, ttl?: number, expiryType?: ExpiryType): Promise<string> {
       const ref = userRef(ecosystemId, userId);
-      const call = api.POST('/api/users/{user}/tokens', { ...ref, params: { ...ref.params, query: { ttl, expiryType } }, headers: auth() });
+      const call = api.POST('/api/users/{user}/tokens', { ...ref, params: { ...ref.params, query: { ttl: queryNumber(ttl), expiryType } }, headers: auth() });
       return (await unwrap(call)).token;
     },
     /** Creates or updates a user (201 vs 200 as `created`); with `{ generateToken: true }` answers a token instead. */
@@ -69,7 +69,7 @@ export function droplitUsers(api: ApiClient, tokens: { serverToken?: string; acc
     /** The ecosystem's users, a page (an array) per iteration: `for await (const page of users.list(eco))`. */
     list(ecosystemId: string, options: { limit?: number } = {}): AsyncGenerator<DroplitUser[]> {
       return pages((cursor) =>
-        unwrap(api.GET('/api/users', { params: { query: { ecosystemId, limit: options.limit, cursor } }, headers: auth() })),
+        unwrap(api.GET('/api/users', { params: { query: { ecosystemId, limit: queryNumber(options.limit), cursor } }, headers: auth() })),
       );
     },
     /** Deletes the user with its tokens and grants. */
