@@ -52,7 +52,9 @@ export function renderPage(c: Context<AppEnv>, options: PageOptions): Response |
   );
   c.header('X-Frame-Options', 'DENY');
   c.header('X-Content-Type-Options', 'nosniff');
-  c.header('Referrer-Policy', 'no-referrer');
+  // Not `no-referrer`: under it browsers send `Origin: null` on the pages' own form POSTs, which
+  // the CSRF check refuses. `same-origin` keeps the URL (a reset code) from every other host.
+  c.header('Referrer-Policy', 'same-origin');
   c.header('Cache-Control', 'no-store');
   const logo = theme.logoUrl ? html`<img src="${theme.logoUrl}" alt="">` : '';
   return c.html(
