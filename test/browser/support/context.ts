@@ -8,6 +8,8 @@ export interface GatehouseContext {
   accountToken: string;
   /** The stub origin (every gateway route and the nginx site forward to it). */
   originUrl: string;
+  /** The built Worker's directory (`index.js` and its modules), for a test that starts another one (site-worker.ts). */
+  build: string;
 }
 
 declare module 'vitest' {

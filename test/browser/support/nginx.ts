@@ -1,7 +1,10 @@
-// nginx in front of the stub origin with auth_request to Gatehouse's /auth/verify, as the README's
-// forward-auth example, plus what issue 13 item 4 adds: a 401 from the check that carries a
-// `Location` (`/auth/verify?login=1`) becomes a 302 there, and every path outside the protected
-// prefix goes to Gatehouse itself (hosted pages, OAuth), so the browser sees one site.
+// nginx in front of the stub origin with auth_request to Gatehouse's /auth/verify?login=1, as the
+// README's block for websites ("Websites through forward-auth"): a 401 from the check becomes a 302
+// to the `Location` it carries (`error_page 401 =302`), a renewed access cookie in the check's
+// `Set-Cookie` is passed back to the browser, the origin gets none of Gatehouse's cookies, and
+// forged identity headers are cleared (headers-more, when installed). Unlike the README, only the
+// protected prefix goes to the origin and every other path to Gatehouse itself (hosted pages,
+// OAuth), so the browser sees one site.
 // The config, pid, logs and temp files live in a temporary directory; nothing needs root.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,10 +39,26 @@ export interface Nginx {
   stop(): Promise<void>;
 }
 
+/** Debian's dynamic headers-more module, loaded when present (the README's `more_clear_input_headers`). */
+export const HEADERS_MORE = '/usr/lib/nginx/modules/ngx_http_headers_more_filter_module.so';
+
+/** One map of the README's chain: the Cookie header without the first Gatehouse cookie left in it. */
+function cookieMap(from: string, to: string, n: number): string {
+  const name = '(__Host-gatehouse-[a-z]+|gatehouse.token)';
+  return `    map ${from} ${to} {
+        default ${from};
+        "~*^\\s*${name}=[^;]*;?\\s*(?<gatehouse_rest_${n}>.*)$" "$gatehouse_rest_${n}";
+        "~*^(?<gatehouse_before_${n}>.*?);\\s*${name}=[^;]*(?<gatehouse_after_${n}>.*)$" "$gatehouse_before_${n}$gatehouse_after_${n}";
+    }
+`;
+}
+
 export function nginxConfig(dir: string, listen: string, gatehouseUrl: string, originUrl: string, prefix: string, verifyQuery: string): string {
   const query = verifyQuery ? `?${verifyQuery}` : '';
+  const headersMore = existsSync(HEADERS_MORE);
   return `# Written by test/browser/support/nginx.ts
-worker_processes 1;
+${headersMore ? `load_module ${HEADERS_MORE};
+` : ''}worker_processes 1;
 pid ${dir}/nginx.pid;
 error_log stderr warn;
 events { worker_connections 256; }
@@ -51,33 +70,43 @@ http {
     uwsgi_temp_path ${dir}/uwsgi;
     scgi_temp_path ${dir}/scgi;
 
-    # The Cookie header without the gatehouse_token cookie (two or more: no cookies), as in the README.
-    map $http_cookie $gatehouse_app_cookie {
-        default $http_cookie;
-        "~*gatehouse.token=.*gatehouse.token=" "";
-        "~*^\\s*gatehouse.token=[^;]*;?\\s*(?<gatehouse_rest>.*)$" "$gatehouse_rest";
-        "~*^(?<gatehouse_before>.*?)(?:^|;\\s*)gatehouse.token=[^;]*(?<gatehouse_after>.*)$" "$gatehouse_before$gatehouse_after";
+    # The README's maps: the Cookie header without Gatehouse's cookies (__Host-gatehouse-access,
+    # -session, -csrf, gatehouse_token), one taken out per map; with more of them than that, no cookies.
+${cookieMap('$http_cookie', '$gatehouse_site_cookie_1', 1)}${cookieMap('$gatehouse_site_cookie_1', '$gatehouse_site_cookie_2', 2)}${cookieMap('$gatehouse_site_cookie_2', '$gatehouse_site_cookie_3', 3)}    map $gatehouse_site_cookie_3 $gatehouse_site_cookie {
+        default $gatehouse_site_cookie_3;
+        "~*(^|;)\\s*(__Host-gatehouse-[a-z]+|gatehouse.token)=" "";
     }
 
     server {
         listen ${listen};
         server_name _;
-
+${
+  headersMore
+    ? `
+        more_clear_input_headers "X-User-*" "X-Gatehouse-*" "X-Ecosystem-Id" "X-Forwarded-User"
+            "X-Forwarded-Email" "X-Forwarded-Preferred-Username" "X-Forwarded-Groups"
+            "X-Forwarded-Access-Token" "Remote-*" "X-Remote-*" "X-Auth-Request-*";
+`
+    : ''
+}
         location ${prefix} {
             auth_request /_gatehouse_verify;
             auth_request_set $gatehouse_user_id    $upstream_http_x_user_id;
             auth_request_set $gatehouse_user_email $upstream_http_x_user_email;
             auth_request_set $gatehouse_user_role  $upstream_http_x_user_role;
             auth_request_set $gatehouse_ecosystem  $upstream_http_x_ecosystem_id;
-            auth_request_set $gatehouse_location   $upstream_http_location;
-            error_page 401 = @gatehouse_login;
+            auth_request_set $gatehouse_set_cookie $upstream_http_set_cookie;   # a renewed access cookie
+            auth_request_set $gatehouse_signin     $upstream_http_location;     # on a 401: the sign-in page
+
+            error_page 401 =302 $gatehouse_signin;
+            add_header Set-Cookie $gatehouse_set_cookie;   # not sent when empty
 
             proxy_set_header X-User-Id      $gatehouse_user_id;
             proxy_set_header X-User-Email   $gatehouse_user_email;
             proxy_set_header X-User-Role    $gatehouse_user_role;
             proxy_set_header X-Ecosystem-Id $gatehouse_ecosystem;
             proxy_set_header Authorization  "";
-            proxy_set_header Cookie         $gatehouse_app_cookie;
+            proxy_set_header Cookie         $gatehouse_site_cookie;
             proxy_pass ${originUrl};
         }
 
@@ -92,15 +121,7 @@ http {
             proxy_set_header X-Forwarded-Proto $scheme;
         }
 
-        # A 401 with a Location (the sign-in page) is a redirect there; without one it stays a 401.
-        location @gatehouse_login {
-            if ($gatehouse_location = "") {
-                return 401;
-            }
-            return 302 $gatehouse_location;
-        }
-
-        # Gatehouse itself on the same site: hosted pages, OAuth, the rest.
+        # Gatehouse itself on the same site: the hosted pages (the README proxies only those), OAuth, the rest.
         location / {
             proxy_set_header X-Forwarded-Host $http_host;
             proxy_set_header X-Forwarded-Proto $scheme;
