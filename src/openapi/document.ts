@@ -11,10 +11,11 @@ import { z } from 'zod';
 import packageJson from '../../package.json';
 import { DroplitError } from '../faces/droplit/schemas';
 import { ManagementError } from '../faces/management/schemas';
+import { OAuthError } from '../faces/oauth/schemas';
 import { randomToken } from '../crypto/random';
 import type { AppEnv } from '../http/types';
 import { operation, SECURITY, TAGS } from './describe';
-import { GatekeeperError, OAuthError, pendingPaths, UserServiceError } from './pending';
+import { GatekeeperError, pendingPaths, UserServiceError } from './pending';
 
 /** Each face's one error body, by the name its error responses point at. */
 export const ERROR_SCHEMAS = { DroplitError, ManagementError, GatekeeperError, UserServiceError, OAuthError };

@@ -104,6 +104,23 @@ describe('/openapi.json', () => {
     expect(document.components.schemas.AdminUser).toMatchObject({ properties: { permissionLevel: { type: 'integer' } } });
   });
 
+  it('documents the OAuth routes: form bodies, one schema per grant, RFC 6749 errors', async () => {
+    const document = await documentOf(newClient());
+    const token = document.paths['/oauth/token']!.post as Record<string, any>;
+    expect(Object.keys(token.requestBody.content)).toEqual(['application/x-www-form-urlencoded', 'application/json']);
+    expect(token.requestBody.content['application/x-www-form-urlencoded'].schema).toEqual({ $ref: '#/components/schemas/OAuthTokenRequest' });
+    const grants = (document.components.schemas.OAuthTokenRequest as { oneOf: { $ref: string }[] }).oneOf.map((option) => option.$ref);
+    expect(grants).toEqual(['#/components/schemas/OAuthPasswordGrant', '#/components/schemas/OAuthRefreshTokenGrant']);
+    expect(document.components.schemas.OAuthPasswordGrant).toMatchObject({ required: ['grant_type', 'username', 'password'] });
+    expect(token.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/OAuthTokens' });
+    expect(token.responses['400'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/OAuthError' });
+    const introspect = document.paths['/oauth/introspect']!.post as Record<string, any>;
+    expect(introspect.security).toEqual([{ introspectionBasic: [] }]);
+    expect(introspect.requestBody.content['application/x-www-form-urlencoded'].schema).toEqual({ $ref: '#/components/schemas/OAuthTokenBody' });
+    const userinfo = document.paths['/oauth/userinfo']!.get as Record<string, any>;
+    expect(userinfo.parameters.map((p: { in: string; name: string }) => `${p.in} ${p.name}`)).toEqual(['query ecosystem']);
+  });
+
   it('describes each face’s error body as the face sends it', async () => {
     const client = newClient();
     const document = await documentOf(client);
