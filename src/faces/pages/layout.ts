@@ -52,7 +52,9 @@ export function renderPage(c: Context<AppEnv>, options: PageOptions): Response |
   );
   c.header('X-Frame-Options', 'DENY');
   c.header('X-Content-Type-Options', 'nosniff');
-  c.header('Referrer-Policy', 'no-referrer');
+  // No referrer (a reset link's code) leaves this host; not 'no-referrer', under which Chromium
+  // sends `Origin: null` with the page's own form POSTs and the CSRF check refuses every form.
+  c.header('Referrer-Policy', 'same-origin');
   c.header('Cache-Control', 'no-store');
   const logo = theme.logoUrl ? html`<img src="${theme.logoUrl}" alt="">` : '';
   return c.html(
