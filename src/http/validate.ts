@@ -40,8 +40,8 @@
 // - A face that reports every problem at once (droplit) passes `toError`; the others get the
 //   first problem, as their hand-written checks did.
 // - The middleware carries hono-openapi's marker, so the schema lands in the document: a body as
-//   the requestBody (required only when the schema refuses an empty body, which reads as {}),
-//   query and path schemas as parameters.
+//   the requestBody (required only when the schema refuses an empty body, which reads as {}; with
+//   `form`, as application/x-www-form-urlencoded and JSON), query and path schemas as parameters.
 import type { Context, MiddlewareHandler } from 'hono';
 import { resolver, uniqueSymbol } from 'hono-openapi';
 import type { z } from 'zod';
@@ -123,11 +123,13 @@ async function readTarget(c: Context<AppEnv>, target: Target, options: ValidateO
 }
 
 /** What hono-openapi reads from the middleware to document it. */
-function documentation(target: Target, schema: z.ZodType, { example }: ValidateOptions) {
+function documentation(target: Target, schema: z.ZodType, { example, form }: ValidateOptions) {
   if (target !== 'json') return { target, ...resolver(schema) };
   const required = !schema.safeParse({}).success;
   const media = { schema: resolver(schema), ...(example === undefined ? {} : { example }) };
-  return { spec: { requestBody: { required, content: { 'application/json': media } } } };
+  // A route that takes forms documents them first (the RFCs' and the original's type), JSON beside.
+  const content = form ? { 'application/x-www-form-urlencoded': media, 'application/json': media } : { 'application/json': media };
+  return { spec: { requestBody: { required, content } } };
 }
 
 /**

@@ -16,12 +16,13 @@ export const TAGS = {
 
 /** Security requirements, by the schemes of document.ts (alternatives: any one of them). */
 type Security = Record<string, string[]>[];
-export const SECURITY: Record<'none' | 'account' | 'droplit' | 'bearer' | 'introspection', Security> = {
+export const SECURITY: Record<'none' | 'account' | 'droplit' | 'bearer' | 'introspection' | 'browser', Security> = {
   none: [],
   account: [{ accountToken: [] }],
   droplit: [{ accountToken: [] }, { serverToken: [] }, { droplitRawToken: [] }],
   bearer: [{ bearerAccessToken: [] }],
   introspection: [{ introspectionBasic: [] }],
+  browser: [{ browserSession: [] }],
 };
 
 /** A JSON response whose body the zod schema describes. */

@@ -11,10 +11,12 @@ import { z } from 'zod';
 import packageJson from '../../package.json';
 import { DroplitError } from '../faces/droplit/schemas';
 import { ManagementError } from '../faces/management/schemas';
+import { OAuthError } from '../faces/oauth/schemas';
 import { randomToken } from '../crypto/random';
+import { SESSION_COOKIE } from '../http/browser-cookies';
 import type { AppEnv } from '../http/types';
 import { operation, SECURITY, TAGS } from './describe';
-import { GatekeeperError, OAuthError, pendingPaths, UserServiceError } from './pending';
+import { GatekeeperError, pendingPaths, UserServiceError } from './pending';
 
 /** Each face's one error body, by the name its error responses point at. */
 export const ERROR_SCHEMAS = { DroplitError, ManagementError, GatekeeperError, UserServiceError, OAuthError };
@@ -34,6 +36,12 @@ const SECURITY_SCHEMES = {
   },
   bearerAccessToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A user’s access token (JWT).' },
   introspectionBasic: { type: 'http', scheme: 'basic', description: 'RFC 7662 introspection: a server token as the client secret.' },
+  browserSession: {
+    type: 'apiKey',
+    in: 'cookie',
+    name: SESSION_COOKIE,
+    description: 'The hosted pages’ browser session, set by POST /signin (HttpOnly, Secure, SameSite=Lax); a page without it sends the browser to /signin.',
+  },
 };
 
 const TAG_LIST = [

@@ -1,5 +1,5 @@
 // The routes of the faces whose requests are not yet on zod schemas (the Gatekeeper, the User
-// Service, OAuth): listed here with a summary, a tag and who may call, so /openapi.json names
+// Service): listed here with a summary, a tag and who may call, so /openapi.json names
 // every route the app answers, and their error bodies. Whoever converts a face moves its routes
 // to describeRoute() beside the handlers (as src/faces/droplit and src/faces/management do),
 // moves its error schema into the face's schemas.ts, and deletes its entries here; the coverage test
@@ -16,13 +16,6 @@ export const GatekeeperError = z.object({
 /** `{"error": "<reason>"}` (src/faces/user-service/errors.ts). */
 export const UserServiceError = z.object({
   error: z.string().meta({ example: 'Username or password is incorrect' }),
-  requestId: z.string().optional(),
-});
-
-/** RFC 6749 section 5.2 (src/faces/oauth/errors.ts). */
-export const OAuthError = z.object({
-  error: z.string().meta({ example: 'invalid_grant' }),
-  error_description: z.string(),
   requestId: z.string().optional(),
 });
 
@@ -70,18 +63,9 @@ const USER_SERVICE: Entry[] = [
   ),
 ];
 
-const OAUTH: Entry[] = [
-  ['post', '/oauth/token', 'Tokens: grant_type password or refresh_token', 'none'],
-  ['post', '/oauth/revoke', 'Revoke a refresh token (RFC 7009)', 'none'],
-  ['post', '/oauth/introspect', 'Introspect a token (RFC 7662), as an ecosystem’s server', 'introspection'],
-  ['get', '/oauth/userinfo', 'The bearer’s claims (OpenID Connect)', 'bearer'],
-  ['post', '/oauth/userinfo', 'The bearer’s claims (OpenID Connect)', 'bearer'],
-];
-
 const FACES: [tag: string, errorSchema: string, entries: Entry[]][] = [
   [TAGS.gatekeeper, 'GatekeeperError', GATEKEEPER],
   [TAGS.userService, 'UserServiceError', USER_SERVICE],
-  [TAGS.oauth, 'OAuthError', OAUTH],
 ];
 
 const VERSION = { in: 'path', name: 'version', required: true, schema: { type: 'string', pattern: '^v[0-9]+$', example: 'v1' } };

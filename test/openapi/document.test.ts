@@ -17,12 +17,12 @@ type Document = {
 };
 
 /**
- * Routes other engineers are adding in parallel (issue 13's hosted pages, /oauth/authorize and
- * the OAuth client routes), not yet documented. The integrator empties this list when the
+ * Routes other engineers are adding in parallel (/oauth/authorize, its consent page, the OAuth
+ * logout and client routes), not yet documented. The integrator empties this list when the
  * branches meet: each such route then gets its describeRoute().
  */
 const NOT_YET_DOCUMENTED: RegExp[] = [
-  /^(GET|POST) \/(signin|signout|signup|register|account|forgot|reset|confirm|consent|logout)(\/|$)/,
+  /^(GET|POST) \/consent(\/|$)/,
   /^\w+ \/oauth\/(authorize|end_session|logout)/,
   /^\w+ \/admin\/v1\/clients/,
 ];
@@ -83,7 +83,7 @@ describe('/openapi.json', () => {
       }
     }
     expect(Object.keys(document.components.securitySchemes).sort()).toEqual(
-      ['accountToken', 'bearerAccessToken', 'droplitRawToken', 'introspectionBasic', 'serverToken'].sort(),
+      ['accountToken', 'bearerAccessToken', 'browserSession', 'droplitRawToken', 'introspectionBasic', 'serverToken'].sort(),
     );
   });
 
@@ -102,6 +102,54 @@ describe('/openapi.json', () => {
     expect(body.example).toMatchObject({ email: 'ada@example.com' });
     expect(create.responses['201'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/AdminUser' });
     expect(document.components.schemas.AdminUser).toMatchObject({ properties: { permissionLevel: { type: 'integer' } } });
+  });
+
+  it('documents the OAuth routes: form bodies, one schema per grant, RFC 6749 errors', async () => {
+    const document = await documentOf(newClient());
+    const token = document.paths['/oauth/token']!.post as Record<string, any>;
+    expect(Object.keys(token.requestBody.content)).toEqual(['application/x-www-form-urlencoded', 'application/json']);
+    expect(token.requestBody.content['application/x-www-form-urlencoded'].schema).toEqual({ $ref: '#/components/schemas/OAuthTokenRequest' });
+    const grants = (document.components.schemas.OAuthTokenRequest as { oneOf: { $ref: string }[] }).oneOf.map((option) => option.$ref);
+    expect(grants).toEqual(['#/components/schemas/OAuthPasswordGrant', '#/components/schemas/OAuthRefreshTokenGrant']);
+    expect(document.components.schemas.OAuthPasswordGrant).toMatchObject({ required: ['grant_type', 'username', 'password'] });
+    expect(token.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/OAuthTokens' });
+    expect(token.responses['400'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/OAuthError' });
+    const introspect = document.paths['/oauth/introspect']!.post as Record<string, any>;
+    expect(introspect.security).toEqual([{ introspectionBasic: [] }]);
+    expect(introspect.requestBody.content['application/x-www-form-urlencoded'].schema).toEqual({ $ref: '#/components/schemas/OAuthTokenBody' });
+    const userinfo = document.paths['/oauth/userinfo']!.get as Record<string, any>;
+    expect(userinfo.parameters.map((p: { in: string; name: string }) => `${p.in} ${p.name}`)).toEqual(['query ecosystem']);
+  });
+
+  it('documents the hosted pages: form bodies, HTML answers, 303 redirects, the session cookie', async () => {
+    const document = await documentOf(newClient());
+    const pages = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item).filter(([, operation]) => operation.tags?.includes('Hosted pages')).map(([method, operation]) => [`${method} ${path}`, operation] as const),
+    );
+    expect(pages.map(([route]) => route).sort()).toEqual(
+      [
+        'get /signin', 'post /signin', 'get /signup', 'post /signup', 'get /forgot-password', 'post /forgot-password',
+        'get /reset-password', 'post /reset-password', 'get /confirm-email', 'get /account',
+        'post /account/sessions/sign-out', 'post /account/sessions/sign-out-others', 'get /signout', 'post /signout',
+      ].sort(),
+    );
+    for (const [route, operation] of pages as [string, Record<string, any>][]) {
+      for (const [status, response] of Object.entries(operation.responses as Record<string, any>)) {
+        if (status === '303') expect(response.headers, `${route} ${status}`).toHaveProperty('Location');
+        else expect(Object.keys(response.content), `${route} ${status}`).toEqual(['text/html']);
+      }
+      if (route.startsWith('post')) {
+        expect(Object.keys(operation.requestBody.content), route).toEqual(['application/x-www-form-urlencoded']);
+        expect(operation.requestBody.content['application/x-www-form-urlencoded'].schema.required, route).toContain('csrf');
+        expect(operation.parameters, route).toContainEqual(expect.objectContaining({ in: 'cookie', name: '__Host-gatehouse-csrf' }));
+      }
+    }
+    const signIn = document.paths['/signin']!.post as Record<string, any>;
+    expect(Object.keys(signIn.requestBody.content['application/x-www-form-urlencoded'].schema.properties)).toEqual(['csrf', 'return', 'login', 'password']);
+    expect(signIn.responses['303'].headers).toHaveProperty('Set-Cookie');
+    expect(signIn.security).toEqual([]);
+    expect(document.paths['/account']!.get!).toMatchObject({ security: [{ browserSession: [] }] });
+    expect(document.components.securitySchemes.browserSession).toMatchObject({ type: 'apiKey', in: 'cookie', name: '__Host-gatehouse-session' });
   });
 
   it('describes each face’s error body as the face sends it', async () => {

@@ -1,5 +1,6 @@
 // The hosted pages, for people in a browser: server-rendered HTML on Gatehouse's own host, no
-// script, every form CSRF-protected, every answer under a strict CSP (see layout.ts).
+// script, every form CSRF-protected, every answer under a strict CSP (see layout.ts). Each route's
+// first middleware documents it in /openapi.json (openapi.ts); the pages read their forms themselves.
 import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { resolveBrowserSession, signOut } from '../../core/browser-sessions';
@@ -10,6 +11,7 @@ import { accountPage, submitSignOutDevice, submitSignOutOthers } from './account
 import { csrfField, requireCsrf } from './csrf';
 import { renderPageError } from './errors';
 import { renderPage } from './layout';
+import { DESCRIBE } from './openapi';
 import { confirmEmailPage, forgotPasswordPage, resetPasswordForm, submitForgotPassword, submitResetPassword } from './password-pages';
 import { refusedForm } from './refused';
 import { safeReturnPath } from './return-path';
@@ -21,23 +23,23 @@ export const PAGE_PATH = /^\/(signin|signout|signup|forgot-password|reset-passwo
 
 export const pagesFace = new Hono<AppEnv>();
 
-pagesFace.get('/signin', (c) => signInPage(c, { returnTo: safeReturnPath(c.req.query('return')) }));
-pagesFace.post('/signin', rateLimitPerClient({ scope: 'pages-signin' }), requireCsrf(refusedForm), submitSignIn);
+pagesFace.get('/signin', DESCRIBE.signInPage, (c) => signInPage(c, { returnTo: safeReturnPath(c.req.query('return')) }));
+pagesFace.post('/signin', DESCRIBE.signIn, rateLimitPerClient({ scope: 'pages-signin' }), requireCsrf(refusedForm), submitSignIn);
 
 // Sign-up and the reset request count against the API's own per-client budgets (register, password-reset).
-pagesFace.get('/signup', registrationOpen, (c) => signUpPage(c, { returnTo: safeReturnPath(c.req.query('return')) }));
-pagesFace.post('/signup', registrationOpen, rateLimitPerClient({ scope: 'register' }), requireCsrf(refusedForm), submitSignUp);
-pagesFace.get('/forgot-password', (c) => forgotPasswordPage(c));
-pagesFace.post('/forgot-password', rateLimitPerClient({ scope: 'password-reset' }), requireCsrf(refusedForm), submitForgotPassword);
-pagesFace.get('/reset-password', resetPasswordForm);
-pagesFace.post('/reset-password', requireCsrf(refusedForm), submitResetPassword);
-pagesFace.get('/confirm-email', confirmEmailPage);
+pagesFace.get('/signup', DESCRIBE.signUpPage, registrationOpen, (c) => signUpPage(c, { returnTo: safeReturnPath(c.req.query('return')) }));
+pagesFace.post('/signup', DESCRIBE.signUp, registrationOpen, rateLimitPerClient({ scope: 'register' }), requireCsrf(refusedForm), submitSignUp);
+pagesFace.get('/forgot-password', DESCRIBE.forgotPasswordPage, (c) => forgotPasswordPage(c));
+pagesFace.post('/forgot-password', DESCRIBE.forgotPassword, rateLimitPerClient({ scope: 'password-reset' }), requireCsrf(refusedForm), submitForgotPassword);
+pagesFace.get('/reset-password', DESCRIBE.resetPasswordPage, resetPasswordForm);
+pagesFace.post('/reset-password', DESCRIBE.resetPassword, requireCsrf(refusedForm), submitResetPassword);
+pagesFace.get('/confirm-email', DESCRIBE.confirmEmail, confirmEmailPage);
 
-pagesFace.get('/account', accountPage);
-pagesFace.post('/account/sessions/sign-out', requireCsrf(refusedForm), submitSignOutDevice);
-pagesFace.post('/account/sessions/sign-out-others', requireCsrf(refusedForm), submitSignOutOthers);
+pagesFace.get('/account', DESCRIBE.account, accountPage);
+pagesFace.post('/account/sessions/sign-out', DESCRIBE.signOutDevice, requireCsrf(refusedForm), submitSignOutDevice);
+pagesFace.post('/account/sessions/sign-out-others', DESCRIBE.signOutOthers, requireCsrf(refusedForm), submitSignOutOthers);
 
-pagesFace.get('/signout', async (c) => {
+pagesFace.get('/signout', DESCRIBE.signOutPage, async (c) => {
   const current = await resolveBrowserSession(c.env.deps, readSessionCookie(c));
   if (!current) return c.redirect('/signin', 303);
   return renderPage(c, {
@@ -48,7 +50,7 @@ pagesFace.get('/signout', async (c) => {
   });
 });
 
-pagesFace.post('/signout', requireCsrf(refusedForm), async (c) => {
+pagesFace.post('/signout', DESCRIBE.signOut, requireCsrf(refusedForm), async (c) => {
   const form = await c.req.parseBody();
   await signOut(c.env.deps, readSessionCookie(c));
   clearSessionCookie(c);

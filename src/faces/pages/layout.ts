@@ -52,8 +52,8 @@ export function renderPage(c: Context<AppEnv>, options: PageOptions): Response |
   );
   c.header('X-Frame-Options', 'DENY');
   c.header('X-Content-Type-Options', 'nosniff');
-  // Not `no-referrer`: under it browsers send `Origin: null` on the pages' own form POSTs, which
-  // the CSRF check refuses. `same-origin` keeps the URL (a reset code) from every other host.
+  // No referrer (a reset link's code) leaves this host; not 'no-referrer', under which Chromium
+  // sends `Origin: null` with the page's own form POSTs and the CSRF check refuses every form.
   c.header('Referrer-Policy', 'same-origin');
   c.header('Cache-Control', 'no-store');
   const logo = theme.logoUrl ? html`<img src="${theme.logoUrl}" alt="">` : '';

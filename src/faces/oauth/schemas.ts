@@ -1,0 +1,122 @@
+// The OAuth requests as zod schemas (validated by src/http/validate.ts from form or JSON bodies, in
+// the words of body.ts's requiredString, so the RFC 6749 error_description texts are unchanged), the
+// answers (for /openapi.json only) and the RFC 6749 error body.
+//
+// The token request is a discriminated union on grant_type: one object per grant, each checked only
+// when its grant_type was sent (as the hand-written checks did). A new grant is one more object in
+// TOKEN_GRANTS and one more handler in the face's GRANTS table (TypeScript asks for it).
+import { z } from 'zod';
+import { PASSWORD_MAX_LENGTH } from '../../config';
+import { AppError, invalidField } from '../../core/errors';
+import { EMAIL_MAX_LENGTH } from '../../core/users';
+import type { FieldIssue } from '../../http/validate';
+import { errorResponses } from '../../openapi/describe';
+
+/** RFC 6749 section 5.2 (errors.ts); `requestId` only with a server_error. */
+export const OAuthError = z.object({
+  error: z.string().meta({ example: 'invalid_grant' }),
+  error_description: z.string().meta({ example: 'The credentials are incorrect.' }),
+  requestId: z.string().optional(),
+});
+
+export const oauthErrors = (statuses: Record<number, string>) => errorResponses('OAuthError', statuses);
+
+/** Why a required text was refused (requiredString's words), or undefined when it is fine. */
+function textProblem(value: unknown, max: number): string | undefined {
+  if (value === undefined || value === null || value === '') return 'is missing';
+  if (typeof value !== 'string') return 'must be a string';
+  return value.length > max ? `must be at most ${max} characters` : undefined;
+}
+
+/** A string that must be present and not empty, of at most `max` characters (requiredString). */
+export function requiredText(max: number) {
+  return z
+    .string({ error: (issue) => textProblem(issue.input, max) ?? 'must be a string' })
+    .max(max, { error: `must be at most ${max} characters` })
+    .min(1, { error: 'is missing' });
+}
+
+const GRANT_TYPE_MAX_LENGTH = 64;
+/** The message of the union's issue when grant_type is a fine string that names no grant. */
+const UNSUPPORTED = 'unsupported grant type';
+
+export const PasswordGrant = z
+  .object({
+    grant_type: z.literal('password'),
+    username: requiredText(EMAIL_MAX_LENGTH).meta({ description: 'The e-mail address or username.' }),
+    // Twice the policy's maximum in UTF-16 units (body.ts passwordFieldMaxLength); the core checks the policy.
+    password: requiredText(PASSWORD_MAX_LENGTH * 2),
+  })
+  .meta({ id: 'OAuthPasswordGrant', title: 'Password grant' });
+
+export const RefreshTokenGrant = z
+  .object({
+    grant_type: z.literal('refresh_token'),
+    refresh_token: requiredText(512).meta({ description: 'Spent by this request: the answer carries the next one.' }),
+  })
+  .meta({ id: 'OAuthRefreshTokenGrant', title: 'Refresh token grant' });
+
+/** Every grant the token route takes. */
+export const TOKEN_GRANTS = [PasswordGrant, RefreshTokenGrant] as const;
+
+export const TokenRequest = z.discriminatedUnion('grant_type', TOKEN_GRANTS, {
+  error: (issue) => {
+    const sent = (issue.input as Record<string, unknown> | undefined)?.grant_type;
+    return textProblem(sent, GRANT_TYPE_MAX_LENGTH) ?? UNSUPPORTED;
+  },
+}).meta({ id: 'OAuthTokenRequest' });
+export type TokenRequest = z.output<typeof TokenRequest>;
+
+/** The token route's refusal: a grant_type it does not know is unsupported_grant_type, the rest as fields. */
+export function tokenRequestError([first]: [FieldIssue, ...FieldIssue[]]): AppError {
+  if (first.field === 'grant_type' && first.message === UNSUPPORTED) return new AppError('UNSUPPORTED_GRANT_TYPE', { field: 'grant_type' });
+  return invalidField(first.field, first.message);
+}
+
+/** RFC 7009 and RFC 7662: the token to revoke or to look at. */
+export const TokenBody = z
+  .object({ token: requiredText(8192).meta({ description: 'An access or a refresh token.' }) })
+  .meta({ id: 'OAuthTokenBody' });
+
+export const TOKEN_EXAMPLE = { grant_type: 'password', username: 'ada@example.com', password: 'analytical engine 1843' };
+
+export const TokenAnswer = z
+  .object({
+    access_token: z.string().meta({ description: 'A JWT.' }),
+    token_type: z.literal('Bearer'),
+    expires_in: z.number().int().meta({ description: 'Seconds.', example: 3600 }),
+    refresh_token: z.string(),
+  })
+  .meta({ id: 'OAuthTokens' });
+
+export const Introspection = z
+  .object({
+    active: z.boolean(),
+    token_type: z.enum(['access_token', 'user_token', 'refresh_token']).optional(),
+    sub: z.string().optional(),
+    sid: z.string().optional(),
+    eco: z.string().optional().meta({ description: 'The user’s ecosystem.' }),
+    iat: z.number().int().optional(),
+    exp: z.number().int().optional().meta({ description: 'Absent for a token that does not expire.' }),
+    iss: z.string().optional(),
+    aud: z.string().optional(),
+    username: z.string().optional(),
+    email: z.string().optional(),
+    role: z.string().optional(),
+    expiry_type: z.string().optional(),
+  })
+  .meta({ id: 'Introspection', description: 'RFC 7662: only `{"active": false}` for a token that is not live or not the caller’s.' });
+
+export const UserInfo = z
+  .object({
+    sub: z.string(),
+    email: z.string().optional(),
+    email_verified: z.boolean().optional(),
+    preferred_username: z.string().optional(),
+    given_name: z.string().optional(),
+    family_name: z.string().optional(),
+    locale: z.string(),
+    role: z.string(),
+    eco: z.string().meta({ description: 'The user’s ecosystem.' }),
+  })
+  .meta({ id: 'UserInfo' });

@@ -1,0 +1,192 @@
+// The hosted pages in /openapi.json (documentation only: the pages read their forms themselves and
+// answer every problem with a page, so nothing here validates). Each route: its summary, the form
+// fields as an application/x-www-form-urlencoded body, its text/html answers and its 303 redirects
+// (with Location), the session cookie as the security scheme where a page needs a signed-in
+// browser, and the CSRF cookie that every form POST must bring back with its `csrf` field.
+import { describeRoute, resolver, type ResponsesWithResolver } from 'hono-openapi';
+import { z } from 'zod';
+import { EMAIL_MAX_LENGTH } from '../../core/users';
+import { CSRF_COOKIE } from '../../http/browser-cookies';
+import { SECURITY, TAGS } from '../../openapi/describe';
+import { DEFAULT_RETURN } from './return-path';
+
+const csrf = z.string().meta({ description: `The hidden field of the form: the value of the ${CSRF_COOKIE} cookie.` });
+const returnPath = z
+  .string()
+  .max(2048)
+  .optional()
+  .meta({ description: `A path on this host to go to next; anything else reads as ${DEFAULT_RETURN}.`, example: '/account' });
+const password = z.string().meta({ format: 'password' });
+
+const forms = {
+  signIn: z.object({
+    csrf,
+    return: returnPath,
+    login: z.string().max(EMAIL_MAX_LENGTH).meta({ description: 'The e-mail address or username.' }),
+    password,
+  }),
+  signUp: z.object({
+    csrf,
+    return: returnPath,
+    email: z.string().max(EMAIL_MAX_LENGTH),
+    password,
+    firstName: z.string().max(200).optional(),
+    lastName: z.string().max(200).optional(),
+  }),
+  forgotPassword: z.object({ csrf, email: z.string().max(EMAIL_MAX_LENGTH) }),
+  resetPassword: z.object({ csrf, code: z.string().max(256).meta({ description: 'The code of the mailed link.' }), password }),
+  signOut: z.object({ csrf, return: returnPath.meta({ description: 'Where to go once signed out; default /signin.' }) }),
+  signOutDevice: z.object({ csrf, session: z.string().max(64).meta({ description: 'The id of one of the user’s sessions (this browser’s: a sign-out).' }) }),
+  signOutOthers: z.object({ csrf }),
+};
+type FormName = keyof typeof forms;
+
+const html = (description: string) => ({ description, content: { 'text/html': { schema: { type: 'string' as const } } } });
+
+/** A 303 See Other to `to`; `cookie` when it sets or clears the session cookie. */
+function seeOther(description: string, to: string, cookie?: string): ResponsesWithResolver {
+  const headers: Record<string, { description: string; schema: { type: 'string' } }> = {
+    Location: { description: `Where to go: ${to}.`, schema: { type: 'string' } },
+  };
+  if (cookie) headers['Set-Cookie'] = { description: cookie, schema: { type: 'string' } };
+  return { 303: { description, headers } };
+}
+
+const query = (name: string, description: string) => ({ in: 'query' as const, name, required: false, description, schema: { type: 'string' as const } });
+const RETURN_QUERY = query('return', `A path on this host to go to next; anything else reads as ${DEFAULT_RETURN}.`);
+const CSRF_PARAMETER = {
+  in: 'cookie' as const,
+  name: CSRF_COOKIE,
+  required: true,
+  description: 'Set by the page that shows the form; without it, or with another `csrf` field, or from another site, the answer is a 403 page.',
+  schema: { type: 'string' as const },
+};
+
+const FORM_REFUSED = { 403: html('The form expired or came from another site (the CSRF check)') };
+const SESSION_SET = 'The browser session cookie (__Host-gatehouse-session, HttpOnly, SameSite=Lax).';
+const SESSION_CLEARED = 'Clears the browser session cookie.';
+
+interface Page {
+  summary: string;
+  responses: ResponsesWithResolver;
+  form?: FormName;
+  parameters?: object[];
+  signedIn?: boolean;
+  description?: string;
+}
+
+function page({ summary, responses, form, parameters = [], signedIn = false, description }: Page) {
+  return describeRoute({
+    tags: [TAGS.pages],
+    summary,
+    ...(description ? { description } : {}),
+    security: signedIn ? SECURITY.browser : SECURITY.none,
+    ...(form ? { requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: resolver(forms[form]) } } } } : {}),
+    parameters: [...parameters, ...(form ? [CSRF_PARAMETER] : [])] as never,
+    responses: form ? { ...FORM_REFUSED, ...responses } : responses,
+  });
+}
+
+const TO_SIGN_IN = seeOther('Not signed in: to the sign-in page, coming back here after', '/signin?return=/account');
+
+export const DESCRIBE = {
+  signInPage: page({ summary: 'The sign-in form', parameters: [RETURN_QUERY], responses: { 200: html('The form') } }),
+  signIn: page({
+    summary: 'Sign in: a browser session',
+    form: 'signIn',
+    responses: {
+      ...seeOther('Signed in: to the return path', 'the form’s `return`', SESSION_SET),
+      400: html('The form again: a field is empty'),
+      401: html('The form again: the login and password match no account (the same words for both)'),
+      403: html('The form again: the e-mail address is not confirmed yet; or the CSRF check failed'),
+      429: html('The form again: too many attempts (the account locked for a while, or the per-client budget), with Retry-After'),
+    },
+  }),
+  signUpPage: page({
+    summary: 'The registration form (OPEN_REGISTRATION)',
+    parameters: [RETURN_QUERY],
+    responses: { 200: html('The form'), 404: html('Registration is closed: no such page') },
+  }),
+  signUp: page({
+    summary: 'Register (OPEN_REGISTRATION)',
+    description: 'With EMAIL_CONFIRMATION on, every accepted form (a taken address too) gets the same “check your mail” page; with it off, the new user is signed in.',
+    form: 'signUp',
+    responses: {
+      200: html('Check your mail (EMAIL_CONFIRMATION on)'),
+      ...seeOther('Registered and signed in (EMAIL_CONFIRMATION off): to the return path', 'the form’s `return`', SESSION_SET),
+      400: html('The form again, the refused field marked'),
+      404: html('Registration is closed: no such page'),
+      409: html('The form again: the address is registered (EMAIL_CONFIRMATION off)'),
+      429: html('Too many registrations from this client'),
+    },
+  }),
+  forgotPasswordPage: page({ summary: 'The form that asks for a password reset link', responses: { 200: html('The form') } }),
+  forgotPassword: page({
+    summary: 'Mail a password reset link',
+    form: 'forgotPassword',
+    responses: {
+      200: html('Check your mail: the same page for every address'),
+      400: html('The form again: no address'),
+      429: html('Too many requests from this client'),
+    },
+  }),
+  resetPasswordPage: page({
+    summary: 'The new-password form of a mailed reset link (the code is not spent)',
+    parameters: [query('code', 'The code of the mailed link.')],
+    responses: { 200: html('The form'), 400: html('The link is used, expired or incomplete') },
+  }),
+  resetPassword: page({
+    summary: 'Set a new password with a reset code: every session of the user ends',
+    form: 'resetPassword',
+    responses: {
+      200: html('The sign-in form, saying the password changed; the session cookie is cleared'),
+      400: html('The form again (the password refused), or the link is used or expired'),
+    },
+  }),
+  confirmEmail: page({
+    summary: 'Confirm an e-mail address (the mailed link)',
+    parameters: [query('code', 'The code of the mailed link.')],
+    responses: { 200: html('Confirmed, or confirmed before'), 400: html('The link is used, expired or incomplete') },
+  }),
+  account: page({
+    summary: 'The signed-in user and their live sessions, each with a sign-out button',
+    signedIn: true,
+    parameters: [query('done', 'Set by the sign-out forms: `device` or `others`, for the notice.')],
+    responses: { 200: html('The account page'), ...TO_SIGN_IN },
+  }),
+  signOutDevice: page({
+    summary: 'End one of the user’s sessions',
+    signedIn: true,
+    form: 'signOutDevice',
+    responses: {
+      303: {
+        description: 'To /account?done=device; this browser’s own session: signed out, to /signin (the cookie cleared); not signed in: to /signin?return=/account',
+        headers: { Location: { description: 'Where to go.', schema: { type: 'string' } } },
+      },
+      404: html('Not one of the user’s sessions, or already ended'),
+    },
+  }),
+  signOutOthers: page({
+    summary: 'End every session and token of the user but this browser’s',
+    signedIn: true,
+    form: 'signOutOthers',
+    responses: {
+      303: {
+        description: 'To /account?done=others; not signed in: to /signin?return=/account',
+        headers: { Location: { description: 'Where to go.', schema: { type: 'string' } } },
+      },
+    },
+  }),
+  signOutPage: page({
+    summary: 'The sign-out form',
+    signedIn: true,
+    parameters: [query('return', 'Where to go once signed out; default /signin.')],
+    responses: { 200: html('The form'), ...seeOther('Not signed in: to the sign-in page', '/signin') },
+  }),
+  signOut: page({
+    summary: 'Sign out this browser',
+    signedIn: true,
+    form: 'signOut',
+    responses: seeOther('Signed out: to the return path', 'the form’s `return`, default /signin', SESSION_CLEARED),
+  }),
+};
