@@ -5,6 +5,6 @@ export { admin, gatehouse, type GatehouseContext } from './context.ts';
 export { originHeaders } from './origin-page.ts';
 export { gatewayRoutes } from './config.ts';
 export { latestMail, linksIn, mailLink, outbox, type Mail } from './outbox.ts';
-export { NGINX, nginxConfig, startNginx, type Nginx, type NginxOptions } from './nginx.ts';
+export { HEADERS_MORE, NGINX, nginxConfig, startNginx, type Nginx, type NginxOptions } from './nginx.ts';
 export { SCREENSHOT_DIR, screenshot } from './screenshot.ts';
 export { accessToken, createUser, PASSWORD, uniqueEmail, type TestUser } from './users.ts';
