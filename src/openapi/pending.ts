@@ -1,17 +1,10 @@
-// The routes of the faces whose requests are not yet on zod schemas (the Gatekeeper, the User
-// Service, OAuth): listed here with a summary, a tag and who may call, so /openapi.json names
+// The routes of the faces whose requests are not yet on zod schemas (the User Service, OAuth): listed here with a summary, a tag and who may call, so /openapi.json names
 // every route the app answers, and their error bodies. Whoever converts a face moves its routes
 // to describeRoute() beside the handlers (as src/faces/droplit and src/faces/management do),
 // moves its error schema into the face's schemas.ts, and deletes its entries here; the coverage test
 // (test/openapi/document.test.ts) says when an entry here names a route that is gone.
 import { z } from 'zod';
 import { errorResponses, SECURITY, TAGS } from './describe';
-
-/** `{"error": {"code": <status>, "message"}}` (src/faces/gatekeeper/errors.ts). */
-export const GatekeeperError = z.object({
-  error: z.object({ code: z.number().int().meta({ example: 400 }), message: z.string().meta({ example: 'User name is missing' }) }),
-  requestId: z.string().optional(),
-});
 
 /** `{"error": "<reason>"}` (src/faces/user-service/errors.ts). */
 export const UserServiceError = z.object({
@@ -28,20 +21,6 @@ export const OAuthError = z.object({
 
 type Security = keyof typeof SECURITY;
 type Entry = [method: string, path: string, summary: string, security: Security];
-
-const GATEKEEPER: Entry[] = [
-  ['get', '/api', 'What this service is', 'none'],
-  ['post', '/api/v2/users', 'Register (an admin or the account token may create others)', 'none'],
-  ['get', '/api/v2/users', 'The caller, or every user for an admin (paged by number)', 'bearer'],
-  ['put', '/api/v2/users', 'Update the caller’s own profile', 'bearer'],
-  ['get', '/api/v2/users/public-key', 'The PEM key that signs Gatekeeper tokens', 'none'],
-  ['get', '/api/v2/users/username', 'The caller’s username', 'bearer'],
-  ['get', '/api/v2/users/{uuid}', 'A user by id', 'bearer'],
-  ['patch', '/api/v2/users/{username}/user-public-key', 'Set a user’s public key or certificate', 'bearer'],
-  ['post', '/api/v2/sessions', 'Log in by username and password', 'none'],
-  ['delete', '/api/v2/sessions', 'Log out this session', 'bearer'],
-  ['get', '/api/v2/micro-services/public-key', 'The PEM key that signs Gatekeeper tokens', 'none'],
-];
 
 const USER_SERVICE_ROUTES: Entry[] = [
   ['get', '/health', 'Service health, in the original’s words', 'none'],
@@ -79,7 +58,6 @@ const OAUTH: Entry[] = [
 ];
 
 const FACES: [tag: string, errorSchema: string, entries: Entry[]][] = [
-  [TAGS.gatekeeper, 'GatekeeperError', GATEKEEPER],
   [TAGS.userService, 'UserServiceError', USER_SERVICE],
   [TAGS.oauth, 'OAuthError', OAUTH],
 ];
