@@ -71,12 +71,13 @@ export function pageLimitParam() {
     .transform((value) => value ?? DEFAULT_PAGE_SIZE);
 }
 
-/** A string that must be present and not empty (requiredString): absent, null or '' is `is missing`. */
+/**
+ * A string that must be present and not empty (requiredString): absent, null or '' is `is missing`.
+ * `max` Infinity: no bound here (the core measures it; the body limit bounds it).
+ */
 export function requiredText(max = 1024) {
-  return z
-    .string({ error: (issue) => (issue.input === undefined || issue.input === null ? 'is missing' : 'must be a string') })
-    .max(max, { error: `must be at most ${max} characters` })
-    .min(1, { error: 'is missing' });
+  const text = z.string({ error: (issue) => (issue.input === undefined || issue.input === null ? 'is missing' : 'must be a string') });
+  return (Number.isFinite(max) ? text.max(max, { error: `must be at most ${max} characters` }) : text).min(1, { error: 'is missing' });
 }
 
 /** One of `values`, required: requiredText's words, then `must be one of ...`. */

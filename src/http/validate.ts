@@ -62,6 +62,8 @@ export interface FieldIssue {
 export interface ValidateOptions {
   /** Accept form-encoded bodies too (the OAuth and User Service routes that did). */
   form?: boolean;
+  /** The body's fields over the query string's (the User Service routes that read a field from either). */
+  withQuery?: boolean;
   /** A query name given twice is a list (droplit refuses it); by default the first value counts, as `c.req.query`. */
   queryLists?: boolean;
   /** For the document: a body the route accepts (a body's example; zod drops object examples of input schemas). */
@@ -117,6 +119,7 @@ function queryObject(url: string, lists = false): Record<string, string | string
 }
 
 async function readTarget(c: Context<AppEnv>, target: Target, options: ValidateOptions): Promise<unknown> {
+  if (target === 'json' && options.withQuery) return { ...queryObject(c.req.url), ...(await readBody(c, { form: options.form })) };
   if (target === 'json') return readBody(c, { form: options.form });
   if (target === 'query') return queryObject(c.req.url, options.queryLists);
   return c.req.param();

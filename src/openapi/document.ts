@@ -12,10 +12,11 @@ import packageJson from '../../package.json';
 import { DroplitError } from '../faces/droplit/schemas';
 import { GatekeeperError } from '../faces/gatekeeper/schemas';
 import { ManagementError } from '../faces/management/schemas';
+import { UserServiceError } from '../faces/user-service/schemas';
 import { randomToken } from '../crypto/random';
 import type { AppEnv } from '../http/types';
 import { operation, SECURITY, TAGS } from './describe';
-import { OAuthError, pendingPaths, UserServiceError } from './pending';
+import { OAuthError, pendingPaths } from './pending';
 
 /** Each face's one error body, by the name its error responses point at. */
 export const ERROR_SCHEMAS = { DroplitError, ManagementError, GatekeeperError, UserServiceError, OAuthError };
