@@ -126,11 +126,13 @@ async function readTarget(c: Context<AppEnv>, target: Target, options: ValidateO
 }
 
 /** What hono-openapi reads from the middleware to document it. */
-function documentation(target: Target, schema: z.ZodType, { example }: ValidateOptions) {
+function documentation(target: Target, schema: z.ZodType, { example, form, withQuery }: ValidateOptions) {
   if (target !== 'json') return { target, ...resolver(schema) };
-  const required = !schema.safeParse({}).success;
+  // A body whose fields may come from the query string instead is never required.
+  const required = !withQuery && !schema.safeParse({}).success;
   const media = { schema: resolver(schema), ...(example === undefined ? {} : { example }) };
-  return { spec: { requestBody: { required, content: { 'application/json': media } } } };
+  const content = { 'application/json': media, ...(form ? { 'application/x-www-form-urlencoded': media } : {}) };
+  return { spec: { requestBody: { required, content } } };
 }
 
 /**
