@@ -100,7 +100,7 @@ export function buildApp(): Hono<AppEnv> {
   app.route('/oauth', oauthFace);
   app.route('/', pagesFace);
   app.route('/api/v2', gatekeeperFace);
-  app.get('/api', gatekeeperRoot);
+  app.get('/api', ...gatekeeperRoot);
   app.route('/api', droplitFace);
   app.route('/', userServiceFace);
   // The document describes the app it is part of (every route above, from their schemas).

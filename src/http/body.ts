@@ -14,7 +14,7 @@ export function isObject(value: unknown): value is Fields {
 }
 
 /** The body as an object: JSON always; form-encoded too when `form` is set. Empty body: {}. */
-export async function readBody(c: Context<AppEnv>, options: { form?: boolean } = {}): Promise<Fields> {
+export async function readBody<E extends AppEnv>(c: Context<E>, options: { form?: boolean } = {}): Promise<Fields> {
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   // Decoded from bytes: workerd warns when .text() reads a body whose type is not text.
   const text = new TextDecoder().decode(await c.req.arrayBuffer());

@@ -70,3 +70,23 @@ export function pageLimitParam() {
     .optional()
     .transform((value) => value ?? DEFAULT_PAGE_SIZE);
 }
+
+/**
+ * A string that must be present and not empty (requiredString): absent, null or '' is `is missing`.
+ * `max` Infinity: no bound here (the core measures it; the body limit bounds it).
+ */
+export function requiredText(max = 1024) {
+  const text = z.string({ error: (issue) => (issue.input === undefined || issue.input === null ? 'is missing' : 'must be a string') });
+  return (Number.isFinite(max) ? text.max(max, { error: `must be at most ${max} characters` }) : text).min(1, { error: 'is missing' });
+}
+
+/** One of `values`, required: requiredText's words, then `must be one of ...`. */
+export function requiredChoice<const T extends readonly [string, ...string[]]>(values: T, max = 1024) {
+  const error = (issue: { input?: unknown }) => {
+    const { input } = issue;
+    if (input === undefined || input === null || input === '') return 'is missing';
+    if (typeof input !== 'string') return 'must be a string';
+    return input.length > max ? `must be at most ${max} characters` : `must be one of ${values.join(', ')}`;
+  };
+  return z.enum(values, { error });
+}

@@ -1,7 +1,6 @@
 // GET /openapi.json and GET /docs. The document is generated from the app itself: hono-openapi
 // walks `app.routes` and reads each route's describeRoute() and validate() middleware (the zod
-// schemas that check the requests), so it cannot drift from the code; the routes of faces not yet
-// converted come from pending.ts. The docs page is Scalar's, its bundle served by Workers static
+// schemas that check the requests), so it cannot drift from the code. The docs page is Scalar's, its bundle served by Workers static
 // assets (/docs/scalar.js, copied from @scalar/api-reference by scripts/docs-assets.mjs), so
 // nothing is loaded from a CDN.
 import { Scalar } from '@scalar/hono-api-reference';
@@ -10,13 +9,14 @@ import { describeRoute, generateSpecs } from 'hono-openapi';
 import { z } from 'zod';
 import packageJson from '../../package.json';
 import { DroplitError } from '../faces/droplit/schemas';
+import { GatekeeperError } from '../faces/gatekeeper/schemas';
 import { ManagementError } from '../faces/management/schemas';
 import { OAuthError } from '../faces/oauth/schemas';
+import { UserServiceError } from '../faces/user-service/schemas';
 import { randomToken } from '../crypto/random';
 import { SESSION_COOKIE } from '../http/browser-cookies';
 import type { AppEnv } from '../http/types';
 import { operation, SECURITY, TAGS } from './describe';
-import { GatekeeperError, pendingPaths, UserServiceError } from './pending';
 
 /** Each face's one error body, by the name its error responses point at. */
 export const ERROR_SCHEMAS = { DroplitError, ManagementError, GatekeeperError, UserServiceError, OAuthError };
@@ -83,8 +83,6 @@ async function buildDocument(app: Hono<AppEnv>, c: Context<AppEnv>) {
     },
     c,
   );
-  const pending = pendingPaths();
-  for (const [path, item] of Object.entries(pending)) spec.paths[path] = { ...item, ...spec.paths[path] } as never;
   return spec;
 }
 

@@ -152,6 +152,33 @@ describe('/openapi.json', () => {
     expect(document.components.securitySchemes.browserSession).toMatchObject({ type: 'apiKey', in: 'cookie', name: '__Host-gatehouse-session' });
   });
 
+  it('documents the Gatekeeper’s and the User Service’s requests and answers from their schemas', async () => {
+    const document = await documentOf(newClient());
+    const register = document.paths['/api/v2/users']!.post as Record<string, any>;
+    const account = register.requestBody.content['application/json'].schema;
+    expect(account.required).toEqual(expect.arrayContaining(['username', 'password', 'email', 'user_type']));
+    expect(account.properties.user_type.enum).toEqual(['developer', 'customer', 'admin']);
+    expect(register.responses['201'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/GatekeeperUser' });
+    expect(register.responses['400'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/GatekeeperError' });
+    const list = document.paths['/api/v2/users']!.get as Record<string, any>;
+    expect(list.parameters.map((p: { in: string; name: string }) => `${p.in} ${p.name}`).sort()).toEqual(['query limit', 'query offset']);
+    const login = document.paths['/api/v2/sessions']!.post as Record<string, any>;
+    expect(login.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/GatekeeperSession' });
+
+    // Both the original's layouts, JSON or form bodies, and fields that may come from the query instead.
+    for (const path of ['/{version}/users/login', '/{version}/users/current/login']) {
+      const usLogin = document.paths[path]!.post as Record<string, any>;
+      expect(Object.keys(usLogin.requestBody.content).sort(), path).toEqual(['application/json', 'application/x-www-form-urlencoded']);
+      expect(usLogin.requestBody.content['application/json'].schema.required).toEqual(['email', 'password']);
+      expect(usLogin.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ServiceLoginAnswer' });
+      expect(usLogin.responses['400'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/UserServiceError' });
+    }
+    const reset = document.paths['/{version}/users/resetPassword']!.post as Record<string, any>;
+    expect(reset.requestBody.required).toBe(false);
+    expect(reset.parameters.map((p: { in: string; name: string }) => `${p.in} ${p.name}`).sort()).toEqual(['path version', 'query code', 'query password']);
+    expect(document.components.schemas.ServiceUser).toMatchObject({ properties: { permissionLevel: { type: 'integer' } } });
+  });
+
   it('describes each face’s error body as the face sends it', async () => {
     const client = newClient();
     const document = await documentOf(client);

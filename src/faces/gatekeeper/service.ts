@@ -2,11 +2,14 @@
 // (GET /api) and the public key tokens verify with, in the shape SONATA's `son-access` reads
 // (`{"items": {"public-key": "<base64 SPKI, no PEM header>"}}`). The key is the one the
 // Gatekeeper's token profile signs with: RSA under the legacy profile, else ES256 or Ed25519.
-import { Hono, type Handler } from 'hono';
+import { Hono, type Context } from 'hono';
+import { describeRoute } from 'hono-openapi';
 import { exportSPKI } from 'jose';
 import { profileOf, signerOf } from '../../core/token-profiles';
 import type { KeyRing, Signer } from '../../crypto/keys';
 import type { AppEnv } from '../../http/types';
+import { jsonResponse, operation, SECURITY, TAGS } from '../../openapi/describe';
+import { MicroServicePublicKey, RootEntries } from './schemas';
 
 const PUBLIC_KEY_CACHE = 'public, max-age=300';
 const pems = new WeakMap<CryptoKey, Promise<string>>();
@@ -24,7 +27,11 @@ export function signerPem(keys: KeyRing, signer: Signer): Promise<string> {
 
 export const microServices = new Hono<AppEnv>();
 
-microServices.get('/public-key', async (c) => {
+const keyDoc = operation(TAGS.gatekeeper, 'The key that signs Gatekeeper tokens (base64 SPKI)', SECURITY.none, {
+  200: jsonResponse('The key, as SONATA’s son-access reads it', MicroServicePublicKey),
+});
+
+microServices.get('/public-key', describeRoute(keyDoc), async (c) => {
   const { keys, config } = c.env.deps;
   const pem = await signerPem(keys, signerOf(keys, profileOf(config, 'gatekeeper')));
   const base64 = pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
@@ -45,5 +52,8 @@ const ROOT = [
   { uri: '/api/v2/micro-services/public-key', method: 'GET', purpose: 'The token-signing public key (base64 SPKI)' },
 ];
 
-/** GET /api: the Gatekeeper's root, a list of its interfaces as the original answered. */
-export const gatekeeperRoot: Handler<AppEnv> = (c) => c.json(ROOT);
+/** GET /api: the Gatekeeper's root, a list of its interfaces as the original answered (app.get('/api', ...gatekeeperRoot)). */
+export const gatekeeperRoot = [
+  describeRoute(operation(TAGS.gatekeeper, 'What this service is', SECURITY.none, { 200: jsonResponse('The Gatekeeper’s interfaces', RootEntries) })),
+  (c: Context<AppEnv>) => c.json(ROOT),
+] as const;
