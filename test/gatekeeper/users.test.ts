@@ -22,7 +22,9 @@ describe('GET /api/v2/users', () => {
   });
 
   it('pages every user for an admin, with Record-Count and first, prev, next and last links', async () => {
-    const client = newClient();
+    // An ecosystem of its own: test files running beside this one add users to the default one
+    // between two pages, which moved Record-Count under the test.
+    const client = newClient({ vars: { DEFAULT_ECOSYSTEM: `paging-${crypto.randomUUID().slice(0, 8)}` } });
     const admin = await registerAndLogIn(client, 'admin');
     const mine = new Set<string>([admin.uuid]);
     for (let i = 0; i < 5; i += 1) mine.add((await register(client, i % 2 ? 'customer' : 'developer')).uuid);
@@ -30,7 +32,7 @@ describe('GET /api/v2/users', () => {
     const first = await client.get('/api/v2/users?limit=2', { token: admin.token });
     expect(first.status).toBe(200);
     const total = Number(first.headers.get('Record-Count'));
-    expect(total).toBeGreaterThanOrEqual(6);
+    expect(total).toBe(6);
     const lastIndex = Math.ceil(total / 2) - 1;
     const links = parseLinks(first.headers.get('Link'));
     expect(Object.keys(links).sort()).toEqual(['first', 'last', 'next']);
