@@ -11,6 +11,8 @@ const OAUTH_ERRORS: Partial<Record<ErrorCode, [string, ContentfulStatusCode]>> =
   INVALID_REFRESH_TOKEN: ['invalid_grant', 400],
   USER_NOT_CONFIRMED: ['invalid_grant', 400],
   UNSUPPORTED_GRANT_TYPE: ['unsupported_grant_type', 400],
+  UNAUTHORIZED_CLIENT: ['unauthorized_client', 400],
+  INVALID_CODE: ['invalid_grant', 400],
   UNAUTHENTICATED: ['invalid_client', 401],
   MALFORMED_AUTHORIZATION: ['invalid_client', 401],
   ACCOUNT_LOCKED: ['invalid_grant', 429],
