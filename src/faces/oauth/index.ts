@@ -1,22 +1,28 @@
-// OAuth 2.0 endpoints under /oauth: token (password and refresh_token grants; refresh tokens
-// rotate), revoke (RFC 7009), introspect (RFC 7662, for server and account tokens) and OIDC
+// OAuth 2.0 endpoints under /oauth: token (authorization_code with PKCE for registered clients,
+// password for the legacy faces' clients, refresh_token; refresh tokens rotate), the browser's
+// authorize and logout (authorize.ts), revoke (RFC 7009), introspect (RFC 7662, for server and account tokens) and OIDC
 // userinfo. Bodies are form-encoded as the RFCs say; JSON is accepted too.
 import { Hono, type Context } from 'hono';
 import { authenticateEcosystemCaller } from '../../core/ecosystems';
 import { ecosystemScope, requireEcosystemScope } from '../../core/ecosystem-scope';
 import { authenticateBearer } from '../../core/edge-auth';
 import { AppError } from '../../core/errors';
+import { exchangeCode } from '../../core/code-exchange';
 import { logInWithPassword } from '../../core/login';
+import { authenticateClient, checkPasswordGrantClient } from '../../core/oauth-clients';
 import { introspectToken, revokeToken } from '../../core/oauth';
 import { refreshSession } from '../../core/sessions';
 import { EMAIL_MAX_LENGTH, getUser } from '../../core/users';
 import { bearerToken, clientSecretToken } from '../../http/auth-header';
-import { passwordFieldMaxLength, readBody, requiredString } from '../../http/body';
+import { optionalString, passwordFieldMaxLength, readBody, requiredString } from '../../http/body';
 import { rateLimitPerClient } from '../../http/rate-limit';
 import type { AppEnv } from '../../http/types';
+import { browserRoutes } from './authorize';
+import { clientCredentials } from './client-auth';
 import { renderOAuthError } from './errors';
 
 export const oauthFace = new Hono<AppEnv>();
+oauthFace.route('/', browserRoutes);
 
 function tokenResponse(c: Context<AppEnv>, issued: { token: string; expiresIn: number; refreshToken: string }) {
   return c.json(
@@ -30,7 +36,31 @@ oauthFace.post('/token', rateLimitPerClient({ scope: 'oauth-token' }), async (c)
   const deps = c.env.deps;
   const body = await readBody(c, { form: true });
   const grant = requiredString(body, 'grant_type', 64);
+  const credentials = () => clientCredentials(c.req.header('authorization'), body);
+  if (grant === 'authorization_code') {
+    const named = credentials();
+    if (!named) throw new AppError('UNAUTHENTICATED', { reason: 'client_id is missing' });
+    const client = await authenticateClient(deps, named);
+    const issued = await exchangeCode(deps, client, {
+      code: requiredString(body, 'code', 256),
+      redirectUri: optionalString(body, 'redirect_uri', 2000),
+      codeVerifier: requiredString(body, 'code_verifier', 256),
+    });
+    return c.json(
+      {
+        access_token: issued.token,
+        token_type: 'Bearer',
+        expires_in: issued.expiresIn,
+        refresh_token: issued.refreshToken,
+        scope: issued.scope,
+        ...(issued.idToken ? { id_token: issued.idToken } : {}),
+      },
+      200,
+      { 'Cache-Control': 'no-store', Pragma: 'no-cache' },
+    );
+  }
   if (grant === 'password') {
+    await checkPasswordGrantClient(deps, credentials());
     const username = requiredString(body, 'username', EMAIL_MAX_LENGTH);
     const password = requiredString(body, 'password', passwordFieldMaxLength(deps.config));
     const { session } = await logInWithPassword(deps, { emailOrUsername: username }, password, { rotates: true });
