@@ -214,7 +214,10 @@ describe('refusals', () => {
 
   it('shows an error page, and redirects nowhere, for an unregistered redirect URI or an unknown client', async () => {
     const s = await setUp();
-    for (const extra of [{ redirect_uri: 'https://evil.example/callback' }, { redirect_uri: `${CALLBACK}/x` }, { client_id: crypto.randomUUID() }, { client_id: null }]) {
+    const cases: Record<string, string | null>[] = [
+      { redirect_uri: 'https://evil.example/callback' }, { redirect_uri: `${CALLBACK}/x` }, { client_id: crypto.randomUUID() }, { client_id: null },
+    ];
+    for (const extra of cases) {
       const { response } = await authorize(s, extra);
       expect(response.status, JSON.stringify(extra)).toBe(400);
       expect(response.headers.get('location')).toBeNull();
@@ -226,7 +229,8 @@ describe('refusals', () => {
 
   it('refuses plain PKCE and a missing code_challenge, back at the redirect URI with state and iss', async () => {
     const s = await setUp();
-    for (const extra of [{ code_challenge_method: 'plain' }, { code_challenge: null }, { code_challenge_method: null }, { response_type: 'token' }]) {
+    const cases: Record<string, string | null>[] = [{ code_challenge_method: 'plain' }, { code_challenge: null }, { code_challenge_method: null }, { response_type: 'token' }];
+    for (const extra of cases) {
       const { response, pkce } = await authorize(s, extra);
       const callback = callbackOf(response);
       expect(callback.searchParams.get('state')).toBe(pkce.state);

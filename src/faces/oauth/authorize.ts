@@ -59,7 +59,8 @@ browserRoutes.get('/authorize', async (c) => {
     request = parseAuthorizationRequest(target.client, params);
   } catch (error) {
     if (!(error instanceof AuthorizeRedirectError)) throw error;
-    return back({ error: error.error, error_description: error.description, state: one(params, 'state') });
+    const state = one(params, 'state');
+    return back({ error: error.error, error_description: error.description, state: state !== undefined && state.length <= 1024 ? state : undefined });
   }
   const session = await resolveBrowserSession(deps, readSessionCookie(c));
   const verdict = judgeSession(deps, request, session);
