@@ -113,16 +113,17 @@ export function parseAuthorizationRequest(client: OAuthClientRow, params: Params
 export type SessionVerdict = { ok: true } | { ok: false; signInAfter?: number };
 
 /**
- * Whether the browser session may answer this request now. Not signed in, `prompt=login` (a
- * sign-in at or after now is then required: the caller re-makes the URL with `auth_after`, so coming
- * back signed in does not loop), a sign-in before `auth_after`, or one older than `max_age`: no.
+ * Whether the browser session may answer this request now. Not signed in, or a sign-in before
+ * `auth_after`: no. `prompt=login`, or a sign-in older than `max_age`: no, and a sign-in at or after
+ * now is required (`signInAfter`): the caller re-makes the URL with `auth_after` in place of
+ * `prompt` and `max_age`, so coming back signed in does not loop, however slow the person was.
  */
 export function judgeSession(deps: Deps, request: AuthorizationRequest, session: BrowserSession | null): SessionVerdict {
   const now = Math.floor(deps.now() / 1000);
   if (request.prompt === 'login') return { ok: false, signInAfter: now };
   if (!session) return { ok: false };
   if (request.authAfter !== undefined && session.authTime < request.authAfter) return { ok: false };
-  if (request.maxAge !== undefined && session.authTime + request.maxAge < now) return { ok: false };
+  if (request.maxAge !== undefined && session.authTime + request.maxAge < now) return { ok: false, signInAfter: now };
   return { ok: true };
 }
 

@@ -171,11 +171,30 @@ describe('the authorization code flow with PKCE', () => {
     expect(oauth.validateAuthResponse(s.as, s.app, callbackOf(forcedBack), forced.pkce.state).get('code')).toBeTruthy();
   });
 
-  it('sends a sign-in older than max_age back to /signin', async () => {
+  it('sends a sign-in older than max_age back to /signin, and back with a code after a fresh one', async () => {
     const s = await setUp();
     s.client.clock.advance(120);
-    const { response } = await authorize(s, { max_age: '60' });
-    expect(response.headers.get('location')).toMatch(/^\/signin\?return=/);
+    const { response, pkce } = await authorize(s, { max_age: '60' });
+    const location = response.headers.get('location')!;
+    expect(location).toMatch(/^\/signin\?return=/);
+    const returnTo = decodeURIComponent(location.slice('/signin?return='.length));
+    expect(returnTo).not.toContain('max_age');
+    // The old sign-in does not pass the way back; a new one does, however long it took.
+    expect((await s.browser.get(returnTo)).headers.get('location')).toMatch(/^\/signin\?return=/);
+    await s.browser.signIn(s.user.email, s.user.password, returnTo);
+    s.client.clock.advance(300);
+    const back = await s.browser.get(returnTo);
+    expect(oauth.validateAuthResponse(s.as, s.app, callbackOf(back), pkce.state).get('code')).toBeTruthy();
+  });
+
+  it('ends the code with the browser session: a sign-out before the exchange makes it invalid_grant', async () => {
+    const s = await setUp();
+    const { params, pkce } = await codeCallback(s);
+    const csrf = await s.browser.csrfOf('/signout');
+    expect((await s.browser.submit('/signout', { csrf, return: '/signin' })).status).toBe(303);
+    const response = await exchange(s, params, pkce.verifier);
+    expect(response.status).toBe(400);
+    expect(await json(response)).toMatchObject({ error: 'invalid_grant' });
   });
 });
 
@@ -252,6 +271,15 @@ describe('refusals', () => {
     const { response, pkce } = await authorize({ browser: newBrowser(s.client), app: s.app }, { prompt: 'none' });
     const callback = callbackOf(response);
     expect(Object.fromEntries(callback.searchParams)).toMatchObject({ error: 'login_required', state: pkce.state, iss: 'https://gatehouse.test' });
+  });
+
+  it('refuses a redirect_uri at the token endpoint other than the one the code was issued for', async () => {
+    const s = await setUp();
+    await s.client.admin('PATCH', `/admin/v1/clients/${s.app.client_id}`, { body: { redirectUris: [CALLBACK, `${CALLBACK}2`] } });
+    const { params, pkce } = await codeCallback(s);
+    const response = await oauth.authorizationCodeGrantRequest(s.as, s.app, s.auth, params, `${CALLBACK}2`, pkce.verifier, s.options);
+    expect(response.status).toBe(400);
+    expect(await json(response)).toMatchObject({ error: 'invalid_grant' });
   });
 
   it('refuses a wrong client secret', async () => {

@@ -66,10 +66,11 @@ browserRoutes.get('/authorize', async (c) => {
   const verdict = judgeSession(deps, request, session);
   if (!verdict.ok || !session) {
     if (request.prompt === 'none') return back({ error: 'login_required', error_description: 'no fitting sign-in', state: request.state });
-    // Coming back must not ask again: prompt=login becomes "a sign-in at or after T", which is then required.
+    // Coming back must not ask again: prompt=login and max_age become "a sign-in at or after T".
     const again = new URL(c.req.url);
     if (!verdict.ok && verdict.signInAfter !== undefined) {
       again.searchParams.delete('prompt');
+      again.searchParams.delete('max_age');
       again.searchParams.set('auth_after', String(verdict.signInAfter));
     }
     return redirectTo(c, `/signin?return=${encodeURIComponent(again.pathname + again.search)}`);
