@@ -4,88 +4,10 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { describe, expect, it } from 'vitest';
-import { createUser, verifyStatus, type TestUser } from '../support/accounts';
-import { newBrowser, type Browser } from '../support/browser';
-import { json, newClient, type Client } from '../support/driver';
-
-const issuer = new URL('https://gatehouse.test');
-const CALLBACK = 'https://app.example/callback';
-const AFTER_LOGOUT = 'https://app.example/bye';
-
-async function discover(client: Client) {
-  return oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { [oauth.customFetch]: client.fetch }));
-}
-
-async function register(client: Client, fields: Record<string, unknown> = {}): Promise<{ clientId: string; clientSecret?: string }> {
-  const response = await client.admin('POST', '/admin/v1/clients', {
-    body: { name: 'App', redirectUris: [CALLBACK], postLogoutRedirectUris: [AFTER_LOGOUT], public: true, ...fields },
-  });
-  expect(response.status, await response.clone().text()).toBe(201);
-  return json(response);
-}
-
-interface Setup {
-  client: Client;
-  as: oauth.AuthorizationServer;
-  app: oauth.Client;
-  auth: oauth.ClientAuth;
-  browser: Browser;
-  user: TestUser;
-  secret?: string;
-  options: { [oauth.customFetch]: Client['fetch'] };
-}
-
-/** A registered client, a user signed in on the hosted page, and the discovery document. */
-async function setUp(fields: Record<string, unknown> = {}): Promise<Setup> {
-  const client = newClient();
-  const registered = await register(client, fields);
-  const user = await createUser(client, { username: `oidc${crypto.randomUUID().slice(0, 8)}`, firstName: 'Ada', lastName: 'Lovelace' });
-  const browser = newBrowser(client);
-  expect((await browser.signIn(user.email, user.password)).status).toBe(303);
-  const auth = registered.clientSecret ? oauth.ClientSecretBasic(registered.clientSecret) : oauth.None();
-  return { client, as: await discover(client), app: { client_id: registered.clientId }, auth, browser, user, secret: registered.clientSecret, options: { [oauth.customFetch]: client.fetch } };
-}
-
-interface Pkce {
-  verifier: string;
-  state: string;
-  nonce: string;
-}
-
-/** GET /oauth/authorize as the browser, with PKCE; `extra` overrides or (as null) removes parameters. */
-async function authorize(s: Pick<Setup, 'browser' | 'app'>, extra: Record<string, string | null> = {}): Promise<{ response: Response; pkce: Pkce }> {
-  const pkce = { verifier: oauth.generateRandomCodeVerifier(), state: oauth.generateRandomState(), nonce: oauth.generateRandomNonce() };
-  const params: Record<string, string | null> = {
-    response_type: 'code',
-    client_id: s.app.client_id,
-    redirect_uri: CALLBACK,
-    scope: 'openid profile email',
-    state: pkce.state,
-    nonce: pkce.nonce,
-    code_challenge: await oauth.calculatePKCECodeChallenge(pkce.verifier),
-    code_challenge_method: 'S256',
-    ...extra,
-  };
-  const query = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== null));
-  return { response: await s.browser.get(`/oauth/authorize?${query}`), pkce };
-}
-
-/** The callback a 302 to the client's redirect URI carries. */
-function callbackOf(response: Response): URL {
-  expect(response.status).toBe(302);
-  const location = new URL(response.headers.get('location')!);
-  expect(`${location.origin}${location.pathname}`).toBe(CALLBACK);
-  return location;
-}
-
-async function codeCallback(s: Setup, extra: Record<string, string | null> = {}) {
-  const { response, pkce } = await authorize(s, extra);
-  return { params: oauth.validateAuthResponse(s.as, s.app, callbackOf(response), pkce.state), pkce };
-}
-
-function exchange(s: Setup, params: URLSearchParams, verifier: string, app = s.app, auth = s.auth) {
-  return oauth.authorizationCodeGrantRequest(s.as, app, auth, params, CALLBACK, verifier, s.options);
-}
+import { createUser, verifyStatus } from '../support/accounts';
+import { newBrowser } from '../support/browser';
+import { json, newClient } from '../support/driver';
+import { AFTER_LOGOUT, authorize, callbackOf, CALLBACK, codeCallback, exchange, issuer, register, setUp } from './flow';
 
 describe('the authorization code flow with PKCE', () => {
   it('completes with oauth4webapi: code, verified ID token (nonce, auth_time within max_age), refresh and RP logout', async () => {
@@ -301,6 +223,20 @@ describe('refusals', () => {
     expect(await json(response)).toMatchObject({ error: 'invalid_grant' });
     // Still good for its own client.
     expect((await exchange(s, params, pkce.verifier)).status).toBe(200);
+  });
+
+  it('ends nothing when the id_token_hint names another user', async () => {
+    const s = await setUp();
+    const other = await setUp();
+    const { params, pkce } = await codeCallback(other);
+    const tokens = await oauth.processAuthorizationCodeResponse(other.as, other.app, await exchange(other, params, pkce.verifier), { expectedNonce: pkce.nonce });
+    // A hint this service issued, but for another user, ends nothing; a forged one is an error page.
+    const response = await s.browser.get(`/oauth/logout?id_token_hint=${tokens.id_token}`);
+    expect(response.status).toBe(302);
+    expect(s.browser.cookies.has('__Host-gatehouse-session')).toBe(true);
+    expect((await authorize(s)).response.headers.get('location')).toMatch(/^https:\/\/app\.example\/callback\?code=/);
+    const forged = await s.browser.get(`/oauth/logout?id_token_hint=${tokens.id_token!.slice(0, -4)}AAAA`);
+    expect(forged.status).toBe(400);
   });
 
   it('refuses an unregistered post-logout URI with a page, and keeps the session', async () => {
