@@ -1,7 +1,7 @@
 // OAuth 2.0 endpoints under /oauth: token (authorization_code with PKCE for registered clients,
 // password for the legacy faces' clients, refresh_token; refresh tokens rotate), the browser's
-// authorize and logout (authorize.ts), revoke (RFC 7009), introspect (RFC 7662, for server and account tokens) and OIDC
-// userinfo. Bodies are form-encoded as the RFCs say; JSON is accepted too.
+// authorize and logout (authorize.ts), revoke (RFC 7009), introspect (RFC 7662, for server and
+// account tokens) and OIDC userinfo. Bodies are form-encoded as the RFCs say; JSON is accepted too.
 import { Hono, type Context } from 'hono';
 import { authenticateEcosystemCaller } from '../../core/ecosystems';
 import { ecosystemScope, requireEcosystemScope } from '../../core/ecosystem-scope';
