@@ -19,7 +19,7 @@ const MAX_TOKEN_LENGTH = 8192;
 const MIN_SLIDING_WRITE_INTERVAL_MS = 1000;
 
 export interface Identity {
-  kind: Exclude<TokenKind, 'assertion'>;
+  kind: Exclude<TokenKind, 'assertion' | 'id'>;
   userId: string;
   ecosystemId: string;
   sessionId: string;
@@ -38,7 +38,7 @@ export interface Identity {
   claims: Claims;
 }
 
-function kindOf(token: string): Exclude<TokenKind, 'assertion'> {
+function kindOf(token: string): Exclude<TokenKind, 'assertion' | 'id'> {
   const kind = bearerKindOf(token);
   if (!kind) throw new AppError('INVALID_TOKEN');
   return kind;

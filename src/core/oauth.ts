@@ -79,7 +79,8 @@ async function introspectBearer(deps: Deps, caller: Caller, token: string): Prom
   }
   return {
     active: true,
-    token_type: identity.kind === 'access' ? 'access_token' : 'user_token',
+    // RFC 7662: the type of the token as RFC 6749 7.1 names it; both kinds are bearer tokens.
+    token_type: 'Bearer',
     sub: identity.userId,
     sid: identity.sessionId,
     eco: identity.ecosystemId,

@@ -45,7 +45,9 @@ async function runUpkeep(deps: Deps): Promise<UpkeepCounts> {
   };
   const counts: UpkeepCounts = {
     sessions: await inRounds(() => repo.deleteEndedSessions(deps.db, cutoffs)),
-    codes: await inRounds(() => repo.deleteSpentCodes(deps.db, now - DAY_MS)),
+    codes:
+      (await inRounds(() => repo.deleteSpentCodes(deps.db, now - DAY_MS))) +
+      (await inRounds(() => repo.deleteExpiredAuthorizationCodes(deps.db, now - deps.config.refreshTokenTtlSeconds * 1000 - DAY_MS))),
     loginFailures: await inRounds(() => repo.deleteStaleLoginFailures(deps.db, now, now - DAY_MS)),
     mail: await inRounds(() => repo.deleteDeliveredMail(deps.db, now - deps.config.outboxRetentionDays * DAY_MS)),
   };

@@ -34,3 +34,8 @@ export function hmacToken(key: string, message: string): string {
 export function hmacHex(key: string, message: string): string {
   return hex(hmac(sha256, utf8.encode(key), utf8.encode(message)));
 }
+
+/** SHA-256 of `value`, URL-safe base64 without padding (a PKCE S256 code challenge). */
+export function sha256Base64url(value: string): string {
+  return base64url(sha256(utf8.encode(value)));
+}

@@ -1,7 +1,7 @@
 // Signing and verifying our JWTs. Verification pins the algorithm to the key's own, the issuer,
 // the audience and the token type (the `typ` header), and requires `exp` where the type has one,
 // so no token of one kind can be played as another and `alg: none` or HS256 never verify.
-import { decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
+import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
 import type { KeyRing, Signer } from './keys';
 
 /**
@@ -16,6 +16,8 @@ const TOKEN_TYPES = {
   access: 'at+jwt',
   user: 'user+jwt',
   assertion: 'gatehouse-assertion+jwt',
+  /** OpenID Connect ID tokens: plain `JWT`, as relying parties expect; never taken as a bearer token. */
+  id: 'JWT',
 } as const;
 export type TokenKind = keyof typeof TOKEN_TYPES;
 
@@ -112,5 +114,14 @@ export async function verifyToken(ring: KeyRing, token: string, options: VerifyO
     if (error instanceof TokenVerificationError) throw error;
     if (error instanceof errors.JWTExpired) throw new TokenVerificationError('expired');
     throw new TokenVerificationError('invalid');
+  }
+}
+
+/** A JWT's payload read without verification (to pick the audience to verify against), or null. */
+export function unverifiedClaims(token: string): JWTPayload | null {
+  try {
+    return decodeJwt(token);
+  } catch {
+    return null;
   }
 }

@@ -270,6 +270,56 @@ export const kvBacklog = sqliteTable(
   (t) => [index('kv_backlog_created').on(t.createdAt)],
 );
 
+/**
+ * Registered OAuth clients (issue 13). A confidential client has a SHA-256 of its secret; a public
+ * one (a SPA, a native app) has none and proves itself by PKCE alone. URI lists are JSON arrays,
+ * matched exactly.
+ */
+export const oauthClients = sqliteTable('oauth_clients', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  isPublic: integer('is_public', { mode: 'boolean' }).notNull(),
+  secretHash: text('secret_hash'),
+  redirectUris: text('redirect_uris', { mode: 'json' }).$type<string[]>().notNull(),
+  postLogoutRedirectUris: text('post_logout_redirect_uris', { mode: 'json' }).$type<string[]>().notNull(),
+  scopes: text('scopes', { mode: 'json' }).$type<string[]>().notNull(),
+  allowPasswordGrant: integer('allow_password_grant', { mode: 'boolean' }).notNull().default(false),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/**
+ * Authorization codes: a SHA-256 of the code, what it was issued for, and its one use. `usedAt` is
+ * set by the one conditional UPDATE that spends it; `issuedSessionId` is the session that exchange
+ * started, and `replayedAt` marks a second presentation, so whichever of the two lands last
+ * revokes that session.
+ */
+export const authorizationCodes = sqliteTable(
+  'authorization_codes',
+  {
+    codeHash: text('code_hash').primaryKey(),
+    clientId: text('client_id')
+      .notNull()
+      .references(() => oauthClients.id, { onDelete: 'cascade' }),
+    redirectUri: text('redirect_uri').notNull(),
+    codeChallenge: text('code_challenge').notNull(),
+    scope: text('scope').notNull(),
+    nonce: text('nonce'),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    browserSessionId: text('browser_session_id').notNull(),
+    /** Seconds, as the ID token's `auth_time`. */
+    authTime: integer('auth_time').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+    issuedSessionId: text('issued_session_id'),
+    replayedAt: integer('replayed_at'),
+  },
+  (t) => [index('authorization_codes_expires').on(t.expiresAt)],
+);
+
 export const schema = {
   ecosystems,
   environments,
@@ -283,6 +333,8 @@ export const schema = {
   oneTimeCodes,
   outbox,
   kvBacklog,
+  oauthClients,
+  authorizationCodes,
 };
 
 export type UserRow = typeof users.$inferSelect;
@@ -291,4 +343,6 @@ export type EcosystemRow = typeof ecosystems.$inferSelect;
 export type EnvironmentRow = typeof environments.$inferSelect;
 export type AttributeRow = typeof attributes.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
+export type OAuthClientRow = typeof oauthClients.$inferSelect;
+export type AuthorizationCodeRow = typeof authorizationCodes.$inferSelect;
 

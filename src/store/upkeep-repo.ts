@@ -3,7 +3,7 @@
 import { and, eq, isNotNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './db';
-import { loginFailures, oneTimeCodes, outbox, sessions, spentSecrets } from './schema';
+import { authorizationCodes, loginFailures, oneTimeCodes, outbox, sessions, spentSecrets } from './schema';
 
 export const UPKEEP_BATCH = 200;
 
@@ -48,6 +48,14 @@ export async function deleteEndedSessions(db: Db, cutoffs: SessionCutoffs): Prom
 export function deleteSpentCodes(db: Db, before: number): Promise<number> {
   const where = or(and(isNotNull(oneTimeCodes.usedAt), lt(oneTimeCodes.usedAt, before)), lt(oneTimeCodes.expiresAt, before))!;
   return changes(db.run(sql`delete from ${oneTimeCodes} where rowid in (${someRows(oneTimeCodes, where)})`));
+}
+
+/**
+ * OAuth authorization codes that expired before the cutoff. The caller keeps them as long as a
+ * session their exchange started can live, so a replay is still recognised (and revokes it).
+ */
+export function deleteExpiredAuthorizationCodes(db: Db, before: number): Promise<number> {
+  return changes(db.run(sql`delete from ${authorizationCodes} where rowid in (${someRows(authorizationCodes, lt(authorizationCodes.expiresAt, before))})`));
 }
 
 /** Login-failure counters whose lock has passed and which nothing touched since `staleBefore`. */

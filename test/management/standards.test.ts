@@ -39,7 +39,12 @@ describe('the standards routes', () => {
       issuer: 'https://gatehouse.test',
       jwks_uri: 'https://gatehouse.test/.well-known/jwks.json',
       token_endpoint: 'https://gatehouse.test/oauth/token',
-      grant_types_supported: ['password', 'refresh_token'],
+      grant_types_supported: ['authorization_code', 'refresh_token', 'password'],
+      response_types_supported: ['code'],
+      code_challenge_methods_supported: ['S256'],
+      authorization_endpoint: 'https://gatehouse.test/oauth/authorize',
+      end_session_endpoint: 'https://gatehouse.test/oauth/logout',
+      authorization_response_iss_parameter_supported: true,
       id_token_signing_alg_values_supported: ['ES256'],
     });
   });

@@ -74,7 +74,7 @@ describe('OAuth with a standard client library (oauth4webapi)', () => {
         [oauth.customFetch]: client.fetch,
       }),
     );
-    expect(introspection).toMatchObject({ active: true, sub: user.id, token_type: 'access_token', eco: 'default' });
+    expect(introspection).toMatchObject({ active: true, sub: user.id, token_type: 'Bearer', eco: 'default' });
   });
 
   it('revokes a refresh token with RFC 7009', async () => {

@@ -110,7 +110,7 @@ describe('/openapi.json', () => {
     expect(Object.keys(token.requestBody.content)).toEqual(['application/x-www-form-urlencoded', 'application/json']);
     expect(token.requestBody.content['application/x-www-form-urlencoded'].schema).toEqual({ $ref: '#/components/schemas/OAuthTokenRequest' });
     const grants = (document.components.schemas.OAuthTokenRequest as { oneOf: { $ref: string }[] }).oneOf.map((option) => option.$ref);
-    expect(grants).toEqual(['#/components/schemas/OAuthPasswordGrant', '#/components/schemas/OAuthRefreshTokenGrant']);
+    expect(grants).toEqual(['#/components/schemas/OAuthAuthorizationCodeGrant', '#/components/schemas/OAuthPasswordGrant', '#/components/schemas/OAuthRefreshTokenGrant']);
     expect(document.components.schemas.OAuthPasswordGrant).toMatchObject({ required: ['grant_type', 'username', 'password'] });
     expect(token.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/OAuthTokens' });
     expect(token.responses['400'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/OAuthError' });

@@ -153,12 +153,34 @@ const oauth: RouteCase[] = [
   }),
   route('GET /oauth/userinfo', () => '/oauth/userinfo', { token: 'access', accepts: DEFAULT_BEARER }),
   route('POST /oauth/userinfo', () => '/oauth/userinfo', { token: 'access', accepts: DEFAULT_BEARER }),
+  route('POST /oauth/token (authorization_code)', () => '/oauth/token', {
+    // No code is live in the world: the good request is refused (invalid_grant), every variant must be too.
+    form: true, body: (w) => ({ grant_type: 'authorization_code', client_id: w.oauthClient.id, code: 'no-such-code', redirect_uri: w.oauthClient.redirectUri, code_verifier: 'v'.repeat(43) }),
+  }),
+];
+
+/** A browser without a session: authorize sends it to /signin (302), refusals are pages. */
+const AUTHORIZE_QUERY = ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'prompt', 'max_age', 'auth_after'];
+const authorizePath = (w: World) =>
+  `/oauth/authorize?${new URLSearchParams({
+    response_type: 'code', client_id: w.oauthClient.id, redirect_uri: w.oauthClient.redirectUri, scope: 'openid', state: 's', nonce: 'n',
+    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256',
+  })}`;
+
+const page: RouteCase[] = [
+  route('GET /oauth/authorize', authorizePath, { query: AUTHORIZE_QUERY }),
+  route('GET /oauth/logout', (w) => `/oauth/logout?client_id=${w.oauthClient.id}&post_logout_redirect_uri=${encodeURIComponent(w.oauthClient.postLogoutRedirectUri)}&state=s`, {
+    query: ['id_token_hint', 'client_id', 'post_logout_redirect_uri', 'state'],
+  }),
 ];
 
 const operator = { token: 'account', accepts: ADMIN } as const;
 const ecoParam = (rest: string) => ({ ecosystemId: (_w: World, v: string) => `/admin/v1/ecosystems/${v}${rest}` });
 const userParam = (rest = '') => ({ id: (_w: World, v: string) => `/admin/v1/users/${v}${rest}` });
 const userPath = (rest = '') => (w: World) => `/admin/v1/users/${w.user.id}${rest}`;
+
+const clientPath = (w: World) => `/admin/v1/clients/${w.oauthClient.id}`;
+const clientParam = { clientId: (_w: World, v: string) => `/admin/v1/clients/${v}` };
 
 const management: RouteCase[] = [
   route('GET /.well-known/jwks.json', () => '/.well-known/jwks.json'),
@@ -201,8 +223,18 @@ const management: RouteCase[] = [
   route('GET /healthz', () => '/healthz'),
   route('GET /openapi.json', () => '/openapi.json'),
   route('GET /docs', () => '/docs'),
+  route('POST /admin/v1/clients', () => '/admin/v1/clients', {
+    ...operator,
+    body: (w) => ({ name: 'app', redirectUris: [w.oauthClient.redirectUri], postLogoutRedirectUris: [], public: false, scopes: ['openid'], allowPasswordGrant: false }),
+  }),
+  route('GET /admin/v1/clients', () => '/admin/v1/clients', operator),
+  route('GET /admin/v1/clients/:clientId', clientPath, { ...operator, params: clientParam }),
+  route('PATCH /admin/v1/clients/:clientId', clientPath, {
+    ...operator, params: clientParam, body: (w) => ({ name: 'renamed', redirectUris: [w.oauthClient.redirectUri], allowPasswordGrant: true }),
+  }),
+  route('DELETE /admin/v1/clients/:clientId', clientPath, { ...operator, params: clientParam }),
 ];
 
-export const ROUTES: Record<Face, RouteCase[]> = { droplit, gatekeeper, userService, oauth, management };
+export const ROUTES: Record<Face, RouteCase[]> = { droplit, gatekeeper, userService, oauth, management, page };
 export const ALL_ROUTES: RouteCase[] = Object.values(ROUTES).flat();
 export const BODY_ROUTES = ALL_ROUTES.filter((route) => route.body);

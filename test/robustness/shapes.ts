@@ -2,7 +2,7 @@
 // bad input gets a 4xx in the face's own error shape, never a 500.
 import { expect } from 'vitest';
 
-export type Face = 'droplit' | 'gatekeeper' | 'userService' | 'oauth' | 'management';
+export type Face = 'droplit' | 'gatekeeper' | 'userService' | 'oauth' | 'management' | 'page';
 
 /** The face whose renderer answers the (already normalised) path; as src/app.ts decides it. */
 export function faceOf(path: string): Face {
@@ -17,6 +17,8 @@ export function faceOf(path: string): Face {
   if (/^\/api\/v2(\/|$)/.test(pathname)) return 'gatekeeper';
   if (/^\/api(\/|$)/.test(pathname)) return 'droplit';
   if (/^\/v\d+\/users(\/|$)/.test(pathname)) return 'userService';
+  // The browser's OAuth routes answer a person: their errors are pages (src/faces/oauth/errors.ts).
+  if (/^\/oauth\/(authorize|logout)\/?$/.test(pathname)) return 'page';
   if (/^\/oauth(\/|$)/.test(pathname)) return 'oauth';
   return 'management';
 }
@@ -35,6 +37,8 @@ function expectedBody(face: Face, status: number): unknown {
       return { error: text, error_description: text };
     case 'management':
       return { error: { code: text, message: text }, requestId: text };
+    case 'page':
+      return null;
   }
 }
 
@@ -47,6 +51,13 @@ export async function expectHandled(response: Response, face: Face, label: strin
   const status = response.status;
   expect.soft(status, `${label} -> ${status} ${raw.slice(0, 300)}`).toBeLessThan(500);
   if (status < 400) return status;
+  if (face === 'page') {
+    // A page, not JSON: an HTML document under the hosted pages' CSP, the error said in an alert.
+    expect.soft(response.headers.get('content-type'), `${label} -> ${status} must be a page`).toMatch(/^text\/html/);
+    expect.soft(response.headers.get('content-security-policy'), `${label} -> ${status} CSP`).toContain("default-src 'none'");
+    expect.soft(raw, `${label} -> ${status} says what went wrong`).toContain('role="alert"');
+    return status;
+  }
   let body: unknown;
   try {
     body = JSON.parse(raw);

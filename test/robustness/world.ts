@@ -13,6 +13,8 @@ export interface World {
   gkSession: string;
   eco: { id: string; serverTokenId: string; environmentId: string };
   app: { uniqueId: string; path: string };
+  /** A registered public OAuth client with one redirect URI and one post-logout URI. */
+  oauthClient: { id: string; redirectUri: string; postLogoutRedirectUri: string };
 }
 
 /** Every kind of credential the service hands out. */
@@ -49,6 +51,12 @@ export async function buildWorld(client: Client): Promise<World> {
   const access = [{ environmentId: env.id, accessLevel: 'all' }];
   await expectOk(await client.admin('PUT', path, { body: { email: `${tag}.app@example.com`, meta: { plan: 'pro' }, access } }), 201);
   const app = await expectOk(await client.admin('POST', `${path}/tokens?expiryType=SlidingTtl&ttl=3600`));
+  const redirectUri = `https://${tag}.example/callback`;
+  const postLogoutRedirectUri = `https://${tag}.example/bye`;
+  const registered = await expectOk(
+    await client.admin('POST', '/admin/v1/clients', { body: { name: tag, redirectUris: [redirectUri], postLogoutRedirectUris: [postLogoutRedirectUri], public: true } }),
+    201,
+  );
   return {
     tag,
     user: { id: created.id, ...user },
@@ -65,5 +73,6 @@ export async function buildWorld(client: Client): Promise<World> {
     gkSession: gk.token.session_state,
     eco: { id: eco.id, serverTokenId: server.id, environmentId: env.id },
     app: { uniqueId, path },
+    oauthClient: { id: registered.clientId, redirectUri, postLogoutRedirectUri },
   };
 }

@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../../http/types';
 import { admin } from './admin';
+import { clientRoutes } from './clients';
 import { renderManagementError } from './errors';
 import { service } from './service';
 import { standards } from './standards';
@@ -10,5 +11,6 @@ export const managementFace = new Hono<AppEnv>();
 managementFace.route('/', service);
 managementFace.route('/', standards);
 managementFace.route('/admin/v1', admin);
+managementFace.route('/admin/v1/clients', clientRoutes);
 
 export { renderManagementError };

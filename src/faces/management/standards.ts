@@ -6,6 +6,7 @@ import { checkHealth } from '../../core/health';
 import { AppError } from '../../core/errors';
 import { signInPath, websiteCaller, type WebsiteCaller } from '../../gateway/website-session';
 import { STATUS_OF } from '../../http/errors';
+import { SUPPORTED_SCOPES } from '../../core/oauth-clients';
 import { identityHeaders } from '../../http/identity-headers';
 import type { AppEnv } from '../../http/types';
 import { operation, SECURITY, TAGS } from '../../openapi/describe';
@@ -40,14 +41,24 @@ standards.get('/.well-known/openid-configuration', describeRoute(operation(TAGS.
       revocation_endpoint: `${issuer}/oauth/revoke`,
       introspection_endpoint: `${issuer}/oauth/introspect`,
       userinfo_endpoint: `${issuer}/oauth/userinfo`,
-      grant_types_supported: ['password', 'refresh_token'],
-      response_types_supported: ['token'],
+      authorization_endpoint: `${issuer}/oauth/authorize`,
+      end_session_endpoint: `${issuer}/oauth/logout`,
+      grant_types_supported: ['authorization_code', 'refresh_token', 'password'],
+      response_types_supported: ['code'],
+      response_modes_supported: ['query'],
+      code_challenge_methods_supported: ['S256'],
+      authorization_response_iss_parameter_supported: true,
+      scopes_supported: [...SUPPORTED_SCOPES],
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: keys.algorithms,
-      token_endpoint_auth_methods_supported: ['none'],
+      token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
       revocation_endpoint_auth_methods_supported: ['none'],
       introspection_endpoint_auth_methods_supported: ['client_secret_basic'],
-      claims_supported: ['sub', 'email', 'preferred_username', 'role', 'eco'],
+      prompt_values_supported: ['none', 'login'],
+      claims_supported: [
+        'sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'email', 'email_verified',
+        'preferred_username', 'name', 'given_name', 'family_name', 'locale', 'role', 'eco',
+      ],
     },
     200,
     { 'Cache-Control': PUBLIC_CACHE },

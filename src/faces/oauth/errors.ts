@@ -2,6 +2,7 @@
 // on the userinfo route. Descriptions never carry a token or a password.
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppError, ErrorCode } from '../../core/errors';
+import { renderPageError } from '../pages/errors';
 import { bearerChallenge, errorHeaders, messageOf, STATUS_OF, type ErrorRenderer } from '../../http/errors';
 
 const OAUTH_ERRORS: Partial<Record<ErrorCode, [string, ContentfulStatusCode]>> = {
@@ -11,6 +12,8 @@ const OAUTH_ERRORS: Partial<Record<ErrorCode, [string, ContentfulStatusCode]>> =
   INVALID_REFRESH_TOKEN: ['invalid_grant', 400],
   USER_NOT_CONFIRMED: ['invalid_grant', 400],
   UNSUPPORTED_GRANT_TYPE: ['unsupported_grant_type', 400],
+  UNAUTHORIZED_CLIENT: ['unauthorized_client', 400],
+  INVALID_CODE: ['invalid_grant', 400],
   UNAUTHENTICATED: ['invalid_client', 401],
   MALFORMED_AUTHORIZATION: ['invalid_client', 401],
   ACCOUNT_LOCKED: ['invalid_grant', 429],
@@ -25,7 +28,11 @@ function userinfoError(error: AppError): [string, ContentfulStatusCode] {
   return OAUTH_ERRORS[error.code] ?? ['invalid_request', status];
 }
 
+/** The browser's routes (authorize, logout) answer a person: their errors are pages. */
+const BROWSER_PATH = /^\/oauth\/(authorize|logout)\/?$/;
+
 export const renderOAuthError: ErrorRenderer = (c, error) => {
+  if (BROWSER_PATH.test(c.req.path)) return renderPageError(c, error);
   const onUserinfo = c.req.path.startsWith('/oauth/userinfo');
   const [code, status] = onUserinfo ? userinfoError(error) : (OAUTH_ERRORS[error.code] ?? ['invalid_request', STATUS_OF[error.code]]);
   const headers: Record<string, string> = { ...errorHeaders(error), Pragma: 'no-cache' };

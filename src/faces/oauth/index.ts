@@ -1,16 +1,18 @@
-// OAuth 2.0 endpoints under /oauth: token (password and refresh_token grants; refresh tokens
-// rotate), revoke (RFC 7009), introspect (RFC 7662, for server and account tokens) and OIDC
-// userinfo. Bodies are form-encoded as the RFCs say; JSON is accepted too. Requests are checked by
-// the zod schemas of schemas.ts (src/http/validate.ts), which also document each route.
+// OAuth 2.0 endpoints under /oauth: token (authorization_code with PKCE for registered clients,
+// password for the legacy faces' clients, refresh_token; refresh tokens rotate), the browser's
+// authorize and logout (authorize.ts), revoke (RFC 7009), introspect (RFC 7662, for server and
+// account tokens) and OIDC userinfo. Bodies are form-encoded as the RFCs say; JSON is accepted too.
+// Requests are checked by the zod schemas of schemas.ts (src/http/validate.ts), which also document each route.
 import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { describeRoute } from 'hono-openapi';
-import type { Deps } from '../../core/deps';
 import { authenticateEcosystemCaller, type Caller } from '../../core/ecosystems';
 import { ecosystemScope, requireEcosystemScope } from '../../core/ecosystem-scope';
 import { authenticateBearer } from '../../core/edge-auth';
 import { AppError } from '../../core/errors';
+import { exchangeCode } from '../../core/code-exchange';
 import { logInWithPassword } from '../../core/login';
+import { authenticateClient, checkPasswordGrantClient } from '../../core/oauth-clients';
 import { introspectToken, revokeToken } from '../../core/oauth';
 import { refreshSession } from '../../core/sessions';
 import { getUser } from '../../core/users';
@@ -19,39 +21,64 @@ import { rateLimitPerClient } from '../../http/rate-limit';
 import type { AppEnv } from '../../http/types';
 import { validate } from '../../http/validate';
 import { jsonResponse, operation, SECURITY, TAGS } from '../../openapi/describe';
+import { browserRoutes } from './authorize';
+import { clientCredentials } from './client-auth';
 import { renderOAuthError } from './errors';
 import * as s from './schemas';
 
 export const oauthFace = new Hono<AppEnv>();
+oauthFace.route('/', browserRoutes);
 
 interface Issued {
   token: string;
   expiresIn: number;
   refreshToken: string;
+  scope?: string;
+  idToken?: string;
 }
 
 function tokenResponse(c: Context<AppEnv>, issued: Issued) {
+  const { scope, idToken } = issued;
   return c.json(
-    { access_token: issued.token, token_type: 'Bearer', expires_in: issued.expiresIn, refresh_token: issued.refreshToken },
+    {
+      access_token: issued.token,
+      token_type: 'Bearer',
+      expires_in: issued.expiresIn,
+      refresh_token: issued.refreshToken,
+      ...(scope === undefined ? {} : { scope }),
+      ...(idToken === undefined ? {} : { id_token: idToken }),
+    },
     200,
-    { Pragma: 'no-cache' },
+    { 'Cache-Control': 'no-store', Pragma: 'no-cache' },
   );
 }
 
+type Grant<G extends s.TokenRequest['grant_type']> = (c: Context<AppEnv>, request: Extract<s.TokenRequest, { grant_type: G }>) => Promise<Issued>;
+
 /** Each grant's handler, by grant_type: one per object of s.TOKEN_GRANTS. */
-const GRANTS: { [G in s.TokenRequest['grant_type']]: (deps: Deps, request: Extract<s.TokenRequest, { grant_type: G }>) => Promise<Issued> } = {
-  password: async (deps, { username, password }) =>
-    (await logInWithPassword(deps, { emailOrUsername: username }, password, { rotates: true })).session,
-  refresh_token: (deps, { refresh_token }) => refreshSession(deps, refresh_token),
+const GRANTS: { [G in s.TokenRequest['grant_type']]: Grant<G> } = {
+  authorization_code: async (c, request) => {
+    const named = clientCredentials(c.req.header('authorization'), request);
+    if (!named) throw new AppError('UNAUTHENTICATED', { reason: 'client_id is missing' });
+    const client = await authenticateClient(c.env.deps, named);
+    return exchangeCode(c.env.deps, client, { code: request.code, redirectUri: request.redirect_uri, codeVerifier: request.code_verifier });
+  },
+  password: async (c, request) => {
+    // Without a client id, the legacy faces' clients as before; a registered client needs allowPasswordGrant.
+    await checkPasswordGrantClient(c.env.deps, clientCredentials(c.req.header('authorization'), request));
+    return (await logInWithPassword(c.env.deps, { emailOrUsername: request.username }, request.password, { rotates: true })).session;
+  },
+  refresh_token: (c, { refresh_token }) => refreshSession(c.env.deps, refresh_token),
 };
 
 oauthFace.post(
   '/token',
   describeRoute(
-    operation(TAGS.oauth, 'Tokens: grant_type password or refresh_token', SECURITY.none, {
+    operation(TAGS.oauth, 'Tokens: grant_type authorization_code (PKCE), password or refresh_token', SECURITY.none, {
       200: jsonResponse('An access token and the next refresh token', s.TokenAnswer),
       ...s.oauthErrors({
-        400: 'invalid_request (a field, named), invalid_grant (wrong credentials or refresh token), unsupported_grant_type',
+        400: 'invalid_request (a field, named), invalid_grant (wrong credentials, code, verifier or refresh token), unauthorized_client, unsupported_grant_type',
+        401: 'invalid_client: a registered client that did not authenticate',
         429: 'slow_down (the per-client budget) or invalid_grant (the account is locked for a while)',
       }),
     }),
@@ -60,8 +87,8 @@ oauthFace.post(
   validate('json', s.TokenRequest, { form: true, example: s.TOKEN_EXAMPLE, toError: s.tokenRequestError }),
   async (c) => {
     const request = c.req.valid('json');
-    const grant = GRANTS[request.grant_type] as (deps: Deps, request: s.TokenRequest) => Promise<Issued>;
-    return tokenResponse(c, await grant(c.env.deps, request));
+    const grant = GRANTS[request.grant_type] as (c: Context<AppEnv>, request: s.TokenRequest) => Promise<Issued>;
+    return tokenResponse(c, await grant(c, request));
   },
 );
 

@@ -10,6 +10,7 @@ import { PASSWORD_MAX_LENGTH } from '../../config';
 import { AppError, invalidField } from '../../core/errors';
 import { EMAIL_MAX_LENGTH } from '../../core/users';
 import type { FieldIssue } from '../../http/validate';
+import { optionalText } from '../../http/fields';
 import { errorResponses } from '../../openapi/describe';
 
 /** RFC 6749 section 5.2 (errors.ts); `requestId` only with a server_error. */
@@ -40,12 +41,29 @@ const GRANT_TYPE_MAX_LENGTH = 64;
 /** The message of the union's issue when grant_type is a fine string that names no grant. */
 const UNSUPPORTED = 'unsupported grant type';
 
+/** RFC 6749 2.3.1 client_secret_post (or client_id alone, for a public client); Basic is read from the header. */
+const clientFields = {
+  client_id: optionalText(255).meta({ description: 'A registered client’s id (or send it with the secret as HTTP Basic).' }),
+  client_secret: optionalText(255).meta({ description: 'A confidential client’s secret (client_secret_post).' }),
+};
+
+export const AuthorizationCodeGrant = z
+  .object({
+    grant_type: z.literal('authorization_code'),
+    code: requiredText(256).meta({ description: 'The code /oauth/authorize sent to the redirect URI; single use, 60 s.' }),
+    redirect_uri: optionalText(2000).meta({ description: 'The redirect URI the code was sent to (required when the authorize request named one).' }),
+    code_verifier: requiredText(256).meta({ description: 'The PKCE verifier whose S256 challenge the authorize request sent.' }),
+    ...clientFields,
+  })
+  .meta({ id: 'OAuthAuthorizationCodeGrant', title: 'Authorization code grant (PKCE)' });
+
 export const PasswordGrant = z
   .object({
     grant_type: z.literal('password'),
     username: requiredText(EMAIL_MAX_LENGTH).meta({ description: 'The e-mail address or username.' }),
     // Twice the policy's maximum in UTF-16 units (body.ts passwordFieldMaxLength); the core checks the policy.
     password: requiredText(PASSWORD_MAX_LENGTH * 2),
+    ...clientFields,
   })
   .meta({ id: 'OAuthPasswordGrant', title: 'Password grant' });
 
@@ -57,7 +75,7 @@ export const RefreshTokenGrant = z
   .meta({ id: 'OAuthRefreshTokenGrant', title: 'Refresh token grant' });
 
 /** Every grant the token route takes. */
-export const TOKEN_GRANTS = [PasswordGrant, RefreshTokenGrant] as const;
+export const TOKEN_GRANTS = [AuthorizationCodeGrant, PasswordGrant, RefreshTokenGrant] as const;
 
 export const TokenRequest = z.discriminatedUnion('grant_type', TOKEN_GRANTS, {
   error: (issue) => {
@@ -86,13 +104,15 @@ export const TokenAnswer = z
     token_type: z.literal('Bearer'),
     expires_in: z.number().int().meta({ description: 'Seconds.', example: 3600 }),
     refresh_token: z.string(),
+    scope: z.string().optional().meta({ description: 'The scopes granted (authorization_code).' }),
+    id_token: z.string().optional().meta({ description: 'An OpenID Connect ID token, when `openid` was granted.' }),
   })
   .meta({ id: 'OAuthTokens' });
 
 export const Introspection = z
   .object({
     active: z.boolean(),
-    token_type: z.enum(['access_token', 'user_token', 'refresh_token']).optional(),
+    token_type: z.literal('Bearer').optional(),
     sub: z.string().optional(),
     sid: z.string().optional(),
     eco: z.string().optional().meta({ description: 'The user’s ecosystem.' }),

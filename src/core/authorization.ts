@@ -1,0 +1,156 @@
+// The authorization endpoint's rules (OAuth 2.1 authorization code with PKCE, OpenID Connect):
+// which client and redirect URI a request names, what else it asks for, whether the browser's
+// session is good enough (signed in, fresh enough for max_age, after a forced sign-in), and the
+// single-use code it answers with. There is no consent screen: every registered client is a
+// first-party application of this deployment, registered by its operator.
+import { sha256Base64url, sha256Hex } from '../crypto/digest';
+import { randomToken } from '../crypto/random';
+import * as repo from '../store/oauth-client-repo';
+import type { BrowserSession } from './browser-sessions';
+import type { Deps } from './deps';
+import { findClient, SUPPORTED_SCOPES, type OAuthClientRow } from './oauth-clients';
+
+/** How long a code lives: it is meant to be exchanged at once. */
+export const CODE_TTL_SECONDS = 60;
+const PKCE_SHAPE = /^[A-Za-z0-9._~-]{43,128}$/;
+
+/** A refusal shown as a page: the client or redirect URI cannot be trusted with a redirect. */
+export class AuthorizePageError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'AuthorizePageError';
+  }
+}
+
+/** A refusal sent back to the client's redirect URI as `error` and `error_description`. */
+export class AuthorizeRedirectError extends Error {
+  constructor(
+    readonly error: string,
+    readonly description: string,
+  ) {
+    super(description);
+    this.name = 'AuthorizeRedirectError';
+  }
+}
+
+/** The query as a map of single values; a parameter given twice is refused (RFC 6749 3.1). */
+export type Params = Record<string, string[]>;
+
+function single(params: Params, name: string): string | undefined {
+  const values = params[name];
+  if (values === undefined || values.length === 0) return undefined;
+  if (values.length > 1) throw new AuthorizeRedirectError('invalid_request', `${name} is given more than once`);
+  return values[0] === '' ? undefined : values[0];
+}
+
+/** The client and the redirect URI to answer at, or an AuthorizePageError: never a redirect before this holds. */
+export async function resolveClient(deps: Deps, params: Params): Promise<{ client: OAuthClientRow; redirectUri: string }> {
+  const clientIds = params.client_id ?? [];
+  const redirects = params.redirect_uri ?? [];
+  if (clientIds.length !== 1 || !clientIds[0]) throw new AuthorizePageError('The request names no client, or more than one.');
+  const client = await findClient(deps, clientIds[0]);
+  if (!client) throw new AuthorizePageError('The application that sent you here is not registered.');
+  if (redirects.length > 1) throw new AuthorizePageError('The request names more than one redirect address.');
+  const asked = redirects[0];
+  if (asked === undefined || asked === '') {
+    if (client.redirectUris.length !== 1) throw new AuthorizePageError('The request names no redirect address.');
+    return { client, redirectUri: client.redirectUris[0]! };
+  }
+  if (!client.redirectUris.includes(asked)) throw new AuthorizePageError('The redirect address is not registered for this application.');
+  return { client, redirectUri: asked };
+}
+
+export interface AuthorizationRequest {
+  state?: string;
+  nonce?: string;
+  scopes: string[];
+  codeChallenge: string;
+  prompt?: 'login' | 'none';
+  maxAge?: number;
+  /** Seconds: a sign-in must have happened at or after this (what `prompt=login` became). */
+  authAfter?: number;
+}
+
+function nonNegativeInteger(params: Params, name: string): number | undefined {
+  const value = single(params, name);
+  if (value === undefined) return undefined;
+  if (!/^\d{1,10}$/.test(value)) throw new AuthorizeRedirectError('invalid_request', `${name} must be a whole number of seconds`);
+  return Number(value);
+}
+
+/** The rest of the request, checked; refusals are AuthorizeRedirectError. */
+export function parseAuthorizationRequest(client: OAuthClientRow, params: Params): AuthorizationRequest {
+  const responseType = single(params, 'response_type');
+  if (responseType !== 'code') throw new AuthorizeRedirectError('unsupported_response_type', 'response_type must be code');
+  const codeChallenge = single(params, 'code_challenge');
+  if (codeChallenge === undefined) throw new AuthorizeRedirectError('invalid_request', 'code_challenge is required (PKCE)');
+  if (single(params, 'code_challenge_method') !== 'S256') {
+    throw new AuthorizeRedirectError('invalid_request', 'code_challenge_method must be S256');
+  }
+  if (!PKCE_SHAPE.test(codeChallenge)) throw new AuthorizeRedirectError('invalid_request', 'code_challenge is malformed');
+  const scopeParam = single(params, 'scope');
+  const scopes = scopeParam === undefined ? client.scopes : [...new Set(scopeParam.split(' ').filter(Boolean))];
+  const refused = scopes.filter((scope) => !client.scopes.includes(scope) || !(SUPPORTED_SCOPES as readonly string[]).includes(scope));
+  if (refused.length > 0) throw new AuthorizeRedirectError('invalid_scope', 'a requested scope is not allowed for this client');
+  const prompt = single(params, 'prompt');
+  if (prompt !== undefined && prompt !== 'login' && prompt !== 'none') {
+    throw new AuthorizeRedirectError('invalid_request', 'prompt must be login or none');
+  }
+  const state = single(params, 'state');
+  const nonce = single(params, 'nonce');
+  if ((state?.length ?? 0) > 1024 || (nonce?.length ?? 0) > 512) throw new AuthorizeRedirectError('invalid_request', 'state or nonce is too long');
+  return {
+    state,
+    nonce,
+    scopes,
+    codeChallenge,
+    prompt,
+    maxAge: nonNegativeInteger(params, 'max_age'),
+    authAfter: nonNegativeInteger(params, 'auth_after'),
+  };
+}
+
+export type SessionVerdict = { ok: true } | { ok: false; signInAfter?: number };
+
+/**
+ * Whether the browser session may answer this request now. Not signed in, or a sign-in before
+ * `auth_after`: no. `prompt=login`, or a sign-in older than `max_age`: no, and a sign-in at or after
+ * now is required (`signInAfter`): the caller re-makes the URL with `auth_after` in place of
+ * `prompt` and `max_age`, so coming back signed in does not loop, however slow the person was.
+ */
+export function judgeSession(deps: Deps, request: AuthorizationRequest, session: BrowserSession | null): SessionVerdict {
+  const now = Math.floor(deps.now() / 1000);
+  if (request.prompt === 'login') return { ok: false, signInAfter: now };
+  if (!session) return { ok: false };
+  if (request.authAfter !== undefined && session.authTime < request.authAfter) return { ok: false };
+  if (request.maxAge !== undefined && session.authTime + request.maxAge < now) return { ok: false, signInAfter: now };
+  return { ok: true };
+}
+
+/** Issues a code for the signed-in user; only its SHA-256 is stored. */
+export async function issueCode(
+  deps: Deps,
+  grant: { client: OAuthClientRow; redirectUri: string; request: AuthorizationRequest; session: BrowserSession },
+): Promise<string> {
+  const code = randomToken(32);
+  const now = deps.now();
+  await repo.insertCode(deps.db, {
+    codeHash: sha256Hex(code),
+    clientId: grant.client.id,
+    redirectUri: grant.redirectUri,
+    codeChallenge: grant.request.codeChallenge,
+    scope: grant.request.scopes.join(' '),
+    nonce: grant.request.nonce ?? null,
+    userId: grant.session.user.id,
+    browserSessionId: grant.session.session.id,
+    authTime: grant.session.authTime,
+    createdAt: now,
+    expiresAt: now + CODE_TTL_SECONDS * 1000,
+  });
+  return code;
+}
+
+/** Whether the verifier is the one the challenge was made from: BASE64URL(SHA-256(verifier)). */
+export function verifierMatches(verifier: string, challenge: string): boolean {
+  return PKCE_SHAPE.test(verifier) && sha256Base64url(verifier) === challenge;
+}

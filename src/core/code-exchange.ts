@@ -1,0 +1,81 @@
+// The token endpoint's authorization_code grant: a code is good once, for the client it was issued
+// to, with the redirect URI and PKCE verifier it was issued for, within its minute, while the
+// browser session that authorized it still stands. One conditional UPDATE spends it; a code
+// presented after it was spent revokes the session its first exchange started (RFC 6749 4.1.2,
+// OAuth 2.1 4.1.3), and whichever of "exchange recorded its session" and "replay seen" lands second
+// does the revoking, so the race between them cannot let the session live.
+import { sha256Hex } from '../crypto/digest';
+import * as codes from '../store/oauth-client-repo';
+import { findSession } from '../store/session-repo';
+import { findUserById } from '../store/user-repo';
+import { verifierMatches } from './authorization';
+import type { Deps } from './deps';
+import { AppError } from './errors';
+import { issueIdToken } from './id-tokens';
+import type { OAuthClientRow } from './oauth-clients';
+import { revokeSession, startSession, type StartedSession } from './sessions';
+
+export interface CodeExchange {
+  code: string;
+  redirectUri: string | undefined;
+  codeVerifier: string;
+}
+
+export interface ExchangedCode extends StartedSession {
+  scope: string;
+  idToken?: string;
+}
+
+const invalidGrant = (reason: string) => new AppError('INVALID_CODE', { reason });
+
+async function revokeQuietly(deps: Deps, sessionId: string, reason: string): Promise<void> {
+  await revokeSession(deps, sessionId, reason).catch((error: unknown) => {
+    if (!(error instanceof AppError && error.code === 'SESSION_NOT_FOUND')) throw error;
+  });
+}
+
+/** A spent code presented again: mark it, and end what its exchange started (if recorded yet). */
+async function replayed(deps: Deps, codeHash: string): Promise<never> {
+  const [row] = await codes.markCodeReplayed(deps.db, codeHash, deps.now());
+  if (row?.issuedSessionId) {
+    await revokeQuietly(deps, row.issuedSessionId, 'authorization_code_reuse');
+    deps.log.info('authorization_code_reuse_revoked_session', { sessionId: row.issuedSessionId });
+  }
+  throw invalidGrant('the code was already used');
+}
+
+export async function exchangeCode(deps: Deps, client: OAuthClientRow, request: CodeExchange): Promise<ExchangedCode> {
+  const codeHash = sha256Hex(request.code);
+  const found = await codes.findCode(deps.db, codeHash);
+  if (!found || found.clientId !== client.id) throw invalidGrant('unknown code');
+  if (found.usedAt !== null) return replayed(deps, codeHash);
+  if (found.expiresAt <= deps.now()) throw invalidGrant('the code has expired');
+  if ((request.redirectUri ?? found.redirectUri) !== found.redirectUri) throw invalidGrant('redirect_uri does not match');
+  if (!verifierMatches(request.codeVerifier, found.codeChallenge)) throw invalidGrant('code_verifier does not match');
+
+  const [spent] = await codes.spendCode(deps.db, codeHash, deps.now());
+  if (!spent) {
+    const again = await codes.findCode(deps.db, codeHash);
+    if (again?.usedAt != null) return replayed(deps, codeHash);
+    throw invalidGrant('the code has expired');
+  }
+  // The browser session that authorized it must still stand (a sign-out or reset in the minute ends the code).
+  const [user, browser] = await Promise.all([findUserById(deps.db, spent.userId), findSession(deps.db, spent.browserSessionId)]);
+  if (!user || user.disabled || !browser || browser.revokedAt !== null || browser.userEpoch < user.tokenEpoch) {
+    throw invalidGrant('the sign-in behind the code has ended');
+  }
+  // Refuses a user changed since read (INVALID_CREDENTIALS), as any login does: said as invalid_grant here.
+  const started = await startSession(deps, user, { rotates: true }).catch((error: unknown) => {
+    throw error instanceof AppError && error.code === 'INVALID_CREDENTIALS' ? invalidGrant('the user changed') : error;
+  });
+  const [recorded] = await codes.recordIssuedSession(deps.db, codeHash, started.sessionId);
+  if (recorded?.replayedAt != null) {
+    await revokeQuietly(deps, started.sessionId, 'authorization_code_reuse');
+    throw invalidGrant('the code was already used');
+  }
+  const scopes = spent.scope.split(' ').filter(Boolean);
+  const idToken = scopes.includes('openid')
+    ? await issueIdToken(deps, { user, clientId: client.id, scopes, nonce: spent.nonce, authTime: spent.authTime })
+    : undefined;
+  return { ...started, scope: spent.scope, ...(idToken ? { idToken } : {}) };
+}

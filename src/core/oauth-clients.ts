@@ -1,0 +1,169 @@
+// Registered OAuth clients: the operator's rules for them (redirect URIs absolute https, or http
+// on a loopback host for native apps and development; no fragment; matched exactly), the secret of
+// a confidential client (32 random bytes, shown once, stored as a SHA-256 and compared in constant
+// time), and authenticating a client at the token endpoint.
+import { secretMatchesHash, sha256Hex } from '../crypto/digest';
+import { randomId, randomToken } from '../crypto/random';
+import * as repo from '../store/oauth-client-repo';
+import type { ClientChanges, OAuthClientRow } from '../store/oauth-client-repo';
+import type { Deps } from './deps';
+import { AppError, invalidField } from './errors';
+
+export type { OAuthClientRow };
+
+/** The scopes a client may be granted: OpenID Connect's and its standard claims' groups. */
+export const SUPPORTED_SCOPES = ['openid', 'profile', 'email'] as const;
+const MAX_URIS = 20;
+const MAX_URI_LENGTH = 2000;
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+export interface ClientInput {
+  name?: string;
+  redirectUris?: unknown;
+  postLogoutRedirectUris?: unknown;
+  scopes?: unknown;
+  allowPasswordGrant?: boolean;
+}
+
+/** Whether a redirect URI may be registered: absolute https, or http on a loopback host; no fragment. */
+export function isAllowedRedirectUri(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (value.includes('#') || url.username || url.password) return false;
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && LOOPBACK_HOSTS.includes(url.hostname);
+}
+
+function uriList(value: unknown, field: string, required: boolean): string[] {
+  if (value === undefined || value === null) {
+    if (required) throw invalidField(field, 'is missing');
+    return [];
+  }
+  if (!Array.isArray(value)) throw invalidField(field, 'must be an array of URIs');
+  if (required && value.length === 0) throw invalidField(field, 'must hold at least one URI');
+  if (value.length > MAX_URIS) throw invalidField(field, `must hold at most ${MAX_URIS} URIs`);
+  for (const uri of value) {
+    if (typeof uri !== 'string' || uri.length > MAX_URI_LENGTH || !isAllowedRedirectUri(uri)) {
+      throw invalidField(field, 'must hold absolute https URIs (or http on localhost or 127.0.0.1) without a fragment');
+    }
+  }
+  return [...new Set(value as string[])];
+}
+
+function scopeList(value: unknown): string[] {
+  if (value === undefined || value === null) return [...SUPPORTED_SCOPES];
+  if (!Array.isArray(value) || value.some((scope) => !(SUPPORTED_SCOPES as readonly unknown[]).includes(scope))) {
+    throw invalidField('scopes', `must be an array of ${SUPPORTED_SCOPES.join(', ')}`);
+  }
+  return [...new Set(value as string[])];
+}
+
+function checkName(name: string | undefined, required: boolean): string | undefined {
+  if (name === undefined) {
+    if (required) throw invalidField('name', 'is missing');
+    return undefined;
+  }
+  if (name.trim() === '') throw invalidField('name', 'must not be empty');
+  return name;
+}
+
+export interface CreatedClient {
+  client: OAuthClientRow;
+  /** Only for a confidential client, and only now: it is stored hashed. */
+  clientSecret?: string;
+}
+
+export async function createClient(deps: Deps, input: ClientInput & { isPublic: boolean }): Promise<CreatedClient> {
+  const now = deps.now();
+  const clientSecret = input.isPublic ? undefined : randomToken(32);
+  const [client] = await repo.insertClient(deps.db, {
+    id: randomId(),
+    name: checkName(input.name, true)!,
+    isPublic: input.isPublic,
+    secretHash: clientSecret === undefined ? null : sha256Hex(clientSecret),
+    redirectUris: uriList(input.redirectUris, 'redirectUris', true),
+    postLogoutRedirectUris: uriList(input.postLogoutRedirectUris, 'postLogoutRedirectUris', false),
+    scopes: scopeList(input.scopes),
+    allowPasswordGrant: input.allowPasswordGrant ?? false,
+    createdAt: now,
+    updatedAt: now,
+  });
+  return { client: client!, ...(clientSecret === undefined ? {} : { clientSecret }) };
+}
+
+/** A client id's shape (a UUID): anything else is no registered client. */
+const CLIENT_ID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The registered client of this id, or undefined (any other id, e.g. a legacy face's `gatehouse`). */
+export function findClient(deps: Deps, clientId: string): Promise<OAuthClientRow | undefined> {
+  return CLIENT_ID_SHAPE.test(clientId) ? repo.findClient(deps.db, clientId) : Promise.resolve(undefined);
+}
+
+export async function getClient(deps: Deps, clientId: string): Promise<OAuthClientRow> {
+  const client = await findClient(deps, clientId);
+  if (!client) throw new AppError('CLIENT_NOT_FOUND');
+  return client;
+}
+
+export function listClients(deps: Deps): Promise<OAuthClientRow[]> {
+  return repo.listClients(deps.db, 1000);
+}
+
+export async function updateClient(deps: Deps, clientId: string, input: ClientInput): Promise<OAuthClientRow> {
+  await getClient(deps, clientId);
+  const changes: ClientChanges = {};
+  if (input.name !== undefined) changes.name = checkName(input.name, false);
+  if (input.redirectUris !== undefined) changes.redirectUris = uriList(input.redirectUris, 'redirectUris', true);
+  if (input.postLogoutRedirectUris !== undefined) {
+    changes.postLogoutRedirectUris = uriList(input.postLogoutRedirectUris, 'postLogoutRedirectUris', false);
+  }
+  if (input.scopes !== undefined) changes.scopes = scopeList(input.scopes);
+  if (input.allowPasswordGrant !== undefined) changes.allowPasswordGrant = input.allowPasswordGrant;
+  const [row] = await repo.updateClient(deps.db, clientId, changes, deps.now());
+  if (!row) throw new AppError('CLIENT_NOT_FOUND');
+  return row;
+}
+
+export async function deleteClient(deps: Deps, clientId: string): Promise<void> {
+  const deleted = CLIENT_ID_SHAPE.test(clientId) ? await repo.deleteClient(deps.db, clientId) : [];
+  if (deleted.length === 0) throw new AppError('CLIENT_NOT_FOUND');
+}
+
+export interface ClientCredentials {
+  clientId: string;
+  /** From client_secret_basic or client_secret_post; absent for a public client. */
+  secret?: string;
+}
+
+/**
+ * The registered client the token request authenticates as. A public client names itself; a
+ * confidential one must present its secret. Unknown client, missing or wrong secret, or a secret
+ * sent by a public client: UNAUTHENTICATED (`invalid_client`).
+ */
+export async function authenticateClient(deps: Deps, credentials: ClientCredentials): Promise<OAuthClientRow> {
+  const client = await findClient(deps, credentials.clientId);
+  if (!client) throw new AppError('UNAUTHENTICATED', { reason: 'unknown client' });
+  if (client.isPublic) {
+    if (credentials.secret !== undefined) throw new AppError('UNAUTHENTICATED', { reason: 'a public client has no secret' });
+    return client;
+  }
+  if (credentials.secret === undefined || !secretMatchesHash(credentials.secret, client.secretHash ?? '')) {
+    throw new AppError('UNAUTHENTICATED', { reason: 'client authentication failed' });
+  }
+  return client;
+}
+
+/**
+ * The password grant's client check: a legacy face's client (no id, or an id that is no registered
+ * client, such as `gatehouse`) goes on as before; a registered client must authenticate and be
+ * allowed the grant (off by default: OAuth 2.1 drops it), else UNAUTHORIZED_CLIENT.
+ */
+export async function checkPasswordGrantClient(deps: Deps, credentials: ClientCredentials | undefined): Promise<void> {
+  if (credentials === undefined || !(await findClient(deps, credentials.clientId))) return;
+  const client = await authenticateClient(deps, credentials);
+  if (!client.allowPasswordGrant) throw new AppError('UNAUTHORIZED_CLIENT');
+}

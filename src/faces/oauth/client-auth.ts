@@ -1,0 +1,41 @@
+// Who the client says it is at the token endpoint (RFC 6749 2.3.1): HTTP Basic
+// (`client_secret_basic`: the id and secret form-url-encoded), or `client_id` with an optional
+// `client_secret` in the body (`client_secret_post`; a public client sends `client_id` alone).
+// Using two methods at once is refused.
+import { AppError } from '../../core/errors';
+import type { ClientCredentials } from '../../core/oauth-clients';
+import { optionalString, type Fields } from '../../http/body';
+
+function formDecoded(value: string): string {
+  try {
+    return decodeURIComponent(value.replaceAll('+', ' '));
+  } catch {
+    throw new AppError('MALFORMED_AUTHORIZATION');
+  }
+}
+
+/** The client credentials of a token request; undefined when it names no client at all. */
+export function clientCredentials(header: string | undefined, body: Fields): ClientCredentials | undefined {
+  const bodyId = optionalString(body, 'client_id', 255);
+  const bodySecret = optionalString(body, 'client_secret', 255);
+  const basic = header === undefined ? null : /^Basic +([A-Za-z0-9+/=]+) *$/i.exec(header);
+  if (!basic) {
+    if (bodyId === undefined) {
+      if (bodySecret !== undefined) throw new AppError('UNAUTHENTICATED', { reason: 'client_secret without client_id' });
+      return undefined;
+    }
+    return { clientId: bodyId, ...(bodySecret === undefined ? {} : { secret: bodySecret }) };
+  }
+  if (bodySecret !== undefined) throw new AppError('UNAUTHENTICATED', { reason: 'use one client authentication method' });
+  let decoded: string;
+  try {
+    decoded = atob(basic[1]!);
+  } catch {
+    throw new AppError('MALFORMED_AUTHORIZATION');
+  }
+  const colon = decoded.indexOf(':');
+  if (colon < 0) throw new AppError('MALFORMED_AUTHORIZATION');
+  const clientId = formDecoded(decoded.slice(0, colon));
+  if (bodyId !== undefined && bodyId !== clientId) throw new AppError('UNAUTHENTICATED', { reason: 'client_id does not match' });
+  return { clientId, secret: formDecoded(decoded.slice(colon + 1)) };
+}
