@@ -4,21 +4,14 @@
 // Using two methods at once is refused.
 import { AppError } from '../../core/errors';
 import type { ClientCredentials } from '../../core/oauth-clients';
+import { basicCredentials } from '../../http/auth-header';
 import { optionalString, type Fields } from '../../http/body';
-
-function formDecoded(value: string): string {
-  try {
-    return decodeURIComponent(value.replaceAll('+', ' '));
-  } catch {
-    throw new AppError('MALFORMED_AUTHORIZATION');
-  }
-}
 
 /** The client credentials of a token request; undefined when it names no client at all. */
 export function clientCredentials(header: string | undefined, body: Fields): ClientCredentials | undefined {
   const bodyId = optionalString(body, 'client_id', 255);
   const bodySecret = optionalString(body, 'client_secret', 255);
-  const basic = header === undefined ? null : /^Basic +([A-Za-z0-9+/=]+) *$/i.exec(header);
+  const basic = basicCredentials(header);
   if (!basic) {
     if (bodyId === undefined) {
       if (bodySecret !== undefined) throw new AppError('UNAUTHENTICATED', { reason: 'client_secret without client_id' });
@@ -27,15 +20,6 @@ export function clientCredentials(header: string | undefined, body: Fields): Cli
     return { clientId: bodyId, ...(bodySecret === undefined ? {} : { secret: bodySecret }) };
   }
   if (bodySecret !== undefined) throw new AppError('UNAUTHENTICATED', { reason: 'use one client authentication method' });
-  let decoded: string;
-  try {
-    decoded = atob(basic[1]!);
-  } catch {
-    throw new AppError('MALFORMED_AUTHORIZATION');
-  }
-  const colon = decoded.indexOf(':');
-  if (colon < 0) throw new AppError('MALFORMED_AUTHORIZATION');
-  const clientId = formDecoded(decoded.slice(0, colon));
-  if (bodyId !== undefined && bodyId !== clientId) throw new AppError('UNAUTHENTICATED', { reason: 'client_id does not match' });
-  return { clientId, secret: formDecoded(decoded.slice(colon + 1)) };
+  if (bodyId !== undefined && bodyId !== basic.id) throw new AppError('UNAUTHENTICATED', { reason: 'client_id does not match' });
+  return { clientId: basic.id, secret: basic.secret };
 }
