@@ -1,4 +1,5 @@
 // The browser tests' support, in one import: `import { ... } from './support/index.ts'`.
+export { startCallbackServer, type CallbackServer } from './callback-server.ts';
 export { checkAccessibility, describeViolations, type AccessibilityOptions } from './accessibility.ts';
 export { CHROMIUM, DESKTOP, launchChromium, PHONE, useBrowser, type BrowserHandle } from './browser.ts';
 export { admin, gatehouse, type GatehouseContext } from './context.ts';
