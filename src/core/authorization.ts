@@ -110,6 +110,9 @@ export function parseAuthorizationRequest(client: OAuthClientRow, params: Params
   };
 }
 
+/** Clock difference tolerated between the isolate that wrote auth_after and the one reading it. */
+const AUTH_AFTER_SKEW_SECONDS = 5;
+
 export type SessionVerdict = { ok: true } | { ok: false; signInAfter?: number };
 
 /**
@@ -121,6 +124,11 @@ export type SessionVerdict = { ok: true } | { ok: false; signInAfter?: number };
 export function judgeSession(deps: Deps, request: AuthorizationRequest, session: BrowserSession | null): SessionVerdict {
   const now = Math.floor(deps.now() / 1000);
   if (request.prompt === 'login') return { ok: false, signInAfter: now };
+  // Gatehouse writes auth_after itself, never later than the moment it does; one from the future
+  // (a crafted link) could never be met and would send the person round sign-in forever.
+  if (request.authAfter !== undefined && request.authAfter > now + AUTH_AFTER_SKEW_SECONDS) {
+    throw new AuthorizeRedirectError('invalid_request', 'auth_after is in the future');
+  }
   if (!session) return { ok: false };
   if (request.authAfter !== undefined && session.authTime < request.authAfter) return { ok: false };
   if (request.maxAge !== undefined && session.authTime + request.maxAge < now) return { ok: false, signInAfter: now };

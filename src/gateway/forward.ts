@@ -2,7 +2,9 @@
 // they came; the caller's credentials (the Authorization header, the legacy token cookie and every
 // cookie of the browser session: access, session, CSRF) and every header an origin might read as
 // identity (src/http/identity-headers.ts) are removed, and the verified identity is added. The origin's
-// status, headers and body come back unchanged; redirects are handed to the caller, not followed.
+// status, headers and body come back unchanged, but for any Set-Cookie of Gatehouse's own cookies
+// (an origin must not plant or replace a person's session: that is session fixation into every
+// client of the single sign-on); redirects are handed to the caller, not followed.
 // WebSocket upgrades are not proxied.
 import type { Context } from 'hono';
 import { AppError } from '../core/errors';
@@ -62,5 +64,20 @@ export async function forwardToOrigin(
   }
   c.set('passThrough', true);
   // A fetched Response's headers are immutable; this copy lets the app add its request id.
-  return new Response(upstream.body, upstream);
+  const response = new Response(upstream.body, upstream);
+  const cookies = response.headers.getSetCookie();
+  const kept = cookies.filter((line) => !GATEHOUSE_COOKIES.includes(cookieName(line)));
+  if (kept.length !== cookies.length) {
+    response.headers.delete('set-cookie');
+    for (const line of kept) response.headers.append('set-cookie', line);
+  }
+  return response;
+}
+
+/** Every cookie Gatehouse reads; an origin may neither read nor set them. */
+const GATEHOUSE_COOKIES = [ACCESS_TOKEN_COOKIE, ...BROWSER_COOKIES].map((name) => name.toLowerCase());
+
+/** The name a Set-Cookie line sets, in lower case, so no variant of a name slips by. */
+function cookieName(line: string): string {
+  return line.slice(0, Math.max(0, line.indexOf('='))).trim().toLowerCase();
 }

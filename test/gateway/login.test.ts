@@ -212,7 +212,7 @@ describe('a website route', () => {
   it('returns to the bare path when the path and query are too long to keep', async () => {
     stubOrigin();
     const browser = newBrowser(websiteClient());
-    const response = await browser.get(`/site/x?q=${'a'.repeat(3000)}`);
+    const response = await browser.get(`/site/x?q=${'a'.repeat(9000)}`);
     expect(response.headers.get('location')).toBe(`/signin?return=${encodeURIComponent('/site/x')}`);
   });
 });
@@ -229,3 +229,46 @@ describe('configuring a website route', () => {
     }
   });
 });
+
+describe('what a website route trusts', () => {
+  it('lets a person’s own __Host- cookies win over a planted legacy token cookie', async () => {
+    const origin = stubOrigin();
+    const client = websiteClient();
+    const { browser, userId } = await signedInBrowser(client);
+    expect((await browser.get('/site/')).status).toBe(200);
+    const attacker = await signedInUser(client);
+    browser.cookies.set('gatehouse_token', attacker.accessToken);
+    expect((await browser.get('/site/again')).status).toBe(200);
+    expect(origin.calls.at(-1)!.headers.get('x-user-id')).toBe(userId);
+  });
+
+  it('sends a browser with a broken legacy token cookie to sign in, not to a JSON 401', async () => {
+    stubOrigin();
+    const browser = newBrowser(websiteClient());
+    browser.cookies.set('gatehouse_token', 'garbage');
+    const response = await browser.get('/site/');
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe(`/signin?return=${encodeURIComponent('/site/')}`);
+  });
+
+  it('drops an origin’s Set-Cookie for any of Gatehouse’s cookies, and keeps its own', async () => {
+    stubOrigin(() => {
+      const headers = new Headers();
+      for (const name of [SESSION, ACCESS, CSRF, 'gatehouse_token', '__HOST-gatehouse-session']) {
+        headers.append('set-cookie', `${name}=planted; Path=/; Secure; HttpOnly; SameSite=Lax`);
+      }
+      headers.append('set-cookie', 'theme=dark; Path=/');
+      return new Response('from the origin', { headers });
+    });
+    const client = websiteClient();
+    const { browser } = await signedInBrowser(client);
+    const session = browser.cookies.get(SESSION);
+    const response = await browser.get('/site/');
+    expect(response.status).toBe(200);
+    const lines = response.headers.getSetCookie();
+    expect(lines.filter((line) => /planted/.test(line))).toEqual([]);
+    expect(lines).toContain('theme=dark; Path=/');
+    expect(browser.cookies.get(SESSION)).toBe(session);
+  });
+});
+

@@ -154,3 +154,21 @@ describe('the browser session', () => {
     expect((await response.json<any>()).error).toBe('invalid_grant');
   });
 });
+
+describe('signing in over a session', () => {
+  it('ends the session the browser held before: no one could sign it out once its cookie is gone', async () => {
+    const client = newClient();
+    const first = await createUser(client);
+    const second = await createUser(client);
+    const browser = newBrowser(client);
+    expect((await browser.signIn(first.email, first.password)).status).toBe(303);
+    const firstCookie = browser.cookies.get(SESSION)!;
+    expect((await browser.signIn(second.email, second.password)).status).toBe(303);
+    expect(browser.cookies.get(SESSION)).not.toBe(firstCookie);
+    const sessions = await (await client.admin('GET', `/admin/v1/users/${first.id}/sessions`)).json<any>();
+    expect(sessions.items.filter((s: { kind: string }) => s.kind === 'browser')).toEqual([]);
+    const replay = newBrowser(client);
+    replay.cookies.set(SESSION, firstCookie);
+    expect((await replay.get('/signout')).headers.get('location')).toBe('/signin');
+  });
+});

@@ -63,7 +63,13 @@ browserRoutes.get('/authorize', async (c) => {
     return back({ error: error.error, error_description: error.description, state: state !== undefined && state.length <= 1024 ? state : undefined });
   }
   const session = await resolveBrowserSession(deps, readSessionCookie(c));
-  const verdict = judgeSession(deps, request, session);
+  let verdict;
+  try {
+    verdict = judgeSession(deps, request, session);
+  } catch (error) {
+    if (!(error instanceof AuthorizeRedirectError)) throw error;
+    return back({ error: error.error, error_description: error.description, state: request.state });
+  }
   if (!verdict.ok || !session) {
     if (request.prompt === 'none') return back({ error: 'login_required', error_description: 'no fitting sign-in', state: request.state });
     // Coming back must not ask again: prompt=login and max_age become "a sign-in at or after T".

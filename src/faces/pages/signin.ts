@@ -3,11 +3,11 @@
 // per-client rate limit apply as on the API, and a confirmed address is required.
 import type { Context } from 'hono';
 import { html } from 'hono/html';
-import { signIn } from '../../core/browser-sessions';
+import { signIn, signOut } from '../../core/browser-sessions';
 import { AppError } from '../../core/errors';
 import { EMAIL_MAX_LENGTH } from '../../core/users';
 import { passwordFieldMaxLength } from '../../http/body';
-import { setSessionCookie } from '../../http/browser-cookies';
+import { readSessionCookie, setSessionCookie } from '../../http/browser-cookies';
 import type { AppEnv } from '../../http/types';
 import { csrfField } from './csrf';
 import { pageMessageOf } from './errors';
@@ -50,6 +50,16 @@ const STATUS_OF_FAILURE: Partial<Record<string, PageOptions['status']>> = {
   USER_NOT_CONFIRMED: 403,
 };
 
+/**
+ * Gives the browser its new session cookie, ending the session it held before: the browser loses
+ * that cookie, so nobody could sign it out any more (on a shared computer, the last person would
+ * stay signed in on the server).
+ */
+export async function replaceBrowserSession(c: Context<AppEnv>, cookie: string, maxAgeSeconds: number): Promise<void> {
+  await signOut(c.env.deps, readSessionCookie(c));
+  setSessionCookie(c, cookie, maxAgeSeconds);
+}
+
 export async function submitSignIn(c: Context<AppEnv>) {
   const deps = c.env.deps;
   const form = await c.req.parseBody();
@@ -61,7 +71,7 @@ export async function submitSignIn(c: Context<AppEnv>) {
   }
   try {
     const { cookie, maxAgeSeconds } = await signIn(deps, login, password);
-    setSessionCookie(c, cookie, maxAgeSeconds);
+    await replaceBrowserSession(c, cookie, maxAgeSeconds);
     return c.redirect(returnTo, 303);
   } catch (error) {
     const status = error instanceof AppError ? STATUS_OF_FAILURE[error.code] : undefined;

@@ -10,12 +10,12 @@ import { registerUser } from '../../core/email-accounts';
 import { AppError } from '../../core/errors';
 import { EMAIL_MAX_LENGTH } from '../../core/users';
 import { passwordFieldMaxLength } from '../../http/body';
-import { setSessionCookie } from '../../http/browser-cookies';
 import type { AppEnv } from '../../http/types';
 import { csrfField } from './csrf';
 import { fieldErrorOf, formText, readForm, type FieldError } from './form';
 import { field, renderPage, type PageOptions } from './layout';
 import { safeReturnPath } from './return-path';
+import { replaceBrowserSession } from './signin';
 
 /** As the User Service reads names (firstname, lastname). */
 const NAME_MAX_CHARS = 200;
@@ -88,6 +88,6 @@ export async function submitSignUp(c: Context<AppEnv>) {
   }
   if (deps.config.emailConfirmation) return checkMailPage(c);
   const { cookie, maxAgeSeconds } = await startBrowserSession(deps, user);
-  setSessionCookie(c, cookie, maxAgeSeconds);
+  await replaceBrowserSession(c, cookie, maxAgeSeconds);
   return c.redirect(returnTo, 303);
 }
