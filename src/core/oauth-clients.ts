@@ -13,8 +13,8 @@ export type { OAuthClientRow };
 
 /** The scopes a client may be granted: OpenID Connect's and its standard claims' groups. */
 export const SUPPORTED_SCOPES = ['openid', 'profile', 'email'] as const;
-const MAX_URIS = 20;
-const MAX_URI_LENGTH = 2000;
+export const MAX_URIS = 20;
+export const MAX_URI_LENGTH = 2000;
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 
 export interface ClientInput {

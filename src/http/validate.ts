@@ -156,3 +156,15 @@ export function validate<T extends Target, S extends z.ZodType>(
   };
   return Object.assign(middleware, { [uniqueSymbol]: documentation(target, schema, options) });
 }
+
+/**
+ * Documents one part of the request that a route checks elsewhere (the core, in its own order and
+ * words, e.g. /oauth/authorize's page-or-redirect refusals): the schema lands in the document as
+ * validate()'s does, and nothing is validated here.
+ */
+export function documentOnly(target: 'query' | 'param', schema: z.ZodType): MiddlewareHandler<AppEnv> {
+  const middleware: MiddlewareHandler<AppEnv> = async function documentOnly(_c, next) {
+    await next();
+  };
+  return Object.assign(middleware, { [uniqueSymbol]: documentation(target, schema, {}) });
+}

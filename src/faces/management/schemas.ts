@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { PASSWORD_MAX_LENGTH } from '../../config';
 import { OUTBOX_STATUSES } from '../../core/mail';
+import { MAX_URI_LENGTH, MAX_URIS, SUPPORTED_SCOPES } from '../../core/oauth-clients';
 import { EMAIL_MAX_LENGTH, ROLES } from '../../core/users';
 import { isoTime, optionalChoice, optionalFlag, optionalText, optionalWholeNumber, pageLimitParam, queryChoice } from '../../http/fields';
 import { errorResponses } from '../../openapi/describe';
@@ -91,3 +92,75 @@ export const OutboxItem = z.object({
 }).meta({ id: 'OutboxItem' });
 export const itemsOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
 export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), next: z.string().nullable() });
+
+// The operator's OAuth clients (clients.ts). The schemas check what the face read from the body
+// (public, name, allowPasswordGrant), in body.ts's words and the core's for a blank name; the URI
+// lists and scopes are the core's to check (oauth-clients.ts, its rules and words), so their
+// schemas only show the document what the core accepts.
+
+/** A field the core checks: any value passes here; the document shows `shape`. */
+function checkedByCore(shape: z.ZodType, { optional }: { optional: boolean }) {
+  const { $schema: _ignored, ...json } = z.toJSONSchema(shape, { io: 'input' }) as Record<string, unknown>;
+  return (optional ? z.unknown().optional() : z.unknown()).meta(json);
+}
+
+const clientUri = z.string().max(MAX_URI_LENGTH).meta({ format: 'uri' });
+const CLIENT_NAME_MAX = 200;
+const notBlank = (name: string | undefined) => name === undefined || name.trim() !== '';
+const redirectUris = z
+  .array(clientUri)
+  .min(1)
+  .max(MAX_URIS)
+  .meta({ description: 'Absolute https URIs (or http on localhost, 127.0.0.1 or [::1]) without a fragment; matched exactly.' });
+const postLogoutRedirectUris = z
+  .array(clientUri)
+  .max(MAX_URIS)
+  .nullable()
+  .meta({ description: 'Where /oauth/logout may send the browser (the same rules); default none, null clears.' });
+const scopes = z.array(z.enum(SUPPORTED_SCOPES)).nullable().meta({ description: 'The scopes the client may ask for; default all, null resets.' });
+const allowPasswordGrant = optionalFlag().meta({ description: 'Whether the client may use grant_type=password (default false).' });
+
+export const ClientCreate = z.object({
+  public: z
+    .boolean({ error: (issue) => (issue.input === undefined || issue.input === null ? 'is missing' : 'must be a boolean') })
+    .meta({ description: 'A public client (a SPA, a native app) has no secret; a confidential one gets one, shown once.' }),
+  name: z
+    .string({ error: (issue) => (issue.input === undefined || issue.input === null ? 'is missing' : 'must be a string') })
+    .max(CLIENT_NAME_MAX, { error: `must be at most ${CLIENT_NAME_MAX} characters` })
+    .refine(notBlank, { error: 'must not be empty' })
+    .meta({ description: 'Shown to people.' }),
+  redirectUris: checkedByCore(redirectUris, { optional: false }),
+  postLogoutRedirectUris: checkedByCore(postLogoutRedirectUris, { optional: true }),
+  scopes: checkedByCore(scopes, { optional: true }),
+  allowPasswordGrant,
+});
+
+export const ClientChanges = z.object({
+  public: z.never({ error: 'cannot be changed; register a new client' }).optional().meta({ description: 'Cannot be changed: register a new client.' }),
+  name: optionalText(CLIENT_NAME_MAX).refine(notBlank, { error: 'must not be empty' }),
+  redirectUris: checkedByCore(redirectUris, { optional: true }),
+  postLogoutRedirectUris: checkedByCore(postLogoutRedirectUris, { optional: true }),
+  scopes: checkedByCore(scopes, { optional: true }),
+  allowPasswordGrant,
+});
+
+export const CLIENT_EXAMPLE = { name: 'My app', public: true, redirectUris: ['https://app.example/callback'], scopes: ['openid', 'email'] };
+
+export const Client = z
+  .object({
+    clientId: z.string().meta({ description: 'The client_id of the OAuth requests.' }),
+    name: z.string(),
+    public: z.boolean(),
+    redirectUris: z.array(z.string()),
+    postLogoutRedirectUris: z.array(z.string()),
+    scopes: z.array(z.enum(SUPPORTED_SCOPES)),
+    allowPasswordGrant: z.boolean(),
+    tokenEndpointAuthMethod: z.enum(['none', 'client_secret_basic']).meta({ description: 'client_secret_post is accepted too.' }),
+    createdAt: time,
+    updatedAt: time,
+    clientSecret: z
+      .string()
+      .optional()
+      .meta({ description: 'Only in the answer that registers a confidential client: shown this once, stored hashed.' }),
+  })
+  .meta({ id: 'Client' });

@@ -2,9 +2,11 @@
 // and GET /oauth/logout (RP-initiated logout). Until the client and redirect URI are known good,
 // a refusal is a page, never a redirect; after, it goes back to the client with `error`, `state`
 // and `iss` (RFC 9207). Not signed in (or not freshly enough) sends the browser to /signin,
-// which returns here.
+// which returns here. The query is checked by the core (its order decides page or redirect), so
+// its schemas (schemas.ts) only document it.
 import { Hono, type Context } from 'hono';
 import { html } from 'hono/html';
+import { describeRoute } from 'hono-openapi';
 import {
   AuthorizePageError,
   AuthorizeRedirectError,
@@ -18,7 +20,10 @@ import { resolveBrowserSession, signOut } from '../../core/browser-sessions';
 import { planLogout } from '../../core/rp-logout';
 import { clearSessionCookie, readSessionCookie } from '../../http/browser-cookies';
 import type { AppEnv } from '../../http/types';
+import { documentOnly } from '../../http/validate';
+import { operation, SECURITY, TAGS } from '../../openapi/describe';
 import { renderPage } from '../pages/layout';
+import { AuthorizeQuery, LogoutQuery } from './schemas';
 
 export const browserRoutes = new Hono<AppEnv>();
 
@@ -36,10 +41,46 @@ function redirectTo(c: Context<AppEnv>, location: string) {
   return c.redirect(location, 302);
 }
 
+const REFUSAL_PAGE = {
+  400: { description: 'A page saying why (the client or a URI cannot be trusted with a redirect)', content: { 'text/html': { schema: { type: 'string' as const } } } },
+};
+const redirect = (description: string, location: string, cookie?: string) => ({
+  302: {
+    description,
+    headers: {
+      Location: { description: location, schema: { type: 'string' as const } },
+      ...(cookie ? { 'Set-Cookie': { description: cookie, schema: { type: 'string' as const } } } : {}),
+    },
+  },
+});
+
+const describeAuthorize = describeRoute(
+  operation(
+    TAGS.oauth,
+    'Authorize: a code for the signed-in browser (authorization code with PKCE, OpenID Connect)',
+    SECURITY.browser,
+    {
+      ...redirect(
+        'To the client with a code or an error, or to sign in first',
+        'The redirect URI with `code`, `state` and `iss` (RFC 9207), or with `error`, `error_description`, `state` and `iss`; or /signin?return=… when the browser is not signed in (freshly enough)',
+      ),
+      ...REFUSAL_PAGE,
+    },
+    'A parameter given twice is refused. Every registered client is a first-party application: there is no consent screen.',
+  ),
+);
+
+const describeLogout = describeRoute(
+  operation(TAGS.oauth, 'Sign out this browser (OpenID Connect RP-initiated logout)', SECURITY.browser, {
+    ...redirect('Signed out', 'The post-logout URI with `state`, or /signin', 'Clears the browser session cookie.'),
+    ...REFUSAL_PAGE,
+  }),
+);
+
 /** The one value of a parameter, or undefined when absent, empty or repeated. */
 const one = (params: Params, name: string) => (params[name]?.length === 1 && params[name]![0] !== '' ? params[name]![0] : undefined);
 
-browserRoutes.get('/authorize', async (c) => {
+browserRoutes.get('/authorize', describeAuthorize, documentOnly('query', AuthorizeQuery), async (c) => {
   const deps = c.env.deps;
   const params: Params = c.req.queries() ?? {};
   let target;
@@ -85,7 +126,7 @@ browserRoutes.get('/authorize', async (c) => {
   return back({ code, state: request.state });
 });
 
-browserRoutes.get('/logout', async (c) => {
+browserRoutes.get('/logout', describeLogout, documentOnly('query', LogoutQuery), async (c) => {
   const deps = c.env.deps;
   const params: Params = c.req.queries() ?? {};
   let plan;
