@@ -18,7 +18,10 @@ import { resolveBrowserSession, signOut } from '../../core/browser-sessions';
 import { planLogout } from '../../core/rp-logout';
 import { clearSessionCookie, readSessionCookie } from '../../http/browser-cookies';
 import type { AppEnv } from '../../http/types';
+import { requireCsrf } from '../pages/csrf';
 import { renderPage } from '../pages/layout';
+import { logoutConfirmPage, submitLogoutConfirm } from '../pages/logout-confirm';
+import { refusedForm } from '../pages/refused';
 
 export const browserRoutes = new Hono<AppEnv>();
 
@@ -82,22 +85,25 @@ browserRoutes.get('/authorize', async (c) => {
 browserRoutes.get('/logout', async (c) => {
   const deps = c.env.deps;
   const params: Params = c.req.queries() ?? {};
+  const request = {
+    idTokenHint: one(params, 'id_token_hint'),
+    clientId: one(params, 'client_id'),
+    postLogoutRedirectUri: one(params, 'post_logout_redirect_uri'),
+    state: one(params, 'state'),
+  };
   let plan;
   try {
-    plan = await planLogout(deps, {
-      idTokenHint: one(params, 'id_token_hint'),
-      clientId: one(params, 'client_id'),
-      postLogoutRedirectUri: one(params, 'post_logout_redirect_uri'),
-      state: one(params, 'state'),
-    });
+    plan = await planLogout(deps, request);
   } catch (error) {
     if (error instanceof AuthorizePageError) return refusalPage(c, error.reason);
     throw error;
   }
   const cookie = readSessionCookie(c);
   const current = await resolveBrowserSession(deps, cookie);
+  // No hint: a cross-site link could have sent it, so the person confirms (pages/logout-confirm.ts).
+  if (current && plan.subject === null) return logoutConfirmPage(c, request, current.user.email ?? current.user.username ?? current.user.id);
   // A hint for another user ends nothing: that is not this browser's session to end.
-  if (current && (plan.subject === null || plan.subject === current.user.id)) {
+  if (current && plan.subject === current.user.id) {
     await signOut(deps, cookie);
     clearSessionCookie(c);
   } else if (!current && cookie !== undefined) {
@@ -105,3 +111,6 @@ browserRoutes.get('/logout', async (c) => {
   }
   return redirectTo(c, plan.redirectTo ?? '/signin');
 });
+
+// The confirmation page's form (RP-initiated logout without a valid id_token_hint).
+browserRoutes.post('/logout', requireCsrf(refusedForm), submitLogoutConfirm);
