@@ -10,15 +10,16 @@ import { newBrowser } from '../support/browser';
 import { json, newClient, strongPassword, type Client } from '../support/driver';
 import { logIn as gatekeeperLogIn, register as gatekeeperRegister, type GatekeeperAccount } from '../gatekeeper/steps';
 import { mailedCode, register as serviceRegister } from '../user-service/steps';
-import { codeCallback, discover, exchange, register } from './flow';
+import { codeCallback, discover, exchange, register, type Setup } from './flow';
 
 /** What the ID token and /oauth/userinfo say of the address, after a fresh sign-in and code flow. */
 async function verifiedClaims(client: Client, clientId: string, login: string, password: string) {
   const browser = newBrowser(client);
   expect((await browser.signIn(login, password)).status).toBe(303);
-  const s = { client, as: await discover(client), app: { client_id: clientId }, auth: oauth.None(), browser, options: { [oauth.customFetch]: client.fetch } };
-  const { params, pkce } = await codeCallback(s as never);
-  const tokens = await oauth.processAuthorizationCodeResponse(s.as, s.app, await exchange(s as never, params, pkce.verifier), { expectedNonce: pkce.nonce });
+  // A Setup for this user's browser (the flow's steps read no `user`).
+  const s = { client, as: await discover(client), app: { client_id: clientId }, auth: oauth.None(), browser, options: { [oauth.customFetch]: client.fetch } } as Setup;
+  const { params, pkce } = await codeCallback(s);
+  const tokens = await oauth.processAuthorizationCodeResponse(s.as, s.app, await exchange(s, params, pkce.verifier), { expectedNonce: pkce.nonce });
   const id = oauth.getValidatedIdTokenClaims(tokens)!;
   const info = await json(await client.get('/oauth/userinfo', { token: tokens.access_token }));
   expect(info.email).toBe(id.email);
