@@ -65,7 +65,7 @@ export async function exchangeCode(deps: Deps, client: OAuthClientRow, request: 
     throw invalidGrant('the sign-in behind the code has ended');
   }
   // Refuses a user changed since read (INVALID_CREDENTIALS), as any login does: said as invalid_grant here.
-  const started = await startSession(deps, user, { rotates: true }).catch((error: unknown) => {
+  const started = await startSession(deps, user, { rotates: true, clientId: client.id }).catch((error: unknown) => {
     throw error instanceof AppError && error.code === 'INVALID_CREDENTIALS' ? invalidGrant('the user changed') : error;
   });
   const [recorded] = await codes.recordIssuedSession(deps.db, codeHash, started.sessionId);

@@ -5,6 +5,7 @@
 // effect once.
 import { sha256Hex } from '../crypto/digest';
 import { randomId, randomToken } from '../crypto/random';
+import { emailKeyOf } from '../store/user-repo';
 import { findCodeByHash, insertCodeQuery, spendCodeQuery, type CodeRecord } from '../store/code-repo';
 import type { Guard, Statement } from '../store/db';
 import type { Deps } from './deps';
@@ -12,7 +13,8 @@ import { AppError } from './errors';
 
 type CodePurpose = 'confirm' | 'reset';
 
-export function issueCodeQuery(deps: Deps, userId: string, purpose: CodePurpose, ttlSeconds: number) {
+/** A code for the user, mailed to `email`: spending it proves that address (and no later one). */
+export function issueCodeQuery(deps: Deps, userId: string, purpose: CodePurpose, ttlSeconds: number, email: string) {
   const code = randomToken(32);
   const now = deps.now();
   const query = insertCodeQuery(deps.db, {
@@ -22,6 +24,7 @@ export function issueCodeQuery(deps: Deps, userId: string, purpose: CodePurpose,
     codeHash: sha256Hex(code),
     expiresAt: now + ttlSeconds * 1000,
     createdAt: now,
+    sentTo: emailKeyOf(email),
   });
   return { code, query };
 }

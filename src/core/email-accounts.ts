@@ -98,6 +98,7 @@ async function answerTakenAddress(deps: Deps, input: EmailRegistration): Promise
     certificate: null,
     meta: null,
     confirmed: false,
+    emailVerifiedAt: null,
     disabled: false,
     tokenEpoch: 0,
     userNumber,

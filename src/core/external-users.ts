@@ -89,6 +89,8 @@ function userPatch(deps: Deps, changes: AppUserChanges): repo.UserPatch {
   if (changes.email !== undefined) {
     patch.email = changes.email;
     patch.emailKey = changes.email != null ? repo.emailKeyOf(changes.email) : null;
+    // Unproven until a link or code mailed to it is used (set again, even to the same address: the app says so, not a mail).
+    patch.emailVerifiedAt = null;
   }
   if (changes.meta !== undefined) patch.meta = changes.meta;
   return patch;

@@ -1,9 +1,10 @@
 // OpenID Connect ID tokens: signed with the service's signing key and kid, as access tokens are,
 // but typed `JWT` (so no ID token is ever taken as a bearer token) and addressed to the client.
-// `email_verified` is true only for a confirmed address; profile claims only under `profile`.
+// `email_verified` is true only for an address a mailed link or code proved; profile claims only under `profile`.
 import { signToken, TokenVerificationError, unverifiedClaims, verifyToken } from '../crypto/jwt';
 import type { UserRow } from '../store/user-repo';
 import type { Deps } from './deps';
+import { emailVerified } from './users';
 
 export interface IdTokenRequest {
   user: UserRow;
@@ -21,7 +22,7 @@ export function issueIdToken(deps: Deps, request: IdTokenRequest): Promise<strin
   if (request.nonce !== null) claims.nonce = request.nonce;
   if (scopes.includes('email') && user.email) {
     claims.email = user.email;
-    claims.email_verified = user.confirmed;
+    claims.email_verified = emailVerified(user);
   }
   if (scopes.includes('profile')) {
     if (user.username) claims.preferred_username = user.username;

@@ -2,12 +2,14 @@
 // its session; unknown tokens are ignored) and RFC 7662 introspection (a server token only sees
 // tokens of its own ecosystem). A token is inactive only when it truly is: a KV or D1 failure on
 // the way is logged and answered TEMPORARILY_UNAVAILABLE (fail closed), never taken for an answer.
+import { findSession } from '../store/session-repo';
 import { findUserById } from '../store/user-repo';
 import type { Deps } from './deps';
 import type { Caller } from './ecosystems';
 import { authenticateBearer, checkRevocationStrictly, type Identity } from './edge-auth';
 import { AppError } from './errors';
-import { looksLikeRefreshToken, revokeSession, sessionOfRefreshToken } from './sessions';
+import { authenticateClient } from './oauth-clients';
+import { looksLikeRefreshToken, revokeSession, sessionOfRefreshToken, type ClientOfRequest } from './sessions';
 
 /** Runs an OAuth operation; a failure that is not the core's own answer becomes a logged 503. */
 async function failClosed<T>(deps: Deps, operation: string, run: () => Promise<T>): Promise<T> {
@@ -30,12 +32,27 @@ async function liveIdentity(deps: Deps, token: string): Promise<Identity | null>
   }
 }
 
-export function revokeToken(deps: Deps, token: string): Promise<void> {
+/**
+ * Whether an authenticated client other than the one a session is bound to asks to revoke it (RFC
+ * 7009 2.1: a client revokes only its own tokens). A request naming no client goes on as before:
+ * whoever holds the token may end it. A client that fails authentication is invalid_client.
+ */
+async function revokedByAnotherClient(deps: Deps, sessionId: string, clientOf: ClientOfRequest | undefined): Promise<boolean> {
+  const session = await findSession(deps.db, sessionId);
+  const credentials = session?.clientId != null ? clientOf?.() : undefined;
+  if (credentials === undefined) return false;
+  const client = await authenticateClient(deps, credentials);
+  return client.id !== session!.clientId;
+}
+
+export function revokeToken(deps: Deps, token: string, clientOf?: ClientOfRequest): Promise<void> {
   return failClosed(deps, 'revoke', async () => {
     const sessionId = looksLikeRefreshToken(token)
       ? (await sessionOfRefreshToken(deps, token))?.id
       : (await liveIdentity(deps, token))?.sessionId;
     if (sessionId === undefined) return;
+    // Answered as for a token that is not ours (200), so it tells the other client nothing.
+    if (await revokedByAnotherClient(deps, sessionId, clientOf)) return;
     const { published } = await revokeSession(deps, sessionId, 'oauth_revoke');
     // D1 has it and KV is tried again after the response, but the client must not take this for done.
     if (!published) throw new AppError('TEMPORARILY_UNAVAILABLE');

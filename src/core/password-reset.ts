@@ -3,7 +3,7 @@
 // clears the login lockout, all in the batch that spends the code.
 import { hashPassword } from '../crypto/password';
 import type { EndedSession } from '../store/session-repo';
-import { findUserByEmail, findUserById, updateUserIfQuery, type UserRow } from '../store/user-repo';
+import { findUserByEmail, findUserById, markEmailVerifiedQuery, updateUserIfQuery, type UserRow } from '../store/user-repo';
 import { findCode, issueCodeQuery, spendCode } from './codes';
 import { clearAccountFailuresQuery } from './credentials';
 import type { Deps } from './deps';
@@ -31,7 +31,7 @@ async function mailResetCode(deps: Deps, ecosystemId: string, email: string): Pr
   const user = await findUserByEmail(deps.db, ecosystemId, email);
   if (!user || user.disabled || !user.email) return;
   const ttl = deps.config.resetCodeTtlSeconds;
-  const { code, query } = issueCodeQuery(deps, user.id, 'reset', ttl);
+  const { code, query } = issueCodeQuery(deps, user.id, 'reset', ttl, user.email);
   await deps.db.batch([query, outboxInsertQuery(deps, resetMail(deps, user.email, code, ttl))]);
   await deliverOutbox(deps);
 }
@@ -54,6 +54,8 @@ export async function resetPassword(deps: Deps, code: string, password: string):
     ...bulkRevocation(deps, record.userId, 'password_reset', { guard }),
     updateUserIfQuery(deps.db, record.userId, { passwordHash, updatedAt: now }, guard),
     clearAccountFailuresQuery(deps, record.userId, guard),
+    // The code came through the inbox: that proves the address it was mailed to (if still the user's).
+    markEmailVerifiedQuery(deps.db, record.userId, record.sentTo, now, guard),
   ]);
   await publishBulkRevocation(deps, record.userId, epochRows as { tokenEpoch: number }[], ended as EndedSession[]);
   const user = await findUserById(deps.db, record.userId);
@@ -67,9 +69,12 @@ export async function confirmEmail(deps: Deps, code: string): Promise<UserRow> {
   if (!record || !user) throw new AppError('INVALID_CODE', { field: 'code' });
   if (user.confirmed) throw new AppError('USER_ALREADY_CONFIRMED');
   if (record.usedAt !== null || record.expiresAt <= deps.now()) throw new AppError('INVALID_CODE', { field: 'code' });
+  const now = deps.now();
   await spendCode(deps, record, (guard) => [
-    updateUserIfQuery(deps.db, user.id, { confirmed: true, updatedAt: deps.now() }, guard),
+    updateUserIfQuery(deps.db, user.id, { confirmed: true, updatedAt: now }, guard),
+    markEmailVerifiedQuery(deps.db, user.id, record.sentTo, now, guard),
   ]);
-  return { ...user, confirmed: true };
+  const proven = record.sentTo !== null && record.sentTo === user.emailKey;
+  return { ...user, confirmed: true, emailVerifiedAt: proven ? now : user.emailVerifiedAt };
 }
 

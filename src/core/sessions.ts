@@ -13,6 +13,7 @@ import { AppError } from './errors';
 import { publishSessionRevoked, tokenLifetimeSeconds } from './revocation';
 import type { TokenProfile } from './token-profiles';
 import { issueAccessToken, type IssuedAccessToken } from './access-tokens';
+import { authenticateClient, type ClientCredentials } from './oauth-clients';
 
 export interface StartedSession extends IssuedAccessToken {
   sessionId: string;
@@ -26,6 +27,8 @@ export interface SessionOptions {
   profile?: TokenProfile;
   /** `browser`: the hosted pages' cookie session, whose secret is no refresh token (default `refresh`). */
   kind?: 'refresh' | 'browser';
+  /** The OAuth client the authorization_code grant starts it for: only it may refresh the session. */
+  clientId?: string;
 }
 
 /**
@@ -46,7 +49,7 @@ export async function startSession(
   const row = { id: sessionId, userId: user.id, kind, rotates: options.rotates, secretHash: sha256Hex(secret) } as const;
   const inserted = await repo.insertSessionIfUnchangedQuery(
     deps.db,
-    { ...row, expiryType: null, ttlSeconds: null, createdAt: now, expiresAt: now + ttl * 1000 },
+    { ...row, expiryType: null, ttlSeconds: null, createdAt: now, expiresAt: now + ttl * 1000, clientId: options.clientId ?? null },
     { tokenEpoch: user.tokenEpoch, role: user.role, passwordHash: user.passwordHash },
   );
   if (inserted.length !== 1) throw new AppError('INVALID_CREDENTIALS');
@@ -136,11 +139,37 @@ async function nextRefreshToken(deps: Deps, row: SessionRow, secret: string): Pr
   throw new AppError('INVALID_REFRESH_TOKEN');
 }
 
-/** Uses a refresh token: a new access token, and the refresh token to use next. */
-export async function refreshSession(deps: Deps, refreshToken: string, profile?: TokenProfile): Promise<RefreshedSession> {
+/** The client credentials of the request, read only when asked (undefined: it named no client). */
+export type ClientOfRequest = () => ClientCredentials | undefined;
+
+/**
+ * A session the authorization_code grant started is bound to its client: only that client, named
+ * (public) or authenticated (confidential), may use its refresh token. Checked before the secret is
+ * spent, so a refusal leaves the token as it was. Other sessions go on as before.
+ */
+async function checkBoundClient(deps: Deps, row: SessionRow, clientOf: ClientOfRequest | undefined): Promise<void> {
+  if (row.clientId === null) return;
+  const credentials = clientOf?.();
+  if (credentials === undefined) throw new AppError('INVALID_REFRESH_TOKEN', { reason: 'the token is bound to a client' });
+  // A wrong or missing secret of a confidential client is invalid_client, as at the code exchange.
+  const client = await authenticateClient(deps, credentials);
+  if (client.id !== row.clientId) throw new AppError('INVALID_REFRESH_TOKEN', { reason: 'the token was issued to another client' });
+}
+
+/**
+ * Uses a refresh token: a new access token, and the refresh token to use next. `clientOf` gives
+ * the request's client credentials (the OAuth token endpoint); without it, a client-bound token is refused.
+ */
+export async function refreshSession(
+  deps: Deps,
+  refreshToken: string,
+  profile?: TokenProfile,
+  clientOf?: ClientOfRequest,
+): Promise<RefreshedSession> {
   const { sessionId, secret } = parseRefreshToken(refreshToken);
   const row = await loadSession(deps, sessionId);
   if (!isLive(deps, row)) throw new AppError('INVALID_REFRESH_TOKEN');
+  await checkBoundClient(deps, row, clientOf);
   const next = await nextRefreshToken(deps, row, secret);
   const user = await findUserById(deps.db, row.userId);
   if (!user || user.disabled) throw new AppError('INVALID_REFRESH_TOKEN');

@@ -111,7 +111,7 @@ export async function createUser(deps: Deps, input: NewUserInput): Promise<UserR
     queries.unshift(ensureEcosystemQuery(deps.db, input.ecosystemId, now));
   }
   if (input.requireConfirmation && row.email) {
-    const { code, query } = issueCodeQuery(deps, row.id, 'confirm', deps.config.confirmationCodeTtlSeconds);
+    const { code, query } = issueCodeQuery(deps, row.id, 'confirm', deps.config.confirmationCodeTtlSeconds, row.email);
     queries.push(query, outboxInsertQuery(deps, confirmationMail(deps, row.email, code)));
   }
   try {
@@ -129,7 +129,7 @@ export async function getUser(deps: Deps, userId: string): Promise<UserRow> {
   return user;
 }
 
-type ProfilePatch = Omit<repo.UserPatch, 'passwordHash' | 'emailKey' | 'usernameKey' | 'tokenEpoch'> & { password?: string };
+type ProfilePatch = Omit<repo.UserPatch, 'passwordHash' | 'emailKey' | 'usernameKey' | 'tokenEpoch' | 'emailVerifiedAt'> & { password?: string };
 
 interface UpdateOptions {
   /**
@@ -186,6 +186,8 @@ export async function updateUser(
   if (update.role === current.role) delete update.role;
   if (update.disabled === current.disabled) delete update.disabled;
   const changed = await changesOf(deps, current, patch);
+  // A new address is unproven until a link or reset code mailed to it is used.
+  if (changed.email) update.emailVerifiedAt = null;
   if (changed.password) update.passwordHash = await hashPassword(password!, deps.config.passwordHash);
   const credentials = changed.password || changed.email;
   const mail = credentials && current.email ? accountChangedMail(deps, current.email, changed.password ? 'password' : 'email') : null;
@@ -235,6 +237,11 @@ export async function deleteUser(deps: Deps, userId: string): Promise<void> {
   // of every token the delete ended.
   const { after } = await runBulkRevocation(deps, userId, 'deleted', { after: [repo.deleteUserQuery(deps.db, userId)] });
   if ((after[0] as unknown[]).length === 0) throw new AppError('USER_NOT_FOUND');
+}
+
+/** OpenID's `email_verified`: the current address was proven by a mailed link or code (not merely `confirmed`). */
+export function emailVerified(user: UserRow): boolean {
+  return user.email !== null && user.emailVerifiedAt !== null;
 }
 
 export function requireField<T>(value: T | undefined | null, field: string): T {

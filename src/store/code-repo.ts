@@ -11,6 +11,7 @@ interface NewCode {
   codeHash: string;
   expiresAt: number;
   createdAt: number;
+  sentTo: string;
 }
 
 export interface CodeRecord {
@@ -18,6 +19,8 @@ export interface CodeRecord {
   userId: string;
   usedAt: number | null;
   expiresAt: number;
+  /** The e-mail key it was mailed to (null for codes issued before that was recorded). */
+  sentTo: string | null;
 }
 
 export function insertCodeQuery(db: Db, code: NewCode) {
@@ -27,7 +30,7 @@ export function insertCodeQuery(db: Db, code: NewCode) {
 /** The code's record whatever its state, or undefined when no such code was ever issued. */
 export function findCodeByHash(db: Db, codeHash: string, purpose: string): Promise<CodeRecord | undefined> {
   return db
-    .select({ id: oneTimeCodes.id, userId: oneTimeCodes.userId, usedAt: oneTimeCodes.usedAt, expiresAt: oneTimeCodes.expiresAt })
+    .select({ id: oneTimeCodes.id, userId: oneTimeCodes.userId, usedAt: oneTimeCodes.usedAt, expiresAt: oneTimeCodes.expiresAt, sentTo: oneTimeCodes.sentTo })
     .from(oneTimeCodes)
     .where(and(eq(oneTimeCodes.codeHash, codeHash), eq(oneTimeCodes.purpose, purpose)))
     .get();

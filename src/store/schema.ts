@@ -75,6 +75,11 @@ export const users = sqliteTable(
     certificate: text('certificate'),
     meta: text('meta', { mode: 'json' }).$type<Record<string, unknown>>(),
     confirmed: integer('confirmed', { mode: 'boolean' }).notNull().default(true),
+    /**
+     * When the current address was last proven (a confirmation link or a mailed reset code spent for
+     * it); null when never, or since it changed. OpenID's `email_verified` is this, not `confirmed`.
+     */
+    emailVerifiedAt: integer('email_verified_at'),
     disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
     /**
      * The user's token epoch: every bulk revocation (logout of everything, reset, disable, role
@@ -175,6 +180,8 @@ export const sessions = sqliteTable(
     revokedReason: text('revoked_reason'),
     /** The user's token epoch when the session started: every token it issues carries it as `gen`. */
     userEpoch: integer('user_epoch').notNull().default(0),
+    /** The OAuth client an authorization_code grant started it for: only that client may refresh it. */
+    clientId: text('client_id'),
   },
   (t) => [
     index('sessions_user').on(t.userId, t.createdAt),
@@ -210,6 +217,8 @@ export const oneTimeCodes = sqliteTable(
     /** Set by the statement that spends the code; the rest of its batch runs only if it matches. */
     spentBy: text('spent_by'),
     createdAt: integer('created_at').notNull(),
+    /** The e-mail key the code was mailed to: spending it proves that address only. */
+    sentTo: text('sent_to'),
   },
   (t) => [
     uniqueIndex('one_time_codes_hash').on(t.codeHash),

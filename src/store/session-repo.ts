@@ -17,6 +17,8 @@ interface NewSession {
   ttlSeconds: number | null;
   createdAt: number;
   expiresAt: number | null;
+  /** The OAuth client the session is bound to (authorization_code grant), else null. */
+  clientId?: string | null;
 }
 
 /** What the caller read of the user; the session starts only if D1 still says the same. */
@@ -52,6 +54,7 @@ export function insertSessionIfUnchangedQuery(db: Db, row: NewSession, seen: Use
     revokedAt: sql`null`,
     revokedReason: sql`null`,
     userEpoch: sql`${users.tokenEpoch}`,
+    clientId: sql`${row.clientId ?? null}`,
   };
   const columns = Object.keys(getTableColumns(sessions)) as (keyof typeof values)[];
   const role = seen.role === undefined ? sql`` : sql` and ${users.role} = ${seen.role}`;

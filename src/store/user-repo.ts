@@ -66,6 +66,17 @@ export function updateUserIfQuery(db: Db, id: string, patch: UserPatch, guard: G
   return db.update(users).set(patch).where(and(eq(users.id, id), guard));
 }
 
+/**
+ * Records that the user's address is proven, only while it is still the one the code was mailed
+ * to (`emailKey`; a code from before that was recorded proves nothing): for a code's batch.
+ */
+export function markEmailVerifiedQuery(db: Db, id: string, emailKey: string | null, now: number, guard: Guard) {
+  return db
+    .update(users)
+    .set({ emailVerifiedAt: now })
+    .where(and(eq(users.id, id), emailKey === null ? sql`0 = 1` : eq(users.emailKey, emailKey), guard));
+}
+
 /** Replaces the password hash only if it is still the one that was checked (a concurrent change wins). */
 export function replacePasswordHashQuery(db: Db, id: string, checkedHash: string, passwordHash: string) {
   return db.update(users).set({ passwordHash }).where(and(eq(users.id, id), eq(users.passwordHash, checkedHash)));

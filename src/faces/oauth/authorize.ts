@@ -6,7 +6,8 @@
 // its schemas (schemas.ts) only document it.
 import { Hono, type Context } from 'hono';
 import { html } from 'hono/html';
-import { describeRoute } from 'hono-openapi';
+import { describeRoute, resolver } from 'hono-openapi';
+import { z } from 'zod';
 import {
   AuthorizePageError,
   AuthorizeRedirectError,
@@ -22,7 +23,10 @@ import { clearSessionCookie, readSessionCookie } from '../../http/browser-cookie
 import type { AppEnv } from '../../http/types';
 import { documentOnly } from '../../http/validate';
 import { operation, SECURITY, TAGS } from '../../openapi/describe';
+import { requireCsrf } from '../pages/csrf';
 import { renderPage } from '../pages/layout';
+import { logoutConfirmPage, submitLogoutConfirm } from '../pages/logout-confirm';
+import { refusedForm } from '../pages/refused';
 import { AuthorizeQuery, LogoutQuery } from './schemas';
 
 export const browserRoutes = new Hono<AppEnv>();
@@ -70,12 +74,37 @@ const describeAuthorize = describeRoute(
   ),
 );
 
+const HTML = { content: { 'text/html': { schema: { type: 'string' as const } } } };
+
 const describeLogout = describeRoute(
   operation(TAGS.oauth, 'Sign out this browser (OpenID Connect RP-initiated logout)', SECURITY.browser, {
-    ...redirect('Signed out', 'The post-logout URI with `state`, or /signin', 'Clears the browser session cookie.'),
+    200: { description: 'Without a valid id_token_hint of the signed-in user: a page asking to confirm (a form POSTing here)', ...HTML },
+    ...redirect('Signed out at once (a valid id_token_hint), or not signed in', 'The post-logout URI with `state`, or /signin', 'Clears the browser session cookie.'),
     ...REFUSAL_PAGE,
   }),
 );
+
+const LogoutConfirmForm = z.object({
+  csrf: z.string().meta({ description: 'The hidden field of the confirmation page: the value of the __Host-gatehouse-csrf cookie.' }),
+  client_id: z.string().optional(),
+  post_logout_redirect_uri: z.string().optional().meta({ description: 'Checked again: one of the client’s registered post-logout URIs.' }),
+  state: z.string().optional(),
+});
+
+const describeLogoutConfirm = describeRoute({
+  ...operation(TAGS.oauth, 'Confirm signing out this browser (the confirmation page’s form)', SECURITY.browser, {
+    303: {
+      description: 'Signed out',
+      headers: {
+        Location: { description: 'The post-logout URI with `state`, or /signin', schema: { type: 'string' as const } },
+        'Set-Cookie': { description: 'Clears the browser session and access cookies.', schema: { type: 'string' as const } },
+      },
+    },
+    ...REFUSAL_PAGE,
+    403: { description: 'The form expired or came from another site (CSRF): nothing ends', ...HTML },
+  }),
+  requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: resolver(LogoutConfirmForm) } } },
+});
 
 /** The one value of a parameter, or undefined when absent, empty or repeated. */
 const one = (params: Params, name: string) => (params[name]?.length === 1 && params[name]![0] !== '' ? params[name]![0] : undefined);
@@ -129,22 +158,25 @@ browserRoutes.get('/authorize', describeAuthorize, documentOnly('query', Authori
 browserRoutes.get('/logout', describeLogout, documentOnly('query', LogoutQuery), async (c) => {
   const deps = c.env.deps;
   const params: Params = c.req.queries() ?? {};
+  const request = {
+    idTokenHint: one(params, 'id_token_hint'),
+    clientId: one(params, 'client_id'),
+    postLogoutRedirectUri: one(params, 'post_logout_redirect_uri'),
+    state: one(params, 'state'),
+  };
   let plan;
   try {
-    plan = await planLogout(deps, {
-      idTokenHint: one(params, 'id_token_hint'),
-      clientId: one(params, 'client_id'),
-      postLogoutRedirectUri: one(params, 'post_logout_redirect_uri'),
-      state: one(params, 'state'),
-    });
+    plan = await planLogout(deps, request);
   } catch (error) {
     if (error instanceof AuthorizePageError) return refusalPage(c, error.reason);
     throw error;
   }
   const cookie = readSessionCookie(c);
   const current = await resolveBrowserSession(deps, cookie);
+  // No hint: a cross-site link could have sent it, so the person confirms (pages/logout-confirm.ts).
+  if (current && plan.subject === null) return logoutConfirmPage(c, request, current.user.email ?? current.user.username ?? current.user.id);
   // A hint for another user ends nothing: that is not this browser's session to end.
-  if (current && (plan.subject === null || plan.subject === current.user.id)) {
+  if (current && plan.subject === current.user.id) {
     await signOut(deps, cookie);
     clearSessionCookie(c);
   } else if (!current && cookie !== undefined) {
@@ -152,3 +184,6 @@ browserRoutes.get('/logout', describeLogout, documentOnly('query', LogoutQuery),
   }
   return redirectTo(c, plan.redirectTo ?? '/signin');
 });
+
+// The confirmation page's form (RP-initiated logout without a valid id_token_hint).
+browserRoutes.post('/logout', describeLogoutConfirm, requireCsrf(refusedForm), submitLogoutConfirm);

@@ -15,7 +15,7 @@ import { logInWithPassword } from '../../core/login';
 import { authenticateClient, checkPasswordGrantClient } from '../../core/oauth-clients';
 import { introspectToken, revokeToken } from '../../core/oauth';
 import { refreshSession } from '../../core/sessions';
-import { getUser } from '../../core/users';
+import { emailVerified, getUser } from '../../core/users';
 import { bearerToken, clientSecretToken } from '../../http/auth-header';
 import { rateLimitPerClient } from '../../http/rate-limit';
 import type { AppEnv } from '../../http/types';
@@ -68,7 +68,9 @@ const GRANTS: { [G in s.TokenRequest['grant_type']]: Grant<G> } = {
     await checkPasswordGrantClient(c.env.deps, clientCredentials(c.req.header('authorization'), request));
     return (await logInWithPassword(c.env.deps, { emailOrUsername: request.username }, request.password, { rotates: true })).session;
   },
-  refresh_token: (c, { refresh_token }) => refreshSession(c.env.deps, refresh_token),
+  // A token the code grant issued is bound to its client (checked in the core); others as before.
+  refresh_token: (c, request) =>
+    refreshSession(c.env.deps, request.refresh_token, undefined, () => clientCredentials(c.req.header('authorization'), request)),
 };
 
 oauthFace.post(
@@ -100,9 +102,10 @@ oauthFace.post(
       ...s.oauthErrors({ 400: 'invalid_request: no token' }),
     }),
   ),
-  validate('json', s.TokenBody, { form: true }),
+  validate('json', s.RevokeBody, { form: true }),
   async (c) => {
-    await revokeToken(c.env.deps, c.req.valid('json').token);
+    const body = c.req.valid('json');
+    await revokeToken(c.env.deps, body.token, () => clientCredentials(c.req.header('authorization'), body));
     return c.body(null, 200);
   },
 );
@@ -144,7 +147,7 @@ async function userinfo(c: Context<AppEnv>) {
   return c.json({
     sub: user.id,
     email: user.email ?? undefined,
-    email_verified: user.email ? user.confirmed : undefined,
+    email_verified: user.email ? emailVerified(user) : undefined,
     preferred_username: user.username ?? undefined,
     given_name: user.firstName ?? undefined,
     family_name: user.lastName ?? undefined,

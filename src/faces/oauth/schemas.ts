@@ -71,6 +71,8 @@ export const RefreshTokenGrant = z
   .object({
     grant_type: z.literal('refresh_token'),
     refresh_token: requiredText(512).meta({ description: 'Spent by this request: the answer carries the next one.' }),
+    // A token the authorization_code grant issued may be refreshed only by its client.
+    ...clientFields,
   })
   .meta({ id: 'OAuthRefreshTokenGrant', title: 'Refresh token grant' });
 
@@ -95,6 +97,11 @@ export function tokenRequestError([first]: [FieldIssue, ...FieldIssue[]]): AppEr
 export const TokenBody = z
   .object({ token: requiredText(8192).meta({ description: 'An access or a refresh token.' }) })
   .meta({ id: 'OAuthTokenBody' });
+
+/** RFC 7009: the token, and optionally the client revoking it (one bound to another client is left alone). */
+export const RevokeBody = z
+  .object({ token: requiredText(8192).meta({ description: 'An access or a refresh token.' }), ...clientFields })
+  .meta({ id: 'OAuthRevokeBody' });
 
 export const TOKEN_EXAMPLE = { grant_type: 'password', username: 'ada@example.com', password: 'analytical engine 1843' };
 

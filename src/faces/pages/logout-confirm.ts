@@ -1,0 +1,69 @@
+// RP-initiated logout without a valid id_token_hint: nothing proves the request comes from an
+// application the person uses (a cross-site link could send it), so the browser session ends only
+// when the person says so here. GET /oauth/logout shows "Sign out of <product>?" with a
+// CSRF-protected form; its POST (routed in faces/oauth/authorize.ts, CSRF checked there) checks the
+// return address again, ends the session and goes on to the registered post-logout URI with
+// `state`, or to /signin.
+import type { Context } from 'hono';
+import { html } from 'hono/html';
+import { AuthorizePageError } from '../../core/authorization';
+import { signOut } from '../../core/browser-sessions';
+import { planLogout, type LogoutRequest } from '../../core/rp-logout';
+import { clearAccessCookie, clearSessionCookie, readSessionCookie } from '../../http/browser-cookies';
+import type { AppEnv } from '../../http/types';
+import { csrfField } from './csrf';
+import { formText, readForm } from './form';
+import { renderPage } from './layout';
+
+/** The request's fields the form carries to its POST (the hint, if any, was no good: it is not). */
+const CARRIED = { clientId: 'client_id', postLogoutRedirectUri: 'post_logout_redirect_uri', state: 'state' } as const;
+const MAX_FIELD = 2048;
+
+/** The confirmation page, for a signed-in browser whose sign-out request carries no valid hint. */
+export function logoutConfirmPage(c: Context<AppEnv>, request: LogoutRequest, signedInAs: string) {
+  const product = c.env.deps.config.theme.productName;
+  const hidden = Object.entries(CARRIED).map(([key, name]) => {
+    const value = request[key as keyof typeof CARRIED];
+    return value === undefined ? '' : html`<input type="hidden" name="${name}" value="${value}">`;
+  });
+  return renderPage(c, {
+    title: `Sign out of ${product}?`,
+    body: html`<p>An application asked to sign you out. You are signed in as <strong>${signedInAs}</strong>.</p>
+<form method="post" action="/oauth/logout">${csrfField(c)}${hidden}<button type="submit">Sign out</button></form>
+<p class="links"><a href="/account">Stay signed in</a></p>`,
+  });
+}
+
+function refused(c: Context<AppEnv>, reason: string) {
+  return renderPage(c, {
+    title: 'This sign-out request cannot be completed',
+    status: 400,
+    body: html`<p class="error" role="alert">${reason}</p><p>Go back to the application and try again, or contact its support.</p>`,
+  });
+}
+
+/** POST /oauth/logout: the person confirmed. Ends this browser's session and goes where the request asked. */
+export async function submitLogoutConfirm(c: Context<AppEnv>) {
+  const form = await readForm(c);
+  const field = (name: string) => {
+    const value = formText(form, name, MAX_FIELD);
+    return value === '' ? undefined : value;
+  };
+  let plan;
+  try {
+    plan = await planLogout(c.env.deps, {
+      clientId: field(CARRIED.clientId),
+      postLogoutRedirectUri: field(CARRIED.postLogoutRedirectUri),
+      state: field(CARRIED.state),
+    });
+  } catch (error) {
+    if (error instanceof AuthorizePageError) return refused(c, error.reason);
+    throw error;
+  }
+  await signOut(c.env.deps, readSessionCookie(c));
+  clearSessionCookie(c);
+  clearAccessCookie(c);
+  c.header('Cache-Control', 'no-store');
+  c.header('Referrer-Policy', 'no-referrer');
+  return c.redirect(plan.redirectTo ?? '/signin', 303);
+}
