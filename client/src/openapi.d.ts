@@ -334,7 +334,8 @@ export interface paths {
         /** Sign out this browser (OpenID Connect RP-initiated logout) */
         get: operations["getOauthLogout"];
         put?: never;
-        post?: never;
+        /** Confirm signing out this browser (the confirmation page’s form) */
+        post: operations["postOauthLogout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1291,10 +1292,18 @@ export interface components {
             grant_type: "refresh_token";
             /** @description Spent by this request: the answer carries the next one. */
             refresh_token: string;
+            /** @description A registered client’s id (or send it with the secret as HTTP Basic). */
+            client_id?: string | null;
+            /** @description A confidential client’s secret (client_secret_post). */
+            client_secret?: string | null;
         };
-        OAuthTokenBody: {
+        OAuthRevokeBody: {
             /** @description An access or a refresh token. */
             token: string;
+            /** @description A registered client’s id (or send it with the secret as HTTP Basic). */
+            client_id?: string | null;
+            /** @description A confidential client’s secret (client_secret_post). */
+            client_secret?: string | null;
         };
         /** @description RFC 7662: only `{"active": false}` for a token that is not live or not the caller’s. */
         Introspection: {
@@ -1314,6 +1323,10 @@ export interface components {
             email?: string;
             role?: string;
             expiry_type?: string;
+        };
+        OAuthTokenBody: {
+            /** @description An access or a refresh token. */
+            token: string;
         };
         UserInfo: {
             sub: string;
@@ -2590,7 +2603,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Signed out */
+            /** @description Without a valid id_token_hint of the signed-in user: a page asking to confirm (a form POSTing here) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Signed out at once (a valid id_token_hint), or not signed in */
             302: {
                 headers: {
                     /** @description The post-logout URI with `state`, or /signin */
@@ -2603,6 +2625,57 @@ export interface operations {
             };
             /** @description A page saying why (the client or a URI cannot be trusted with a redirect) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    postOauthLogout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The hidden field of the confirmation page: the value of the __Host-gatehouse-csrf cookie. */
+                    csrf: string;
+                    client_id?: string;
+                    /** @description Checked again: one of the client’s registered post-logout URIs. */
+                    post_logout_redirect_uri?: string;
+                    state?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Signed out */
+            303: {
+                headers: {
+                    /** @description The post-logout URI with `state`, or /signin */
+                    Location?: string;
+                    /** @description Clears the browser session and access cookies. */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A page saying why (the client or a URI cannot be trusted with a redirect) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The form expired or came from another site (CSRF): nothing ends */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2687,8 +2760,8 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/x-www-form-urlencoded": components["schemas"]["OAuthTokenBody"];
-                "application/json": components["schemas"]["OAuthTokenBody"];
+                "application/x-www-form-urlencoded": components["schemas"]["OAuthRevokeBody"];
+                "application/json": components["schemas"]["OAuthRevokeBody"];
             };
         };
         responses: {

@@ -191,6 +191,23 @@ describe('the authorization code flow in Chromium, with oauth4webapi as the rely
   });
 });
 
+describe('RP-initiated logout without an id_token_hint', () => {
+  it('asks the person first on an accessible page, and signs out only when they confirm', async () => {
+    const { rp, page } = await signedInThroughFlow();
+    const logout = new URL(rp.as.end_session_endpoint!);
+    logout.search = new URLSearchParams({ client_id: rp.client.client_id, post_logout_redirect_uri: rp.afterLogout, state: 'bye-2' }).toString();
+    await page.goto(logout.href);
+    expect(new URL(page.url()).pathname).toBe('/oauth/logout');
+    await checkAccessibility(page);
+    // Nothing ended by merely following the link.
+    expect((await page.context().cookies(gatehouse().url)).map((cookie) => cookie.name)).toContain(SESSION_COOKIE);
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    const bye = await arrivedAt(page, '/bye');
+    expect(bye.searchParams.get('state')).toBe('bye-2');
+    expect((await page.context().cookies(gatehouse().url)).map((cookie) => cookie.name)).not.toContain(SESSION_COOKIE);
+  });
+});
+
 describe('refusals', () => {
   it('shows Gatehouse\'s error page for an unregistered redirect URI, and redirects nowhere', async () => {
     const rp = await relyingParty();
