@@ -50,7 +50,8 @@ export function newClient(options: ClientOptions = {}) {
     info: (event, fields) => logs.push({ level: 'info', event, fields }),
     error: (event, fields) => logs.push({ level: 'error', event, fields }),
   };
-  const worker = createWorker({ now: clock.now, wrapEnv: options.wrapEnv, log, fetch: options.fetch });
+  const makeWorker = () => createWorker({ now: clock.now, wrapEnv: options.wrapEnv, log, fetch: options.fetch });
+  let worker = makeWorker();
   const testEnv = { ...(env as unknown as Env), ...options.vars } as Env;
   clientCount += 1;
   // Each client its own /64: per-client limits key IPv6 clients by their /64.
@@ -93,6 +94,10 @@ export function newClient(options: ClientOptions = {}) {
     clock,
     fetch: fetchWorker,
     scheduled,
+    /** A fresh isolate for this client (the edge's caches emptied), as after a deploy: same clock, address and logs. */
+    resetIsolate: () => {
+      worker = makeWorker();
+    },
     logs,
     env: testEnv,
     accountToken: testEnv.ACCOUNT_TOKEN as string,
