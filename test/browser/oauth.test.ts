@@ -7,6 +7,7 @@ import * as oauth from 'oauth4webapi';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, checkAccessibility, createUser, gatehouse, startCallbackServer, useBrowser, type CallbackServer, type TestUser } from './support/index.ts';
+import { authorizationQuery, type Pkce } from '../support/pkce.ts';
 
 const chromium = useBrowser();
 const SESSION_COOKIE = '__Host-gatehouse-session';
@@ -42,27 +43,11 @@ async function relyingParty(): Promise<RelyingParty> {
   return { as, client: { client_id: clientId }, auth: oauth.None(), redirectUri, afterLogout };
 }
 
-interface Pkce {
-  verifier: string;
-  state: string;
-  nonce: string;
-}
-
 /** The authorization URL with PKCE S256, state and nonce; `extra` overrides parameters. */
 async function authorizationUrl(rp: RelyingParty, extra: Record<string, string> = {}): Promise<{ url: string; pkce: Pkce }> {
-  const pkce = { verifier: oauth.generateRandomCodeVerifier(), state: oauth.generateRandomState(), nonce: oauth.generateRandomNonce() };
+  const { query, pkce } = await authorizationQuery(rp.client.client_id, rp.redirectUri, extra);
   const url = new URL(rp.as.authorization_endpoint!);
-  url.search = new URLSearchParams({
-    response_type: 'code',
-    client_id: rp.client.client_id,
-    redirect_uri: rp.redirectUri,
-    scope: 'openid profile email',
-    state: pkce.state,
-    nonce: pkce.nonce,
-    code_challenge: await oauth.calculatePKCECodeChallenge(pkce.verifier),
-    code_challenge_method: 'S256',
-    ...extra,
-  }).toString();
+  url.search = query.toString();
   return { url: url.href, pkce };
 }
 

@@ -6,6 +6,7 @@ import { expect } from 'vitest';
 import { createUser, type TestUser } from '../support/accounts';
 import { newBrowser, type Browser } from '../support/browser';
 import { json, newClient, type Client } from '../support/driver';
+import { authorizationQuery, type Pkce } from '../support/pkce';
 
 export const issuer = new URL('https://gatehouse.test');
 export const CALLBACK = 'https://app.example/callback';
@@ -45,27 +46,11 @@ export async function setUp(fields: Record<string, unknown> = {}): Promise<Setup
   return { client, as: await discover(client), app: { client_id: registered.clientId }, auth, browser, user, secret: registered.clientSecret, options: { [oauth.customFetch]: client.fetch } };
 }
 
-export interface Pkce {
-  verifier: string;
-  state: string;
-  nonce: string;
-}
+export type { Pkce };
 
 /** GET /oauth/authorize as the browser, with PKCE; `extra` overrides or (as null) removes parameters. */
 export async function authorize(s: Pick<Setup, 'browser' | 'app'>, extra: Record<string, string | null> = {}): Promise<{ response: Response; pkce: Pkce }> {
-  const pkce = { verifier: oauth.generateRandomCodeVerifier(), state: oauth.generateRandomState(), nonce: oauth.generateRandomNonce() };
-  const params: Record<string, string | null> = {
-    response_type: 'code',
-    client_id: s.app.client_id,
-    redirect_uri: CALLBACK,
-    scope: 'openid profile email',
-    state: pkce.state,
-    nonce: pkce.nonce,
-    code_challenge: await oauth.calculatePKCECodeChallenge(pkce.verifier),
-    code_challenge_method: 'S256',
-    ...extra,
-  };
-  const query = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== null));
+  const { query, pkce } = await authorizationQuery(s.app.client_id, CALLBACK, extra);
   return { response: await s.browser.get(`/oauth/authorize?${query}`), pkce };
 }
 
