@@ -8,6 +8,7 @@ import { constantTimeEqual } from '../../crypto/digest';
 import { randomToken } from '../../crypto/random';
 import { readCsrfCookie, setCsrfCookie } from '../../http/browser-cookies';
 import type { AppEnv } from '../../http/types';
+import { readForm } from './form';
 
 /** The hidden field for a form, setting the cookie when the browser has none yet. */
 export function csrfField(c: Context<AppEnv>) {
@@ -33,8 +34,8 @@ export function csrfValid(c: Context<AppEnv>, submitted: unknown): boolean {
 /** Refuses a POST whose CSRF token does not match with a 403 page, before the handler runs. */
 export function requireCsrf(render: (c: Context<AppEnv>) => Response | Promise<Response>): MiddlewareHandler<AppEnv> {
   return async function requireCsrf(c, next) {
-    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-    if (!csrfValid(c, (form as Record<string, unknown>).csrf)) return render(c);
+    const form = await readForm(c);
+    if (!csrfValid(c, form.csrf)) return render(c);
     await next();
   };
 }

@@ -5,6 +5,10 @@ import type { AppEnv } from '../../http/types';
 
 export type Form = Record<string, unknown>;
 
+/**
+ * The form's fields. A body that is not a form (or not one a parser takes) reads as no fields: every
+ * form then fails its CSRF check or names its missing field, a 4xx page like any bad form.
+ */
 export async function readForm(c: Context<AppEnv>): Promise<Form> {
   return (await c.req.parseBody().catch(() => ({}))) as Form;
 }

@@ -10,6 +10,7 @@ import type { AppEnv } from '../../http/types';
 import { accountPage, submitSignOutDevice, submitSignOutOthers } from './account';
 import { csrfField, requireCsrf } from './csrf';
 import { renderPageError } from './errors';
+import { readForm } from './form';
 import { renderPage } from './layout';
 import { DESCRIBE } from './openapi';
 import { confirmEmailPage, forgotPasswordPage, resetPasswordForm, submitForgotPassword, submitResetPassword } from './password-pages';
@@ -51,7 +52,7 @@ pagesFace.get('/signout', DESCRIBE.signOutPage, async (c) => {
 });
 
 pagesFace.post('/signout', DESCRIBE.signOut, requireCsrf(refusedForm), async (c) => {
-  const form = await c.req.parseBody();
+  const form = await readForm(c);
   await signOut(c.env.deps, readSessionCookie(c));
   clearSessionCookie(c);
   clearAccessCookie(c);

@@ -11,6 +11,7 @@ import { readSessionCookie, setSessionCookie } from '../../http/browser-cookies'
 import type { AppEnv } from '../../http/types';
 import { csrfField } from './csrf';
 import { pageMessageOf } from './errors';
+import { readForm } from './form';
 import { field, renderPage, type PageOptions } from './layout';
 import { safeReturnPath } from './return-path';
 
@@ -62,7 +63,7 @@ export async function replaceBrowserSession(c: Context<AppEnv>, cookie: string, 
 
 export async function submitSignIn(c: Context<AppEnv>) {
   const deps = c.env.deps;
-  const form = await c.req.parseBody();
+  const form = await readForm(c);
   const returnTo = safeReturnPath(form.return);
   const login = text(form, 'login', EMAIL_MAX_LENGTH).trim();
   const password = text(form, 'password', passwordFieldMaxLength(deps.config));
