@@ -4,9 +4,13 @@
 // the request in between can have changed anything.
 import type { Client } from '../support/driver';
 
-/** Per table, its rows as JSON; per KV key, its value, metadata and expiry as JSON. */
+/**
+ * Per table, its rows as one JSON array (SQLite builds it, rows sorted, so two equal tables read as
+ * equal text and only a table that differs is ever parsed); per KV key, its value, metadata and
+ * expiry as JSON.
+ */
 export interface Traces {
-  tables: Record<string, string[]>;
+  tables: Record<string, string>;
   kv: Record<string, string>;
 }
 
@@ -31,15 +35,40 @@ function tablesOf(db: D1Database): Promise<string[]> {
   return names;
 }
 
-/** A row as JSON (the schema has no blob columns, so every value is a string, number or null). */
-function rowJson(row: Record<string, unknown>): string {
-  return JSON.stringify(row);
+const tableColumns = new WeakMap<D1Database, Map<string, Promise<string[]>>>();
+
+/** The columns of a table, in order (the schema does not change while the tests run). */
+function columnsOf(db: D1Database, table: string): Promise<string[]> {
+  let tables = tableColumns.get(db);
+  if (!tables) tableColumns.set(db, (tables = new Map()));
+  let columns = tables.get(table);
+  if (!columns) {
+    columns = db
+      .prepare('SELECT name FROM pragma_table_info(?) ORDER BY cid')
+      .bind(table)
+      .all<{ name: string }>()
+      .then((result) => result.results.map((row) => row.name));
+    tables.set(table, columns);
+  }
+  return columns;
 }
 
+/** One statement per table, answering its rows as a sorted JSON array of objects (no blob columns here). */
 async function readTables(db: D1Database): Promise<Traces['tables']> {
   const names = await tablesOf(db);
-  const results = await db.batch(names.map((name) => db.prepare(`SELECT * FROM "${name}"`)));
-  return Object.fromEntries(names.map((name, i) => [name, (results[i]!.results as Record<string, unknown>[]).map(rowJson).sort()]));
+  const statements = await Promise.all(
+    names.map(async (name) => {
+      const fields = (await columnsOf(db, name)).map((column) => `'${column}', "${column}"`).join(', ');
+      return db.prepare(`SELECT json_group_array(json(r)) AS rows FROM (SELECT json_object(${fields}) AS r FROM "${name}" ORDER BY r)`);
+    }),
+  );
+  const results = await db.batch<{ rows: string }>(statements);
+  return Object.fromEntries(names.map((name, i) => [name, results[i]!.results[0]!.rows]));
+}
+
+/** A table's rows, each as JSON text, from its snapshot. */
+function rowsOf(table: string | undefined): string[] {
+  return table === undefined ? [] : (JSON.parse(table) as unknown[]).map((row) => JSON.stringify(row));
 }
 
 async function readKv(kv: KVNamespace): Promise<Traces['kv']> {
@@ -137,9 +166,8 @@ export async function restore(client: Client, target: Traces): Promise<void> {
   for (let pass = 0; pass < 2; pass++) {
     const statements: D1PreparedStatement[] = [db.prepare('PRAGMA defer_foreign_keys = true')];
     for (const [table, rows] of Object.entries(target.tables)) {
-      const current = tables[table] ?? [];
-      if (current.length === rows.length && current.every((row, i) => row === rows[i])) continue;
-      statements.push(...(await tableRestore(db, table, current, rows)));
+      if (tables[table] === rows) continue;
+      statements.push(...(await tableRestore(db, table, rowsOf(tables[table]), rowsOf(rows))));
     }
     if (statements.length === 1) break;
     await db.batch(statements);
@@ -177,8 +205,8 @@ function rowChanges(before: string[], after: string[]): { removed: unknown[]; ad
 export function changesBetween(before: Traces, after: Traces, ignored: string[] = []): Changes {
   const changes: Changes = {};
   for (const table of new Set([...Object.keys(before.tables), ...Object.keys(after.tables)])) {
-    if (ignored.includes(table)) continue;
-    const change = rowChanges(before.tables[table] ?? [], after.tables[table] ?? []);
+    if (ignored.includes(table) || before.tables[table] === after.tables[table]) continue;
+    const change = rowChanges(rowsOf(before.tables[table]), rowsOf(after.tables[table]));
     if (change.removed.length > 0 || change.added.length > 0) changes[table] = change;
   }
   for (const key of new Set([...Object.keys(before.kv), ...Object.keys(after.kv)])) {
