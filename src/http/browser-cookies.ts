@@ -25,8 +25,13 @@ export function setSessionCookie(c: Context<AppEnv>, value: string, maxAgeSecond
   setCookie(c, SESSION_COOKIE, value, { ...BASE, sameSite: 'Lax', maxAge: maxAgeSeconds });
 }
 
-export function clearSessionCookie(c: Context<AppEnv>): void {
+/**
+ * Clears the session cookie and the gateway's access cookie together: whenever the browser
+ * session ends here, the access token minted from it goes too.
+ */
+export function clearSessionCookies(c: Context<AppEnv>): void {
   deleteCookie(c, SESSION_COOKIE, { ...BASE, sameSite: 'Lax' });
+  c.header('Set-Cookie', clearedAccessCookieHeader(), { append: true });
 }
 
 export function readCsrfCookie(c: Context<AppEnv>): string | undefined {
@@ -50,8 +55,4 @@ export function accessCookieHeader(token: string, maxAgeSeconds: number): string
 /** The Set-Cookie value that removes the access cookie. */
 export function clearedAccessCookieHeader(): string {
   return generateCookie(ACCESS_COOKIE, '', { ...BASE, sameSite: 'Lax', maxAge: 0, expires: new Date(0) });
-}
-
-export function clearAccessCookie(c: Context<AppEnv>): void {
-  c.header('Set-Cookie', clearedAccessCookieHeader(), { append: true });
 }

@@ -17,12 +17,13 @@ import {
   resolveClient,
   type Params,
 } from '../../core/authorization';
-import { resolveBrowserSession, signOut } from '../../core/browser-sessions';
+import { resolveBrowserSession } from '../../core/browser-sessions';
 import { planLogout } from '../../core/rp-logout';
-import { clearSessionCookie, readSessionCookie } from '../../http/browser-cookies';
+import { clearSessionCookies, readSessionCookie } from '../../http/browser-cookies';
 import type { AppEnv } from '../../http/types';
 import { documentOnly } from '../../http/validate';
 import { operation, SECURITY, TAGS } from '../../openapi/describe';
+import { endBrowserSession } from '../pages/browser-session';
 import { requireCsrf } from '../pages/csrf';
 import { renderPage } from '../pages/layout';
 import { logoutConfirmPage, submitLogoutConfirm } from '../pages/logout-confirm';
@@ -176,12 +177,8 @@ browserRoutes.get('/logout', describeLogout, documentOnly('query', LogoutQuery),
   // No hint: a cross-site link could have sent it, so the person confirms (pages/logout-confirm.ts).
   if (current && plan.subject === null) return logoutConfirmPage(c, request, current.user.email ?? current.user.username ?? current.user.id);
   // A hint for another user ends nothing: that is not this browser's session to end.
-  if (current && plan.subject === current.user.id) {
-    await signOut(deps, cookie);
-    clearSessionCookie(c);
-  } else if (!current && cookie !== undefined) {
-    clearSessionCookie(c);
-  }
+  if (current && plan.subject === current.user.id) await endBrowserSession(c);
+  else if (!current && cookie !== undefined) clearSessionCookies(c);
   return redirectTo(c, plan.redirectTo ?? '/signin');
 });
 

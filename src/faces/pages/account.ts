@@ -4,11 +4,12 @@
 // statement checks the owner).
 import type { Context } from 'hono';
 import { html } from 'hono/html';
-import { resolveBrowserSession, sessionsOf, signOut, signOutDevice, signOutOtherDevices, type BrowserSession } from '../../core/browser-sessions';
+import { resolveBrowserSession, sessionsOf, signOutDevice, signOutOtherDevices, type BrowserSession } from '../../core/browser-sessions';
 import { AppError } from '../../core/errors';
-import { clearSessionCookie, readSessionCookie } from '../../http/browser-cookies';
+import { readSessionCookie } from '../../http/browser-cookies';
 import type { AppEnv } from '../../http/types';
 import type { SessionRow } from '../../store/session-repo';
+import { endBrowserSession } from './browser-session';
 import { csrfField } from './csrf';
 import { formText, readForm } from './form';
 import { renderPage } from './layout';
@@ -67,8 +68,7 @@ export async function submitSignOutDevice(c: Context<AppEnv>) {
   if (!current) return toSignIn(c, ACCOUNT);
   const sessionId = formText(await readForm(c), 'session', 64);
   if (sessionId === current.session.id) {
-    await signOut(deps, readSessionCookie(c));
-    clearSessionCookie(c);
+    await endBrowserSession(c);
     return c.redirect('/signin', 303);
   }
   try {

@@ -3,11 +3,12 @@
 // first middleware documents it in /openapi.json (openapi.ts); the pages read their forms themselves.
 import { Hono } from 'hono';
 import { html } from 'hono/html';
-import { resolveBrowserSession, signOut } from '../../core/browser-sessions';
-import { clearAccessCookie, clearSessionCookie, readSessionCookie } from '../../http/browser-cookies';
+import { resolveBrowserSession } from '../../core/browser-sessions';
+import { readSessionCookie } from '../../http/browser-cookies';
 import { rateLimitPerClient } from '../../http/rate-limit';
 import type { AppEnv } from '../../http/types';
 import { accountPage, submitSignOutDevice, submitSignOutOthers } from './account';
+import { endBrowserSession } from './browser-session';
 import { csrfField, requireCsrf } from './csrf';
 import { renderPageError } from './errors';
 import { readForm } from './form';
@@ -53,9 +54,7 @@ pagesFace.get('/signout', DESCRIBE.signOutPage, async (c) => {
 
 pagesFace.post('/signout', DESCRIBE.signOut, requireCsrf(refusedForm), async (c) => {
   const form = await readForm(c);
-  await signOut(c.env.deps, readSessionCookie(c));
-  clearSessionCookie(c);
-  clearAccessCookie(c);
+  await endBrowserSession(c);
   return c.redirect(safeReturnPath(form.return ?? '/signin'), 303);
 });
 

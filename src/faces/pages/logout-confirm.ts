@@ -7,10 +7,9 @@
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { AuthorizePageError } from '../../core/authorization';
-import { signOut } from '../../core/browser-sessions';
 import { planLogout, type LogoutRequest } from '../../core/rp-logout';
-import { clearAccessCookie, clearSessionCookie, readSessionCookie } from '../../http/browser-cookies';
 import type { AppEnv } from '../../http/types';
+import { endBrowserSession } from './browser-session';
 import { csrfField } from './csrf';
 import { formText, readForm } from './form';
 import { renderPage } from './layout';
@@ -60,9 +59,7 @@ export async function submitLogoutConfirm(c: Context<AppEnv>) {
     if (error instanceof AuthorizePageError) return refused(c, error.reason);
     throw error;
   }
-  await signOut(c.env.deps, readSessionCookie(c));
-  clearSessionCookie(c);
-  clearAccessCookie(c);
+  await endBrowserSession(c);
   c.header('Cache-Control', 'no-store');
   c.header('Referrer-Policy', 'no-referrer');
   return c.redirect(plan.redirectTo ?? '/signin', 303);

@@ -8,7 +8,7 @@ import { AppError } from '../../core/errors';
 import { confirmEmail, isResetCodeLive, requestPasswordReset, resetPassword } from '../../core/password-reset';
 import { EMAIL_MAX_LENGTH } from '../../core/users';
 import { passwordFieldMaxLength } from '../../http/body';
-import { clearSessionCookie } from '../../http/browser-cookies';
+import { clearSessionCookies } from '../../http/browser-cookies';
 import type { AppEnv } from '../../http/types';
 import { csrfField } from './csrf';
 import { fieldErrorOf, formText, readForm, type FieldError } from './form';
@@ -92,7 +92,7 @@ export async function submitResetPassword(c: Context<AppEnv>) {
     return resetPasswordPage(c, code, refused);
   }
   // The reset ended every session, this browser's too: its cookie goes with it.
-  clearSessionCookie(c);
+  clearSessionCookies(c);
   return signInPage(c, {
     returnTo: '/account',
     notice: 'Your password was changed, and every device was signed out. Sign in with your new password.',

@@ -3,12 +3,12 @@
 // per-client rate limit apply as on the API, and a confirmed address is required.
 import type { Context } from 'hono';
 import { html } from 'hono/html';
-import { signIn, signOut } from '../../core/browser-sessions';
+import { signIn } from '../../core/browser-sessions';
 import { AppError } from '../../core/errors';
 import { EMAIL_MAX_LENGTH } from '../../core/users';
 import { passwordFieldMaxLength } from '../../http/body';
-import { readSessionCookie, setSessionCookie } from '../../http/browser-cookies';
 import type { AppEnv } from '../../http/types';
+import { replaceBrowserSession } from './browser-session';
 import { csrfField } from './csrf';
 import { pageMessageOf } from './errors';
 import { readForm } from './form';
@@ -50,16 +50,6 @@ const STATUS_OF_FAILURE: Partial<Record<string, PageOptions['status']>> = {
   RATE_LIMITED: 429,
   USER_NOT_CONFIRMED: 403,
 };
-
-/**
- * Gives the browser its new session cookie, ending the session it held before: the browser loses
- * that cookie, so nobody could sign it out any more (on a shared computer, the last person would
- * stay signed in on the server).
- */
-export async function replaceBrowserSession(c: Context<AppEnv>, cookie: string, maxAgeSeconds: number): Promise<void> {
-  await signOut(c.env.deps, readSessionCookie(c));
-  setSessionCookie(c, cookie, maxAgeSeconds);
-}
 
 export async function submitSignIn(c: Context<AppEnv>) {
   const deps = c.env.deps;

@@ -11,11 +11,11 @@ import { AppError } from '../../core/errors';
 import { EMAIL_MAX_LENGTH } from '../../core/users';
 import { passwordFieldMaxLength } from '../../http/body';
 import type { AppEnv } from '../../http/types';
+import { replaceBrowserSession } from './browser-session';
 import { csrfField } from './csrf';
 import { fieldErrorOf, formText, readForm, type FieldError } from './form';
 import { field, renderPage, type PageOptions } from './layout';
 import { safeReturnPath } from './return-path';
-import { replaceBrowserSession } from './signin';
 
 /** As the User Service reads names (firstname, lastname). */
 const NAME_MAX_CHARS = 200;
