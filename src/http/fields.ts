@@ -1,10 +1,10 @@
-// zod builders for the fields every face reads the same way, with the words of body.ts's
-// hand-written readers (`must be a string`, `must be at most 200 characters`, `is missing`), so a
-// schema built from them refuses what those readers refused, in the same words.
+// zod builders for the fields every face reads the same way, in the words the faces have always
+// answered with (`must be a string`, `must be at most 200 characters`, `is missing`), so a schema
+// built from them refuses what the hand-written readers it replaced refused, in the same words.
 import { z } from 'zod';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../core/user-listing';
 
-/** A string of at most `max` characters; absent or null reads as undefined (optionalString). */
+/** A string of at most `max` characters; absent or null reads as undefined. */
 export function optionalText(max = 1024) {
   return z
     .string({ error: 'must be a string' })
@@ -13,7 +13,7 @@ export function optionalText(max = 1024) {
     .transform((value) => value ?? undefined);
 }
 
-/** A boolean; absent or null reads as undefined (optionalBoolean). */
+/** A boolean; absent or null reads as undefined. */
 export function optionalFlag() {
   return z
     .boolean({ error: 'must be a boolean' })
@@ -21,7 +21,7 @@ export function optionalFlag() {
     .transform((value) => value ?? undefined);
 }
 
-/** A whole number from `min` to `max`; absent or null reads as undefined (optionalInteger). */
+/** A whole number from `min` to `max`; absent or null reads as undefined. */
 export function optionalWholeNumber(min: number, max: number) {
   const error = `must be a whole number from ${min} to ${max}`;
   return z
@@ -72,7 +72,7 @@ export function pageLimitParam() {
 }
 
 /**
- * A string that must be present and not empty (requiredString): absent, null or '' is `is missing`.
+ * A string that must be present and not empty: absent, null or '' is `is missing`.
  * `max` Infinity: no bound here (the core measures it; the body limit bounds it).
  */
 export function requiredText(max = 1024) {

@@ -4,7 +4,7 @@
 // are converted):
 //
 //   // 1. schemas.ts of the face: each input as a zod schema whose error messages are the face's
-//   //    own words (src/http/fields.ts has body.ts's: optionalText(200) says `must be a string`,
+//   //    own words (src/http/fields.ts has the shared ones: optionalText(200) says `must be a string`,
 //   //    `must be at most 200 characters`); answers as schemas with a component id.
 //   export const EcosystemCreate = z.object({ name: optionalText(200) });
 //   export const Ecosystem = z.object({ id: z.string(), name: z.string(), createdAt: isoTime() }).meta({ id: 'Ecosystem' });

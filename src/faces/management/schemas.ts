@@ -1,5 +1,5 @@
-// The operator routes' requests (validated by src/http/validate.ts, in the words of body.ts's
-// readers) and answers (for /openapi.json only), and the management face's error body.
+// The operator routes' requests (validated by src/http/validate.ts, in the shared words of
+// src/http/fields.ts) and answers (for /openapi.json only), and the management face's error body.
 import { z } from 'zod';
 import { PASSWORD_MAX_LENGTH } from '../../config';
 import { OUTBOX_STATUSES } from '../../core/mail';
@@ -94,7 +94,7 @@ export const itemsOf = <T extends z.ZodType>(item: T) => z.object({ items: z.arr
 export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), next: z.string().nullable() });
 
 // The operator's OAuth clients (clients.ts). The schemas check what the face read from the body
-// (public, name, allowPasswordGrant), in body.ts's words and the core's for a blank name; the URI
+// (public, name, allowPasswordGrant), in the shared words and the core's for a blank name; the URI
 // lists and scopes are the core's to check (oauth-clients.ts, its rules and words), so their
 // schemas only show the document what the core accepts.
 

@@ -5,12 +5,13 @@
 import { AppError } from '../../core/errors';
 import type { ClientCredentials } from '../../core/oauth-clients';
 import { basicCredentials } from '../../http/auth-header';
-import { optionalString, type Fields } from '../../http/body';
 
 /** The client credentials of a token request; undefined when it names no client at all. */
-export function clientCredentials(header: string | undefined, body: Fields): ClientCredentials | undefined {
-  const bodyId = optionalString(body, 'client_id', 255);
-  const bodySecret = optionalString(body, 'client_secret', 255);
+export function clientCredentials(
+  header: string | undefined,
+  body: { client_id?: string | undefined; client_secret?: string | undefined },
+): ClientCredentials | undefined {
+  const { client_id: bodyId, client_secret: bodySecret } = body;
   const basic = basicCredentials(header);
   if (!basic) {
     if (bodyId === undefined) {

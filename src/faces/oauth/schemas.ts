@@ -1,5 +1,5 @@
 // The OAuth requests as zod schemas (validated by src/http/validate.ts from form or JSON bodies, in
-// the words of body.ts's requiredString, so the RFC 6749 error_description texts are unchanged), the
+// the shared words of src/http/fields.ts, so the RFC 6749 error_description texts are unchanged), the
 // answers (for /openapi.json only) and the RFC 6749 error body.
 //
 // The token request is a discriminated union on grant_type: one object per grant, each checked only
@@ -10,7 +10,7 @@ import { PASSWORD_MAX_LENGTH } from '../../config';
 import { AppError, invalidField } from '../../core/errors';
 import { EMAIL_MAX_LENGTH } from '../../core/users';
 import type { FieldIssue } from '../../http/validate';
-import { optionalText } from '../../http/fields';
+import { optionalText, requiredText } from '../../http/fields';
 import { errorResponses } from '../../openapi/describe';
 
 /** RFC 6749 section 5.2 (errors.ts); `requestId` only with a server_error. */
@@ -22,20 +22,13 @@ export const OAuthError = z.object({
 
 export const oauthErrors = (statuses: Record<number, string>) => errorResponses('OAuthError', statuses);
 
-/** Why a required text was refused (requiredString's words), or undefined when it is fine. */
+/** Why a required text was refused (requiredText's words), or undefined when it is fine. */
 function textProblem(value: unknown, max: number): string | undefined {
   if (value === undefined || value === null || value === '') return 'is missing';
   if (typeof value !== 'string') return 'must be a string';
   return value.length > max ? `must be at most ${max} characters` : undefined;
 }
 
-/** A string that must be present and not empty, of at most `max` characters (requiredString). */
-export function requiredText(max: number) {
-  return z
-    .string({ error: (issue) => textProblem(issue.input, max) ?? 'must be a string' })
-    .max(max, { error: `must be at most ${max} characters` })
-    .min(1, { error: 'is missing' });
-}
 
 const GRANT_TYPE_MAX_LENGTH = 64;
 /** The message of the union's issue when grant_type is a fine string that names no grant. */
