@@ -12,7 +12,7 @@ import type { Deps } from './deps';
 import { AppError } from './errors';
 import { logInWithPassword } from './login';
 import { publishSessionRevoked, runBulkRevocation, tokenLifetimeSeconds } from './revocation';
-import { listLiveSessions, parseRefreshToken, revokeSession, startSession } from './sessions';
+import { listLiveSessions, parseRefreshToken, revokeSessionIfAny, startSession } from './sessions';
 
 export interface BrowserSession {
   user: UserRow;
@@ -63,9 +63,7 @@ export async function resolveBrowserSession(deps: Deps, cookie: string | undefin
 export async function signOut(deps: Deps, cookie: string | undefined): Promise<void> {
   const current = await resolveBrowserSession(deps, cookie);
   if (!current) return;
-  await revokeSession(deps, current.session.id, 'sign_out').catch((error: unknown) => {
-    if (!(error instanceof AppError && error.code === 'SESSION_NOT_FOUND')) throw error;
-  });
+  await revokeSessionIfAny(deps, current.session.id, 'sign_out');
 }
 
 /**

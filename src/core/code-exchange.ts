@@ -13,7 +13,7 @@ import type { Deps } from './deps';
 import { AppError } from './errors';
 import { issueIdToken } from './id-tokens';
 import type { OAuthClientRow } from './oauth-clients';
-import { revokeSession, startSession, type StartedSession } from './sessions';
+import { revokeSessionIfAny, startSession, type StartedSession } from './sessions';
 
 export interface CodeExchange {
   code: string;
@@ -28,17 +28,11 @@ export interface ExchangedCode extends StartedSession {
 
 const invalidGrant = (reason: string) => new AppError('INVALID_CODE', { reason });
 
-async function revokeQuietly(deps: Deps, sessionId: string, reason: string): Promise<void> {
-  await revokeSession(deps, sessionId, reason).catch((error: unknown) => {
-    if (!(error instanceof AppError && error.code === 'SESSION_NOT_FOUND')) throw error;
-  });
-}
-
 /** A spent code presented again: mark it, and end what its exchange started (if recorded yet). */
 async function replayed(deps: Deps, codeHash: string): Promise<never> {
   const [row] = await codes.markCodeReplayed(deps.db, codeHash, deps.now());
   if (row?.issuedSessionId) {
-    await revokeQuietly(deps, row.issuedSessionId, 'authorization_code_reuse');
+    await revokeSessionIfAny(deps, row.issuedSessionId, 'authorization_code_reuse');
     deps.log.info('authorization_code_reuse_revoked_session', { sessionId: row.issuedSessionId });
   }
   throw invalidGrant('the code was already used');
@@ -70,7 +64,7 @@ export async function exchangeCode(deps: Deps, client: OAuthClientRow, request: 
   });
   const [recorded] = await codes.recordIssuedSession(deps.db, codeHash, started.sessionId);
   if (recorded?.replayedAt != null) {
-    await revokeQuietly(deps, started.sessionId, 'authorization_code_reuse');
+    await revokeSessionIfAny(deps, started.sessionId, 'authorization_code_reuse');
     throw invalidGrant('the code was already used');
   }
   const scopes = spent.scope.split(' ').filter(Boolean);

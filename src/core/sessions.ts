@@ -203,6 +203,13 @@ export async function revokeSession(deps: Deps, sessionId: string, reason: strin
   return { ...row, published };
 }
 
+/** Ends one session, if there is one: a session already deleted is no error (a sign-out, a replay). */
+export async function revokeSessionIfAny(deps: Deps, sessionId: string, reason: string): Promise<void> {
+  await revokeSession(deps, sessionId, reason).catch((error: unknown) => {
+    if (!(error instanceof AppError && error.code === 'SESSION_NOT_FOUND')) throw error;
+  });
+}
+
 /** A user's sessions that can still be used, newest first. */
 export function listLiveSessions(deps: Deps, userId: string): Promise<SessionRow[]> {
   return repo.listLiveSessions(deps.db, userId, deps.now());
