@@ -11,7 +11,7 @@ import type { AppEnv } from '../../http/types';
 import { replaceBrowserSession } from './browser-session';
 import { csrfField } from './csrf';
 import { pageMessageOf } from './errors';
-import { readForm } from './form';
+import { formText, readForm } from './form';
 import { field, renderPage, type PageOptions } from './layout';
 import { safeReturnPath } from './return-path';
 
@@ -39,11 +39,6 @@ ${field({ name: 'password', label: 'Password', type: 'password', autocomplete: '
   });
 }
 
-function text(form: Record<string, unknown>, name: string, max: number): string {
-  const value = form[name];
-  return typeof value === 'string' ? value.slice(0, max + 1) : '';
-}
-
 const STATUS_OF_FAILURE: Partial<Record<string, PageOptions['status']>> = {
   INVALID_CREDENTIALS: 401,
   ACCOUNT_LOCKED: 429,
@@ -55,8 +50,8 @@ export async function submitSignIn(c: Context<AppEnv>) {
   const deps = c.env.deps;
   const form = await readForm(c);
   const returnTo = safeReturnPath(form.return);
-  const login = text(form, 'login', EMAIL_MAX_LENGTH).trim();
-  const password = text(form, 'password', passwordFieldMaxLength(deps.config));
+  const login = formText(form, 'login', EMAIL_MAX_LENGTH).trim();
+  const password = formText(form, 'password', passwordFieldMaxLength(deps.config));
   if (login === '' || password === '') {
     return signInPage(c, { login, returnTo, error: 'Enter your e-mail or username and your password.', status: 400 });
   }
