@@ -25,7 +25,7 @@ import { documentOnly } from '../../http/validate';
 import { operation, SECURITY, TAGS } from '../../openapi/describe';
 import { endBrowserSession } from '../pages/browser-session';
 import { requireCsrf } from '../pages/csrf';
-import { renderPage } from '../pages/layout';
+import { renderPage, signedInName } from '../pages/layout';
 import { logoutConfirmPage, submitLogoutConfirm } from '../pages/logout-confirm';
 import { refusedForm } from '../pages/refused';
 import { AuthorizeQuery, LogoutQuery } from './schemas';
@@ -175,7 +175,7 @@ browserRoutes.get('/logout', describeLogout, documentOnly('query', LogoutQuery),
   const cookie = readSessionCookie(c);
   const current = await resolveBrowserSession(deps, cookie);
   // No hint: a cross-site link could have sent it, so the person confirms (pages/logout-confirm.ts).
-  if (current && plan.subject === null) return logoutConfirmPage(c, request, current.user.email ?? current.user.username ?? current.user.id);
+  if (current && plan.subject === null) return logoutConfirmPage(c, request, signedInName(current.user));
   // A hint for another user ends nothing: that is not this browser's session to end.
   if (current && plan.subject === current.user.id) await endBrowserSession(c);
   else if (!current && cookie !== undefined) clearSessionCookies(c);

@@ -12,7 +12,7 @@ import type { SessionRow } from '../../store/session-repo';
 import { endBrowserSession } from './browser-session';
 import { csrfField } from './csrf';
 import { formText, readForm } from './form';
-import { renderPage } from './layout';
+import { renderPage, signedInName } from './layout';
 import { toSignIn } from './refused';
 
 const ACCOUNT = '/account';
@@ -50,7 +50,7 @@ export async function accountPage(c: Context<AppEnv>) {
   return renderPage(c, {
     title: 'Your account',
     body: html`${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
-<p>Signed in as <strong>${user.email ?? user.username ?? user.id}</strong>${name ? html` (${name})` : ''}.</p>
+<p>Signed in as <strong>${signedInName(user)}</strong>${name ? html` (${name})` : ''}.</p>
 <table>
 <caption>Your sessions</caption>
 <thead><tr><th scope="col">Kind</th><th scope="col">Started</th><th scope="col">Last used</th><th scope="col">Action</th></tr></thead>

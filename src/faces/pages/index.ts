@@ -12,7 +12,7 @@ import { endBrowserSession } from './browser-session';
 import { csrfField, requireCsrf } from './csrf';
 import { renderPageError } from './errors';
 import { readForm } from './form';
-import { renderPage } from './layout';
+import { renderPage, signedInName } from './layout';
 import { DESCRIBE } from './openapi';
 import { confirmEmailPage, forgotPasswordPage, resetPasswordForm, submitForgotPassword, submitResetPassword } from './password-pages';
 import { refusedForm } from './refused';
@@ -46,7 +46,7 @@ pagesFace.get('/signout', DESCRIBE.signOutPage, async (c) => {
   if (!current) return c.redirect('/signin', 303);
   return renderPage(c, {
     title: 'Sign out',
-    body: html`<p>You are signed in as ${current.user.email ?? current.user.username ?? current.user.id}.</p>
+    body: html`<p>You are signed in as ${signedInName(current.user)}.</p>
 <form method="post" action="/signout">${csrfField(c)}<input type="hidden" name="return" value="${safeReturnPath(c.req.query('return') ?? '/signin')}">
 <button type="submit">Sign out</button></form>`,
   });

@@ -101,3 +101,8 @@ export function field(options: {
 <input id="${id}" name="${options.name}" type="${options.type}" autocomplete="${options.autocomplete}" value="${options.value ?? ''}"${options.required === false ? '' : raw(' required')}${described}${focus}>
 </label>${options.error ? html`<p class="error" id="${errorId}">${options.error}</p>` : ''}`;
 }
+
+/** How a page names the signed-in person: their e-mail, else their username, else their id. */
+export function signedInName(user: { id: string; email: string | null; username: string | null }): string {
+  return user.email ?? user.username ?? user.id;
+}
