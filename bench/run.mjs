@@ -5,7 +5,7 @@
 // ends it after WATCHDOG_SECONDS). Method and results: bench/README.md.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { applyMigrations, buildPasswordWorker, buildWorker, startWorker } from './lib/harness.mjs';
@@ -16,11 +16,14 @@ import { accessToken, benchSecrets, ISSUER, slidingUserToken } from './lib/token
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const resultsDir = join(root, 'bench', '.results');
-const WATCHDOG_SECONDS = 170;
+const WATCHDOG_SECONDS = 420;
 const PASSWORD_HASH = 'scrypt:ln=14,r=8,p=5';
+/** The hash of the sign-in scenario's Gatehouse: so cheap that a sign-in's other work shows. */
+const SIGN_IN_HASH = 'scrypt:ln=1,r=1,p=1';
+const SIGN_IN_USERS = 100;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const ROUNDS = 11;
-const MEASURED_REQUESTS = 1500;
+const ROUNDS = 5;
+const MEASURED_REQUESTS = 800;
 const WARMUP_REQUESTS = 200;
 const PASSWORD_CHECKS = 10;
 const LOGINS = 8;
@@ -64,8 +67,8 @@ async function fetchOk(url, init, what) {
 }
 
 /** The password check alone, in its own workerd process: CPU per check and peak memory added. */
-async function measurePasswordCheck(scriptPath) {
-  const worker = await startWorker(scriptPath, { PASSWORD_HASH });
+async function measurePasswordCheck(scriptPath, passwordHash = PASSWORD_HASH, checks = PASSWORD_CHECKS) {
+  const worker = await startWorker(scriptPath, { PASSWORD_HASH: passwordHash });
   children.add(worker.pid);
   try {
     await fetchOk(`${worker.url}/`, {}, 'password worker start');
@@ -76,11 +79,11 @@ async function measurePasswordCheck(scriptPath) {
     await fetchOk(`${worker.url}/verify`, {}, 'password worker warm-up');
     const cpu = cpuSeconds(worker.pid);
     const started = performance.now();
-    for (let i = 0; i < PASSWORD_CHECKS; i += 1) await fetchOk(`${worker.url}/verify`, {}, 'password check');
+    for (let i = 0; i < checks; i += 1) await fetchOk(`${worker.url}/verify`, {}, 'password check');
     return {
-      checks: PASSWORD_CHECKS,
-      cpuMsPerCheck: ((cpuSeconds(worker.pid) - cpu) * 1000) / PASSWORD_CHECKS,
-      wallMsPerCheck: (performance.now() - started) / PASSWORD_CHECKS,
+      checks,
+      cpuMsPerCheck: ((cpuSeconds(worker.pid) - cpu) * 1000) / checks,
+      wallMsPerCheck: (performance.now() - started) / checks,
       peakAddedMiB: peakReset ? (memory(worker.pid).peak - baseline) / 2 ** 20 : null,
       scryptMemoryMiB: (128 * 2 ** 14 * 8) / 2 ** 20,
     };
@@ -115,9 +118,18 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 const sum = (values) => values.reduce((total, value) => total + value, 0);
 
 /** One measured run of a scenario: throughput and workerd CPU per request. */
-async function measure(worker, agent, scenario, count) {
+async function measure(gatehouse, agent, scenario, count) {
+  const worker = scenario.worker ?? gatehouse;
   const cpu = cpuSeconds(worker.pid);
-  const run = await runLoad({ url: `${worker.url}${scenario.path}`, count, concurrency: CONCURRENCY, agent, headersFor: scenario.headersFor });
+  const run = await runLoad({
+    url: `${worker.url}${scenario.path}`,
+    count,
+    concurrency: CONCURRENCY,
+    agent,
+    headersFor: scenario.headersFor,
+    method: scenario.method,
+    body: scenario.body,
+  });
   const cpuUsed = cpuSeconds(worker.pid) - cpu;
   const unexpected = Object.keys(run.statuses).filter((status) => status !== '200');
   if (unexpected.length > 0) throw new Error(`${scenario.name}: unexpected statuses ${JSON.stringify(run.statuses)}`);
@@ -187,19 +199,34 @@ async function countSlidingWrites(worker, privateKey, user) {
   return { ttlSeconds: SLIDING_TTL_SECONDS, seconds: run.seconds, requests: run.count, kvWrites: seen.size, allowed: Math.floor(run.seconds / tenth) + 1, statuses: run.statuses };
 }
 
+/**
+ * wrangler.toml's [assets], as miniflare takes them (null without the block): the bench measures
+ * the Worker as it is configured, the static-asset router included when it stands in front.
+ * BENCH_ASSETS=none|worker-first|assets-first overrides it, to compare the arrangements.
+ */
+function assetsOption() {
+  const toml = readFileSync(join(root, 'wrangler.toml'), 'utf8');
+  const block = /^\[assets\]\s*\n((?:(?!\[).*\n?)*)/m.exec(toml)?.[1];
+  const mode = process.env.BENCH_ASSETS ?? (block === undefined ? 'none' : /^run_worker_first\s*=\s*true/m.test(block) ? 'worker-first' : 'assets-first');
+  if (mode === 'none') return { mode, options: {} };
+  const routerConfig = { has_user_worker: true, invoke_user_worker_ahead_of_assets: mode === 'worker-first' };
+  return { mode, options: { assets: { directory: join(root, 'public'), binding: 'ASSETS', routerConfig } } };
+}
+
 /** The Worker with the bench's routes: the same loopback origin, with and without a token check. */
-async function startGatehouse(scriptPath, originUrl, secrets) {
+async function startGatehouse(scriptPath, originUrl, secrets, assets, passwordHash = PASSWORD_HASH) {
   const routes = [
     { prefix: '/pass/', origin: originUrl, require: { public: true } },
     { prefix: '/app/', origin: originUrl },
   ];
   const worker = await startWorker(
     scriptPath,
-    { ACCOUNT_TOKEN: secrets.ACCOUNT_TOKEN, SIGNING_KEYS: secrets.SIGNING_KEYS, ISSUER, PASSWORD_HASH, GATEWAY_ROUTES: JSON.stringify(routes) },
+    { ACCOUNT_TOKEN: secrets.ACCOUNT_TOKEN, SIGNING_KEYS: secrets.SIGNING_KEYS, ISSUER, PASSWORD_HASH: passwordHash, GATEWAY_ROUTES: JSON.stringify(routes) },
     {
       d1Databases: { DB: 'bench-db' },
       kvNamespaces: { TOKENS: 'bench-tokens' },
-      ratelimits: { AUTH_RATE_LIMITER: { namespace_id: '1001', simple: { limit: 30, period: 60 } } },
+      ratelimits: { AUTH_RATE_LIMITER: { namespace_id: '1001', simple: { limit: 1_000_000, period: 60 } } },
+      ...assets.options,
     },
   );
   children.add(worker.pid);
@@ -208,7 +235,7 @@ async function startGatehouse(scriptPath, originUrl, secrets) {
 }
 
 async function createBenchUser(worker, secrets) {
-  const credentials = { email: `bench.${randomUUID().slice(0, 8)}@example.com`, password: 'correct horse battery staple' };
+  const credentials = { email: `bench.${randomUUID()}@example.com`, password: 'correct horse battery staple' };
   const created = await fetchOk(
     `${worker.url}/admin/v1/users`,
     {
@@ -221,14 +248,26 @@ async function createBenchUser(worker, secrets) {
   return { ...(await created.json()), password: credentials.password };
 }
 
+/** A User Service login (a session that does not rotate): its refresh token mints access tokens. */
+async function userServiceRefreshToken(worker, user) {
+  const response = await fetchOk(
+    `${worker.url}/v1/users/login`,
+    { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: user.email, password: user.password }) },
+    'User Service login',
+  );
+  return (await response.json()).refreshToken;
+}
+
 /** The scenarios, each request ready to send; first-seen tokens are minted beforehand. */
-async function benchScenarios(secrets, user, warmToken) {
+async function benchScenarios(secrets, user, warmToken, refreshToken, trivial, signIn) {
   const tokenCount = WARMUP_REQUESTS * 2 + ROUNDS * (WARMUP_REQUESTS + MEASURED_REQUESTS) + 10;
   const sessionId = randomUUID();
-  console.log(`bench: minting ${tokenCount * 2} first-seen tokens`);
+  console.log(`bench: minting ${tokenCount * 3} first-seen tokens`);
   const sameSession = await Promise.all(Array.from({ length: tokenCount }, () => accessToken(secrets.privateKey, user, sessionId)));
+  const verifySession = await Promise.all(Array.from({ length: tokenCount }, () => accessToken(secrets.privateKey, user, sessionId)));
   const newSessions = await Promise.all(Array.from({ length: tokenCount }, () => accessToken(secrets.privateKey, user)));
-  const sliding = await slidingUserToken(secrets.privateKey, user, randomUUID(), SLIDING_TTL_SECONDS);
+  // A TTL longer than a whole round of scenarios, so the token stays alive between its turns.
+  const sliding = await slidingUserToken(secrets.privateKey, user, randomUUID(), 600);
   const bearer = (token) => () => ({ authorization: `Bearer ${token}` });
   const fromPool = (pool) => {
     let next = 0;
@@ -238,12 +277,35 @@ async function benchScenarios(secrets, user, warmToken) {
     // The baseline gets the very same request (token included, ignored by the public route), so
     // the difference is the check and the identity headers, not the bytes the client sends.
     { name: 'pass', label: 'pass-through route (no token check)', path: '/pass/hello', headersFor: bearer(warmToken) },
+    { name: 'trivial', label: 'a trivial Worker (the floor)', path: '/', headersFor: bearer(warmToken), worker: trivial },
     { name: 'passBare', label: 'pass-through, request without a token', path: '/pass/hello', headersFor: () => ({}) },
     { name: 'warm', label: 'FixedTtl access token, seen before', path: '/app/hello', headersFor: bearer(warmToken) },
     { name: 'first', label: 'access token seen for the first time', path: '/app/hello', headersFor: fromPool(sameSession) },
     { name: 'firstNewSession', label: 'first-seen token of a new session', path: '/app/hello', headersFor: fromPool(newSessions) },
     { name: 'sliding', label: 'SlidingTtl user token (busy)', path: '/app/hello', headersFor: bearer(sliding) },
-    { name: 'verify', label: 'GET /auth/verify (warm token)', path: '/auth/verify', headersFor: bearer(warmToken) },
+    { name: 'verify', label: 'edge check GET /auth/verify (warm)', path: '/auth/verify', headersFor: bearer(warmToken) },
+    { name: 'verifyFirst', label: 'edge check, first-seen token', path: '/auth/verify', headersFor: fromPool(verifySession) },
+    { name: 'jwks', label: 'GET /.well-known/jwks.json', path: '/.well-known/jwks.json', headersFor: () => ({}) },
+    { name: 'whoami', label: 'who-am-I GET /v1/users/status', path: '/v1/users/status', headersFor: bearer(warmToken) },
+    {
+      name: 'mint',
+      label: 'mint: POST /v1/users/accessToken',
+      path: '/v1/users/accessToken',
+      method: 'POST',
+      body: JSON.stringify({ refreshToken }),
+      headersFor: () => ({ 'content-type': 'application/json' }),
+    },
+    {
+      // On a second Gatehouse whose PASSWORD_HASH costs next to nothing: what a sign-in costs
+      // beyond its hash (D1, the session, the token), spread over many users as real traffic is.
+      name: 'signin',
+      label: `sign-in, ${SIGN_IN_HASH} hash`,
+      path: '/oauth/token',
+      method: 'POST',
+      worker: signIn.worker,
+      body: (i) => new URLSearchParams({ grant_type: 'password', username: signIn.users[i % signIn.users.length].email, password: signIn.users[0].password }).toString(),
+      headersFor: () => ({ 'content-type': 'application/x-www-form-urlencoded' }),
+    },
   ];
   // BENCH_SCENARIOS=warm,first runs only those (and the baseline): a quicker loop while tuning.
   const only = process.env.BENCH_SCENARIOS?.split(',');
@@ -261,22 +323,32 @@ async function main() {
 
   const origin = await startOrigin();
   const secrets = await benchSecrets();
-  const worker = await startGatehouse(scriptPath, origin.url, secrets);
+  const assets = assetsOption();
+  const worker = await startGatehouse(scriptPath, origin.url, secrets, assets);
+  const trivial = await startWorker(join(root, 'bench', 'trivial-worker.js'), {});
+  children.add(trivial.pid);
+  const cheap = await startGatehouse(scriptPath, origin.url, secrets, assets, SIGN_IN_HASH);
   try {
     const user = await createBenchUser(worker, secrets);
-    console.log(`bench: ${LOGINS} logins through POST /oauth/token`);
+    console.log(`bench: ${LOGINS} logins through POST /oauth/token (static assets: ${assets.mode})`);
     const login = await measureLogins(worker, user);
     const warmToken = login.accessToken ?? (await accessToken(secrets.privateKey, user));
-    const scenarios = await benchScenarios(secrets, user, warmToken);
+    const refreshToken = await userServiceRefreshToken(worker, user);
+    const signInUsers = [];
+    for (let i = 0; i < SIGN_IN_USERS; i += 1) signInUsers.push(await createBenchUser(cheap, secrets));
+    const cheapHash = await measurePasswordCheck(passwordScript, SIGN_IN_HASH, 200);
+    const scenarios = await benchScenarios(secrets, user, warmToken, refreshToken, trivial, { worker: cheap, users: signInUsers });
     console.log(`bench: ${scenarios.length} scenarios x ${ROUNDS} rounds of ${MEASURED_REQUESTS} requests at concurrency ${CONCURRENCY}`);
     const results = await measureScenarios(worker, scenarios);
     console.log(`bench: a busy SlidingTtl token (ttl ${SLIDING_TTL_SECONDS} s) for ${SLIDING_BURST_SECONDS} s`);
     const slidingWrites = await countSlidingWrites(worker, secrets.privateKey, user);
-    const report = { machine: machine(root), concurrency: CONCURRENCY, password, login: { ...login, accessToken: undefined }, results, slidingWrites };
+    const report = { machine: machine(root), concurrency: CONCURRENCY, assets: assets.mode, password, cheapHash, login: { ...login, accessToken: undefined }, results, slidingWrites };
     mkdirSync(resultsDir, { recursive: true });
     writeFileSync(join(resultsDir, 'latest.json'), JSON.stringify(report, null, 2));
     printReport(report);
   } finally {
+    await cheap.mf.dispose();
+    await trivial.mf.dispose();
     await worker.mf.dispose();
     origin.child.stdin.end();
     origin.child.kill();

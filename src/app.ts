@@ -17,7 +17,7 @@ import { cors } from './http/cors';
 import type { ErrorRenderer } from './http/errors';
 import { requestContext } from './http/request-context';
 import type { AppEnv } from './http/types';
-import { docsPage, openApiDocument } from './openapi/document';
+import { docsBundle, docsPage, openApiDocument, SCALAR_BUNDLE_PATH } from './openapi/document';
 
 /** Which face a path belongs to, for error rendering; the management face is the default. */
 const RENDERERS: [RegExp, ErrorRenderer][] = [
@@ -106,6 +106,7 @@ export function buildApp(): Hono<AppEnv> {
   // The document describes the app it is part of (every route above, from their schemas).
   app.get('/openapi.json', ...openApiDocument(app));
   app.get('/docs', ...docsPage);
+  app.get(SCALAR_BUNDLE_PATH, ...docsBundle);
   app.notFound((c) => renderError(c, new AppError('ROUTE_NOT_FOUND')));
   app.onError((error, c) => renderError(c, error));
   return app;

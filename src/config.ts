@@ -38,6 +38,8 @@ export interface Config {
   loginLockoutThreshold: number;
   /** Consecutive failures from all clients together that lock an account for everyone. */
   loginAccountCeiling: number;
+  /** Live sign-in sessions (refresh and browser) a user may hold; a new one ends the oldest beyond it. */
+  maxSessionsPerUser: number;
   edgeRecheckSeconds: number;
   bodyLimitBytes: number;
   corsOrigins: string[];
@@ -173,6 +175,7 @@ export function readConfig(env: Env): Config {
     passwordMaxLength: PASSWORD_MAX_LENGTH,
     loginLockoutThreshold: integerVar(env, 'LOGIN_LOCKOUT_THRESHOLD', 10, 3, 100),
     loginAccountCeiling: integerVar(env, 'LOGIN_ACCOUNT_CEILING', 100, 3, 100),
+    maxSessionsPerUser: integerVar(env, 'MAX_SESSIONS_PER_USER', 100, 1, 10_000),
     edgeRecheckSeconds: integerVar(env, 'EDGE_RECHECK_SECONDS', 10, 0, 300),
     bodyLimitBytes: integerVar(env, 'BODY_LIMIT_BYTES', 65_536, 1024, 10_485_760),
     corsOrigins: corsOrigins.length > 0 ? corsOrigins : ['*'],

@@ -50,6 +50,8 @@ export async function startWorker(scriptPath, bindings, extra = {}) {
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: COMPATIBILITY_FLAGS,
     bindings,
+    // wrangler's default rule: a `.txt` module (the /docs bundle) is imported as its text.
+    modulesRules: [{ type: 'Text', include: ['**/*.txt'] }],
     unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }],
     ...extra,
   });

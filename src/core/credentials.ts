@@ -1,5 +1,10 @@
 // Password checks. An unknown account is checked against a dummy hash, so both take the same
-// time. Failures are counted before the check, with one atomic D1 batch, under two keys:
+// time. A sign-in first reads the failure rows of its two keys (a lock refuses it there, before
+// the hash); a wrong password is then counted with one atomic D1 batch, which refuses it instead
+// if a lock landed meanwhile; a right one starts its session only while neither key is locked, in
+// the same batch that clears the failures (sessions.ts). So of guesses sent in parallel, only
+// those that land before the lock get an answer that depends on the password, and a clean sign-in
+// writes no lockout row at all. The two keys:
 // - per client: the identifier as typed (normalised) plus the client address. After
 //   LOGIN_LOCKOUT_THRESHOLD consecutive failures that client is locked out of that identifier for
 //   1 minute, doubling with each further failure up to 15 minutes. Other clients are not affected,
@@ -17,6 +22,8 @@ import {
   clearFailuresQuery,
   clientKeyPrefix,
   countAttempt as countAttemptRows,
+  noneLockedGuard,
+  readFailures,
 } from '../store/login-failure-repo';
 import { emailKeyOf, findUserByEmail, findUserByUsername, replacePasswordHashQuery, type UserRow } from '../store/user-repo';
 import type { Deps } from './deps';
@@ -65,11 +72,9 @@ interface CountedAttempt {
 }
 
 /**
- * Counts this attempt as a failure before the password is checked (a success clears the count),
- * so guesses sent in parallel cannot all pass a lock check made before any of them was counted.
- * While either key is locked the attempt is not counted and is refused: each row keeps the mark
- * of the attempt that counted last, so an attempt that does not find its own mark on both rows
- * was refused.
+ * Counts this failed attempt, unless either key is locked by now: then it is not counted and is
+ * refused. Each row keeps the mark of the attempt that counted last, so an attempt that does not
+ * find its own mark on both rows was refused.
  */
 async function countAttempt(deps: Deps, keys: { client: string; account: string }): Promise<CountedAttempt> {
   const now = deps.now();
@@ -107,6 +112,15 @@ export function clearAccountFailuresQuery(deps: Deps, userId: string, guard?: Gu
   return clearAccountQuery(deps.db, throttleKeyForUser(userId), guard);
 }
 
+/** A user whose password was right, and what starting their session must still check and clear. */
+export interface VerifiedCredentials {
+  user: UserRow;
+  /** The session starts only while neither of these keys is locked. */
+  lockKeys: string[];
+  /** The failure keys to clear once the session started; empty when none had a row. */
+  clearKeys: string[];
+}
+
 /**
  * The user these credentials belong to. Unknown user, wrong password and disabled account all
  * answer INVALID_CREDENTIALS; a locked account answers ACCOUNT_LOCKED whatever the password.
@@ -116,24 +130,45 @@ export async function verifyCredentials(
   ecosystemId: string,
   identifier: LoginIdentifier,
   password: string,
-): Promise<UserRow> {
+): Promise<VerifiedCredentials> {
   const user = await findByIdentifier(deps, ecosystemId, identifier);
   const account = accountKey(ecosystemId, identifier, user);
   const keys = { client: clientKey(deps, ecosystemId, identifier, account), account };
-  const { refusedForSeconds, startedLockSeconds } = await countAttempt(deps, keys);
-  if (refusedForSeconds !== null) throw new AppError('ACCOUNT_LOCKED', { retryAfterSeconds: refusedForSeconds });
+  const now = deps.now();
+  const failures = await readFailures(deps.db, [keys.client, keys.account]);
+  const lockedUntil = Math.max(0, ...failures.map((row) => row.lockedUntil));
+  if (lockedUntil > now) throw new AppError('ACCOUNT_LOCKED', { retryAfterSeconds: Math.max(1, Math.ceil((lockedUntil - now) / 1000)) });
   const stored = user?.passwordHash ?? (await dummyPasswordHash(deps.config.passwordHash));
   const check = await verifyPassword(password, stored, deps.config.passwordHash);
   if (!user || !user.passwordHash || !check.ok || user.disabled) {
+    const { refusedForSeconds, startedLockSeconds } = await countAttempt(deps, keys);
+    if (refusedForSeconds !== null) throw new AppError('ACCOUNT_LOCKED', { retryAfterSeconds: refusedForSeconds });
     mailLock(deps, user, startedLockSeconds);
     throw new AppError('INVALID_CREDENTIALS');
   }
-  await clearFailuresQuery(deps.db, [keys.client, keys.account]);
+  const verified = { lockKeys: [keys.client, keys.account], clearKeys: failures.map((row) => row.key) };
   if (check.needsRehash) {
     const passwordHash = await hashPassword(password, deps.config.passwordHash);
     // Only replace the hash that was checked: a concurrent password change wins.
     await replacePasswordHashQuery(deps.db, user.id, user.passwordHash, passwordHash);
-    return { ...user, passwordHash };
+    return { ...verified, user: { ...user, passwordHash } };
   }
-  return user;
+  return { ...verified, user };
+}
+
+/** Clears these failure keys, only if the session `sessionId` was started (for the session's batch). */
+export function clearFailuresOnceStartedQuery(deps: Deps, keys: string[], started: Guard) {
+  return clearFailuresQuery(deps.db, keys, started);
+}
+
+/** ACCOUNT_LOCKED if one of these keys is locked now (a lock that landed while the password was checked). */
+export async function refuseIfLocked(deps: Deps, keys: string[]): Promise<void> {
+  const now = deps.now();
+  const lockedUntil = Math.max(0, ...(await readFailures(deps.db, keys)).map((row) => row.lockedUntil));
+  if (lockedUntil > now) throw new AppError('ACCOUNT_LOCKED', { retryAfterSeconds: Math.max(1, Math.ceil((lockedUntil - now) / 1000)) });
+}
+
+/** The condition a sign-in's session starts under: none of its failure keys locked. */
+export function notLocked(deps: Deps, keys: string[]): Guard {
+  return noneLockedGuard(keys, deps.now());
 }

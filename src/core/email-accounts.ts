@@ -13,7 +13,7 @@ import type { AuthenticateOptions } from './edge-auth';
 import { AppError } from './errors';
 import { logInWithPassword } from './login';
 import { deliverOutbox, outboxInsertQuery, registrationAttemptMail } from './mail';
-import { refreshSession, sessionOfRefreshToken, startSession, type RefreshedSession, type StartedSession } from './sessions';
+import { refreshSession, startSession, type RefreshedSession, type StartedSession } from './sessions';
 import { profileOf } from './token-profiles';
 import { createUser } from './users';
 
@@ -128,9 +128,8 @@ export function logInUser(deps: Deps, email: string, password: string): Promise<
  * Gatekeeper) is refused: this route could not hand its successor back to the client.
  */
 export async function refreshAccessToken(deps: Deps, refreshToken: string): Promise<RefreshedSession> {
-  const session = await sessionOfRefreshToken(deps, refreshToken);
-  if (!session || session.rotates) throw new AppError('INVALID_REFRESH_TOKEN');
-  return refreshSession(deps, refreshToken, profileOf(deps.config, 'user-service'));
+  // The User Service's refresh tokens do not rotate: a rotating one is refused, and not spent.
+  return refreshSession(deps, refreshToken, { profile: profileOf(deps.config, 'user-service'), rotates: false });
 }
 
 /**

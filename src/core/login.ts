@@ -13,8 +13,8 @@ export async function logInWithPassword(
   password: string,
   options: SessionOptions,
 ): Promise<{ user: UserRow; session: StartedSession }> {
-  const user = await verifyCredentials(deps, deps.config.defaultEcosystem, identifier, password);
+  const { user, ...signIn } = await verifyCredentials(deps, deps.config.defaultEcosystem, identifier, password);
   // Checked after the password, so only whoever knows it learns the address is unconfirmed.
   if (!user.confirmed) throw new AppError('USER_NOT_CONFIRMED');
-  return { user, session: await startSession(deps, user, options) };
+  return { user, session: await startSession(deps, user, options, signIn) };
 }

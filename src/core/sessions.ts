@@ -1,9 +1,12 @@
 // Sessions and refresh tokens. A refresh token is `<session id>.<secret>`; only a SHA-256 of the
 // secret is stored. A rotating session swaps the secret on every use with a D1 compare-and-set;
-// the successor is HMAC(presented secret, random salt kept on the row), so a retry of the same
-// secret within the grace window gets the very same successor, and a spent secret presented
-// after it revokes the whole session.
-import { hmacToken, secretMatchesHash, sha256Hex } from '../crypto/digest';
+// the successor is derived as HMAC(presented secret, random salt kept on the row), so a retry of
+// the same secret within the grace window gets the very same successor, and a spent secret
+// presented after it revokes the whole session. Every secret ends in a tag (an HMAC of the rest
+// under a key derived from ACCOUNT_TOKEN, bound to the session id): a secret of this session with
+// a good tag that is neither the current one nor a retry can only be a spent one, so reuse is
+// recognised without a row per spent secret, and a made-up secret cannot end a session.
+import { hasSecretTag, randomSecretBody, secretMatchesHash, sha256Hex, successorBody, taggedSecret } from '../crypto/digest';
 import { randomId, randomToken } from '../crypto/random';
 import * as repo from '../store/session-repo';
 import type { SessionRow } from '../store/session-repo';
@@ -14,6 +17,7 @@ import { publishSessionRevoked, tokenLifetimeSeconds } from './revocation';
 import type { TokenProfile } from './token-profiles';
 import { issueAccessToken, type IssuedAccessToken } from './access-tokens';
 import { authenticateClient, type ClientCredentials } from './oauth-clients';
+import { clearFailuresOnceStartedQuery, notLocked, refuseIfLocked } from './credentials';
 
 export interface StartedSession extends IssuedAccessToken {
   sessionId: string;
@@ -31,33 +35,59 @@ export interface SessionOptions {
   clientId?: string;
 }
 
+/** What a password sign-in adds to starting its session (credentials.ts): no lock, and failures to clear. */
+export interface SignInConditions {
+  lockKeys: string[];
+  clearKeys: string[];
+}
+
 /**
  * Starts a session for the user the password check read, only if D1 still holds that user as read
  * (epoch, role, password hash, enabled): a reset, disable, demotion or revocation that landed
- * during the check makes the login fail as if the password were wrong.
+ * during the check makes the login fail as if the password were wrong. In the same batch: the
+ * sign-in's failure rows are cleared (only if there are any) and the user's oldest sessions beyond
+ * MAX_SESSIONS_PER_USER end (only if there are so many); one row written for a clean sign-in.
  */
 export async function startSession(
   deps: Deps,
   user: UserRow,
   options: SessionOptions,
+  signIn?: SignInConditions,
 ): Promise<StartedSession> {
   const now = deps.now();
-  const secret = randomToken(32);
   const sessionId = randomId();
+  const secret = taggedSecret(deps.config.accountToken, tagContext(sessionId), randomSecretBody());
   const ttl = deps.config.refreshTokenTtlSeconds;
   const kind = options.kind ?? 'refresh';
   const row = { id: sessionId, userId: user.id, kind, rotates: options.rotates, secretHash: sha256Hex(secret) } as const;
-  const inserted = await repo.insertSessionIfUnchangedQuery(
+  const insert = repo.insertSessionIfUnchangedQuery(
     deps.db,
     { ...row, expiryType: null, ttlSeconds: null, createdAt: now, expiresAt: now + ttl * 1000, clientId: options.clientId ?? null },
-    { tokenEpoch: user.tokenEpoch, role: user.role, passwordHash: user.passwordHash },
+    { tokenEpoch: user.tokenEpoch, role: user.role, passwordHash: user.passwordHash, guard: signIn ? notLocked(deps, signIn.lockKeys) : undefined },
   );
-  if (inserted.length !== 1) throw new AppError('INVALID_CREDENTIALS');
+  const endOldest = repo.endSessionsBeyondQuery(deps.db, user.id, sessionId, deps.config.maxSessionsPerUser - 1, now);
+  const clear = signIn && signIn.clearKeys.length > 0 ? [clearFailuresOnceStartedQuery(deps, signIn.clearKeys, repo.sessionStartedGuard(sessionId))] : [];
+  const [inserted, ended] = await deps.db.batch([insert, endOldest, ...clear]);
+  if (inserted.length !== 1) {
+    if (signIn) await refuseIfLocked(deps, signIn.lockKeys);
+    throw new AppError('INVALID_CREDENTIALS');
+  }
+  await Promise.all(ended.map((old) => publishSessionRevoked(deps, old.id, tokenLifetimeSeconds(deps, old))));
   const access = await issueAccessToken(deps, user, { id: sessionId, userEpoch: user.tokenEpoch }, options.profile);
   return { sessionId, refreshToken: `${sessionId}.${secret}`, refreshExpiresIn: ttl, createdAt: now, ...access };
 }
 
-/** A refresh token's shape: `<session id>.<secret>`, a UUID and 32 random bytes in base64url. */
+/** What a session's secrets' tags are bound to. */
+function tagContext(sessionId: string): string {
+  return `session:${sessionId}`;
+}
+
+/** The successor of `secret` under this salt: the same for every retry of the same secret. */
+function successorOf(deps: Deps, sessionId: string, secret: string, salt: string): string {
+  return taggedSecret(deps.config.accountToken, tagContext(sessionId), successorBody(secret, salt));
+}
+
+/** A refresh token's shape: `<session id>.<secret>`, a UUID and 32 bytes in base64url. */
 const REFRESH_TOKEN_SHAPE = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/;
 
 /** Whether the token has a refresh token's shape (and so is no JWT). */
@@ -79,22 +109,21 @@ export interface RefreshedSession extends IssuedAccessToken {
   refreshExpiresIn: number;
 }
 
-/** Whether the secret is one this session has already spent (a replay, after the grace window). */
-function isSpent(deps: Deps, row: SessionRow, secret: string): Promise<boolean> {
+/**
+ * Whether the secret is one this session has already spent (a replay, after the grace window): it
+ * carries this session's tag but is not the current secret. Secrets spent before tags existed are
+ * still found by the rows recorded then.
+ */
+async function isSpent(deps: Deps, row: SessionRow, secret: string): Promise<boolean> {
+  if (hasSecretTag(deps.config.accountToken, tagContext(row.id), secret)) return !secretMatchesHash(secret, row.secretHash ?? '');
   return repo.isSpentSecret(deps.db, row.id, sha256Hex(secret));
 }
 
-/**
- * Swaps the current secret for a successor if it is still the current one (compare-and-set). The
- * presented secret is recorded as spent in the same batch: if the swap loses a race, the winner
- * spent that same secret, so the record holds either way.
- */
+/** Swaps the current secret for a successor if it is still the current one (compare-and-set). */
 async function rotate(deps: Deps, row: SessionRow, secret: string): Promise<string | null> {
   const salt = randomToken(16);
-  const successor = hmacToken(secret, salt);
-  const now = deps.now();
-  const rotation = { fromHash: row.secretHash!, toHash: sha256Hex(successor), salt, generation: row.generation + 1, now };
-  const [, updated] = await deps.db.batch(repo.rotateSessionQueries(deps.db, row.id, rotation));
+  const successor = successorOf(deps, row.id, secret, salt);
+  const updated = await repo.rotateSessionQuery(deps.db, row.id, { fromHash: row.secretHash!, toHash: sha256Hex(successor), salt, now: deps.now() });
   return updated.length === 1 ? successor : null;
 }
 
@@ -102,7 +131,7 @@ async function rotate(deps: Deps, row: SessionRow, secret: string): Promise<stri
 function graceSuccessor(deps: Deps, row: SessionRow, secret: string): string | null {
   const withinGrace = row.rotatedAt !== null && deps.now() - row.rotatedAt <= deps.config.refreshGraceSeconds * 1000;
   if (!withinGrace || !row.rotationSalt || !row.secretHash) return null;
-  const successor = hmacToken(secret, row.rotationSalt);
+  const successor = successorOf(deps, row.id, secret, row.rotationSalt);
   return secretMatchesHash(successor, row.secretHash) ? successor : null;
 }
 
@@ -156,25 +185,44 @@ async function checkBoundClient(deps: Deps, row: SessionRow, clientOf: ClientOfR
   if (client.id !== row.clientId) throw new AppError('INVALID_REFRESH_TOKEN', { reason: 'the token was issued to another client' });
 }
 
+export interface RefreshOptions {
+  profile?: TokenProfile;
+  /** The request's client credentials (the OAuth token endpoint); without it a client-bound token is refused. */
+  clientOf?: ClientOfRequest;
+  /** Only a session that rotates (true) or that does not (false): any other is INVALID_REFRESH_TOKEN, unspent. */
+  rotates?: boolean;
+}
+
 /**
- * Uses a refresh token: a new access token, and the refresh token to use next. `clientOf` gives
- * the request's client credentials (the OAuth token endpoint); without it, a client-bound token is refused.
+ * Uses a refresh token: a new access token, and the refresh token to use next. The common case (a
+ * live session bound to no client, its current secret) is one D1 round trip that uses the session
+ * and reads it with its user; a lost race, a replay or a client-bound session takes the slow path.
  */
-export async function refreshSession(
-  deps: Deps,
-  refreshToken: string,
-  profile?: TokenProfile,
-  clientOf?: ClientOfRequest,
-): Promise<RefreshedSession> {
+export async function refreshSession(deps: Deps, refreshToken: string, options: RefreshOptions = {}): Promise<RefreshedSession> {
   const { sessionId, secret } = parseRefreshToken(refreshToken);
-  const row = await loadSession(deps, sessionId);
-  if (!isLive(deps, row)) throw new AppError('INVALID_REFRESH_TOKEN');
-  await checkBoundClient(deps, row, clientOf);
-  const next = await nextRefreshToken(deps, row, secret);
-  const user = await findUserById(deps.db, row.userId);
+  const salt = randomToken(16);
+  const successor = successorOf(deps, sessionId, secret, salt);
+  const trip = await repo.refreshInOneTrip(deps.db, {
+    sessionId,
+    fromHash: sha256Hex(secret),
+    now: deps.now(),
+    successor: { toHash: sha256Hex(successor), salt },
+    rotates: options.rotates,
+  });
+  const row = trip.session;
+  if (!isLive(deps, row) || (options.rotates !== undefined && row.rotates !== options.rotates)) throw new AppError('INVALID_REFRESH_TOKEN');
+  let next: string;
+  let user = trip.user;
+  if (trip.used) {
+    next = row.rotates ? successor : secret;
+  } else {
+    await checkBoundClient(deps, row, options.clientOf);
+    next = await nextRefreshToken(deps, row, secret);
+    user = await findUserById(deps.db, row.userId);
+  }
   if (!user || user.disabled) throw new AppError('INVALID_REFRESH_TOKEN');
   // The session's own epoch, not the user's: a refresh racing a revocation mints a dead token.
-  const access = await issueAccessToken(deps, user, row, profile);
+  const access = await issueAccessToken(deps, user, row, options.profile);
   const refreshExpiresIn = Math.max(0, Math.floor(((row.expiresAt ?? deps.now()) - deps.now()) / 1000));
   return { sessionId: row.id, user, refreshToken: `${row.id}.${next}`, refreshExpiresIn, ...access };
 }

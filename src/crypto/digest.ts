@@ -3,7 +3,7 @@
 // is enough: there is nothing to guess, only a leaked table to make useless.
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { base64url, hex, utf8 } from './encoding';
+import { base64url, fromBase64, hex, utf8 } from './encoding';
 
 export function sha256Hex(value: string): string {
   return hex(sha256(utf8.encode(value)));
@@ -38,4 +38,44 @@ export function hmacHex(key: string, message: string): string {
 /** SHA-256 of `value`, URL-safe base64 without padding (a PKCE S256 code challenge). */
 export function sha256Base64url(value: string): string {
   return base64url(sha256(utf8.encode(value)));
+}
+
+/** A refresh secret is 32 bytes: 24 of randomness (or derived from it) and an 8-byte tag. */
+const SECRET_BODY_BYTES = 24;
+const SECRET_TAG_BYTES = 8;
+
+function secretTag(key: string, context: string, body: Uint8Array): Uint8Array {
+  const message = new Uint8Array([...utf8.encode(`gatehouse secret tag\n${context}\n`), ...body]);
+  return hmac(sha256, utf8.encode(key), message).subarray(0, SECRET_TAG_BYTES);
+}
+
+/**
+ * A secret that carries its own proof of origin: `body` followed by a tag (HMAC under `key`, bound
+ * to `context`), URL-safe base64. Only the holder of `key` makes secrets whose tag checks.
+ */
+export function taggedSecret(key: string, context: string, body: Uint8Array): string {
+  const head = body.subarray(0, SECRET_BODY_BYTES);
+  return base64url(new Uint8Array([...head, ...secretTag(key, context, head)]));
+}
+
+/** The body of a new random tagged secret. */
+export function randomSecretBody(): Uint8Array {
+  return crypto.getRandomValues(new Uint8Array(SECRET_BODY_BYTES));
+}
+
+/** The body of the successor of `secret`: HMAC(secret, salt), so a retry with the same salt gets the same one. */
+export function successorBody(secret: string, salt: string): Uint8Array {
+  return hmac(sha256, utf8.encode(secret), utf8.encode(salt)).subarray(0, SECRET_BODY_BYTES);
+}
+
+/** Whether `secret` is a tagged secret made under `key` for `context` (constant-time on the tag). */
+export function hasSecretTag(key: string, context: string, secret: string): boolean {
+  let bytes: Uint8Array;
+  try {
+    bytes = fromBase64(secret);
+  } catch {
+    return false;
+  }
+  if (bytes.length !== SECRET_BODY_BYTES + SECRET_TAG_BYTES) return false;
+  return constantTimeEqual(taggedSecret(key, context, bytes), secret);
 }

@@ -1,13 +1,15 @@
 // GET /openapi.json and GET /docs. The document is generated from the app itself: hono-openapi
 // walks `app.routes` and reads each route's describeRoute() and validate() middleware (the zod
-// schemas that check the requests), so it cannot drift from the code. The docs page is Scalar's, its bundle served by Workers static
-// assets (/docs/scalar.js, copied from @scalar/api-reference by scripts/docs-assets.mjs), so
-// nothing is loaded from a CDN.
+// schemas that check the requests), so it cannot drift from the code. The docs page is Scalar's,
+// its bundle served by this Worker at /docs/scalar.js (a text module that scripts/docs-assets.mjs
+// copies from @scalar/api-reference), so nothing is loaded from a CDN and no static-asset router
+// stands in front of every other request.
 import { Scalar } from '@scalar/hono-api-reference';
 import type { Context, Hono } from 'hono';
 import { describeRoute, generateSpecs } from 'hono-openapi';
 import { z } from 'zod';
 import packageJson from '../../package.json';
+import scalarBundle from '../../generated/scalar.txt';
 import { DroplitError } from '../faces/droplit/schemas';
 import { GatekeeperError } from '../faces/gatekeeper/schemas';
 import { ManagementError } from '../faces/management/schemas';
@@ -101,8 +103,15 @@ export function openApiDocument(app: Hono<AppEnv>) {
   ] as const;
 }
 
-/** Where the Scalar bundle is served from (Workers static assets, see wrangler.toml). */
+/** Where the Scalar bundle is served from (by the route below). */
 export const SCALAR_BUNDLE_PATH = '/docs/scalar.js';
+
+/** GET /docs/scalar.js: the bundle, cacheable for a day (its version changes only with a deploy). */
+export const docsBundle = [
+  describeRoute(operation(TAGS.edge, 'The /docs page’s script (Scalar’s bundle)', SECURITY.none, { 200: { description: 'JavaScript' } })),
+  (c: Context<AppEnv>) =>
+    c.body(scalarBundle, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=86400' }),
+] as const;
 
 /** GET /docs: Scalar's reference page for /openapi.json, with a CSP that allows only this host. */
 export const docsPage = [

@@ -97,9 +97,19 @@ export async function countAttempt(db: Db, a: AttemptCount): Promise<FailureRow[
   return read;
 }
 
+/** The failure rows of these keys, as they are (a sign-in's look before it checks the password). */
+export function readFailures(db: Db, keys: string[]): Promise<{ key: string; lockedUntil: number }[]> {
+  return db.select({ key: f.key, lockedUntil: f.lockedUntil }).from(f).where(inArray(f.key, keys)).all();
+}
+
+/** A guard: none of these keys is locked at `now` (a sign-in's session starts only then). */
+export function noneLockedGuard(keys: string[], now: number): Guard {
+  return sql`not exists (select 1 from ${f} where ${inArray(f.key, keys)} and ${f.lockedUntil} > ${now})`;
+}
+
 /** Forgets the failures counted under these keys (a successful login, a password reset). */
-export function clearFailuresQuery(db: Db, keys: string[]) {
-  return db.delete(loginFailures).where(inArray(loginFailures.key, keys));
+export function clearFailuresQuery(db: Db, keys: string[], guard?: Guard) {
+  return db.delete(loginFailures).where(and(inArray(loginFailures.key, keys), guard));
 }
 
 /** Client rows of an account are keyed under the account's key. */

@@ -3,7 +3,7 @@
 // the one bulk revocation (raise the user's token epoch, end their sessions).
 import { and, desc, eq, getTableColumns, gt, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db, Guard } from './db';
-import { sessions, spentSecrets, users, type SessionRow } from './schema';
+import { sessions, spentSecrets, users, type SessionRow, type UserRow } from './schema';
 
 export type { SessionRow };
 
@@ -22,12 +22,14 @@ interface NewSession {
 }
 
 /** What the caller read of the user; the session starts only if D1 still says the same. */
-interface UserSnapshot {
+export interface UserSnapshot {
   tokenEpoch: number;
   /** Checked when given (a login: the token carries the role). */
   role?: string;
   /** Checked when given (a login: the password that was verified). */
   passwordHash?: string | null;
+  /** A further condition for the session to start (a sign-in: no lock on the account or client). */
+  guard?: Guard;
 }
 
 /**
@@ -59,11 +61,32 @@ export function insertSessionIfUnchangedQuery(db: Db, row: NewSession, seen: Use
   const columns = Object.keys(getTableColumns(sessions)) as (keyof typeof values)[];
   const role = seen.role === undefined ? sql`` : sql` and ${users.role} = ${seen.role}`;
   const password = seen.passwordHash === undefined ? sql`` : sql` and ${users.passwordHash} is ${seen.passwordHash}`;
+  const guard = seen.guard === undefined ? sql`` : sql` and ${seen.guard}`;
   const select = sql`select ${sql.join(
     columns.map((key) => values[key]),
     sql`, `,
-  )} from ${users} where ${users.id} = ${row.userId} and ${users.tokenEpoch} = ${seen.tokenEpoch} and ${users.disabled} = 0${role}${password}`;
+  )} from ${users} where ${users.id} = ${row.userId} and ${users.tokenEpoch} = ${seen.tokenEpoch} and ${users.disabled} = 0${role}${password}${guard}`;
   return db.insert(sessions).select(select).returning({ id: sessions.id });
+}
+
+/** A guard: the session with this id exists (so a statement takes effect only if it was started). */
+export function sessionStartedGuard(sessionId: string): Guard {
+  return sql`exists (select 1 from ${sessions} where ${sessions.id} = ${sessionId})`;
+}
+
+/**
+ * Ends the user's oldest live sign-in sessions (refresh and browser) beyond the newest `keep`,
+ * the session `newId` not counted among them, only if it was started: RETURNING the ended ones.
+ * Writes nothing while the user has no more than `keep` others.
+ */
+export function endSessionsBeyondQuery(db: Db, userId: string, newId: string, keep: number, now: number) {
+  const live = sql`${sessions.userId} = ${userId} and ${sessions.id} <> ${newId} and ${sessions.kind} in ('refresh', 'browser') and ${sessions.revokedAt} is null and (${sessions.expiresAt} is null or ${sessions.expiresAt} > ${now})`;
+  const beyond = sql`select ${sessions.id} from ${sessions} where ${live} order by ${sessions.createdAt} desc, rowid desc limit -1 offset ${keep}`;
+  return db
+    .update(sessions)
+    .set({ revokedAt: now, revokedReason: 'session_limit' })
+    .where(and(sql`${sessions.id} in (${beyond})`, sessionStartedGuard(newId)))
+    .returning(endedSessionColumns);
 }
 
 export interface BulkRevocationOptions {
@@ -115,7 +138,10 @@ export function findSession(db: Db, id: string): Promise<SessionRow | undefined>
   return db.select().from(sessions).where(eq(sessions.id, id)).get();
 }
 
-/** Whether the session has spent a secret with this hash (a replay, after the grace window). */
+/**
+ * Whether the session spent a secret with this hash before spent secrets were recognised by their
+ * tag: the rows written then are still read (a replay of such a secret), none are written now.
+ */
 export async function isSpentSecret(db: Db, sessionId: string, secretHash: string): Promise<boolean> {
   const row = await db
     .select({ hash: spentSecrets.secretHash })
@@ -130,23 +156,74 @@ interface Rotation {
   fromHash: string;
   toHash: string;
   salt: string;
-  generation: number;
   now: number;
 }
 
 /**
- * A rotation, for one batch: record the current secret as spent, then swap it for the successor
- * if it is still the current one (RETURNING the id: empty when another request swapped it first).
+ * Swaps the current secret for a successor if it is still the current one (compare-and-set),
+ * RETURNING the id: empty when another request swapped it first. One row written, whatever the
+ * number of refreshes: spent secrets are recognised by their tag (core/sessions.ts), not by a row.
  */
-export function rotateSessionQueries(db: Db, sessionId: string, r: Rotation) {
-  return [
-    db.insert(spentSecrets).values({ sessionId, secretHash: r.fromHash }).onConflictDoNothing(),
-    db
-      .update(sessions)
-      .set({ secretHash: r.toHash, rotationSalt: r.salt, rotatedAt: r.now, generation: r.generation, lastUsedAt: r.now })
-      .where(and(eq(sessions.id, sessionId), eq(sessions.secretHash, r.fromHash), isNull(sessions.revokedAt)))
-      .returning({ id: sessions.id }),
-  ] as const;
+export function rotateSessionQuery(db: Db, sessionId: string, r: Rotation) {
+  return db
+    .update(sessions)
+    .set({ secretHash: r.toHash, rotationSalt: r.salt, rotatedAt: r.now, generation: sql`${sessions.generation} + 1`, lastUsedAt: r.now })
+    .where(and(eq(sessions.id, sessionId), eq(sessions.secretHash, r.fromHash), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+}
+
+export interface RefreshAttempt {
+  sessionId: string;
+  /** The presented secret's hash. */
+  fromHash: string;
+  now: number;
+  /** The successor, taken only if the session rotates. */
+  successor: { toHash: string; salt: string };
+  /** Only a session that rotates (true) or that does not (false); any when absent. */
+  rotates?: boolean;
+}
+
+/**
+ * A refresh in one D1 round trip: if the presented secret is the session's current one and the
+ * session is a live refresh session bound to no client, swap in the successor (a rotating session,
+ * compare-and-set on the hash) or only record the use (one that does not rotate); then read the
+ * session and its user as they are after that. `used` tells whether the update matched; when it did
+ * not, the row read says why (a race lost within the grace window, a spent secret, a revoked or
+ * client-bound session). One row written, however many refreshes: a spent secret is recognised by
+ * its tag (core/sessions.ts), not by a row of its own.
+ */
+export async function refreshInOneTrip(db: Db, a: RefreshAttempt): Promise<{ used: boolean; session: SessionRow | undefined; user: UserRow | undefined }> {
+  const rotating = sql`${sessions.rotates} = 1`;
+  const use = db
+    .update(sessions)
+    .set({
+      secretHash: sql`case when ${rotating} then ${a.successor.toHash} else ${sessions.secretHash} end`,
+      rotationSalt: sql`case when ${rotating} then ${a.successor.salt} else ${sessions.rotationSalt} end`,
+      rotatedAt: sql`case when ${rotating} then ${a.now} else ${sessions.rotatedAt} end`,
+      generation: sql`${sessions.generation} + ${sessions.rotates}`,
+      lastUsedAt: a.now,
+    })
+    .where(
+      and(
+        eq(sessions.id, a.sessionId),
+        eq(sessions.kind, 'refresh'),
+        a.rotates === undefined ? undefined : eq(sessions.rotates, a.rotates),
+        eq(sessions.secretHash, a.fromHash),
+        isNull(sessions.revokedAt),
+        or(isNull(sessions.expiresAt), gt(sessions.expiresAt, a.now)),
+        isNull(sessions.clientId),
+      ),
+    )
+    .returning({ id: sessions.id });
+  // Two reads rather than a join: D1 hands a batch's rows back as objects, where the two tables'
+  // same-named columns (id, created_at) would overwrite each other.
+  const session = db.select().from(sessions).where(eq(sessions.id, a.sessionId));
+  const user = db
+    .select()
+    .from(users)
+    .where(eq(users.id, sql`(select ${sessions.userId} from ${sessions} where ${sessions.id} = ${a.sessionId})`));
+  const [used, [row], [owner]] = await db.batch([use, session, user]);
+  return { used: used.length === 1, session: row, user: owner };
 }
 
 /** Records a use of a live session; RETURNING nothing when it was revoked meanwhile. */

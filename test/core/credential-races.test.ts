@@ -53,7 +53,9 @@ describe('a refresh of a non-rotating refresh token', () => {
     const operator = newClient();
     const { session } = await signUpAndLogIn(operator);
     const { sid } = claimsOf(session.accessToken) as { sid: string };
-    const race = interleave(/^update "sessions" set "last_used_at"/i);
+    // The refresh reads and uses the session in one batch (one transaction): the only moment left
+    // for the revocation to land is just before it.
+    const race = interleave(/^update "sessions" set /i);
     const refresher = newClient({ wrapEnv: race.wrapEnv });
     race.state.hook = async () => {
       expect((await operator.admin('DELETE', `/admin/v1/sessions/${sid}`)).status).toBe(204);

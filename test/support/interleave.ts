@@ -3,7 +3,10 @@
 // client's HTTP routes) in the middle of a request.
 import type { Env } from '../../src/config';
 
-/** A D1 binding that runs `hook` once, before the first statement matching `pattern` executes. */
+/**
+ * A D1 binding that runs `hook` once, before the first statement matching `pattern` executes (alone,
+ * or in a batch: then before the whole batch, which D1 runs as one transaction).
+ */
 export function interleave(pattern: RegExp) {
   const state: { hook?: () => Promise<void>; ran: boolean } = { ran: false };
   const gate = async () => {
@@ -13,8 +16,9 @@ export function interleave(pattern: RegExp) {
     await hook();
     state.ran = true;
   };
-  const wrapStatement = (statement: D1PreparedStatement): D1PreparedStatement =>
-    new Proxy(statement, {
+  const matched = new WeakSet<object>();
+  const wrapStatement = (statement: D1PreparedStatement): D1PreparedStatement => {
+    const wrapped = new Proxy(statement, {
       get(target, property) {
         const value = Reflect.get(target, property) as unknown;
         if (typeof value !== 'function') return value;
@@ -28,6 +32,9 @@ export function interleave(pattern: RegExp) {
         return (value as (...a: unknown[]) => unknown).bind(target);
       },
     });
+    matched.add(wrapped);
+    return wrapped;
+  };
   const wrapEnv = (env: Env): Env => ({
     ...env,
     DB: new Proxy(env.DB, {
@@ -37,6 +44,12 @@ export function interleave(pattern: RegExp) {
           return (query: string) => {
             const statement = target.prepare(query);
             return state.hook && pattern.test(query) ? wrapStatement(statement) : statement;
+          };
+        }
+        if (property === 'batch') {
+          return async (statements: D1PreparedStatement[]) => {
+            if (statements.some((statement) => matched.has(statement))) await gate();
+            return target.batch(statements);
           };
         }
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;

@@ -70,7 +70,7 @@ const GRANTS: { [G in s.TokenRequest['grant_type']]: Grant<G> } = {
   },
   // A token the code grant issued is bound to its client (checked in the core); others as before.
   refresh_token: (c, request) =>
-    refreshSession(c.env.deps, request.refresh_token, undefined, () => clientCredentials(c.req.header('authorization'), request)),
+    refreshSession(c.env.deps, request.refresh_token, { clientOf: () => clientCredentials(c.req.header('authorization'), request) }),
 };
 
 oauthFace.post(

@@ -1,7 +1,6 @@
 // The one Worker every browser test file talks to: its vars and gateway routes. The global setup
 // starts it once per run with these; add a route or a var here when a test needs one (tests share
 // the Worker, so they use unique users rather than changing its configuration).
-import { join } from 'node:path';
 
 /** Gateway routes, all to the stub origin. `/app/` is a plain bearer-token route; `/site-login/` a website (`"login": true`). */
 export function gatewayRoutes(originUrl: string): Record<string, unknown>[] {
@@ -10,14 +9,6 @@ export function gatewayRoutes(originUrl: string): Record<string, unknown>[] {
     { prefix: '/site-login/', origin: originUrl, login: true },
   ];
 }
-
-/** wrangler.toml's [assets]: public/ (the /docs bundle, scripts/docs-assets.mjs), served in front of the Worker. */
-export const ASSETS = {
-  directory: join(import.meta.dirname, '..', '..', '..', 'public'),
-  binding: 'ASSETS',
-  // As wrangler sets it: a path with no asset goes on to the Worker.
-  routerConfig: { has_user_worker: true },
-};
 
 /** The Worker's vars and secrets. `url` is its own address (ISSUER and PUBLIC_URL). */
 export function workerBindings(url: string, originUrl: string, secrets: { ACCOUNT_TOKEN: string; SIGNING_KEYS: string }): Record<string, string> {

@@ -9,10 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { applyMigrations, buildWorker, startWorker } from '../../../bench/lib/harness.mjs';
-// @ts-expect-error: a plain .mjs script, shared with wrangler's build command (as in vitest.config.ts).
-import { copyDocsAssets } from '../../../scripts/docs-assets.mjs';
 import { generateSigningKey } from '../../../scripts/signing-keys.mjs';
-import { ASSETS, RATE_LIMIT, workerBindings } from './config.ts';
+import { RATE_LIMIT, workerBindings } from './config.ts';
 import type { GatehouseContext } from './context.ts';
 import { startOrigin } from './origin.ts';
 import { freePort } from './ports.ts';
@@ -28,9 +26,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
   try {
     const scriptPath = buildWorker(root, join(outdir, 'worker'));
-    // wrangler's [build] step copies the /docs bundle into public/; done here too, so the run does
-    // not depend on it, and served as wrangler.toml's [assets] are: in front of the Worker.
-    copyDocsAssets();
     const origin = await startOrigin(HOST);
     cleanups.push(() => origin.close());
     const port = await freePort(HOST);
@@ -46,7 +41,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
       d1Databases: { DB: 'browser-db' },
       kvNamespaces: { TOKENS: 'browser-tokens' },
       ratelimits: { AUTH_RATE_LIMITER: { namespace_id: '1001', simple: { ...RATE_LIMIT } } },
-      assets: ASSETS,
     });
     cleanups.push(() => worker.mf.dispose());
     if (worker.url !== url) throw new Error(`the Worker listens on ${worker.url}, expected ${url}`);

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { applyMigrations, startWorker } from '../../../bench/lib/harness.mjs';
 import { generateSigningKey } from '../../../scripts/signing-keys.mjs';
-import { ASSETS, RATE_LIMIT, workerBindings } from './config.ts';
+import { RATE_LIMIT, workerBindings } from './config.ts';
 import { gatehouse } from './context.ts';
 import { freePort } from './ports.ts';
 import type { TestUser } from './users.ts';
@@ -40,7 +40,6 @@ export async function startSiteWorker(url: string, publicUrl: string): Promise<S
     d1Databases: { DB: 'browser-site-db' },
     kvNamespaces: { TOKENS: 'browser-site-tokens' },
     ratelimits: { AUTH_RATE_LIMITER: { namespace_id: '1002', simple: { ...RATE_LIMIT } } },
-    assets: ASSETS,
   });
   try {
     if (worker.url !== url) throw new Error(`the site Worker listens on ${worker.url}, expected ${url}`);
