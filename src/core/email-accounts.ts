@@ -12,7 +12,7 @@ import { authenticateActor, isAdmin } from './actors';
 import type { AuthenticateOptions } from './edge-auth';
 import { AppError } from './errors';
 import { logInWithPassword } from './login';
-import { deliverOutbox, outboxInsertQuery, registrationAttemptMail } from './mail';
+import { deliverOutbox, limitedOutboxInsertQuery, registrationAttemptMail } from './mail';
 import { refreshSession, sessionOfRefreshToken, startSession, type RefreshedSession, type StartedSession } from './sessions';
 import { profileOf } from './token-profiles';
 import { createUser } from './users';
@@ -78,7 +78,7 @@ export async function registerUser(deps: Deps, input: EmailRegistration, registr
  */
 async function answerTakenAddress(deps: Deps, input: EmailRegistration): Promise<UserRow> {
   const userNumber = await spendUserNumber(deps.db, deps.config.defaultEcosystem);
-  deps.waitUntil(mailOwnerOfTakenAddress(deps, input.email));
+  deps.defer('taken_address_mail', () => mailOwnerOfTakenAddress(deps, input.email));
   const now = deps.now();
   return {
     id: randomId(),
@@ -111,7 +111,7 @@ async function mailOwnerOfTakenAddress(deps: Deps, email: string): Promise<void>
   try {
     const owner = await findUserByEmail(deps.db, deps.config.defaultEcosystem, email);
     if (!owner?.email) return;
-    await outboxInsertQuery(deps, registrationAttemptMail(deps, owner.email));
+    await limitedOutboxInsertQuery(deps, registrationAttemptMail(deps, owner.email));
     await deliverOutbox(deps);
   } catch (error) {
     deps.log.error('registration_attempt_mail_failed', { error: String(error) });

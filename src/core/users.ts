@@ -9,7 +9,7 @@ import type { UserRow } from '../store/user-repo';
 import { issueCodeQuery } from './codes';
 import type { Deps } from './deps';
 import { AppError, invalidField } from './errors';
-import { accountChangedMail, confirmationMail, outboxInsertQuery, deliverOutbox } from './mail';
+import { accountChangedMail, confirmationMail, deliverOutbox, limitedOutboxInsertQuery, outboxInsertQuery } from './mail';
 import { checkPasswordPolicy } from './password-policy';
 import { runBulkRevocation } from './revocation';
 
@@ -112,14 +112,14 @@ export async function createUser(deps: Deps, input: NewUserInput): Promise<UserR
   }
   if (input.requireConfirmation && row.email) {
     const { code, query } = issueCodeQuery(deps, row.id, 'confirm', deps.config.confirmationCodeTtlSeconds, row.email);
-    queries.push(query, outboxInsertQuery(deps, confirmationMail(deps, row.email, code)));
+    queries.push(query, limitedOutboxInsertQuery(deps, confirmationMail(deps, row.email, code)));
   }
   try {
     await deps.db.batch(queries);
   } catch (error) {
     rethrowUserConflict(error);
   }
-  if (queries.length > 1) deps.waitUntil(deliverOutbox(deps));
+  if (queries.length > 1) deps.defer('deliver_mail', () => deliverOutbox(deps));
   return (await repo.findUserById(deps.db, row.id))!;
 }
 
@@ -213,7 +213,7 @@ export async function updateUser(
     if (attempt < UPDATE_ATTEMPTS) return updateUser(deps, userId, patch, options, attempt + 1);
     throw new AppError('USER_NOT_FOUND');
   }
-  if (mail) deps.waitUntil(deliverOutbox(deps));
+  if (mail) deps.defer('deliver_mail', () => deliverOutbox(deps));
   return row;
 }
 

@@ -37,6 +37,19 @@ export function findUserByUsername(db: Db, ecosystemId: string, username: string
     .get();
 }
 
+/**
+ * The user an identifier typed as "e-mail or username" names: the e-mail's owner first, else the
+ * username's. Both lookups go in one batch whatever the first finds, so a known and an unknown
+ * address cost the same round trips (a second lookup only for unknown ones was a timing oracle).
+ */
+export async function findUserByEmailOrUsername(db: Db, ecosystemId: string, identifier: string): Promise<UserRow | undefined> {
+  const [byEmail, byUsername] = await db.batch([
+    db.select().from(users).where(and(eq(users.ecosystemId, ecosystemId), eq(users.emailKey, emailKeyOf(identifier)))).limit(1),
+    db.select().from(users).where(and(eq(users.ecosystemId, ecosystemId), eq(users.usernameKey, identifier.toLowerCase()))).limit(1),
+  ]);
+  return byEmail[0] ?? byUsername[0];
+}
+
 export function findUserByUniqueId(db: Db, ecosystemId: string, uniqueId: string): Promise<UserRow | undefined> {
   return db
     .select()
