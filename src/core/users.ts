@@ -55,6 +55,8 @@ interface NewUserInput {
   username?: string | null;
   uniqueId?: string | null;
   password?: string | null;
+  /** The password's hash, made by a caller that checked the policy itself (instead of `password`). */
+  passwordHash?: string;
   role?: Role;
   firstName?: string | null;
   lastName?: string | null;
@@ -92,7 +94,7 @@ export async function createUser(deps: Deps, input: NewUserInput): Promise<UserR
     usernameKey: input.username?.toLowerCase() ?? null,
     email: input.email ?? null,
     emailKey: input.email != null ? repo.emailKeyOf(input.email) : null,
-    passwordHash: input.password != null ? await hashPassword(input.password, deps.config.passwordHash) : null,
+    passwordHash: input.passwordHash ?? (input.password != null ? await hashPassword(input.password, deps.config.passwordHash) : null),
     role: input.role ?? 'user',
     firstName: input.firstName ?? null,
     lastName: input.lastName ?? null,

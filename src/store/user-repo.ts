@@ -79,6 +79,15 @@ export function updateUserIfQuery(db: Db, id: string, patch: UserPatch, guard: G
   return db.update(users).set(patch).where(and(eq(users.id, id), guard));
 }
 
+/** Sets a registration's credentials while it is still unconfirmed (RETURNING its id; empty once confirmed). */
+export function replacePendingCredentialsQuery(db: Db, id: string, patch: UserPatch) {
+  return db
+    .update(users)
+    .set(patch)
+    .where(and(eq(users.id, id), eq(users.confirmed, false)))
+    .returning({ id: users.id });
+}
+
 /**
  * Records that the user's address is proven, only while it is still the one the code was mailed
  * to (`emailKey`; a code from before that was recorded proves nothing): for a code's batch.
