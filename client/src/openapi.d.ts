@@ -3610,6 +3610,7 @@ export interface operations {
                     phone_number?: string | null;
                     public_key?: string | null;
                     certificate?: string | null;
+                    current_password?: string;
                 };
             };
         };
@@ -3681,6 +3682,7 @@ export interface operations {
                     phone_number?: string | null;
                     public_key?: string | null;
                     certificate?: string | null;
+                    current_password?: string;
                 };
             };
         };
