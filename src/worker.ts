@@ -25,6 +25,23 @@ const consoleLogger: Logger = {
   error: (event, fields) => console.error(JSON.stringify({ level: 'error', event, ...fields })),
 };
 
+/**
+ * The one door to `ctx.waitUntil`. The job is a function, not a started promise, and it begins only
+ * after `scheduler.wait(0)`: a turn of the event loop, by which time the response has left. Without
+ * it the job's first steps (a D1 lookup, a digest, building a mail) run on the isolate before the
+ * response is sent, and a known address answers slower than an unknown one.
+ */
+export function deferAfterResponse(ctx: ExecutionContext, log: Logger): Deps['defer'] {
+  return (name, job) => {
+    ctx.waitUntil(
+      scheduler
+        .wait(0)
+        .then(job)
+        .catch((error: unknown) => log.error('deferred_job_failed', { job: name, error: error instanceof Error ? error.name : 'Error' })),
+    );
+  };
+}
+
 function configError(error: ConfigError): Response {
   // The variable's name helps the operator; a secret's value never appears here.
   const requestId = crypto.randomUUID();
@@ -60,7 +77,7 @@ export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> 
       issuer: config.issuer ?? origin,
       publicUrl: config.publicUrl ?? origin,
       clientAddress,
-      waitUntil: (promise) => ctx.waitUntil(promise),
+      defer: deferAfterResponse(ctx, log),
       fetch: outbound,
       sendEmail: env.SEND_EMAIL,
       log,

@@ -2,6 +2,7 @@
 // file; the account token from GATEHOUSE_TOKEN or the config file (never a flag, which would land
 // in shell history), and the config file only when no one but its owner can read it. Requests
 // turn every refusal into one line: the route, the status and the face's own error message.
+import { printable } from './output';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { failure, usageError, type Io } from './io';
@@ -119,7 +120,7 @@ export async function request(io: Io, connection: Connection, method: string, pa
   const text = await response.text();
   if (!response.ok) {
     const hint = response.status === 401 ? ` (check ${connection.tokenSource})` : '';
-    throw failure(`${method} ${url.pathname}: the server answered ${response.status}: ${serverMessage(text)}${hint}`);
+    throw failure(`${method} ${url.pathname}: the server answered ${response.status}: ${printable(serverMessage(text))}${hint}`);
   }
   if (text === '') return null;
   try {

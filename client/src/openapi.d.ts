@@ -3627,6 +3627,7 @@ export interface operations {
                     phone_number?: string | null;
                     public_key?: string | null;
                     certificate?: string | null;
+                    current_password?: string;
                 };
             };
         };
@@ -3698,6 +3699,7 @@ export interface operations {
                     phone_number?: string | null;
                     public_key?: string | null;
                     certificate?: string | null;
+                    current_password?: string;
                 };
             };
         };

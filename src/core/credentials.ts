@@ -25,10 +25,10 @@ import {
   noneLockedGuard,
   readFailures,
 } from '../store/login-failure-repo';
-import { emailKeyOf, findUserByEmail, findUserByUsername, replacePasswordHashQuery, type UserRow } from '../store/user-repo';
+import { emailKeyOf, findUserByEmail, findUserByEmailOrUsername, findUserByUsername, replacePasswordHashQuery, type UserRow } from '../store/user-repo';
 import type { Deps } from './deps';
 import { AppError } from './errors';
-import { accountLockedMail, deliverOutbox, outboxInsertQuery } from './mail';
+import { accountLockedMail, deliverOutbox, limitedOutboxInsertQuery } from './mail';
 
 const FIRST_LOCK_MS = 60_000;
 /** No lock, per client or per account, lasts longer than this. */
@@ -40,8 +40,7 @@ async function findByIdentifier(deps: Deps, ecosystemId: string, id: LoginIdenti
   if ('email' in id) return findUserByEmail(deps.db, ecosystemId, id.email);
   if ('username' in id) return findUserByUsername(deps.db, ecosystemId, id.username);
   return id.emailOrUsername.includes('@')
-    ? ((await findUserByEmail(deps.db, ecosystemId, id.emailOrUsername)) ??
-        findUserByUsername(deps.db, ecosystemId, id.emailOrUsername))
+    ? findUserByEmailOrUsername(deps.db, ecosystemId, id.emailOrUsername)
     : findUserByUsername(deps.db, ecosystemId, id.emailOrUsername);
 }
 
@@ -100,11 +99,15 @@ async function countAttempt(deps: Deps, keys: { client: string; account: string 
 /** Queues the owner's lock notice after the response, so a known account answers as fast as an unknown one. */
 function mailLock(deps: Deps, user: UserRow | undefined, lockSeconds: number | null): void {
   if (!user?.email || lockSeconds === null) return;
-  deps.waitUntil(
-    outboxInsertQuery(deps, accountLockedMail(deps, user.email, lockSeconds))
-      .then(() => deliverOutbox(deps))
-      .catch((error: unknown) => deps.log.error('lock_mail_failed', { error: String(error) })),
-  );
+  const email = user.email;
+  deps.defer('lock_mail', async () => {
+    try {
+      await limitedOutboxInsertQuery(deps, accountLockedMail(deps, email, lockSeconds));
+      await deliverOutbox(deps);
+    } catch (error) {
+      deps.log.error('lock_mail_failed', { error: String(error) });
+    }
+  });
 }
 
 /** Clears the account's failure counts, its own and every client's (after a password reset). */

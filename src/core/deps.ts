@@ -25,7 +25,14 @@ export interface Deps {
   publicUrl: string;
   /** The client's address (CF-Connecting-IP), or 'unknown': login failures are counted per client. */
   clientAddress: string;
-  waitUntil(promise: Promise<unknown>): void;
+  /**
+   * Runs `job` after the response, never before: the one way to defer work (src/worker.ts builds
+   * it; test/architecture/deferred-work.test.ts refuses any other `waitUntil`). The job starts only
+   * after a turn of the event loop, because in workerd a `waitUntil` promise's continuations run on
+   * the isolate before the response leaves and would show in its timing (an enumeration oracle).
+   * A job that throws is logged as `deferred_job_failed` under `name`.
+   */
+  defer(name: string, job: () => Promise<unknown>): void;
   /** Outbound HTTP (mail APIs, webhooks): the global fetch, or a recording fake in tests. */
   fetch: typeof fetch;
   /** The send_email binding, when the deployment has one (MAIL_TRANSPORT=cloudflare). */

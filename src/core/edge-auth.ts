@@ -148,8 +148,9 @@ async function touchSlidingToken(deps: Deps, identity: Identity): Promise<void> 
   deps.edge.rememberSlidingUse(sessionId, now, due);
   if (!due) return;
   deps.edge.rememberValue(key, String(now), now);
-  deps.waitUntil(
-    deps.kv.put(key, String(now), { expirationTtl: kvTtl(identity.ttlSeconds! * 1.1) }).catch((error: unknown) => {
+  const expirationTtl = kvTtl(identity.ttlSeconds! * 1.1);
+  deps.defer('sliding_write', () =>
+    deps.kv.put(key, String(now), { expirationTtl }).catch((error: unknown) => {
       // The use still counts here; KV only learns of it at the next write.
       deps.log.error('sliding_write_failed', { error: String(error) });
     }),

@@ -6,16 +6,18 @@
 import { randomId } from '../crypto/random';
 import type { UserRow } from '../store/user-repo';
 import { spendUserNumber } from '../store/ecosystem-repo';
-import { emailKeyOf, findUserByEmail } from '../store/user-repo';
+import { emailKeyOf } from '../store/user-repo';
 import type { Deps } from './deps';
 import { authenticateActor, isAdmin } from './actors';
 import type { AuthenticateOptions } from './edge-auth';
 import { AppError } from './errors';
 import { logInWithPassword } from './login';
-import { deliverOutbox, outboxInsertQuery, registrationAttemptMail } from './mail';
+import { hashPassword } from '../crypto/password';
+import { checkPasswordPolicy } from './password-policy';
+import { settleTakenAddress, type PendingSignUp } from './pending-accounts';
 import { refreshSession, startSession, type RefreshedSession, type StartedSession } from './sessions';
 import { profileOf } from './token-profiles';
-import { createUser } from './users';
+import { checkEmail, createUser } from './users';
 
 export interface EmailRegistration {
   email: string;
@@ -58,27 +60,34 @@ async function checkRegistrar(deps: Deps, token: string | undefined): Promise<vo
  */
 export async function registerUser(deps: Deps, input: EmailRegistration, registrarToken: string | undefined): Promise<UserRow> {
   await checkRegistrar(deps, registrarToken);
+  checkEmail(input.email);
+  checkPasswordPolicy(input.password, deps.config);
+  // Hashed once, before the insert, for a new and a taken address alike: a pending account takes it.
+  const passwordHash = await hashPassword(input.password, deps.config.passwordHash);
+  const { password: _password, ...fields } = input;
   try {
     return await createUser(deps, {
       ecosystemId: deps.config.defaultEcosystem,
-      ...input,
+      ...fields,
+      passwordHash,
       role: 'user',
       requireConfirmation: deps.config.emailConfirmation,
     });
   } catch (error) {
     if (!deps.config.emailConfirmation || !(error instanceof AppError) || error.code !== 'EMAIL_TAKEN') throw error;
-    return answerTakenAddress(deps, input);
+    return answerTakenAddress(deps, { ...fields, passwordHash });
   }
 }
 
 /**
  * The answer to a taken address: as many D1 round trips as a new user's (the failed insert, then a
  * write that spends a user number as an insert does), and a made-up user shaped like a new one.
- * The owner's mail is looked up and written after the response.
+ * The owner is looked up after the response: a pending account takes the new credentials and its
+ * owner a new link (pending-accounts.ts); a confirmed one's owner is told someone tried.
  */
-async function answerTakenAddress(deps: Deps, input: EmailRegistration): Promise<UserRow> {
+async function answerTakenAddress(deps: Deps, input: PendingSignUp): Promise<UserRow> {
   const userNumber = await spendUserNumber(deps.db, deps.config.defaultEcosystem);
-  deps.waitUntil(mailOwnerOfTakenAddress(deps, input.email));
+  deps.defer('taken_address', () => settleTakenAddress(deps, input));
   const now = deps.now();
   return {
     id: randomId(),
@@ -105,17 +114,6 @@ async function answerTakenAddress(deps: Deps, input: EmailRegistration): Promise
     createdAt: now,
     updatedAt: now,
   };
-}
-
-async function mailOwnerOfTakenAddress(deps: Deps, email: string): Promise<void> {
-  try {
-    const owner = await findUserByEmail(deps.db, deps.config.defaultEcosystem, email);
-    if (!owner?.email) return;
-    await outboxInsertQuery(deps, registrationAttemptMail(deps, owner.email));
-    await deliverOutbox(deps);
-  } catch (error) {
-    deps.log.error('registration_attempt_mail_failed', { error: String(error) });
-  }
 }
 
 /** Logs in by e-mail; the User Service's refresh token does not rotate. */

@@ -1,8 +1,11 @@
 // The transports a message leaves by, chosen by MAIL_TRANSPORT. Each either resolves (the
 // message was accepted) or throws a SendFailure whose message is safe to store on the outbox row:
 // a status, a timeout or an error's name, never the body, the API key or the webhook secret.
+// No transport follows a redirect: a 3xx is a failed attempt, so a message (a live reset link)
+// never goes to a target other than the configured one.
 import { EmailMessage } from 'cloudflare:email';
-import { hmacHex } from '../crypto/digest';
+import { hmacBase64 } from '../crypto/digest';
+import { fromBase64, utf8 } from '../crypto/encoding';
 import type { Deps } from './deps';
 import { buildMime, type MimeMessage } from './mime';
 
@@ -16,7 +19,6 @@ export class SendFailure extends Error {
 }
 
 const RESEND_URL = 'https://api.resend.com/emails';
-const SIGNATURE_HEADER = 'X-Gatehouse-Signature';
 
 function masked(text: string): string {
   return text.replace(/code=[^\s&"<]+/g, 'code=…');
@@ -31,6 +33,8 @@ async function postJson(deps: Deps, service: string, url: string, body: string, 
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body,
+      // A 3xx comes back as it is, and fails below: the body must not follow it anywhere.
+      redirect: 'manual',
       signal: AbortSignal.timeout(seconds * 1000),
     });
   } catch (error) {
@@ -51,10 +55,35 @@ function sendWithResend(deps: Deps, mail: OutgoingMail): Promise<void> {
   });
 }
 
+/** The HMAC key of a webhook secret: a Standard Webhooks `whsec_<base64>` secret's bytes, else the text's. */
+export function webhookKey(secret: string): Uint8Array {
+  if (secret.startsWith('whsec_')) {
+    try {
+      return fromBase64(secret.slice('whsec_'.length));
+    } catch {
+      // Not base64 after all: the text itself is the key.
+    }
+  }
+  return utf8.encode(secret);
+}
+
+/**
+ * Signed per Standard Webhooks: `webhook-id` (the outbox id, the same on every retry, so a receiver
+ * drops repeats), `webhook-timestamp` (seconds; a receiver refuses one far from its clock, so a
+ * captured request cannot be replayed later) and `webhook-signature` `v1,<base64 HMAC-SHA256 of
+ * "id.timestamp.body">`.
+ */
 function sendToWebhook(deps: Deps, mail: OutgoingMail): Promise<void> {
   const { webhookUrl, webhookSecret } = deps.config.mail;
   const body = JSON.stringify({ to: mail.to, from: mail.from, subject: mail.subject, text: mail.text, html: mail.html });
-  return postJson(deps, 'webhook', webhookUrl!, body, { [SIGNATURE_HEADER]: hmacHex(webhookSecret!, body) });
+  const id = `msg_${mail.id}`;
+  const timestamp = String(Math.floor(deps.now() / 1000));
+  const signature = hmacBase64(webhookKey(webhookSecret!), `${id}.${timestamp}.${body}`);
+  return postJson(deps, 'webhook', webhookUrl!, body, {
+    'webhook-id': id,
+    'webhook-timestamp': timestamp,
+    'webhook-signature': `v1,${signature}`,
+  });
 }
 
 async function sendWithBinding(deps: Deps, mail: OutgoingMail): Promise<void> {

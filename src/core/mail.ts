@@ -1,5 +1,5 @@
 // Mail goes to the outbox table in the same batch as the code it carries; after the response
-// (waitUntil) and on every Cron run, due rows are claimed one attempt at a time and handed to
+// (deps.defer) and on every Cron run, due rows are claimed one attempt at a time and handed to
 // the transport. A failed or unanswered attempt leaves the row pending with a later next attempt
 // (backoff); after MAIL_MAX_ATTEMPTS it is marked failed for the operator, who may retry it.
 import { randomId, randomToken } from '../crypto/random';
@@ -15,11 +15,27 @@ export { OUTBOX_STATUSES, type OutboxStatus } from '../store/outbox-repo';
 
 /** Minutes to wait after the n-th failed attempt (the last value repeats). */
 const BACKOFF_MINUTES = [1, 5, 15, 60, 180, 360, 720, 1440];
+/**
+ * At most this many messages a stranger can cause (reset and confirmation links, the notices of a
+ * repeated sign-up and of a lock) go to one recipient per MAIL_LIMIT_WINDOW_MS; past it they are
+ * dropped silently, so the answer to the request that asked stays the same.
+ */
+export const MAIL_PER_RECIPIENT_LIMIT = 5;
+const MAIL_LIMIT_WINDOW_MS = 3_600_000;
 /** How many due rows one run after a response looks at; the Cron run takes more. */
 const AFTER_RESPONSE_BATCH = 10;
 
 export function outboxInsertQuery(deps: Deps, mail: Mail) {
   return repo.insertMailQuery(deps.db, { id: randomId(), ...mail, createdAt: deps.now() });
+}
+
+/**
+ * outboxInsertQuery for a message anyone may cause to be sent to someone else: queued only while
+ * its recipient has had fewer than MAIL_PER_RECIPIENT_LIMIT messages in the last hour.
+ */
+export function limitedOutboxInsertQuery(deps: Deps, mail: Mail) {
+  const now = deps.now();
+  return repo.insertMailWithinLimitQuery(deps.db, { id: randomId(), ...mail, createdAt: now }, MAIL_PER_RECIPIENT_LIMIT, now - MAIL_LIMIT_WINDOW_MS);
 }
 
 function backoffMs(attempt: number): number {
@@ -81,7 +97,7 @@ export async function deliverOutbox(deps: Deps, limit = AFTER_RESPONSE_BATCH): P
 export async function retryMail(deps: Deps, id: string): Promise<OutboxRow> {
   const row = await repo.requeueMail(deps.db, id, deps.now());
   if (row) {
-    deps.waitUntil(deliverOutbox(deps));
+    deps.defer('deliver_mail', () => deliverOutbox(deps));
     return row;
   }
   const current = await repo.findMail(deps.db, id);

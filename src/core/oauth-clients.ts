@@ -159,11 +159,13 @@ export async function authenticateClient(deps: Deps, credentials: ClientCredenti
 
 /**
  * The password grant's client check: a legacy face's client (no id, or an id that is no registered
- * client, such as `gatehouse`) goes on as before; a registered client must authenticate and be
- * allowed the grant (off by default: OAuth 2.1 drops it), else UNAUTHORIZED_CLIENT.
+ * client, such as `gatehouse`) goes on as before (undefined); a registered client must authenticate
+ * and be allowed the grant (off by default: OAuth 2.1 drops it), else UNAUTHORIZED_CLIENT, and the
+ * session it starts is bound to it (its id is returned) as a code grant's is.
  */
-export async function checkPasswordGrantClient(deps: Deps, credentials: ClientCredentials | undefined): Promise<void> {
-  if (credentials === undefined || !(await findClient(deps, credentials.clientId))) return;
+export async function checkPasswordGrantClient(deps: Deps, credentials: ClientCredentials | undefined): Promise<string | undefined> {
+  if (credentials === undefined || !(await findClient(deps, credentials.clientId))) return undefined;
   const client = await authenticateClient(deps, credentials);
   if (!client.allowPasswordGrant) throw new AppError('UNAUTHORIZED_CLIENT');
+  return client.id;
 }

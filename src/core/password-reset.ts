@@ -8,7 +8,7 @@ import { findCode, issueCodeQuery, spendCode } from './codes';
 import { clearAccountFailuresQuery } from './credentials';
 import type { Deps } from './deps';
 import { AppError } from './errors';
-import { deliverOutbox, mailLinkBase, outboxInsertQuery, resetMail } from './mail';
+import { deliverOutbox, limitedOutboxInsertQuery, mailLinkBase, resetMail } from './mail';
 import { checkPasswordPolicy } from './password-policy';
 import { bulkRevocation, publishBulkRevocation } from './revocation';
 
@@ -20,7 +20,7 @@ import { bulkRevocation, publishBulkRevocation } from './revocation';
  */
 export async function requestPasswordReset(deps: Deps, ecosystemId: string, email: string): Promise<void> {
   mailLinkBase(deps); // A missing PUBLIC_URL/ISSUER is the operator's error, said at once and the same for every address.
-  deps.waitUntil(
+  deps.defer('reset_mail', () =>
     mailResetCode(deps, ecosystemId, email).catch((error: unknown) =>
       deps.log.error('reset_mail_failed', { error: String(error) }),
     ),
@@ -32,7 +32,7 @@ async function mailResetCode(deps: Deps, ecosystemId: string, email: string): Pr
   if (!user || user.disabled || !user.email) return;
   const ttl = deps.config.resetCodeTtlSeconds;
   const { code, query } = issueCodeQuery(deps, user.id, 'reset', ttl, user.email);
-  await deps.db.batch([query, outboxInsertQuery(deps, resetMail(deps, user.email, code, ttl))]);
+  await deps.db.batch([query, limitedOutboxInsertQuery(deps, resetMail(deps, user.email, code, ttl))]);
   await deliverOutbox(deps);
 }
 

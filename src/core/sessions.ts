@@ -31,7 +31,7 @@ export interface SessionOptions {
   profile?: TokenProfile;
   /** `browser`: the hosted pages' cookie session, whose secret is no refresh token (default `refresh`). */
   kind?: 'refresh' | 'browser';
-  /** The OAuth client the authorization_code grant starts it for: only it may refresh the session. */
+  /** The registered OAuth client the code or password grant starts it for: only it may refresh the session. */
   clientId?: string;
 }
 

@@ -5,6 +5,7 @@
 //                SlidingTtl user tokens stay: D1 cannot tell when a sliding one last lived, and a
 //                revoked one's KV mark never expires, so its row is kept alongside it.
 //   codes        used or expired for a day (so a second click still reads "already confirmed")
+//   pending      users never confirmed whose every confirmation link expired a day ago (with them)
 //   failures     login-failure counters whose lock has passed, untouched for a day
 //   mail         delivered longer ago than OUTBOX_RETENTION_DAYS
 import * as repo from '../store/upkeep-repo';
@@ -33,6 +34,7 @@ async function inRounds(step: () => Promise<number>): Promise<number> {
 interface UpkeepCounts {
   sessions: number;
   codes: number;
+  pendingUsers: number;
   loginFailures: number;
   mail: number;
 }
@@ -45,6 +47,8 @@ async function runUpkeep(deps: Deps): Promise<UpkeepCounts> {
   };
   const counts: UpkeepCounts = {
     sessions: await inRounds(() => repo.deleteEndedSessions(deps.db, cutoffs)),
+    // Before the codes: a pending user is found through its expired confirmation links.
+    pendingUsers: await inRounds(() => repo.deleteExpiredPendingUsers(deps.db, now - DAY_MS)),
     codes:
       (await inRounds(() => repo.deleteSpentCodes(deps.db, now - DAY_MS))) +
       (await inRounds(() => repo.deleteExpiredAuthorizationCodes(deps.db, now - deps.config.refreshTokenTtlSeconds * 1000 - DAY_MS))),

@@ -6,6 +6,7 @@
 import { findUserById, findUserByUsername } from '../store/user-repo';
 import type { UserRow } from '../store/user-repo';
 import { isAdmin, ownUser, type Actor } from './actors';
+import { verifyCredentials } from './credentials';
 import { logInWithPassword } from './login';
 import type { Deps } from './deps';
 import { authenticateBearer } from './edge-auth';
@@ -60,11 +61,12 @@ export async function registerAccount(deps: Deps, actor: Actor | null, input: Us
 }
 
 /** Replaces the actor's own profile. The username only names it; it cannot change. */
-export async function updateOwnProfile(deps: Deps, actor: Actor, update: ProfileUpdate): Promise<UserRow> {
+export async function updateOwnProfile(deps: Deps, actor: Actor, update: ProfileUpdate, currentPassword?: string): Promise<UserRow> {
   const user = ownUser(actor);
   if (update.username !== user.username) {
     throw new AppError('FORBIDDEN', { reason: 'a user may only update their own profile, and the username cannot change' });
   }
+  await proveCurrentPassword(deps, user, currentPassword ?? update.password);
   if (!isAdmin(actor) && rankOf(update.role) > rankOf(user.role)) {
     throw new AppError('FORBIDDEN', { reason: 'only an admin may raise a user type' });
   }
@@ -75,6 +77,22 @@ export async function updateOwnProfile(deps: Deps, actor: Actor, update: Profile
   // A new password or e-mail ends every other session; the caller's own stays.
   const self = actor.kind === 'user' ? { keepSessionId: actor.identity.sessionId, actorEpoch: actor.identity.epoch } : {};
   return updateUser(deps, user.id, { ...fields, ...keys }, self);
+}
+
+/**
+ * A token alone must not take an account over: the body carries `current_password`, or else its
+ * `password` must be the current one (no new password then). Checked as a login is, so wrong
+ * guesses count toward the lockout; a wrong one is FORBIDDEN.
+ */
+async function proveCurrentPassword(deps: Deps, user: UserRow, password: string): Promise<void> {
+  try {
+    await verifyCredentials(deps, user.ecosystemId, { username: user.username! }, password);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'INVALID_CREDENTIALS') {
+      throw new AppError('FORBIDDEN', { reason: 'current_password is missing or wrong' });
+    }
+    throw error;
+  }
 }
 
 /** Sets a developer's public key (and certificate): their own, or anyone's for an admin. */

@@ -9,7 +9,7 @@ import type { UserRow } from '../store/user-repo';
 import { issueCodeQuery } from './codes';
 import type { Deps } from './deps';
 import { AppError, invalidField } from './errors';
-import { accountChangedMail, confirmationMail, outboxInsertQuery, deliverOutbox } from './mail';
+import { accountChangedMail, confirmationMail, deliverOutbox, limitedOutboxInsertQuery, outboxInsertQuery } from './mail';
 import { checkPasswordPolicy } from './password-policy';
 import { runBulkRevocation } from './revocation';
 
@@ -55,6 +55,8 @@ interface NewUserInput {
   username?: string | null;
   uniqueId?: string | null;
   password?: string | null;
+  /** The password's hash, made by a caller that checked the policy itself (instead of `password`). */
+  passwordHash?: string;
   role?: Role;
   firstName?: string | null;
   lastName?: string | null;
@@ -92,7 +94,7 @@ export async function createUser(deps: Deps, input: NewUserInput): Promise<UserR
     usernameKey: input.username?.toLowerCase() ?? null,
     email: input.email ?? null,
     emailKey: input.email != null ? repo.emailKeyOf(input.email) : null,
-    passwordHash: input.password != null ? await hashPassword(input.password, deps.config.passwordHash) : null,
+    passwordHash: input.passwordHash ?? (input.password != null ? await hashPassword(input.password, deps.config.passwordHash) : null),
     role: input.role ?? 'user',
     firstName: input.firstName ?? null,
     lastName: input.lastName ?? null,
@@ -112,14 +114,14 @@ export async function createUser(deps: Deps, input: NewUserInput): Promise<UserR
   }
   if (input.requireConfirmation && row.email) {
     const { code, query } = issueCodeQuery(deps, row.id, 'confirm', deps.config.confirmationCodeTtlSeconds, row.email);
-    queries.push(query, outboxInsertQuery(deps, confirmationMail(deps, row.email, code)));
+    queries.push(query, limitedOutboxInsertQuery(deps, confirmationMail(deps, row.email, code)));
   }
   try {
     await deps.db.batch(queries);
   } catch (error) {
     rethrowUserConflict(error);
   }
-  if (queries.length > 1) deps.waitUntil(deliverOutbox(deps));
+  if (queries.length > 1) deps.defer('deliver_mail', () => deliverOutbox(deps));
   return (await repo.findUserById(deps.db, row.id))!;
 }
 
@@ -213,7 +215,7 @@ export async function updateUser(
     if (attempt < UPDATE_ATTEMPTS) return updateUser(deps, userId, patch, options, attempt + 1);
     throw new AppError('USER_NOT_FOUND');
   }
-  if (mail) deps.waitUntil(deliverOutbox(deps));
+  if (mail) deps.defer('deliver_mail', () => deliverOutbox(deps));
   return row;
 }
 

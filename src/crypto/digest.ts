@@ -30,10 +30,6 @@ export function hmacToken(key: string, message: string): string {
   return base64url(hmac(sha256, utf8.encode(key), utf8.encode(message)));
 }
 
-/** HMAC-SHA256 of `message` under `key`, lower-case hex (signatures of outgoing webhooks). */
-export function hmacHex(key: string, message: string): string {
-  return hex(hmac(sha256, utf8.encode(key), utf8.encode(message)));
-}
 
 /** SHA-256 of `value`, URL-safe base64 without padding (a PKCE S256 code challenge). */
 export function sha256Base64url(value: string): string {
@@ -78,4 +74,10 @@ export function hasSecretTag(key: string, context: string, secret: string): bool
   }
   if (bytes.length !== SECRET_BODY_BYTES + SECRET_TAG_BYTES) return false;
   return constantTimeEqual(taggedSecret(key, context, bytes), secret);
+}
+
+/** HMAC-SHA256 of `message` under the raw key bytes, standard base64 (Standard Webhooks signatures). */
+export function hmacBase64(key: Uint8Array, message: string): string {
+  // Padded, as the Standard Webhooks libraries compare it.
+  return btoa(String.fromCharCode(...hmac(sha256, key, utf8.encode(message))));
 }

@@ -4,12 +4,14 @@
 // identity (src/http/identity-headers.ts) are removed, and the verified identity is added. The origin's
 // status, headers and body come back unchanged, but for any Set-Cookie of Gatehouse's own cookies
 // (an origin must not plant or replace a person's session: that is session fixation into every
-// client of the single sign-on); redirects are handed to the caller, not followed.
+// client of the single sign-on) and any nameless one (which a browser sends back as a bare value
+// that servers read as a cookie of any name); redirects are handed to the caller, not followed.
 // WebSocket upgrades are not proxied.
 import type { Context } from 'hono';
 import { AppError } from '../core/errors';
 import { ASSERTION_HEADER, identityHeaders, isIdentityHeader, withoutCookie, type HeaderIdentity } from '../http/identity-headers';
-import { BROWSER_COOKIES } from '../http/browser-cookies';
+import { BROWSER_COOKIES, setCookieName } from '../http/browser-cookies';
+import { GATEHOUSE_COOKIES } from '../http/request-context';
 import { ACCESS_TOKEN_COOKIE } from '../http/request-token';
 import type { AppEnv } from '../http/types';
 import type { GatewayRoute } from '../config/gateway-routes';
@@ -66,18 +68,13 @@ export async function forwardToOrigin(
   // A fetched Response's headers are immutable; this copy lets the app add its request id.
   const response = new Response(upstream.body, upstream);
   const cookies = response.headers.getSetCookie();
-  const kept = cookies.filter((line) => !GATEHOUSE_COOKIES.includes(cookieName(line)));
+  const kept = cookies.filter((line) => {
+    const name = setCookieName(line);
+    return name !== null && !GATEHOUSE_COOKIES.includes(name);
+  });
   if (kept.length !== cookies.length) {
     response.headers.delete('set-cookie');
     for (const line of kept) response.headers.append('set-cookie', line);
   }
   return response;
-}
-
-/** Every cookie Gatehouse reads; an origin may neither read nor set them. */
-const GATEHOUSE_COOKIES = [ACCESS_TOKEN_COOKIE, ...BROWSER_COOKIES].map((name) => name.toLowerCase());
-
-/** The name a Set-Cookie line sets, in lower case, so no variant of a name slips by. */
-function cookieName(line: string): string {
-  return line.slice(0, Math.max(0, line.indexOf('='))).trim().toLowerCase();
 }

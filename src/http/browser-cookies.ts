@@ -17,6 +17,31 @@ export const BROWSER_COOKIES = [SESSION_COOKIE, CSRF_COOKIE, ACCESS_COOKIE];
 
 const BASE = { path: '/', secure: true, httpOnly: true } as const;
 
+/**
+ * The name a Set-Cookie line sets, lower-cased; null when it names none ("=value", or no "=" at
+ * all, which a browser stores under the empty name and later sends as a bare `value`, which most
+ * servers read as a cookie named by that value: a way to plant any cookie).
+ */
+export function setCookieName(line: string): string | null {
+  const pair = line.split(';', 1)[0]!;
+  const equals = pair.indexOf('=');
+  const name = equals < 0 ? '' : pair.slice(0, equals).trim().toLowerCase();
+  return name === '' ? null : name;
+}
+
+/**
+ * Marks an answer that sets one of Gatehouse's cookies (`names`, lower case) as private and never
+ * stored: a shared cache must not keep a person's token or session for the next visitor, whatever
+ * Cache-Control the origin sent. `Vary: Cookie` tells any cache that ignores no-store the same.
+ */
+export function keepCookieAnswerPrivate(headers: Headers, names: readonly string[]): void {
+  if (!headers.getSetCookie().some((line) => names.includes(setCookieName(line) ?? ''))) return;
+  headers.set('Cache-Control', 'private, no-store');
+  const vary = headers.get('Vary');
+  if (!vary) headers.set('Vary', 'Cookie');
+  else if (!vary.split(',').some((name) => ['cookie', '*'].includes(name.trim().toLowerCase()))) headers.set('Vary', `${vary}, Cookie`);
+}
+
 export function readSessionCookie(c: Context<AppEnv>): string | undefined {
   return getCookie(c, SESSION_COOKIE);
 }

@@ -2,7 +2,8 @@
 // gateway's request to an origin) and every header an origin might read as who the caller is,
 // which the gateway strips from what the client sent before it adds its own. Names are compared
 // lower-cased with "_" read as "-": CGI, WSGI, Rack and PHP turn `X_User_Id` and `X-User-Id` into
-// the same variable, while a fetch Headers object keeps them apart.
+// the same variable, while a fetch Headers object keeps them apart. Beyond the lists, a rule: any
+// name that, with ".", "_" and "-" folded away, holds an identity word (IDENTITY_WORDS).
 
 /** What Gatehouse tells a proxy or an origin about a verified caller. */
 export interface HeaderIdentity {
@@ -71,15 +72,34 @@ const IDENTITY_PREFIXES = [
   'x-client-dn',
 ];
 
+/**
+ * The rule under the lists: a header whose name, lower-cased with ".", "_" and "-" folded away,
+ * contains one of these words is taken for identity, whatever its spelling (`X.User.Role`,
+ * `X-Auth-User`, `X-Roles`, `X-Username`, `Forwarded-User`, `X-Tenant`). A list of names can
+ * always miss the next framework's; the cost is that an origin never receives a client header
+ * that merely looks like one (say `X-Author`), which no gateway should forward on trust anyway.
+ */
+const IDENTITY_WORDS = ['user', 'role', 'email', 'auth', 'identity', 'principal', 'group', 'login', 'tenant', 'permission', 'scope', 'claim', 'admin', 'ecosystem', 'gatehouse'];
+
+/** Standard headers the words would catch that carry no identity: the browser's own. */
+const NOT_IDENTITY = new Set(['useragent', 'secfetchuser']);
+
 /** A header name as a CGI-style origin reads it: lower case, "_" as "-". */
 function normalisedHeaderName(name: string): string {
   return name.toLowerCase().replaceAll('_', '-');
 }
 
+/** A header name with every separator an origin might read differently folded away. */
+function foldedHeaderName(name: string): string {
+  return name.toLowerCase().replace(/[._-]/g, '');
+}
+
 /** Whether an origin might read the header as the caller's identity or credentials. */
 export function isIdentityHeader(name: string): boolean {
   const normalised = normalisedHeaderName(name);
-  return IDENTITY_NAMES.has(normalised) || IDENTITY_PREFIXES.some((prefix) => normalised.startsWith(prefix));
+  if (IDENTITY_NAMES.has(normalised) || IDENTITY_PREFIXES.some((prefix) => normalised.startsWith(prefix))) return true;
+  const folded = foldedHeaderName(name);
+  return !NOT_IDENTITY.has(folded) && IDENTITY_WORDS.some((word) => folded.includes(word));
 }
 
 /** The headers that carry a verified identity, in the order they are set. */

@@ -11,6 +11,8 @@ interface AppVariables {
   requestId: string;
   /** Set by the gateway: the response is the origin's and keeps its own headers. */
   passThrough?: boolean;
+  /** A CSRF token set on this answer (rotated at sign-in and sign-out), newer than the request's cookie. */
+  csrfToken?: string;
 }
 
 export type AppEnv = { Bindings: AppBindings; Variables: AppVariables };

@@ -49,3 +49,11 @@ export function spendCodeQuery(db: Db, id: string, nonce: string, now: number) {
     .returning({ id: oneTimeCodes.id });
   return { spend, guard };
 }
+
+/** Spends every open code of the user for `purpose` at once: links mailed before this are dead. */
+export function voidCodesQuery(db: Db, userId: string, purpose: string, now: number) {
+  return db
+    .update(oneTimeCodes)
+    .set({ usedAt: now })
+    .where(and(eq(oneTimeCodes.userId, userId), eq(oneTimeCodes.purpose, purpose), isNull(oneTimeCodes.usedAt)));
+}

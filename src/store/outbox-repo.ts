@@ -22,6 +22,20 @@ export function insertMailQuery(db: Db, mail: NewMail) {
   return db.insert(outbox).values({ ...mail, status: 'pending', nextAttemptAt: mail.createdAt });
 }
 
+/**
+ * Queues a message only while `to` has been queued fewer than `max` messages since `since`: one
+ * conditional INSERT ... SELECT, so requests racing each other count exactly (D1 runs statements
+ * one at a time). The count reads the `outbox_to` index (to, created_at) and stops at `max`.
+ */
+export function insertMailWithinLimitQuery(db: Db, mail: NewMail, max: number, since: number) {
+  const recent = sql`select 1 from ${outbox} where ${outbox.to} = ${mail.to} and ${outbox.createdAt} > ${since} limit ${max}`;
+  // Every column, in the schema's order (drizzle lists them all for an INSERT ... SELECT).
+  return db.insert(outbox).select(
+    sql`select ${mail.id}, ${mail.to}, ${mail.subject}, ${mail.text}, ${mail.html}, ${mail.createdAt}, 'pending', 0, ${mail.createdAt}, null, null, null
+      where (select count(*) from (${recent})) < ${max}`,
+  );
+}
+
 /** Pending rows whose next attempt is due, oldest first. */
 export function dueMail(db: Db, now: number, limit: number): Promise<{ id: string; attempts: number }[]> {
   return db

@@ -3,7 +3,7 @@
 import { and, eq, isNotNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './db';
-import { authorizationCodes, loginFailures, oneTimeCodes, outbox, sessions, spentSecrets } from './schema';
+import { authorizationCodes, loginFailures, oneTimeCodes, outbox, sessions, spentSecrets, users } from './schema';
 
 export const UPKEEP_BATCH = 200;
 
@@ -44,9 +44,23 @@ export async function deleteEndedSessions(db: Db, cutoffs: SessionCutoffs): Prom
   return (deleted as unknown as D1Result).meta?.changes ?? 0;
 }
 
-/** Codes used or expired before the cutoff. */
+/** Whether the code is a confirmation link of a still unconfirmed user (kept until the user goes). */
+const pendingUsersLink = sql`(${oneTimeCodes.purpose} = 'confirm' and exists (select 1 from ${users} where ${users.id} = ${oneTimeCodes.userId} and ${users.confirmed} = 0))`;
+
+/**
+ * Unconfirmed users whose confirmation links all expired before the cutoff (the cascade takes
+ * their codes): found through the links' expiry index, never a scan of users.
+ */
+export function deleteExpiredPendingUsers(db: Db, before: number): Promise<number> {
+  const expiredLinks = sql`select ${oneTimeCodes.userId} from ${oneTimeCodes} where ${oneTimeCodes.expiresAt} < ${before} and ${pendingUsersLink} limit ${UPKEEP_BATCH}`;
+  const liveLink = sql`select 1 from ${oneTimeCodes} where ${oneTimeCodes.userId} = ${users.id} and ${oneTimeCodes.purpose} = 'confirm' and ${oneTimeCodes.expiresAt} >= ${before}`;
+  return changes(db.run(sql`delete from ${users} where ${users.id} in (${expiredLinks}) and ${users.confirmed} = 0 and not exists (${liveLink})`));
+}
+
+/** Codes used or expired before the cutoff, but a pending user's links (deleteExpiredPendingUsers). */
 export function deleteSpentCodes(db: Db, before: number): Promise<number> {
-  const where = or(and(isNotNull(oneTimeCodes.usedAt), lt(oneTimeCodes.usedAt, before)), lt(oneTimeCodes.expiresAt, before))!;
+  const spent = or(and(isNotNull(oneTimeCodes.usedAt), lt(oneTimeCodes.usedAt, before)), lt(oneTimeCodes.expiresAt, before))!;
+  const where = and(spent, sql`not ${pendingUsersLink}`)!;
   return changes(db.run(sql`delete from ${oneTimeCodes} where rowid in (${someRows(oneTimeCodes, where)})`));
 }
 

@@ -37,6 +37,19 @@ export function findUserByUsername(db: Db, ecosystemId: string, username: string
     .get();
 }
 
+/**
+ * The user an identifier typed as "e-mail or username" names: the e-mail's owner first, else the
+ * username's. Both lookups go in one batch whatever the first finds, so a known and an unknown
+ * address cost the same round trips (a second lookup only for unknown ones was a timing oracle).
+ */
+export async function findUserByEmailOrUsername(db: Db, ecosystemId: string, identifier: string): Promise<UserRow | undefined> {
+  const [byEmail, byUsername] = await db.batch([
+    db.select().from(users).where(and(eq(users.ecosystemId, ecosystemId), eq(users.emailKey, emailKeyOf(identifier)))).limit(1),
+    db.select().from(users).where(and(eq(users.ecosystemId, ecosystemId), eq(users.usernameKey, identifier.toLowerCase()))).limit(1),
+  ]);
+  return byEmail[0] ?? byUsername[0];
+}
+
 export function findUserByUniqueId(db: Db, ecosystemId: string, uniqueId: string): Promise<UserRow | undefined> {
   return db
     .select()
@@ -64,6 +77,15 @@ export function updateUserAtEpochQuery(db: Db, id: string, patch: UserPatch, epo
 /** Updates the user only where the guard holds (a one-time code's spend); returns nothing. */
 export function updateUserIfQuery(db: Db, id: string, patch: UserPatch, guard: Guard) {
   return db.update(users).set(patch).where(and(eq(users.id, id), guard));
+}
+
+/** Sets a registration's credentials while it is still unconfirmed (RETURNING its id; empty once confirmed). */
+export function replacePendingCredentialsQuery(db: Db, id: string, patch: UserPatch) {
+  return db
+    .update(users)
+    .set(patch)
+    .where(and(eq(users.id, id), eq(users.confirmed, false)))
+    .returning({ id: users.id });
 }
 
 /**

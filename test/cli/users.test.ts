@@ -143,3 +143,19 @@ describe('outbox', () => {
     expect(status.code).toBe(2);
   });
 });
+
+describe('what the CLI prints of a user', () => {
+  it('carries no control character a self-registered name held (ANSI, OSC, C1), in a table or in JSON', async () => {
+    const hostile = 'Eve\u001b]0;pwned\u0007\u001b[31mRed\u009b2J\u007f';
+    const email = `eve.${Date.now()}@hostile.test`;
+    const registered = await service.call('POST', '/v1/users/register', { email, password: 'correct horse battery staple', firstname: hostile });
+    expect(registered.status).toBe(200);
+    const id = ((await registered.json()) as { user: { id: string } }).user.id;
+    const shown = await gatehouse(['users', 'show', id], { env });
+    expect(shown.stdout).toContain('Eve]0;pwned[31mRed2J');
+    expect(shown.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    const asJson = await gatehouse(['users', 'show', id, '--json'], { env });
+    expect(asJson.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(JSON.stringify(JSON.parse(asJson.stdout))).toContain(JSON.stringify(hostile).slice(1, -1));
+  });
+});

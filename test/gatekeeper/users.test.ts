@@ -156,7 +156,7 @@ describe('PUT /api/v2/users', () => {
     const email = uniqueEmail('renamed');
     const response = await client.put('/api/v2/users', {
       token: me.token,
-      body: { username: me.username, password, email, user_type: 'customer', last_name: 'New' },
+      body: { username: me.username, password, email, user_type: 'customer', last_name: 'New', current_password: me.password },
     });
     expect(response.status).toBe(200);
     expect(await json(response)).toMatchObject({ uuid: me.uuid, username: me.username, email, user_type: 'customer', first_name: 'Old', last_name: 'New' });

@@ -70,7 +70,7 @@ export async function coreDeps(client: Client): Promise<Deps> {
     issuer: 'https://gatehouse.test',
     publicUrl: 'https://gatehouse.test',
     clientAddress: 'unknown',
-    waitUntil: () => {},
+    defer: () => {},
     fetch: () => Promise.reject(new Error('no outbound HTTP in these tests')),
     log: { info: () => {}, error: () => {} },
   };

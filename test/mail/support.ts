@@ -47,10 +47,3 @@ export async function outboxRow(client: Client, to: string): Promise<Record<stri
   expect(items).toHaveLength(1);
   return items[0];
 }
-
-/** Lower-case hex HMAC-SHA256, computed with WebCrypto (independently of the Worker's code). */
-export async function hmacHex(secret: string, body: string): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  const signature = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(body)));
-  return [...signature].map((byte) => byte.toString(16).padStart(2, '0')).join('');
-}

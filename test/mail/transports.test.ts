@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Env } from '../../src/config';
 import { json, newClient, uniqueEmail } from '../support/driver';
 import { mailedCode } from '../user-service/steps';
-import { hmacHex, outboxRow, recordingFetch } from './support';
+import { outboxRow, recordingFetch, type RecordedRequest } from './support';
 
 const FROM = 'Gatehouse <no-reply@mail.example>';
 const RESEND_KEY = 're_test_key_0123456789';
@@ -66,8 +66,19 @@ describe('the resend transport', () => {
   });
 });
 
+/** Checks a Standard Webhooks signature with WebCrypto, independently of the Worker's code. */
+async function expectStandardSignature(request: RecordedRequest, key: Uint8Array, nowMs: number): Promise<void> {
+  const id = request.headers.get('webhook-id')!;
+  const timestamp = request.headers.get('webhook-timestamp')!;
+  expect(id).toMatch(/^msg_[A-Za-z0-9-]+$/);
+  expect(Number(timestamp)).toBe(Math.floor(nowMs / 1000));
+  const hmacKey = await crypto.subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', hmacKey, new TextEncoder().encode(`${id}.${timestamp}.${request.body}`)));
+  expect(request.headers.get('webhook-signature')).toBe(`v1,${btoa(String.fromCharCode(...mac))}`);
+}
+
 describe('the webhook transport', () => {
-  it('POSTs the message as JSON signed with HMAC-SHA256 of the raw body', async () => {
+  it('POSTs the message as JSON signed per Standard Webhooks (id, timestamp, HMAC-SHA256 of both and the body)', async () => {
     const http = recordingFetch();
     const client = newClient({
       vars: {
@@ -84,7 +95,8 @@ describe('the webhook transport', () => {
     const [request, ...more] = http.to(email);
     expect(more).toEqual([]);
     expect(request!.url).toBe('https://hooks.example/mail');
-    expect(request!.headers.get('X-Gatehouse-Signature')).toBe(await hmacHex(WEBHOOK_SECRET, request!.body));
+    await expectStandardSignature(request!, new TextEncoder().encode(WEBHOOK_SECRET), client.clock.now());
+    expect(request!.headers.get('X-Gatehouse-Signature')).toBeNull();
     const body = JSON.parse(request!.body);
     expect(Object.keys(body).sort()).toEqual(['from', 'html', 'subject', 'text', 'to']);
     expect(body).toMatchObject({ to: email, from: FROM, subject: 'Confirm your e-mail address' });
@@ -92,6 +104,44 @@ describe('the webhook transport', () => {
     expect(body.text).toContain(link);
     expect(body.html).toContain(link);
     expect((await outboxRow(client, email)).status).toBe('sent');
+  });
+});
+
+describe('the webhook transport, against a hostile receiver', () => {
+  const webhookVars = (secret: string) => ({
+    EMAIL_CONFIRMATION: 'on',
+    MAIL_TRANSPORT: 'webhook',
+    MAIL_WEBHOOK_URL: 'https://hooks.example/mail',
+    MAIL_WEBHOOK_SECRET: secret,
+  });
+
+  it('never follows a redirect: a 307 is a failed attempt and nothing reaches the new target', async () => {
+    // A fetch that follows redirects as the platform's does, unless told `redirect: 'manual'`.
+    const http = recordingFetch((request) =>
+      request.url.startsWith('https://hooks.example/')
+        ? new Response(null, { status: 307, headers: { Location: 'https://collector.example/steal' } })
+        : Response.json({ stolen: true }),
+    );
+    const following = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const first = await http.fetch(input, init);
+      const request = new Request(input, init);
+      if (request.redirect === 'manual' || first.status < 300 || first.status >= 400) return first;
+      return http.fetch(new Request(first.headers.get('location')!, request));
+    }) as typeof fetch;
+    const client = newClient({ vars: webhookVars(WEBHOOK_SECRET), fetch: following });
+    const email = await registerConfirming(client);
+    expect(http.requests.map((request) => request.url)).toEqual(['https://hooks.example/mail']);
+    const row = await outboxRow(client, email);
+    expect(row).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(row.lastError).toContain('307');
+  });
+
+  it('signs with the bytes of a whsec_ secret, as Standard Webhooks libraries expect', async () => {
+    const keyBytes = crypto.getRandomValues(new Uint8Array(24));
+    const http = recordingFetch();
+    const client = newClient({ vars: webhookVars(`whsec_${btoa(String.fromCharCode(...keyBytes))}`), fetch: http.fetch });
+    const email = await registerConfirming(client);
+    await expectStandardSignature(http.to(email)[0]!, keyBytes, client.clock.now());
   });
 });
 

@@ -18,7 +18,7 @@ describe('GET /signin', () => {
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).not.toContain('unsafe-inline');
-    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('cache-control')).toBe('private, no-store'); // it sets the CSRF cookie
     const page = await response.text();
     expect(page).toMatch(/<label for="field-login">/);
     expect(page).toMatch(/<label for="field-password">/);

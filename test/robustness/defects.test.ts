@@ -55,7 +55,7 @@ describe('passwords the hash cannot keep exactly', () => {
   it('PUT /api/v2/users refuses a new password with a NUL and keeps the old one', async () => {
     const client = newClient();
     const w = await buildWorld(client);
-    const update = { username: w.user.username, password: `${w.user.password}\u0000`, email: w.user.email, user_type: 'developer' };
+    const update = { username: w.user.username, password: `${w.user.password}\u0000`, email: w.user.email, user_type: 'developer', current_password: w.user.password };
     await expectRefused(await send(client, 'PUT', '/api/v2/users', { body: update, token: w.tokens.gkAccess }), 'gatekeeper', 'PUT', [400]);
     expect((await send(client, 'POST', '/v1/users/login', { body: { email: w.user.email, password: w.user.password } })).status).toBe(200);
   });

@@ -33,6 +33,8 @@ export interface ClientOptions {
   clock?: TestClock;
   /** Outbound HTTP of the Worker (mail APIs, webhooks): a recording fake. */
   fetch?: typeof fetch;
+  /** Called the moment the Worker has answered, before its deferred work is awaited. */
+  onAnswer?: () => void;
 }
 
 export interface LogLine {
@@ -71,6 +73,7 @@ export function newClient(options: ClientOptions = {}) {
     if (opts.token) headers.set('authorization', `Bearer ${opts.token}`);
     const ctx = createExecutionContext();
     const response = await worker.fetch!(new Request(`https://gatehouse.test${path}`, { method, headers, body }) as never, testEnv, ctx);
+    options.onAnswer?.();
     await waitOnExecutionContext(ctx);
     return response as unknown as Response;
   }

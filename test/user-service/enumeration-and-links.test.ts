@@ -82,6 +82,9 @@ describe('registering a taken address with EMAIL_CONFIRMATION on', () => {
   it('answers exactly as for a new address and mails the owner instead', async () => {
     const client = newClient({ vars: { EMAIL_CONFIRMATION: 'on' } });
     const owner = await register(client);
+    // A confirmed owner: a still pending account would take the new sign-up's password instead.
+    const { code } = await mailedCode(client, owner.email);
+    expect((await client.post('/v1/users/activate', { body: { code } })).status).toBe(200);
     const fields = { password: 'another horse battery', firstname: 'Eve', lastname: 'Example' };
     const taken = await client.post('/v1/users/register', { body: { email: owner.email.toUpperCase(), ...fields } });
     const fresh = await client.post('/v1/users/register', { body: { email: uniqueEmail('new').toUpperCase(), ...fields } });

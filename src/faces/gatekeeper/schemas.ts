@@ -51,6 +51,8 @@ export const AccountFields = z
     phone_number: clearableText(PHONE_MAX_LENGTH),
     public_key: clearableText(KEY_MAX_LENGTH),
     certificate: clearableText(KEY_MAX_LENGTH),
+    /** A profile update's proof: the password the account has now (issue 21); registration ignores it. */
+    current_password: requiredText(PASSWORD_FIELD_MAX_LENGTH).optional(),
   })
   .transform((body) => ({
     username: body.username,
@@ -62,6 +64,7 @@ export const AccountFields = z
     phoneNumber: body.phone_number,
     publicKey: body.public_key,
     certificate: body.certificate,
+    currentPassword: body.current_password,
   }));
 
 export const ACCOUNT_EXAMPLE = { username: 'ada', password: 'analytical engine 1843', email: 'ada@example.com', user_type: 'developer', first_name: 'Ada' };

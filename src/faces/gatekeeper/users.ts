@@ -86,9 +86,9 @@ users.put(
   account,
   async (c) => {
     const actor = c.get('actor');
-    const { userType, ...fields } = c.req.valid('json');
+    const { userType, currentPassword, ...fields } = c.req.valid('json');
     const role = roleForUserType(userType, ownUser(actor).role);
-    const user = await updateOwnProfile(c.env.deps, actor, { ...fields, role });
+    const user = await updateOwnProfile(c.env.deps, actor, { ...fields, role }, currentPassword);
     return c.json(userObject(user), 200, { Location: locationOf(user.id) });
   },
 );

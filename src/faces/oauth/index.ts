@@ -64,11 +64,13 @@ const GRANTS: { [G in s.TokenRequest['grant_type']]: Grant<G> } = {
     return exchangeCode(c.env.deps, client, { code: request.code, redirectUri: request.redirect_uri, codeVerifier: request.code_verifier });
   },
   password: async (c, request) => {
-    // Without a client id, the legacy faces' clients as before; a registered client needs allowPasswordGrant.
-    await checkPasswordGrantClient(c.env.deps, clientCredentials(c.req.header('authorization'), request));
-    return (await logInWithPassword(c.env.deps, { emailOrUsername: request.username }, request.password, { rotates: true })).session;
+    // Without a client id, the legacy faces' clients as before; a registered client needs
+    // allowPasswordGrant, and its refresh token is bound to it.
+    const clientId = await checkPasswordGrantClient(c.env.deps, clientCredentials(c.req.header('authorization'), request));
+    const options = { rotates: true, ...(clientId === undefined ? {} : { clientId }) };
+    return (await logInWithPassword(c.env.deps, { emailOrUsername: request.username }, request.password, options)).session;
   },
-  // A token the code grant issued is bound to its client (checked in the core); others as before.
+  // A token a registered client obtained (code or password grant) is bound to it (checked in the core); others as before.
   refresh_token: (c, request) =>
     refreshSession(c.env.deps, request.refresh_token, { clientOf: () => clientCredentials(c.req.header('authorization'), request) }),
 };

@@ -12,12 +12,20 @@ import { readForm } from './form';
 
 /** The hidden field for a form, setting the cookie when the browser has none yet. */
 export function csrfField(c: Context<AppEnv>) {
-  let token = readCsrfCookie(c);
-  if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) {
-    token = randomToken(32);
-    setCsrfCookie(c, token);
-  }
+  let token = c.get('csrfToken') ?? readCsrfCookie(c);
+  if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) token = rotateCsrfToken(c);
   return html`<input type="hidden" name="csrf" value="${token}">`;
+}
+
+/**
+ * Gives the browser a new CSRF token (at sign-in and sign-out): a token read or planted before the
+ * session changed hands is worth nothing after it.
+ */
+export function rotateCsrfToken(c: Context<AppEnv>): string {
+  const token = randomToken(32);
+  setCsrfCookie(c, token);
+  c.set('csrfToken', token);
+  return token;
 }
 
 /** Whether a form POST carries the token of this browser's cookie and comes from this site. */
