@@ -44,8 +44,17 @@ export default defineConfig(async () => {
               miniflare: {
                 // The send_email binding (commented out in wrangler.toml until a domain is onboarded).
                 email: { send_email: [{ name: 'SEND_EMAIL' }] },
-                // A second, never migrated D1: what a deploy that skipped `db:migrate:remote` runs against.
-                d1Databases: { UNMIGRATED_DB: 'gatehouse-unmigrated' },
+                d1Databases: {
+                  // A second, never migrated D1: what a deploy that skipped `db:migrate:remote` runs against.
+                  UNMIGRATED_DB: 'gatehouse-unmigrated',
+                  // An empty D1 that test/scale/operation-counts.test.ts migrates and fills to measure row sizes.
+                  SIZES_DB: 'gatehouse-sizes',
+                  // Four D1 databases for the sharded store's proof (src/store/sharded-db.ts, docs/scale.md).
+                  SHARD_0: 'gatehouse-shard-0',
+                  SHARD_1: 'gatehouse-shard-1',
+                  SHARD_2: 'gatehouse-shard-2',
+                  SHARD_3: 'gatehouse-shard-3',
+                },
                 bindings: {
                   ...secrets,
                   TEST_MIGRATIONS: migrations,

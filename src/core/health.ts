@@ -1,9 +1,10 @@
-// Health that tells the truth: D1 and KV must both answer. The report carries the migration level
-// and the outbox backlog; what is down is named, never why (errors go to the log).
-import { kvKeys } from '../store/kv';
+// Health that tells the truth: D1 and KV must both answer. The report carries the migration level,
+// the outbox backlog and what the last upkeep left; what is down is named, never why (errors go
+// to the log). A backlog is not an outage: it shows, and the status stays ok.
 import { latestMigration } from '../store/health-repo';
 import type { Deps } from './deps';
 import { outboxBacklog } from './mail';
+import { lastUpkeep, type UpkeepSummary } from './upkeep';
 
 interface HealthReport {
   status: 'ok' | 'unavailable';
@@ -12,6 +13,8 @@ interface HealthReport {
   kv: 'ok' | 'down';
   migrations: string | null;
   outbox: { pending: number; failed: number } | null;
+  /** The last Cron upkeep (null before the first, or when KV is down). */
+  upkeep: UpkeepSummary | null;
 }
 
 function describe(error: unknown): string {
@@ -21,7 +24,7 @@ function describe(error: unknown): string {
 export async function checkHealth(deps: Deps): Promise<HealthReport> {
   const [d1, kv] = await Promise.allSettled([
     Promise.all([latestMigration(deps.db), outboxBacklog(deps)]),
-    deps.kv.get(kvKeys.healthProbe),
+    lastUpkeep(deps),
   ]);
   const down: HealthReport['down'] = [];
   if (d1.status === 'rejected') {
@@ -39,5 +42,6 @@ export async function checkHealth(deps: Deps): Promise<HealthReport> {
     kv: kv.status === 'fulfilled' ? 'ok' : 'down',
     migrations: d1.status === 'fulfilled' ? d1.value[0] : null,
     outbox: d1.status === 'fulfilled' ? d1.value[1] : null,
+    upkeep: kv.status === 'fulfilled' ? kv.value : null,
   };
 }

@@ -7,7 +7,9 @@
 //   rev:<sessionId>    "1"; every token carrying this sid is dead (TTL: the longest such token can live)
 //   slide:<sessionId>  ms time of a SlidingTtl token's last recorded use (TTL: a little over its ttl)
 //   grants:<userId>    JSON array of the environment ids the user may reach (TTL: a day; then D1 is read)
-//   health:probe       never written: GET /healthz reads it to prove KV answers
+//   upkeep:report      JSON of the last Cron upkeep: when it ran, whether it finished, the backlog it
+//                      left (no TTL; rewritten every run). GET /healthz shows it, and reading it
+//                      proves KV answers.
 
 const KV_MIN_TTL_SECONDS = 60;
 
@@ -16,7 +18,7 @@ export const kvKeys = {
   revokedSession: (sessionId: string) => `rev:${sessionId}`,
   slidingLastUse: (sessionId: string) => `slide:${sessionId}`,
   grants: (userId: string) => `grants:${userId}`,
-  healthProbe: 'health:probe',
+  upkeepReport: 'upkeep:report',
 };
 
 /** KV refuses TTLs under 60 s; anything shorter is raised to that floor. */

@@ -1,5 +1,5 @@
-// GET /healthz answers 200 only when D1 and KV answer, with the migration level and the outbox
-// backlog, else 503 naming what is down; the User Service's health answers 503 when D1 or KV is
+// GET /healthz answers 200 only when D1 and KV answer, with the migration level, the outbox
+// backlog and what the last Cron upkeep left, else 503 naming what is down; the User Service's health answers 503 when D1 or KV is
 // down or the database was never migrated. A bad var makes both a 500 naming the variable.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
@@ -25,8 +25,10 @@ const withoutKv = (e: Env): Env => ({ ...e, TOKENS: failingKv(e.TOKENS) });
 const unmigrated = (e: Env): Env => ({ ...e, DB: env.UNMIGRATED_DB });
 
 describe('GET /healthz', () => {
-  it('answers 200 JSON with the migration level and the outbox backlog when D1 and KV answer', async () => {
-    const response = await newClient().get('/healthz');
+  it('answers 200 JSON with the migration level, the outbox backlog and the last upkeep when D1 and KV answer', async () => {
+    const client = newClient();
+    await client.scheduled();
+    const response = await client.get('/healthz');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('application/json');
     const body = await json(response);
@@ -36,6 +38,11 @@ describe('GET /healthz', () => {
       kv: 'ok',
       migrations: env.TEST_MIGRATIONS.at(-1)!.name,
       outbox: { pending: expect.any(Number), failed: expect.any(Number) },
+      upkeep: {
+        ranAt: new Date(client.clock.now()).toISOString(),
+        finished: true,
+        backlog: { sessions: 0, codes: 0, authorizationCodes: 0, loginFailures: 0, mail: 0 },
+      },
     });
   });
 
@@ -43,14 +50,17 @@ describe('GET /healthz', () => {
     const client = newClient({ wrapEnv: withoutD1 });
     const response = await client.get('/healthz');
     expect(response.status).toBe(503);
-    expect(await json(response)).toEqual({ status: 'unavailable', down: ['d1'], d1: 'down', kv: 'ok', migrations: null, outbox: null });
+    // KV still answers, so the last upkeep's report (if any run wrote one yet) still shows.
+    const { upkeep, ...rest } = await json(response);
+    expect(rest).toEqual({ status: 'unavailable', down: ['d1'], d1: 'down', kv: 'ok', migrations: null, outbox: null });
+    expect(upkeep === null || typeof upkeep.ranAt === 'string').toBe(true);
     expect(JSON.stringify(client.logs)).toContain('health_d1_down');
   });
 
   it('answers 503 naming KV when KV does not answer', async () => {
     const response = await newClient({ wrapEnv: withoutKv }).get('/healthz');
     expect(response.status).toBe(503);
-    expect(await json(response)).toMatchObject({ status: 'unavailable', down: ['kv'], d1: 'ok', kv: 'down' });
+    expect(await json(response)).toMatchObject({ status: 'unavailable', down: ['kv'], d1: 'ok', kv: 'down', upkeep: null });
   });
 
   it('names both when both are down', async () => {
