@@ -76,18 +76,23 @@ async function deleteEndedSessions(db: Db, c: UpkeepCutoffs): Promise<UpkeepRoun
 /** Whether the code is a confirmation link of a still unconfirmed user (kept until the user goes). */
 const pendingUsersLink = sql`(${oneTimeCodes.purpose} = 'confirm' and exists (select 1 from ${users} where ${users.id} = ${oneTimeCodes.userId} and ${users.confirmed} = 0))`;
 
-function expiredPendingUserIds(c: UpkeepCutoffs, limit: number): SQL {
-  const liveLink = sql`select 1 from ${oneTimeCodes} live where live.user_id = ${oneTimeCodes.userId} and live.purpose = 'confirm' and live.expires_at >= ${c.codesEndedBefore}`;
-  return sql`select distinct ${oneTimeCodes.userId} from ${oneTimeCodes} where ${oneTimeCodes.expiresAt} < ${c.codesEndedBefore} and ${pendingUsersLink} and not exists (${liveLink}) limit ${limit}`;
+/** Up to `limit` unconfirmed users with a confirmation link that expired before the cutoff (through the links' expiry index). */
+function pendingUsersWithExpiredLinks(c: UpkeepCutoffs, limit: number): SQL {
+  return sql`select ${oneTimeCodes.userId} from ${oneTimeCodes} where ${oneTimeCodes.expiresAt} < ${c.codesEndedBefore} and ${pendingUsersLink} limit ${limit}`;
 }
+
+/** Whether the user (of the statement's `users` row) still has a confirmation link alive at the cutoff. */
+const hasLiveLink = (c: UpkeepCutoffs) =>
+  sql`exists (select 1 from ${oneTimeCodes} where ${oneTimeCodes.userId} = ${users.id} and ${oneTimeCodes.purpose} = 'confirm' and ${oneTimeCodes.expiresAt} >= ${c.codesEndedBefore})`;
 
 /**
  * Unconfirmed users whose confirmation links all expired before the cutoff (the cascade takes
- * their codes): found through the links' expiry index, never a scan of users.
+ * their codes): found through the links' expiry index, never a scan of users. The live-link check
+ * runs once per chosen user, not per link.
  */
 async function deleteExpiredPendingUsers(db: Db, c: UpkeepCutoffs): Promise<UpkeepRound> {
-  const chosen = expiredPendingUserIds(c, UPKEEP_BATCH_ROWS);
-  const deleted = changes(await db.run(sql`delete from ${users} where ${users.id} in (${chosen}) and ${users.confirmed} = 0`));
+  const chosen = pendingUsersWithExpiredLinks(c, UPKEEP_BATCH_ROWS);
+  const deleted = changes(await db.run(sql`delete from ${users} where ${users.id} in (${chosen}) and ${users.confirmed} = 0 and not ${hasLiveLink(c)}`));
   return { deleted, more: deleted === UPKEEP_BATCH_ROWS };
 }
 
@@ -138,7 +143,7 @@ export function deleteRound(db: Db, kind: UpkeepKind, cutoffs: UpkeepCutoffs): P
 export async function countBacklog(db: Db, kind: UpkeepKind, cutoffs: UpkeepCutoffs, limit: number): Promise<number> {
   let rows: SQL;
   if (kind === 'sessions') rows = endedSessionIds(cutoffs, limit);
-  else if (kind === 'pendingUsers') rows = expiredPendingUserIds(cutoffs, limit);
+  else if (kind === 'pendingUsers') rows = sql`select ${users.id} from ${users} where ${users.id} in (${pendingUsersWithExpiredLinks(cutoffs, limit)}) and not ${hasLiveLink(cutoffs)}`;
   else {
     const { table, where } = ranges[kind](cutoffs);
     rows = someRows(table, where, limit);

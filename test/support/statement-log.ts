@@ -1,40 +1,23 @@
-// A D1 binding that records every statement prepared (its SQL) and whether the Worker had already
-// answered when it was: for showing that deferred work starts only after the response.
+// A D1 binding that records every statement run (its SQL) and which ran before the Worker had
+// answered: for showing that deferred work starts only after the response.
 import type { Env } from '../../src/config';
-
-export interface LoggedStatement {
-  sql: string;
-  afterAnswer: boolean;
-}
+import { countingD1, noCounts } from './counting-d1';
 
 export function statementLog() {
-  const statements: LoggedStatement[] = [];
-  let answered = true;
-  const wrapDb = (real: D1Database): D1Database =>
-    new Proxy(real, {
-      get(target, property) {
-        if (property === 'prepare') {
-          return (sql: string) => {
-            statements.push({ sql, afterAnswer: answered });
-            return target.prepare(sql);
-          };
-        }
-        const value = Reflect.get(target, property, target);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+  const counts = noCounts();
+  /** How many statements had run when the Worker answered; null while it has not. */
+  let answeredAt: number | null = 0;
   return {
-    statements,
-    wrapEnv: (env: Env): Env => ({ ...env, DB: wrapDb(env.DB) }),
+    wrapEnv: (env: Env): Env => ({ ...env, DB: countingD1(env.DB, counts) }),
     onAnswer: () => {
-      answered = true;
+      answeredAt ??= counts.sql.length;
     },
     /** Starts recording one request: what comes before the answer is marked so. */
     begin(): void {
-      statements.length = 0;
-      answered = false;
+      counts.sql.length = 0;
+      answeredAt = null;
     },
-    /** The SQL of the statements prepared before the answer. */
-    beforeAnswer: (): string[] => statements.filter((s) => !s.afterAnswer).map((s) => s.sql),
+    /** The SQL of the statements run before the answer. */
+    beforeAnswer: (): string[] => counts.sql.slice(0, answeredAt ?? counts.sql.length),
   };
 }
