@@ -1,24 +1,46 @@
 #!/usr/bin/env node
-// `npm run check:readme`: proves the README's commands run verbatim, in order, on a clean copy of
-// the tree. Every ```sh block runs in one bash session (so variables carry from block to block,
-// as in a reader's terminal), with `set -euo pipefail`: an unset variable or a failing command
+// `npm run check:readme`: proves the commands of the README and of the pages under docs/ run
+// verbatim, in reading order (DOC_PAGES), on a clean copy of the tree. Every ```sh block runs in
+// one bash session (so variables carry from block to block and page to page, as in a reader's
+// terminal), with `set -euo pipefail`: an unset variable or a failing command
 // fails the check. The block that starts `npm run dev` runs in the background until the server
 // answers; `npm test` is left to CI (it runs it anyway); blocks fenced as ```sh deploy need a
 // Cloudflare account and are skipped. Each curl's status is recorded: a 5xx, a refused
-// connection, or a 4xx that its block does not mention is a failure. First, every `](#anchor)`
-// link (the Contents list) must name a heading.
+// connection, or a 4xx that its block does not mention is a failure. First, every link to a
+// heading (`](#anchor)`, `](page.md#anchor)`) and to a file of the tree must name one that exists.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** The pages whose shell blocks run, in the order a reader follows them from the README. */
+export const DOC_PAGES = [
+  'README.md',
+  'docs/client.md',
+  'docs/testing.md',
+  'docs/droplit.md',
+  'docs/gatekeeper.md',
+  'docs/user-service.md',
+  'docs/hosted-pages.md',
+  'docs/oauth.md',
+  'docs/gateway.md',
+  'docs/forward-auth.md',
+  'docs/migrating.md',
+  'docs/configuration.md',
+  'docs/deploying.md',
+  'docs/mail.md',
+  'docs/performance.md',
+  'docs/security.md',
+  'docs/architecture.md',
+  'docs/scale.md',
+];
 const PORT = 8787;
 const READY_TIMEOUT_MS = 180_000;
 const WATCHDOG_MS = 600_000;
 
-/** The README's fenced blocks, in order, with their info string. */
+/** A page's fenced shell blocks, in order, with their info string. */
 export function shellBlocks(markdown) {
   const blocks = [];
   const fence = /^```([^\n]*)\n([\s\S]*?)^```$/gm;
@@ -36,11 +58,30 @@ function anchorOf(heading) {
   return heading.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
 }
 
-/** Links to `#anchor` (the Contents list and cross-references) that name no heading. */
-export function brokenAnchors(markdown) {
+function headingsOf(markdown) {
   const prose = markdown.replace(/^```[^\n]*\n[\s\S]*?^```$/gm, '');
-  const anchors = new Set([...prose.matchAll(/^#{1,6} (.+)$/gm)].map((match) => anchorOf(match[1])));
+  return new Set([...prose.matchAll(/^#{1,6} (.+)$/gm)].map((match) => anchorOf(match[1])));
+}
+
+/** Links to `#anchor` within one page that name no heading. */
+export function brokenAnchors(markdown) {
+  const anchors = headingsOf(markdown);
+  const prose = markdown.replace(/^```[^\n]*\n[\s\S]*?^```$/gm, '');
   return [...prose.matchAll(/\]\(#([^)]+)\)/g)].map((match) => match[1]).filter((anchor) => !anchors.has(anchor));
+}
+
+/** Relative links of a page (`page` is its path in the tree) to a file or heading that does not exist. */
+export function brokenLinks(page, markdown, readPage = (path) => readFileSync(join(root, path), 'utf8')) {
+  const prose = markdown.replace(/^```[^\n]*\n[\s\S]*?^```$/gm, '');
+  const broken = brokenAnchors(markdown).map((anchor) => `#${anchor}`);
+  for (const [, target] of prose.matchAll(/\]\(([^)#\s][^)\s]*)\)/g)) {
+    if (/^[a-z]+:/i.test(target)) continue;
+    const [file, anchor] = target.split('#');
+    const path = join(dirname(page), file);
+    if (!existsSync(join(root, path))) broken.push(target);
+    else if (anchor && path.endsWith('.md') && !headingsOf(readPage(path)).has(anchor)) broken.push(target);
+  }
+  return broken;
 }
 
 function copyTree(to) {
@@ -127,19 +168,19 @@ function checkStatuses(stderr, blocks) {
     if (!status || !block) continue;
     const code = Number(status[1]);
     const allowed = code >= 100 && code < 400 || (code < 500 && code >= 400 && block.text.includes(String(code)));
-    if (!allowed) problems.push(`README line ${block.line}: a curl in this block answered ${code || 'no connection'}`);
+    if (!allowed) problems.push(`${block.page} line ${block.line}: a curl in this block answered ${code || 'no connection'}`);
   }
   return problems;
 }
 
 async function main() {
-  const markdown = readFileSync(join(root, 'README.md'), 'utf8');
-  const broken = brokenAnchors(markdown);
+  const pages = DOC_PAGES.map((page) => ({ page, markdown: readFileSync(join(root, page), 'utf8') }));
+  const broken = pages.flatMap(({ page, markdown }) => brokenLinks(page, markdown).map((link) => `${page}: ${link}`));
   if (broken.length) {
-    console.error(`check-readme: links to headings that do not exist: ${broken.map((anchor) => `#${anchor}`).join(', ')}`);
+    console.error(`check-readme: links to files or headings that do not exist: ${broken.join(', ')}`);
     process.exit(1);
   }
-  const blocks = shellBlocks(markdown);
+  const blocks = pages.flatMap(({ page, markdown }) => shellBlocks(markdown).map((block) => ({ ...block, page })));
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-readme-'));
   const watchdog = setTimeout(() => {
     console.error('check-readme: still running after 10 minutes; giving up');
@@ -153,7 +194,7 @@ async function main() {
       if (block.flags.includes('deploy')) continue;
       if (/\bnpm test\b/.test(block.commands)) continue;
       if (/\bnpm run dev\b/.test(block.commands)) {
-        console.log(`check-readme: README line ${block.line}: ${block.text.trim()} (in the background)`);
+        console.log(`check-readme: ${block.page} line ${block.line}: ${block.text.trim()} (in the background)`);
         // A reader stops the running server (Ctrl-C) before starting it again with other flags.
         if (dev) await stopDev(dev);
         else if (await answers()) throw new Error(`another server already answers on port ${PORT}: stop it first`);
@@ -171,7 +212,7 @@ async function main() {
     writeFileSync(join(dir, '.readme-check.sh'), PREAMBLE + scripted.join('\n'));
     const run = spawnSync('bash', ['.readme-check.sh'], { cwd: dir, encoding: 'utf8', env: { ...process.env } });
     const problems = checkStatuses(run.stderr, blocks);
-    if (run.status !== 0) problems.push(`the README's commands stopped with exit code ${run.status}`);
+    if (run.status !== 0) problems.push(`the pages' commands stopped with exit code ${run.status}`);
     if (problems.length) {
       console.error(run.stdout.slice(-3000));
       console.error(run.stderr.replace(/^@@.*\n/gm, '').slice(-3000));

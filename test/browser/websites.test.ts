@@ -107,9 +107,9 @@ describe('a website through nginx auth_request (/auth/verify?login=1)', () => {
     await worker?.stop();
   });
 
-  it('runs the README block for websites: ?login=1, error_page 401 to the Location, Set-Cookie passed back, cookies kept from the app', () => {
-    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('#### Websites through forward-auth'));
+  it('runs the documented block for websites: ?login=1, error_page 401 to the Location, Set-Cookie passed back, cookies kept from the app', () => {
+    const page = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'forward-auth.md'), 'utf8');
+    const section = page.slice(page.indexOf('## Websites through forward-auth'));
     const block = section.slice(section.indexOf('```nginx'), section.indexOf('```', section.indexOf('```nginx') + 3));
     const directive = /^\s*(map |default |"~\*|auth_request|error_page|add_header|proxy_set_header (X-User|X-Ecosystem|Authorization|Cookie|Content-Length|X-Original-URI)|proxy_method|proxy_pass_request_body|internal|more_clear_input_headers|"X-Forwarded-)/;
     const normalise = (line: string) => line.replace(/#.*$/, '').replace(/\s+/g, ' ').trim();
