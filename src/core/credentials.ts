@@ -1,6 +1,6 @@
 // Password checks. An unknown account is checked against a dummy hash, so both take the same
-// time. A sign-in first reads the failure rows of its two keys (a lock refuses it there, before
-// the hash); a wrong password is then counted with one atomic D1 batch, which refuses it instead
+// time. A sign-in reads the failure rows of its two keys with the user, in one round trip (a lock
+// refuses it there, before the hash); a wrong password is then counted with one atomic D1 batch, which refuses it instead
 // if a lock landed meanwhile; a right one starts its session only while neither key is locked, in
 // the same batch that clears the failures (sessions.ts). So of guesses sent in parallel, only
 // those that land before the lock get an answer that depends on the password, and a clean sign-in
@@ -22,10 +22,19 @@ import {
   clearFailuresQuery,
   clientKeyPrefix,
   countAttempt as countAttemptRows,
+  failuresOfSignInQuery,
   noneLockedGuard,
   readFailures,
 } from '../store/login-failure-repo';
-import { emailKeyOf, findUserByEmail, findUserByEmailOrUsername, findUserByUsername, replacePasswordHashQuery, type UserRow } from '../store/user-repo';
+import {
+  emailKeyOf,
+  replacePasswordHashQuery,
+  userLookupIds,
+  userLookupQueries,
+  userOfLookups,
+  type UserLookup,
+  type UserRow,
+} from '../store/user-repo';
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import { accountLockedMail, deliverOutbox, limitedOutboxInsertQuery } from './mail';
@@ -34,18 +43,12 @@ const FIRST_LOCK_MS = 60_000;
 /** No lock, per client or per account, lasts longer than this. */
 const MAX_LOCK_MS = 15 * 60_000;
 
-export type LoginIdentifier = { email: string } | { username: string } | { emailOrUsername: string };
+export type LoginIdentifier = UserLookup;
 
-async function findByIdentifier(deps: Deps, ecosystemId: string, id: LoginIdentifier): Promise<UserRow | undefined> {
-  if ('email' in id) return findUserByEmail(deps.db, ecosystemId, id.email);
-  if ('username' in id) return findUserByUsername(deps.db, ecosystemId, id.username);
-  return id.emailOrUsername.includes('@')
-    ? findUserByEmailOrUsername(deps.db, ecosystemId, id.emailOrUsername)
-    : findUserByUsername(deps.db, ecosystemId, id.emailOrUsername);
-}
+const USER_KEY_PREFIX = 'user:';
 
 function throttleKeyForUser(userId: string): string {
-  return `user:${userId}`;
+  return `${USER_KEY_PREFIX}${userId}`;
 }
 
 /** The identifier as typed, normalised as lookups normalise it (so case changes count as one). */
@@ -58,9 +61,31 @@ function accountKey(ecosystemId: string, id: LoginIdentifier, user: UserRow | un
   return `unknown:${sha256Hex(typedIdentifier(ecosystemId, id))}`;
 }
 
+/** What follows the account's key in this client's key: the identifier as typed and the client's address. */
+function clientSuffix(deps: Deps, ecosystemId: string, id: LoginIdentifier): string {
+  return sha256Hex(`${typedIdentifier(ecosystemId, id)}\n${deps.clientAddress}`);
+}
+
 /** Under the account's key, so a password reset can clear every client's lock of the account. */
 function clientKey(deps: Deps, ecosystemId: string, id: LoginIdentifier, account: string): string {
-  return `${clientKeyPrefix(account)}${sha256Hex(`${typedIdentifier(ecosystemId, id)}\n${deps.clientAddress}`)}`;
+  return `${clientKeyPrefix(account)}${clientSuffix(deps, ecosystemId, id)}`;
+}
+
+/**
+ * The user an identifier names and the failure rows of the two keys its sign-in counts under, in
+ * one round trip: the failure rows are read for every user the lookups may find (and for the
+ * identifier itself, should it name no one), then kept for the keys of the user found.
+ */
+async function lookUp(deps: Deps, ecosystemId: string, id: LoginIdentifier) {
+  const unknown = accountKey(ecosystemId, id, undefined);
+  const unknownKeys = [clientKey(deps, ecosystemId, id, unknown), unknown];
+  const lookups = userLookupQueries(deps.db, ecosystemId, id);
+  const failuresQuery = failuresOfSignInQuery(deps.db, userLookupIds(ecosystemId, id), USER_KEY_PREFIX, clientSuffix(deps, ecosystemId, id), unknownKeys);
+  const [failureRows, ...found] = await deps.db.batch([failuresQuery, ...lookups]);
+  const user = userOfLookups(found as UserRow[][]);
+  const account = accountKey(ecosystemId, id, user);
+  const keys = { client: clientKey(deps, ecosystemId, id, account), account };
+  return { user, keys, failures: failureRows.filter((row) => row.key === keys.client || row.key === keys.account) };
 }
 
 interface CountedAttempt {
@@ -134,11 +159,8 @@ export async function verifyCredentials(
   identifier: LoginIdentifier,
   password: string,
 ): Promise<VerifiedCredentials> {
-  const user = await findByIdentifier(deps, ecosystemId, identifier);
-  const account = accountKey(ecosystemId, identifier, user);
-  const keys = { client: clientKey(deps, ecosystemId, identifier, account), account };
+  const { user, keys, failures } = await lookUp(deps, ecosystemId, identifier);
   const now = deps.now();
-  const failures = await readFailures(deps.db, [keys.client, keys.account]);
   const lockedUntil = Math.max(0, ...failures.map((row) => row.lockedUntil));
   if (lockedUntil > now) throw new AppError('ACCOUNT_LOCKED', { retryAfterSeconds: Math.max(1, Math.ceil((lockedUntil - now) / 1000)) });
   const stored = user?.passwordHash ?? (await dummyPasswordHash(deps.config.passwordHash));

@@ -102,6 +102,21 @@ export function readFailures(db: Db, keys: string[]): Promise<{ key: string; loc
   return db.select({ key: f.key, lockedUntil: f.lockedUntil }).from(f).where(inArray(f.key, keys)).all();
 }
 
+/**
+ * The failure rows a sign-in may need before it knows its user, in the batch that looks the user
+ * up: those of `unknownKeys` (the identifier's own, when it names no one) and, for every user id
+ * `userIds` yields, its account key (`accountPrefix` + id) and this client's key on it
+ * (clientKeyPrefix of the account key + `clientSuffix`).
+ */
+export function failuresOfSignInQuery(db: Db, userIds: SQL, accountPrefix: string, clientSuffix: string, unknownKeys: string[]) {
+  const account = sql`${accountPrefix} || ids.id`;
+  const keys = sql`select ${account} from (${userIds}) ids union all select 'client:' || ${account} || ':' || ${clientSuffix} from (${userIds}) ids`;
+  return db
+    .select({ key: f.key, lockedUntil: f.lockedUntil })
+    .from(f)
+    .where(or(inArray(f.key, unknownKeys), sql`${f.key} in (${keys})`));
+}
+
 /** A guard: none of these keys is locked at `now` (a sign-in's session starts only then). */
 export function noneLockedGuard(keys: string[], now: number): Guard {
   return sql`not exists (select 1 from ${f} where ${inArray(f.key, keys)} and ${f.lockedUntil} > ${now})`;

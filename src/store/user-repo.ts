@@ -37,17 +37,39 @@ export function findUserByUsername(db: Db, ecosystemId: string, username: string
     .get();
 }
 
+/** How a sign-in names its user: by e-mail, by username, or typed as either. */
+export type UserLookup = { email: string } | { username: string } | { emailOrUsername: string };
+
 /**
- * The user an identifier typed as "e-mail or username" names: the e-mail's owner first, else the
- * username's. Both lookups go in one batch whatever the first finds, so a known and an unknown
- * address cost the same round trips (a second lookup only for unknown ones was a timing oracle).
+ * The conditions that find the user a sign-in names, in order of preference. Typed as "e-mail or
+ * username" with an `@`: the e-mail's owner first, else the username's; both lookups always run,
+ * so a known and an unknown address cost the same (a second lookup only for unknown ones was a
+ * timing oracle).
  */
-export async function findUserByEmailOrUsername(db: Db, ecosystemId: string, identifier: string): Promise<UserRow | undefined> {
-  const [byEmail, byUsername] = await db.batch([
-    db.select().from(users).where(and(eq(users.ecosystemId, ecosystemId), eq(users.emailKey, emailKeyOf(identifier)))).limit(1),
-    db.select().from(users).where(and(eq(users.ecosystemId, ecosystemId), eq(users.usernameKey, identifier.toLowerCase()))).limit(1),
-  ]);
-  return byEmail[0] ?? byUsername[0];
+function lookupConditions(ecosystemId: string, id: UserLookup): SQL[] {
+  const byEmail = (email: string) => and(eq(users.ecosystemId, ecosystemId), eq(users.emailKey, emailKeyOf(email)))!;
+  const byUsername = (username: string) => and(eq(users.ecosystemId, ecosystemId), eq(users.usernameKey, username.toLowerCase()))!;
+  if ('email' in id) return [byEmail(id.email)];
+  if ('username' in id) return [byUsername(id.username)];
+  return id.emailOrUsername.includes('@') ? [byEmail(id.emailOrUsername), byUsername(id.emailOrUsername)] : [byUsername(id.emailOrUsername)];
+}
+
+/** The lookups of a sign-in, each a query of at most one user, for the caller's batch. */
+export function userLookupQueries(db: Db, ecosystemId: string, id: UserLookup) {
+  return lookupConditions(ecosystemId, id).map((where) => db.select().from(users).where(where).limit(1));
+}
+
+/** The ids of every user the lookups find (a subquery: the failure rows a sign-in reads with them). */
+export function userLookupIds(ecosystemId: string, id: UserLookup): SQL {
+  return sql.join(
+    lookupConditions(ecosystemId, id).map((where) => sql`select * from (select ${users.id} as id from ${users} where ${where} limit 1)`),
+    sql` union all `,
+  );
+}
+
+/** The user the lookups' results name: the first that found one. */
+export function userOfLookups(results: UserRow[][]): UserRow | undefined {
+  return results.find((rows) => rows.length > 0)?.[0];
 }
 
 export function findUserByUniqueId(db: Db, ecosystemId: string, uniqueId: string): Promise<UserRow | undefined> {
