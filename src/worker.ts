@@ -8,6 +8,7 @@ import type { Deps, Logger } from './core/deps';
 import { EdgeState } from './core/edge-state';
 import { runScheduled } from './core/upkeep';
 import { clientKeyOf } from './http/client-address';
+import type { KeyRing } from './crypto/keys';
 import { signingKeysOf } from './startup';
 import { openDb } from './store/db';
 
@@ -54,19 +55,25 @@ function configError(error: ConfigError): Response {
 export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> {
   const app = buildApp();
   const edge = new EdgeState();
-  const configs = new WeakMap<object, Config>();
+  /** Per environment object: its read configuration and signing keys, built once per isolate. */
+  const setups = new WeakMap<object, { config: Config; keys: KeyRing }>();
   const now = options.now ?? Date.now;
   const log = options.log ?? consoleLogger;
   const outbound: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
 
-  /** The dependencies for one request or Cron run; `origin` stands in for unset ISSUER/PUBLIC_URL. */
-  async function depsFor(rawEnv: Env, env: Env, ctx: ExecutionContext, origin: string, clientAddress: string): Promise<Deps> {
-    let config = configs.get(rawEnv);
-    if (!config) {
-      config = readConfig(env);
-      configs.set(rawEnv, config);
+  async function setupOf(rawEnv: Env, env: Env): Promise<{ config: Config; keys: KeyRing }> {
+    let setup = setups.get(rawEnv);
+    if (!setup) {
+      const config = readConfig(env);
+      setup = { config, keys: await signingKeysOf(config) };
+      setups.set(rawEnv, setup);
     }
-    const keys = await signingKeysOf(config);
+    return setup;
+  }
+
+  /** The dependencies for one request or Cron run; `origin()` stands in for unset ISSUER/PUBLIC_URL. */
+  async function depsFor(rawEnv: Env, env: Env, ctx: ExecutionContext, origin: () => string, clientAddress: string): Promise<Deps> {
+    const { config, keys } = await setupOf(rawEnv, env);
     return {
       db: openDb(env.DB),
       kv: env.TOKENS,
@@ -74,8 +81,8 @@ export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> 
       keys,
       edge,
       now,
-      issuer: config.issuer ?? origin,
-      publicUrl: config.publicUrl ?? origin,
+      issuer: config.issuer ?? origin(),
+      publicUrl: config.publicUrl ?? origin(),
       clientAddress,
       defer: deferAfterResponse(ctx, log),
       fetch: outbound,
@@ -91,7 +98,7 @@ export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> 
       try {
         // The client's address (Cloudflare sets it; a client cannot), for per-client lockout.
         const clientAddress = clientKeyOf(request.headers.get('cf-connecting-ip'));
-        deps = await depsFor(rawEnv, env, ctx, new URL(request.url).origin, clientAddress);
+        deps = await depsFor(rawEnv, env, ctx, () => new URL(request.url).origin, clientAddress);
       } catch (error) {
         if (error instanceof ConfigError) {
           log.error('configuration_error', { message: error.message });
@@ -106,7 +113,7 @@ export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> 
       let deps: Deps;
       try {
         // Mail links were written when the mail was queued; nothing here builds one.
-        deps = await depsFor(rawEnv, options.wrapEnv ? options.wrapEnv(rawEnv) : rawEnv, ctx, '', 'scheduled');
+        deps = await depsFor(rawEnv, options.wrapEnv ? options.wrapEnv(rawEnv) : rawEnv, ctx, () => '', 'scheduled');
       } catch (error) {
         if (error instanceof ConfigError) {
           log.error('configuration_error', { message: error.message });
