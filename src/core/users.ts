@@ -107,7 +107,8 @@ export async function createUser(deps: Deps, input: NewUserInput): Promise<UserR
     createdAt: now,
     updatedAt: now,
   };
-  const queries: Batch = [repo.insertUserQuery(deps.db, row)];
+  const insert = repo.insertUserQuery(deps.db, row);
+  const queries: Batch = [insert];
   if (input.ecosystemId === deps.config.defaultEcosystem) {
     // DEFAULT_ECOSYSTEM may name one the migrations did not create: it comes into being with its first user.
     queries.unshift(ensureEcosystemQuery(deps.db, input.ecosystemId, now));
@@ -116,13 +117,17 @@ export async function createUser(deps: Deps, input: NewUserInput): Promise<UserR
     const { code, query } = issueCodeQuery(deps, row.id, 'confirm', deps.config.confirmationCodeTtlSeconds, row.email);
     queries.push(query, limitedOutboxInsertQuery(deps, confirmationMail(deps, row.email, code)));
   }
+  const inserted = queries.indexOf(insert);
+  let results: unknown[];
   try {
-    await deps.db.batch(queries);
+    results = await deps.db.batch(queries);
   } catch (error) {
     rethrowUserConflict(error);
   }
-  if (queries.length > 1) deps.defer('deliver_mail', () => deliverOutbox(deps));
-  return (await repo.findUserById(deps.db, row.id))!;
+  if (queries.length > inserted + 1) deps.defer('deliver_mail', () => deliverOutbox(deps));
+  // The row comes back from the insert itself: a read after the batch could fail after the user
+  // was made, and answer an error for a registration that happened (its retry then "taken").
+  return (results[inserted] as UserRow[])[0]!;
 }
 
 export async function getUser(deps: Deps, userId: string): Promise<UserRow> {

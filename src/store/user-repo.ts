@@ -58,8 +58,9 @@ export function findUserByUniqueId(db: Db, ecosystemId: string, uniqueId: string
     .get();
 }
 
+/** Inserts a user and answers the row as stored (in the same statement: no read after the write). */
 export function insertUserQuery(db: Db, row: NewUserRow) {
-  return db.insert(users).values(row);
+  return db.insert(users).values(row).returning();
 }
 
 export function updateUserQuery(db: Db, id: string, patch: UserPatch) {
