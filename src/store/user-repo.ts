@@ -58,9 +58,8 @@ export function findUserByUniqueId(db: Db, ecosystemId: string, uniqueId: string
     .get();
 }
 
-/** Inserts a user and answers the row as stored (in the same statement: no read after the write). */
 export function insertUserQuery(db: Db, row: NewUserRow) {
-  return db.insert(users).values(row).returning();
+  return db.insert(users).values(row);
 }
 
 export function updateUserQuery(db: Db, id: string, patch: UserPatch) {

@@ -18,6 +18,10 @@ async function cannotLogIn(client: Client, email: string, password: string): Pro
 const userServiceRegistration: Flow = {
   name: 'User Service registration',
   face: 'userService',
+  partial: {
+    ecosystems:
+      "the user's number is spent first, in its own round trip (so the insert answers the whole row and nothing is read after it); a failed insert leaves a gap in the numbers, as a deleted user does",
+  },
   async prepare() {
     const email = uniqueEmail('fault');
     const password = strongPassword();
@@ -33,6 +37,10 @@ const userServiceRegistration: Flow = {
 const gatekeeperRegistration: Flow = {
   name: 'Gatekeeper registration',
   face: 'gatekeeper',
+  partial: {
+    ecosystems:
+      "the user's number is spent first, in its own round trip (so the insert answers the whole row and nothing is read after it); a failed insert leaves a gap in the numbers, as a deleted user does",
+  },
   async prepare() {
     const body = registration('developer');
     return {
