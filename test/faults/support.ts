@@ -10,7 +10,7 @@
 import { expect } from 'vitest';
 import { readTables, changesBetween } from '../robustness/traces';
 import type { Face } from '../robustness/shapes';
-import { newClient, type Client, type TestClock } from '../support/driver';
+import { newClient, type Client } from '../support/driver';
 import { faults, indexesOf, type Binding, type Call, type FaultMode } from '../support/faults';
 
 export interface Attempt {
@@ -107,29 +107,42 @@ function describeCall(call: Call | undefined): string {
   return `${call.op}${statements} ${detail.toLowerCase()}${call.afterAnswer ? ' (after the answer)' : ''}`.trim();
 }
 
-/** Runs the flow once, counting its calls. */
-export async function countCalls(flow: Flow): Promise<Call[]> {
+/**
+ * The flow's two Workers, kept for all its attempts (a Worker's first request reads the
+ * configuration and imports the keys): a healthy one that prepares and checks, and one whose D1 and
+ * KV fail as armed. Each attempt gives both a new client address, so rate limits never add up.
+ */
+function workersFor(flow: Flow) {
   const healthy = newClient({ vars: flow.vars, fetch: flow.fetch });
-  const attempt = await flow.prepare(healthy);
   const f = faults();
-  const probe = newClient({ vars: flow.vars, fetch: flow.fetch, wrapEnv: f.wrapEnv, onAnswer: f.onAnswer, clock: healthy.clock });
+  const faulty = newClient({ vars: flow.vars, fetch: flow.fetch, wrapEnv: f.wrapEnv, onAnswer: f.onAnswer, clock: healthy.clock });
+  return { healthy, faulty, f };
+}
+type Workers = ReturnType<typeof workersFor>;
+
+/** Runs the flow once, counting its calls. */
+export async function countCalls(flow: Flow, workers: Workers = workersFor(flow)): Promise<Call[]> {
+  const { healthy, faulty, f } = workers;
+  const attempt = await flow.prepare(healthy);
   f.arm();
-  const response = await attempt.run(probe);
+  const response = await attempt.run(faulty);
   if (response) expect(response.status, `${flow.name} without a fault: ${await response.clone().text()}`).toBeLessThan(400);
   await attempt.done(healthy);
   return [...f.calls];
 }
 
 /** One attempt with one fault; returns what happened. */
-async function attemptWith(flow: Flow, binding: Binding, index: number, mode: FaultMode, sticky: boolean, clock?: TestClock): Promise<Outcome> {
-  const healthy = newClient({ vars: flow.vars, fetch: flow.fetch, clock });
+async function attemptWith(flow: Flow, workers: Workers, binding: Binding, index: number, mode: FaultMode, sticky: boolean): Promise<Outcome> {
+  const { healthy, faulty, f } = workers;
+  healthy.newAddress();
+  faulty.newAddress();
   const attempt = await flow.prepare(healthy);
-  const f = faults();
-  const faulty = newClient({ vars: flow.vars, fetch: flow.fetch, wrapEnv: f.wrapEnv, onAnswer: f.onAnswer, clock: healthy.clock });
   f.arm({ binding, index, mode, sticky });
+  const logged = faulty.logs.length;
   const before = await readTables(healthy.env.DB);
   const response = await attempt.run(faulty);
   const after = await readTables(healthy.env.DB);
+  const logs = faulty.logs.slice(logged);
   const failedCall = f.failed()[0];
   const label = `${flow.name}: ${binding} call ${index} (${describeCall(failedCall)}) ${mode}${sticky ? ' and after' : ''}`;
   const changes = changesBetween({ tables: before, kv: {} }, { tables: after, kv: {} }, IGNORED);
@@ -137,9 +150,10 @@ async function attemptWith(flow: Flow, binding: Binding, index: number, mode: Fa
     flow: flow.name, binding, index, mode, call: describeCall(failedCall),
     status: response ? response.status : 'run', changed: Object.keys(changes),
   };
+  expect.soft(failedCall, `${label}: the flow reached the call the count found`).toBeDefined();
   const failedBeforeAnswer = f.failed().some((call) => !call.afterAnswer);
   if (response && response.status >= 500) {
-    await expectCleanFailure(response, flow.face, faulty.logs, attempt.secrets, label);
+    await expectCleanFailure(response, flow.face, logs, attempt.secrets, label);
     const unexpected = Object.fromEntries(Object.entries(changes).filter(([table]) => !(flow.partial && table in flow.partial)));
     expect.soft(unexpected, `${label} -> ${response.status} must leave D1 as it was`).toEqual({});
     if (Object.keys(changes).length > 0 && attempt.afterPartial) {
@@ -168,12 +182,13 @@ async function attemptWith(flow: Flow, binding: Binding, index: number, mode: Fa
  * when `everyIndex` is false), and the first, middle and last with a timeout. Returns the outcomes.
  */
 export async function sweepFaults(flow: Flow): Promise<Outcome[]> {
-  const calls = await countCalls(flow);
+  const workers = workersFor(flow);
+  const calls = await countCalls(flow, workers);
   const outcomes: Outcome[] = [];
   for (const binding of ['d1', 'kv'] as const) {
     const count = calls.filter((call) => call.binding === binding).length;
-    for (const index of indexesOf(count, flow.everyIndex ?? true)) outcomes.push(await attemptWith(flow, binding, index, 'throw', false));
-    for (const index of indexesOf(count, false)) outcomes.push(await attemptWith(flow, binding, index, 'timeout', false));
+    for (const index of indexesOf(count, flow.everyIndex ?? true)) outcomes.push(await attemptWith(flow, workers, binding, index, 'throw', false));
+    for (const index of indexesOf(count, false)) outcomes.push(await attemptWith(flow, workers, binding, index, 'timeout', false));
   }
   if (PRINT_TABLE) {
     console.log(
@@ -181,9 +196,4 @@ export async function sweepFaults(flow: Flow): Promise<Outcome[]> {
     );
   }
   return outcomes;
-}
-
-/** One attempt with an outage from call `index` of `binding` on (every later call of it fails too). */
-export function outage(flow: Flow, binding: Binding, index = 0, mode: FaultMode = 'throw'): Promise<Outcome> {
-  return attemptWith(flow, binding, index, mode, true);
 }
