@@ -1,6 +1,6 @@
 // Issue 21, point 2: faults at every step of the authorization code exchange, mail delivery (the
 // webhook, after the answer), and the Cron upkeep; and KV reads that fail at the edge check.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createUser, logIn, verifyStatus } from '../support/accounts';
 import { newBrowser } from '../support/browser';
 import { newClient, strongPassword, uniqueEmail, type Client } from '../support/driver';
@@ -8,6 +8,7 @@ import { faults } from '../support/faults';
 import { authorizationQuery } from '../support/pkce';
 import { CALLBACK, register as registerApp } from '../oauth/flow';
 import { accepted, recordingFetch, serverError } from '../mail/support';
+import { gatewayClient, resetOrigin, stubOrigin } from '../gateway/support';
 import { sweepFaults, type Flow } from './support';
 
 async function sessionCount(client: Client, userId: string): Promise<number> {
@@ -164,5 +165,26 @@ describe('the edge check when KV reads fail', () => {
     const response = await client.get('/auth/verify?ecosystem=*', { token: tokens.access_token });
     expect([200, 500, 503]).toContain(response.status);
     expect(response.headers.get('x-request-id')).toBeTruthy();
+  });
+});
+
+describe('the gateway when KV reads fail', () => {
+  afterEach(resetOrigin);
+
+  it.each(['throw', 'timeout'] as const)('never forwards a revoked token to the origin (%s)', async (mode) => {
+    const healthy = newClient();
+    const user = await createUser(healthy);
+    const tokens = await logIn(healthy, user);
+    expect((await healthy.admin('DELETE', `/admin/v1/users/${user.id}/sessions`)).status).toBeLessThan(300);
+    const origin = stubOrigin();
+    const f = faults();
+    const client = gatewayClient([{ prefix: '/app/' }], { wrapEnv: f.wrapEnv });
+    f.arm({ binding: 'kv', index: 0, mode, sticky: true, match: (call) => call.op === 'get' || call.op === 'getWithMetadata' });
+    const response = await client.get('/app/thing', { token: tokens.access_token });
+    const body = await response.text();
+    expect(response.status, body).toBeGreaterThanOrEqual(400);
+    expect(origin.calls, 'the origin never saw the request').toEqual([]);
+    expect(body).not.toContain(tokens.access_token);
+    expect(f.failed().length, 'KV was asked and failed').toBeGreaterThan(0);
   });
 });
