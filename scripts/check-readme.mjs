@@ -35,6 +35,7 @@ export const DOC_PAGES = [
   'docs/security.md',
   'docs/architecture.md',
   'docs/scale.md',
+  'docs/faults.md',
 ];
 const PORT = 8787;
 const READY_TIMEOUT_MS = 180_000;

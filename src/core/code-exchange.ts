@@ -47,16 +47,17 @@ export async function exchangeCode(deps: Deps, client: OAuthClientRow, request: 
   if ((request.redirectUri ?? found.redirectUri) !== found.redirectUri) throw invalidGrant('redirect_uri does not match');
   if (!verifierMatches(request.codeVerifier, found.codeChallenge)) throw invalidGrant('code_verifier does not match');
 
+  // The browser session that authorized it must still stand (a sign-out or reset in the minute ends
+  // the code). Read before the code is spent: a read that fails then leaves the code good for a retry.
+  const [user, browser] = await Promise.all([findUserById(deps.db, found.userId), findSession(deps.db, found.browserSessionId)]);
+  if (!user || user.disabled || !browser || browser.revokedAt !== null || browser.userEpoch < user.tokenEpoch) {
+    throw invalidGrant('the sign-in behind the code has ended');
+  }
   const [spent] = await codes.spendCode(deps.db, codeHash, deps.now());
   if (!spent) {
     const again = await codes.findCode(deps.db, codeHash);
     if (again?.usedAt != null) return replayed(deps, codeHash);
     throw invalidGrant('the code has expired');
-  }
-  // The browser session that authorized it must still stand (a sign-out or reset in the minute ends the code).
-  const [user, browser] = await Promise.all([findUserById(deps.db, spent.userId), findSession(deps.db, spent.browserSessionId)]);
-  if (!user || user.disabled || !browser || browser.revokedAt !== null || browser.userEpoch < user.tokenEpoch) {
-    throw invalidGrant('the sign-in behind the code has ended');
   }
   // Refuses a user changed since read (INVALID_CREDENTIALS), as any login does: said as invalid_grant here.
   const started = await startSession(deps, user, { rotates: true, clientId: client.id }).catch((error: unknown) => {

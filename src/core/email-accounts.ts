@@ -65,6 +65,9 @@ export async function registerUser(deps: Deps, input: EmailRegistration, registr
   // Hashed once, before the insert, for a new and a taken address alike: a pending account takes it.
   const passwordHash = await hashPassword(input.password, deps.config.passwordHash);
   const { password: _password, ...fields } = input;
+  // Spent before the insert, for a new and a taken address alike: the same round trips either way,
+  // and a taken address answers with the number it spent, as a new user would.
+  const userNumber = await spendUserNumber(deps.db, deps.config.defaultEcosystem);
   try {
     return await createUser(deps, {
       ecosystemId: deps.config.defaultEcosystem,
@@ -72,21 +75,21 @@ export async function registerUser(deps: Deps, input: EmailRegistration, registr
       passwordHash,
       role: 'user',
       requireConfirmation: deps.config.emailConfirmation,
+      userNumber,
     });
   } catch (error) {
     if (!deps.config.emailConfirmation || !(error instanceof AppError) || error.code !== 'EMAIL_TAKEN') throw error;
-    return answerTakenAddress(deps, { ...fields, passwordHash });
+    return answerTakenAddress(deps, { ...fields, passwordHash }, userNumber);
   }
 }
 
 /**
- * The answer to a taken address: as many D1 round trips as a new user's (the failed insert, then a
- * write that spends a user number as an insert does), and a made-up user shaped like a new one.
+ * The answer to a taken address: the same D1 round trips as a new user's (the user number spent,
+ * then the insert, which fails here), and a made-up user shaped like a new one, with that number.
  * The owner is looked up after the response: a pending account takes the new credentials and its
  * owner a new link (pending-accounts.ts); a confirmed one's owner is told someone tried.
  */
-async function answerTakenAddress(deps: Deps, input: PendingSignUp): Promise<UserRow> {
-  const userNumber = await spendUserNumber(deps.db, deps.config.defaultEcosystem);
+async function answerTakenAddress(deps: Deps, input: PendingSignUp, userNumber: number | null): Promise<UserRow> {
   deps.defer('taken_address', () => settleTakenAddress(deps, input));
   const now = deps.now();
   return {

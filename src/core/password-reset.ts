@@ -50,15 +50,19 @@ export async function resetPassword(deps: Deps, code: string, password: string):
   checkPasswordPolicy(password, deps.config);
   const passwordHash = await hashPassword(password, deps.config.passwordHash);
   const now = deps.now();
-  const [epochRows, ended] = await spendCode(deps, record, (guard) => [
+  const results = await spendCode(deps, record, (guard) => [
     ...bulkRevocation(deps, record.userId, 'password_reset', { guard }),
-    updateUserIfQuery(deps.db, record.userId, { passwordHash, updatedAt: now }, guard),
     clearAccountFailuresQuery(deps, record.userId, guard),
     // The code came through the inbox: that proves the address it was mailed to (if still the user's).
     markEmailVerifiedQuery(deps.db, record.userId, record.sentTo, now, guard),
+    // Last, so the row it answers is the user as the whole batch left them.
+    updateUserIfQuery(deps.db, record.userId, { passwordHash, updatedAt: now }, guard),
   ]);
+  const [epochRows, ended] = results;
   await publishBulkRevocation(deps, record.userId, epochRows as { tokenEpoch: number }[], ended as EndedSession[]);
-  const user = await findUserById(deps.db, record.userId);
+  // The user as the batch wrote them, not read again after it: a read that failed there would
+  // answer an error for a reset that happened, and its retry would find the code spent.
+  const user = (results[results.length - 1] as UserRow[])[0];
   if (!user) throw new AppError('INVALID_CODE', { field: 'code' });
   return user;
 }

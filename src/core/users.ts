@@ -3,7 +3,7 @@
 import { hashPassword, verifyPassword } from '../crypto/password';
 import { randomId } from '../crypto/random';
 import { isForeignKeyViolation, uniqueViolation, type Batch } from '../store/db';
-import { ecosystemExists, ensureEcosystemQuery } from '../store/ecosystem-repo';
+import { ecosystemExists, ensureEcosystemQuery, spendUserNumber } from '../store/ecosystem-repo';
 import * as repo from '../store/user-repo';
 import type { UserRow } from '../store/user-repo';
 import { issueCodeQuery } from './codes';
@@ -67,6 +67,8 @@ interface NewUserInput {
   meta?: Record<string, unknown> | null;
   /** Send a confirmation code and start unconfirmed (User Service with EMAIL_CONFIRMATION on). */
   requireConfirmation?: boolean;
+  /** The user's number, already spent by the caller (spendUserNumber); else spent here. */
+  userNumber?: number | null;
 }
 
 export async function requireEcosystem(deps: Deps, ecosystemId: string): Promise<void> {
@@ -86,8 +88,15 @@ export async function createUser(deps: Deps, input: NewUserInput): Promise<UserR
   if (input.email != null) checkEmail(input.email);
   if (input.password != null) checkPasswordPolicy(input.password, deps.config);
   const now = deps.now();
+  // The number first, in its own round trip, so the insert can answer the whole row (RETURNING does
+  // not show what an AFTER INSERT trigger writes) and nothing is read after the batch: a read that
+  // failed there would answer an error for a user that was made, and the retry "taken". A number
+  // spent by a batch that then fails is a gap, as a deleted user's is. Null when the ecosystem does
+  // not exist yet (the default one, made by this batch): the trigger numbers the user then.
+  const userNumber = input.userNumber !== undefined ? input.userNumber : await spendUserNumber(deps.db, input.ecosystemId);
   const row: repo.NewUserRow = {
     id: randomId(),
+    userNumber,
     ecosystemId: input.ecosystemId,
     uniqueId: input.uniqueId ?? null,
     username: input.username ?? null,
@@ -107,7 +116,8 @@ export async function createUser(deps: Deps, input: NewUserInput): Promise<UserR
     createdAt: now,
     updatedAt: now,
   };
-  const queries: Batch = [repo.insertUserQuery(deps.db, row)];
+  const insert = repo.insertUserQuery(deps.db, row).returning();
+  const queries: Batch = [insert];
   if (input.ecosystemId === deps.config.defaultEcosystem) {
     // DEFAULT_ECOSYSTEM may name one the migrations did not create: it comes into being with its first user.
     queries.unshift(ensureEcosystemQuery(deps.db, input.ecosystemId, now));
@@ -116,13 +126,17 @@ export async function createUser(deps: Deps, input: NewUserInput): Promise<UserR
     const { code, query } = issueCodeQuery(deps, row.id, 'confirm', deps.config.confirmationCodeTtlSeconds, row.email);
     queries.push(query, limitedOutboxInsertQuery(deps, confirmationMail(deps, row.email, code)));
   }
+  const inserted = queries.indexOf(insert);
+  let results: unknown[];
   try {
-    await deps.db.batch(queries);
+    results = await deps.db.batch(queries);
   } catch (error) {
     rethrowUserConflict(error);
   }
   if (queries.length > 1) deps.defer('deliver_mail', () => deliverOutbox(deps));
-  return (await repo.findUserById(deps.db, row.id))!;
+  const user = (results[inserted] as UserRow[])[0]!;
+  // Only the first user of an ecosystem this batch made is numbered by the trigger: read it then.
+  return user.userNumber === null ? (await repo.findUserById(deps.db, row.id))! : user;
 }
 
 export async function getUser(deps: Deps, userId: string): Promise<UserRow> {

@@ -98,7 +98,7 @@ export function updateUserAtEpochQuery(db: Db, id: string, patch: UserPatch, epo
 
 /** Updates the user only where the guard holds (a one-time code's spend); returns nothing. */
 export function updateUserIfQuery(db: Db, id: string, patch: UserPatch, guard: Guard) {
-  return db.update(users).set(patch).where(and(eq(users.id, id), guard));
+  return db.update(users).set(patch).where(and(eq(users.id, id), guard)).returning();
 }
 
 /** Sets a registration's credentials while it is still unconfirmed (RETURNING its id; empty once confirmed). */

@@ -54,7 +54,7 @@ function columnsOf(db: D1Database, table: string): Promise<string[]> {
 }
 
 /** One statement per table, answering its rows as a sorted JSON array of objects (no blob columns here). */
-async function readTables(db: D1Database): Promise<Traces['tables']> {
+export async function readTables(db: D1Database): Promise<Traces['tables']> {
   const names = await tablesOf(db);
   const statements = await Promise.all(
     names.map(async (name) => {

@@ -55,9 +55,9 @@ export function newClient(options: ClientOptions = {}) {
   const makeWorker = () => createWorker({ now: clock.now, wrapEnv: options.wrapEnv, log, fetch: options.fetch });
   let worker = makeWorker();
   const testEnv = { ...(env as unknown as Env), ...options.vars } as Env;
-  clientCount += 1;
   // Each client its own /64: per-client limits key IPv6 clients by their /64.
-  const clientIp = `2001:db8:${clientCount.toString(16)}:${Math.floor(Math.random() * 0xffff).toString(16)}::1`;
+  const addressOf = () => `2001:db8:${(clientCount += 1).toString(16)}:${Math.floor(Math.random() * 0xffff).toString(16)}::1`;
+  let clientIp = addressOf();
 
   async function request(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
     const headers = new Headers({ 'CF-Connecting-IP': clientIp, ...opts.headers });
@@ -100,6 +100,10 @@ export function newClient(options: ClientOptions = {}) {
     /** A fresh isolate for this client (the edge's caches emptied), as after a deploy: same clock, address and logs. */
     resetIsolate: () => {
       worker = makeWorker();
+    },
+    /** A new client address (its own rate-limit budgets), same Worker: cheaper than a new client. */
+    newAddress: () => {
+      clientIp = addressOf();
     },
     logs,
     env: testEnv,
