@@ -8,7 +8,7 @@ import * as repo from '../store/user-repo';
 import type { UserRow } from '../store/user-repo';
 import { issueCodeQuery } from './codes';
 import type { Deps } from './deps';
-import { AppError, invalidField } from './errors';
+import { AppError } from './errors';
 import { accountChangedMail, confirmationMail, deliverOutbox, limitedOutboxInsertQuery, outboxInsertQuery } from './mail';
 import { checkPasswordPolicy } from './password-policy';
 import { runBulkRevocation } from './revocation';
@@ -244,9 +244,4 @@ export async function deleteUser(deps: Deps, userId: string): Promise<void> {
 /** OpenID's `email_verified`: the current address was proven by a mailed link or code (not merely `confirmed`). */
 export function emailVerified(user: UserRow): boolean {
   return user.email !== null && user.emailVerifiedAt !== null;
-}
-
-export function requireField<T>(value: T | undefined | null, field: string): T {
-  if (value === undefined || value === null) throw invalidField(field, 'is missing');
-  return value;
 }

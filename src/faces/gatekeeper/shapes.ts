@@ -72,5 +72,3 @@ export function tokenResponse(username: string, session: StartedSession) {
     },
   };
 }
-
-export const isUserType = (value: string): value is UserType => (USER_TYPES as readonly string[]).includes(value);
