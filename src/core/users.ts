@@ -30,6 +30,8 @@ function roleForPermissionLevel(level: number, current: string): string {
 // No control or format characters (NUL, bidi overrides, zero-width joiners) and no unpaired surrogates.
 const EMAIL_PATTERN = /^[^\s@\p{Cc}\p{Cf}\p{Cs}]+@[^\s@\p{Cc}\p{Cf}\p{Cs}]+\.[^\s@\p{Cc}\p{Cf}\p{Cs}]+$/u;
 export const EMAIL_MAX_LENGTH = 254;
+/** The longest first or last name any face accepts: one cap, so a name stored through one face reads back through every other. */
+export const NAME_MAX_LENGTH = 200;
 
 /**
  * Whether a non-ASCII character of the address stands for ASCII once normalised (NFKC): the

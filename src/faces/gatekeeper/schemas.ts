@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { PASSWORD_MAX_LENGTH } from '../../config';
 import { AppError } from '../../core/errors';
 import type { NumberedPage } from '../../core/user-listing';
-import { EMAIL_MAX_LENGTH } from '../../core/users';
+import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH } from '../../core/users';
 import { passwordFieldMaxLength } from '../../http/body';
 import { requiredChoice, requiredText } from '../../http/fields';
 import type { ValidateOptions } from '../../http/validate';
@@ -14,7 +14,6 @@ import { USER_TYPES } from './shapes';
 
 const USERNAME_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
 const USERNAME_MAX_LENGTH = 64;
-const NAME_MAX_LENGTH = 200;
 const PHONE_MAX_LENGTH = 64;
 const KEY_MAX_LENGTH = 16_384;
 const PASSWORD_FIELD_MAX_LENGTH = passwordFieldMaxLength({ passwordMaxLength: PASSWORD_MAX_LENGTH });

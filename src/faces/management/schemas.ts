@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { PASSWORD_MAX_LENGTH } from '../../config';
 import { OUTBOX_STATUSES } from '../../core/mail';
 import { MAX_URI_LENGTH, MAX_URIS, SUPPORTED_SCOPES } from '../../core/oauth-clients';
-import { EMAIL_MAX_LENGTH, ROLES } from '../../core/users';
+import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, ROLES } from '../../core/users';
 import { isoTime, optionalChoice, optionalFlag, optionalText, optionalWholeNumber, pageLimitParam, queryChoice } from '../../http/fields';
 import { errorResponses } from '../../openapi/describe';
 
@@ -32,8 +32,8 @@ export const UserCreate = z.object({
   username: optionalText(64),
   // Twice the policy's maximum in UTF-16 units (body.ts passwordFieldMaxLength); the core checks the policy.
   password: optionalText(PASSWORD_MAX_LENGTH * 2),
-  firstName: optionalText(200),
-  lastName: optionalText(200),
+  firstName: optionalText(NAME_MAX_LENGTH),
+  lastName: optionalText(NAME_MAX_LENGTH),
 });
 
 export const UserStanding = z.object({

@@ -4,13 +4,12 @@
 // body. Shape checks only; the rules (password policy, attribute sizes) are the core's.
 import { z } from 'zod';
 import { PASSWORD_MAX_LENGTH } from '../../config';
-import { EMAIL_MAX_LENGTH } from '../../core/users';
+import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH } from '../../core/users';
 import { passwordFieldMaxLength } from '../../http/body';
 import { optionalText, requiredText } from '../../http/fields';
 import type { ValidateOptions } from '../../http/validate';
 import { errorResponses } from '../../openapi/describe';
 
-const NAME_MAX_CHARS = 200;
 const LANGUAGE_MAX_CHARS = 35;
 const LANGUAGE_PATTERN = /^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*$/;
 const ID_MAX_CHARS = 64;
@@ -35,7 +34,7 @@ const email = requiredText(EMAIL_MAX_LENGTH);
 const password = requiredText(passwordFieldMaxLength({ passwordMaxLength: PASSWORD_MAX_LENGTH }));
 const code = requiredText(CODE_MAX_CHARS).meta({ description: 'The code the mail carried.' });
 /** A name the original stored as given; absent, null (and in a profile update, left out) is null. */
-const name = optionalText(NAME_MAX_CHARS).transform((value) => value ?? null);
+const name = optionalText(NAME_MAX_LENGTH).transform((value) => value ?? null);
 
 export const Registration = z
   .object({
