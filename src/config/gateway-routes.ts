@@ -5,7 +5,7 @@
 // it names another ecosystem or "*" (any), or checks an environment (whose grants are per
 // ecosystem already). `strict` checks revocation against D1 instead of the edge's KV cache.
 // `login` makes it a website route: a browser is sent to the hosted sign-in and then let in by
-// its cookies (src/gateway/website-session.ts); a public route cannot be one.
+// its cookies (src/web/website-session.ts); a public route cannot be one.
 
 export interface GatewayRoute {
   prefix: string;

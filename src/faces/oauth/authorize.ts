@@ -23,11 +23,11 @@ import { clearSessionCookies, readSessionCookie } from '../../http/browser-cooki
 import type { AppEnv } from '../../http/types';
 import { documentOnly } from '../../http/validate';
 import { operation, SECURITY, TAGS } from '../../openapi/describe';
-import { endBrowserSession } from '../pages/browser-session';
-import { requireCsrf } from '../pages/csrf';
-import { renderPage, signedInName } from '../pages/layout';
-import { logoutConfirmPage, submitLogoutConfirm } from '../pages/logout-confirm';
-import { refusedForm } from '../pages/refused';
+import { endBrowserSession } from '../../web/browser-session';
+import { requireCsrf } from '../../web/csrf';
+import { renderPage, signedInName } from '../../web/layout';
+import { logoutConfirmPage, submitLogoutConfirm } from './logout-confirm';
+import { refusedForm } from '../../web/refused';
 import { AuthorizeQuery, LogoutQuery } from './schemas';
 
 export const browserRoutes = new Hono<AppEnv>();
@@ -174,7 +174,7 @@ browserRoutes.get('/logout', describeLogout, documentOnly('query', LogoutQuery),
   }
   const cookie = readSessionCookie(c);
   const current = await resolveBrowserSession(deps, cookie);
-  // No hint: a cross-site link could have sent it, so the person confirms (pages/logout-confirm.ts).
+  // No hint: a cross-site link could have sent it, so the person confirms (logout-confirm.ts).
   if (current && plan.subject === null) return logoutConfirmPage(c, request, signedInName(current.user));
   // A hint for another user ends nothing: that is not this browser's session to end.
   if (current && plan.subject === current.user.id) await endBrowserSession(c);

@@ -2,7 +2,7 @@
 // on the userinfo route. Descriptions never carry a token or a password.
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppError, ErrorCode } from '../../core/errors';
-import { renderPageError } from '../pages/errors';
+import { renderPageError } from '../../web/errors';
 import { bearerChallenge, errorHeaders, messageOf, STATUS_OF, type ErrorRenderer } from '../../http/errors';
 
 const OAUTH_ERRORS: Partial<Record<ErrorCode, [string, ContentfulStatusCode]>> = {

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH } from '../../core/users';
 import { CSRF_COOKIE } from '../../http/browser-cookies';
 import { SECURITY, TAGS } from '../../openapi/describe';
-import { DEFAULT_RETURN } from './return-path';
+import { DEFAULT_RETURN } from '../../web/return-path';
 
 const csrf = z.string().meta({ description: `The hidden field of the form: the value of the ${CSRF_COOKIE} cookie.` });
 const returnPath = z

@@ -11,11 +11,11 @@ import { AppError } from '../../core/errors';
 import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH } from '../../core/users';
 import { passwordFieldMaxLength } from '../../http/body';
 import type { AppEnv } from '../../http/types';
-import { replaceBrowserSession } from './browser-session';
-import { csrfField } from './csrf';
-import { fieldErrorOf, formText, readForm, type FieldError } from './form';
-import { field, renderPage, type PageOptions } from './layout';
-import { safeReturnPath } from './return-path';
+import { replaceBrowserSession } from '../../web/browser-session';
+import { csrfField } from '../../web/csrf';
+import { fieldErrorOf, formText, readForm, type FieldError } from '../../web/form';
+import { field, renderPage, type PageOptions } from '../../web/layout';
+import { safeReturnPath } from '../../web/return-path';
 
 /** As the User Service reads names (firstname, lastname). */
 

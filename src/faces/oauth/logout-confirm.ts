@@ -9,10 +9,10 @@ import { html } from 'hono/html';
 import { AuthorizePageError } from '../../core/authorization';
 import { planLogout, type LogoutRequest } from '../../core/rp-logout';
 import type { AppEnv } from '../../http/types';
-import { endBrowserSession } from './browser-session';
-import { csrfField } from './csrf';
-import { formText, readForm } from './form';
-import { renderPage } from './layout';
+import { endBrowserSession } from '../../web/browser-session';
+import { csrfField } from '../../web/csrf';
+import { formText, readForm } from '../../web/form';
+import { renderPage } from '../../web/layout';
 
 /** The request's fields the form carries to its POST (the hint, if any, was no good: it is not). */
 const CARRIED = { clientId: 'client_id', postLogoutRedirectUri: 'post_logout_redirect_uri', state: 'state' } as const;
