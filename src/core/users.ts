@@ -6,6 +6,8 @@ import { isForeignKeyViolation, uniqueViolation, type Batch } from '../store/db'
 import { ecosystemExists, ensureEcosystemQuery } from '../store/ecosystem-repo';
 import * as repo from '../store/user-repo';
 import type { UserRow } from '../store/user-repo';
+
+export type { UserRow };
 import { issueCodeQuery } from './codes';
 import type { Deps } from './deps';
 import { AppError } from './errors';

@@ -8,7 +8,7 @@ import { resolveBrowserSession, sessionsOf, signOutDevice, signOutOtherDevices, 
 import { AppError } from '../../core/errors';
 import { readSessionCookie } from '../../http/browser-cookies';
 import type { AppEnv } from '../../http/types';
-import type { SessionRow } from '../../store/session-repo';
+import type { SessionRow } from '../../core/sessions';
 import { endBrowserSession } from '../../web/browser-session';
 import { csrfField } from '../../web/csrf';
 import { formText, readForm } from '../../web/form';
