@@ -3,12 +3,12 @@
 // overrides so tests can move the clock, wrap a binding (to count KV writes, say) or intercept
 // outbound HTTP while still speaking HTTP.
 import { buildApp } from './app';
-import { ConfigError, readConfig, type Config, type Env } from './config';
+import { ConfigError, type Config, type Env } from './config';
 import type { Deps, Logger } from './core/deps';
 import { EdgeState } from './core/edge-state';
 import { runScheduled } from './core/upkeep';
 import { clientKeyOf } from './http/client-address';
-import { signingKeysOf } from './startup';
+import { readServiceConfig, signingKeysOf } from './startup';
 import { openDb } from './store/db';
 
 interface WorkerOptions {
@@ -63,7 +63,7 @@ export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> 
   async function depsFor(rawEnv: Env, env: Env, ctx: ExecutionContext, origin: string, clientAddress: string): Promise<Deps> {
     let config = configs.get(rawEnv);
     if (!config) {
-      config = readConfig(env);
+      config = readServiceConfig(env);
       configs.set(rawEnv, config);
     }
     const keys = await signingKeysOf(config);

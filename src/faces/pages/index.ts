@@ -10,7 +10,6 @@ import type { AppEnv } from '../../http/types';
 import { accountPage, submitSignOutDevice, submitSignOutOthers } from './account';
 import { endBrowserSession } from '../../web/browser-session';
 import { csrfField, requireCsrf } from '../../web/csrf';
-import { renderPageError } from '../../web/errors';
 import { readForm } from '../../web/form';
 import { renderPage, signedInName } from '../../web/layout';
 import { DESCRIBE } from './openapi';
@@ -19,9 +18,6 @@ import { refusedForm } from '../../web/refused';
 import { safeReturnPath } from '../../web/return-path';
 import { signInPage, submitSignIn } from './signin';
 import { registrationOpen, signUpPage, submitSignUp } from './signup';
-
-/** The paths this face answers (and whose errors it renders as pages). */
-export const PAGE_PATH = /^\/(signin|signout|signup|forgot-password|reset-password|confirm-email|account)(\/|$)/;
 
 export const pagesFace = new Hono<AppEnv>();
 
@@ -57,5 +53,3 @@ pagesFace.post('/signout', DESCRIBE.signOut, requireCsrf(refusedForm), async (c)
   await endBrowserSession(c);
   return c.redirect(safeReturnPath(form.return ?? '/signin'), 303);
 });
-
-export { renderPageError };
