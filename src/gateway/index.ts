@@ -9,7 +9,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { Identity } from '../core/edge-auth';
 import { CORS_METHODS } from '../http/cors';
 import type { AppEnv } from '../http/types';
-import { assertionFor } from './assertion';
+import { assertionFor } from '../core/gateway-assertions';
 import { authorizeCaller, requireNeeds } from './authorize';
 import { forwardToOrigin, type ForwardedIdentity } from './forward';
 import { matchGatewayRoute, type RouteMatch } from './paths';
