@@ -1,35 +1,31 @@
 // Builds the Hono app: shared middleware, the gateway, the faces, and the one onError that
-// renders any error in the dialect of the face the path belongs to.
+// renders any error in the dialect of the face the path belongs to (by the faces' records).
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { getPath } from 'hono/utils/url';
 import { ConfigError } from './config';
 import { AppError } from './core/errors';
-import { droplitFace, renderDroplitError } from './faces/droplit';
-import { gatekeeperFace, gatekeeperRoot, renderGatekeeperError } from './faces/gatekeeper';
-import { managementFace, renderManagementError } from './faces/management';
-import { oauthFace, renderOAuthError } from './faces/oauth';
-import { PAGE_PATH, pagesFace, renderPageError } from './faces/pages';
-import { renderUserServiceError, userServiceFace } from './faces/user-service';
+import { FACES } from './faces';
+import { droplitFace } from './faces/droplit';
+import { gatekeeperFace, gatekeeperRoot } from './faces/gatekeeper';
+import { managementFace } from './faces/management';
+import { oauthFace } from './faces/oauth';
+import { pagesFace } from './faces/pages';
+import { userServiceFace } from './faces/user-service';
 import { gateway } from './gateway';
 import { cors } from './http/cors';
 import type { ErrorRenderer } from './http/errors';
+import { faceOf, servesBrowser } from './http/face';
 import { requestContext } from './http/request-context';
 import type { AppEnv } from './http/types';
 import { docsBundle, docsPage, openApiDocument, SCALAR_BUNDLE_PATH } from './openapi/document';
+import { renderPageError } from './web/errors';
 
-/** Which face a path belongs to, for error rendering; the management face is the default. */
-const RENDERERS: [RegExp, ErrorRenderer][] = [
-  [/^\/api\/v2(\/|$)/, renderGatekeeperError],
-  [/^\/api(\/|$)/, renderDroplitError],
-  [/^\/v\d+\/users(\/|$)/, renderUserServiceError],
-  [/^\/oauth(\/|$)/, renderOAuthError],
-  [PAGE_PATH, renderPageError],
-];
-
+/** The dialect of the face the path belongs to; a page for a route a person's browser is on. */
 function rendererFor(path: string): ErrorRenderer {
-  return RENDERERS.find(([pattern]) => pattern.test(path))?.[1] ?? renderManagementError;
+  const face = faceOf(FACES, path);
+  return servesBrowser(face, path) ? renderPageError : face.renderError;
 }
 
 /**
@@ -104,7 +100,7 @@ export function buildApp(): Hono<AppEnv> {
   app.route('/api', droplitFace);
   app.route('/', userServiceFace);
   // The document describes the app it is part of (every route above, from their schemas).
-  app.get('/openapi.json', ...openApiDocument(app));
+  app.get('/openapi.json', ...openApiDocument(app, FACES));
   app.get('/docs', ...docsPage);
   app.get(SCALAR_BUNDLE_PATH, ...docsBundle);
   app.notFound((c) => renderError(c, new AppError('ROUTE_NOT_FOUND')));

@@ -3,13 +3,13 @@
 // overrides so tests can move the clock, wrap a binding (to count KV writes, say) or intercept
 // outbound HTTP while still speaking HTTP.
 import { buildApp } from './app';
-import { ConfigError, readConfig, type Config, type Env } from './config';
+import { ConfigError, type Config, type Env } from './config';
 import type { Deps, Logger } from './core/deps';
 import { EdgeState } from './core/edge-state';
 import { runScheduled } from './core/upkeep';
 import { clientKeyOf } from './http/client-address';
 import type { KeyRing } from './crypto/keys';
-import { signingKeysOf } from './startup';
+import { readServiceConfig, signingKeysOf } from './startup';
 import { openDb } from './store/db';
 
 interface WorkerOptions {
@@ -64,7 +64,7 @@ export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> 
   async function setupOf(rawEnv: Env, env: Env): Promise<{ config: Config; keys: KeyRing }> {
     let setup = setups.get(rawEnv);
     if (!setup) {
-      const config = readConfig(env);
+      const config = readServiceConfig(env);
       setup = { config, keys: await signingKeysOf(config) };
       setups.set(rawEnv, setup);
     }

@@ -1131,15 +1131,6 @@ export interface components {
             }[];
             requestId?: string;
         };
-        ManagementError: {
-            error: {
-                /** @example INVALID_FIELD */
-                code: string;
-                /** @example name must be a string. */
-                message: string;
-            };
-            requestId: string;
-        };
         GatekeeperError: {
             error: {
                 /** @example 400 */
@@ -1160,6 +1151,15 @@ export interface components {
             /** @example The credentials are incorrect. */
             error_description: string;
             requestId?: string;
+        };
+        ManagementError: {
+            error: {
+                /** @example INVALID_FIELD */
+                code: string;
+                /** @example name must be a string. */
+                message: string;
+            };
+            requestId: string;
         };
         Ecosystem: {
             id: string;

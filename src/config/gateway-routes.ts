@@ -5,7 +5,7 @@
 // it names another ecosystem or "*" (any), or checks an environment (whose grants are per
 // ecosystem already). `strict` checks revocation against D1 instead of the edge's KV cache.
 // `login` makes it a website route: a browser is sent to the hosted sign-in and then let in by
-// its cookies (src/gateway/website-session.ts); a public route cannot be one.
+// its cookies (src/web/website-session.ts); a public route cannot be one.
 
 export interface GatewayRoute {
   prefix: string;
@@ -24,8 +24,6 @@ export interface GatewayRoute {
 
 const ROUTE_KEYS = ['prefix', 'origin', 'require', 'ecosystem', 'strict', 'login'];
 const REQUIRE_KEYS = ['role', 'permissionLevel', 'environment', 'public'];
-/** First segments the service answers itself; a route there would shadow a face. */
-const RESERVED_FIRST_SEGMENT = /^(api|admin|oauth|\.well-known|auth|v\d+|signin|signout|signup|forgot-password|reset-password|confirm-email|account|openapi\.json|docs)$/i;
 const LITERAL_SEGMENT = /^[A-Za-z0-9._~!$&'()*+,;=@-]+$/;
 const PLACEHOLDER_SEGMENT = /^:[A-Za-z_][A-Za-z0-9_]*$/;
 const ECOSYSTEM_ID = /^([A-Za-z0-9_-]{1,64}|\*)$/;
@@ -50,9 +48,8 @@ function parsePrefix(prefix: unknown, index: number): string[] {
       fail(index, `has a prefix segment "${segment}" that is empty, a dot-segment or not a plain path segment`);
     }
   }
-  const first = segments[0]!;
-  if (first.startsWith(':') || RESERVED_FIRST_SEGMENT.test(first)) {
-    fail(index, `has the prefix "${prefix}", which overlaps the service's own routes (/api/, /v<N>/, /admin/, /oauth/, /.well-known/, /auth/, the hosted pages, /openapi.json, /docs)`);
+  if (segments[0]!.startsWith(':')) {
+    fail(index, `has the prefix "${prefix}", which overlaps the service's own routes (a placeholder first segment takes every path)`);
   }
   return segments;
 }
@@ -138,4 +135,17 @@ export function parseGatewayRoutes(text: string): GatewayRoute[] {
     .map((route, i) => ({ route, i }))
     .sort((a, b) => b.route.segments.length - a.route.segments.length || literals(b.route) - literals(a.route) || a.i - b.i)
     .map(({ route }) => route);
+}
+
+/**
+ * Refuses a route whose first segment the service answers itself (a route there would shadow a
+ * face). The faces' records say which (src/faces/index.ts, read by src/startup.ts): the
+ * configuration imports no face. `owned` lists them for the message.
+ */
+export function refuseOwnedPrefixes(routes: GatewayRoute[], isOwned: (segment: string) => boolean, owned: string[]): void {
+  const taken = routes.find((route) => isOwned(route.segments[0]!));
+  if (taken) {
+    const list = owned.map((segment) => `/${segment}/`).join(', ');
+    throw new Error(`has a route with the prefix "${taken.prefix}", which overlaps the service's own routes (${list})`);
+  }
 }

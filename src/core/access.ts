@@ -4,7 +4,7 @@ import { environmentIdsIn } from '../store/ecosystem-repo';
 import { kvKeys } from '../store/kv';
 import { listGrants, replaceGrantsQueries } from '../store/user-repo';
 import type { Deps } from './deps';
-import { edgeRead } from './edge-state';
+import { edgeRead } from './edge-read';
 import { AppError } from './errors';
 import { publishGrants } from './revocation';
 

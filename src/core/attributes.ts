@@ -4,6 +4,8 @@
 import { randomId } from '../crypto/random';
 import * as repo from '../store/attribute-repo';
 import type { AttributeRow } from '../store/attribute-repo';
+
+export type { AttributeRow };
 import type { Deps } from './deps';
 import { AppError, invalidField } from './errors';
 

@@ -13,25 +13,43 @@ import { findClient, SUPPORTED_SCOPES, type OAuthClientRow } from './oauth-clien
 /** How long a code lives: it is meant to be exchanged at once. */
 export const CODE_TTL_SECONDS = 60;
 const PKCE_SHAPE = /^[A-Za-z0-9._~-]{43,128}$/;
+const MAX_STATE_LENGTH = 1024;
 
-/** A refusal shown as a page: the client or redirect URI cannot be trusted with a redirect. */
-export class AuthorizePageError extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
-    this.name = 'AuthorizePageError';
-  }
+/** Where a refusal may go back to: the client's registered redirect URI, with the request's `state`. */
+export interface AuthorizationRedirect {
+  uri: string;
+  state?: string;
 }
 
-/** A refusal sent back to the client's redirect URI as `error` and `error_description`. */
-export class AuthorizeRedirectError extends Error {
+/**
+ * A refusal at the browser's OAuth routes (authorize, RP-initiated logout): an RFC 6749 error code
+ * and a description. With `redirect` it goes back to the client (RFC 6749 4.1.2.1); without, it is
+ * a page, because the client or the address cannot be trusted with a redirect. Only
+ * withAuthorizationRedirect gives it one, once the client and its redirect URI are known good.
+ */
+export class AuthorizationError extends Error {
   constructor(
     readonly error: string,
     readonly description: string,
+    readonly redirect: AuthorizationRedirect | null = null,
   ) {
     super(description);
-    this.name = 'AuthorizeRedirectError';
+    this.name = 'AuthorizationError';
   }
 }
+
+/** Runs the steps after the client is known: any refusal they make goes back to `redirect`. */
+export async function withAuthorizationRedirect<T>(redirect: AuthorizationRedirect, run: () => T | Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof AuthorizationError && error.redirect === null) throw new AuthorizationError(error.error, error.description, redirect);
+    throw error;
+  }
+}
+
+/** A refusal that is a page, never a redirect. */
+const pageRefusal = (description: string) => new AuthorizationError('invalid_request', description);
 
 /** The query as a map of single values; a parameter given twice is refused (RFC 6749 3.1). */
 export type Params = Record<string, string[]>;
@@ -39,25 +57,32 @@ export type Params = Record<string, string[]>;
 function single(params: Params, name: string): string | undefined {
   const values = params[name];
   if (values === undefined || values.length === 0) return undefined;
-  if (values.length > 1) throw new AuthorizeRedirectError('invalid_request', `${name} is given more than once`);
+  if (values.length > 1) throw new AuthorizationError('invalid_request', `${name} is given more than once`);
   return values[0] === '' ? undefined : values[0];
 }
 
-/** The client and the redirect URI to answer at, or an AuthorizePageError: never a redirect before this holds. */
+/** The client and the redirect URI to answer at, or a refusal that is a page: never a redirect before this holds. */
 export async function resolveClient(deps: Deps, params: Params): Promise<{ client: OAuthClientRow; redirectUri: string }> {
   const clientIds = params.client_id ?? [];
   const redirects = params.redirect_uri ?? [];
-  if (clientIds.length !== 1 || !clientIds[0]) throw new AuthorizePageError('The request names no client, or more than one.');
+  if (clientIds.length !== 1 || !clientIds[0]) throw pageRefusal('The request names no client, or more than one.');
   const client = await findClient(deps, clientIds[0]);
-  if (!client) throw new AuthorizePageError('The application that sent you here is not registered.');
-  if (redirects.length > 1) throw new AuthorizePageError('The request names more than one redirect address.');
+  if (!client) throw pageRefusal('The application that sent you here is not registered.');
+  if (redirects.length > 1) throw pageRefusal('The request names more than one redirect address.');
   const asked = redirects[0];
   if (asked === undefined || asked === '') {
-    if (client.redirectUris.length !== 1) throw new AuthorizePageError('The request names no redirect address.');
+    if (client.redirectUris.length !== 1) throw pageRefusal('The request names no redirect address.');
     return { client, redirectUri: client.redirectUris[0]! };
   }
-  if (!client.redirectUris.includes(asked)) throw new AuthorizePageError('The redirect address is not registered for this application.');
+  if (!client.redirectUris.includes(asked)) throw pageRefusal('The redirect address is not registered for this application.');
   return { client, redirectUri: asked };
+}
+
+/** Where this request's refusals go: the client's redirect URI, with `state` when it was sent once and is not too long. */
+export function redirectFor(target: { redirectUri: string }, params: Params): AuthorizationRedirect {
+  const states = params.state ?? [];
+  const state = states.length === 1 && states[0] !== '' && states[0]!.length <= MAX_STATE_LENGTH ? states[0] : undefined;
+  return { uri: target.redirectUri, state };
 }
 
 export interface AuthorizationRequest {
@@ -74,31 +99,31 @@ export interface AuthorizationRequest {
 function nonNegativeInteger(params: Params, name: string): number | undefined {
   const value = single(params, name);
   if (value === undefined) return undefined;
-  if (!/^\d{1,10}$/.test(value)) throw new AuthorizeRedirectError('invalid_request', `${name} must be a whole number of seconds`);
+  if (!/^\d{1,10}$/.test(value)) throw new AuthorizationError('invalid_request', `${name} must be a whole number of seconds`);
   return Number(value);
 }
 
-/** The rest of the request, checked; refusals are AuthorizeRedirectError. */
+/** The rest of the request, checked (run it within withAuthorizationRedirect: its refusals go back to the client). */
 export function parseAuthorizationRequest(client: OAuthClientRow, params: Params): AuthorizationRequest {
   const responseType = single(params, 'response_type');
-  if (responseType !== 'code') throw new AuthorizeRedirectError('unsupported_response_type', 'response_type must be code');
+  if (responseType !== 'code') throw new AuthorizationError('unsupported_response_type', 'response_type must be code');
   const codeChallenge = single(params, 'code_challenge');
-  if (codeChallenge === undefined) throw new AuthorizeRedirectError('invalid_request', 'code_challenge is required (PKCE)');
+  if (codeChallenge === undefined) throw new AuthorizationError('invalid_request', 'code_challenge is required (PKCE)');
   if (single(params, 'code_challenge_method') !== 'S256') {
-    throw new AuthorizeRedirectError('invalid_request', 'code_challenge_method must be S256');
+    throw new AuthorizationError('invalid_request', 'code_challenge_method must be S256');
   }
-  if (!PKCE_SHAPE.test(codeChallenge)) throw new AuthorizeRedirectError('invalid_request', 'code_challenge is malformed');
+  if (!PKCE_SHAPE.test(codeChallenge)) throw new AuthorizationError('invalid_request', 'code_challenge is malformed');
   const scopeParam = single(params, 'scope');
   const scopes = scopeParam === undefined ? client.scopes : [...new Set(scopeParam.split(' ').filter(Boolean))];
   const refused = scopes.filter((scope) => !client.scopes.includes(scope) || !(SUPPORTED_SCOPES as readonly string[]).includes(scope));
-  if (refused.length > 0) throw new AuthorizeRedirectError('invalid_scope', 'a requested scope is not allowed for this client');
+  if (refused.length > 0) throw new AuthorizationError('invalid_scope', 'a requested scope is not allowed for this client');
   const prompt = single(params, 'prompt');
   if (prompt !== undefined && prompt !== 'login' && prompt !== 'none') {
-    throw new AuthorizeRedirectError('invalid_request', 'prompt must be login or none');
+    throw new AuthorizationError('invalid_request', 'prompt must be login or none');
   }
   const state = single(params, 'state');
   const nonce = single(params, 'nonce');
-  if ((state?.length ?? 0) > 1024 || (nonce?.length ?? 0) > 512) throw new AuthorizeRedirectError('invalid_request', 'state or nonce is too long');
+  if ((state?.length ?? 0) > MAX_STATE_LENGTH || (nonce?.length ?? 0) > 512) throw new AuthorizationError('invalid_request', 'state or nonce is too long');
   return {
     state,
     nonce,
@@ -127,7 +152,7 @@ export function judgeSession(deps: Deps, request: AuthorizationRequest, session:
   // Gatehouse writes auth_after itself, never later than the moment it does; one from the future
   // (a crafted link) could never be met and would send the person round sign-in forever.
   if (request.authAfter !== undefined && request.authAfter > now + AUTH_AFTER_SKEW_SECONDS) {
-    throw new AuthorizeRedirectError('invalid_request', 'auth_after is in the future');
+    throw new AuthorizationError('invalid_request', 'auth_after is in the future');
   }
   if (!session) return { ok: false };
   if (request.authAfter !== undefined && session.authTime < request.authAfter) return { ok: false };

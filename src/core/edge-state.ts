@@ -3,9 +3,7 @@
 // EDGE_RECHECK_SECONDS, then read again, so a revocation made in another isolate takes effect
 // within that recheck time plus KV's own propagation (about a minute). A revocation made in this
 // isolate is written here too and takes effect at once.
-import type { Deps } from './deps';
-
-interface CachedValue {
+export interface CachedValue {
   value: string | null;
   readAt: number;
 }
@@ -73,14 +71,4 @@ export class EdgeState<T = unknown> {
     const entry = this.values.get(key);
     return entry && now - entry.readAt < recheckMs ? entry : undefined;
   }
-}
-
-/** A KV value through the isolate's cache, read again once EDGE_RECHECK_SECONDS have passed. */
-export async function edgeRead(deps: Deps, key: string): Promise<CachedValue> {
-  const now = deps.now();
-  const cached = deps.edge.freshValue(key, now, deps.config.edgeRecheckSeconds * 1000);
-  if (cached) return cached;
-  const value = await deps.kv.get(key);
-  deps.edge.rememberValue(key, value, now);
-  return { value, readAt: now };
 }

@@ -5,6 +5,8 @@
 import { randomId, randomToken } from '../crypto/random';
 import * as repo from '../store/outbox-repo';
 import type { OutboxRow } from '../store/outbox-repo';
+
+export type { OutboxRow };
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import type { Mail } from './mail-templates';

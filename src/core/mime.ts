@@ -1,6 +1,9 @@
 // A well-formed RFC 5322 / MIME message for the send_email binding: multipart/alternative with a
 // text and an HTML part (UTF-8, base64 with 76-character lines), RFC 2047 encoded words for
-// non-ASCII header text, CRLF line ends.
+// non-ASCII header text, CRLF line ends. Kept by hand (2026-12): mimetext, the maintained builder
+// Cloudflare's send_email examples use, would bring @babel/runtime-corejs3, mime-types (with
+// mime-db) and js-base64 into the Worker, import node:os, and draw boundaries and Message-IDs from
+// Math.random, for the one shape sent here (text + HTML alternatives).
 import { utf8 } from '../crypto/encoding';
 
 export interface MimeMessage {

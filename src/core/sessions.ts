@@ -10,6 +10,8 @@ import { hasSecretTag, randomSecretBody, secretMatchesHash, sha256Hex, successor
 import { randomId, randomToken } from '../crypto/random';
 import * as repo from '../store/session-repo';
 import type { SessionRow } from '../store/session-repo';
+
+export type { SessionRow };
 import { findUserById, type UserRow } from '../store/user-repo';
 import type { Deps } from './deps';
 import { AppError } from './errors';

@@ -9,8 +9,9 @@
 // RS256 (PKCS#1 v1.5) is kept for these consumers only; new systems should not use it.
 // Every profile's token verifies everywhere a token of its kind does.
 import type { Config } from '../config';
-import type { KeyRing, Signer } from '../crypto/keys';
+import { publicKeyPem, type KeyRing, type Signer } from '../crypto/keys';
 import type { UserRow } from '../store/user-repo';
+import type { Deps } from './deps';
 
 export type TokenProfile = 'default' | 'gatekeeper-legacy' | 'user-service-legacy';
 export type Face = 'gatekeeper' | 'user-service';
@@ -34,6 +35,11 @@ export function profileMissingKey(config: Config, keys: KeyRing): string | null 
 /** The key a profile signs with (checked at startup by profileMissingKey). */
 export function signerOf(keys: KeyRing, profile: TokenProfile): Signer {
   return profile === 'default' ? keys.signer : keys.signers.get(LEGACY_ALGORITHM)!;
+}
+
+/** The PEM (SPKI) of the public key that signs a face's tokens under its configured profile. */
+export function signingKeyPem(deps: Pick<Deps, 'keys' | 'config'>, face: Face): Promise<string> {
+  return publicKeyPem(deps.keys, signerOf(deps.keys, profileOf(deps.config, face)));
 }
 
 /** The User Service's integer `id` of a user. */

@@ -6,9 +6,11 @@ import { isForeignKeyViolation, uniqueViolation, type Batch } from '../store/db'
 import { ecosystemExists, ensureEcosystemQuery, spendUserNumber } from '../store/ecosystem-repo';
 import * as repo from '../store/user-repo';
 import type { UserRow } from '../store/user-repo';
+
+export type { UserRow };
 import { issueCodeQuery } from './codes';
 import type { Deps } from './deps';
-import { AppError, invalidField } from './errors';
+import { AppError } from './errors';
 import { accountChangedMail, confirmationMail, deliverOutbox, limitedOutboxInsertQuery, outboxInsertQuery } from './mail';
 import { checkPasswordPolicy } from './password-policy';
 import { runBulkRevocation } from './revocation';
@@ -30,6 +32,8 @@ function roleForPermissionLevel(level: number, current: string): string {
 // No control or format characters (NUL, bidi overrides, zero-width joiners) and no unpaired surrogates.
 const EMAIL_PATTERN = /^[^\s@\p{Cc}\p{Cf}\p{Cs}]+@[^\s@\p{Cc}\p{Cf}\p{Cs}]+\.[^\s@\p{Cc}\p{Cf}\p{Cs}]+$/u;
 export const EMAIL_MAX_LENGTH = 254;
+/** The longest first or last name any face accepts: one cap, so a name stored through one face reads back through every other. */
+export const NAME_MAX_LENGTH = 200;
 
 /**
  * Whether a non-ASCII character of the address stands for ASCII once normalised (NFKC): the
@@ -258,9 +262,4 @@ export async function deleteUser(deps: Deps, userId: string): Promise<void> {
 /** OpenID's `email_verified`: the current address was proven by a mailed link or code (not merely `confirmed`). */
 export function emailVerified(user: UserRow): boolean {
   return user.email !== null && user.emailVerifiedAt !== null;
-}
-
-export function requireField<T>(value: T | undefined | null, field: string): T {
-  if (value === undefined || value === null) throw invalidField(field, 'is missing');
-  return value;
 }

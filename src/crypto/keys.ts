@@ -3,7 +3,7 @@
 // for today's tokens, RS256 for the legacy profiles); every key verifies and is published in the
 // JWKS, so a key that is retired from signing (moved down the list) keeps verifying until it is
 // removed. An RSA key is published with its certificate (`x5c`, `x5t`) when it carries one.
-import { importJWK, type JWK } from 'jose';
+import { exportSPKI, importJWK, type JWK } from 'jose';
 import { base64url, fromBase64 } from './encoding';
 
 type SigningAlgorithm = 'ES256' | 'EdDSA' | 'RS256';
@@ -129,4 +129,17 @@ export function keyRing(secret: string): Promise<KeyRing> {
     rings.set(secret, ring);
   }
   return ring;
+}
+
+const pems = new WeakMap<CryptoKey, Promise<string>>();
+
+/** The PEM (SPKI) of a signer's public key, exported once per key. */
+export function publicKeyPem(keys: KeyRing, signer: Signer): Promise<string> {
+  const key = keys.verifiers.get(signer.kid)!.key;
+  let pem = pems.get(key);
+  if (!pem) {
+    pem = exportSPKI(key);
+    pems.set(key, pem);
+  }
+  return pem;
 }

@@ -3,17 +3,17 @@
 // unsafe path) are thrown as AppError and rendered in the management face's shape by the app.
 // A CORS preflight is answered here and never forwarded: whatever its method, headers or body, a
 // request without a valid token never reaches a protected origin. A `"login": true` route also
-// lets a browser in by its cookies (website-session.ts), sends a page navigation that nothing
+// lets a browser in by its cookies (src/web/website-session.ts), sends a page navigation that nothing
 // authenticates to the hosted sign-in (302), and sets the renewed access cookie on the answer.
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Identity } from '../core/edge-auth';
 import { CORS_METHODS } from '../http/cors';
 import type { AppEnv } from '../http/types';
-import { assertionFor } from './assertion';
+import { assertionFor } from '../core/gateway-assertions';
 import { authorizeCaller, requireNeeds } from './authorize';
 import { forwardToOrigin, type ForwardedIdentity } from './forward';
 import { matchGatewayRoute, type RouteMatch } from './paths';
-import { isPageNavigation, signInPath, websiteCaller } from './website-session';
+import { isPageNavigation, signInPath, websiteCaller } from '../web/website-session';
 
 /** A list of header names as a preflight asks for them (tokens, commas, spaces), bounded. */
 const REQUESTED_HEADERS = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*$/;

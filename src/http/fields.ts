@@ -54,7 +54,7 @@ export function queryChoice<const T extends readonly [string, ...string[]]>(valu
 /** A time in answers, for the document: ISO 8601 (the faces' `iso()`). */
 export const isoTime = () => z.string().meta({ format: 'date-time', example: '2026-01-31T12:00:00.000Z' });
 
-/** A page size given as text (pageLimit's words). */
+/** A page size given as text (1 to MAX_PAGE_SIZE). */
 export function pageLimitValue() {
   const error = `must be a whole number from 1 to ${MAX_PAGE_SIZE}`;
   return z

@@ -1,6 +1,7 @@
 // GET /openapi.json and GET /docs. The document is generated from the app itself: hono-openapi
 // walks `app.routes` and reads each route's describeRoute() and validate() middleware (the zod
-// schemas that check the requests), so it cannot drift from the code. The docs page is Scalar's,
+// schemas that check the requests), so it cannot drift from the code; the tags and each face's error
+// body come from the faces' records (src/faces/index.ts), passed in by the app. The docs page is Scalar's,
 // its bundle served by this Worker at /docs/scalar.js (a text module that scripts/docs-assets.mjs
 // copies from @scalar/api-reference), so nothing is loaded from a CDN and no static-asset router
 // stands in front of every other request.
@@ -10,18 +11,12 @@ import { describeRoute, generateSpecs } from 'hono-openapi';
 import { z } from 'zod';
 import packageJson from '../../package.json';
 import scalarBundle from '../../generated/scalar.txt';
-import { DroplitError } from '../faces/droplit/schemas';
-import { GatekeeperError } from '../faces/gatekeeper/schemas';
-import { ManagementError } from '../faces/management/schemas';
-import { OAuthError } from '../faces/oauth/schemas';
-import { UserServiceError } from '../faces/user-service/schemas';
 import { randomToken } from '../crypto/random';
 import { SESSION_COOKIE } from '../http/browser-cookies';
+import type { Face } from '../http/face';
 import type { AppEnv } from '../http/types';
 import { operation, SECURITY, TAGS } from './describe';
 
-/** Each face's one error body, by the name its error responses point at. */
-export const ERROR_SCHEMAS = { DroplitError, ManagementError, GatekeeperError, UserServiceError, OAuthError };
 
 const SECURITY_SCHEMES = {
   accountToken: {
@@ -46,25 +41,22 @@ const SECURITY_SCHEMES = {
   },
 };
 
-const TAG_LIST = [
-  { name: TAGS.droplit, description: 'The droplit-style Users API: an ecosystem’s backend manages its users and issues their tokens.' },
-  { name: TAGS.gatekeeper, description: 'The SONATA Gatekeeper’s user and session API (trailing slashes accepted).' },
-  { name: TAGS.userService, description: 'The User Service under /v<N>/users (any version segment).' },
-  { name: TAGS.oauth, description: 'OAuth 2 token, revocation, introspection and OpenID Connect userinfo.' },
-  { name: TAGS.operator, description: 'The operator’s routes under /admin/v1, with the account token.' },
-  {
-    name: TAGS.edge,
-    description: 'Forward-auth for reverse proxies, keys and discovery. The gateway’s own routes (GATEWAY_ROUTES) are configured per deployment and are not listed.',
-  },
-  { name: TAGS.pages, description: 'The hosted pages a person sees in a browser.' },
-];
-
 function componentSchema(schema: z.ZodType) {
   const { $schema: _ignored, ...json } = z.toJSONSchema(schema) as Record<string, unknown>;
   return json;
 }
 
-async function buildDocument(app: Hono<AppEnv>, c: Context<AppEnv>) {
+/** The faces' tags, in their records' order. */
+export function tagsOf(faces: readonly Face[]) {
+  return faces.flatMap((face) => face.tags);
+}
+
+/** Each face's one error body, by the name its error responses point at. */
+export function errorSchemasOf(faces: readonly Face[]): Record<string, unknown> {
+  return Object.fromEntries(faces.flatMap((face) => (face.errorBody ? [[face.errorBody.name, componentSchema(face.errorBody.schema)]] : [])));
+}
+
+async function buildDocument(app: Hono<AppEnv>, faces: readonly Face[], c: Context<AppEnv>) {
   const spec = await generateSpecs(
     app,
     {
@@ -74,10 +66,10 @@ async function buildDocument(app: Hono<AppEnv>, c: Context<AppEnv>) {
           version: packageJson.version,
           description: 'Edge-native user and token service. Each face keeps the dialect of the system it replaces, errors included.',
         },
-        tags: TAG_LIST,
+        tags: tagsOf(faces),
         components: {
           securitySchemes: SECURITY_SCHEMES as never,
-          schemas: Object.fromEntries(Object.entries(ERROR_SCHEMAS).map(([name, schema]) => [name, componentSchema(schema)])) as never,
+          schemas: errorSchemasOf(faces) as never,
         },
       },
       excludeStaticFile: false,
@@ -89,12 +81,12 @@ async function buildDocument(app: Hono<AppEnv>, c: Context<AppEnv>) {
 }
 
 /** GET /openapi.json: built once per isolate (the routes do not change while it lives). */
-export function openApiDocument(app: Hono<AppEnv>) {
+export function openApiDocument(app: Hono<AppEnv>, faces: readonly Face[]) {
   let document: Promise<unknown> | undefined;
   return [
     describeRoute(operation(TAGS.edge, 'This OpenAPI 3.1 document', SECURITY.none, { 200: { description: 'The document' } })),
     async (c: Context<AppEnv>) => {
-      document ??= buildDocument(app, c).catch((error: unknown) => {
+      document ??= buildDocument(app, faces, c).catch((error: unknown) => {
         document = undefined;
         throw error;
       });

@@ -2,10 +2,7 @@
 // schemas in schemas.ts, the user's shape in shapes.ts, the error body in errors.ts.
 import { Hono } from 'hono';
 import type { AppEnv } from '../../http/types';
-import { renderDroplitError } from './errors';
 import { routes } from './routes';
 
 export const droplitFace = new Hono<AppEnv>();
 droplitFace.route('/', routes);
-
-export { renderDroplitError };

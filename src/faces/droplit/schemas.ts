@@ -1,12 +1,13 @@
 // The droplit requests as zod schemas (validated by src/http/validate.ts, every problem reported
-// at once as droplit's validator did, in its words), the answers (for /openapi.json only) and
-// droplit's error body. Unknown query or body names are refused (strict objects).
+// at once as droplit's validator did, in its words) and the answers (for /openapi.json only); the
+// error body is the face's record's (face.ts). Unknown query or body names are refused (strict objects).
 import { z } from 'zod';
 import { MAX_GRANTS_PER_USER, MAX_USER_TOKEN_TTL_SECONDS } from '../../core/external-users';
 import { DEFAULT_USER_TOKEN_TTL_SECONDS, EXPIRY_TYPES } from '../../core/user-tokens';
 import { EMAIL_MAX_LENGTH } from '../../core/users';
 import { isoTime, pageLimitValue } from '../../http/fields';
 import { errorResponses } from '../../openapi/describe';
+import { droplit } from './face';
 import { InvalidParams, type DroplitIssue } from './errors';
 
 const MAX_UNIQUE_ID_LENGTH = 256;
@@ -23,15 +24,8 @@ const MESSAGES = {
   object: 'expected field to be an object',
 };
 
-/** `{"errorType", "errors": [{"in", "path", "message"}]}`, for every status (errors.ts). */
-export const DroplitError = z.object({
-  errorType: z.string().meta({ example: 'InvalidParams' }),
-  errors: z.array(z.object({ in: z.enum(['body', 'query', 'path', 'header', 'request']), path: z.string(), message: z.string() })),
-  requestId: z.string().optional(),
-});
-
 export const droplitErrors = (statuses: Record<number, string>) =>
-  errorResponses('DroplitError', { 401: 'No account or server token, or another kind of token', ...statuses });
+  errorResponses(droplit.errorBody!.name, { 401: 'No account or server token, or another kind of token', ...statuses });
 
 function fail(issue: DroplitIssue): never {
   throw new InvalidParams([issue]);

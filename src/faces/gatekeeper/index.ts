@@ -3,7 +3,6 @@
 // Every route also answers with a trailing slash (app.ts strips it, as the original's '/?' did).
 import { Hono } from 'hono';
 import type { AppEnv } from '../../http/types';
-import { renderGatekeeperError } from './errors';
 import { gatekeeperRoot, microServices } from './service';
 import { sessions } from './sessions';
 import { users } from './users';
@@ -13,4 +12,4 @@ gatekeeperFace.route('/users', users);
 gatekeeperFace.route('/sessions', sessions);
 gatekeeperFace.route('/micro-services', microServices);
 
-export { gatekeeperRoot, renderGatekeeperError };
+export { gatekeeperRoot };

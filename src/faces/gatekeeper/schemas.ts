@@ -1,32 +1,26 @@
 // The Gatekeeper's requests as zod schemas (validated by src/http/validate.ts, the first problem
 // only, as the hand-written checks reported it: `is missing`, `must be a string`, which errors.ts
-// turns into `User name is missing`), its answers (for /openapi.json only) and its error body.
+// turns into `User name is missing`), its answers (for /openapi.json only); its error body is in face.ts.
 import { z } from 'zod';
 import { PASSWORD_MAX_LENGTH } from '../../config';
 import { AppError } from '../../core/errors';
 import type { NumberedPage } from '../../core/user-listing';
-import { EMAIL_MAX_LENGTH } from '../../core/users';
+import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH } from '../../core/users';
 import { passwordFieldMaxLength } from '../../http/body';
 import { requiredChoice, requiredText } from '../../http/fields';
 import type { ValidateOptions } from '../../http/validate';
 import { errorResponses } from '../../openapi/describe';
+import { gatekeeper } from './face';
 import { USER_TYPES } from './shapes';
 
 const USERNAME_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
 const USERNAME_MAX_LENGTH = 64;
-const NAME_MAX_LENGTH = 200;
 const PHONE_MAX_LENGTH = 64;
 const KEY_MAX_LENGTH = 16_384;
 const PASSWORD_FIELD_MAX_LENGTH = passwordFieldMaxLength({ passwordMaxLength: PASSWORD_MAX_LENGTH });
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
-/** `{"error": {"code": <status>, "message"}}` (errors.ts); `requestId` only on a 500. */
-export const GatekeeperError = z.object({
-  error: z.object({ code: z.number().int().meta({ example: 400 }), message: z.string().meta({ example: 'User name is missing' }) }),
-  requestId: z.string().optional(),
-});
-
-export const gatekeeperErrors = (statuses: Record<number, string>) => errorResponses('GatekeeperError', statuses);
+export const gatekeeperErrors = (statuses: Record<number, string>) => errorResponses(gatekeeper.errorBody!.name, statuses);
 
 /** An optional text: absent keeps the stored value, empty or null clears it. */
 function clearableText(max: number) {

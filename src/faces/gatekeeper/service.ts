@@ -4,27 +4,12 @@
 // Gatekeeper's token profile signs with: RSA under the legacy profile, else ES256 or Ed25519.
 import { Hono, type Context } from 'hono';
 import { describeRoute } from 'hono-openapi';
-import { exportSPKI } from 'jose';
-import { profileOf, signerOf } from '../../core/token-profiles';
-import type { KeyRing, Signer } from '../../crypto/keys';
+import { signingKeyPem } from '../../core/token-profiles';
 import type { AppEnv } from '../../http/types';
 import { jsonResponse, operation, SECURITY, TAGS } from '../../openapi/describe';
 import { MicroServicePublicKey, RootEntries } from './schemas';
 
 const PUBLIC_KEY_CACHE = 'public, max-age=300';
-const pems = new WeakMap<CryptoKey, Promise<string>>();
-
-/** The PEM (SPKI) of a signer's public key, exported once per key. */
-export function signerPem(keys: KeyRing, signer: Signer): Promise<string> {
-  const key = keys.verifiers.get(signer.kid)!.key;
-  let pem = pems.get(key);
-  if (!pem) {
-    pem = exportSPKI(key);
-    pems.set(key, pem);
-  }
-  return pem;
-}
-
 export const microServices = new Hono<AppEnv>();
 
 const keyDoc = operation(TAGS.gatekeeper, 'The key that signs Gatekeeper tokens (base64 SPKI)', SECURITY.none, {
@@ -32,8 +17,7 @@ const keyDoc = operation(TAGS.gatekeeper, 'The key that signs Gatekeeper tokens 
 });
 
 microServices.get('/public-key', describeRoute(keyDoc), async (c) => {
-  const { keys, config } = c.env.deps;
-  const pem = await signerPem(keys, signerOf(keys, profileOf(config, 'gatekeeper')));
+  const pem = await signingKeyPem(c.env.deps, 'gatekeeper');
   const base64 = pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
   return c.json({ items: { 'public-key': base64 } }, 200, { 'Cache-Control': PUBLIC_KEY_CACHE });
 });

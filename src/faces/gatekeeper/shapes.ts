@@ -2,7 +2,7 @@
 // `secret`), its three user types over the core's roles, its times, and the Keycloak-shaped
 // token response of a login.
 import type { StartedSession } from '../../core/sessions';
-import type { UserRow } from '../../store/user-repo';
+import type { UserRow } from '../../core/users';
 
 export const USER_TYPES = ['developer', 'customer', 'admin'] as const;
 export type UserType = (typeof USER_TYPES)[number];
@@ -72,5 +72,3 @@ export function tokenResponse(username: string, session: StartedSession) {
     },
   };
 }
-
-export const isUserType = (value: string): value is UserType => (USER_TYPES as readonly string[]).includes(value);

@@ -15,8 +15,7 @@ import { GATEKEEPER_BEARER, optionalActor, signedIn, type GatekeeperEnv } from '
 import { pageHeaders } from './pagination';
 import { preflight } from './preflight';
 import * as s from './schemas';
-import { profileOf, signerOf } from '../../core/token-profiles';
-import { signerPem } from './service';
+import { signingKeyPem } from '../../core/token-profiles';
 import { roleForUserType, userObject } from './shapes';
 
 const PUBLIC_KEY_CACHE = 'public, max-age=300';
@@ -95,8 +94,7 @@ users.put(
 
 // Before `/:uuid`, which would otherwise take `public-key` or `username` for an id.
 users.get('/public-key', op('The PEM key that signs Gatekeeper tokens', SECURITY.none, { 200: jsonResponse('The key', s.PemPublicKey) }), async (c) => {
-  const { keys, config } = c.env.deps;
-  const pem = await signerPem(keys, signerOf(keys, profileOf(config, 'gatekeeper')));
+  const pem = await signingKeyPem(c.env.deps, 'gatekeeper');
   return c.json({ 'public-key': pem }, 200, { 'Cache-Control': PUBLIC_KEY_CACHE });
 });
 

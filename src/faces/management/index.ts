@@ -3,7 +3,6 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../../http/types';
 import { admin } from './admin';
 import { clientRoutes } from './clients';
-import { renderManagementError } from './errors';
 import { service } from './service';
 import { standards } from './standards';
 
@@ -12,5 +11,3 @@ managementFace.route('/', service);
 managementFace.route('/', standards);
 managementFace.route('/admin/v1', admin);
 managementFace.route('/admin/v1/clients', clientRoutes);
-
-export { renderManagementError };

@@ -1,21 +1,16 @@
 // The operator routes' requests (validated by src/http/validate.ts, in the shared words of
-// src/http/fields.ts) and answers (for /openapi.json only), and the management face's error body.
+// src/http/fields.ts) and answers (for /openapi.json only); the error body is in face.ts.
 import { z } from 'zod';
 import { PASSWORD_MAX_LENGTH } from '../../config';
 import { OUTBOX_STATUSES } from '../../core/mail';
 import { MAX_URI_LENGTH, MAX_URIS, SUPPORTED_SCOPES } from '../../core/oauth-clients';
-import { EMAIL_MAX_LENGTH, ROLES } from '../../core/users';
+import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, ROLES } from '../../core/users';
 import { isoTime, optionalChoice, optionalFlag, optionalText, optionalWholeNumber, pageLimitParam, queryChoice } from '../../http/fields';
 import { errorResponses } from '../../openapi/describe';
-
-/** `{"error": {"code", "message"}, "requestId"}`, for every status (errors.ts). */
-export const ManagementError = z.object({
-  error: z.object({ code: z.string().meta({ example: 'INVALID_FIELD' }), message: z.string().meta({ example: 'name must be a string.' }) }),
-  requestId: z.string(),
-});
+import { management } from './face';
 
 export const managementErrors = (statuses: Record<number, string>) =>
-  errorResponses('ManagementError', { 401: 'No account token, or another token', ...statuses });
+  errorResponses(management.errorBody!.name, { 401: 'No account token, or another token', ...statuses });
 
 const named = () => z.object({ name: optionalText(200).meta({ description: 'A label for people.' }) });
 export const EcosystemCreate = named();
@@ -32,8 +27,8 @@ export const UserCreate = z.object({
   username: optionalText(64),
   // Twice the policy's maximum in UTF-16 units (body.ts passwordFieldMaxLength); the core checks the policy.
   password: optionalText(PASSWORD_MAX_LENGTH * 2),
-  firstName: optionalText(200),
-  lastName: optionalText(200),
+  firstName: optionalText(NAME_MAX_LENGTH),
+  lastName: optionalText(NAME_MAX_LENGTH),
 });
 
 export const UserStanding = z.object({

@@ -1,7 +1,7 @@
 // How the management face shows records: ISO 8601 times, never a hash or a secret.
 import { permissionLevelOf } from '../../core/users';
-import type { OutboxRow } from '../../store/outbox-repo';
-import type { UserRow } from '../../store/user-repo';
+import type { OutboxRow } from '../../core/mail';
+import type { UserRow } from '../../core/users';
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 

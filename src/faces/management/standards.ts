@@ -4,7 +4,7 @@ import { describeRoute } from 'hono-openapi';
 import { ecosystemScope, requireEcosystemScope } from '../../core/ecosystem-scope';
 import { checkHealth } from '../../core/health';
 import { AppError } from '../../core/errors';
-import { signInPath, websiteCaller, type WebsiteCaller } from '../../gateway/website-session';
+import { signInPath, websiteCaller, type WebsiteCaller } from '../../web/website-session';
 import { STATUS_OF } from '../../http/errors';
 import { SUPPORTED_SCOPES } from '../../core/oauth-clients';
 import { identityHeaders } from '../../http/identity-headers';

@@ -4,17 +4,17 @@
 // and `iss` (RFC 9207). Not signed in (or not freshly enough) sends the browser to /signin,
 // which returns here. The query is checked by the core (its order decides page or redirect), so
 // its schemas (schemas.ts) only document it.
-import { Hono, type Context } from 'hono';
-import { html } from 'hono/html';
+import { Hono } from 'hono';
 import { describeRoute, resolver } from 'hono-openapi';
 import { z } from 'zod';
 import {
-  AuthorizePageError,
-  AuthorizeRedirectError,
+  AuthorizationError,
   issueCode,
   judgeSession,
   parseAuthorizationRequest,
+  redirectFor,
   resolveClient,
+  withAuthorizationRedirect,
   type Params,
 } from '../../core/authorization';
 import { resolveBrowserSession } from '../../core/browser-sessions';
@@ -23,28 +23,15 @@ import { clearSessionCookies, readSessionCookie } from '../../http/browser-cooki
 import type { AppEnv } from '../../http/types';
 import { documentOnly } from '../../http/validate';
 import { operation, SECURITY, TAGS } from '../../openapi/describe';
-import { endBrowserSession } from '../pages/browser-session';
-import { requireCsrf } from '../pages/csrf';
-import { renderPage, signedInName } from '../pages/layout';
-import { logoutConfirmPage, submitLogoutConfirm } from '../pages/logout-confirm';
-import { refusedForm } from '../pages/refused';
+import { endBrowserSession } from '../../web/browser-session';
+import { requireCsrf } from '../../web/csrf';
+import { signedInName } from '../../web/layout';
+import { refusedForm } from '../../web/refused';
+import { logoutConfirmPage, submitLogoutConfirm } from './logout-confirm';
+import { answeringRefusals, backToClient, redirectTo, SIGN_IN_REFUSED, SIGN_OUT_REFUSED } from './refusals';
 import { AuthorizeQuery, LogoutQuery } from './schemas';
 
 export const browserRoutes = new Hono<AppEnv>();
-
-function refusalPage(c: Context<AppEnv>, reason: string) {
-  return renderPage(c, {
-    title: 'This sign-in request cannot be completed',
-    status: 400,
-    body: html`<p class="error" role="alert">${reason}</p><p>Go back to the application and try again, or contact its support.</p>`,
-  });
-}
-
-function redirectTo(c: Context<AppEnv>, location: string) {
-  c.header('Cache-Control', 'no-store');
-  c.header('Referrer-Policy', 'no-referrer');
-  return c.redirect(location, 302);
-}
 
 const REFUSAL_PAGE = {
   400: { description: 'A page saying why (the client or a URI cannot be trusted with a redirect)', content: { 'text/html': { schema: { type: 'string' as const } } } },
@@ -110,77 +97,54 @@ const describeLogoutConfirm = describeRoute({
 /** The one value of a parameter, or undefined when absent, empty or repeated. */
 const one = (params: Params, name: string) => (params[name]?.length === 1 && params[name]![0] !== '' ? params[name]![0] : undefined);
 
-browserRoutes.get('/authorize', describeAuthorize, documentOnly('query', AuthorizeQuery), async (c) => {
-  const deps = c.env.deps;
-  const params: Params = c.req.queries() ?? {};
-  let target;
-  try {
-    target = await resolveClient(deps, params);
-  } catch (error) {
-    if (error instanceof AuthorizePageError) return refusalPage(c, error.reason);
-    throw error;
-  }
-  const back = (fields: Record<string, string | undefined>) => {
-    const url = new URL(target.redirectUri);
-    for (const [name, value] of Object.entries({ ...fields, iss: deps.issuer })) if (value !== undefined) url.searchParams.append(name, value);
-    return redirectTo(c, url.toString());
-  };
-  let request;
-  try {
-    request = parseAuthorizationRequest(target.client, params);
-  } catch (error) {
-    if (!(error instanceof AuthorizeRedirectError)) throw error;
-    const state = one(params, 'state');
-    return back({ error: error.error, error_description: error.description, state: state !== undefined && state.length <= 1024 ? state : undefined });
-  }
-  const session = await resolveBrowserSession(deps, readSessionCookie(c));
-  let verdict;
-  try {
-    verdict = judgeSession(deps, request, session);
-  } catch (error) {
-    if (!(error instanceof AuthorizeRedirectError)) throw error;
-    return back({ error: error.error, error_description: error.description, state: request.state });
-  }
-  if (!verdict.ok || !session) {
-    if (request.prompt === 'none') return back({ error: 'login_required', error_description: 'no fitting sign-in', state: request.state });
-    // Coming back must not ask again: prompt=login and max_age become "a sign-in at or after T".
-    const again = new URL(c.req.url);
-    if (!verdict.ok && verdict.signInAfter !== undefined) {
-      again.searchParams.delete('prompt');
-      again.searchParams.delete('max_age');
-      again.searchParams.set('auth_after', String(verdict.signInAfter));
-    }
-    return redirectTo(c, `/signin?return=${encodeURIComponent(again.pathname + again.search)}`);
-  }
-  const code = await issueCode(deps, { ...target, request, session });
-  return back({ code, state: request.state });
-});
+browserRoutes.get('/authorize', describeAuthorize, documentOnly('query', AuthorizeQuery), (c) =>
+  answeringRefusals(c, SIGN_IN_REFUSED, async () => {
+    const deps = c.env.deps;
+    const params: Params = c.req.queries() ?? {};
+    const target = await resolveClient(deps, params);
+    const redirect = redirectFor(target, params);
+    return withAuthorizationRedirect(redirect, async () => {
+      const request = parseAuthorizationRequest(target.client, params);
+      const session = await resolveBrowserSession(deps, readSessionCookie(c));
+      const verdict = judgeSession(deps, request, session);
+      if (!verdict.ok || !session) {
+        if (request.prompt === 'none') throw new AuthorizationError('login_required', 'no fitting sign-in');
+        // Coming back must not ask again: prompt=login and max_age become "a sign-in at or after T".
+        const again = new URL(c.req.url);
+        if (!verdict.ok && verdict.signInAfter !== undefined) {
+          again.searchParams.delete('prompt');
+          again.searchParams.delete('max_age');
+          again.searchParams.set('auth_after', String(verdict.signInAfter));
+        }
+        return redirectTo(c, `/signin?return=${encodeURIComponent(again.pathname + again.search)}`);
+      }
+      const code = await issueCode(deps, { ...target, request, session });
+      return backToClient(c, redirect.uri, { code, state: request.state });
+    });
+  }),
+);
 
-browserRoutes.get('/logout', describeLogout, documentOnly('query', LogoutQuery), async (c) => {
-  const deps = c.env.deps;
-  const params: Params = c.req.queries() ?? {};
-  const request = {
-    idTokenHint: one(params, 'id_token_hint'),
-    clientId: one(params, 'client_id'),
-    postLogoutRedirectUri: one(params, 'post_logout_redirect_uri'),
-    state: one(params, 'state'),
-  };
-  let plan;
-  try {
-    plan = await planLogout(deps, request);
-  } catch (error) {
-    if (error instanceof AuthorizePageError) return refusalPage(c, error.reason);
-    throw error;
-  }
-  const cookie = readSessionCookie(c);
-  const current = await resolveBrowserSession(deps, cookie);
-  // No hint: a cross-site link could have sent it, so the person confirms (pages/logout-confirm.ts).
-  if (current && plan.subject === null) return logoutConfirmPage(c, request, signedInName(current.user));
-  // A hint for another user ends nothing: that is not this browser's session to end.
-  if (current && plan.subject === current.user.id) await endBrowserSession(c);
-  else if (!current && cookie !== undefined) clearSessionCookies(c);
-  return redirectTo(c, plan.redirectTo ?? '/signin');
-});
+browserRoutes.get('/logout', describeLogout, documentOnly('query', LogoutQuery), (c) =>
+  answeringRefusals(c, SIGN_OUT_REFUSED, async () => {
+    const deps = c.env.deps;
+    const params: Params = c.req.queries() ?? {};
+    const request = {
+      idTokenHint: one(params, 'id_token_hint'),
+      clientId: one(params, 'client_id'),
+      postLogoutRedirectUri: one(params, 'post_logout_redirect_uri'),
+      state: one(params, 'state'),
+    };
+    const plan = await planLogout(deps, request);
+    const cookie = readSessionCookie(c);
+    const current = await resolveBrowserSession(deps, cookie);
+    // No hint: a cross-site link could have sent it, so the person confirms (logout-confirm.ts).
+    if (current && plan.subject === null) return logoutConfirmPage(c, request, signedInName(current.user));
+    // A hint for another user ends nothing: that is not this browser's session to end.
+    if (current && plan.subject === current.user.id) await endBrowserSession(c);
+    else if (!current && cookie !== undefined) clearSessionCookies(c);
+    return redirectTo(c, plan.redirectTo ?? '/signin');
+  }),
+);
 
 // The confirmation page's form (RP-initiated logout without a valid id_token_hint).
 browserRoutes.post('/logout', describeLogoutConfirm, requireCsrf(refusedForm), submitLogoutConfirm);

@@ -1,8 +1,8 @@
 // RFC 6749 section 5.2 error bodies ({"error", "error_description"}), and RFC 6750 challenges
-// on the userinfo route. Descriptions never carry a token or a password.
+// on the userinfo route. Descriptions never carry a token or a password. The browser routes
+// (authorize, logout) are marked in face.ts: their errors are pages, rendered by the app.
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppError, ErrorCode } from '../../core/errors';
-import { renderPageError } from '../pages/errors';
 import { bearerChallenge, errorHeaders, messageOf, STATUS_OF, type ErrorRenderer } from '../../http/errors';
 
 const OAUTH_ERRORS: Partial<Record<ErrorCode, [string, ContentfulStatusCode]>> = {
@@ -28,11 +28,7 @@ function userinfoError(error: AppError): [string, ContentfulStatusCode] {
   return OAUTH_ERRORS[error.code] ?? ['invalid_request', status];
 }
 
-/** The browser's routes (authorize, logout) answer a person: their errors are pages. */
-const BROWSER_PATH = /^\/oauth\/(authorize|logout)\/?$/;
-
 export const renderOAuthError: ErrorRenderer = (c, error) => {
-  if (BROWSER_PATH.test(c.req.path)) return renderPageError(c, error);
   const onUserinfo = c.req.path.startsWith('/oauth/userinfo');
   const [code, status] = onUserinfo ? userinfoError(error) : (OAUTH_ERRORS[error.code] ?? ['invalid_request', STATUS_OF[error.code]]);
   const headers: Record<string, string> = { ...errorHeaders(error), Pragma: 'no-cache' };

@@ -23,7 +23,6 @@ import { validate } from '../../http/validate';
 import { jsonResponse, operation, SECURITY, TAGS } from '../../openapi/describe';
 import { browserRoutes } from './authorize';
 import { clientCredentials } from './client-auth';
-import { renderOAuthError } from './errors';
 import * as s from './schemas';
 
 export const oauthFace = new Hono<AppEnv>();
@@ -181,5 +180,3 @@ const describeUserinfo = describeRoute({
 
 oauthFace.get('/userinfo', describeUserinfo, userinfo);
 oauthFace.post('/userinfo', describeUserinfo, userinfo);
-
-export { renderOAuthError };

@@ -1,6 +1,6 @@
 // The OAuth requests as zod schemas (validated by src/http/validate.ts from form or JSON bodies, in
 // the shared words of src/http/fields.ts, so the RFC 6749 error_description texts are unchanged), the
-// answers (for /openapi.json only) and the RFC 6749 error body.
+// answers (for /openapi.json only); the RFC 6749 error body is in face.ts.
 //
 // The token request is a discriminated union on grant_type: one object per grant, each checked only
 // when its grant_type was sent (as the hand-written checks did). A new grant is one more object in
@@ -12,15 +12,9 @@ import { EMAIL_MAX_LENGTH } from '../../core/users';
 import type { FieldIssue } from '../../http/validate';
 import { optionalText, requiredText } from '../../http/fields';
 import { errorResponses } from '../../openapi/describe';
+import { oauth } from './face';
 
-/** RFC 6749 section 5.2 (errors.ts); `requestId` only with a server_error. */
-export const OAuthError = z.object({
-  error: z.string().meta({ example: 'invalid_grant' }),
-  error_description: z.string().meta({ example: 'The credentials are incorrect.' }),
-  requestId: z.string().optional(),
-});
-
-export const oauthErrors = (statuses: Record<number, string>) => errorResponses('OAuthError', statuses);
+export const oauthErrors = (statuses: Record<number, string>) => errorResponses(oauth.errorBody!.name, statuses);
 
 /** Why a required text was refused (requiredText's words), or undefined when it is fine. */
 function textProblem(value: unknown, max: number): string | undefined {

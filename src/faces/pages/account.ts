@@ -8,12 +8,12 @@ import { resolveBrowserSession, sessionsOf, signOutDevice, signOutOtherDevices, 
 import { AppError } from '../../core/errors';
 import { readSessionCookie } from '../../http/browser-cookies';
 import type { AppEnv } from '../../http/types';
-import type { SessionRow } from '../../store/session-repo';
-import { endBrowserSession } from './browser-session';
-import { csrfField } from './csrf';
-import { formText, readForm } from './form';
-import { renderPage, signedInName } from './layout';
-import { toSignIn } from './refused';
+import type { SessionRow } from '../../core/sessions';
+import { endBrowserSession } from '../../web/browser-session';
+import { csrfField } from '../../web/csrf';
+import { formText, readForm } from '../../web/form';
+import { renderPage, signedInName } from '../../web/layout';
+import { toSignIn } from '../../web/refused';
 
 const ACCOUNT = '/account';
 

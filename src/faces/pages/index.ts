@@ -8,20 +8,16 @@ import { readSessionCookie } from '../../http/browser-cookies';
 import { rateLimitPerClient } from '../../http/rate-limit';
 import type { AppEnv } from '../../http/types';
 import { accountPage, submitSignOutDevice, submitSignOutOthers } from './account';
-import { endBrowserSession } from './browser-session';
-import { csrfField, requireCsrf } from './csrf';
-import { renderPageError } from './errors';
-import { readForm } from './form';
-import { renderPage, signedInName } from './layout';
+import { endBrowserSession } from '../../web/browser-session';
+import { csrfField, requireCsrf } from '../../web/csrf';
+import { readForm } from '../../web/form';
+import { renderPage, signedInName } from '../../web/layout';
 import { DESCRIBE } from './openapi';
 import { confirmEmailPage, forgotPasswordPage, resetPasswordForm, submitForgotPassword, submitResetPassword } from './password-pages';
-import { refusedForm } from './refused';
-import { safeReturnPath } from './return-path';
+import { refusedForm } from '../../web/refused';
+import { safeReturnPath } from '../../web/return-path';
 import { signInPage, submitSignIn } from './signin';
 import { registrationOpen, signUpPage, submitSignUp } from './signup';
-
-/** The paths this face answers (and whose errors it renders as pages). */
-export const PAGE_PATH = /^\/(signin|signout|signup|forgot-password|reset-password|confirm-email|account)(\/|$)/;
 
 export const pagesFace = new Hono<AppEnv>();
 
@@ -57,5 +53,3 @@ pagesFace.post('/signout', DESCRIBE.signOut, requireCsrf(refusedForm), async (c)
   await endBrowserSession(c);
   return c.redirect(safeReturnPath(form.return ?? '/signin'), 303);
 });
-
-export { renderPageError };

@@ -5,10 +5,10 @@
 // browser, and the CSRF cookie that every form POST must bring back with its `csrf` field.
 import { describeRoute, resolver, type ResponsesWithResolver } from 'hono-openapi';
 import { z } from 'zod';
-import { EMAIL_MAX_LENGTH } from '../../core/users';
+import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH } from '../../core/users';
 import { CSRF_COOKIE } from '../../http/browser-cookies';
 import { SECURITY, TAGS } from '../../openapi/describe';
-import { DEFAULT_RETURN } from './return-path';
+import { DEFAULT_RETURN } from '../../web/return-path';
 
 const csrf = z.string().meta({ description: `The hidden field of the form: the value of the ${CSRF_COOKIE} cookie.` });
 const returnPath = z
@@ -30,8 +30,8 @@ const forms = {
     return: returnPath,
     email: z.string().max(EMAIL_MAX_LENGTH),
     password,
-    firstName: z.string().max(200).optional(),
-    lastName: z.string().max(200).optional(),
+    firstName: z.string().max(NAME_MAX_LENGTH).optional(),
+    lastName: z.string().max(NAME_MAX_LENGTH).optional(),
   }),
   forgotPassword: z.object({ csrf, email: z.string().max(EMAIL_MAX_LENGTH) }),
   resetPassword: z.object({ csrf, code: z.string().max(256).meta({ description: 'The code of the mailed link.' }), password }),

@@ -10,9 +10,9 @@ import { EMAIL_MAX_LENGTH } from '../../core/users';
 import { passwordFieldMaxLength } from '../../http/body';
 import { clearSessionCookies } from '../../http/browser-cookies';
 import type { AppEnv } from '../../http/types';
-import { csrfField } from './csrf';
-import { fieldErrorOf, formText, readForm, type FieldError } from './form';
-import { field, renderPage, type PageOptions } from './layout';
+import { csrfField } from '../../web/csrf';
+import { fieldErrorOf, formText, readForm, type FieldError } from '../../web/form';
+import { field, renderPage, type PageOptions } from '../../web/layout';
 import { signInPage } from './signin';
 
 /** As the User Service reads codes. */

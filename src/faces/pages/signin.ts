@@ -8,12 +8,12 @@ import { AppError } from '../../core/errors';
 import { EMAIL_MAX_LENGTH } from '../../core/users';
 import { passwordFieldMaxLength } from '../../http/body';
 import type { AppEnv } from '../../http/types';
-import { replaceBrowserSession } from './browser-session';
-import { csrfField } from './csrf';
-import { pageMessageOf } from './errors';
-import { formText, readForm } from './form';
-import { field, renderPage, type PageOptions } from './layout';
-import { safeReturnPath } from './return-path';
+import { replaceBrowserSession } from '../../web/browser-session';
+import { csrfField } from '../../web/csrf';
+import { pageMessageOf } from '../../web/errors';
+import { formText, readForm } from '../../web/form';
+import { field, renderPage, type PageOptions } from '../../web/layout';
+import { safeReturnPath } from '../../web/return-path';
 
 interface SignInForm {
   login?: string;

@@ -8,17 +8,16 @@ import { html } from 'hono/html';
 import { startBrowserSession } from '../../core/browser-sessions';
 import { registerUser } from '../../core/email-accounts';
 import { AppError } from '../../core/errors';
-import { EMAIL_MAX_LENGTH } from '../../core/users';
+import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH } from '../../core/users';
 import { passwordFieldMaxLength } from '../../http/body';
 import type { AppEnv } from '../../http/types';
-import { replaceBrowserSession } from './browser-session';
-import { csrfField } from './csrf';
-import { fieldErrorOf, formText, readForm, type FieldError } from './form';
-import { field, renderPage, type PageOptions } from './layout';
-import { safeReturnPath } from './return-path';
+import { replaceBrowserSession } from '../../web/browser-session';
+import { csrfField } from '../../web/csrf';
+import { fieldErrorOf, formText, readForm, type FieldError } from '../../web/form';
+import { field, renderPage, type PageOptions } from '../../web/layout';
+import { safeReturnPath } from '../../web/return-path';
 
 /** As the User Service reads names (firstname, lastname). */
-const NAME_MAX_CHARS = 200;
 
 const LABELS = { email: 'E-mail', password: 'Password', firstName: 'First name', lastName: 'Last name' };
 
@@ -69,13 +68,13 @@ export async function submitSignUp(c: Context<AppEnv>) {
   const returnTo = safeReturnPath(form.return);
   const email = formText(form, 'email', EMAIL_MAX_LENGTH).trim();
   const password = formText(form, 'password', passwordFieldMaxLength(deps.config));
-  const firstName = formText(form, 'firstName', NAME_MAX_CHARS).trim();
-  const lastName = formText(form, 'lastName', NAME_MAX_CHARS).trim();
+  const firstName = formText(form, 'firstName', NAME_MAX_LENGTH).trim();
+  const lastName = formText(form, 'lastName', NAME_MAX_LENGTH).trim();
   const again = (error: FieldError) => signUpPage(c, { email, firstName, lastName, returnTo, error, status: 400 });
   if (email === '') return again({ field: 'email', message: 'Enter your e-mail address.' });
   if (password === '') return again({ field: 'password', message: 'Choose a password.' });
   for (const [name, value] of [['firstName', firstName], ['lastName', lastName]] as const) {
-    if (value.length > NAME_MAX_CHARS) return again({ field: name, message: `${LABELS[name]} must be at most ${NAME_MAX_CHARS} characters.` });
+    if (value.length > NAME_MAX_LENGTH) return again({ field: name, message: `${LABELS[name]} must be at most ${NAME_MAX_LENGTH} characters.` });
   }
   let user;
   try {

@@ -4,7 +4,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { logInWithAccessToken, userOfAccessToken } from '../../core/email-accounts';
 import type { StartedSession } from '../../core/sessions';
-import type { UserRow } from '../../store/user-repo';
+import type { UserRow } from '../../core/users';
 import { bearerToken, rawOrBearerToken } from '../../http/auth-header';
 import { readBody } from '../../http/body';
 import type { AppEnv } from '../../http/types';

@@ -15,7 +15,7 @@ import { updateUser } from '../../core/users';
 import { rateLimitPerClient } from '../../http/rate-limit';
 import { validate } from '../../http/validate';
 import { jsonResponse, operation, SECURITY, TAGS } from '../../openapi/describe';
-import type { UserRow } from '../../store/user-repo';
+import type { UserRow } from '../../core/users';
 import { bearerOnlyLogin, offeredToken, signedIn, type LoginAnswer, type ServiceEnv } from './caller';
 import * as s from './schemas';
 import { attributeMap, serviceUser, serviceUserWithAttributes } from './shapes';

@@ -1,16 +1,16 @@
 // The User Service's requests as zod schemas (validated by src/http/validate.ts, JSON or
 // form-encoded, the first problem only, in the words of the hand-written checks: the face's
-// renderer makes `email is missing.` of them), its answers (for /openapi.json only) and its error
-// body. Shape checks only; the rules (password policy, attribute sizes) are the core's.
+// renderer makes `email is missing.` of them), its answers (for /openapi.json only); its error
+// body is in face.ts. Shape checks only; the rules (password policy, attribute sizes) are the core's.
 import { z } from 'zod';
 import { PASSWORD_MAX_LENGTH } from '../../config';
-import { EMAIL_MAX_LENGTH } from '../../core/users';
+import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH } from '../../core/users';
 import { passwordFieldMaxLength } from '../../http/body';
 import { optionalText, requiredText } from '../../http/fields';
 import type { ValidateOptions } from '../../http/validate';
 import { errorResponses } from '../../openapi/describe';
+import { userService } from './face';
 
-const NAME_MAX_CHARS = 200;
 const LANGUAGE_MAX_CHARS = 35;
 const LANGUAGE_PATTERN = /^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*$/;
 const ID_MAX_CHARS = 64;
@@ -18,13 +18,7 @@ const CODE_MAX_CHARS = 256;
 // Attribute keys and texts are measured by the core (in code points and bytes); the body limit bounds them here.
 const CORE_MEASURED = Number.POSITIVE_INFINITY;
 
-/** `{"error": "<reason>"}` (errors.ts); `requestId` only on a 500. */
-export const UserServiceError = z.object({
-  error: z.string().meta({ example: 'Username or password is incorrect' }),
-  requestId: z.string().optional(),
-});
-
-export const userServiceErrors = (statuses: Record<number, string>) => errorResponses('UserServiceError', statuses);
+export const userServiceErrors = (statuses: Record<number, string>) => errorResponses(userService.errorBody!.name, statuses);
 
 /** validate()'s options for a body (JSON or form-encoded, as the original took both). */
 export const BODY: ValidateOptions = { form: true };
@@ -35,7 +29,7 @@ const email = requiredText(EMAIL_MAX_LENGTH);
 const password = requiredText(passwordFieldMaxLength({ passwordMaxLength: PASSWORD_MAX_LENGTH }));
 const code = requiredText(CODE_MAX_CHARS).meta({ description: 'The code the mail carried.' });
 /** A name the original stored as given; absent, null (and in a profile update, left out) is null. */
-const name = optionalText(NAME_MAX_CHARS).transform((value) => value ?? null);
+const name = optionalText(NAME_MAX_LENGTH).transform((value) => value ?? null);
 
 export const Registration = z
   .object({

@@ -3,8 +3,8 @@
 // legacy token profile `id` is the user's integer number, as in the original's MySQL rows and tokens.
 import { userNumberOf } from '../../core/token-profiles';
 import { permissionLevelOf } from '../../core/users';
-import type { AttributeRow } from '../../store/attribute-repo';
-import type { UserRow } from '../../store/user-repo';
+import type { AttributeRow } from '../../core/attributes';
+import type { UserRow } from '../../core/users';
 
 export function serviceUser(user: UserRow, integerIds = false) {
   return {

@@ -1,9 +1,9 @@
 // Starting and ending this browser's session from a page: the cookies go with the session, and the
 // CSRF token is replaced whenever the session changes hands.
 import type { Context } from 'hono';
-import { signOut } from '../../core/browser-sessions';
-import { clearSessionCookies, readSessionCookie, setSessionCookie } from '../../http/browser-cookies';
-import type { AppEnv } from '../../http/types';
+import { signOut } from '../core/browser-sessions';
+import { clearSessionCookies, readSessionCookie, setSessionCookie } from '../http/browser-cookies';
+import type { AppEnv } from '../http/types';
 import { rotateCsrfToken } from './csrf';
 
 /**

@@ -4,10 +4,10 @@
 // read it to fill the field.
 import type { Context, MiddlewareHandler } from 'hono';
 import { html } from 'hono/html';
-import { constantTimeEqual } from '../../crypto/digest';
-import { randomToken } from '../../crypto/random';
-import { readCsrfCookie, setCsrfCookie } from '../../http/browser-cookies';
-import type { AppEnv } from '../../http/types';
+import { constantTimeEqual } from '../crypto/digest';
+import { randomToken } from '../crypto/random';
+import { readCsrfCookie, setCsrfCookie } from '../http/browser-cookies';
+import type { AppEnv } from '../http/types';
 import { readForm } from './form';
 
 /** The hidden field for a form, setting the cookie when the browser has none yet. */

@@ -2,8 +2,8 @@
 // message safe to show (no value a person typed is echoed back but in its own field).
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { html } from 'hono/html';
-import type { AppError } from '../../core/errors';
-import { errorHeaders, messageOf, STATUS_OF, type ErrorRenderer } from '../../http/errors';
+import type { AppError } from '../core/errors';
+import { errorHeaders, messageOf, STATUS_OF, type ErrorRenderer } from '../http/errors';
 import { renderPage, type PageOptions } from './layout';
 
 /** What a person reads for the errors a page can meet; others fall back to the API's text. */

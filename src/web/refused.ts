@@ -2,7 +2,7 @@
 // person who is not signed in.
 import type { Context } from 'hono';
 import { html } from 'hono/html';
-import type { AppEnv } from '../../http/types';
+import type { AppEnv } from '../http/types';
 import { renderPage } from './layout';
 
 export const refusedForm = (c: Context<AppEnv>) =>

@@ -14,7 +14,7 @@ import { getCookie } from 'hono/cookie';
 import { accessTokenForBrowser, resolveBrowserSession } from '../core/browser-sessions';
 import { authenticateBearer, type AuthenticateOptions, type Identity } from '../core/edge-auth';
 import { AppError } from '../core/errors';
-import { safeReturnPath } from '../faces/pages/return-path';
+import { safeReturnPath } from './return-path';
 import { rawOrBearerToken } from '../http/auth-header';
 import { accessCookieHeader, clearedAccessCookieHeader, readAccessCookie, readSessionCookie } from '../http/browser-cookies';
 import { ACCESS_TOKEN_COOKIE } from '../http/request-token';

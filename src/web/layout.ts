@@ -5,8 +5,8 @@
 import type { Context } from 'hono';
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
-import { randomToken } from '../../crypto/random';
-import type { AppEnv } from '../../http/types';
+import { randomToken } from '../crypto/random';
+import type { AppEnv } from '../http/types';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 

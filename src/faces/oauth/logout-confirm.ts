@@ -6,13 +6,13 @@
 // `state`, or to /signin.
 import type { Context } from 'hono';
 import { html } from 'hono/html';
-import { AuthorizePageError } from '../../core/authorization';
 import { planLogout, type LogoutRequest } from '../../core/rp-logout';
 import type { AppEnv } from '../../http/types';
-import { endBrowserSession } from './browser-session';
-import { csrfField } from './csrf';
-import { formText, readForm } from './form';
-import { renderPage } from './layout';
+import { endBrowserSession } from '../../web/browser-session';
+import { csrfField } from '../../web/csrf';
+import { formText, readForm } from '../../web/form';
+import { renderPage } from '../../web/layout';
+import { answeringRefusals, SIGN_OUT_REFUSED } from './refusals';
 
 /** The request's fields the form carries to its POST (the hint, if any, was no good: it is not). */
 const CARRIED = { clientId: 'client_id', postLogoutRedirectUri: 'post_logout_redirect_uri', state: 'state' } as const;
@@ -33,14 +33,6 @@ export function logoutConfirmPage(c: Context<AppEnv>, request: LogoutRequest, si
   });
 }
 
-function refused(c: Context<AppEnv>, reason: string) {
-  return renderPage(c, {
-    title: 'This sign-out request cannot be completed',
-    status: 400,
-    body: html`<p class="error" role="alert">${reason}</p><p>Go back to the application and try again, or contact its support.</p>`,
-  });
-}
-
 /** POST /oauth/logout: the person confirmed. Ends this browser's session and goes where the request asked. */
 export async function submitLogoutConfirm(c: Context<AppEnv>) {
   const form = await readForm(c);
@@ -48,19 +40,15 @@ export async function submitLogoutConfirm(c: Context<AppEnv>) {
     const value = formText(form, name, MAX_FIELD);
     return value === '' ? undefined : value;
   };
-  let plan;
-  try {
-    plan = await planLogout(c.env.deps, {
+  return answeringRefusals(c, SIGN_OUT_REFUSED, async () => {
+    const plan = await planLogout(c.env.deps, {
       clientId: field(CARRIED.clientId),
       postLogoutRedirectUri: field(CARRIED.postLogoutRedirectUri),
       state: field(CARRIED.state),
     });
-  } catch (error) {
-    if (error instanceof AuthorizePageError) return refused(c, error.reason);
-    throw error;
-  }
-  await endBrowserSession(c);
-  c.header('Cache-Control', 'no-store');
-  c.header('Referrer-Policy', 'no-referrer');
-  return c.redirect(plan.redirectTo ?? '/signin', 303);
+    await endBrowserSession(c);
+    c.header('Cache-Control', 'no-store');
+    c.header('Referrer-Policy', 'no-referrer');
+    return c.redirect(plan.redirectTo ?? '/signin', 303);
+  });
 }

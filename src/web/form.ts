@@ -1,7 +1,7 @@
 // Reading a hosted form and showing what the core refused, next to the field it is about.
 import type { Context } from 'hono';
-import { AppError } from '../../core/errors';
-import type { AppEnv } from '../../http/types';
+import { AppError } from '../core/errors';
+import type { AppEnv } from '../http/types';
 
 export type Form = Record<string, unknown>;
 

@@ -3,8 +3,8 @@
 // costs an ECDSA operation, so an assertion is reused for the same identity and origin until
 // ASSERTION_REUSE_MARGIN_SECONDS before it expires; the origin always gets one with at least that
 // long to live.
-import type { Deps } from '../core/deps';
-import type { Identity } from '../core/edge-auth';
+import type { Deps } from './deps';
+import type { Identity } from './edge-auth';
 import { signToken } from '../crypto/jwt';
 
 const ASSERTION_TTL_SECONDS = 300;

@@ -1,0 +1,15 @@
+// Reading KV through the isolate's cache (edge-state.ts): a value is trusted for
+// EDGE_RECHECK_SECONDS, then read again. Apart from EdgeState so that Deps (which holds the state)
+// and the state itself do not import each other.
+import type { Deps } from './deps';
+import type { CachedValue } from './edge-state';
+
+/** A KV value through the isolate's cache, read again once EDGE_RECHECK_SECONDS have passed. */
+export async function edgeRead(deps: Deps, key: string): Promise<CachedValue> {
+  const now = deps.now();
+  const cached = deps.edge.freshValue(key, now, deps.config.edgeRecheckSeconds * 1000);
+  if (cached) return cached;
+  const value = await deps.kv.get(key);
+  deps.edge.rememberValue(key, value, now);
+  return { value, readAt: now };
+}
