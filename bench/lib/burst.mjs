@@ -25,14 +25,17 @@ export function send(agent, url, { method = 'GET', headers = {}, body } = {}, ti
 
 /**
  * `count` requests started in the same tick: `requestFor(i)` gives request i's { url, method,
- * headers, body }. A request that fails at the socket counts as status 0 (with its error).
+ * headers, body }; `onAnswer(answer, i)` sees each answer as it comes. A request that fails at the
+ * socket counts as status 0 (with its error).
  */
-export async function burst(agent, count, requestFor) {
+export async function burst(agent, count, requestFor, onAnswer = () => {}) {
   const started = performance.now();
   const answers = await Promise.all(
     Array.from({ length: count }, (_, i) => {
       const { url, ...init } = requestFor(i);
-      return send(agent, url, init).catch((error) => ({ status: 0, text: String(error), sentAt: started, answeredAt: performance.now() }));
+      return send(agent, url, init)
+        .catch((error) => ({ status: 0, text: String(error), sentAt: started, answeredAt: performance.now() }))
+        .then((answer) => (onAnswer(answer, i), answer));
     }),
   );
   return { answers, seconds: (performance.now() - started) / 1000 };
