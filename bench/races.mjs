@@ -393,7 +393,7 @@ async function main() {
       socketErrors = [];
       resent = 0;
       try {
-        const result = { name, ...(await run()) };
+        const result = { name: `${index + 1}. ${name}`, ...(await run()) };
         const fiveXX = Object.entries(result.statuses).filter(([status]) => /^(5\d\d|0)$/.test(status)).reduce((sum, [, n]) => sum + n, 0);
         result.fiveXX = fiveXX;
         if (socketErrors.length) result.state += `; ${socketErrors.length} socket errors, e.g. ${socketErrors[0]}`;
@@ -402,7 +402,7 @@ async function main() {
         results.push(result);
         console.log(`${result.ok ? 'ok' : 'BROKEN'} (${result.seconds.toFixed(1)} s${resent ? `, ${resent} dropped by workerd unread and sent again` : ''})`);
       } catch (error) {
-        results.push({ name, statuses: {}, winners: '-', allowed: '-', rule: '', state: `failed to run: ${error.message}`, fiveXX: '-', ok: false, seconds: 0 });
+        results.push({ name: `${index + 1}. ${name}`, statuses: {}, winners: '-', allowed: '-', rule: '', state: `failed to run: ${error.message}`, fiveXX: '-', ok: false, seconds: 0 });
         console.log(`FAILED: ${error.message}`);
       }
     }
