@@ -7,6 +7,7 @@
 // first minute within 10%, and no write lost (every created user, session and rotation is in D1).
 // Method and results: bench/README.md, "Soak".
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -179,6 +180,56 @@ function memory(pid) {
   return { rss: kib('VmRSS'), anon: kib('RssAnon'), file: kib('RssFile') };
 }
 
+/** A free loopback port (for workerd's inspector). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The V8 heaps of workerd's isolates, through its inspector (the Worker is `core:user:`, the D1
+ * database's object `d1:db:<name>`): used and total bytes, garbage not yet collected included.
+ */
+async function heapReader(port, ids) {
+  const list = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
+  const sockets = await Promise.all(
+    ids.map(async (id) => {
+      const target = list.find((entry) => entry.id === id);
+      if (!target) throw new Error(`no inspector target ${id} (${list.map((entry) => entry.id).join(', ')})`);
+      const ws = new WebSocket(target.webSocketDebuggerUrl);
+      await new Promise((resolve, reject) => ((ws.onopen = resolve), (ws.onerror = reject)));
+      const pending = new Map();
+      ws.onmessage = (event) => {
+        const message = JSON.parse(event.data);
+        pending.get(message.id)?.(message.result);
+        pending.delete(message.id);
+      };
+      let next = 0;
+      const call = (method) =>
+        new Promise((resolve) => {
+          next += 1;
+          pending.set(next, resolve);
+          ws.send(JSON.stringify({ id: next, method }));
+          setTimeout(() => resolve(null), 5_000).unref();
+        });
+      return { id, ws, call };
+    }),
+  );
+  return {
+    async read() {
+      const usage = await Promise.all(sockets.map((socket) => socket.call('Runtime.getHeapUsage')));
+      return Object.fromEntries(sockets.map((socket, i) => [socket.id, usage[i] ? { used: usage[i].usedSize, total: usage[i].totalSize } : null]));
+    },
+    close: () => sockets.forEach((socket) => socket.ws.close()),
+  };
+}
+
 const quantile = (sorted, q) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
 
 async function main() {
@@ -189,6 +240,7 @@ async function main() {
   console.log('bench:soak: building the Worker (wrangler deploy --dry-run)');
   const scriptPath = buildWorker(root, outdir);
   origin = await startOrigin();
+  const inspectorPort = await freePort();
   worker = await startWorker(
     scriptPath,
     {
@@ -208,9 +260,11 @@ async function main() {
       // Lifted: all traffic comes from one client address.
       ratelimits: { AUTH_RATE_LIMITER: { namespace_id: '1001', simple: { limit: 1_000_000_000, period: 60 } } },
       handleRuntimeStdio: (stdout, stderr) => (stdout.resume(), stderr.resume()),
+      inspectorPort,
     },
   );
   children.add(worker.pid);
+  const heaps = await heapReader(inspectorPort, ['core:user:', 'd1:db:bench-soak-db']);
   await applyMigrations(worker.mf, root);
   const db = await worker.mf.getD1Database('DB');
   ecosystem = (await must('/admin/v1/ecosystems', jsonInit('POST', { name: 'soak' }, operator()), 201, 'create ecosystem')).id;
@@ -228,10 +282,12 @@ async function main() {
   const bucketOf = (index) => (buckets[index] ??= { latencies: [], statuses: {}, kinds: {}, rss: [], cpuStart: null });
   const started = performance.now();
   const deadline = started + MINUTES * 60_000;
-  const samples = setInterval(() => {
+  const samples = setInterval(async () => {
     const index = Math.floor((performance.now() - started) / (BUCKET_SECONDS * 1000));
     try {
-      bucketOf(index).rss.push(memory(worker.pid));
+      const sample = memory(worker.pid);
+      sample.heaps = await heaps.read();
+      bucketOf(index).rss.push(sample);
     } catch {
       // workerd ended; the run reports it.
     }
@@ -273,7 +329,8 @@ async function main() {
   clearInterval(cpuTimer);
   clearInterval(progress);
   cpuAt.push(cpuSeconds(worker.pid));
-  const finalRss = memory(worker.pid);
+  const finalRss = { ...memory(worker.pid), heaps: await heaps.read() };
+  heaps.close();
 
   // Nothing lost: every write the run was told succeeded is in D1, and every session still refreshes.
   const count = async (sql, ...params) => (await db.prepare(sql).bind(...params).first()).n;
@@ -297,10 +354,11 @@ async function main() {
       if (!bucket) return null;
       const sorted = [...bucket.latencies].sort((a, b) => a - b);
       // The bucket's last sample: its memory as the bucket ends.
-      const mem = bucket.rss.length > 0 ? bucket.rss[bucket.rss.length - 1] : index === buckets.length - 1 ? finalRss : { rss: NaN, anon: NaN, file: NaN };
+      const mem = bucket.rss.length > 0 ? bucket.rss[bucket.rss.length - 1] : index === buckets.length - 1 ? finalRss : { rss: NaN, anon: NaN, file: NaN, heaps: {} };
+      const heap = (id) => mem.heaps?.[id] ?? { used: NaN, total: NaN };
       const seconds = Math.min(BUCKET_SECONDS, (MINUTES * 60) - index * BUCKET_SECONDS);
       const cpu = cpuAt[index + 1] !== undefined ? cpuAt[index + 1] - cpuAt[index] : NaN;
-      return { index: index + 1, requests: sorted.length, rps: sorted.length / seconds, statuses: bucket.statuses, kinds: bucket.kinds, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), rssMiB: mem.rss / 2 ** 20, anonMiB: mem.anon / 2 ** 20, fileMiB: mem.file / 2 ** 20, cpuShare: cpu / seconds };
+      return { index: index + 1, requests: sorted.length, rps: sorted.length / seconds, statuses: bucket.statuses, kinds: bucket.kinds, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), rssMiB: mem.rss / 2 ** 20, anonMiB: mem.anon / 2 ** 20, fileMiB: mem.file / 2 ** 20, workerHeap: heap('core:user:'), d1Heap: heap('d1:db:bench-soak-db'), cpuShare: cpu / seconds };
     })
     .filter((row) => row && row.requests > 0);
   const allStatuses = {};
@@ -326,15 +384,16 @@ async function main() {
       `droplit users ${droplitRows} of ${written.droplit.length} answered 201; registrations ${registeredRows} of ${written.registered.length}; sessions refreshing at the end ${liveSlots.filter((s) => s === 200).length} of ${slots.length} (after ${slots.reduce((sum, s) => sum + s.rotations, 0)} rotations); sign-in sessions ${signInSessions} of ${written.signIns}`,
     ],
   ];
+  const mib = (bytes) => (bytes / 2 ** 20).toFixed(1);
   const lines = [];
   const out = (line = '') => (lines.push(line), console.log(line));
   out(`\nmachine: ${m.nproc} CPUs, ${m.cpu}; node ${m.node}; ${m.workerd}; miniflare ${m.miniflare}; load average at the end ${(await import('node:os')).loadavg().map((n) => n.toFixed(1)).join(' ')}`);
   out(`${MINUTES} minute(s) at concurrency ${CONCURRENCY}, keep-alive, loopback; PASSWORD_HASH=${PASSWORD_HASH}; buckets of ${BUCKET_SECONDS} s\n`);
-  out(`| ${BUCKET_SECONDS === 60 ? 'Minute' : 'Bucket'} | Requests | req/s | Answers by status | p50 ms | p99 ms | workerd RSS MiB (anon + file) | workerd CPU (share of one) |`);
-  out('|---|---|---|---|---|---|---|---|');
+  out(`| ${BUCKET_SECONDS === 60 ? 'Minute' : 'Bucket'} | Requests | req/s | Answers by status | p50 ms | p99 ms | workerd RSS MiB (anon + file) | V8 heap MiB, Worker / D1 object (used of total) | workerd CPU (share of one) |`);
+  out('|---|---|---|---|---|---|---|---|---|');
   for (const row of rows) {
     const statuses = Object.entries(row.statuses).map(([status, n]) => `${status}: ${n}`).join(', ');
-    out(`| ${row.index} | ${row.requests} | ${row.rps.toFixed(0)} | ${statuses} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(1)} | ${row.rssMiB.toFixed(1)} (${row.anonMiB.toFixed(1)} + ${row.fileMiB.toFixed(1)}) | ${Number.isNaN(row.cpuShare) ? 'n/a' : row.cpuShare.toFixed(2)} |`);
+    out(`| ${row.index} | ${row.requests} | ${row.rps.toFixed(0)} | ${statuses} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(1)} | ${row.rssMiB.toFixed(1)} (${row.anonMiB.toFixed(1)} + ${row.fileMiB.toFixed(1)}) | ${mib(row.workerHeap.used)} of ${mib(row.workerHeap.total)} / ${mib(row.d1Heap.used)} of ${mib(row.d1Heap.total)} | ${Number.isNaN(row.cpuShare) ? 'n/a' : row.cpuShare.toFixed(2)} |`);
   }
   const total = rows.reduce((sum, row) => sum + row.requests, 0);
   out(`\nTotal: ${total} requests; ${Object.entries(allStatuses).map(([status, n]) => `${status}: ${n}`).join(', ')}${unexpected.length ? ` (unexpected: ${unexpected.map(([s]) => s).join(', ')})` : ''}`);
