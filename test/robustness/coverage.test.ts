@@ -23,6 +23,11 @@ describe('the robustness sweep covers the app', () => {
     for (const [key, why] of Object.entries(EXCLUDED)) expect(why.length, `the reason ${key} is not swept`).toBeGreaterThan(20);
   });
 
+  it('sweeps an alias only where the route it aliases is swept', () => {
+    const cased = new Set(CASES.filter((route) => !route.sameAs).map(keyOf));
+    expect(ALL_ROUTES.filter((route) => route.sameAs && !cased.has(route.sameAs)).map(keyOf)).toEqual([]);
+  });
+
   it('sweeps each route with a request that works, or as registered (printed for the record)', () => {
     const asRegistered = ALL_ROUTES.filter((route) => route.name.endsWith('(as registered)')).map(keyOf);
     console.log(`swept: ${swept.size} of ${registered.length} registered routes; written cases: ${CASES.length}; as registered: ${asRegistered.join(', ')}`);

@@ -35,6 +35,11 @@ export interface RouteCase {
   cookie?: (w: World) => string;
   /** The route takes form-encoded bodies only (a hosted page's form): its good body is sent as a form. */
   formOnly?: boolean;
+  /**
+   * Another path to the very handlers of the route named here (the User Service's `/current`
+   * aliases): its path and query strings are swept, its bodies and credentials there.
+   */
+  sameAs?: string;
 }
 
 const DROPLIT: TokenKind[] = ['account', 'server'];
@@ -149,7 +154,7 @@ const userService: RouteCase[] = [
   route('OPTIONS /v1/users/login', () => us('login')),
 ];
 
-/** The User Service's `/users/current/...` aliases: the same handlers, so the same cases. */
+/** The User Service's `/users/current/...` aliases: the same handlers (src/faces/user-service/routes.ts), so the same cases. */
 const CURRENT_ALIASES = [
   'POST /v1/users/login', 'POST /v1/users/accessToken', 'POST /v1/users/attributes', 'GET /v1/users/attributes', 'DELETE /v1/users/attributes',
   'DELETE /v1/users/attribute', 'POST /v1/users/profile', 'GET /v1/users/profile', 'GET /v1/users/status',
@@ -159,6 +164,7 @@ userService.push(
     .filter((route) => CURRENT_ALIASES.includes(route.name))
     .map(({ params: _params, ...route }) => ({
       ...route,
+      sameAs: route.name,
       name: route.name.replace('/v1/users/', '/v1/users/current/'),
       path: (w: World) => route.path(w).replace('/v1/users/', '/v1/users/current/'),
     })),
@@ -331,8 +337,9 @@ function sweptRoutes(): RouteCase[] {
 }
 
 export const ALL_ROUTES: RouteCase[] = sweptRoutes();
-export const BODY_ROUTES = ALL_ROUTES.filter((route) => route.body);
-/** The swept routes by the face that answers them (its error shape). */
+/** The routes whose bodies are swept: each that reads one, but aliases (their handlers' bodies are swept under the route they alias). */
+export const BODY_ROUTES = ALL_ROUTES.filter((route) => route.body && !route.sameAs);
+/** The routes whose credentials are swept, by the face that answers them (its error shape); not aliases, as for bodies. */
 export function routesOf(...faces: Face[]): RouteCase[] {
-  return ALL_ROUTES.filter((route) => faces.includes(faceOf(keyOf(route).split(' ')[1]!)));
+  return ALL_ROUTES.filter((route) => !route.sameAs && faces.includes(faceOf(keyOf(route).split(' ')[1]!)));
 }
