@@ -4,6 +4,7 @@
 // repeated and unknown keys), and credentials (broken Authorization headers, garbage cookies and
 // every valid token of the wrong kind). Each probe says whether it must be refused.
 import type { RouteCase, Fields } from './routes';
+import { faceOf } from './shapes';
 import { credential, goodBody, HUGE, withQuery, type Probe } from './sweep';
 import { TOKEN_KINDS, type World } from './world';
 
@@ -229,7 +230,25 @@ function requestWith(route: RouteCase, w: World, headers: Record<string, string>
   return { opts: { headers, ...goodBody(route, w) } };
 }
 
+/**
+ * A hosted page's credential is the browser's session cookie (it reads no Authorization header):
+ * garbage, huge and every kind of token as that cookie, beside the garbage token cookie. A page
+ * without a session is shown, or sends the browser to sign in, never a 500.
+ */
+function pageCookieProbes(route: RouteCase): Probe[] {
+  const session = (value: (w: World) => string): Probe['make'] => (w) => requestWith(route, w, { cookie: `__Host-gatehouse-session=${value(w)}` });
+  return [
+    { label: 'no cookie', make: (w) => requestWith(route, w, {}) },
+    { label: 'only a garbage token cookie', make: (w) => requestWith(route, w, { cookie: 'gatehouse_token=%zz; gatehouse_token=x.y.z' }) },
+    { label: 'a garbage session cookie', make: session(() => '%zz.%00') },
+    { label: 'a 4 KB session cookie', make: session(() => 'a'.repeat(4096)) },
+    { label: 'two session cookies', make: (w) => requestWith(route, w, { cookie: '__Host-gatehouse-session=a.b; __Host-gatehouse-session=c.d' }) },
+    ...TOKEN_KINDS.map((kind): Probe => ({ label: `a ${kind} token as the session cookie`, make: session((w) => w.tokens[kind]) })),
+  ];
+}
+
 export function authProbes(route: RouteCase): Probe[] {
+  if (faceOf(route.name.split(' ')[1]!) === 'page') return pageCookieProbes(route);
   const needsToken = route.accepts !== undefined;
   const refusedUnless = (accepted: boolean): Probe['refused'] => (needsToken && !accepted ? true : undefined);
   const probes: Probe[] = [
