@@ -1,11 +1,10 @@
 // Where the CLI talks to and with what: the deployment from --url, GATEHOUSE_URL or the config
 // file; the account token from GATEHOUSE_TOKEN or the config file (never a flag, which would land
-// in shell history), and the config file only when no one but its owner can read it. Requests
-// turn every refusal into one line: the route, the status and the face's own error message.
-import { printable } from './output';
+// in shell history), and the config file only when no one but its owner can read it. The calls
+// themselves go through the typed client (api.ts).
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { failure, usageError, type Io } from './io';
+import { usageError, type Io } from './io';
 
 interface ConfigFile {
   path: string;
@@ -77,55 +76,4 @@ export function connect(io: Io, urlFlag: string | undefined, tokenVar = 'GATEHOU
   const fileToken = fileOnce().token;
   if (!fileToken) throw usageError(`No account token: set GATEHOUSE_TOKEN, or put {"token": "..."} in ${fileOnce().path} (mode 600).`);
   return { url, token: fileToken, tokenSource: `the token in ${fileOnce().path}` };
-}
-
-export interface RequestOptions {
-  query?: Record<string, string | number | undefined>;
-  body?: unknown;
-}
-
-/** The face's own error text: the management face's {error: {code, message}}, droplit's
- * {errorType, errors: [{path, message}]}, OAuth's {error, error_description}, else the start of the body. */
-export function serverMessage(text: string): string {
-  let body: Record<string, unknown> | undefined;
-  try {
-    body = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    // Not JSON: probably not a Gatehouse at this URL.
-  }
-  const error = body?.error as { code?: string; message?: string } | string | undefined;
-  if (error && typeof error === 'object' && error.message) return `${error.code ?? 'ERROR'}: ${error.message}`;
-  if (typeof error === 'string') return `${error}${body?.error_description ? `: ${String(body.error_description)}` : ''}`;
-  if (Array.isArray(body?.errors)) {
-    const details = (body.errors as { path?: string; message?: string }[]).map((item) => `${item.path ?? ''} ${item.message ?? ''}`.trim());
-    return `${String(body.errorType ?? 'Error')}: ${details.join('; ')}`;
-  }
-  const start = text.replace(/\s+/g, ' ').trim().slice(0, 120);
-  return start ? `not a Gatehouse error body: ${start}` : 'empty body';
-}
-
-/** One call; the parsed JSON (null for an empty body), or a failure naming the route, status and message. */
-export async function request(io: Io, connection: Connection, method: string, path: string, options: RequestOptions = {}): Promise<unknown> {
-  const url = new URL(connection.url + path);
-  for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value));
-  const headers: Record<string, string> = { authorization: `Bearer ${connection.token}`, accept: 'application/json' };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  let response: Response;
-  try {
-    response = await io.fetch(url, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw failure(`Could not reach ${connection.url} (${cause?.code ?? cause?.message ?? (error as Error).message}). Check --url or GATEHOUSE_URL.`);
-  }
-  const text = await response.text();
-  if (!response.ok) {
-    const hint = response.status === 401 ? ` (check ${connection.tokenSource})` : '';
-    throw failure(`${method} ${url.pathname}: the server answered ${response.status}: ${printable(serverMessage(text))}${hint}`);
-  }
-  if (text === '') return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw failure(`${method} ${url.pathname}: the server answered ${response.status} with a body that is not JSON: is ${connection.url} a Gatehouse?`);
-  }
 }

@@ -9,6 +9,9 @@ export type Role = AdminUser['role'];
 export type Session = Schemas['Session'];
 export type OutboxItem = Schemas['OutboxItem'];
 export type OutboxStatus = OutboxItem['status'];
+export type OAuthClient = Schemas['Client'];
+export type OAuthNewClient = JsonBody<'/admin/v1/clients', 'post'>;
+export type OAuthClientChanges = JsonBody<'/admin/v1/clients/{clientId}', 'patch'>;
 
 export interface UserListOptions {
   ecosystemId?: string;
@@ -17,14 +20,22 @@ export interface UserListOptions {
   limit?: number;
 }
 
+/** One page of users and the cursor of the next (null on the last page). */
+export interface UserPage {
+  items: AdminUser[];
+  next: string | null;
+}
+
 export function operatorApi(api: ApiClient, accountToken: string | undefined) {
   const headers = () => ({ authorization: `Bearer ${required(accountToken, 'accountToken')}` });
   const id = (value: string) => ({ params: { path: { id: value } } });
   const eco = (ecosystemId: string) => ({ params: { path: { ecosystemId } } });
   const changeUser = (userId: string, body: JsonBody<'/admin/v1/users/{id}', 'patch'>): Promise<AdminUser> =>
     unwrap(api.PATCH('/admin/v1/users/{id}', { ...id(userId), body, headers: headers() }));
-  const listUsers = (options: UserListOptions): AsyncGenerator<AdminUser[]> =>
-    pages((cursor) => unwrap(api.GET('/admin/v1/users', { params: { query: { ...options, limit: queryNumber(options.limit), cursor } }, headers: headers() })));
+  const userPage = (options: UserListOptions & { cursor?: string }): Promise<UserPage> =>
+    unwrap(api.GET('/admin/v1/users', { params: { query: { ...options, limit: queryNumber(options.limit) } }, headers: headers() }));
+  const listUsers = (options: UserListOptions): AsyncGenerator<AdminUser[]> => pages((cursor) => userPage({ ...options, cursor }));
+  const client = (clientId: string) => ({ params: { path: { clientId } } });
 
   return {
     ecosystems: {
@@ -54,6 +65,8 @@ export function operatorApi(api: ApiClient, accountToken: string | undefined) {
       list: listUsers,
       /** Users whose e-mail, username or unique id starts with `q`, a page per iteration. */
       search: (q: string, options: Omit<UserListOptions, 'q'> = {}): AsyncGenerator<AdminUser[]> => listUsers({ ...options, q }),
+      /** One page from `cursor` (the `next` of an earlier page), with the next page's cursor. */
+      page: userPage,
       get(userId: string): Promise<AdminUser> {
         return unwrap(api.GET('/admin/v1/users/{id}', { ...id(userId), headers: headers() }));
       },
@@ -64,6 +77,8 @@ export function operatorApi(api: ApiClient, accountToken: string | undefined) {
       disable: (userId: string): Promise<AdminUser> => changeUser(userId, { disabled: true }),
       enable: (userId: string): Promise<AdminUser> => changeUser(userId, { disabled: false }),
       setRole: (userId: string, role: Role): Promise<AdminUser> => changeUser(userId, { role }),
+      /** Any change the PATCH route takes (disabled, role, permissionLevel, profile fields). */
+      update: changeUser,
       async delete(userId: string): Promise<void> {
         await unwrap(api.DELETE('/admin/v1/users/{id}', { ...id(userId), headers: headers() }));
       },
@@ -89,6 +104,27 @@ export function operatorApi(api: ApiClient, accountToken: string | undefined) {
       },
       retry(mailId: string): Promise<OutboxItem> {
         return unwrap(api.POST('/admin/v1/outbox/{id}/retry', { ...id(mailId), headers: headers() }));
+      },
+    },
+    /** Registered OAuth clients (authorization code with PKCE, OpenID Connect). */
+    clients: {
+      async list(): Promise<OAuthClient[]> {
+        return (await unwrap(api.GET('/admin/v1/clients', { headers: headers() }))).items;
+      },
+      get(clientId: string): Promise<OAuthClient> {
+        return unwrap(api.GET('/admin/v1/clients/{clientId}', { ...client(clientId), headers: headers() }));
+      },
+      /** A confidential client's `clientSecret` is in this answer only: it is stored hashed. */
+      create(registration: OAuthNewClient): Promise<OAuthClient> {
+        return unwrap(api.POST('/admin/v1/clients', { body: registration, headers: headers() }));
+      },
+      /** Whether a client is public cannot change. */
+      update(clientId: string, changes: OAuthClientChanges): Promise<OAuthClient> {
+        return unwrap(api.PATCH('/admin/v1/clients/{clientId}', { ...client(clientId), body: changes, headers: headers() }));
+      },
+      /** Its unused authorization codes go with it. */
+      async delete(clientId: string): Promise<void> {
+        await unwrap(api.DELETE('/admin/v1/clients/{clientId}', { ...client(clientId), headers: headers() }));
       },
     },
   };

@@ -1,7 +1,7 @@
 // The typed transport under the conveniences: openapi-fetch over the `paths` generated from
 // client/openapi.json, with every failure turned into one GatehouseError.
-import createClient, { type Client } from 'openapi-fetch';
-import { GatehouseError } from './errors.ts';
+import createClient, { type Client, type Middleware } from 'openapi-fetch';
+import { GatehouseError, type GatehouseRequest } from './errors.ts';
 import type { components, paths } from './openapi.js';
 
 export type Schemas = components['schemas'];
@@ -26,9 +26,30 @@ export type FetchLike = (request: Request) => Promise<Response>;
 
 export type ApiClient = Client<paths>;
 
+/** The call each answer came from, so an error can name it. */
+const callOf = new WeakMap<Response, GatehouseRequest>();
+
+/**
+ * Remembers each answer's call; and a success whose body is not JSON where JSON was expected (not a
+ * Gatehouse at this URL: a proxy's page, a parked domain) becomes a GatehouseError `NOT_JSON`
+ * naming the call, not a SyntaxError from deep inside the parse.
+ */
+const namedCalls: Middleware = {
+  async onResponse({ request, response, options }) {
+    const call = { method: request.method, path: new URL(request.url).pathname };
+    callOf.set(response, call);
+    const type = response.headers.get('content-type') ?? '';
+    if (!response.ok || response.status === 204 || options.parseAs !== 'json' || /\bjson\b/i.test(type)) return undefined;
+    if ((await response.clone().text()) === '') return undefined;
+    throw new GatehouseError(response.status, 'NOT_JSON', `${call.method} ${call.path} answered ${response.status} with a body that is not JSON`, [], undefined, call);
+  },
+};
+
 export function apiClient(baseUrl: string, fetch: FetchLike | undefined): ApiClient {
   // Bound late, so a Worker's global fetch is always called as a plain function.
-  return createClient<paths>({ baseUrl: baseUrl.replace(/\/+$/, ''), fetch: fetch ?? ((request) => globalThis.fetch(request)) });
+  const client = createClient<paths>({ baseUrl: baseUrl.replace(/\/+$/, ''), fetch: fetch ?? ((request) => globalThis.fetch(request)) });
+  client.use(namedCalls);
+  return client;
 }
 
 interface Result {
@@ -40,7 +61,7 @@ interface Result {
 /** The success body of an openapi-fetch call, or a GatehouseError built from the error body. */
 export async function unwrap<R extends Result>(call: Promise<R>): Promise<Exclude<R['data'], undefined>> {
   const { data, error, response } = await call;
-  if (!response.ok) throw GatehouseError.fromResponse(response.status, error);
+  if (!response.ok) throw GatehouseError.fromResponse(response.status, error, callOf.get(response));
   return data as Exclude<R['data'], undefined>;
 }
 

@@ -33,10 +33,24 @@ export function createGatehouse(options: GatehouseOptions) {
 
 export type Gatehouse = ReturnType<typeof createGatehouse>;
 
-export { GatehouseError, type GatehouseIssue } from './errors.ts';
+export { GatehouseError, type GatehouseIssue, type GatehouseRequest } from './errors.ts';
 export type { FetchLike, Schemas } from './http.ts';
 export type { components, paths } from './openapi.js';
 export type { DroplitUser, DroplitUserChanges, ExpiryType, TokenOptions } from './users.ts';
-export type { AdminNewUser, AdminUser, Ecosystem, Environment, OutboxItem, OutboxStatus, Role, Session, UserListOptions } from './admin.ts';
+export type {
+  AdminNewUser,
+  AdminUser,
+  Ecosystem,
+  Environment,
+  OAuthClient,
+  OAuthClientChanges,
+  OAuthNewClient,
+  OutboxItem,
+  OutboxStatus,
+  Role,
+  Session,
+  UserListOptions,
+  UserPage,
+} from './admin.ts';
 export { verify, type AccessTokenClaims, type GatehouseClaims, type UserTokenClaims, type VerifyOptions } from './verify.ts';
 export { gatehouseAuth, type GatehouseAuthOptions, type GatehouseBinding, type GatehouseIdentity, type GatehouseVariables } from './hono.ts';

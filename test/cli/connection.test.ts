@@ -1,7 +1,7 @@
 // Where the CLI connects and with what: --url over GATEHOUSE_URL over the config file; the account
 // token from GATEHOUSE_TOKEN or the config file, which is refused unless mode 600; and what a bad
 // URL, an unreachable deployment and a wrong token print. Also the real bin, spawned through tsx.
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,5 +109,20 @@ describe('the bin (node cli/bin/gatehouse.mjs, through tsx)', () => {
     const bad = await spawnGatehouse(['ecosystems', 'list', '--url', 'not a url'], { GATEHOUSE_TOKEN: service.token });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--url is not a URL');
+  });
+});
+
+describe('the CLI has no HTTP code of its own', () => {
+  it('names no route and sends no request: every call goes through @gatehouse/client', () => {
+    const root = join(import.meta.dirname, '..', '..', 'cli', 'src');
+    const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
+    expect(files.length).toBeGreaterThan(5);
+    for (const file of files) {
+      const code = readFileSync(join(root, file), 'utf8').replace(/^\s*\/\/.*$/gm, '');
+      expect(code, file).not.toMatch(/['"`]\/(admin|api|oauth|v\d+)\//);
+      expect(code, file).not.toMatch(/\b(method|headers|authorization)\s*:/i);
+      // The one fetch: the Io's, handed to the typed client.
+      expect(code.match(/fetch\(/g)?.length ?? 0, file).toBe(file === 'api.ts' ? 1 : 0);
+    }
   });
 });

@@ -1,5 +1,5 @@
 // The typed client's operator flow against the Worker in workerd: ecosystems, users (list, search,
-// get, role, disable, enable), sessions (list, revoke), server tokens and the outbox.
+// get, role, disable, enable), sessions (list, revoke), server tokens, the outbox and OAuth clients.
 import { describe, expect, it } from 'vitest';
 import { GatehouseError } from '../../client/src/index.ts';
 import { logIn, passwordGrant, verifyStatus } from '../support/accounts';
@@ -94,5 +94,27 @@ describe('the typed client on the operator routes', () => {
     expect(`${error.message} ${error.stack} ${JSON.stringify(error)}`).not.toContain(wrongToken);
     // Without an account token the operator API refuses before sending anything.
     await expect(gatehouseFor(client).gatehouse.admin.ecosystems.list()).rejects.toMatchObject({ status: 0, code: 'NO_TOKEN' });
+  });
+
+  it('registers, reads, changes and deletes an OAuth client, and names the call that failed', async () => {
+    const client = newClient();
+    const { admin } = gatehouseFor(client, { accountToken: client.accountToken }).gatehouse;
+    const redirectUris = ['https://client-flow.example/callback'];
+    const registered = await admin.clients.create({ name: 'client-flow', redirectUris, public: false });
+    expect(registered).toMatchObject({ name: 'client-flow', public: false, redirectUris, clientSecret: expect.any(String) });
+    expect((await admin.clients.list()).map((row) => row.clientId)).toContain(registered.clientId);
+    const { clientSecret: _secret, ...stored } = registered;
+    expect(await admin.clients.get(registered.clientId)).toMatchObject({ ...stored, updatedAt: expect.any(String) });
+    expect(await admin.clients.update(registered.clientId, { name: 'renamed', allowPasswordGrant: true })).toMatchObject({ name: 'renamed', allowPasswordGrant: true });
+    await admin.clients.delete(registered.clientId);
+    const error = (await admin.clients.get(registered.clientId).catch((caught: unknown) => caught)) as GatehouseError;
+    expect(error).toMatchObject({ status: 404, request: { method: 'GET', path: `/admin/v1/clients/${registered.clientId}` } });
+    expect(error.body).toMatchObject({ error: { code: error.code } });
+  });
+
+  it('reports a success that is not JSON as NOT_JSON, naming the call', async () => {
+    const { createGatehouse } = await import('../../client/src/index.ts');
+    const gatehouse = createGatehouse({ baseUrl: 'https://parked.example', accountToken: 'x', fetch: async () => new Response('<html>parked</html>', { headers: { 'content-type': 'text/html' } }) });
+    await expect(gatehouse.admin.ecosystems.list()).rejects.toMatchObject({ status: 200, code: 'NOT_JSON', request: { method: 'GET', path: '/admin/v1/ecosystems' } });
   });
 });

@@ -1,5 +1,5 @@
 // Bad credentials (see bad-auth.ts) on the User Service and management routes.
 import { badCredentialSweeps } from './bad-auth';
-import { ROUTES } from './routes';
+import { routesOf } from './routes';
 
-badCredentialSweeps([...ROUTES.userService, ...ROUTES.management]);
+badCredentialSweeps(routesOf('userService', 'management'));

@@ -1,5 +1,5 @@
-// Bad credentials (see bad-auth.ts) on the Droplit, Gatekeeper and OAuth routes.
+// Bad credentials (see bad-auth.ts) on the Droplit, Gatekeeper, OAuth and hosted-page routes.
 import { badCredentialSweeps } from './bad-auth';
-import { ROUTES } from './routes';
+import { routesOf } from './routes';
 
-badCredentialSweeps([...ROUTES.droplit, ...ROUTES.gatekeeper, ...ROUTES.oauth]);
+badCredentialSweeps(routesOf('droplit', 'gatekeeper', 'oauth', 'page'));

@@ -1,4 +1,4 @@
-// Bad credentials on every route: Authorization headers that are empty, a bare scheme, two
+// Bad credentials on every route (a hosted page: bad session cookies, see probes.ts): Authorization headers that are empty, a bare scheme, two
 // tokens, broken Basic, 10 KB long, an unsigned JWT; a garbage token cookie; and every valid token
 // of the wrong kind (the account token where a user token is expected and back, a droplit user
 // token on Gatekeeper and User Service routes, refresh tokens, server tokens), sent as Bearer and

@@ -4,7 +4,8 @@
 // repeated and unknown keys), and credentials (broken Authorization headers, garbage cookies and
 // every valid token of the wrong kind). Each probe says whether it must be refused.
 import type { RouteCase, Fields } from './routes';
-import { credential, HUGE, withQuery, type Probe } from './sweep';
+import { faceOf } from './shapes';
+import { credential, goodBody, HUGE, withQuery, type Probe } from './sweep';
 import { TOKEN_KINDS, type World } from './world';
 
 const JSON_TYPE = 'application/json';
@@ -61,8 +62,11 @@ function formOf(fields: Fields, twice = false): string {
 }
 
 /** The whole body replaced by something that is not a JSON object (or a broken form). */
+/** The statuses a body of the wrong kind gets: 400, and a hosted form's 403 page (anything but its form fails its CSRF check). */
+const wrongBody = (route: RouteCase) => (route.formOnly ? [400, 403] : [400]);
+
 function notObjectProbes(route: RouteCase): Probe[] {
-  const probes: Probe[] = NOT_OBJECTS.map(([label, raw]) => ({ label, make: rawBody(route, JSON_TYPE, () => raw), refused: [400] }));
+  const probes: Probe[] = NOT_OBJECTS.map(([label, raw]) => ({ label, make: rawBody(route, JSON_TYPE, () => raw), refused: wrongBody(route) }));
   const deep = `{"deep": ${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
   probes.push({ label: 'a JSON object nested 20,000 deep', make: rawBody(route, JSON_TYPE, () => deep) });
   if (route.form) {
@@ -80,6 +84,7 @@ const isWrongFor = (good: unknown) => ([, value]: [string, unknown]) =>
 
 /** One field changed: every wrong type, null, 60 and 100 KB, and (strings) each unicode oddity. */
 function fieldProbes(route: RouteCase, name: string, good: unknown): Probe[] {
+  if (route.formOnly) return formFieldProbes(route, name);
   const withField = (value: (w: World) => unknown) => jsonBody(route, (w) => ({ ...route.body!(w), [name]: value(w) }));
   const probes: Probe[] = WRONG_VALUES.filter(isWrongFor(good)).map(([label, value]) => ({
     label: `${name} as ${label}`,
@@ -96,6 +101,26 @@ function fieldProbes(route: RouteCase, name: string, good: unknown): Probe[] {
     probes.push({ label: `${name} ending in ${label}`, make: withField((w) => `${route.body!(w)[name] as string}${odd}`) });
   }
   probes.push({ label: `${name} as an empty string`, make: withField(() => '') });
+  return probes;
+}
+
+/** A hosted form's field changed (a form has no types): missing, empty, 60 and 100 KB, each unicode oddity. */
+function formFieldProbes(route: RouteCase, name: string): Probe[] {
+  const withField = (value: (w: World) => string | undefined) =>
+    rawBody(route, FORM_TYPE, (w) => {
+      const { [name]: good, ...rest } = route.body!(w);
+      const changed = value(w);
+      return formOf(changed === undefined ? rest : { ...rest, [name]: changed ?? good });
+    });
+  const probes: Probe[] = [
+    { label: `${name} left out`, make: withField(() => undefined) },
+    { label: `${name} as an empty string`, make: withField(() => '') },
+    { label: `${name} as a 100 KB string`, make: withField(() => 'x'.repeat(100_000)), refused: [413] },
+    { label: `${name} as a 60 KB string`, make: withField(() => 'x'.repeat(60_000)) },
+  ];
+  for (const [label, odd] of ODDITIES) {
+    probes.push({ label: `${name} ending in ${label}`, make: withField((w) => `${String(route.body!(w)[name])}${odd}`) });
+  }
   return probes;
 }
 
@@ -202,10 +227,28 @@ const TOKEN_FORMS: [string, (token: string) => string, boolean][] = [
 ];
 
 function requestWith(route: RouteCase, w: World, headers: Record<string, string>) {
-  return { opts: { headers, ...(route.body ? { body: route.body(w) } : {}) } };
+  return { opts: { headers, ...goodBody(route, w) } };
+}
+
+/**
+ * A hosted page's credential is the browser's session cookie (it reads no Authorization header):
+ * garbage, huge and every kind of token as that cookie, beside the garbage token cookie. A page
+ * without a session is shown, or sends the browser to sign in, never a 500.
+ */
+function pageCookieProbes(route: RouteCase): Probe[] {
+  const session = (value: (w: World) => string): Probe['make'] => (w) => requestWith(route, w, { cookie: `__Host-gatehouse-session=${value(w)}` });
+  return [
+    { label: 'no cookie', make: (w) => requestWith(route, w, {}) },
+    { label: 'only a garbage token cookie', make: (w) => requestWith(route, w, { cookie: 'gatehouse_token=%zz; gatehouse_token=x.y.z' }) },
+    { label: 'a garbage session cookie', make: session(() => '%zz.%00') },
+    { label: 'a 4 KB session cookie', make: session(() => 'a'.repeat(4096)) },
+    { label: 'two session cookies', make: (w) => requestWith(route, w, { cookie: '__Host-gatehouse-session=a.b; __Host-gatehouse-session=c.d' }) },
+    ...TOKEN_KINDS.map((kind): Probe => ({ label: `a ${kind} token as the session cookie`, make: session((w) => w.tokens[kind]) })),
+  ];
 }
 
 export function authProbes(route: RouteCase): Probe[] {
+  if (faceOf(route.name.split(' ')[1]!) === 'page') return pageCookieProbes(route);
   const needsToken = route.accepts !== undefined;
   const refusedUnless = (accepted: boolean): Probe['refused'] => (needsToken && !accepted ? true : undefined);
   const probes: Probe[] = [

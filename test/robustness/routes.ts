@@ -1,7 +1,12 @@
-// Every HTTP route of every face, as the robustness sweeps attack it: a request that works (path,
-// credential, body), the path parameters that can be replaced, the query keys the route reads,
-// and which kinds of token it accepts (all others must be refused).
-import type { Face } from './shapes';
+// Every HTTP route the app registers, as the robustness sweeps attack it. The list is the app's own
+// (Hono's `app.routes`, as test/openapi reads it), so a new route is swept without a word here.
+// What the app cannot say is written below per route: a request that works (path, credential,
+// cookie, body), the path parameters that can be replaced, the query keys it reads, and which kinds
+// of token it accepts (all others must be refused). A registered route without such a case is swept
+// as it stands (no credential, no body, each parameter a placeholder); a route not to be swept at
+// all is in EXCLUDED with the reason, and test/robustness/coverage.test.ts fails on any other.
+import { buildApp } from '../../src/app';
+import { faceOf, type Face } from './shapes';
 import type { TokenKind, World } from './world';
 
 export type Fields = Record<string, unknown>;
@@ -26,6 +31,15 @@ export interface RouteCase {
   form?: boolean;
   /** Query keys the route reads. */
   query?: string[];
+  /** A Cookie header the route's good request carries (a hosted form's CSRF cookie). */
+  cookie?: (w: World) => string;
+  /** The route takes form-encoded bodies only (a hosted page's form): its good body is sent as a form. */
+  formOnly?: boolean;
+  /**
+   * Another path to the very handlers of the route named here (the User Service's `/current`
+   * aliases): its path and query strings are swept, its bodies and credentials there.
+   */
+  sameAs?: string;
 }
 
 const DROPLIT: TokenKind[] = ['account', 'server'];
@@ -140,6 +154,22 @@ const userService: RouteCase[] = [
   route('OPTIONS /v1/users/login', () => us('login')),
 ];
 
+/** The User Service's `/users/current/...` aliases: the same handlers (src/faces/user-service/routes.ts), so the same cases. */
+const CURRENT_ALIASES = [
+  'POST /v1/users/login', 'POST /v1/users/accessToken', 'POST /v1/users/attributes', 'GET /v1/users/attributes', 'DELETE /v1/users/attributes',
+  'DELETE /v1/users/attribute', 'POST /v1/users/profile', 'GET /v1/users/profile', 'GET /v1/users/status',
+];
+userService.push(
+  ...userService
+    .filter((route) => CURRENT_ALIASES.includes(route.name))
+    .map(({ params: _params, ...route }) => ({
+      ...route,
+      sameAs: route.name,
+      name: route.name.replace('/v1/users/', '/v1/users/current/'),
+      path: (w: World) => route.path(w).replace('/v1/users/', '/v1/users/current/'),
+    })),
+);
+
 const oauth: RouteCase[] = [
   route('POST /oauth/token (password)', () => '/oauth/token', {
     form: true, body: (w) => ({ grant_type: 'password', username: w.user.email, password: w.user.password }),
@@ -167,11 +197,32 @@ const authorizePath = (w: World) =>
     code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256',
   })}`;
 
+/** A hosted form's CSRF token: its `__Host-` cookie and the same value in the form (double submit). */
+const CSRF = 'rbCsrfToken0123456789abcdefghijklmnopqrstuv';
+/** A hosted page's form, posted by a browser without a session that holds the form's CSRF cookie. */
+const pageForm = (fields: (w: World) => Fields) =>
+  ({ form: true, formOnly: true, cookie: () => `__Host-gatehouse-csrf=${CSRF}`, body: (w: World) => ({ csrf: CSRF, ...fields(w) }) }) as const;
+const LOGOUT_FIELDS = (w: World): Fields => ({ client_id: w.oauthClient.id, post_logout_redirect_uri: w.oauthClient.postLogoutRedirectUri, state: 's' });
+
 const page: RouteCase[] = [
   route('GET /oauth/authorize', authorizePath, { query: AUTHORIZE_QUERY }),
   route('GET /oauth/logout', (w) => `/oauth/logout?client_id=${w.oauthClient.id}&post_logout_redirect_uri=${encodeURIComponent(w.oauthClient.postLogoutRedirectUri)}&state=s`, {
     query: ['id_token_hint', 'client_id', 'post_logout_redirect_uri', 'state'],
   }),
+  route('POST /oauth/logout', () => '/oauth/logout', pageForm(LOGOUT_FIELDS)),
+  route('GET /signin', () => '/signin?return=/account', { query: ['return'] }),
+  route('POST /signin', () => '/signin', { ...pageForm((w) => ({ login: w.user.email, password: w.user.password, return: '/account' })), query: ['return'] }),
+  route('GET /signup', () => '/signup', { query: ['return'] }),
+  route('POST /signup', () => '/signup', pageForm((w) => ({ email: `${w.tag}.pg@example.com`, password: w.user.password, firstName: 'Ada', lastName: 'Lovelace' }))),
+  route('GET /forgot-password', () => '/forgot-password'),
+  route('POST /forgot-password', () => '/forgot-password', pageForm((w) => ({ email: w.user.email }))),
+  route('GET /reset-password', () => '/reset-password?code=nope', { query: ['code'] }),
+  route('POST /reset-password', () => '/reset-password', pageForm((w) => ({ code: 'nope', password: w.user.password }))),
+  route('GET /confirm-email', () => '/confirm-email?code=nope', { query: ['code'] }),
+  route('GET /signout', () => '/signout?return=/signin', { query: ['return'] }),
+  route('POST /signout', () => '/signout', pageForm(() => ({ return: '/signin' }))),
+  route('POST /account/sessions/sign-out', () => '/account/sessions/sign-out', pageForm(() => ({ session: crypto.randomUUID() }))),
+  route('POST /account/sessions/sign-out-others', () => '/account/sessions/sign-out-others', pageForm(() => ({}))),
 ];
 
 const operator = { token: 'account', accepts: ADMIN } as const;
@@ -235,6 +286,60 @@ const management: RouteCase[] = [
   route('DELETE /admin/v1/clients/:clientId', clientPath, { ...operator, params: clientParam }),
 ];
 
-export const ROUTES: Record<Face, RouteCase[]> = { droplit, gatekeeper, userService, oauth, management, page };
-export const ALL_ROUTES: RouteCase[] = Object.values(ROUTES).flat();
-export const BODY_ROUTES = ALL_ROUTES.filter((route) => route.body);
+/** The cases written by hand: what a route needs beyond what the app's route list says. */
+export const CASES: RouteCase[] = [droplit, gatekeeper, userService, oauth, management, page].flat();
+
+/**
+ * Registered routes the sweep leaves out, each with the reason (`METHOD *` for every path of a
+ * method). Every other route the app registers is swept.
+ */
+export const EXCLUDED: Record<string, string> = {
+  'OPTIONS *':
+    "CORS preflights and the User Service's \"options allowed\" (one answer for every path, before any handler reads the request); " +
+    'three are swept as written cases (OPTIONS /api/v2/users, /api/v2/sessions, /v1/users/login)',
+};
+
+/** A registered route as the sweep names it: `METHOD /path`, the User Service's `/:version{v[0-9]+}` as `/v1`. */
+export function routeKey(method: string, path: string): string {
+  return `${method} ${path.replace(/^\/:version\{[^}]*\}/, '/v1').replace(/:(\w+)\{[^}]*\}/g, ':$1')}`;
+}
+
+/** The route a case attacks: its name's first two words. */
+export const keyOf = (route: RouteCase) => route.name.split(' ').slice(0, 2).join(' ');
+
+/** Why the sweep leaves a registered route out, or undefined when it is swept. */
+export function exclusionOf(key: string): string | undefined {
+  return EXCLUDED[key] ?? EXCLUDED[`${key.split(' ')[0]} *`];
+}
+
+/** Every route the app registers (not its middleware, `ALL`), once each. */
+export function registeredRoutes(): string[] {
+  const keys = buildApp().routes.filter((route) => route.method !== 'ALL').map((route) => routeKey(route.method, route.path));
+  return [...new Set(keys)].sort();
+}
+
+/** A route without a written case: the path as registered, each parameter a placeholder that can be replaced. */
+function asRegistered(key: string): RouteCase {
+  const [, path] = key.split(' ') as [string, string];
+  const names = [...path.matchAll(/:(\w+)/g)].map((match) => match[1]!);
+  const filled = (replaced: string, value: string) => path.replace(/:(\w+)/g, (_all, name: string) => (name === replaced ? value : 'placeholder'));
+  const params = Object.fromEntries(names.map((name) => [name, (_w: World, value: string) => filled(name, value)]));
+  return route(`${key} (as registered)`, () => filled('', ''), names.length > 0 ? { params } : {});
+}
+
+/** The sweep's routes: for each registered route not excluded, its written cases, else the route as registered. */
+function sweptRoutes(): RouteCase[] {
+  const written = new Map<string, RouteCase[]>();
+  for (const route of CASES) written.set(keyOf(route), [...(written.get(keyOf(route)) ?? []), route]);
+  return registeredRoutes()
+    .filter((key) => exclusionOf(key) === undefined || written.has(key))
+    .flatMap((key) => written.get(key) ?? [asRegistered(key)]);
+}
+
+export const ALL_ROUTES: RouteCase[] = sweptRoutes();
+/** The routes whose bodies are swept: each that reads one, but aliases (their handlers' bodies are swept under the route they alias). */
+export const BODY_ROUTES = ALL_ROUTES.filter((route) => route.body && !route.sameAs);
+/** The routes whose credentials are swept, by the face that answers them (its error shape); not aliases, as for bodies. */
+export function routesOf(...faces: Face[]): RouteCase[] {
+  return ALL_ROUTES.filter((route) => !route.sameAs && faces.includes(faceOf(keyOf(route).split(' ')[1]!)));
+}

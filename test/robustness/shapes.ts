@@ -19,6 +19,8 @@ export function faceOf(path: string): Face {
   if (/^\/v\d+\/users(\/|$)/.test(pathname)) return 'userService';
   // The browser's OAuth routes answer a person: their errors are pages (src/faces/oauth/errors.ts).
   if (/^\/oauth\/(authorize|logout)\/?$/.test(pathname)) return 'page';
+  // The hosted pages (src/faces/pages/index.ts).
+  if (/^\/(signin|signup|signout|forgot-password|reset-password|confirm-email|account)(\/|$)/.test(pathname)) return 'page';
   if (/^\/oauth(\/|$)/.test(pathname)) return 'oauth';
   return 'management';
 }
@@ -52,10 +54,11 @@ export async function expectHandled(response: Response, face: Face, label: strin
   expect.soft(status, `${label} -> ${status} ${raw.slice(0, 300)}`).toBeLessThan(500);
   if (status < 400) return status;
   if (face === 'page') {
-    // A page, not JSON: an HTML document under the hosted pages' CSP, the error said in an alert.
+    // A page, not JSON: an HTML document under the hosted pages' CSP, the error said in an alert, or
+    // (a form shown again) under the field it is about, which is marked invalid.
     expect.soft(response.headers.get('content-type'), `${label} -> ${status} must be a page`).toMatch(/^text\/html/);
     expect.soft(response.headers.get('content-security-policy'), `${label} -> ${status} CSP`).toContain("default-src 'none'");
-    expect.soft(raw, `${label} -> ${status} says what went wrong`).toContain('role="alert"');
+    expect.soft(raw, `${label} -> ${status} says what went wrong`).toMatch(/role="alert"|aria-invalid="true"/);
     return status;
   }
   let body: unknown;

@@ -25,14 +25,23 @@ export const HUGE = 'x'.repeat(10_000);
  */
 const BOOKKEEPING_TABLES = ['login_failures'];
 
-/** The route's credential as a header (droplit's raw form is tested apart). */
+/** The route's credential as a header (droplit's raw form is tested apart), and its cookie. */
 export function credential(route: RouteCase, w: World): Record<string, string> {
-  return route.token ? { authorization: `Bearer ${w.tokens[route.token]}` } : {};
+  return {
+    ...(route.token ? { authorization: `Bearer ${w.tokens[route.token]}` } : {}),
+    ...(route.cookie ? { cookie: route.cookie(w) } : {}),
+  };
+}
+
+/** A route's good body as a request sends it: a form where the route takes only forms, else JSON. */
+export function goodBody(route: RouteCase, w: World): Pick<RequestOptions, 'body' | 'form'> {
+  if (!route.body) return {};
+  return route.formOnly ? { form: Object.fromEntries(Object.entries(route.body(w)).map(([name, value]) => [name, String(value)])) } : { body: route.body(w) };
 }
 
 /** The route's usual request: its credential and its good body. */
 export function usual(route: RouteCase, w: World): RequestOptions {
-  return { headers: credential(route, w), ...(route.body ? { body: route.body(w) } : {}) };
+  return { headers: credential(route, w), ...goodBody(route, w) };
 }
 
 /** `path` with `key=value` pairs added to its query string. */

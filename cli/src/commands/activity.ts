@@ -1,13 +1,11 @@
 // Sessions (list a user's, revoke one) and the mail outbox (list, retry).
 import { defineCommand } from 'citty';
-import { connect, request } from '../connection';
+import type { OutboxStatus } from '../../../client/src/index.ts';
+import { withGatehouse } from '../api';
+import { connect } from '../connection';
 import type { Io } from '../io';
 import { printRecord, printRows } from '../output';
-import { common, intFlag, path } from './common';
-
-interface Items {
-  items: Record<string, unknown>[];
-}
+import { common, intFlag } from './common';
 
 export function sessionCommands(io: Io) {
   return defineCommand({
@@ -17,15 +15,15 @@ export function sessionCommands(io: Io) {
         meta: { name: 'list', description: "A user's live sessions" },
         args: { ...common, user: { type: 'positional', required: true, description: 'The user id' } },
         async run({ args }) {
-          const page = (await request(io, connect(io, args.url), 'GET', `/admin/v1/users/${path(args.user)}/sessions`)) as Items;
-          printRows(io, args.json, page.items, ['id', 'kind', 'createdAt', 'lastUsedAt', 'expiresAt']);
+          const items = await withGatehouse(io, connect(io, args.url), (gatehouse) => gatehouse.admin.sessions.list(args.user));
+          printRows(io, args.json, items, ['id', 'kind', 'createdAt', 'lastUsedAt', 'expiresAt']);
         },
       }),
       revoke: defineCommand({
         meta: { name: 'revoke', description: "Revoke one session: its tokens stop working (the token's `sid` claim)" },
         args: { ...common, id: { type: 'positional', required: true, description: 'The session id' } },
         async run({ args }) {
-          await request(io, connect(io, args.url), 'DELETE', `/admin/v1/sessions/${path(args.id)}`);
+          await withGatehouse(io, connect(io, args.url), (gatehouse) => gatehouse.admin.sessions.revoke(args.id));
           printRecord(io, args.json, { id: args.id, revoked: true });
         },
       }),
@@ -46,16 +44,16 @@ export function outboxCommands(io: Io) {
           limit: { type: 'string', description: 'At most this many, 1 to 100 (default 50)' },
         },
         async run({ args }) {
-          const query = { to: args.to, status: args.status, limit: intFlag('limit', args.limit, 1, 100) };
-          const page = (await request(io, connect(io, args.url), 'GET', '/admin/v1/outbox', { query })) as Items;
-          printRows(io, Boolean(args.json), page.items, ['id', 'to', 'subject', 'status', 'attempts', 'createdAt', 'sentAt', 'lastError']);
+          const filter = { to: args.to, status: args.status as OutboxStatus | undefined, limit: intFlag('limit', args.limit, 1, 100) };
+          const items = await withGatehouse(io, connect(io, args.url), (gatehouse) => gatehouse.admin.outbox.list(filter));
+          printRows(io, Boolean(args.json), items, ['id', 'to', 'subject', 'status', 'attempts', 'createdAt', 'sentAt', 'lastError']);
         },
       }),
       retry: defineCommand({
         meta: { name: 'retry', description: 'Send a pending or failed message again now' },
         args: { ...common, id: { type: 'positional', required: true, description: 'The message id' } },
         async run({ args }) {
-          const item = (await request(io, connect(io, args.url), 'POST', `/admin/v1/outbox/${path(args.id)}/retry`)) as Record<string, unknown>;
+          const item = await withGatehouse(io, connect(io, args.url), (gatehouse) => gatehouse.admin.outbox.retry(args.id));
           const { text: _text, html: _html, ...summary } = item;
           printRecord(io, args.json, args.json ? item : summary);
         },

@@ -1,14 +1,11 @@
 // Ecosystems, environments and server tokens: the operator routes under /admin/v1 that droplit
 // kept in its portal.
 import { defineCommand } from 'citty';
-import { connect, request } from '../connection';
+import { withGatehouse } from '../api';
+import { connect } from '../connection';
 import type { Io } from '../io';
 import { printRecord, printRows } from '../output';
-import { common, path } from './common';
-
-interface Items {
-  items: Record<string, unknown>[];
-}
+import { common } from './common';
 
 export function ecosystemCommands(io: Io) {
   return defineCommand({
@@ -18,16 +15,16 @@ export function ecosystemCommands(io: Io) {
         meta: { name: 'list', description: 'List every ecosystem' },
         args: { ...common },
         async run({ args }) {
-          const page = (await request(io, connect(io, args.url), 'GET', '/admin/v1/ecosystems')) as Items;
-          printRows(io, args.json, page.items, ['id', 'name', 'createdAt']);
+          const items = await withGatehouse(io, connect(io, args.url), (gatehouse) => gatehouse.admin.ecosystems.list());
+          printRows(io, args.json, items, ['id', 'name', 'createdAt']);
         },
       }),
       create: defineCommand({
         meta: { name: 'create', description: 'Create an ecosystem; prints its id' },
         args: { ...common, name: { type: 'string', description: 'A name for people (optional)' } },
         async run({ args }) {
-          const created = await request(io, connect(io, args.url), 'POST', '/admin/v1/ecosystems', { body: { name: args.name } });
-          printRecord(io, args.json, created as Record<string, unknown>);
+          const created = await withGatehouse(io, connect(io, args.url), (gatehouse) => gatehouse.admin.ecosystems.create(args.name));
+          printRecord(io, args.json, created);
         },
       }),
     },
@@ -46,9 +43,8 @@ export function environmentCommands(io: Io) {
           name: { type: 'string', description: 'A name for people (optional)' },
         },
         async run({ args }) {
-          const route = `/admin/v1/ecosystems/${path(args.ecosystem)}/environments`;
-          const created = await request(io, connect(io, args.url), 'POST', route, { body: { name: args.name } });
-          printRecord(io, args.json, created as Record<string, unknown>);
+          const created = await withGatehouse(io, connect(io, args.url), (gatehouse) => gatehouse.admin.environments.create(args.ecosystem, args.name));
+          printRecord(io, args.json, created);
         },
       }),
     },
@@ -67,9 +63,8 @@ export function serverTokenCommands(io: Io) {
           name: { type: 'string', description: 'A name for people (optional)' },
         },
         async run({ args }) {
-          const route = `/admin/v1/ecosystems/${path(args.ecosystem)}/server-tokens`;
-          const created = await request(io, connect(io, args.url), 'POST', route, { body: { name: args.name } });
-          printRecord(io, args.json, created as Record<string, unknown>);
+          const created = await withGatehouse(io, connect(io, args.url), (gatehouse) => gatehouse.admin.serverTokens.create(args.ecosystem, args.name));
+          printRecord(io, args.json, created);
           if (!args.json) io.stderr.write('The token is shown only this once: store it now (e.g. as your backend\'s secret).\n');
         },
       }),
@@ -77,7 +72,7 @@ export function serverTokenCommands(io: Io) {
         meta: { name: 'revoke', description: 'Revoke a server token by its id; it stops working at once' },
         args: { ...common, id: { type: 'positional', required: true, description: 'The server token id (not the token)' } },
         async run({ args }) {
-          await request(io, connect(io, args.url), 'DELETE', `/admin/v1/server-tokens/${path(args.id)}`);
+          await withGatehouse(io, connect(io, args.url), (gatehouse) => gatehouse.admin.serverTokens.revoke(args.id));
           printRecord(io, args.json, { id: args.id, revoked: true });
         },
       }),

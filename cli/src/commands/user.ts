@@ -3,10 +3,12 @@
 // account token: GATEHOUSE_SERVER_TOKEN when set (what an application backend holds), else the
 // account token. The CLI never mints a server token for this, which would leave one behind.
 import { defineCommand } from 'citty';
-import { connect, request } from '../connection';
+import type { ExpiryType } from '../../../client/src/index.ts';
+import { withGatehouse } from '../api';
+import { connect } from '../connection';
 import { usageError, type Io } from '../io';
 import { printJson } from '../output';
-import { common, intFlag, path } from './common';
+import { common, intFlag } from './common';
 
 export function userTokenCommands(io: Io) {
   return defineCommand({
@@ -28,10 +30,10 @@ export function userTokenCommands(io: Io) {
           }
           const ttl = intFlag('ttl', args.ttl, 1, Number.MAX_SAFE_INTEGER);
           const connection = connect(io, args.url, 'GATEHOUSE_SERVER_TOKEN');
-          const route = `/api/users/${path(user.slice(0, split))};${path(user.slice(split + 1))}/tokens`;
-          const issued = (await request(io, connection, 'POST', route, { query: { ttl, expiryType: args['expiry-type'] } })) as { token: string };
-          if (args.json) printJson(io, issued);
-          else io.stdout.write(`${issued.token}\n`);
+          const expiryType = args['expiry-type'] as ExpiryType | undefined;
+          const token = await withGatehouse(io, connection, (gatehouse) => gatehouse.users.createToken(user.slice(0, split), user.slice(split + 1), ttl, expiryType));
+          if (args.json) printJson(io, { token });
+          else io.stdout.write(`${token}\n`);
         },
       }),
     },

@@ -1,18 +1,15 @@
 // The operator's view of users: list and search (a page, or every page with --all and a progress
 // line on a terminal), show, disable, enable, set-role.
 import { defineCommand } from 'citty';
-import { connect, request, type Connection } from '../connection';
+import type { AdminUser, Role } from '../../../client/src/index.ts';
+import { withGatehouse } from '../api';
+import { connect, type Connection } from '../connection';
 import type { Io } from '../io';
 import { printJson, printRecord, printRows } from '../output';
-import { common, intFlag, path } from './common';
+import { common, intFlag } from './common';
 
 const USER_COLUMNS = ['id', 'ecosystemId', 'email', 'username', 'uniqueId', 'role', 'disabled', 'createdAt'];
 const MAX_PAGE_SIZE = 100;
-
-interface Page {
-  items: Record<string, unknown>[];
-  next: string | null;
-}
 
 const listArgs = {
   ...common,
@@ -34,20 +31,22 @@ function progress(io: Io) {
 async function listUsers(io: Io, args: { url?: string; json?: boolean; ecosystem?: string; limit?: string; cursor?: string; all?: boolean }, q?: string) {
   const connection: Connection = connect(io, args.url);
   const limit = intFlag('limit', args.limit, 1, MAX_PAGE_SIZE);
-  const items: Record<string, unknown>[] = [];
+  const items: AdminUser[] = [];
   const meter = progress(io);
   let cursor = args.cursor;
   let next: string | null;
   try {
-    do {
-      const page = (await request(io, connection, 'GET', '/admin/v1/users', {
-        query: { ecosystemId: args.ecosystem, q, limit: args.all ? (limit ?? MAX_PAGE_SIZE) : limit, cursor },
-      })) as Page;
-      items.push(...page.items);
-      next = page.next;
-      cursor = next ?? undefined;
-      if (args.all) meter.update(items.length);
-    } while (args.all && next);
+    next = await withGatehouse(io, connection, async (gatehouse) => {
+      let last: string | null;
+      do {
+        const page = await gatehouse.admin.users.page({ ecosystemId: args.ecosystem, q, limit: args.all ? (limit ?? MAX_PAGE_SIZE) : limit, cursor });
+        items.push(...page.items);
+        last = page.next;
+        cursor = last ?? undefined;
+        if (args.all) meter.update(items.length);
+      } while (args.all && last);
+      return last;
+    });
   } finally {
     if (args.all) meter.done();
   }
@@ -57,13 +56,14 @@ async function listUsers(io: Io, args: { url?: string; json?: boolean; ecosystem
 }
 
 export function userCommands(io: Io) {
-  const patch = (name: string, description: string, change: (args: Record<string, string>) => Record<string, unknown>, extra = {}) =>
+  type Change = { disabled: boolean } | { role: Role };
+  const patch = (name: string, description: string, change: (args: Record<string, string>) => Change, extra = {}) =>
     defineCommand({
       meta: { name, description },
       args: { ...common, id: { type: 'positional', required: true, description: 'The user id (as `users list` shows it)' }, ...extra },
       async run({ args }) {
-        const user = await request(io, connect(io, args.url), 'PATCH', `/admin/v1/users/${path(args.id)}`, { body: change(args as Record<string, string>) });
-        printRecord(io, args.json, user as Record<string, unknown>);
+        const user = await withGatehouse(io, connect(io, args.url), (gatehouse) => gatehouse.admin.users.update(args.id, change(args as Record<string, string>)));
+        printRecord(io, args.json, user);
       },
     });
   return defineCommand({
@@ -83,13 +83,13 @@ export function userCommands(io: Io) {
         meta: { name: 'show', description: 'One user' },
         args: { ...common, id: { type: 'positional', required: true, description: 'The user id' } },
         async run({ args }) {
-          const user = await request(io, connect(io, args.url), 'GET', `/admin/v1/users/${path(args.id)}`);
-          printRecord(io, args.json, user as Record<string, unknown>);
+          const user = await withGatehouse(io, connect(io, args.url), (gatehouse) => gatehouse.admin.users.get(args.id));
+          printRecord(io, args.json, user);
         },
       }),
       disable: patch('disable', 'Disable a user: every session and token of theirs ends', () => ({ disabled: true })),
       enable: patch('enable', 'Enable a disabled user', () => ({ disabled: false })),
-      'set-role': patch('set-role', "Set a user's role (admin, moderator, developer, customer or user)", (args) => ({ role: args.role }), {
+      'set-role': patch('set-role', "Set a user's role (admin, moderator, developer, customer or user)", (args) => ({ role: args.role as Role }), {
         role: { type: 'positional', required: true, description: 'admin | moderator | developer | customer | user' },
       }),
     },
