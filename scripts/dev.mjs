@@ -35,19 +35,19 @@ function run(args, options = {}) {
 }
 
 const passed = process.argv.slice(2);
-const valueOf = (flag) => {
+const flagValue = (flag) => {
   const at = passed.findIndex((arg) => arg === flag || arg.startsWith(`${flag}=`));
   if (at < 0) return undefined;
   return passed[at].includes('=') ? passed[at].slice(flag.length + 1) : passed[at + 1];
 };
-const port = valueOf('--port') ?? '8787';
-const ip = valueOf('--ip');
+const port = flagValue('--port') ?? '8787';
+const ip = flagValue('--ip');
 const host = !ip || ip === '0.0.0.0' || ip === '::' ? 'localhost' : ip.includes(':') ? `[${ip}]` : ip;
 const base = `http://${host}:${port}`;
 const publicUrlGiven = passed.some((arg, i) => (arg === '--var' && passed[i + 1]?.startsWith('PUBLIC_URL:')) || arg.startsWith('--var=PUBLIC_URL:'));
 const args = [
   'dev',
-  ...(valueOf('--port') === undefined ? ['--port', port] : []),
+  ...(flagValue('--port') === undefined ? ['--port', port] : []),
   ...passed,
   // Last, because yargs lets an array option swallow the words after it.
   ...(publicUrlGiven ? [] : ['--var', `PUBLIC_URL:http://localhost:${port}`]),

@@ -38,7 +38,7 @@ function oid(text) {
   return tlv(0x06, Buffer.from(bytes));
 }
 function time(date) {
-  const iso = date.toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';
+  const iso = `${date.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
   // UTCTime up to 2049, GeneralizedTime after (RFC 5280 4.1.2.5).
   return date.getUTCFullYear() < 2050 ? tlv(0x17, Buffer.from(iso.slice(2))) : tlv(0x18, Buffer.from(iso));
 }

@@ -29,13 +29,13 @@ export function formatTable(rows: Record<string, unknown>[], columns: string[]):
   if (rows.length === 0) return '(none)\n';
   const table = [columns.map((column) => column.toUpperCase()), ...rows.map((row) => columns.map((column) => cell(row[column])))];
   const widths = columns.map((_, index) => Math.max(...table.map((line) => line[index]!.length)));
-  return table.map((line) => line.map((text, index) => (index === line.length - 1 ? text : text.padEnd(widths[index]!))).join('  ')).join('\n') + '\n';
+  return `${table.map((line) => line.map((text, index) => (index === line.length - 1 ? text : text.padEnd(widths[index]!))).join('  ')).join('\n')}\n`;
 }
 
 /** One record as "key  value" lines. */
 export function formatRecord(record: Record<string, unknown>): string {
   const width = Math.max(...Object.keys(record).map((key) => key.length));
-  return Object.entries(record).map(([key, value]) => `${printable(key).padEnd(width)}  ${cell(value)}`).join('\n') + '\n';
+  return `${Object.entries(record).map(([key, value]) => `${printable(key).padEnd(width)}  ${cell(value)}`).join('\n')}\n`;
 }
 
 /** JSON under --json, else a table of `columns`. */

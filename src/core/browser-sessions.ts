@@ -43,7 +43,7 @@ export async function startBrowserSession(deps: Deps, user: UserRow): Promise<{ 
  */
 export async function resolveBrowserSession(deps: Deps, cookie: string | undefined): Promise<BrowserSession | null> {
   if (!cookie) return null;
-  let parsed;
+  let parsed: ReturnType<typeof parseRefreshToken>;
   try {
     parsed = parseRefreshToken(cookie);
   } catch {
@@ -51,7 +51,7 @@ export async function resolveBrowserSession(deps: Deps, cookie: string | undefin
   }
   const session = await repo.findSession(deps.db, parsed.sessionId);
   const now = deps.now();
-  if (!session || session.kind !== 'browser' || session.revokedAt !== null) return null;
+  if (session?.kind !== 'browser' || session.revokedAt !== null) return null;
   if (session.expiresAt !== null && session.expiresAt <= now) return null;
   if (!secretMatchesHash(parsed.secret, session.secretHash ?? '')) return null;
   const user = await findUserById(deps.db, session.userId);

@@ -165,7 +165,7 @@ export async function verifyCredentials(
   if (lockedUntil > now) throw new AppError('ACCOUNT_LOCKED', { retryAfterSeconds: Math.max(1, Math.ceil((lockedUntil - now) / 1000)) });
   const stored = user?.passwordHash ?? (await dummyPasswordHash(deps.config.passwordHash));
   const check = await verifyPassword(password, stored, deps.config.passwordHash);
-  if (!user || !user.passwordHash || !check.ok || user.disabled) {
+  if (!user?.passwordHash || !check.ok || user.disabled) {
     const { refusedForSeconds, startedLockSeconds } = await countAttempt(deps, keys);
     if (refusedForSeconds !== null) throw new AppError('ACCOUNT_LOCKED', { retryAfterSeconds: refusedForSeconds });
     mailLock(deps, user, startedLockSeconds);

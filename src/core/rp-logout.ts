@@ -29,7 +29,7 @@ export async function planLogout(deps: Deps, request: LogoutRequest): Promise<Lo
   const clientId = request.clientId ?? hinted?.clientId;
   if (request.postLogoutRedirectUri === undefined) return { redirectTo: null, subject: hinted?.sub ?? null };
   const client = clientId === undefined ? undefined : await findClient(deps, clientId);
-  if (!client || !client.postLogoutRedirectUris.includes(request.postLogoutRedirectUri)) {
+  if (!client?.postLogoutRedirectUris.includes(request.postLogoutRedirectUri)) {
     throw new AuthorizationError('invalid_request', 'The address to return to after signing out is not registered for this application.');
   }
   const target = new URL(request.postLogoutRedirectUri);

@@ -231,7 +231,7 @@ export async function refreshSession(deps: Deps, refreshToken: string, options: 
 
 /** The session a refresh token names, if its secret is the current one (for RFC 7009 revocation). */
 export async function sessionOfRefreshToken(deps: Deps, refreshToken: string): Promise<SessionRow | null> {
-  let parsed;
+  let parsed: ReturnType<typeof parseRefreshToken>;
   try {
     parsed = parseRefreshToken(refreshToken);
   } catch {

@@ -3,7 +3,7 @@
 // system did); the app's one onError picks the face by path.
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { AppError, type ErrorCode } from '../core/errors';
+import type { AppError, ErrorCode } from '../core/errors';
 import type { AppEnv } from './types';
 
 export type ErrorRenderer = (c: Context<AppEnv>, error: AppError) => Response | Promise<Response>;

@@ -45,7 +45,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { resolver, uniqueSymbol } from 'hono-openapi';
 import type { z } from 'zod';
-import { AppError, invalidField } from '../core/errors';
+import { type AppError, invalidField } from '../core/errors';
 import { readBody } from './body';
 import type { AppEnv } from './types';
 

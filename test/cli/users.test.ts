@@ -2,7 +2,7 @@
 // a progress line only on a terminal), search, show, disable, enable, set-role; a user's sessions
 // and revoking one; the outbox and retrying a message.
 import { createServer, type Server } from 'node:http';
-import { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatehouse, startService, type Service } from './support/cli';
 

@@ -25,7 +25,7 @@ describe('POST /api/v2/sessions', () => {
         session_state: expect.stringMatching(/^[0-9a-f-]{36}$/),
       },
     });
-    expect(body.session_began_at).toBe(new Date(client.clock.now()).toISOString().slice(0, 19).replace('T', ' ') + ' UTC');
+    expect(body.session_began_at).toBe(`${new Date(client.clock.now()).toISOString().slice(0, 19).replace('T', ' ')} UTC`);
     expect(JSON.stringify(client.logs)).not.toContain(account.password);
   });
 

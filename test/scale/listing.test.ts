@@ -67,7 +67,7 @@ describe('admin search (issue 15)', () => {
     client.clock.advance(1);
     // Neighbours of the prefix's range, on each side: not matches.
     await createUser(client, { email: `${tag.slice(0, -1)}.mail@example.com` });
-    await createUser(client, { email: `${tag}`.replace(/.$/, (c) => String.fromCharCode(c.charCodeAt(0) + 1)) + '@example.com' });
+    await createUser(client, { email: `${`${tag}`.replace(/.$/, (c) => String.fromCharCode(c.charCodeAt(0) + 1))}@example.com` });
 
     const seen: string[] = [];
     let path: string | undefined = `/admin/v1/users?limit=1&q=${tag.toUpperCase()}`;

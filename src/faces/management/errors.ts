@@ -1,5 +1,5 @@
 // The management face's error body: {"error": {"code", "message"}, "requestId"}.
-import { AppError } from '../../core/errors';
+import type { AppError } from '../../core/errors';
 import { bearerChallenge, errorHeaders, messageOf, STATUS_OF, type ErrorRenderer } from '../../http/errors';
 
 export const renderManagementError: ErrorRenderer = (c, error: AppError) => {

@@ -76,7 +76,7 @@ export async function submitSignUp(c: Context<AppEnv>) {
   for (const [name, value] of [['firstName', firstName], ['lastName', lastName]] as const) {
     if (value.length > NAME_MAX_LENGTH) return again({ field: name, message: `${LABELS[name]} must be at most ${NAME_MAX_LENGTH} characters.` });
   }
-  let user;
+  let user: Awaited<ReturnType<typeof registerUser>>;
   try {
     const input = { email, password, firstName: firstName || null, lastName: lastName || null, language: 'en' };
     user = await registerUser(deps, input, undefined);

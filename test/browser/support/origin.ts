@@ -10,7 +10,7 @@ export interface StubOrigin {
   close(): Promise<void>;
 }
 
-const escape = (text: string) =>
+const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] ?? char);
 
 /** The page: `<td data-header="<lower-case name>">` per header (repeated headers joined by ", "). */
@@ -19,7 +19,7 @@ export function echoPage(request: IncomingMessage): string {
   for (let i = 0; i < request.rawHeaders.length; i += 2) {
     const name = (request.rawHeaders[i] ?? '').toLowerCase();
     const value = request.rawHeaders[i + 1] ?? '';
-    rows.push(`<tr><th scope="row">${escape(name)}</th><td data-header="${escape(name)}">${escape(value)}</td></tr>`);
+    rows.push(`<tr><th scope="row">${escapeHtml(name)}</th><td data-header="${escapeHtml(name)}">${escapeHtml(value)}</td></tr>`);
   }
   return `<!doctype html>
 <html lang="en">
@@ -28,7 +28,7 @@ export function echoPage(request: IncomingMessage): string {
 <body>
 <main>
 <h1>Stub origin</h1>
-<p>Request: <code id="method">${escape(request.method ?? '')}</code> <code id="url">${escape(request.url ?? '')}</code></p>
+<p>Request: <code id="method">${escapeHtml(request.method ?? '')}</code> <code id="url">${escapeHtml(request.url ?? '')}</code></p>
 <table>
 <caption>Headers the origin received</caption>
 <thead><tr><th scope="col">Name</th><th scope="col">Value</th></tr></thead>
