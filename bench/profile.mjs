@@ -101,7 +101,11 @@ function partOf(path) {
     const parts = path.split('/');
     return parts.length > 3 ? parts.slice(0, 3).join('/') : parts.slice(0, 2).join('/').replace(/\.ts$/, '');
   }
-  const pkg = path.replace(/^node_modules\//, '').split('/node_modules/').pop().split('/');
+  const pkg = path
+    .replace(/^node_modules\//, '')
+    .split('/node_modules/')
+    .pop()
+    .split('/');
   return pkg[0].startsWith('@') ? `${pkg[0]}/${pkg[1]}` : pkg[0];
 }
 
@@ -123,9 +127,15 @@ function summarise(profile, partAt, requests) {
     // V8's own entries: (program), (garbage collector), (root).
     const special = callFrame.functionName.startsWith('(');
     const name = callFrame.functionName || '(anonymous)';
-    const part = special ? name : !callFrame.url ? '(workerd built-ins)' : isBundle(callFrame.url) ? partAt(callFrame.lineNumber) : `(${callFrame.url.split('/').pop()})`;
+    const part = special
+      ? name
+      : !callFrame.url
+        ? '(workerd built-ins)'
+        : isBundle(callFrame.url)
+          ? partAt(callFrame.lineNumber)
+          : `(${callFrame.url.split('/').pop()})`;
     parts.set(part, (parts.get(part) ?? 0) + us);
-    const key = `${part}  ${name}${callFrame.url && !special ? `:${callFrame.lineNumber + 1}` : ""}`;
+    const key = `${part}  ${name}${callFrame.url && !special ? `:${callFrame.lineNumber + 1}` : ''}`;
     functions.set(key, (functions.get(key) ?? 0) + us);
   }
   const perRequest = (us) => us / 1000 / requests;
@@ -165,7 +175,11 @@ async function main() {
     const form = new URLSearchParams({ grant_type: 'password', username: user.email, password: user.password }).toString();
     const formHeaders = { 'content-type': 'application/x-www-form-urlencoded' };
     const tokens = await fetchJson(`${worker.url}/oauth/token`, { method: 'POST', headers: formHeaders, body: form }, 'sign in');
-    const login = await fetchJson(`${worker.url}/v1/users/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(user) }, 'login');
+    const login = await fetchJson(
+      `${worker.url}/v1/users/login`,
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(user) },
+      'login',
+    );
     const bearer = { authorization: `Bearer ${tokens.access_token}` };
     const scenarios = [
       { name: 'edge check GET /auth/verify (warm)', path: '/auth/verify', headers: bearer },
@@ -188,7 +202,15 @@ async function main() {
     for (const scenario of scenarios) {
       if (only && !only.some((word) => scenario.name.includes(word))) continue;
       const load = (count) =>
-        runLoad({ url: `${worker.url}${scenario.path}`, count, concurrency: CONCURRENCY, agent, method: scenario.method, body: scenario.body, headersFor: () => scenario.headers });
+        runLoad({
+          url: `${worker.url}${scenario.path}`,
+          count,
+          concurrency: CONCURRENCY,
+          agent,
+          method: scenario.method,
+          body: scenario.body,
+          headersFor: () => scenario.headers,
+        });
       await load(WARMUP);
       await client.send('Profiler.start');
       const run = await load(REQUESTS);
@@ -198,9 +220,11 @@ async function main() {
       const summary = summarise(profile, partAt, run.count);
       console.log(`\n${scenario.name}: ${summary.msPerRequest.toFixed(3)} ms of sampled CPU per request (${run.count} requests)`);
       console.log('  by part                                   ms/req   share');
-      for (const part of summary.parts.slice(0, TOP)) console.log(`  ${part.name.padEnd(40)} ${part.ms.toFixed(3).padStart(7)}  ${(part.share * 100).toFixed(1).padStart(5)}%`);
+      for (const part of summary.parts.slice(0, TOP))
+        console.log(`  ${part.name.padEnd(40)} ${part.ms.toFixed(3).padStart(7)}  ${(part.share * 100).toFixed(1).padStart(5)}%`);
       console.log('  busiest functions');
-      for (const fn of summary.functions.slice(0, TOP)) console.log(`  ${fn.name.slice(0, 60).padEnd(60)} ${fn.ms.toFixed(3).padStart(7)}  ${(fn.share * 100).toFixed(1).padStart(5)}%`);
+      for (const fn of summary.functions.slice(0, TOP))
+        console.log(`  ${fn.name.slice(0, 60).padEnd(60)} ${fn.ms.toFixed(3).padStart(7)}  ${(fn.share * 100).toFixed(1).padStart(5)}%`);
     }
     agent.destroy();
     client.close();

@@ -61,7 +61,12 @@ async function burst(_agent, count, requestFor, onAnswer) {
       const again = result.answers.map((answer, i) => (dropped(answer) ? i : -1)).filter((i) => i >= 0);
       if (again.length === 0) break;
       resent += again.length;
-      const retried = await burstOn(own, again.length, (j) => requestFor(again[j]), (answer, j) => onAnswer?.(answer, again[j]));
+      const retried = await burstOn(
+        own,
+        again.length,
+        (j) => requestFor(again[j]),
+        (answer, j) => onAnswer?.(answer, again[j]),
+      );
       again.forEach((i, j) => (result.answers[i] = retried.answers[j]));
     }
     socketErrors.push(...result.answers.filter((answer) => answer.status === 0).map((answer) => answer.text));
@@ -74,7 +79,11 @@ async function burst(_agent, count, requestFor, onAnswer) {
 const fresh = (label) => `${label}.${randomBytes(6).toString('hex')}@example.com`;
 const password = (i = '') => `correct horse ${i} ${randomBytes(6).toString('hex')}`;
 const sha256Hex = (text) => createHash('sha256').update(text).digest('hex');
-const json = (body, headers = {}) => ({ method: 'POST', headers: { 'content-type': 'application/json', 'cf-connecting-ip': CLIENT_IP, ...headers }, body: JSON.stringify(body) });
+const json = (body, headers = {}) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json', 'cf-connecting-ip': CLIENT_IP, ...headers },
+  body: JSON.stringify(body),
+});
 const form = (fields, headers = {}) => ({
   method: 'POST',
   headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': CLIENT_IP, ...headers },
@@ -101,14 +110,21 @@ async function createUser(fields = {}) {
 }
 
 let db;
-const rows = (sql, ...params) => db.prepare(sql).bind(...params).all().then((result) => result.results);
+const rows = (sql, ...params) =>
+  db
+    .prepare(sql)
+    .bind(...params)
+    .all()
+    .then((result) => result.results);
 const one = async (sql, ...params) => (await rows(sql, ...params))[0];
 
 /** The `code=` of the newest mail to `to` with a link to `path` (the hosted page; mail is queued after the answer). */
 async function mailedCode(to, path) {
   for (let tries = 0; tries < 100; tries += 1) {
     for (const mail of await rows('select text from outbox where "to" = ?1 order by created_at desc', to)) {
-      const link = [...mail.text.matchAll(/https?:\/\/[^\s<>"')]+/g)].map((match) => new URL(match[0])).find((url) => url.pathname === path);
+      const link = [...mail.text.matchAll(/https?:\/\/[^\s<>"')]+/g)]
+        .map((match) => new URL(match[0]))
+        .find((url) => url.pathname === path);
       const code = link?.searchParams.get('code');
       if (code) return code;
     }
@@ -135,9 +151,17 @@ const race = (name, run) => races.push({ name, run });
 
 race('refresh token (POST /oauth/token, refresh_token)', async () => {
   const user = await createUser();
-  const login = await must('/oauth/token', form({ grant_type: 'password', username: user.email, password: user.password }), 200, 'password grant');
+  const login = await must(
+    '/oauth/token',
+    form({ grant_type: 'password', username: user.email, password: user.password }),
+    200,
+    'password grant',
+  );
   const { refresh_token: refreshToken } = login.json();
-  const { answers, seconds } = await burst(agent, N, () => ({ url: `${worker.url}/oauth/token`, ...form({ grant_type: 'refresh_token', refresh_token: refreshToken }) }));
+  const { answers, seconds } = await burst(agent, N, () => ({
+    url: `${worker.url}/oauth/token`,
+    ...form({ grant_type: 'refresh_token', refresh_token: refreshToken }),
+  }));
   const successors = new Set(answers.filter((a) => a.status === 200).map((a) => JSON.parse(a.text).refresh_token));
   const [successor] = successors;
   const [sessionId] = refreshToken.split('.');
@@ -157,7 +181,9 @@ race('refresh token (POST /oauth/token, refresh_token)', async () => {
 });
 
 race('authorization code (code exchange, PKCE)', async () => {
-  const client = (await must('/admin/v1/clients', json({ name: 'Race app', redirectUris: [CALLBACK], public: true }, operator()), 201, 'create client')).json();
+  const client = (
+    await must('/admin/v1/clients', json({ name: 'Race app', redirectUris: [CALLBACK], public: true }, operator()), 201, 'create client')
+  ).json();
   const user = await createUser();
   // Signed in on the hosted page, as the browser that authorizes.
   const page = await must('/signin?return=%2Faccount', { headers: { accept: 'text/html' } }, 200, 'sign-in page');
@@ -172,7 +198,15 @@ race('authorization code (code exchange, PKCE)', async () => {
   };
   const cookie = () => [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
   keep(page);
-  const signedIn = await must('/signin', form({ csrf, login: user.email, password: user.password, return: '/account' }, { origin: worker.url, cookie: cookie(), accept: 'text/html' }), 303, 'sign in');
+  const signedIn = await must(
+    '/signin',
+    form(
+      { csrf, login: user.email, password: user.password, return: '/account' },
+      { origin: worker.url, cookie: cookie(), accept: 'text/html' },
+    ),
+    303,
+    'sign in',
+  );
   keep(signedIn);
   const verifier = randomBytes(32).toString('base64url');
   const query = new URLSearchParams({
@@ -209,10 +243,14 @@ race('reset code (POST /v1/users/resetPassword)', async () => {
   await must('/v1/users/newPassword', json({ email: user.email }), 200, 'reset request');
   const code = await mailedCode(user.email, '/reset-password');
   const passwords = Array.from({ length: N }, (_, i) => password(i));
-  const { answers, seconds } = await burst(agent, N, (i) => ({ url: `${worker.url}/v1/users/resetPassword`, ...json({ code, password: passwords[i] }) }));
+  const { answers, seconds } = await burst(agent, N, (i) => ({
+    url: `${worker.url}/v1/users/resetPassword`,
+    ...json({ code, password: passwords[i] }),
+  }));
   const winners = answers.map((a, i) => (a.status === 200 ? i : -1)).filter((i) => i >= 0);
   const codes = await rows("select used_at from one_time_codes where user_id = ?1 and purpose = 'reset'", user.id);
-  const winnerLogin = winners.length === 1 ? (await call('/v1/users/login', json({ email: user.email, password: passwords[winners[0]] }))).status : null;
+  const winnerLogin =
+    winners.length === 1 ? (await call('/v1/users/login', json({ email: user.email, password: passwords[winners[0]] }))).status : null;
   const loser = winners[0] === 0 ? 1 : 0;
   const loserLogin = (await call('/v1/users/login', json({ email: user.email, password: passwords[loser] }))).status;
   return {
@@ -247,13 +285,25 @@ race('confirmation code (POST /v1/users/activate)', async () => {
 
 race('registration address (POST /v1/users/register, EMAIL_CONFIRMATION=on)', async () => {
   const email = fresh('register');
-  const { answers, seconds } = await burst(agent, N, (i) => ({ url: `${worker.url}/v1/users/register`, ...json({ email, password: password(i) }) }));
+  const { answers, seconds } = await burst(agent, N, (i) => ({
+    url: `${worker.url}/v1/users/register`,
+    ...json({ email, password: password(i) }),
+  }));
   const users = await rows('select id, confirmed from users where email_key = ?1', email.toLowerCase());
   // Each loser's sign-up replaces the pending one's password and voids its links (deferred, after
   // the answer): wait for that work to finish, then count the links still good.
-  const liveCodes = users.length === 1
-    ? await settled(async () => (await one("select count(*) as n from one_time_codes where user_id = ?1 and purpose = 'confirm' and used_at is null", users[0].id)).n)
-    : null;
+  const liveCodes =
+    users.length === 1
+      ? await settled(
+          async () =>
+            (
+              await one(
+                "select count(*) as n from one_time_codes where user_id = ?1 and purpose = 'confirm' and used_at is null",
+                users[0].id,
+              )
+            ).n,
+        )
+      : null;
   return {
     statuses: byStatus(answers),
     seconds,
@@ -287,7 +337,12 @@ race('username (POST /api/v2/users)', async () => {
 race('droplit token issue + logout (POST and DELETE /api/users/ECO;USER/tokens)', async () => {
   const ecosystem = (await must('/admin/v1/ecosystems', json({ name: 'races' }, operator()), 201, 'create ecosystem')).json().id;
   const path = `/api/users/${ecosystem};race-user/tokens`;
-  await must(`/api/users/${ecosystem};race-user`, { method: 'PUT', headers: { 'content-type': 'application/json', ...operator() }, body: JSON.stringify({ email: fresh('droplit') }) }, 201, 'create app user');
+  await must(
+    `/api/users/${ecosystem};race-user`,
+    { method: 'PUT', headers: { 'content-type': 'application/json', ...operator() }, body: JSON.stringify({ email: fresh('droplit') }) },
+    201,
+    'create app user',
+  );
   const issue = (on = agent) => send(on, `${worker.url}${path}?expiryType=FixedTtl&ttl=3600`, { method: 'POST', headers: operator() });
   // N - 1 issues at once; the logout goes out (on a connection of its own) when half of them have answered.
   let answeredIssues = 0;
@@ -300,28 +355,41 @@ race('droplit token issue + logout (POST and DELETE /api/users/ECO;USER/tokens)'
     (answer) => {
       if (answer.status === 0) return;
       answeredIssues += 1;
-      if (answeredIssues === Math.floor((N - 1) / 2)) logoutSent = send(agent, `${worker.url}${path}`, { method: 'DELETE', headers: operator() });
+      if (answeredIssues === Math.floor((N - 1) / 2))
+        logoutSent = send(agent, `${worker.url}${path}`, { method: 'DELETE', headers: operator() });
     },
   );
   const { answers } = await issues;
   const logout = await logoutSent;
   const seconds = (performance.now() - started) / 1000;
-  const tokens = answers.filter((a) => a.status === 200).map((a) => ({ token: JSON.parse(a.text).token, before: a.answeredAt < logout.sentAt, after: a.sentAt > logout.answeredAt }));
+  const tokens = answers
+    .filter((a) => a.status === 200)
+    .map((a) => ({ token: JSON.parse(a.text).token, before: a.answeredAt < logout.sentAt, after: a.sentAt > logout.answeredAt }));
   // Every token checked once, after the logout answered, at the edge (never seen before, so no cache).
-  const checks = await burst(agent, tokens.length, (i) => ({ url: `${worker.url}/auth/verify?ecosystem=${ecosystem}`, headers: { authorization: `Bearer ${tokens[i].token}` } }));
+  const checks = await burst(agent, tokens.length, (i) => ({
+    url: `${worker.url}/auth/verify?ecosystem=${ecosystem}`,
+    headers: { authorization: `Bearer ${tokens[i].token}` },
+  }));
   const verdicts = tokens.map((t, i) => ({ ...t, live: checks.answers[i].status === 200 }));
   const beforeLive = verdicts.filter((t) => t.before && t.live).length;
   const beforeCount = verdicts.filter((t) => t.before).length;
   const overlapping = verdicts.filter((t) => !t.before);
   // D1: a token issued before the logout must belong to an ended session or an older epoch.
   const user = await one('select id, token_epoch from users where ecosystem_id = ?1 and unique_id = ?2', ecosystem, 'race-user');
-  const liveRows = await rows("select id from sessions where user_id = ?1 and kind = 'user_token' and revoked_at is null and user_epoch = ?2", user.id, user.token_epoch);
+  const liveRows = await rows(
+    "select id from sessions where user_id = ?1 and kind = 'user_token' and revoked_at is null and user_epoch = ?2",
+    user.id,
+    user.token_epoch,
+  );
   const sidOf = (token) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sid;
   const liveSids = new Set(liveRows.map((row) => row.id));
   const beforeLiveInD1 = verdicts.filter((t) => t.before && liveSids.has(sidOf(t.token))).length;
   const edgeAgreesWithD1 = verdicts.every((t) => t.live === liveSids.has(sidOf(t.token)));
   const afterwards = await issue(agent);
-  const afterwardsLive = afterwards.status === 200 && (await call(`/auth/verify?ecosystem=${ecosystem}`, { headers: { authorization: `Bearer ${JSON.parse(afterwards.text).token}` } })).status === 200;
+  const afterwardsLive =
+    afterwards.status === 200 &&
+    (await call(`/auth/verify?ecosystem=${ecosystem}`, { headers: { authorization: `Bearer ${JSON.parse(afterwards.text).token}` } }))
+      .status === 200;
   const statuses = byStatus(answers);
   statuses[`logout ${logout.status}`] = 1;
   return {
@@ -337,10 +405,17 @@ race('droplit token issue + logout (POST and DELETE /api/users/ECO;USER/tokens)'
 
 race(`lockout counter (POST /v1/users/login, wrong password, one client; threshold ${LOCK_THRESHOLD})`, async () => {
   const user = await createUser();
-  const { answers, seconds } = await burst(agent, N, () => ({ url: `${worker.url}/v1/users/login`, ...json({ email: user.email, password: 'not the password at all' }) }));
+  const { answers, seconds } = await burst(agent, N, () => ({
+    url: `${worker.url}/v1/users/login`,
+    ...json({ email: user.email, password: 'not the password at all' }),
+  }));
   const statuses = byStatus(answers);
   const counted = statuses[401] ?? 0;
-  const failures = await rows('select key, failures, locked_until from login_failures where key = ?1 or key like ?2', `user:${user.id}`, `client:user:${user.id}:%`);
+  const failures = await rows(
+    'select key, failures, locked_until from login_failures where key = ?1 or key like ?2',
+    `user:${user.id}`,
+    `client:user:${user.id}:%`,
+  );
   const account = failures.find((row) => row.key === `user:${user.id}`);
   const client = failures.find((row) => row.key !== `user:${user.id}`);
   const notices = await settled(async () => (await rows('select subject from outbox where "to" = ?1', user.email)).length);
@@ -351,7 +426,12 @@ race(`lockout counter (POST /v1/users/login, wrong password, one client; thresho
     allowed: LOCK_THRESHOLD,
     rule: `exactly ${LOCK_THRESHOLD} failures counted (answered 401) before the lock; the rest refused as locked (429) uncounted; one lock notice mailed`,
     state: `D1 failures: client row ${client?.failures}, account row ${account?.failures}; client locked: ${client?.locked_until > Date.now()}; lock notices mailed: ${notices}`,
-    ok: counted === LOCK_THRESHOLD && statuses[429] === N - LOCK_THRESHOLD && client?.failures === LOCK_THRESHOLD && account?.failures === LOCK_THRESHOLD && notices === 1,
+    ok:
+      counted === LOCK_THRESHOLD &&
+      statuses[429] === N - LOCK_THRESHOLD &&
+      client?.failures === LOCK_THRESHOLD &&
+      account?.failures === LOCK_THRESHOLD &&
+      notices === 1,
   };
 });
 
@@ -394,15 +474,29 @@ async function main() {
       resent = 0;
       try {
         const result = { name: `${index + 1}. ${name}`, ...(await run()) };
-        const fiveXX = Object.entries(result.statuses).filter(([status]) => /^(5\d\d|0)$/.test(status)).reduce((sum, [, n]) => sum + n, 0);
+        const fiveXX = Object.entries(result.statuses)
+          .filter(([status]) => /^(5\d\d|0)$/.test(status))
+          .reduce((sum, [, n]) => sum + n, 0);
         result.fiveXX = fiveXX;
         if (socketErrors.length) result.state += `; ${socketErrors.length} socket errors, e.g. ${socketErrors[0]}`;
         result.resent = resent;
         result.ok = result.ok && fiveXX === 0;
         results.push(result);
-        console.log(`${result.ok ? 'ok' : 'BROKEN'} (${result.seconds.toFixed(1)} s${resent ? `, ${resent} dropped by workerd unread and sent again` : ''})`);
+        console.log(
+          `${result.ok ? 'ok' : 'BROKEN'} (${result.seconds.toFixed(1)} s${resent ? `, ${resent} dropped by workerd unread and sent again` : ''})`,
+        );
       } catch (error) {
-        results.push({ name: `${index + 1}. ${name}`, statuses: {}, winners: '-', allowed: '-', rule: '', state: `failed to run: ${error.message}`, fiveXX: '-', ok: false, seconds: 0 });
+        results.push({
+          name: `${index + 1}. ${name}`,
+          statuses: {},
+          winners: '-',
+          allowed: '-',
+          rule: '',
+          state: `failed to run: ${error.message}`,
+          fiveXX: '-',
+          ok: false,
+          seconds: 0,
+        });
         console.log(`FAILED: ${error.message}`);
       }
     }
@@ -412,12 +506,18 @@ async function main() {
   }
   const m = machine(root);
   console.log(`\nmachine: ${m.nproc} CPUs, ${m.cpu}; node ${m.node}; ${m.workerd}; miniflare ${m.miniflare}`);
-  console.log(`${N} concurrent requests per race over ${N} keep-alive connections; PASSWORD_HASH=${PASSWORD_HASH}; EMAIL_CONFIRMATION=on; LOGIN_LOCKOUT_THRESHOLD=${LOCK_THRESHOLD}\n`);
+  console.log(
+    `${N} concurrent requests per race over ${N} keep-alive connections; PASSWORD_HASH=${PASSWORD_HASH}; EMAIL_CONFIRMATION=on; LOGIN_LOCKOUT_THRESHOLD=${LOCK_THRESHOLD}\n`,
+  );
   console.log('| Race | Answers by status | Winners / allowed | 5xx | State afterwards (D1) | Burst s (resent) | Verdict |');
   console.log('|---|---|---|---|---|---|---|');
   for (const r of results) {
-    const statuses = Object.entries(r.statuses).map(([status, n]) => `${status}: ${n}`).join(', ');
-    console.log(`| ${r.name} | ${statuses} | ${r.winners} / ${r.allowed} | ${r.fiveXX} | ${r.state} | ${r.seconds.toFixed(1)} (${r.resent ?? 0}) | ${r.ok ? 'held' : 'BROKEN'} |`);
+    const statuses = Object.entries(r.statuses)
+      .map(([status, n]) => `${status}: ${n}`)
+      .join(', ');
+    console.log(
+      `| ${r.name} | ${statuses} | ${r.winners} / ${r.allowed} | ${r.fiveXX} | ${r.state} | ${r.seconds.toFixed(1)} (${r.resent ?? 0}) | ${r.ok ? 'held' : 'BROKEN'} |`,
+    );
   }
   console.log('\nRules:');
   for (const r of results) console.log(`- ${r.name}: ${r.rule}`);

@@ -196,7 +196,14 @@ async function countSlidingWrites(worker, privateKey, user) {
   polling = false;
   await poll;
   const tenth = SLIDING_TTL_SECONDS / 10;
-  return { ttlSeconds: SLIDING_TTL_SECONDS, seconds: run.seconds, requests: run.count, kvWrites: seen.size, allowed: Math.floor(run.seconds / tenth) + 1, statuses: run.statuses };
+  return {
+    ttlSeconds: SLIDING_TTL_SECONDS,
+    seconds: run.seconds,
+    requests: run.count,
+    kvWrites: seen.size,
+    allowed: Math.floor(run.seconds / tenth) + 1,
+    statuses: run.statuses,
+  };
 }
 
 /**
@@ -207,7 +214,9 @@ async function countSlidingWrites(worker, privateKey, user) {
 function assetsOption() {
   const toml = readFileSync(join(root, 'wrangler.toml'), 'utf8');
   const block = /^\[assets\]\s*\n((?:(?!\[).*\n?)*)/m.exec(toml)?.[1];
-  const mode = process.env.BENCH_ASSETS ?? (block === undefined ? 'none' : /^run_worker_first\s*=\s*true/m.test(block) ? 'worker-first' : 'assets-first');
+  const mode =
+    process.env.BENCH_ASSETS ??
+    (block === undefined ? 'none' : /^run_worker_first\s*=\s*true/m.test(block) ? 'worker-first' : 'assets-first');
   if (mode === 'none') return { mode, options: {} };
   const routerConfig = { has_user_worker: true, invoke_user_worker_ahead_of_assets: mode === 'worker-first' };
   return { mode, options: { assets: { directory: join(root, 'public'), binding: 'ASSETS', routerConfig } } };
@@ -221,7 +230,13 @@ async function startGatehouse(scriptPath, originUrl, secrets, assets, passwordHa
   ];
   const worker = await startWorker(
     scriptPath,
-    { ACCOUNT_TOKEN: secrets.ACCOUNT_TOKEN, SIGNING_KEYS: secrets.SIGNING_KEYS, ISSUER, PASSWORD_HASH: passwordHash, GATEWAY_ROUTES: JSON.stringify(routes) },
+    {
+      ACCOUNT_TOKEN: secrets.ACCOUNT_TOKEN,
+      SIGNING_KEYS: secrets.SIGNING_KEYS,
+      ISSUER,
+      PASSWORD_HASH: passwordHash,
+      GATEWAY_ROUTES: JSON.stringify(routes),
+    },
     {
       d1Databases: { DB: 'bench-db' },
       kvNamespaces: { TOKENS: 'bench-tokens' },
@@ -252,7 +267,11 @@ async function createBenchUser(worker, secrets) {
 async function userServiceRefreshToken(worker, user) {
   const response = await fetchOk(
     `${worker.url}/v1/users/login`,
-    { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: user.email, password: user.password }) },
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: user.email, password: user.password }),
+    },
     'User Service login',
   );
   return (await response.json()).refreshToken;
@@ -303,7 +322,12 @@ async function benchScenarios(secrets, user, warmToken, refreshToken, trivial, s
       path: '/oauth/token',
       method: 'POST',
       worker: signIn.worker,
-      body: (i) => new URLSearchParams({ grant_type: 'password', username: signIn.users[i % signIn.users.length].email, password: signIn.users[0].password }).toString(),
+      body: (i) =>
+        new URLSearchParams({
+          grant_type: 'password',
+          username: signIn.users[i % signIn.users.length].email,
+          password: signIn.users[0].password,
+        }).toString(),
       headersFor: () => ({ 'content-type': 'application/x-www-form-urlencoded' }),
     },
   ];
@@ -342,7 +366,16 @@ async function main() {
     const results = await measureScenarios(worker, scenarios);
     console.log(`bench: a busy SlidingTtl token (ttl ${SLIDING_TTL_SECONDS} s) for ${SLIDING_BURST_SECONDS} s`);
     const slidingWrites = await countSlidingWrites(worker, secrets.privateKey, user);
-    const report = { machine: machine(root), concurrency: CONCURRENCY, assets: assets.mode, password, cheapHash, login: { ...login, accessToken: undefined }, results, slidingWrites };
+    const report = {
+      machine: machine(root),
+      concurrency: CONCURRENCY,
+      assets: assets.mode,
+      password,
+      cheapHash,
+      login: { ...login, accessToken: undefined },
+      results,
+      slidingWrites,
+    };
     mkdirSync(resultsDir, { recursive: true });
     writeFileSync(join(resultsDir, 'latest.json'), JSON.stringify(report, null, 2));
     printReport(report);

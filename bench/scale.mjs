@@ -56,7 +56,11 @@ process.once('SIGINT', () => abort('interrupted'));
 async function start(scriptPath, secrets, persistDir) {
   const bindings = { ACCOUNT_TOKEN: secrets.ACCOUNT_TOKEN, SIGNING_KEYS: secrets.SIGNING_KEYS, ISSUER, PASSWORD_HASH };
   // No rate-limiting binding: without it nothing is limited, and 300 logins from one address would be.
-  current = await startWorker(scriptPath, bindings, { d1Databases: { DB: 'bench-db' }, d1Persist: persistDir, kvNamespaces: { TOKENS: 'bench-tokens' } });
+  current = await startWorker(scriptPath, bindings, {
+    d1Databases: { DB: 'bench-db' },
+    d1Persist: persistDir,
+    kvNamespaces: { TOKENS: 'bench-tokens' },
+  });
   return current;
 }
 
@@ -89,7 +93,9 @@ function operations(size, secrets, adminToken, deep) {
   const logins = pick(spread(size, 400, (user) => user.canLogIn).map((i) => seededUser(i).email));
   const apps = pick(spread(size, 400, (user) => user.uniqueId !== null).map((i) => seededUser(i).uniqueId));
   // A prefix as an operator types it: the start of one user's e-mail (matches that user and a few more).
-  const prefixes = pick(spread(size, 400, () => true).map((i) => encodeURIComponent(seededUser(i).email.split('@')[0].slice(0, -1).toLowerCase())));
+  const prefixes = pick(
+    spread(size, 400, () => true).map((i) => encodeURIComponent(seededUser(i).email.split('@')[0].slice(0, -1).toLowerCase())),
+  );
   const deepPage = Math.floor((size * 0.9) / PAGE);
   const get = (name, path, init, check) => ({ name, path: typeof path === 'function' ? path : () => path, init: () => init, check });
   const fullPage = (body) => ((Array.isArray(body) ? body : body.items).length === PAGE ? null : 'expected a full page');
@@ -98,7 +104,11 @@ function operations(size, secrets, adminToken, deep) {
     {
       name: 'login by e-mail (POST /oauth/token)',
       path: () => '/oauth/token',
-      init: (i) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'password', username: logins(i), password: PASSWORD }).toString() }),
+      init: (i) => ({
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'password', username: logins(i), password: PASSWORD }).toString(),
+      }),
     },
     get('token check (GET /auth/verify, warm token)', '/auth/verify', admin),
     get('droplit GET /api/users/ECO;USER', (i) => `/api/users/${ECOSYSTEM};${apps(i)}`, account),
@@ -151,18 +161,32 @@ async function runSize(scriptPath, secrets, passwordHash, size) {
   try {
     const adminUser = seededUser(7);
     const form = new URLSearchParams({ grant_type: 'password', username: adminUser.email, password: PASSWORD }).toString();
-    const login = await call(agent, `${worker.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form }, 'admin login');
+    const login = await call(
+      agent,
+      `${worker.url}/oauth/token`,
+      { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form },
+      'admin login',
+    );
     const deep = await deepCursors(agent, worker.url, secrets, file);
     const ops = operations(size, secrets, login.json.access_token, deep);
     const rounds = ops.map(() => []);
     for (let round = 0; round < ROUNDS; round += 1) {
-      const timing = { count: TIMING.count / ROUNDS, minCount: TIMING.minCount / ROUNDS, warmup: round === 0 ? TIMING.warmup : 1, budgetMs: TIMING.budgetMs / ROUNDS, first: round * 1000 };
+      const timing = {
+        count: TIMING.count / ROUNDS,
+        minCount: TIMING.minCount / ROUNDS,
+        warmup: round === 0 ? TIMING.warmup : 1,
+        budgetMs: TIMING.budgetMs / ROUNDS,
+        first: round * 1000,
+      };
       console.log(`bench:scale: ${size}: round ${round + 1} of ${ROUNDS}`);
-      for (const [index, op] of ops.entries()) rounds[index].push(await timeOperation(agent, worker.url, op, timing, () => cpuSeconds(worker.pid)));
+      for (const [index, op] of ops.entries())
+        rounds[index].push(await timeOperation(agent, worker.url, op, timing, () => cpuSeconds(worker.pid)));
     }
     const results = ops.map((op, index) => summarize(op.name, rounds[index]));
     for (const result of results) {
-      console.log(`bench:scale: ${size}: ${result.name}: median ${result.medianMs.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, workerd CPU ${result.cpuMs.toFixed(2)} ms/req (${result.count} requests)`);
+      console.log(
+        `bench:scale: ${size}: ${result.name}: median ${result.medianMs.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, workerd CPU ${result.cpuMs.toFixed(2)} ms/req (${result.count} requests)`,
+      );
     }
     return { size, plan, written, seedSeconds, results };
   } finally {
@@ -191,8 +215,16 @@ function tables(runs) {
     return lines.join('\n');
   };
   return [
-    table('median / p99 (ms)', (result) => `${ms(result.medianMs)} / ${ms(result.p99Ms)}`, (result) => result.medianMs),
-    table('workerd CPU ms/req', (result) => ms(result.cpuMs), (result) => result.cpuMs),
+    table(
+      'median / p99 (ms)',
+      (result) => `${ms(result.medianMs)} / ${ms(result.p99Ms)}`,
+      (result) => result.medianMs,
+    ),
+    table(
+      'workerd CPU ms/req',
+      (result) => ms(result.cpuMs),
+      (result) => result.cpuMs,
+    ),
   ].join('\n\n');
 }
 
@@ -206,7 +238,14 @@ async function main() {
   const passwordHash = scryptHash(PASSWORD, PASSWORD_SPEC);
   const runs = [];
   for (const size of SIZES) runs.push(await runSize(scriptPath, secrets, passwordHash, size));
-  const report = { date: new Date().toISOString(), machine: machine(root), passwordHash: PASSWORD_HASH, timing: TIMING, seconds: (performance.now() - started) / 1000, runs };
+  const report = {
+    date: new Date().toISOString(),
+    machine: machine(root),
+    passwordHash: PASSWORD_HASH,
+    timing: TIMING,
+    seconds: (performance.now() - started) / 1000,
+    runs,
+  };
   mkdirSync(resultsDir, { recursive: true });
   const stamp = report.date.replace(/[:.]/g, '-');
   writeFileSync(join(resultsDir, `scale-${stamp}.json`), JSON.stringify(report, null, 2));

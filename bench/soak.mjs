@@ -91,8 +91,16 @@ function startOrigin() {
 
 const agent = burstAgent(CONCURRENCY + 2);
 const operator = () => ({ authorization: `Bearer ${process.env.GATEHOUSE_BENCH_ACCOUNT_TOKEN}` });
-const jsonInit = (method, body, headers = {}) => ({ method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-const formInit = (fields) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+const jsonInit = (method, body, headers = {}) => ({
+  method,
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
+const formInit = (fields) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  body: new URLSearchParams(fields).toString(),
+});
 const fresh = (label) => `${label}.${randomBytes(6).toString('hex')}@example.com`;
 const password = () => `correct horse ${randomBytes(6).toString('hex')}`;
 
@@ -147,11 +155,19 @@ function requestOf(kind, slot, signInUsers) {
     case 'droplitPut': {
       droplitCount += 1;
       const id = `soak-${droplitCount}`;
-      return { path: `/api/users/${ecosystem};${id}`, init: jsonInit('PUT', { email: fresh('app') }, operator()), then: (answer) => answer.status === 201 && written.droplit.push(id) };
+      return {
+        path: `/api/users/${ecosystem};${id}`,
+        init: jsonInit('PUT', { email: fresh('app') }, operator()),
+        then: (answer) => answer.status === 201 && written.droplit.push(id),
+      };
     }
     case 'register': {
       const email = fresh('reg');
-      return { path: '/v1/users/register', init: jsonInit('POST', { email, password: password() }), then: (answer) => answer.status === 200 && written.registered.push(email) };
+      return {
+        path: '/v1/users/register',
+        init: jsonInit('POST', { email, password: password() }),
+        then: (answer) => answer.status === 200 && written.registered.push(email),
+      };
     }
     case 'signin':
       return {
@@ -224,7 +240,9 @@ async function heapReader(port, ids) {
   return {
     async read() {
       const usage = await Promise.all(sockets.map((socket) => socket.call('Runtime.getHeapUsage')));
-      return Object.fromEntries(sockets.map((socket, i) => [socket.id, usage[i] ? { used: usage[i].usedSize, total: usage[i].totalSize } : null]));
+      return Object.fromEntries(
+        sockets.map((socket, i) => [socket.id, usage[i] ? { used: usage[i].usedSize, total: usage[i].totalSize } : null]),
+      );
     },
     close: () => sockets.forEach((socket) => socket.ws.close()),
   };
@@ -298,7 +316,10 @@ async function main() {
   const progress = setInterval(() => {
     const index = Math.floor((performance.now() - started) / (BUCKET_SECONDS * 1000));
     const bucket = buckets[index - 1];
-    if (bucket) process.stdout.write(`bench:soak: ${index} of ${Math.ceil((MINUTES * 60) / BUCKET_SECONDS)} done, ${bucket.latencies.length} requests in the last\n`);
+    if (bucket)
+      process.stdout.write(
+        `bench:soak: ${index} of ${Math.ceil((MINUTES * 60) / BUCKET_SECONDS)} done, ${bucket.latencies.length} requests in the last\n`,
+      );
   }, BUCKET_SECONDS * 1000);
 
   console.log(`bench:soak: ${MINUTES} minute(s) at concurrency ${CONCURRENCY}`);
@@ -333,7 +354,13 @@ async function main() {
   heaps.close();
 
   // Nothing lost: every write the run was told succeeded is in D1, and every session still refreshes.
-  const count = async (sql, ...params) => (await db.prepare(sql).bind(...params).first()).n;
+  const count = async (sql, ...params) =>
+    (
+      await db
+        .prepare(sql)
+        .bind(...params)
+        .first()
+    ).n;
   const droplitRows = await count('select count(*) as n from users where ecosystem_id = ?', ecosystem);
   let registeredRows = 0;
   for (let i = 0; i < written.registered.length; i += 100) {
@@ -341,7 +368,10 @@ async function main() {
     registeredRows += await count(`select count(*) as n from users where email_key in (${chunk.map(() => '?').join(',')})`, ...chunk);
   }
   const liveSlots = [];
-  for (const slot of slots) liveSlots.push((await send(agent, `${worker.url}/oauth/token`, formInit({ grant_type: 'refresh_token', refresh_token: slot.refreshToken }))).status);
+  for (const slot of slots)
+    liveSlots.push(
+      (await send(agent, `${worker.url}/oauth/token`, formInit({ grant_type: 'refresh_token', refresh_token: slot.refreshToken }))).status,
+    );
   const signInSessions = await count(
     `select count(*) as n from sessions s join users u on u.id = s.user_id where u.email_key in (${signInUsers.map(() => '?').join(',')})`,
     ...signInUsers.map((user) => user.email.toLowerCase()),
@@ -354,11 +384,30 @@ async function main() {
       if (!bucket) return null;
       const sorted = [...bucket.latencies].sort((a, b) => a - b);
       // The bucket's last sample: its memory as the bucket ends.
-      const mem = bucket.rss.length > 0 ? bucket.rss[bucket.rss.length - 1] : index === buckets.length - 1 ? finalRss : { rss: NaN, anon: NaN, file: NaN, heaps: {} };
+      const mem =
+        bucket.rss.length > 0
+          ? bucket.rss[bucket.rss.length - 1]
+          : index === buckets.length - 1
+            ? finalRss
+            : { rss: NaN, anon: NaN, file: NaN, heaps: {} };
       const heap = (id) => mem.heaps?.[id] ?? { used: NaN, total: NaN };
-      const seconds = Math.min(BUCKET_SECONDS, (MINUTES * 60) - index * BUCKET_SECONDS);
+      const seconds = Math.min(BUCKET_SECONDS, MINUTES * 60 - index * BUCKET_SECONDS);
       const cpu = cpuAt[index + 1] !== undefined ? cpuAt[index + 1] - cpuAt[index] : NaN;
-      return { index: index + 1, requests: sorted.length, rps: sorted.length / seconds, statuses: bucket.statuses, kinds: bucket.kinds, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), rssMiB: mem.rss / 2 ** 20, anonMiB: mem.anon / 2 ** 20, fileMiB: mem.file / 2 ** 20, workerHeap: heap('core:user:'), d1Heap: heap('d1:db:bench-soak-db'), cpuShare: cpu / seconds };
+      return {
+        index: index + 1,
+        requests: sorted.length,
+        rps: sorted.length / seconds,
+        statuses: bucket.statuses,
+        kinds: bucket.kinds,
+        p50: quantile(sorted, 0.5),
+        p99: quantile(sorted, 0.99),
+        rssMiB: mem.rss / 2 ** 20,
+        anonMiB: mem.anon / 2 ** 20,
+        fileMiB: mem.file / 2 ** 20,
+        workerHeap: heap('core:user:'),
+        d1Heap: heap('d1:db:bench-soak-db'),
+        cpuShare: cpu / seconds,
+      };
     })
     .filter((row) => row && row.requests > 0);
   const allStatuses = {};
@@ -376,8 +425,16 @@ async function main() {
   };
   const verdicts = [
     ['no 5xx (nor dropped connection)', fiveXX.length === 0, `${fiveXX.length}`],
-    [`p99 drift, ${BUCKET_SECONDS === 60 ? 'minute' : 'bucket'} 1 → last, <= ${P99_DRIFT_LIMIT * 100}%`, drift <= P99_DRIFT_LIMIT, `${first.p99.toFixed(1)} → ${last.p99.toFixed(1)} ms (${(drift * 100).toFixed(1)}%)`],
-    [`workerd RSS growth after the first ${BUCKET_SECONDS === 60 ? 'minute' : 'bucket'} <= ${MEMORY_GROWTH_LIMIT * 100}%`, growth <= MEMORY_GROWTH_LIMIT, `${first.rssMiB.toFixed(1)} → ${last.rssMiB.toFixed(1)} MiB (${(growth * 100).toFixed(1)}%)`],
+    [
+      `p99 drift, ${BUCKET_SECONDS === 60 ? 'minute' : 'bucket'} 1 → last, <= ${P99_DRIFT_LIMIT * 100}%`,
+      drift <= P99_DRIFT_LIMIT,
+      `${first.p99.toFixed(1)} → ${last.p99.toFixed(1)} ms (${(drift * 100).toFixed(1)}%)`,
+    ],
+    [
+      `workerd RSS growth after the first ${BUCKET_SECONDS === 60 ? 'minute' : 'bucket'} <= ${MEMORY_GROWTH_LIMIT * 100}%`,
+      growth <= MEMORY_GROWTH_LIMIT,
+      `${first.rssMiB.toFixed(1)} → ${last.rssMiB.toFixed(1)} MiB (${(growth * 100).toFixed(1)}%)`,
+    ],
     [
       'nothing lost',
       Object.values(lost).every((n) => n === 0),
@@ -387,19 +444,43 @@ async function main() {
   const mib = (bytes) => (bytes / 2 ** 20).toFixed(1);
   const lines = [];
   const out = (line = '') => (lines.push(line), console.log(line));
-  out(`\nmachine: ${m.nproc} CPUs, ${m.cpu}; node ${m.node}; ${m.workerd}; miniflare ${m.miniflare}; load average at the end ${(await import('node:os')).loadavg().map((n) => n.toFixed(1)).join(' ')}`);
-  out(`${MINUTES} minute(s) at concurrency ${CONCURRENCY}, keep-alive, loopback; PASSWORD_HASH=${PASSWORD_HASH}; buckets of ${BUCKET_SECONDS} s\n`);
-  out(`| ${BUCKET_SECONDS === 60 ? 'Minute' : 'Bucket'} | Requests | req/s | Answers by status | p50 ms | p99 ms | workerd RSS MiB (anon + file) | V8 heap MiB, Worker / D1 object (used of total) | workerd CPU (share of one) |`);
+  out(
+    `\nmachine: ${m.nproc} CPUs, ${m.cpu}; node ${m.node}; ${m.workerd}; miniflare ${m.miniflare}; load average at the end ${(
+      await import('node:os')
+    )
+      .loadavg()
+      .map((n) => n.toFixed(1))
+      .join(' ')}`,
+  );
+  out(
+    `${MINUTES} minute(s) at concurrency ${CONCURRENCY}, keep-alive, loopback; PASSWORD_HASH=${PASSWORD_HASH}; buckets of ${BUCKET_SECONDS} s\n`,
+  );
+  out(
+    `| ${BUCKET_SECONDS === 60 ? 'Minute' : 'Bucket'} | Requests | req/s | Answers by status | p50 ms | p99 ms | workerd RSS MiB (anon + file) | V8 heap MiB, Worker / D1 object (used of total) | workerd CPU (share of one) |`,
+  );
   out('|---|---|---|---|---|---|---|---|---|');
   for (const row of rows) {
-    const statuses = Object.entries(row.statuses).map(([status, n]) => `${status}: ${n}`).join(', ');
-    out(`| ${row.index} | ${row.requests} | ${row.rps.toFixed(0)} | ${statuses} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(1)} | ${row.rssMiB.toFixed(1)} (${row.anonMiB.toFixed(1)} + ${row.fileMiB.toFixed(1)}) | ${mib(row.workerHeap.used)} of ${mib(row.workerHeap.total)} / ${mib(row.d1Heap.used)} of ${mib(row.d1Heap.total)} | ${Number.isNaN(row.cpuShare) ? 'n/a' : row.cpuShare.toFixed(2)} |`);
+    const statuses = Object.entries(row.statuses)
+      .map(([status, n]) => `${status}: ${n}`)
+      .join(', ');
+    out(
+      `| ${row.index} | ${row.requests} | ${row.rps.toFixed(0)} | ${statuses} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(1)} | ${row.rssMiB.toFixed(1)} (${row.anonMiB.toFixed(1)} + ${row.fileMiB.toFixed(1)}) | ${mib(row.workerHeap.used)} of ${mib(row.workerHeap.total)} / ${mib(row.d1Heap.used)} of ${mib(row.d1Heap.total)} | ${Number.isNaN(row.cpuShare) ? 'n/a' : row.cpuShare.toFixed(2)} |`,
+    );
   }
   const total = rows.reduce((sum, row) => sum + row.requests, 0);
-  out(`\nTotal: ${total} requests; ${Object.entries(allStatuses).map(([status, n]) => `${status}: ${n}`).join(', ')}${unexpected.length ? ` (unexpected: ${unexpected.map(([s]) => s).join(', ')})` : ''}`);
+  out(
+    `\nTotal: ${total} requests; ${Object.entries(allStatuses)
+      .map(([status, n]) => `${status}: ${n}`)
+      .join(', ')}${unexpected.length ? ` (unexpected: ${unexpected.map(([s]) => s).join(', ')})` : ''}`,
+  );
   const byKind = {};
   for (const row of rows) for (const [key, n] of Object.entries(row.kinds)) byKind[key] = (byKind[key] ?? 0) + n;
-  out(`By request: ${Object.entries(byKind).sort().map(([key, n]) => `${key}: ${n}`).join(', ')}\n`);
+  out(
+    `By request: ${Object.entries(byKind)
+      .sort()
+      .map(([key, n]) => `${key}: ${n}`)
+      .join(', ')}\n`,
+  );
   out('| Goal | Measured | |');
   out('|---|---|---|');
   for (const [goal, ok, measured] of verdicts) out(`| ${goal} | ${measured} | ${ok ? 'met' : 'NOT MET'} |`);
@@ -409,7 +490,20 @@ async function main() {
   }
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(join(resultsDir, 'soak-latest.md'), `${lines.join('\n')}\n`);
-  writeFileSync(join(resultsDir, 'soak-latest.json'), JSON.stringify({ rows, allStatuses, fiveXX, lost, written: { droplit: written.droplit.length, registered: written.registered.length, signIns: written.signIns } }, null, 2));
+  writeFileSync(
+    join(resultsDir, 'soak-latest.json'),
+    JSON.stringify(
+      {
+        rows,
+        allStatuses,
+        fiveXX,
+        lost,
+        written: { droplit: written.droplit.length, registered: written.registered.length, signIns: written.signIns },
+      },
+      null,
+      2,
+    ),
+  );
   return verdicts.every(([, ok]) => ok);
 }
 

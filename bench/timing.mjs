@@ -53,7 +53,11 @@ async function send(path, init = {}, address = nextAddress()) {
 }
 
 const json = (body) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-const form = (fields, headers = {}) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(fields).toString() });
+const form = (fields, headers = {}) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+  body: new URLSearchParams(fields).toString(),
+});
 
 async function createUser(email, secret, username) {
   const response = await fetch(`${worker.url}/admin/v1/users`, {
@@ -69,7 +73,10 @@ async function pageForm(path, fields) {
   const page = await fetch(`${worker.url}${path}`, { headers: { accept: 'text/html' } });
   const text = await page.text();
   const csrf = /name="csrf" value="([^"]+)"/.exec(text)?.[1];
-  const cookie = page.headers.getSetCookie().map((line) => line.split(';')[0]).join('; ');
+  const cookie = page.headers
+    .getSetCookie()
+    .map((line) => line.split(';')[0])
+    .join('; ');
   return form({ csrf, ...fields }, { origin: worker.url, cookie, accept: 'text/html' });
 }
 
@@ -85,7 +92,10 @@ function cases(known) {
     return async () => send(path, await build(identity), address);
   };
   return [
-    { name: 'POST /v1/users/newPassword', prepare: (who) => () => send('/v1/users/newPassword', json({ email: who === 'known' ? known.reset.email : fresh('nobody') })) },
+    {
+      name: 'POST /v1/users/newPassword',
+      prepare: (who) => () => send('/v1/users/newPassword', json({ email: who === 'known' ? known.reset.email : fresh('nobody') })),
+    },
     {
       name: 'POST /forgot-password (hosted page)',
       prepare: async (who) => {
@@ -93,7 +103,11 @@ function cases(known) {
         return () => send('/forgot-password', init);
       },
     },
-    { name: 'POST /v1/users/register (EMAIL_CONFIRMATION=on)', prepare: (who) => () => send('/v1/users/register', json({ email: who === 'known' ? known.reset.email : fresh('new'), password: password() })) },
+    {
+      name: 'POST /v1/users/register (EMAIL_CONFIRMATION=on)',
+      prepare: (who) => () =>
+        send('/v1/users/register', json({ email: who === 'known' ? known.reset.email : fresh('new'), password: password() })),
+    },
     {
       name: 'POST /signup (hosted page, EMAIL_CONFIRMATION=on)',
       prepare: async (who) => {
@@ -101,13 +115,32 @@ function cases(known) {
         return () => send('/signup', init);
       },
     },
-    { name: 'POST /v1/users/login, wrong password', prepare: (who) => () => send('/v1/users/login', json({ email: who === 'known' ? known.login.email : fresh('nobody'), password: wrong })) },
-    { name: 'POST /api/v2/sessions, wrong password', prepare: (who) => () => send('/api/v2/sessions', json({ username: who === 'known' ? known.login.email : fresh('nobody'), password: wrong })) },
-    { name: 'POST /oauth/token (password grant), wrong password', prepare: (who) => () => send('/oauth/token', form({ grant_type: 'password', username: who === 'known' ? known.login.email : fresh('nobody'), password: wrong })) },
+    {
+      name: 'POST /v1/users/login, wrong password',
+      prepare: (who) => () =>
+        send('/v1/users/login', json({ email: who === 'known' ? known.login.email : fresh('nobody'), password: wrong })),
+    },
+    {
+      name: 'POST /api/v2/sessions, wrong password',
+      prepare: (who) => () =>
+        send('/api/v2/sessions', json({ username: who === 'known' ? known.login.email : fresh('nobody'), password: wrong })),
+    },
+    {
+      name: 'POST /oauth/token (password grant), wrong password',
+      prepare: (who) => () =>
+        send(
+          '/oauth/token',
+          form({ grant_type: 'password', username: who === 'known' ? known.login.email : fresh('nobody'), password: wrong }),
+        ),
+    },
     {
       name: 'POST /signin (hosted page), wrong password',
       prepare: async (who) => {
-        const init = await pageForm('/signin', { login: who === 'known' ? known.login.email : fresh('nobody'), password: wrong, return: '/account' });
+        const init = await pageForm('/signin', {
+          login: who === 'known' ? known.login.email : fresh('nobody'),
+          password: wrong,
+          return: '/account',
+        });
         return () => send('/signin', init);
       },
     },
@@ -156,19 +189,27 @@ async function main() {
       LOGIN_LOCKOUT_THRESHOLD: String(LOCK_THRESHOLD),
     },
     // The Worker's log lines (one per mail) are not the report: drop workerd's output.
-    { d1Databases: { DB: 'bench-timing-db' }, kvNamespaces: { TOKENS: 'bench-timing-tokens' }, handleRuntimeStdio: (stdout, stderr) => (stdout.resume(), stderr.resume()) },
+    {
+      d1Databases: { DB: 'bench-timing-db' },
+      kvNamespaces: { TOKENS: 'bench-timing-tokens' },
+      handleRuntimeStdio: (stdout, stderr) => (stdout.resume(), stderr.resume()),
+    },
   );
   try {
     await applyMigrations(worker.mf, root);
     const known = { reset: await createUser(fresh('known'), password()), login: await createUser(fresh('known'), password()) };
     const m = machine(root);
     console.log(`machine: ${m.nproc} CPUs, ${m.cpu}; node ${m.node}; ${m.workerd}; miniflare ${m.miniflare}`);
-    console.log(`${PAIRS - 1} pairs per route after one warm-up pair, one request at a time, ${GAP_MS} ms apart; PASSWORD_HASH=${PASSWORD_HASH}\n`);
+    console.log(
+      `${PAIRS - 1} pairs per route after one warm-up pair, one request at a time, ${GAP_MS} ms apart; PASSWORD_HASH=${PASSWORD_HASH}\n`,
+    );
     console.log('| Route | known, median ms | unknown, median ms | known − unknown |');
     console.log('|---|---|---|---|');
     for (const testCase of cases(known)) {
       const result = await measure(testCase);
-      console.log(`| ${result.name} | ${result.known.toFixed(2)} | ${result.unknown.toFixed(2)} | ${result.difference >= 0 ? '+' : ''}${result.difference.toFixed(2)} |`);
+      console.log(
+        `| ${result.name} | ${result.known.toFixed(2)} | ${result.unknown.toFixed(2)} | ${result.difference >= 0 ? '+' : ''}${result.difference.toFixed(2)} |`,
+      );
     }
   } finally {
     await worker.mf.dispose();

@@ -37,7 +37,8 @@ export function devVars(dir: string): Record<string, unknown> {
   const bindings = unstable_getVarsForDev(configPath, undefined, wrangler.vars, undefined, true);
   const vars: Record<string, unknown> = {};
   for (const [name, binding] of Object.entries(bindings)) vars[name] = 'value' in binding ? binding.value : undefined;
-  if (wrangler.send_email.some((binding: { name?: string }) => binding.name === 'SEND_EMAIL')) vars.SEND_EMAIL = { send: async () => undefined };
+  if (wrangler.send_email.some((binding: { name?: string }) => binding.name === 'SEND_EMAIL'))
+    vars.SEND_EMAIL = { send: async () => undefined };
   return vars;
 }
 

@@ -56,7 +56,10 @@ export function shellBlocks(markdown) {
 
 /** GitHub's anchor of a heading: lower case, punctuation but `-` and `_` dropped, spaces as `-`. */
 function anchorOf(heading) {
-  return heading.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+  return heading
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
 }
 
 function headingsOf(markdown) {
@@ -168,7 +171,7 @@ function checkStatuses(stderr, blocks) {
     const status = /^@@status (\d+)$/.exec(line);
     if (!status || !block) continue;
     const code = Number(status[1]);
-    const allowed = code >= 100 && code < 400 || (code < 500 && code >= 400 && block.text.includes(String(code)));
+    const allowed = (code >= 100 && code < 400) || (code < 500 && code >= 400 && block.text.includes(String(code)));
     if (!allowed) problems.push(`${block.page} line ${block.line}: a curl in this block answered ${code || 'no connection'}`);
   }
   return problems;

@@ -44,7 +44,9 @@ const port = flagValue('--port') ?? '8787';
 const ip = flagValue('--ip');
 const host = !ip || ip === '0.0.0.0' || ip === '::' ? 'localhost' : ip.includes(':') ? `[${ip}]` : ip;
 const base = `http://${host}:${port}`;
-const publicUrlGiven = passed.some((arg, i) => (arg === '--var' && passed[i + 1]?.startsWith('PUBLIC_URL:')) || arg.startsWith('--var=PUBLIC_URL:'));
+const publicUrlGiven = passed.some(
+  (arg, i) => (arg === '--var' && passed[i + 1]?.startsWith('PUBLIC_URL:')) || arg.startsWith('--var=PUBLIC_URL:'),
+);
 const args = [
   'dev',
   ...(flagValue('--port') === undefined ? ['--port', port] : []),
@@ -75,12 +77,14 @@ async function bannerWhenReady() {
     try {
       const response = await fetch(`${base}/healthz`);
       const body = await response.json().catch(() => ({}));
-      const health = response.ok ? `ok, migrations up to ${body.migrations}` : (body.error?.message ?? `${response.status} ${JSON.stringify(body)}`);
+      const health = response.ok
+        ? `ok, migrations up to ${body.migrations}`
+        : (body.error?.message ?? `${response.status} ${JSON.stringify(body)}`);
       console.log(
         [
           '',
           `  Gatehouse is up on ${base}  (health: ${health})`,
-          '  The operator\'s account token (kept in .dev.vars):  export ACCOUNT_TOKEN=$(npm run -s account-token)',
+          "  The operator's account token (kept in .dev.vars):  export ACCOUNT_TOKEN=$(npm run -s account-token)",
           `  Try:  curl -s ${base}/.well-known/openid-configuration`,
           '',
         ].join('\n'),

@@ -16,7 +16,11 @@ const outdir = mkdtempSync(join(tmpdir(), 'gatehouse-openapi-'));
 try {
   const scriptPath = buildWorker(root, outdir);
   const bindings = { ACCOUNT_TOKEN: `acct_${crypto.randomUUID().replaceAll('-', '')}`, SIGNING_KEYS: generateKeySet(['ES256']) };
-  const worker = await startWorker(scriptPath, bindings, { modulesRoot: outdir, d1Databases: { DB: 'openapi-db' }, kvNamespaces: { TOKENS: 'openapi-kv' } });
+  const worker = await startWorker(scriptPath, bindings, {
+    modulesRoot: outdir,
+    d1Databases: { DB: 'openapi-db' },
+    kvNamespaces: { TOKENS: 'openapi-kv' },
+  });
   try {
     const response = await fetch(`${worker.url}/openapi.json`);
     if (!response.ok) throw new Error(`GET /openapi.json answered ${response.status}`);
@@ -25,7 +29,10 @@ try {
     await worker.mf.dispose();
   }
   const bin = join(root, 'node_modules', '.bin', 'openapi-typescript');
-  const generated = spawnSync(bin, ['client/openapi.json', '-o', 'client/src/openapi.d.ts', '--default-non-nullable', 'false'], { cwd: root, stdio: 'inherit' });
+  const generated = spawnSync(bin, ['client/openapi.json', '-o', 'client/src/openapi.d.ts', '--default-non-nullable', 'false'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (generated.status !== 0) process.exit(generated.status ?? 1);
 } finally {
   rmSync(outdir, { recursive: true, force: true });

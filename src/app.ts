@@ -36,7 +36,11 @@ function describeError(error: unknown): Record<string, string | undefined> {
   const err = error instanceof Error ? error : new Error(String(error));
   const clean = (message: string) => message.split('\nparams:')[0];
   const cause = err.cause instanceof Error ? clean(err.cause.message) : undefined;
-  const frames = err.stack?.split('\n').filter((line) => line.trimStart().startsWith('at ')).slice(0, 8).join('\n');
+  const frames = err.stack
+    ?.split('\n')
+    .filter((line) => line.trimStart().startsWith('at '))
+    .slice(0, 8)
+    .join('\n');
   return { name: err.name, message: clean(err.message), cause, stack: frames };
 }
 

@@ -15,7 +15,8 @@ export async function signingKeysOf(config: Config): Promise<KeyRing> {
     throw new ConfigError('SIGNING_KEYS', error instanceof Error ? error.message : 'is invalid');
   });
   const needsRsa = profileMissingKey(config, keys);
-  if (needsRsa) throw new ConfigError(needsRsa, 'is "legacy", which signs RS256, but SIGNING_KEYS holds no RS256 key (add one: `npm run keys`)');
+  if (needsRsa)
+    throw new ConfigError(needsRsa, 'is "legacy", which signs RS256, but SIGNING_KEYS holds no RS256 key (add one: `npm run keys`)');
   return keys;
 }
 

@@ -11,12 +11,24 @@ export function burstAgent(size) {
 export function send(agent, url, { method = 'GET', headers = {}, body } = {}, timeoutMs = 60_000) {
   return new Promise((resolve, reject) => {
     const sentAt = performance.now();
-    const req = httpRequest(url, { agent, method, headers: body === undefined ? headers : { 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
-      const chunks = [];
-      res.on('data', (chunk) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString('utf8'), sentAt, answeredAt: performance.now() }));
-      res.on('error', reject);
-    });
+    const req = httpRequest(
+      url,
+      { agent, method, headers: body === undefined ? headers : { 'content-length': Buffer.byteLength(body), ...headers } },
+      (res) => {
+        const chunks = [];
+        res.on('data', (chunk) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode,
+            headers: res.headers,
+            text: Buffer.concat(chunks).toString('utf8'),
+            sentAt,
+            answeredAt: performance.now(),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`request timed out after ${timeoutMs} ms`)));
     req.on('error', reject);
     req.end(body);

@@ -72,7 +72,9 @@ export async function startWorker(scriptPath, bindings, extra = {}) {
 export async function applyMigrations(mf, root) {
   const db = await mf.getD1Database('DB');
   const dir = join(root, 'migrations');
-  for (const file of readdirSync(dir).filter((name) => name.endsWith('.sql')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((name) => name.endsWith('.sql'))
+    .sort()) {
     const statements = readFileSync(join(dir, file), 'utf8')
       .split('--> statement-breakpoint')
       .map((statement) => statement.trim())

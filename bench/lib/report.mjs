@@ -42,23 +42,32 @@ export function printReport({ machine: m, concurrency, assets, password, cheapHa
     const cpu = `${fixed(result.cpuMsPerRequest)} (${signed(result.cpuMsPerRequest - pass.cpuMsPerRequest)})`;
     const best = `${fixed(result.bestCpuMsPerRequest)} (${signed(result.bestCpuMsPerRequest - pass.bestCpuMsPerRequest)})`;
     const toFloor = floor ? (result.cpuMsPerRequest / floor.cpuMsPerRequest).toFixed(2) : 'n/a';
-    console.log(`${result.label.padEnd(40)} ${result.rps.toFixed(0).padStart(7)}   ${result.ratioToPass.toFixed(3).padStart(6)}   ${cpu.padEnd(22)}   ${best.padEnd(22)}   ${toFloor}`);
+    console.log(
+      `${result.label.padEnd(40)} ${result.rps.toFixed(0).padStart(7)}   ${result.ratioToPass.toFixed(3).padStart(6)}   ${cpu.padEnd(22)}   ${best.padEnd(22)}   ${toFloor}`,
+    );
   }
   console.log('\ntargets:');
   for (const [name, label, ceiling] of CEILINGS) {
-    if (by[name]) console.log(`  ${label}: ${fixed(by[name].cpuMsPerRequest)} ms (best round ${fixed(by[name].bestCpuMsPerRequest)}) ${verdict(by[name].cpuMsPerRequest <= ceiling)}`);
+    if (by[name])
+      console.log(
+        `  ${label}: ${fixed(by[name].cpuMsPerRequest)} ms (best round ${fixed(by[name].bestCpuMsPerRequest)}) ${verdict(by[name].cpuMsPerRequest <= ceiling)}`,
+      );
   }
   if (by.signin && cheapHash) {
     // The cheap hash is timed as a whole request of the password worker: less a trivial request's
     // CPU, what is left is the hash's own, which comes off the sign-in.
     const hash = Math.max(0, cheapHash.cpuMsPerCheck - (floor?.cpuMsPerRequest ?? 0));
     const beyond = by.signin.cpuMsPerRequest - hash;
-    console.log(`  sign-in beyond the hash <= ${SIGN_IN_BEYOND_HASH_MS} ms CPU: ${fixed(beyond, 3)} ms (sign-in ${fixed(by.signin.cpuMsPerRequest)} ms at a negligible hash - that hash ${fixed(hash)} ms) ${verdict(beyond <= SIGN_IN_BEYOND_HASH_MS)}`);
+    console.log(
+      `  sign-in beyond the hash <= ${SIGN_IN_BEYOND_HASH_MS} ms CPU: ${fixed(beyond, 3)} ms (sign-in ${fixed(by.signin.cpuMsPerRequest)} ms at a negligible hash - that hash ${fixed(hash)} ms) ${verdict(beyond <= SIGN_IN_BEYOND_HASH_MS)}`,
+    );
   }
   if (login.available) {
     const beyond = login.cpuMsPerLogin - password.cpuMsPerCheck;
     const toFloor = floor ? ` (${(login.cpuMsPerLogin / floor.cpuMsPerRequest).toFixed(0)} x trivial)` : '';
-    console.log(`  whole login at the default hash minus its hash alone: ${fixed(beyond, 2)} ms (login ${fixed(login.cpuMsPerLogin, 1)} ms${toFloor} - hash ${fixed(password.cpuMsPerCheck, 1)} ms; ${login.logins} logins, so within a few ms of noise)`);
+    console.log(
+      `  whole login at the default hash minus its hash alone: ${fixed(beyond, 2)} ms (login ${fixed(login.cpuMsPerLogin, 1)} ms${toFloor} - hash ${fixed(password.cpuMsPerCheck, 1)} ms; ${login.logins} logins, so within a few ms of noise)`,
+    );
   }
   if (by.warm) {
     const ratio = by.warm.ratioToPass;
@@ -83,7 +92,9 @@ export function printReport({ machine: m, concurrency, assets, password, cheapHa
     `  password check (scrypt ln=14 r=8 p=5) <= 200 ms CPU within 32 MiB: ${fixed(password.cpuMsPerCheck, 1)} ms CPU (${fixed(password.wallMsPerCheck, 1)} ms wall), peak +${fixed(password.peakAddedMiB, 1)} MiB (scrypt needs ${password.scryptMemoryMiB} MiB) ${verdict(password.cpuMsPerCheck <= 200 && (password.peakAddedMiB ?? 0) <= 32)}`,
   );
   if (login.available) {
-    console.log(`  whole login (POST /oauth/token): ${fixed(login.cpuMsPerLogin, 1)} ms CPU per login (${fixed(login.wallMsPerLogin, 1)} ms wall), peak +${fixed(login.peakAddedMiB, 1)} MiB`);
+    console.log(
+      `  whole login (POST /oauth/token): ${fixed(login.cpuMsPerLogin, 1)} ms CPU per login (${fixed(login.wallMsPerLogin, 1)} ms wall), peak +${fixed(login.peakAddedMiB, 1)} MiB`,
+    );
   } else {
     console.log(`  whole login (POST /oauth/token): not measured, the route answered ${login.status}`);
   }

@@ -10,7 +10,14 @@ function send(agent, url, { method = 'GET', headers = {}, body } = {}) {
     const req = httpRequest(url, { agent, method, headers }, (res) => {
       const chunks = [];
       res.on('data', (chunk) => chunks.push(chunk));
-      res.on('end', () => resolve({ ms: performance.now() - started, status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({
+          ms: performance.now() - started,
+          status: res.statusCode,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
       res.on('error', reject);
     });
     req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error(`request timed out: ${method} ${url}`)));
@@ -64,7 +71,16 @@ export function summarize(name, rounds) {
   const samples = rounds.flatMap((round) => round.samples);
   const sorted = [...samples].sort((a, b) => a - b);
   const cpuMs = (rounds.reduce((total, round) => total + round.cpuSeconds, 0) * 1000) / samples.length;
-  return { name, count: samples.length, cpuMs, medianMs: percentile(sorted, 50), p99Ms: percentile(sorted, 99), minMs: sorted[0], maxMs: sorted[sorted.length - 1], samples };
+  return {
+    name,
+    count: samples.length,
+    cpuMs,
+    medianMs: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+    minMs: sorted[0],
+    maxMs: sorted[sorted.length - 1],
+    samples,
+  };
 }
 
 /**
@@ -80,7 +96,9 @@ export function cursorLike(sample, row) {
     decoded = undefined;
   }
   if (!Array.isArray(decoded) || decoded.length !== 2 || typeof decoded[0] !== 'number' || typeof decoded[1] !== 'string') {
-    throw new Error(`the list's cursor is no longer base64url JSON [createdAt, id] (got ${sample}); teach bench/lib/scale-ops.mjs the new format`);
+    throw new Error(
+      `the list's cursor is no longer base64url JSON [createdAt, id] (got ${sample}); teach bench/lib/scale-ops.mjs the new format`,
+    );
   }
   return Buffer.from(JSON.stringify([row.created_at, row.id])).toString('base64url');
 }

@@ -8,7 +8,24 @@ import { DatabaseSync } from 'node:sqlite';
 const CHUNK = 20_000;
 const DAY = 86_400_000;
 const SPAN = 3 * 365 * DAY;
-const FIRST = ['Anna', 'Ben', 'Clara', 'David', 'Emma', 'Felix', 'Greta', 'Hugo', 'Ida', 'Jonas', 'Karla', 'Luca', 'Mia', 'Noah', 'Olga', 'Paul'];
+const FIRST = [
+  'Anna',
+  'Ben',
+  'Clara',
+  'David',
+  'Emma',
+  'Felix',
+  'Greta',
+  'Hugo',
+  'Ida',
+  'Jonas',
+  'Karla',
+  'Luca',
+  'Mia',
+  'Noah',
+  'Olga',
+  'Paul',
+];
 const LAST = ['Schmidt', 'Meyer', 'Weber', 'Wagner', 'Becker', 'Hoffmann', 'Koch', 'Richter', 'Klein', 'Wolf', 'Neumann', 'Braun'];
 const DOMAINS = ['Example.com', 'mail.example.org', 'example.net', 'Firma.example', 'uni.example.edu'];
 
@@ -25,7 +42,8 @@ function checkColumns(db, table, written) {
   const columns = db.prepare(`PRAGMA table_info(${table})`).all();
   if (columns.length === 0) throw new Error(`seed: table ${table} does not exist`);
   const missing = columns.filter((c) => c.notnull && c.dflt_value === null && !c.pk && !written.includes(c.name)).map((c) => c.name);
-  if (missing.length > 0) throw new Error(`seed: ${table} has NOT NULL columns the seeder does not write: ${missing.join(', ')} (update bench/lib/seed.mjs)`);
+  if (missing.length > 0)
+    throw new Error(`seed: ${table} has NOT NULL columns the seeder does not write: ${missing.join(', ')} (update bench/lib/seed.mjs)`);
 }
 
 function insertStatement(db, table, columns) {
@@ -33,8 +51,38 @@ function insertStatement(db, table, columns) {
   return db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
 }
 
-const USER_COLUMNS = ['id', 'ecosystem_id', 'unique_id', 'username', 'username_key', 'email', 'email_key', 'password_hash', 'role', 'first_name', 'last_name', 'language', 'confirmed', 'disabled', 'user_number', 'created_at', 'updated_at'];
-const SESSION_COLUMNS = ['id', 'user_id', 'kind', 'rotates', 'secret_hash', 'generation', 'created_at', 'last_used_at', 'expires_at', 'revoked_at', 'revoked_reason'];
+const USER_COLUMNS = [
+  'id',
+  'ecosystem_id',
+  'unique_id',
+  'username',
+  'username_key',
+  'email',
+  'email_key',
+  'password_hash',
+  'role',
+  'first_name',
+  'last_name',
+  'language',
+  'confirmed',
+  'disabled',
+  'user_number',
+  'created_at',
+  'updated_at',
+];
+const SESSION_COLUMNS = [
+  'id',
+  'user_id',
+  'kind',
+  'rotates',
+  'secret_hash',
+  'generation',
+  'created_at',
+  'last_used_at',
+  'expires_at',
+  'revoked_at',
+  'revoked_reason',
+];
 const FAILURE_COLUMNS = ['key', 'failures', 'locked_until', 'updated_at'];
 const CODE_COLUMNS = ['id', 'user_id', 'purpose', 'code_hash', 'expires_at', 'used_at', 'created_at'];
 
@@ -118,7 +166,19 @@ export function seed(file, plan, { passwordHash, now = Date.now() }) {
           if (i % 10 === 1) {
             const revoked = i % 30 === 1;
             const usedAt = user.createdAt + Math.floor(Math.random() * (now - user.createdAt));
-            insertSession.run(randomUUID(), user.id, 'refresh', 1, hex(32), i % 5, user.createdAt, usedAt, usedAt + 30 * DAY, revoked ? usedAt : null, revoked ? 'logout' : null);
+            insertSession.run(
+              randomUUID(),
+              user.id,
+              'refresh',
+              1,
+              hex(32),
+              i % 5,
+              user.createdAt,
+              usedAt,
+              usedAt + 30 * DAY,
+              revoked ? usedAt : null,
+              revoked ? 'logout' : null,
+            );
             written.sessions += 1;
           }
           if (i % 100 === 5) {
@@ -127,7 +187,15 @@ export function seed(file, plan, { passwordHash, now = Date.now() }) {
           }
           if (i % 50 === 9) {
             const createdAt = now - Math.floor(Math.random() * 7 * DAY);
-            insertCode.run(randomUUID(), user.id, i % 2 ? 'confirm' : 'reset', hex(32), createdAt + DAY, i % 4 === 1 ? createdAt + 60_000 : null, createdAt);
+            insertCode.run(
+              randomUUID(),
+              user.id,
+              i % 2 ? 'confirm' : 'reset',
+              hex(32),
+              createdAt + DAY,
+              i % 4 === 1 ? createdAt + 60_000 : null,
+              createdAt,
+            );
             written.codes += 1;
           }
         }
@@ -136,7 +204,9 @@ export function seed(file, plan, { passwordHash, now = Date.now() }) {
       // Users carry their numbers (1..count, as the users_number trigger would give them), so the
       // ecosystem's counter is set to match; its user_count is kept by the users_count_insert
       // trigger, as for the app's own inserts.
-      db.prepare('UPDATE ecosystems SET last_user_number = (SELECT COALESCE(MAX(user_number), 0) FROM users WHERE ecosystem_id = ?) WHERE id = ?').run(ecosystemId, ecosystemId);
+      db.prepare(
+        'UPDATE ecosystems SET last_user_number = (SELECT COALESCE(MAX(user_number), 0) FROM users WHERE ecosystem_id = ?) WHERE id = ?',
+      ).run(ecosystemId, ecosystemId);
     }
     // No ANALYZE: the planner sees what a deployed database that never ran it would.
     db.exec(`PRAGMA journal_mode = ${journalMode}`);

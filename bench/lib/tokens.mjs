@@ -50,6 +50,15 @@ export function accessToken(privateKey, user, sessionId = randomUUID()) {
 
 /** A droplit SlidingTtl user token with the claims of core/user-tokens.ts. */
 export function slidingUserToken(privateKey, user, sessionId, ttlSeconds) {
-  const claims = { sid: sessionId, gen: 0, eco: user.ecosystemId, uid: 'bench-user', email: user.email, role: user.role, ext: 'SlidingTtl', ttl: ttlSeconds };
+  const claims = {
+    sid: sessionId,
+    gen: 0,
+    eco: user.ecosystemId,
+    uid: 'bench-user',
+    email: user.email,
+    role: user.role,
+    ext: 'SlidingTtl',
+    ttl: ttlSeconds,
+  };
   return sign(privateKey, 'user+jwt', claims, { subject: user.id, issuedAt: Math.floor(Date.now() / 1000), id: sessionId });
 }

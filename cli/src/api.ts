@@ -16,7 +16,9 @@ export function serverMessage(body: unknown): string {
     if (error && typeof error === 'object' && error.message) return `${error.code ?? 'ERROR'}: ${error.message}`;
     if (typeof error === 'string') return `${error}${record.error_description ? `: ${String(record.error_description)}` : ''}`;
     if (Array.isArray(record.errors)) {
-      const details = (record.errors as { path?: string; message?: string }[]).map((item) => `${item.path ?? ''} ${item.message ?? ''}`.trim());
+      const details = (record.errors as { path?: string; message?: string }[]).map((item) =>
+        `${item.path ?? ''} ${item.message ?? ''}`.trim(),
+      );
       return `${String(record.errorType ?? 'Error')}: ${details.join('; ')}`;
     }
   }
@@ -42,14 +44,18 @@ function failureOf(connection: Connection, error: unknown): CliError {
   if (error instanceof GatehouseError && error.request) {
     const { method, path } = error.request;
     if (error.code === 'NOT_JSON') {
-      return failure(`${method} ${path}: the server answered ${error.status} with a body that is not JSON: is ${connection.url} a Gatehouse?`);
+      return failure(
+        `${method} ${path}: the server answered ${error.status} with a body that is not JSON: is ${connection.url} a Gatehouse?`,
+      );
     }
     const hint = error.status === 401 ? ` (check ${connection.tokenSource})` : '';
     return failure(`${method} ${path}: the server answered ${error.status}: ${printable(serverMessage(error.body))}${hint}`);
   }
   if (error instanceof SyntaxError) return failure(`The server answered with a body that is not JSON: is ${connection.url} a Gatehouse?`);
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return failure(`Could not reach ${connection.url} (${cause?.code ?? cause?.message ?? (error as Error).message}). Check --url or GATEHOUSE_URL.`);
+  return failure(
+    `Could not reach ${connection.url} (${cause?.code ?? cause?.message ?? (error as Error).message}). Check --url or GATEHOUSE_URL.`,
+  );
 }
 
 /** Runs calls of the typed client against the connection's deployment; any failure exits 1 naming it. */

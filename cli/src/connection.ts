@@ -35,7 +35,9 @@ function readConfigFile(io: Io): ConfigFile | undefined {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw usageError(`${path} is not valid JSON (${error instanceof Error ? error.message : 'unreadable'}); expected {"url": "...", "token": "..."}`);
+    throw usageError(
+      `${path} is not valid JSON (${error instanceof Error ? error.message : 'unreadable'}); expected {"url": "...", "token": "..."}`,
+    );
   }
   const file = (parsed ?? {}) as Record<string, unknown>;
   for (const key of ['url', 'token']) {
@@ -72,7 +74,8 @@ export function connect(io: Io, urlFlag: string | undefined, tokenVar = 'GATEHOU
   else if (fileOnce().url) url = checkedUrl(fileOnce().url!, `"url" in ${fileOnce().path}`);
   else throw usageError('No deployment given: pass --url https://... or set GATEHOUSE_URL.');
   if (io.env[tokenVar]) return { url, token: io.env[tokenVar]!, tokenSource: tokenVar };
-  if (tokenVar !== 'GATEHOUSE_TOKEN' && io.env.GATEHOUSE_TOKEN) return { url, token: io.env.GATEHOUSE_TOKEN, tokenSource: 'GATEHOUSE_TOKEN' };
+  if (tokenVar !== 'GATEHOUSE_TOKEN' && io.env.GATEHOUSE_TOKEN)
+    return { url, token: io.env.GATEHOUSE_TOKEN, tokenSource: 'GATEHOUSE_TOKEN' };
   const fileToken = fileOnce().token;
   if (!fileToken) throw usageError(`No account token: set GATEHOUSE_TOKEN, or put {"token": "..."} in ${fileOnce().path} (mode 600).`);
   return { url, token: fileToken, tokenSource: `the token in ${fileOnce().path}` };

@@ -81,7 +81,8 @@ const plain = (stream: Stream, text: string) => (stream.isTTY ? text : text.repl
 
 async function usageOf(resolved: Resolved): Promise<string> {
   const parent = { meta: { name: ['gatehouse', ...resolved.names.slice(0, -1)].join(' ') } };
-  const text = resolved.names.length === 0 ? await renderUsage(resolved.command) : await renderUsage(resolved.command, parent as CommandDef);
+  const text =
+    resolved.names.length === 0 ? await renderUsage(resolved.command) : await renderUsage(resolved.command, parent as CommandDef);
   return resolved.names.length === 0 ? `${text}\n${ENVIRONMENT}\n` : `${text}\n`;
 }
 
@@ -98,8 +99,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     io.stdout.write(plain(io.stdout, await usageOf(resolved)));
     return 0;
   }
-  if (resolved.unknown !== undefined) return usage(`Unknown command "${resolved.unknown}" for "${['gatehouse', ...resolved.names].join(' ')}".`);
-  if (!resolved.command.run) return usage(`Missing command: "${['gatehouse', ...resolved.names].join(' ')}" needs one of the commands above.`);
+  if (resolved.unknown !== undefined)
+    return usage(`Unknown command "${resolved.unknown}" for "${['gatehouse', ...resolved.names].join(' ')}".`);
+  if (!resolved.command.run)
+    return usage(`Missing command: "${['gatehouse', ...resolved.names].join(' ')}" needs one of the commands above.`);
   const flag = unknownFlag(argv, ((await resolved.command.args) ?? {}) as ArgsDef);
   if (flag) return usage(`Unknown flag ${flag} for "${['gatehouse', ...resolved.names].join(' ')}".`);
   try {

@@ -14,7 +14,10 @@ export function printable(text: string): string {
 
 /** JSON escapes C0 controls itself; DEL and C1 are escaped here, so the JSON stays exact and inert. */
 export function printJson(io: Io, value: unknown): void {
-  const text = JSON.stringify(value, null, 2).replace(/[\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const text = JSON.stringify(value, null, 2).replace(
+    /[\u007f-\u009f]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   io.stdout.write(`${text}\n`);
 }
 
@@ -35,7 +38,9 @@ export function formatTable(rows: Record<string, unknown>[], columns: string[]):
 /** One record as "key  value" lines. */
 export function formatRecord(record: Record<string, unknown>): string {
   const width = Math.max(...Object.keys(record).map((key) => key.length));
-  return `${Object.entries(record).map(([key, value]) => `${printable(key).padEnd(width)}  ${cell(value)}`).join('\n')}\n`;
+  return `${Object.entries(record)
+    .map(([key, value]) => `${printable(key).padEnd(width)}  ${cell(value)}`)
+    .join('\n')}\n`;
 }
 
 /** JSON under --json, else a table of `columns`. */

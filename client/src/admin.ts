@@ -48,13 +48,17 @@ export function operatorApi(api: ApiClient, accountToken: string | undefined) {
     },
     environments: {
       create(ecosystemId: string, name?: string): Promise<Environment> {
-        return unwrap(api.POST('/admin/v1/ecosystems/{ecosystemId}/environments', { ...eco(ecosystemId), body: { name }, headers: headers() }));
+        return unwrap(
+          api.POST('/admin/v1/ecosystems/{ecosystemId}/environments', { ...eco(ecosystemId), body: { name }, headers: headers() }),
+        );
       },
     },
     serverTokens: {
       /** `{id, token}`: the token is shown this once; keep `id` to revoke it. */
       create(ecosystemId: string, name?: string): Promise<Schemas['ServerToken']> {
-        return unwrap(api.POST('/admin/v1/ecosystems/{ecosystemId}/server-tokens', { ...eco(ecosystemId), body: { name }, headers: headers() }));
+        return unwrap(
+          api.POST('/admin/v1/ecosystems/{ecosystemId}/server-tokens', { ...eco(ecosystemId), body: { name }, headers: headers() }),
+        );
       },
       async revoke(tokenId: string): Promise<void> {
         await unwrap(api.DELETE('/admin/v1/server-tokens/{id}', { ...id(tokenId), headers: headers() }));
@@ -100,7 +104,11 @@ export function operatorApi(api: ApiClient, accountToken: string | undefined) {
     outbox: {
       /** Mail, newest first. */
       async list(filter: { to?: string; status?: OutboxStatus; limit?: number } = {}): Promise<OutboxItem[]> {
-        return (await unwrap(api.GET('/admin/v1/outbox', { params: { query: { ...filter, limit: queryNumber(filter.limit) } }, headers: headers() }))).items;
+        return (
+          await unwrap(
+            api.GET('/admin/v1/outbox', { params: { query: { ...filter, limit: queryNumber(filter.limit) } }, headers: headers() }),
+          )
+        ).items;
       },
       retry(mailId: string): Promise<OutboxItem> {
         return unwrap(api.POST('/admin/v1/outbox/{id}/retry', { ...id(mailId), headers: headers() }));

@@ -48,7 +48,11 @@ export type GatehouseAuthOptions = CommonOptions &
   );
 
 class Refused extends Error {
-  constructor(readonly status: 401 | 503, readonly code: string, message: string) {
+  constructor(
+    readonly status: 401 | 503,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -59,7 +63,12 @@ function bearerToken(header: string | undefined): string | undefined {
 }
 
 /** Asks the service's forward-auth route, which also knows about revocation and SlidingTtl. */
-async function viaBinding(binding: GatehouseBinding, base: string | undefined, token: string, ecosystem: string | undefined): Promise<GatehouseIdentity> {
+async function viaBinding(
+  binding: GatehouseBinding,
+  base: string | undefined,
+  token: string,
+  ecosystem: string | undefined,
+): Promise<GatehouseIdentity> {
   const url = new URL('/auth/verify', base ?? 'https://gatehouse');
   if (ecosystem !== undefined) url.searchParams.set('ecosystem', ecosystem);
   let response: Response;
@@ -72,7 +81,12 @@ async function viaBinding(binding: GatehouseBinding, base: string | undefined, t
   if (response.status === 401 || response.status === 403) throw new Refused(401, 'INVALID_TOKEN', 'The token is invalid');
   if (response.status !== 200) throw new Refused(503, 'GATEHOUSE_UNAVAILABLE', 'Gatehouse could not check the token');
   const header = (name: string) => response.headers.get(name) ?? '';
-  return { userId: header('X-User-Id'), email: header('X-User-Email') || null, role: header('X-User-Role'), ecosystemId: header('X-Ecosystem-Id') };
+  return {
+    userId: header('X-User-Id'),
+    email: header('X-User-Email') || null,
+    role: header('X-User-Role'),
+    ecosystemId: header('X-Ecosystem-Id'),
+  };
 }
 
 async function viaJwks(options: GatehouseAuthOptions, token: string): Promise<GatehouseIdentity> {
@@ -84,7 +98,8 @@ async function viaJwks(options: GatehouseAuthOptions, token: string): Promise<Ga
     throw new Refused(401, 'INVALID_TOKEN', 'The token is invalid');
   }
   const { ecosystem } = options;
-  if (ecosystem !== undefined && ecosystem !== '*' && claims.eco !== ecosystem) throw new Refused(401, 'INVALID_TOKEN', 'The token is invalid');
+  if (ecosystem !== undefined && ecosystem !== '*' && claims.eco !== ecosystem)
+    throw new Refused(401, 'INVALID_TOKEN', 'The token is invalid');
   return { userId: claims.sub, email: claims.email ?? null, role: claims.role, ecosystemId: claims.eco, claims };
 }
 
@@ -117,7 +132,10 @@ export function gatehouseAuth<Bindings extends object = object>(
     const token = bearerToken(c.req.header('authorization'));
     try {
       if (token === undefined) throw new Refused(401, 'UNAUTHENTICATED', 'A Gatehouse bearer token is required');
-      c.set('gatehouse', chosen.binding ? await viaBinding(chosen.binding, chosen.url, token, chosen.ecosystem) : await viaJwks(chosen, token));
+      c.set(
+        'gatehouse',
+        chosen.binding ? await viaBinding(chosen.binding, chosen.url, token, chosen.ecosystem) : await viaJwks(chosen, token),
+      );
     } catch (error) {
       if (error instanceof Refused) return refuse(c, chosen.realm ?? 'gatehouse', error, token !== undefined);
       throw error;

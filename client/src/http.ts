@@ -14,7 +14,9 @@ export type JsonBody<P extends keyof paths, M extends keyof paths[P]> = paths[P]
   : never;
 
 /** The query parameters a route reads, as the generated document describes them. */
-export type Query<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
+export type Query<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { parameters: { query?: infer Q } }
+  ? NonNullable<Q>
+  : never;
 
 /** A number as a query string value (the document types every query value as a string). */
 export function queryNumber(value: number | undefined): string | undefined {
@@ -41,7 +43,14 @@ const namedCalls: Middleware = {
     const type = response.headers.get('content-type') ?? '';
     if (!response.ok || response.status === 204 || options.parseAs !== 'json' || /\bjson\b/i.test(type)) return undefined;
     if ((await response.clone().text()) === '') return undefined;
-    throw new GatehouseError(response.status, 'NOT_JSON', `${call.method} ${call.path} answered ${response.status} with a body that is not JSON`, [], undefined, call);
+    throw new GatehouseError(
+      response.status,
+      'NOT_JSON',
+      `${call.method} ${call.path} answered ${response.status} with a body that is not JSON`,
+      [],
+      undefined,
+      call,
+    );
   },
 };
 

@@ -53,4 +53,10 @@ export type {
   UserPage,
 } from './admin.ts';
 export { verify, type AccessTokenClaims, type GatehouseClaims, type UserTokenClaims, type VerifyOptions } from './verify.ts';
-export { gatehouseAuth, type GatehouseAuthOptions, type GatehouseBinding, type GatehouseIdentity, type GatehouseVariables } from './hono.ts';
+export {
+  gatehouseAuth,
+  type GatehouseAuthOptions,
+  type GatehouseBinding,
+  type GatehouseIdentity,
+  type GatehouseVariables,
+} from './hono.ts';

@@ -58,7 +58,11 @@ export function droplitUsers(api: ApiClient, tokens: { serverToken?: string; acc
     /** droplit SDK's `users.createToken`: a user token of the given expiry type (default FixedTtl, 3600 s). */
     async createToken(ecosystemId: string, userId: string, ttl?: number, expiryType?: ExpiryType): Promise<string> {
       const ref = userRef(ecosystemId, userId);
-      const call = api.POST('/api/users/{user}/tokens', { ...ref, params: { ...ref.params, query: { ttl: queryNumber(ttl), expiryType } }, headers: auth() });
+      const call = api.POST('/api/users/{user}/tokens', {
+        ...ref,
+        params: { ...ref.params, query: { ttl: queryNumber(ttl), expiryType } },
+        headers: auth(),
+      });
       return (await unwrap(call)).token;
     },
     /** Creates or updates a user (201 vs 200 as `created`); with `{ generateToken: true }` answers a token instead. */

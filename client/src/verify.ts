@@ -2,15 +2,7 @@
 // JWKS: signature (asymmetric algorithms only, so never `alg: none` or HS256), token type, issuer
 // and audience when given, expiry. Only the service knows about revocation and SlidingTtl's last
 // use: use the middleware's service binding (or /auth/verify) where those matter.
-import {
-  createLocalJWKSet,
-  createRemoteJWKSet,
-  customFetch,
-  errors,
-  jwtVerify,
-  type JSONWebKeySet,
-  type JWTVerifyGetKey,
-} from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, customFetch, errors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { GatehouseError } from './errors.ts';
 import type { ExpiryType } from './users.ts';
 
@@ -53,7 +45,13 @@ export type GatehouseClaims = AccessTokenClaims | UserTokenClaims;
 type JwksFetch = (url: string, init: RequestInit) => Promise<Response>;
 
 export type VerifyOptions = (
-  | { /** `https://<gatehouse>/.well-known/jwks.json`: fetched once and cached per isolate (jose refetches on an unknown kid). */ jwksUrl: string | URL; fetch?: JwksFetch; jwks?: never }
+  | {
+      /** `https://<gatehouse>/.well-known/jwks.json`: fetched once and cached per isolate (jose refetches on an unknown kid). */ jwksUrl:
+        | string
+        | URL;
+      fetch?: JwksFetch;
+      jwks?: never;
+    }
   | { /** A key set you already hold. */ jwks: JSONWebKeySet; jwksUrl?: never }
 ) & {
   /** The service's `ISSUER` (or its URL when unset); checked when given. */
@@ -109,7 +107,10 @@ export async function verify(token: string, options: VerifyOptions): Promise<Gat
     if (error instanceof GatehouseError) throw error;
     if (error instanceof errors.JWTExpired) throw new GatehouseError(401, 'TOKEN_EXPIRED', 'the token has expired');
     // jose's plain JOSEError (ERR_JOSE_GENERIC) is a JWKS answer that was not 200 or not JSON.
-    const unreadable = error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || (error instanceof errors.JOSEError && error.code === 'ERR_JOSE_GENERIC');
+    const unreadable =
+      error instanceof errors.JWKSTimeout ||
+      error instanceof errors.JWKSInvalid ||
+      (error instanceof errors.JOSEError && error.code === 'ERR_JOSE_GENERIC');
     if (unreadable || !(error instanceof errors.JOSEError)) {
       throw new GatehouseError(503, 'JWKS_UNAVAILABLE', 'the signing keys could not be read');
     }

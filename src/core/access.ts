@@ -25,7 +25,11 @@ export async function grantQueries(deps: Deps, ecosystemId: string, userId: stri
 }
 
 export function publishUserGrants(deps: Deps, userId: string, grants: Grant[]): Promise<void> {
-  return publishGrants(deps, userId, grants.map((grant) => grant.environmentId));
+  return publishGrants(
+    deps,
+    userId,
+    grants.map((grant) => grant.environmentId),
+  );
 }
 
 export function userGrants(deps: Deps, userId: string): Promise<Grant[]> {

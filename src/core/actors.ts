@@ -10,12 +10,7 @@ import { AppError } from './errors';
 
 export type Actor = { kind: 'account' } | { kind: 'user'; identity: Identity; user: UserRow };
 
-export async function authenticateActor(
-  deps: Deps,
-  token: string,
-  ecosystemId: string,
-  options: AuthenticateOptions = {},
-): Promise<Actor> {
+export async function authenticateActor(deps: Deps, token: string, ecosystemId: string, options: AuthenticateOptions = {}): Promise<Actor> {
   if (isAccountToken(deps, token)) return { kind: 'account' };
   const identity = await authenticateBearer(deps, token, options);
   // A token of another ecosystem proves nothing here.

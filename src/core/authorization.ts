@@ -43,7 +43,8 @@ export async function withAuthorizationRedirect<T>(redirect: AuthorizationRedire
   try {
     return await run();
   } catch (error) {
-    if (error instanceof AuthorizationError && error.redirect === null) throw new AuthorizationError(error.error, error.description, redirect);
+    if (error instanceof AuthorizationError && error.redirect === null)
+      throw new AuthorizationError(error.error, error.description, redirect);
     throw error;
   }
 }
@@ -123,7 +124,8 @@ export function parseAuthorizationRequest(client: OAuthClientRow, params: Params
   }
   const state = single(params, 'state');
   const nonce = single(params, 'nonce');
-  if ((state?.length ?? 0) > MAX_STATE_LENGTH || (nonce?.length ?? 0) > 512) throw new AuthorizationError('invalid_request', 'state or nonce is too long');
+  if ((state?.length ?? 0) > MAX_STATE_LENGTH || (nonce?.length ?? 0) > 512)
+    throw new AuthorizationError('invalid_request', 'state or nonce is too long');
   return {
     state,
     nonce,

@@ -22,7 +22,11 @@ export interface BrowserSession {
 }
 
 /** Signs in with a password; the value for the session cookie and how long it lives. */
-export async function signIn(deps: Deps, login: string, password: string): Promise<{ cookie: string; maxAgeSeconds: number; user: UserRow }> {
+export async function signIn(
+  deps: Deps,
+  login: string,
+  password: string,
+): Promise<{ cookie: string; maxAgeSeconds: number; user: UserRow }> {
   const { user, session } = await logInWithPassword(deps, { emailOrUsername: login }, password, { rotates: false, kind: 'browser' });
   return { cookie: session.refreshToken, maxAgeSeconds: session.refreshExpiresIn, user };
 }

@@ -40,11 +40,7 @@ export async function findCode(deps: Deps, code: string, purpose: CodePurpose): 
  * Spends a live code and runs `effects` in the same batch. `effects` receives the guard to add to
  * each statement's WHERE; the effects' results are returned. Throws INVALID_CODE when the code was already spent, even by a race.
  */
-export async function spendCode(
-  deps: Deps,
-  record: CodeRecord,
-  effects: (guard: Guard) => Statement[],
-): Promise<unknown[]> {
+export async function spendCode(deps: Deps, record: CodeRecord, effects: (guard: Guard) => Statement[]): Promise<unknown[]> {
   const { spend, guard } = spendCodeQuery(deps.db, record.id, randomToken(16), deps.now());
   const [spent, ...results] = await deps.db.batch([spend, ...effects(guard)]);
   if (spent.length === 0) throw new AppError('INVALID_CODE', { field: 'code' });

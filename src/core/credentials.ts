@@ -80,7 +80,13 @@ async function lookUp(deps: Deps, ecosystemId: string, id: LoginIdentifier) {
   const unknown = accountKey(ecosystemId, id, undefined);
   const unknownKeys = [clientKey(deps, ecosystemId, id, unknown), unknown];
   const lookups = userLookupQueries(deps.db, ecosystemId, id);
-  const failuresQuery = failuresOfSignInQuery(deps.db, userLookupIds(ecosystemId, id), USER_KEY_PREFIX, clientSuffix(deps, ecosystemId, id), unknownKeys);
+  const failuresQuery = failuresOfSignInQuery(
+    deps.db,
+    userLookupIds(ecosystemId, id),
+    USER_KEY_PREFIX,
+    clientSuffix(deps, ecosystemId, id),
+    unknownKeys,
+  );
   const [failureRows, ...found] = await deps.db.batch([failuresQuery, ...lookups]);
   const user = userOfLookups(found as UserRow[][]);
   const account = accountKey(ecosystemId, id, user);

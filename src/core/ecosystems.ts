@@ -52,11 +52,7 @@ export async function createEnvironment(deps: Deps, ecosystemId: string, name: s
   return row;
 }
 
-export async function createServerToken(
-  deps: Deps,
-  ecosystemId: string,
-  name: string | undefined,
-): Promise<{ id: string; token: string }> {
+export async function createServerToken(deps: Deps, ecosystemId: string, name: string | undefined): Promise<{ id: string; token: string }> {
   await requireEcosystem(deps, ecosystemId);
   const token = SERVER_TOKEN_PREFIX + randomToken(32);
   const id = randomId();

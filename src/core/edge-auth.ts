@@ -113,10 +113,7 @@ async function checkRevocation(deps: Deps, identity: Identity): Promise<number> 
 
 /** The same rule as checkRevocation, read from D1: the user's epoch, their disabled flag, the session. */
 export async function checkRevocationStrictly(deps: Deps, identity: Identity): Promise<void> {
-  const [user, revokedAt] = await Promise.all([
-    findUserStanding(deps.db, identity.userId),
-    sessionRevokedAt(deps.db, identity.sessionId),
-  ]);
+  const [user, revokedAt] = await Promise.all([findUserStanding(deps.db, identity.userId), sessionRevokedAt(deps.db, identity.sessionId)]);
   if (user) deps.edge.rememberEpoch(identity.userId, user.tokenEpoch);
   if (!user || user.disabled || identity.epoch < user.tokenEpoch || revokedAt !== null) {
     throw new AppError('TOKEN_REVOKED');

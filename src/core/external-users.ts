@@ -192,6 +192,9 @@ export async function pageAppUsers(
 ): Promise<{ items: AppUser[]; next: string | null }> {
   const page = await pageUsers(deps, { ...query, appUsersOnly: true });
   const users = page.items;
-  const grants = await grantsOf(deps, users.map((user) => user.id));
+  const grants = await grantsOf(
+    deps,
+    users.map((user) => user.id),
+  );
   return { items: users.map((user) => ({ user, access: grants.get(user.id)! })), next: page.next };
 }

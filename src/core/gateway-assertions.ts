@@ -30,7 +30,9 @@ function signAssertion(deps: Deps, identity: Identity, audience: string, issuedA
 /** An assertion of the identity for the origin, fresh or reused from this isolate's cache. */
 export function assertionFor(deps: Deps, identity: Identity, origin: string): Promise<string> {
   const cache = deps.edge.assertions;
-  const key = [deps.keys.signer.kid, deps.issuer, origin, identity.userId, identity.ecosystemId, identity.role, identity.email ?? ''].join('\n');
+  const key = [deps.keys.signer.kid, deps.issuer, origin, identity.userId, identity.ecosystemId, identity.role, identity.email ?? ''].join(
+    '\n',
+  );
   const now = deps.now();
   const cached = cache.get(key);
   if (cached && now < cached.reuseUntil) return cached.token;

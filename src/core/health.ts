@@ -22,10 +22,7 @@ function describe(error: unknown): string {
 }
 
 export async function checkHealth(deps: Deps): Promise<HealthReport> {
-  const [d1, kv] = await Promise.allSettled([
-    Promise.all([latestMigration(deps.db), outboxBacklog(deps)]),
-    lastUpkeep(deps),
-  ]);
+  const [d1, kv] = await Promise.allSettled([Promise.all([latestMigration(deps.db), outboxBacklog(deps)]), lastUpkeep(deps)]);
   const down: HealthReport['down'] = [];
   if (d1.status === 'rejected') {
     down.push('d1');

@@ -37,7 +37,12 @@ export function outboxInsertQuery(deps: Deps, mail: Mail) {
  */
 export function limitedOutboxInsertQuery(deps: Deps, mail: Mail) {
   const now = deps.now();
-  return repo.insertMailWithinLimitQuery(deps.db, { id: randomId(), ...mail, createdAt: now }, MAIL_PER_RECIPIENT_LIMIT, now - MAIL_LIMIT_WINDOW_MS);
+  return repo.insertMailWithinLimitQuery(
+    deps.db,
+    { id: randomId(), ...mail, createdAt: now },
+    MAIL_PER_RECIPIENT_LIMIT,
+    now - MAIL_LIMIT_WINDOW_MS,
+  );
 }
 
 function backoffMs(attempt: number): number {

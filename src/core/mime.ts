@@ -46,7 +46,10 @@ export function encodeWords(text: string): string {
 }
 
 function mailbox(from: string, address: string): string {
-  const name = from.slice(0, Math.max(0, from.lastIndexOf('<'))).trim().replace(/^"(.*)"$/, '$1');
+  const name = from
+    .slice(0, Math.max(0, from.lastIndexOf('<')))
+    .trim()
+    .replace(/^"(.*)"$/, '$1');
   if (!name) return `<${address}>`;
   const shown = isPlainAscii(name) ? `"${name.replace(/["\\]/g, '\\$&')}"` : encodeWords(name);
   return `${shown} <${address}>`;

@@ -21,9 +21,7 @@ import { bulkRevocation, publishBulkRevocation } from './revocation';
 export async function requestPasswordReset(deps: Deps, ecosystemId: string, email: string): Promise<void> {
   mailLinkBase(deps); // A missing PUBLIC_URL/ISSUER is the operator's error, said at once and the same for every address.
   deps.defer('reset_mail', () =>
-    mailResetCode(deps, ecosystemId, email).catch((error: unknown) =>
-      deps.log.error('reset_mail_failed', { error: String(error) }),
-    ),
+    mailResetCode(deps, ecosystemId, email).catch((error: unknown) => deps.log.error('reset_mail_failed', { error: String(error) })),
   );
 }
 
@@ -81,4 +79,3 @@ export async function confirmEmail(deps: Deps, code: string): Promise<UserRow> {
   const proven = record.sentTo !== null && record.sentTo === user.emailKey;
   return { ...user, confirmed: true, emailVerifiedAt: proven ? now : user.emailVerifiedAt };
 }
-

@@ -42,7 +42,8 @@ async function publish(deps: Deps, key: string, value: string, ttlSeconds: numbe
     } catch (error) {
       deps.log.error('revocation_publish_failed', { key: key.split(':')[0], tries, error: String(error) });
       if (tries < PUBLISH_ATTEMPTS) deps.defer('revocation_publish', () => attempt(tries + 1));
-      else if (backlog) await keepForCron(deps, { key, value, expiresAt: ttlSeconds === null ? null : now + ttlSeconds * 1000, createdAt: now });
+      else if (backlog)
+        await keepForCron(deps, { key, value, expiresAt: ttlSeconds === null ? null : now + ttlSeconds * 1000, createdAt: now });
       return false;
     }
   };

@@ -22,7 +22,8 @@ export interface LogoutPlan {
 
 export async function planLogout(deps: Deps, request: LogoutRequest): Promise<LogoutPlan> {
   const hinted = request.idTokenHint === undefined ? null : await readIdTokenHint(deps, request.idTokenHint);
-  if (request.idTokenHint !== undefined && !hinted) throw new AuthorizationError('invalid_request', 'The sign-out request carries an ID token this service did not issue.');
+  if (request.idTokenHint !== undefined && !hinted)
+    throw new AuthorizationError('invalid_request', 'The sign-out request carries an ID token this service did not issue.');
   if (hinted && request.clientId !== undefined && hinted.clientId !== request.clientId) {
     throw new AuthorizationError('invalid_request', 'The sign-out request names two different applications.');
   }

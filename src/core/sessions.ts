@@ -50,12 +50,7 @@ export interface SignInConditions {
  * sign-in's failure rows are cleared (only if there are any) and the user's oldest sessions beyond
  * MAX_SESSIONS_PER_USER end (only if there are so many); one row written for a clean sign-in.
  */
-export async function startSession(
-  deps: Deps,
-  user: UserRow,
-  options: SessionOptions,
-  signIn?: SignInConditions,
-): Promise<StartedSession> {
+export async function startSession(deps: Deps, user: UserRow, options: SessionOptions, signIn?: SignInConditions): Promise<StartedSession> {
   const now = deps.now();
   const sessionId = randomId();
   const secret = taggedSecret(deps.config.accountToken, tagContext(sessionId), randomSecretBody());
@@ -65,10 +60,18 @@ export async function startSession(
   const insert = repo.insertSessionIfUnchangedQuery(
     deps.db,
     { ...row, expiryType: null, ttlSeconds: null, createdAt: now, expiresAt: now + ttl * 1000, clientId: options.clientId ?? null },
-    { tokenEpoch: user.tokenEpoch, role: user.role, passwordHash: user.passwordHash, guard: signIn ? notLocked(deps, signIn.lockKeys) : undefined },
+    {
+      tokenEpoch: user.tokenEpoch,
+      role: user.role,
+      passwordHash: user.passwordHash,
+      guard: signIn ? notLocked(deps, signIn.lockKeys) : undefined,
+    },
   );
   const endOldest = repo.endSessionsBeyondQuery(deps.db, user.id, sessionId, deps.config.maxSessionsPerUser - 1, now);
-  const clear = signIn && signIn.clearKeys.length > 0 ? [clearFailuresOnceStartedQuery(deps, signIn.clearKeys, repo.sessionStartedGuard(sessionId))] : [];
+  const clear =
+    signIn && signIn.clearKeys.length > 0
+      ? [clearFailuresOnceStartedQuery(deps, signIn.clearKeys, repo.sessionStartedGuard(sessionId))]
+      : [];
   const [inserted, ended] = await deps.db.batch([insert, endOldest, ...clear]);
   if (inserted.length !== 1) {
     if (signIn) await refuseIfLocked(deps, signIn.lockKeys);
@@ -125,7 +128,12 @@ async function isSpent(deps: Deps, row: SessionRow, secret: string): Promise<boo
 async function rotate(deps: Deps, row: SessionRow, secret: string): Promise<string | null> {
   const salt = randomToken(16);
   const successor = successorOf(deps, row.id, secret, salt);
-  const updated = await repo.rotateSessionQuery(deps.db, row.id, { fromHash: row.secretHash!, toHash: sha256Hex(successor), salt, now: deps.now() });
+  const updated = await repo.rotateSessionQuery(deps.db, row.id, {
+    fromHash: row.secretHash!,
+    toHash: sha256Hex(successor),
+    salt,
+    now: deps.now(),
+  });
   return updated.length === 1 ? successor : null;
 }
 

@@ -66,10 +66,20 @@ export function shapeAccessToken(
   if (profile === 'gatekeeper-legacy') {
     const audience = [...new Set([config.audience, config.gatekeeperTokenAudience])];
     const preferred_username = user.username ?? user.email ?? user.id;
-    return { claims: { ...claims, preferred_username }, audience: audience.length === 1 ? audience[0]! : audience, signer, critical: false };
+    return {
+      claims: { ...claims, preferred_username },
+      audience: audience.length === 1 ? audience[0]! : audience,
+      signer,
+      critical: false,
+    };
   }
   if (profile === 'user-service-legacy') {
-    return { claims: { ...claims, id: userNumberOf(user), status: claims.permissionLevel }, audience: config.audience, signer, critical: true };
+    return {
+      claims: { ...claims, id: userNumberOf(user), status: claims.permissionLevel },
+      audience: config.audience,
+      signer,
+      critical: true,
+    };
   }
   return { claims, audience: config.audience, signer, critical: false };
 }

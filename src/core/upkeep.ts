@@ -94,7 +94,15 @@ async function runUpkeep(deps: Deps): Promise<UpkeepReport> {
   }
   const backlog = perKind();
   for (const kind of open) backlog[kind] = await repo.countBacklog(deps.db, kind, cutoffs, UPKEEP_BACKLOG_COUNT_LIMIT);
-  return { ranAt: new Date(started).toISOString(), finished: open.size === 0, stoppedBy, rounds, elapsedMs: deps.now() - started, deleted, backlog };
+  return {
+    ranAt: new Date(started).toISOString(),
+    finished: open.size === 0,
+    stoppedBy,
+    rounds,
+    elapsedMs: deps.now() - started,
+    deleted,
+    backlog,
+  };
 }
 
 /** What /healthz shows of the last upkeep: when it ran, whether it finished, and the backlog it left. */

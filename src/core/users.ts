@@ -149,7 +149,9 @@ export async function getUser(deps: Deps, userId: string): Promise<UserRow> {
   return user;
 }
 
-type ProfilePatch = Omit<repo.UserPatch, 'passwordHash' | 'emailKey' | 'usernameKey' | 'tokenEpoch' | 'emailVerifiedAt'> & { password?: string };
+type ProfilePatch = Omit<repo.UserPatch, 'passwordHash' | 'emailKey' | 'usernameKey' | 'tokenEpoch' | 'emailVerifiedAt'> & {
+  password?: string;
+};
 
 interface UpdateOptions {
   /**
@@ -244,7 +246,8 @@ export async function changeUserStanding(
   change: { role?: Role; permissionLevel?: number; disabled?: boolean },
 ): Promise<UserRow> {
   const user = await getUser(deps, userId);
-  const role = change.role ?? (change.permissionLevel !== undefined ? roleForPermissionLevel(change.permissionLevel, user.role) : undefined);
+  const role =
+    change.role ?? (change.permissionLevel !== undefined ? roleForPermissionLevel(change.permissionLevel, user.role) : undefined);
   return updateUser(deps, userId, {
     ...(role !== undefined ? { role } : {}),
     ...(change.disabled !== undefined ? { disabled: change.disabled } : {}),

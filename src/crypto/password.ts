@@ -49,9 +49,7 @@ export function parsePasswordHashSpec(text: string): PasswordHashSpec {
 function scrypt(password: Uint8Array, salt: Uint8Array, spec: Extract<PasswordHashSpec, { algorithm: 'scrypt' }>) {
   return new Promise<Uint8Array>((resolve, reject) => {
     const options = { N: 2 ** spec.logN, r: spec.r, p: spec.p, maxmem: MAX_MEMORY_BYTES + 1024 * 1024 };
-    nodeScrypt(password, salt, KEY_BYTES, options, (error, key) =>
-      error ? reject(error) : resolve(new Uint8Array(key)),
-    );
+    nodeScrypt(password, salt, KEY_BYTES, options, (error, key) => (error ? reject(error) : resolve(new Uint8Array(key))));
   });
 }
 

@@ -37,14 +37,21 @@ function answerPreflight(c: Context<AppEnv>): Response {
  * The caller of a website route and the access cookie to set, or the answer for a caller nothing
  * authenticates: a page navigation goes to the hosted sign-in, any other request gets the 401.
  */
-async function websiteIdentity(c: Context<AppEnv>, match: RouteMatch, url: URL): Promise<{ identity: Identity; setCookie: string | null } | Response> {
+async function websiteIdentity(
+  c: Context<AppEnv>,
+  match: RouteMatch,
+  url: URL,
+): Promise<{ identity: Identity; setCookie: string | null } | Response> {
   const caller = await websiteCaller(c, { strict: match.route.strict === true });
   if (caller.identity) {
     await requireNeeds(c, caller.identity, match);
     return caller;
   }
   if (!isPageNavigation(c.req.raw)) throw caller.refusal;
-  const headers = new Headers({ Location: signInPath(url.pathname + url.search, url.pathname, match.route.prefix), 'Cache-Control': 'no-store' });
+  const headers = new Headers({
+    Location: signInPath(url.pathname + url.search, url.pathname, match.route.prefix),
+    'Cache-Control': 'no-store',
+  });
   if (caller.setCookie) headers.append('Set-Cookie', caller.setCookie);
   return new Response(null, { status: 302, headers });
 }

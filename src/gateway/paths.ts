@@ -104,7 +104,9 @@ export function matchGatewayRoute(routes: GatewayRoute[], rawPath: string): Rout
     const params = matchPrefix(route, decoded);
     if (!params) continue;
     if (rawPath.includes('\\') || !raw.every(isSafeSegment)) {
-      refuse('must not hold encoded slashes or backslashes, control characters, non-ASCII dots, or dot-segments (decoded once or twice, with or without ";" parameters)');
+      refuse(
+        'must not hold encoded slashes or backslashes, control characters, non-ASCII dots, or dot-segments (decoded once or twice, with or without ";" parameters)',
+      );
     }
     const lenient = lenientSegments(decoded);
     if (routes.slice(0, index).some((specific) => matchesLeniently(specific, lenient))) {

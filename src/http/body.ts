@@ -41,4 +41,3 @@ export async function readBody<E extends AppEnv>(c: Context<E>, options: { form?
 export function passwordFieldMaxLength(config: Pick<Config, 'passwordMaxLength'>): number {
   return config.passwordMaxLength * 2;
 }
-

@@ -57,11 +57,7 @@ export const isoTime = () => z.string().meta({ format: 'date-time', example: '20
 /** A page size given as text (1 to MAX_PAGE_SIZE). */
 export function pageLimitValue() {
   const error = `must be a whole number from 1 to ${MAX_PAGE_SIZE}`;
-  return z
-    .string({ error })
-    .regex(/^\d+$/, { error })
-    .transform(Number)
-    .pipe(z.number().min(1, { error }).max(MAX_PAGE_SIZE, { error }));
+  return z.string({ error }).regex(/^\d+$/, { error }).transform(Number).pipe(z.number().min(1, { error }).max(MAX_PAGE_SIZE, { error }));
 }
 
 /** The `limit` query parameter of the paged lists; absent: the default page size. */

@@ -79,7 +79,23 @@ const IDENTITY_PREFIXES = [
  * always miss the next framework's; the cost is that an origin never receives a client header
  * that merely looks like one (say `X-Author`), which no gateway should forward on trust anyway.
  */
-const IDENTITY_WORDS = ['user', 'role', 'email', 'auth', 'identity', 'principal', 'group', 'login', 'tenant', 'permission', 'scope', 'claim', 'admin', 'ecosystem', 'gatehouse'];
+const IDENTITY_WORDS = [
+  'user',
+  'role',
+  'email',
+  'auth',
+  'identity',
+  'principal',
+  'group',
+  'login',
+  'tenant',
+  'permission',
+  'scope',
+  'claim',
+  'admin',
+  'ecosystem',
+  'gatehouse',
+];
 
 /** Standard headers the words would catch that carry no identity: the browser's own. */
 const NOT_IDENTITY = new Set(['useragent', 'secfetchuser']);

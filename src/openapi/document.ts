@@ -17,14 +17,17 @@ import type { Face } from '../http/face';
 import type { AppEnv } from '../http/types';
 import { operation, SECURITY, TAGS } from './describe';
 
-
 const SECURITY_SCHEMES = {
   accountToken: {
     type: 'http',
     scheme: 'bearer',
     description: 'The deployment’s ACCOUNT_TOKEN (the operator’s key), as `Bearer <token>` or raw.',
   },
-  serverToken: { type: 'http', scheme: 'bearer', description: 'An ecosystem’s server token (`gst_...`, POST /admin/v1/ecosystems/{id}/server-tokens).' },
+  serverToken: {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An ecosystem’s server token (`gst_...`, POST /admin/v1/ecosystems/{id}/server-tokens).',
+  },
   droplitRawToken: {
     type: 'apiKey',
     in: 'header',
@@ -37,7 +40,8 @@ const SECURITY_SCHEMES = {
     type: 'apiKey',
     in: 'cookie',
     name: SESSION_COOKIE,
-    description: 'The hosted pages’ browser session, set by POST /signin (HttpOnly, Secure, SameSite=Lax); a page without it sends the browser to /signin.',
+    description:
+      'The hosted pages’ browser session, set by POST /signin (HttpOnly, Secure, SameSite=Lax); a page without it sends the browser to /signin.',
   },
 };
 
@@ -53,7 +57,9 @@ export function tagsOf(faces: readonly Face[]) {
 
 /** Each face's one error body, by the name its error responses point at. */
 export function errorSchemasOf(faces: readonly Face[]): Record<string, unknown> {
-  return Object.fromEntries(faces.flatMap((face) => (face.errorBody ? [[face.errorBody.name, componentSchema(face.errorBody.schema)]] : [])));
+  return Object.fromEntries(
+    faces.flatMap((face) => (face.errorBody ? [[face.errorBody.name, componentSchema(face.errorBody.schema)]] : [])),
+  );
 }
 
 async function buildDocument(app: Hono<AppEnv>, faces: readonly Face[], c: Context<AppEnv>) {

@@ -37,7 +37,10 @@ export function upsertAttributeCapped(db: Db, a: NewAttribute, cap: number): Pro
   return db
     .insert(attributes)
     .select(select)
-    .onConflictDoUpdate({ target: [attributes.userId, attributes.key], set: { text: sql`excluded.text`, updatedAt: sql`excluded.updated_at` } })
+    .onConflictDoUpdate({
+      target: [attributes.userId, attributes.key],
+      set: { text: sql`excluded.text`, updatedAt: sql`excluded.updated_at` },
+    })
     .returning({ id: attributes.id });
 }
 

@@ -30,7 +30,13 @@ export function insertCodeQuery(db: Db, code: NewCode) {
 /** The code's record whatever its state, or undefined when no such code was ever issued. */
 export function findCodeByHash(db: Db, codeHash: string, purpose: string): Promise<CodeRecord | undefined> {
   return db
-    .select({ id: oneTimeCodes.id, userId: oneTimeCodes.userId, usedAt: oneTimeCodes.usedAt, expiresAt: oneTimeCodes.expiresAt, sentTo: oneTimeCodes.sentTo })
+    .select({
+      id: oneTimeCodes.id,
+      userId: oneTimeCodes.userId,
+      usedAt: oneTimeCodes.usedAt,
+      expiresAt: oneTimeCodes.expiresAt,
+      sentTo: oneTimeCodes.sentTo,
+    })
     .from(oneTimeCodes)
     .where(and(eq(oneTimeCodes.codeHash, codeHash), eq(oneTimeCodes.purpose, purpose)))
     .get();

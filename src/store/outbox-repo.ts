@@ -62,9 +62,7 @@ export async function claimMail(
   const [row] = await db
     .update(outbox)
     .set({ attempts: sql`${outbox.attempts} + 1`, claim, nextAttemptAt: retryAt })
-    .where(
-      and(eq(outbox.id, due.id), eq(outbox.status, 'pending'), eq(outbox.attempts, due.attempts), lte(outbox.nextAttemptAt, now)),
-    )
+    .where(and(eq(outbox.id, due.id), eq(outbox.status, 'pending'), eq(outbox.attempts, due.attempts), lte(outbox.nextAttemptAt, now)))
     .returning();
   return row ?? null;
 }

@@ -356,4 +356,3 @@ export type AttributeRow = typeof attributes.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type OAuthClientRow = typeof oauthClients.$inferSelect;
 export type AuthorizationCodeRow = typeof authorizationCodes.$inferSelect;
-

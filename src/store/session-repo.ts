@@ -105,7 +105,14 @@ const endedSessionColumns = {
   createdAt: sessions.createdAt,
   expiresAt: sessions.expiresAt,
 };
-export type EndedSession = { id: string; kind: string; expiryType: string | null; ttlSeconds: number | null; createdAt: number; expiresAt: number | null };
+export type EndedSession = {
+  id: string;
+  kind: string;
+  expiryType: string | null;
+  ttlSeconds: number | null;
+  createdAt: number;
+  expiresAt: number | null;
+};
 
 /**
  * The bulk revocation, for one D1 batch: raise the user's token epoch (RETURNING the new one) and
@@ -192,7 +199,10 @@ export interface RefreshAttempt {
  * client-bound session). One row written, however many refreshes: a spent secret is recognised by
  * its tag (core/sessions.ts), not by a row of its own.
  */
-export async function refreshInOneTrip(db: Db, a: RefreshAttempt): Promise<{ used: boolean; session: SessionRow | undefined; user: UserRow | undefined }> {
+export async function refreshInOneTrip(
+  db: Db,
+  a: RefreshAttempt,
+): Promise<{ used: boolean; session: SessionRow | undefined; user: UserRow | undefined }> {
   const rotating = sql`${sessions.rotates} = 1`;
   const use = db
     .update(sessions)

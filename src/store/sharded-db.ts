@@ -97,8 +97,7 @@ export class ShardedAuthStore {
   async rotateSecret(sessionId: string, fromHash: string, toHash: string, now: number): Promise<boolean> {
     const shard = this.shardOfSession(sessionId);
     if (shard === null) return false;
-    const swapped = await this.dbs[shard]!
-      .update(sessions)
+    const swapped = await this.dbs[shard]!.update(sessions)
       .set({ secretHash: toHash, rotatedAt: now, lastUsedAt: now, generation: sql`${sessions.generation} + 1` })
       .where(and(eq(sessions.id, sessionId), eq(sessions.secretHash, fromHash), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
       .returning({ id: sessions.id });
@@ -113,6 +112,8 @@ export class ShardedAuthStore {
 
   /** How many sessions each database holds with this id (a test's check that a row lives in one place only). */
   async copiesOfSession(sessionId: string): Promise<number[]> {
-    return Promise.all(this.dbs.map(async (db) => (await db.select({ id: sessions.id }).from(sessions).where(eq(sessions.id, sessionId)).all()).length));
+    return Promise.all(
+      this.dbs.map(async (db) => (await db.select({ id: sessions.id }).from(sessions).where(eq(sessions.id, sessionId)).all()).length),
+    );
   }
 }

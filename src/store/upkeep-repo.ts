@@ -65,12 +65,22 @@ async function deleteEndedSessions(db: Db, c: UpkeepCutoffs): Promise<UpkeepRoun
   const [spent, ended] = await db.batch([
     db
       .delete(spentSecrets)
-      .where(sql`rowid in (select rowid from ${spentSecrets} where ${spentSecrets.sessionId} in (${chosen}) limit ${UPKEEP_SPENT_SECRETS_BATCH})`),
-    db.delete(sessions).where(sql`${sessions.id} in (${chosen}) and not exists (select 1 from ${spentSecrets} where ${spentSecrets.sessionId} = ${sessions.id})`),
+      .where(
+        sql`rowid in (select rowid from ${spentSecrets} where ${spentSecrets.sessionId} in (${chosen}) limit ${UPKEEP_SPENT_SECRETS_BATCH})`,
+      ),
+    db
+      .delete(sessions)
+      .where(
+        sql`${sessions.id} in (${chosen}) and not exists (select 1 from ${spentSecrets} where ${spentSecrets.sessionId} = ${sessions.id})`,
+      ),
   ]);
   const deleted = changes(ended);
   const spentSecretsDeleted = changes(spent);
-  return { deleted, spentSecrets: spentSecretsDeleted, more: deleted === UPKEEP_BATCH_ROWS || spentSecretsDeleted === UPKEEP_SPENT_SECRETS_BATCH };
+  return {
+    deleted,
+    spentSecrets: spentSecretsDeleted,
+    more: deleted === UPKEEP_BATCH_ROWS || spentSecretsDeleted === UPKEEP_SPENT_SECRETS_BATCH,
+  };
 }
 
 /** Whether the code is a confirmation link of a still unconfirmed user (kept until the user goes). */
@@ -92,7 +102,9 @@ const hasLiveLink = (c: UpkeepCutoffs) =>
  */
 async function deleteExpiredPendingUsers(db: Db, c: UpkeepCutoffs): Promise<UpkeepRound> {
   const chosen = pendingUsersWithExpiredLinks(c, UPKEEP_BATCH_ROWS);
-  const deleted = changes(await db.run(sql`delete from ${users} where ${users.id} in (${chosen}) and ${users.confirmed} = 0 and not ${hasLiveLink(c)}`));
+  const deleted = changes(
+    await db.run(sql`delete from ${users} where ${users.id} in (${chosen}) and ${users.confirmed} = 0 and not ${hasLiveLink(c)}`),
+  );
   return { deleted, more: deleted === UPKEEP_BATCH_ROWS };
 }
 
@@ -107,7 +119,10 @@ const ranges = {
     )!,
   }),
   // Kept as long as a session their exchange started can live, so a replay is still recognised.
-  authorizationCodes: (c: UpkeepCutoffs) => ({ table: authorizationCodes, where: lt(authorizationCodes.expiresAt, c.authorizationCodesExpiredBefore) }),
+  authorizationCodes: (c: UpkeepCutoffs) => ({
+    table: authorizationCodes,
+    where: lt(authorizationCodes.expiresAt, c.authorizationCodesExpiredBefore),
+  }),
   loginFailures: (c: UpkeepCutoffs) => ({
     table: loginFailures,
     where: and(lte(loginFailures.lockedUntil, c.now), lt(loginFailures.updatedAt, c.loginFailuresStaleBefore))!,
@@ -143,7 +158,8 @@ export function deleteRound(db: Db, kind: UpkeepKind, cutoffs: UpkeepCutoffs): P
 export async function countBacklog(db: Db, kind: UpkeepKind, cutoffs: UpkeepCutoffs, limit: number): Promise<number> {
   let rows: SQL;
   if (kind === 'sessions') rows = endedSessionIds(cutoffs, limit);
-  else if (kind === 'pendingUsers') rows = sql`select ${users.id} from ${users} where ${users.id} in (${pendingUsersWithExpiredLinks(cutoffs, limit)}) and not ${hasLiveLink(cutoffs)}`;
+  else if (kind === 'pendingUsers')
+    rows = sql`select ${users.id} from ${users} where ${users.id} in (${pendingUsersWithExpiredLinks(cutoffs, limit)}) and not ${hasLiveLink(cutoffs)}`;
   else {
     const { table, where } = ranges[kind](cutoffs);
     rows = someRows(table, where, limit);

@@ -51,7 +51,9 @@ function lookupConditions(ecosystemId: string, id: UserLookup): SQL[] {
   const byUsername = (username: string) => and(eq(users.ecosystemId, ecosystemId), eq(users.usernameKey, username.toLowerCase()))!;
   if ('email' in id) return [byEmail(id.email)];
   if ('username' in id) return [byUsername(id.username)];
-  return id.emailOrUsername.includes('@') ? [byEmail(id.emailOrUsername), byUsername(id.emailOrUsername)] : [byUsername(id.emailOrUsername)];
+  return id.emailOrUsername.includes('@')
+    ? [byEmail(id.emailOrUsername), byUsername(id.emailOrUsername)]
+    : [byUsername(id.emailOrUsername)];
 }
 
 /** The lookups of a sign-in, each a query of at most one user, for the caller's batch. */
@@ -93,12 +95,20 @@ export function updateUserQuery(db: Db, id: string, patch: UserPatch) {
  * disable or password change that landed since the row was read makes it change nothing.
  */
 export function updateUserAtEpochQuery(db: Db, id: string, patch: UserPatch, epoch: number) {
-  return db.update(users).set(patch).where(and(eq(users.id, id), eq(users.tokenEpoch, epoch))).returning();
+  return db
+    .update(users)
+    .set(patch)
+    .where(and(eq(users.id, id), eq(users.tokenEpoch, epoch)))
+    .returning();
 }
 
 /** Updates the user only where the guard holds (a one-time code's spend); returns nothing. */
 export function updateUserIfQuery(db: Db, id: string, patch: UserPatch, guard: Guard) {
-  return db.update(users).set(patch).where(and(eq(users.id, id), guard)).returning();
+  return db
+    .update(users)
+    .set(patch)
+    .where(and(eq(users.id, id), guard))
+    .returning();
 }
 
 /** Sets a registration's credentials while it is still unconfirmed (RETURNING its id; empty once confirmed). */
@@ -123,7 +133,10 @@ export function markEmailVerifiedQuery(db: Db, id: string, emailKey: string | nu
 
 /** Replaces the password hash only if it is still the one that was checked (a concurrent change wins). */
 export function replacePasswordHashQuery(db: Db, id: string, checkedHash: string, passwordHash: string) {
-  return db.update(users).set({ passwordHash }).where(and(eq(users.id, id), eq(users.passwordHash, checkedHash)));
+  return db
+    .update(users)
+    .set({ passwordHash })
+    .where(and(eq(users.id, id), eq(users.passwordHash, checkedHash)));
 }
 
 /** What a strict revocation check reads of a user: whether disabled, and the token epoch. */

@@ -39,6 +39,9 @@ export function fieldErrorOf(error: unknown, labels: Record<string, string>): Fi
     case 'EMAIL_TAKEN':
       return { field, message: 'This e-mail address is already registered. Sign in, or reset your password.' };
     default:
-      return { field, message: error.detail.reason ? `${labels[field]} ${error.detail.reason}.` : `Check the ${labels[field]!.toLowerCase()}.` };
+      return {
+        field,
+        message: error.detail.reason ? `${labels[field]} ${error.detail.reason}.` : `Check the ${labels[field]!.toLowerCase()}.`,
+      };
   }
 }

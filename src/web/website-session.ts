@@ -29,7 +29,10 @@ export type WebsiteCaller =
 const isCode = (error: unknown, ...codes: string[]): error is AppError => error instanceof AppError && codes.includes(error.code);
 
 /** A new access token from the live browser session of the session cookie, or null. */
-async function renewFromSession(c: Context<AppEnv>, options: AuthenticateOptions): Promise<{ identity: Identity; setCookie: string } | null> {
+async function renewFromSession(
+  c: Context<AppEnv>,
+  options: AuthenticateOptions,
+): Promise<{ identity: Identity; setCookie: string } | null> {
   const deps = c.env.deps;
   const current = await resolveBrowserSession(deps, readSessionCookie(c));
   if (!current) return null;

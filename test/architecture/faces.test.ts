@@ -73,7 +73,24 @@ describe('the faces', () => {
 
   it('reserves every first segment a face answers from the gateway', () => {
     expect(ownedFirstSegments(FACES).sort()).toEqual(
-      ['.well-known', 'account', 'admin', 'api', 'auth', 'confirm-email', 'docs', 'forgot-password', 'healthz', 'oauth', 'openapi.json', 'reset-password', 'signin', 'signout', 'signup', 'v<N>'].sort(),
+      [
+        '.well-known',
+        'account',
+        'admin',
+        'api',
+        'auth',
+        'confirm-email',
+        'docs',
+        'forgot-password',
+        'healthz',
+        'oauth',
+        'openapi.json',
+        'reset-password',
+        'signin',
+        'signout',
+        'signup',
+        'v<N>',
+      ].sort(),
     );
     expect(isOwnedFirstSegment(FACES, 'V12')).toBe(true);
     expect(isOwnedFirstSegment(FACES, 'app')).toBe(false);
@@ -98,7 +115,18 @@ describe('the faces', () => {
     expect(servesBrowser(console, '/console/users')).toBe(true);
     expect(refuse(FACES)).not.toThrow();
     expect(refuse(withConsole)).toThrow(/"\/console\/", which overlaps the service's own routes \(.*\/console\/\)/);
-    expect(Object.keys(errorSchemasOf(withConsole))).toEqual(['DroplitError', 'GatekeeperError', 'UserServiceError', 'OAuthError', 'ManagementError', 'ConsoleError']);
-    expect(tagsOf(withConsole).map((tag) => tag.name).at(-1)).toBe('Console');
+    expect(Object.keys(errorSchemasOf(withConsole))).toEqual([
+      'DroplitError',
+      'GatekeeperError',
+      'UserServiceError',
+      'OAuthError',
+      'ManagementError',
+      'ConsoleError',
+    ]);
+    expect(
+      tagsOf(withConsole)
+        .map((tag) => tag.name)
+        .at(-1),
+    ).toBe('Console');
   });
 });

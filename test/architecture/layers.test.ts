@@ -164,7 +164,8 @@ describe('the layers', () => {
   });
 
   it('keeps the gateway from importing a face, store or crypto', () => {
-    const refused = (specifier: string) => /(^|\/)(faces|store|crypto)(\/|$)/.test(specifier) || /^(drizzle-orm|jose)(\/|$)/.test(specifier);
+    const refused = (specifier: string) =>
+      /(^|\/)(faces|store|crypto)(\/|$)/.test(specifier) || /^(drizzle-orm|jose)(\/|$)/.test(specifier);
     expect(Object.keys(gateway).length).toBeGreaterThan(2);
     expect(offenders(gateway, refused)).toEqual([]);
   });
@@ -185,7 +186,12 @@ describe('the layers', () => {
   });
 
   it('finds a circle when there is one', () => {
-    const edges = new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]]);
+    const edges = new Map([
+      ['a', ['b']],
+      ['b', ['c']],
+      ['c', ['a']],
+      ['d', ['a']],
+    ]);
     expect(cycles(edges)).toEqual([['a', 'b', 'c']]);
   });
 });

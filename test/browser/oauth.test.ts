@@ -6,7 +6,16 @@
 import * as oauth from 'oauth4webapi';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin, checkAccessibility, createUser, gatehouse, startCallbackServer, useBrowser, type CallbackServer, type TestUser } from './support/index.ts';
+import {
+  admin,
+  checkAccessibility,
+  createUser,
+  gatehouse,
+  startCallbackServer,
+  useBrowser,
+  type CallbackServer,
+  type TestUser,
+} from './support/index.ts';
 import { authorizationQuery, type Pkce } from '../support/pkce.ts';
 
 const chromium = useBrowser();
@@ -79,7 +88,14 @@ async function signIn(page: Page, user: TestUser): Promise<void> {
 }
 
 /** A relying party, a user and a browser that has signed in through one authorization; the callback it got. */
-async function signedInThroughFlow(): Promise<{ rp: RelyingParty; user: TestUser; page: Page; visited: string[]; pkce: Pkce; callback: URL }> {
+async function signedInThroughFlow(): Promise<{
+  rp: RelyingParty;
+  user: TestUser;
+  page: Page;
+  visited: string[];
+  pkce: Pkce;
+  callback: URL;
+}> {
   const rp = await relyingParty();
   const user = await createUser();
   const { page, visited } = await newPage();
@@ -124,7 +140,14 @@ describe('the authorization code flow in Chromium, with oauth4webapi as the rely
     });
     expect(tokens).toMatchObject({ token_type: 'bearer', scope: 'openid profile email' });
     const claims = oauth.getValidatedIdTokenClaims(tokens)!;
-    expect(claims).toMatchObject({ iss: gatehouse().url, sub: user.id, aud: rp.client.client_id, nonce: first.pkce.nonce, email: user.email, email_verified: false }); // Operator-made: no mail proved the address.
+    expect(claims).toMatchObject({
+      iss: gatehouse().url,
+      sub: user.id,
+      aud: rp.client.client_id,
+      nonce: first.pkce.nonce,
+      email: user.email,
+      email_verified: false,
+    }); // Operator-made: no mail proved the address.
     // auth_time is the sign-in just made (the library already held it to max_age).
     const now = Math.floor(Date.now() / 1000);
     expect(claims.auth_time).toBeGreaterThan(now - 60);
@@ -136,12 +159,20 @@ describe('the authorization code flow in Chromium, with oauth4webapi as the rely
     const [head, payload, signature] = tokens.id_token!.split('.') as [string, string, string];
     const middle = signature.length >> 1;
     const forged = `${head}.${payload}.${signature.slice(0, middle)}${signature[middle] === 'A' ? 'B' : 'A'}${signature.slice(middle + 1)}`;
-    const forgedResponse = new Response(body.replace(tokens.id_token!, forged), { status: 200, headers: { 'content-type': 'application/json' } });
-    await oauth.processAuthorizationCodeResponse(rp.as, rp.client, forgedResponse, { expectedNonce: first.pkce.nonce, requireIdToken: true });
+    const forgedResponse = new Response(body.replace(tokens.id_token!, forged), {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+    });
+    await oauth.processAuthorizationCodeResponse(rp.as, rp.client, forgedResponse, {
+      expectedNonce: first.pkce.nonce,
+      requireIdToken: true,
+    });
     await expect(oauth.validateApplicationLevelSignature(rp.as, forgedResponse, insecure)).rejects.toThrow(/signature/i);
 
     const refreshed = await oauth.processRefreshTokenResponse(
-      rp.as, rp.client, await oauth.refreshTokenGrantRequest(rp.as, rp.client, rp.auth, tokens.refresh_token!, insecure),
+      rp.as,
+      rp.client,
+      await oauth.refreshTokenGrantRequest(rp.as, rp.client, rp.auth, tokens.refresh_token!, insecure),
     );
     expect(refreshed.access_token).toBeTruthy();
     expect(refreshed.refresh_token).toBeTruthy();
@@ -162,7 +193,11 @@ describe('the authorization code flow in Chromium, with oauth4webapi as the rely
     // RP-initiated logout through the browser: back at the registered post-logout URI with state,
     // and the browser session is over (the account page asks to sign in).
     const logout = new URL(rp.as.end_session_endpoint!);
-    logout.search = new URLSearchParams({ id_token_hint: tokens.id_token!, post_logout_redirect_uri: rp.afterLogout, state: 'bye-1' }).toString();
+    logout.search = new URLSearchParams({
+      id_token_hint: tokens.id_token!,
+      post_logout_redirect_uri: rp.afterLogout,
+      state: 'bye-1',
+    }).toString();
     await page.goto(logout.href);
     const bye = await arrivedAt(page, '/bye');
     expect(bye.searchParams.get('state')).toBe('bye-1');
@@ -180,7 +215,11 @@ describe('RP-initiated logout without an id_token_hint', () => {
   it('asks the person first on an accessible page, and signs out only when they confirm', async () => {
     const { rp, page } = await signedInThroughFlow();
     const logout = new URL(rp.as.end_session_endpoint!);
-    logout.search = new URLSearchParams({ client_id: rp.client.client_id, post_logout_redirect_uri: rp.afterLogout, state: 'bye-2' }).toString();
+    logout.search = new URLSearchParams({
+      client_id: rp.client.client_id,
+      post_logout_redirect_uri: rp.afterLogout,
+      state: 'bye-2',
+    }).toString();
     await page.goto(logout.href);
     expect(new URL(page.url()).pathname).toBe('/oauth/logout');
     await checkAccessibility(page);
@@ -194,7 +233,7 @@ describe('RP-initiated logout without an id_token_hint', () => {
 });
 
 describe('refusals', () => {
-  it('shows Gatehouse\'s error page for an unregistered redirect URI, and redirects nowhere', async () => {
+  it("shows Gatehouse's error page for an unregistered redirect URI, and redirects nowhere", async () => {
     const rp = await relyingParty();
     const { page, visited } = await newPage();
     const before = callbacks.received.length;
@@ -224,9 +263,12 @@ describe('refusals', () => {
   it('refuses a reused code at the token endpoint with invalid_grant', async () => {
     const { rp, pkce, callback } = await signedInThroughFlow();
     const params = oauth.validateAuthResponse(rp.as, rp.client, callback, pkce.state);
-    const first = await oauth.processAuthorizationCodeResponse(rp.as, rp.client, await exchange(rp, params, pkce.verifier), { expectedNonce: pkce.nonce });
-    await expect(oauth.processAuthorizationCodeResponse(rp.as, rp.client, await exchange(rp, params, pkce.verifier), { expectedNonce: pkce.nonce }))
-      .rejects.toMatchObject({ error: 'invalid_grant', status: 400 });
+    const first = await oauth.processAuthorizationCodeResponse(rp.as, rp.client, await exchange(rp, params, pkce.verifier), {
+      expectedNonce: pkce.nonce,
+    });
+    await expect(
+      oauth.processAuthorizationCodeResponse(rp.as, rp.client, await exchange(rp, params, pkce.verifier), { expectedNonce: pkce.nonce }),
+    ).rejects.toMatchObject({ error: 'invalid_grant', status: 400 });
     // The reuse also revoked what the first exchange issued.
     const refresh = await oauth.refreshTokenGrantRequest(rp.as, rp.client, rp.auth, first.refresh_token!, insecure);
     await expect(oauth.processRefreshTokenResponse(rp.as, rp.client, refresh)).rejects.toMatchObject({ error: 'invalid_grant' });
@@ -236,10 +278,13 @@ describe('refusals', () => {
     const { rp, pkce, callback } = await signedInThroughFlow();
     const params = oauth.validateAuthResponse(rp.as, rp.client, callback, pkce.state);
     const tampered = `${pkce.verifier.slice(0, -1)}${pkce.verifier.endsWith('A') ? 'B' : 'A'}`;
-    await expect(oauth.processAuthorizationCodeResponse(rp.as, rp.client, await exchange(rp, params, tampered), { expectedNonce: pkce.nonce }))
-      .rejects.toMatchObject({ error: 'invalid_grant', status: 400 });
+    await expect(
+      oauth.processAuthorizationCodeResponse(rp.as, rp.client, await exchange(rp, params, tampered), { expectedNonce: pkce.nonce }),
+    ).rejects.toMatchObject({ error: 'invalid_grant', status: 400 });
     // The code itself was good: with the verifier it was issued for, it still exchanges.
-    await oauth.processAuthorizationCodeResponse(rp.as, rp.client, await exchange(rp, params, pkce.verifier), { expectedNonce: pkce.nonce });
+    await oauth.processAuthorizationCodeResponse(rp.as, rp.client, await exchange(rp, params, pkce.verifier), {
+      expectedNonce: pkce.nonce,
+    });
   });
 
   it('has oauth4webapi refuse a callback whose state is not the one it sent', async () => {

@@ -5,7 +5,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, gatehouse, HEADERS_MORE, originHeaders, screenshot, startNginx, useBrowser, type Nginx, type TestUser } from './support/index.ts';
+import {
+  createUser,
+  gatehouse,
+  HEADERS_MORE,
+  originHeaders,
+  screenshot,
+  startNginx,
+  useBrowser,
+  type Nginx,
+  type TestUser,
+} from './support/index.ts';
 import { reserveSiteWorkerUrl, startSiteWorker, type SiteWorker } from './support/site-worker.ts';
 
 const chromium = useBrowser();
@@ -111,7 +121,8 @@ describe('a website through nginx auth_request (/auth/verify?login=1)', () => {
     const page = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'forward-auth.md'), 'utf8');
     const section = page.slice(page.indexOf('## Websites through forward-auth'));
     const block = section.slice(section.indexOf('```nginx'), section.indexOf('```', section.indexOf('```nginx') + 3));
-    const directive = /^\s*(map |default |"~\*|auth_request|error_page|add_header|proxy_set_header (X-User|X-Ecosystem|Authorization|Cookie|Content-Length|X-Original-URI)|proxy_method|proxy_pass_request_body|internal|more_clear_input_headers|"X-Forwarded-)/;
+    const directive =
+      /^\s*(map |default |"~\*|auth_request|error_page|add_header|proxy_set_header (X-User|X-Ecosystem|Authorization|Cookie|Content-Length|X-Original-URI)|proxy_method|proxy_pass_request_body|internal|more_clear_input_headers|"X-Forwarded-)/;
     const normalise = (line: string) => line.replace(/#.*$/, '').replace(/\s+/g, ' ').trim();
     // Without the headers-more module (a separate Debian package) the harness leaves out its one directive.
     const headersMore = existsSync(HEADERS_MORE);

@@ -39,7 +39,9 @@ async function closedPort(): Promise<number> {
 
 describe('the deployment', () => {
   it('takes --url over GATEHOUSE_URL', async () => {
-    const run = await gatehouse(['ecosystems', 'list', '--url', service.url], { env: { GATEHOUSE_URL: 'http://127.0.0.1:1', GATEHOUSE_TOKEN: service.token } });
+    const run = await gatehouse(['ecosystems', 'list', '--url', service.url], {
+      env: { GATEHOUSE_URL: 'http://127.0.0.1:1', GATEHOUSE_TOKEN: service.token },
+    });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^default\s/m);
   });
@@ -48,7 +50,9 @@ describe('the deployment', () => {
     const flag = await gatehouse(['ecosystems', 'list', '--url', 'gatehouse.example'], { env: { GATEHOUSE_TOKEN: service.token } });
     expect(flag).toMatchObject({ code: 2, stdout: '' });
     expect(flag.stderr).toContain('--url is not a URL (got "gatehouse.example")');
-    const variable = await gatehouse(['ecosystems', 'list'], { env: { GATEHOUSE_URL: 'ftp://example.com', GATEHOUSE_TOKEN: service.token } });
+    const variable = await gatehouse(['ecosystems', 'list'], {
+      env: { GATEHOUSE_URL: 'ftp://example.com', GATEHOUSE_TOKEN: service.token },
+    });
     expect(variable.code).toBe(2);
     expect(variable.stderr).toContain('GATEHOUSE_URL must be an http(s) URL (got "ftp://example.com")');
     const none = await gatehouse(['ecosystems', 'list'], { env: { GATEHOUSE_TOKEN: service.token } });
@@ -77,7 +81,9 @@ describe('the account token', () => {
   it('exits 2 without a token, naming where one goes', async () => {
     const run = await gatehouse(['ecosystems', 'list', '--url', service.url]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/No account token: set GATEHOUSE_TOKEN, or put \{"token": "..."\} in .*\.config\/gatehouse\/config\.json \(mode 600\)\./);
+    expect(run.stderr).toMatch(
+      /No account token: set GATEHOUSE_TOKEN, or put \{"token": "..."\} in .*\.config\/gatehouse\/config\.json \(mode 600\)\./,
+    );
   });
 
   it('reads the URL and token from a config file of mode 600', async () => {

@@ -13,7 +13,8 @@ type Jwks = { keys: { kid: string; alg: string; d?: string; x5c?: string[] }[] }
 function project(changes: Record<string, string> = {}, devVars?: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-project-'));
   let toml = readFileSync(join(root, 'wrangler.toml'), 'utf8');
-  for (const [name, value] of Object.entries(changes)) toml = toml.replace(new RegExp(`^${name} = .*$`, 'm'), `${name} = ${JSON.stringify(value)}`);
+  for (const [name, value] of Object.entries(changes))
+    toml = toml.replace(new RegExp(`^${name} = .*$`, 'm'), `${name} = ${JSON.stringify(value)}`);
   writeFileSync(join(dir, 'wrangler.toml'), toml);
   if (devVars !== undefined) writeFileSync(join(dir, '.dev.vars'), devVars);
   return dir;
@@ -81,7 +82,10 @@ describe('config check', () => {
   });
 
   it("names every broken var with the Worker's own messages and exits 1", async () => {
-    const dir = project({ ACCESS_TOKEN_TTL_SECONDS: '5', MAIL_TRANSPORT: 'carrier-pigeon', GATEKEEPER_TOKEN_PROFILE: 'legacy' }, `ACCOUNT_TOKEN="short"\n`);
+    const dir = project(
+      { ACCESS_TOKEN_TTL_SECONDS: '5', MAIL_TRANSPORT: 'carrier-pigeon', GATEKEEPER_TOKEN_PROFILE: 'legacy' },
+      `ACCOUNT_TOKEN="short"\n`,
+    );
     const run = await gatehouse(['config', 'check', '--dir', dir]);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');

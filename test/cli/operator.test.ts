@@ -44,13 +44,17 @@ describe('ecosystems, environments, server tokens', () => {
     expect(json(created.stdout)).toMatchObject({ ecosystemId: eco, name: 'home' });
     const missing = await gatehouse(['environments', 'create', 'no-such-eco'], { env });
     expect(missing).toMatchObject({ code: 1, stdout: '' });
-    expect(missing.stderr).toMatch(/POST \/admin\/v1\/ecosystems\/no-such-eco\/environments: the server answered 404: ECOSYSTEM_NOT_FOUND: /);
+    expect(missing.stderr).toMatch(
+      /POST \/admin\/v1\/ecosystems\/no-such-eco\/environments: the server answered 404: ECOSYSTEM_NOT_FOUND: /,
+    );
   });
 
   it("creates a server token that droplit's route takes, and revokes it", async () => {
     const eco = await newEcosystem('cli-tokens');
     expect((await service.call('PUT', `/api/users/${eco};auth0%7Cann`, { email: 'ann@cli.test' })).status).toBe(201);
-    const created = json<{ id: string; token: string }>((await gatehouse(['server-tokens', 'create', eco, '--name', 'backend', '--json'], { env })).stdout);
+    const created = json<{ id: string; token: string }>(
+      (await gatehouse(['server-tokens', 'create', eco, '--name', 'backend', '--json'], { env })).stdout,
+    );
     const serverEnv = { GATEHOUSE_URL: service.url, GATEHOUSE_SERVER_TOKEN: created.token };
     const issued = await gatehouse(['user', 'create-token', `${eco};auth0|ann`], { env: serverEnv });
     expect(issued.code).toBe(0);
@@ -78,7 +82,7 @@ describe('user create-token (droplit Console)', () => {
     }
   });
 
-  it('refuses a malformed user or ttl with exit 2, and shows the face\'s 404 for an unknown user with exit 1', async () => {
+  it("refuses a malformed user or ttl with exit 2, and shows the face's 404 for an unknown user with exit 1", async () => {
     const eco = await newEcosystem('cli-droplit-errors');
     const noSemicolon = await gatehouse(['user', 'create-token', 'just-a-user'], { env });
     expect(noSemicolon.code).toBe(2);

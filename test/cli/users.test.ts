@@ -103,7 +103,9 @@ describe('sessions', () => {
     const token = (await gatehouse(['user', 'create-token', `${eco};sess`], { env })).stdout.trim();
     const verify = () => fetch(`${service.url}/auth/verify?ecosystem=${eco}`, { headers: { authorization: `Bearer ${token}` } });
     expect((await verify()).status).toBe(200);
-    const [user] = json<{ items: User[] }>((await gatehouse(['users', 'search', 'sess', '--ecosystem', eco, '--json'], { env })).stdout).items;
+    const [user] = json<{ items: User[] }>(
+      (await gatehouse(['users', 'search', 'sess', '--ecosystem', eco, '--json'], { env })).stdout,
+    ).items;
     const table = await gatehouse(['sessions', 'list', user!.id], { env });
     expect(table.code).toBe(0);
     expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+KIND\s+CREATEDAT\s+LASTUSEDAT\s+EXPIRESAT$/);
@@ -148,7 +150,11 @@ describe('what the CLI prints of a user', () => {
   it('carries no control character a self-registered name held (ANSI, OSC, C1), in a table or in JSON', async () => {
     const hostile = 'Eve\u001b]0;pwned\u0007\u001b[31mRed\u009b2J\u007f';
     const email = `eve.${Date.now()}@hostile.test`;
-    const registered = await service.call('POST', '/v1/users/register', { email, password: 'correct horse battery staple', firstname: hostile });
+    const registered = await service.call('POST', '/v1/users/register', {
+      email,
+      password: 'correct horse battery staple',
+      firstname: hostile,
+    });
     expect(registered.status).toBe(200);
     const id = ((await registered.json()) as { user: { id: string } }).user.id;
     const shown = await gatehouse(['users', 'show', id], { env });

@@ -51,7 +51,11 @@ describe('the typed client on the droplit Users API', () => {
     expect(await verifyStatus(client, await backend.users.createToken(eco.id, userId))).toBe(200);
 
     await backend.users.delete(eco.id, userId);
-    await expect(backend.users.get(eco.id, userId)).rejects.toMatchObject({ status: 404, code: 'NotFound', message: 'userId: User Not Found' });
+    await expect(backend.users.get(eco.id, userId)).rejects.toMatchObject({
+      status: 404,
+      code: 'NotFound',
+      message: 'userId: User Not Found',
+    });
   });
 
   it('pages through an ecosystem with users.list, an array per page', async () => {
@@ -75,7 +79,11 @@ describe('the typed client on the droplit Users API', () => {
 
     const badTtl = await backend.users.createToken(eco.id, 'u1', -5).catch((error: unknown) => error);
     expect(badTtl).toBeInstanceOf(GatehouseError);
-    expect(badTtl).toMatchObject({ status: 400, code: 'InvalidParams', issues: [{ in: 'query', path: 'ttl', message: 'expected field to be a number' }] });
+    expect(badTtl).toMatchObject({
+      status: 400,
+      code: 'InvalidParams',
+      issues: [{ in: 'query', path: 'ttl', message: 'expected field to be a number' }],
+    });
 
     await expect(backend.users.createToken(eco.id, 'nobody')).rejects.toMatchObject({ status: 404, code: 'NotFound' });
 

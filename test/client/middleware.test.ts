@@ -82,7 +82,10 @@ describe('the middleware over the public JWKS', () => {
   it('checks signature and expiry locally, and (as its doc says) does not see a logout', async () => {
     const client = newClient();
     const protectedApp = new Hono<{ Variables: GatehouseVariables }>();
-    protectedApp.use('*', gatehouseAuth({ jwksUrl: `${BASE_URL}/.well-known/jwks.json`, fetch: client.fetch, issuer: BASE_URL, audience: 'gatehouse' }));
+    protectedApp.use(
+      '*',
+      gatehouseAuth({ jwksUrl: `${BASE_URL}/.well-known/jwks.json`, fetch: client.fetch, issuer: BASE_URL, audience: 'gatehouse' }),
+    );
     protectedApp.get('/whoami', (c) => c.json({ userId: c.var.gatehouse.userId, uid: c.var.gatehouse.claims?.uid }));
 
     const droplit = await droplitToken(client);

@@ -105,7 +105,10 @@ describe('the typed client on the operator routes', () => {
     expect((await admin.clients.list()).map((row) => row.clientId)).toContain(registered.clientId);
     const { clientSecret: _secret, ...stored } = registered;
     expect(await admin.clients.get(registered.clientId)).toMatchObject({ ...stored, updatedAt: expect.any(String) });
-    expect(await admin.clients.update(registered.clientId, { name: 'renamed', allowPasswordGrant: true })).toMatchObject({ name: 'renamed', allowPasswordGrant: true });
+    expect(await admin.clients.update(registered.clientId, { name: 'renamed', allowPasswordGrant: true })).toMatchObject({
+      name: 'renamed',
+      allowPasswordGrant: true,
+    });
     await admin.clients.delete(registered.clientId);
     const error = (await admin.clients.get(registered.clientId).catch((caught: unknown) => caught)) as GatehouseError;
     expect(error).toMatchObject({ status: 404, request: { method: 'GET', path: `/admin/v1/clients/${registered.clientId}` } });
@@ -114,7 +117,15 @@ describe('the typed client on the operator routes', () => {
 
   it('reports a success that is not JSON as NOT_JSON, naming the call', async () => {
     const { createGatehouse } = await import('../../client/src/index.ts');
-    const gatehouse = createGatehouse({ baseUrl: 'https://parked.example', accountToken: 'x', fetch: async () => new Response('<html>parked</html>', { headers: { 'content-type': 'text/html' } }) });
-    await expect(gatehouse.admin.ecosystems.list()).rejects.toMatchObject({ status: 200, code: 'NOT_JSON', request: { method: 'GET', path: '/admin/v1/ecosystems' } });
+    const gatehouse = createGatehouse({
+      baseUrl: 'https://parked.example',
+      accountToken: 'x',
+      fetch: async () => new Response('<html>parked</html>', { headers: { 'content-type': 'text/html' } }),
+    });
+    await expect(gatehouse.admin.ecosystems.list()).rejects.toMatchObject({
+      status: 200,
+      code: 'NOT_JSON',
+      request: { method: 'GET', path: '/admin/v1/ecosystems' },
+    });
   });
 });

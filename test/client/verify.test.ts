@@ -74,7 +74,9 @@ describe('verify()', () => {
     expect(await refusal(verify(tampered, options))).toBe('401 INVALID_TOKEN');
     const unsigned = `${base64url({ alg: 'none', typ: 'at+jwt', kid })}.${payload}.`;
     expect(await refusal(verify(unsigned, options))).toBe('401 INVALID_TOKEN');
-    const hmac = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid }).sign(new TextEncoder().encode('a'.repeat(32)));
+    const hmac = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid })
+      .sign(new TextEncoder().encode('a'.repeat(32)));
     expect(await refusal(verify(hmac, options))).toBe('401 INVALID_TOKEN');
 
     // Signed with the service's own key, but not a bearer token (the gateway's assertion type).
@@ -95,7 +97,9 @@ describe('verify()', () => {
     const later = new Date(client.clock.now() + 2 * 3600 * 1000);
     expect(await refusal(verify(access_token, { ...options, currentDate: later }))).toBe('401 TOKEN_EXPIRED');
     const fixed = await userToken(client, 60);
-    expect(await refusal(verify(fixed.token, { ...options, currentDate: new Date(client.clock.now() + 61_000) }))).toBe('401 TOKEN_EXPIRED');
+    expect(await refusal(verify(fixed.token, { ...options, currentDate: new Date(client.clock.now() + 61_000) }))).toBe(
+      '401 TOKEN_EXPIRED',
+    );
     expect(await refusal(verify(fixed.token, options))).toBe('accepted');
   });
 

@@ -29,7 +29,12 @@ function sameSecondClient(): Client {
 async function fate(client: Client, token: string): Promise<number[]> {
   const elsewhere = gatewayClient(ROUTES, { clock: client.clock });
   const statuses: number[] = [];
-  for (const [at, path] of [[client, '/edge/x'], [client, '/strict/x'], [elsewhere, '/edge/x'], [elsewhere, '/strict/x']] as const) {
+  for (const [at, path] of [
+    [client, '/edge/x'],
+    [client, '/strict/x'],
+    [elsewhere, '/edge/x'],
+    [elsewhere, '/strict/x'],
+  ] as const) {
     const response = await at.get(path, { token });
     await response.arrayBuffer();
     statuses.push(response.status);
@@ -94,7 +99,10 @@ describe('a revocation within one second of the last', () => {
     expect(await fate(client, between)).toEqual(DEAD);
     expect((await client.get('/oauth/userinfo', { token: between })).status).toBe(401);
     const { token: serverToken } = await json(await client.admin('POST', '/admin/v1/ecosystems/default/server-tokens', { body: {} }));
-    const introspection = await client.post('/oauth/introspect', { form: { token: between }, headers: { authorization: `Bearer ${serverToken}` } });
+    const introspection = await client.post('/oauth/introspect', {
+      form: { token: between },
+      headers: { authorization: `Bearer ${serverToken}` },
+    });
     expect(await json(introspection)).toEqual({ active: false });
     await patchUser(client, user, { disabled: false });
     expect(await fate(client, (await logIn(client, user)).access_token)).toEqual(LIVE);

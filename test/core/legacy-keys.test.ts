@@ -17,7 +17,10 @@ describe('RSA signing keys', () => {
   it('publishes the RSA key beside the default one and keeps signing default tokens with ES256', async () => {
     const client = newClient({ vars: { SIGNING_KEYS: env.LEGACY_SIGNING_KEYS } });
     const { keys } = await json(await client.get('/.well-known/jwks.json'));
-    expect(keys.map((key: JWK) => [key.kid, key.alg])).toEqual([['test-es256-1', 'ES256'], ['test-rs256-1', 'RS256']]);
+    expect(keys.map((key: JWK) => [key.kid, key.alg])).toEqual([
+      ['test-es256-1', 'ES256'],
+      ['test-rs256-1', 'RS256'],
+    ]);
     expect(keys[1].d).toBeUndefined();
     expect(keys[1].p).toBeUndefined();
     const discovery = await json(await client.get('/.well-known/openid-configuration'));
@@ -36,14 +39,20 @@ describe('RSA signing keys', () => {
     const { privateKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
     const [es256, rs256] = legacyKeys();
     const stranger = { ...(await exportJWK(privateKey)), kid: 'stranger', alg: 'RS256', x5c: rs256!.x5c };
-    expect(await configurationMessage({ SIGNING_KEYS: JSON.stringify({ keys: [es256, stranger] }) })).toContain('certificate for another key');
+    expect(await configurationMessage({ SIGNING_KEYS: JSON.stringify({ keys: [es256, stranger] }) })).toContain(
+      'certificate for another key',
+    );
     const wrongThumbprint = { ...rs256, x5t: 'AAAA' };
     expect(await configurationMessage({ SIGNING_KEYS: JSON.stringify({ keys: [es256, wrongThumbprint] }) })).toContain('"x5t"');
   });
 
   it('names the profile var when a legacy profile has no RSA key, and refuses a set without a default key', async () => {
-    expect(await configurationMessage({ USER_SERVICE_TOKEN_PROFILE: 'legacy' })).toMatch(/^Invalid configuration: USER_SERVICE_TOKEN_PROFILE /);
-    expect(await configurationMessage({ USER_SERVICE_TOKEN_PROFILE: 'old' })).toMatch(/USER_SERVICE_TOKEN_PROFILE must be "default" or "legacy"/);
+    expect(await configurationMessage({ USER_SERVICE_TOKEN_PROFILE: 'legacy' })).toMatch(
+      /^Invalid configuration: USER_SERVICE_TOKEN_PROFILE /,
+    );
+    expect(await configurationMessage({ USER_SERVICE_TOKEN_PROFILE: 'old' })).toMatch(
+      /USER_SERVICE_TOKEN_PROFILE must be "default" or "legacy"/,
+    );
     const rsaOnly = JSON.stringify({ keys: [legacyKeys()[1]] });
     expect(await configurationMessage({ SIGNING_KEYS: rsaOnly })).toMatch(/SIGNING_KEYS must hold an ES256 or EdDSA key/);
   });

@@ -55,8 +55,7 @@ describe('password hashing', () => {
 });
 
 describe('the password policy', () => {
-  const attempt = (password: unknown) =>
-    newClient().admin('POST', '/admin/v1/users', { body: { email: uniqueEmail(), password } });
+  const attempt = (password: unknown) => newClient().admin('POST', '/admin/v1/users', { body: { email: uniqueEmail(), password } });
 
   it('refuses a password shorter than 8 characters', async () => {
     const response = await attempt('short7c');

@@ -137,7 +137,9 @@ describe('revocation at the edge', () => {
     expect(await json(disabled)).toMatchObject({ disabled: true });
     expect(await verifyStatus(client, tokens.access_token)).toBe(401);
     await expectInvalidGrant(await refreshGrant(client, tokens.refresh_token));
-    await expectInvalidGrant(await client.post('/oauth/token', { form: { grant_type: 'password', username: user.email, password: user.password } }));
+    await expectInvalidGrant(
+      await client.post('/oauth/token', { form: { grant_type: 'password', username: user.email, password: user.password } }),
+    );
     await client.admin('PATCH', `/admin/v1/users/${user.id}`, { body: { disabled: false } });
     const again = await logIn(client, user);
     expect(await verifyStatus(client, again.access_token)).toBe(200);

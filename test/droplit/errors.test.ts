@@ -10,7 +10,11 @@ const notFound = (path: 'ecosystemId' | 'userId', where = 'path') => ({
 const TTL = { in: 'query', path: 'ttl', message: 'expected field to be a number' };
 const EXPIRY = { in: 'query', path: 'expiryType', message: 'field must be one of the following values: Infinite, FixedTtl, SlidingTtl' };
 const GENERATE = { in: 'query', path: 'generateToken', message: 'expected field to be a boolean' };
-const notAllowed = (where: string, names: string) => ({ in: where, path: 'additional parameters', message: `contains fields that are not allowed: [ ${names} ]` });
+const notAllowed = (where: string, names: string) => ({
+  in: where,
+  path: 'additional parameters',
+  message: `contains fields that are not allowed: [ ${names} ]`,
+});
 
 async function withUser(client: Client): Promise<{ eco: TestEcosystem; id: string }> {
   const eco = await newEcosystem(client);
@@ -29,8 +33,16 @@ describe('droplit request validation', () => {
     const client = newClient();
     const { eco, id } = await withUser(client);
     const token = raw(eco.serverToken);
-    await expectError(await client.post(userPath(eco.id, id, '/tokens?ttl=60&foo=1&bar'), token), 400, invalid(notAllowed('query', 'foo, bar')));
-    await expectError(await client.put(`${userPath(eco.id, id)}?generatetoken=true`, token), 400, invalid(notAllowed('query', 'generatetoken')));
+    await expectError(
+      await client.post(userPath(eco.id, id, '/tokens?ttl=60&foo=1&bar'), token),
+      400,
+      invalid(notAllowed('query', 'foo, bar')),
+    );
+    await expectError(
+      await client.put(`${userPath(eco.id, id)}?generatetoken=true`, token),
+      400,
+      invalid(notAllowed('query', 'generatetoken')),
+    );
     await expectError(await client.get(`/api/users?ecosystemId=${eco.id}&q=a`, token), 400, invalid(notAllowed('query', 'q')));
   });
 
@@ -69,7 +81,10 @@ describe('droplit request validation', () => {
   it('reports every problem of a request at once', async () => {
     const client = newClient();
     const { eco, id } = await withUser(client);
-    const response = await client.put(`${userPath(eco.id, id)}?generateToken=maybe&expiryType=Forever&ttl=-1&extra=1`, raw(eco.serverToken));
+    const response = await client.put(
+      `${userPath(eco.id, id)}?generateToken=maybe&expiryType=Forever&ttl=-1&extra=1`,
+      raw(eco.serverToken),
+    );
     await expectError(response, 400, invalid(notAllowed('query', 'extra'), GENERATE, EXPIRY, TTL));
   });
 
@@ -81,10 +96,25 @@ describe('droplit request validation', () => {
     for (const value of ['text', 5, [1, 2], null, true]) {
       await expectError(await client.put(userPath(eco.id, id), { body: { meta: value }, ...token }), 400, invalid(meta));
     }
-    await expectError(await client.put(userPath(eco.id, id), { body: { metadata: {} }, ...token }), 400, invalid(notAllowed('body', 'metadata')));
-    await expectError(await client.put(userPath(eco.id, id), { body: { email: 42 }, ...token }), 400, invalid({ in: 'body', path: 'email', message: 'expected field to be a string of at most 254 characters' }));
-    await expectError(await client.put(userPath(eco.id, id), { body: { email: 'not-an-address' }, ...token }), 400, invalid({ in: 'body', path: 'email', message: 'expected field to be an e-mail address' }));
-    const notJson = await client.put(userPath(eco.id, id), { raw: '{"meta": ', headers: { authorization: eco.serverToken, 'content-type': 'application/json' } });
+    await expectError(
+      await client.put(userPath(eco.id, id), { body: { metadata: {} }, ...token }),
+      400,
+      invalid(notAllowed('body', 'metadata')),
+    );
+    await expectError(
+      await client.put(userPath(eco.id, id), { body: { email: 42 }, ...token }),
+      400,
+      invalid({ in: 'body', path: 'email', message: 'expected field to be a string of at most 254 characters' }),
+    );
+    await expectError(
+      await client.put(userPath(eco.id, id), { body: { email: 'not-an-address' }, ...token }),
+      400,
+      invalid({ in: 'body', path: 'email', message: 'expected field to be an e-mail address' }),
+    );
+    const notJson = await client.put(userPath(eco.id, id), {
+      raw: '{"meta": ',
+      headers: { authorization: eco.serverToken, 'content-type': 'application/json' },
+    });
     await expectError(notJson, 400, invalid({ in: 'body', path: 'body', message: 'expected the body to be a JSON object' }));
     const access = await json(await client.put(userPath(eco.id, id), { body: { access: [{ environmentId: 7 }, 'x'] }, ...token }));
     expect(access.errors.map((error: { path: string }) => error.path)).toEqual(['access[0].environmentId', 'access[1]']);
@@ -107,7 +137,10 @@ describe('droplit request validation', () => {
     }
     const user = await json(await client.get(userPath(eco.id, id), raw(eco.serverToken)));
     expect(user).toMatchObject({ meta: {}, access: [] });
-    const created = await client.put(userPath(eco.id, appUserId()), { body: { access: [{ environmentId: foreign }] }, ...raw(eco.serverToken) });
+    const created = await client.put(userPath(eco.id, appUserId()), {
+      body: { access: [{ environmentId: foreign }] },
+      ...raw(eco.serverToken),
+    });
     expect(created.status).toBe(400);
     expect((await json(await client.get(`/api/users?ecosystemId=${eco.id}`, raw(eco.serverToken)))).items).toHaveLength(1);
   });
@@ -121,14 +154,22 @@ describe('droplit request validation', () => {
     await expectError(await client.put(`/api/users/${eco.id};`, token), 400, userInvalid);
     await expectError(await client.get(`/api/users/${eco.id};a%00b`, token), 400, userInvalid);
     const noSeparator = await client.get(`/api/users/${eco.id}`, token);
-    await expectError(noSeparator, 400, invalid({ in: 'path', path: 'ecosystemId', message: 'expected the path to name ECOSYSTEM-ID;USER-ID' }));
+    await expectError(
+      noSeparator,
+      400,
+      invalid({ in: 'path', path: 'ecosystemId', message: 'expected the path to name ECOSYSTEM-ID;USER-ID' }),
+    );
   });
 
   it('checks the list query: ecosystemId required, limit and cursor well formed', async () => {
     const client = newClient();
     const eco = await newEcosystem(client);
     const token = raw(eco.serverToken);
-    await expectError(await client.get('/api/users', token), 400, invalid({ in: 'query', path: 'ecosystemId', message: 'field is required' }));
+    await expectError(
+      await client.get('/api/users', token),
+      400,
+      invalid({ in: 'query', path: 'ecosystemId', message: 'field is required' }),
+    );
     for (const limit of ['0', '101', 'ten']) {
       const response = await client.get(`/api/users?ecosystemId=${eco.id}&limit=${limit}`, token);
       expect(response.status).toBe(400);
@@ -142,7 +183,10 @@ describe('droplit request validation', () => {
     const client = newClient();
     const { eco, id } = await withUser(client);
     const response = await client.put(userPath(eco.id, id), { body: { meta: { blob: 'x'.repeat(70_000) } }, ...raw(eco.serverToken) });
-    await expectError(response, 413, { errorType: 'PayloadTooLarge', errors: [{ in: 'body', path: 'body', message: 'The request body is too large' }] });
+    await expectError(response, 413, {
+      errorType: 'PayloadTooLarge',
+      errors: [{ in: 'body', path: 'body', message: 'The request body is too large' }],
+    });
   });
 
   it('answers an unknown route with 404 and a wrong method with 405, in droplit shape', async () => {
@@ -157,7 +201,10 @@ describe('droplit request validation', () => {
 });
 
 describe('droplit callers', () => {
-  const unauthorized = { errorType: 'Unauthorized', errors: [{ in: 'header', path: 'authorization', message: 'An account token or a server token is required' }] };
+  const unauthorized = {
+    errorType: 'Unauthorized',
+    errors: [{ in: 'header', path: 'authorization', message: 'An account token or a server token is required' }],
+  };
 
   it('refuses a request without a token, or with an unknown or revoked one, with 401', async () => {
     const client = newClient();

@@ -23,7 +23,9 @@ async function issue(client: Client, user: TestUser, query: string): Promise<str
 
 /** One token of each expiry type, each with a one-minute TTL where it has one. */
 async function oneOfEach(client: Client, user: TestUser): Promise<string[]> {
-  return Promise.all(['expiryType=FixedTtl&ttl=60', 'expiryType=SlidingTtl&ttl=60', 'expiryType=Infinite'].map((query) => issue(client, user, query)));
+  return Promise.all(
+    ['expiryType=FixedTtl&ttl=60', 'expiryType=SlidingTtl&ttl=60', 'expiryType=Infinite'].map((query) => issue(client, user, query)),
+  );
 }
 
 async function statuses(client: Client, tokens: string[]): Promise<number[]> {

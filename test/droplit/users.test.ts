@@ -36,12 +36,21 @@ describe('the droplit Users API', () => {
     const [first, second] = [await newEnvironment(client, eco.id), await newEnvironment(client, eco.id)];
     const id = appUserId();
     const email = uniqueEmail();
-    await client.put(userPath(eco.id, id), { body: { email, meta: { a: 1 }, access: [{ environmentId: first }] }, ...raw(eco.serverToken) });
+    await client.put(userPath(eco.id, id), {
+      body: { email, meta: { a: 1 }, access: [{ environmentId: first }] },
+      ...raw(eco.serverToken),
+    });
     const metaOnly = await client.put(userPath(eco.id, id), { body: { meta: { b: 2 } }, ...raw(eco.serverToken) });
     expect(metaOnly.status).toBe(200);
     expect(await json(metaOnly)).toMatchObject({ email, meta: { b: 2 }, access: [{ environmentId: first, accessLevel: 'all' }] });
     const regranted = await client.put(userPath(eco.id, id), {
-      body: { email: null, access: [{ environmentId: second, accessLevel: 'read' }, { environmentId: second, accessLevel: 'write' }] },
+      body: {
+        email: null,
+        access: [
+          { environmentId: second, accessLevel: 'read' },
+          { environmentId: second, accessLevel: 'write' },
+        ],
+      },
       ...raw(eco.serverToken),
     });
     expect(regranted.status).toBe(200);
@@ -135,7 +144,8 @@ describe('the droplit Users API', () => {
       expect(response.status).toBe(200);
       const page = await json(response);
       expect(page.items.length).toBeLessThanOrEqual(2);
-      for (const item of page.items) expect(item).toMatchObject({ ecosystemId: eco.id, access: [{ environmentId: env, accessLevel: 'all' }] });
+      for (const item of page.items)
+        expect(item).toMatchObject({ ecosystemId: eco.id, access: [{ environmentId: env, accessLevel: 'all' }] });
       seen.push(...page.items.map((item: { uniqueId: string }) => item.uniqueId));
       cursor = page.next;
     } while (cursor);
@@ -184,7 +194,10 @@ describe('the droplit Users API', () => {
     const id = appUserId();
     const responses = await Promise.all(
       [{ a: 1 }, { b: 2 }].map((meta) =>
-        client.put(`${userPath(eco.id, id)}?generateToken=true`, { body: { meta, access: [{ environmentId: env }] }, ...raw(eco.serverToken) }),
+        client.put(`${userPath(eco.id, id)}?generateToken=true`, {
+          body: { meta, access: [{ environmentId: env }] },
+          ...raw(eco.serverToken),
+        }),
       ),
     );
     expect(responses.map((response) => response.status).sort()).toEqual([200, 201]);

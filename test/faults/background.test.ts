@@ -12,7 +12,9 @@ import { gatewayClient, resetOrigin, stubOrigin } from '../gateway/support';
 import { sweepFaults, type Flow } from './support';
 
 async function sessionCount(client: Client, userId: string): Promise<number> {
-  const row = await client.env.DB.prepare('SELECT count(*) AS n FROM sessions WHERE user_id = ? AND revoked_at IS NULL').bind(userId).first<{ n: number }>();
+  const row = await client.env.DB.prepare('SELECT count(*) AS n FROM sessions WHERE user_id = ? AND revoked_at IS NULL')
+    .bind(userId)
+    .first<{ n: number }>();
   return row!.n;
 }
 
@@ -57,7 +59,11 @@ const codeExchange: Flow = {
   },
 };
 
-const WEBHOOK = { MAIL_TRANSPORT: 'webhook', MAIL_WEBHOOK_URL: 'https://hooks.example/mail', MAIL_WEBHOOK_SECRET: 'webhook-secret-0123456789abcdef' };
+const WEBHOOK = {
+  MAIL_TRANSPORT: 'webhook',
+  MAIL_WEBHOOK_URL: 'https://hooks.example/mail',
+  MAIL_WEBHOOK_SECRET: 'webhook-secret-0123456789abcdef',
+};
 const http = recordingFetch(accepted);
 
 const mailDelivery: Flow = {
@@ -104,7 +110,11 @@ const upkeep: Flow = {
     await healthy.env.DB.prepare('UPDATE users SET token_epoch = 7 WHERE id = ?').bind(user.id).run();
     // A confirmation mail whose first send failed: pending, due again a minute later.
     const email = uniqueEmail('cron');
-    const failing = newClient({ vars: { EMAIL_CONFIRMATION: 'on', ...WEBHOOK }, fetch: recordingFetch(serverError).fetch, clock: healthy.clock });
+    const failing = newClient({
+      vars: { EMAIL_CONFIRMATION: 'on', ...WEBHOOK },
+      fetch: recordingFetch(serverError).fetch,
+      clock: healthy.clock,
+    });
     expect((await failing.post('/v1/users/register', { body: { email, password: strongPassword() } })).status).toBe(200);
     healthy.clock.advance(120);
     return {
@@ -116,7 +126,9 @@ const upkeep: Flow = {
       done: async (h) => {
         h.clock.advance(600);
         await h.scheduled();
-        const backlog = await h.env.DB.prepare('SELECT count(*) AS n FROM kv_backlog WHERE key = ?').bind(`epoch:${user.id}`).first<{ n: number }>();
+        const backlog = await h.env.DB.prepare('SELECT count(*) AS n FROM kv_backlog WHERE key = ?')
+          .bind(`epoch:${user.id}`)
+          .first<{ n: number }>();
         expect(backlog?.n, 'the backlogged mark was published').toBe(0);
         expect(await h.env.TOKENS.get(`epoch:${user.id}`)).toBe('7');
         expect(await verifyStatus(newClient(), tokens.access_token)).toBe(401);
@@ -158,14 +170,17 @@ describe('the edge check when KV reads fail', () => {
     expect(f.failed().length, 'KV was asked and failed').toBeGreaterThan(0);
   });
 
-  it.each(['throw', 'timeout'] as const)('answers a live token from D1, or refuses it, never a 5xx without a request id (%s)', async (mode) => {
-    const healthy = newClient();
-    const tokens = await logIn(healthy, await createUser(healthy));
-    const { client } = kvReadsDown(mode);
-    const response = await client.get('/auth/verify?ecosystem=*', { token: tokens.access_token });
-    expect([200, 500, 503]).toContain(response.status);
-    expect(response.headers.get('x-request-id')).toBeTruthy();
-  });
+  it.each(['throw', 'timeout'] as const)(
+    'answers a live token from D1, or refuses it, never a 5xx without a request id (%s)',
+    async (mode) => {
+      const healthy = newClient();
+      const tokens = await logIn(healthy, await createUser(healthy));
+      const { client } = kvReadsDown(mode);
+      const response = await client.get('/auth/verify?ecosystem=*', { token: tokens.access_token });
+      expect([200, 500, 503]).toContain(response.status);
+      expect(response.headers.get('x-request-id')).toBeTruthy();
+    },
+  );
 });
 
 describe('the gateway when KV reads fail', () => {

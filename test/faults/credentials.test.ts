@@ -102,7 +102,9 @@ const resetRequest: Flow = {
       // The answer is the same whatever happens after it (it tells nothing about the address); what
       // happened must be whole: a code with its mail, or neither.
       done: async (h) => {
-        const codes = await h.env.DB.prepare("SELECT count(*) AS n FROM one_time_codes WHERE user_id = ? AND purpose = 'reset'").bind(user.id).first<{ n: number }>();
+        const codes = await h.env.DB.prepare("SELECT count(*) AS n FROM one_time_codes WHERE user_id = ? AND purpose = 'reset'")
+          .bind(user.id)
+          .first<{ n: number }>();
         const mails = await h.env.DB.prepare('SELECT count(*) AS n FROM outbox WHERE "to" = ?').bind(user.email).first<{ n: number }>();
         expect(mails?.n, 'a mail for each code').toBe(codes?.n);
         if (codes?.n) {
@@ -169,21 +171,26 @@ describe('faults at every step', () => {
 });
 
 describe('a revocation while KV refuses every write', () => {
-  it.each([disable, revokeAll, deleteUser, resetUse])('$name: the epoch mark waits in kv_backlog, and the next Cron run lands it', async (flow) => {
-    const healthy = newClient();
-    const attempt = await flow.prepare(healthy);
-    const userId = (await healthy.env.DB.prepare('SELECT id FROM users ORDER BY created_at DESC, rowid DESC LIMIT 1').first<{ id: string }>())!.id;
-    const f = faults();
-    const down = newClient({ wrapEnv: f.wrapEnv, clock: healthy.clock });
-    f.arm({ binding: 'kv', index: 0, mode: 'throw', sticky: true, match: (call) => call.op === 'put' });
-    const response = (await attempt.run(down))!;
-    // D1 took the revocation: the answer says so (2xx), and the mark KV refused three times is queued.
-    expect(response.status, await response.clone().text()).toBeLessThan(300);
-    expect(f.failed().length, 'every try of the mark failed').toBeGreaterThanOrEqual(3);
-    expect(await backlogKeys(healthy, userId)).toEqual([`epoch:${userId}`]);
-    expect(down.logs.some((line) => line.event === 'revocation_publish_failed')).toBe(true);
-    await healthy.scheduled();
-    expect(await backlogKeys(healthy, userId)).toEqual([]);
-    await attempt.done(healthy);
-  });
+  it.each([disable, revokeAll, deleteUser, resetUse])(
+    '$name: the epoch mark waits in kv_backlog, and the next Cron run lands it',
+    async (flow) => {
+      const healthy = newClient();
+      const attempt = await flow.prepare(healthy);
+      const userId = (await healthy.env.DB.prepare('SELECT id FROM users ORDER BY created_at DESC, rowid DESC LIMIT 1').first<{
+        id: string;
+      }>())!.id;
+      const f = faults();
+      const down = newClient({ wrapEnv: f.wrapEnv, clock: healthy.clock });
+      f.arm({ binding: 'kv', index: 0, mode: 'throw', sticky: true, match: (call) => call.op === 'put' });
+      const response = (await attempt.run(down))!;
+      // D1 took the revocation: the answer says so (2xx), and the mark KV refused three times is queued.
+      expect(response.status, await response.clone().text()).toBeLessThan(300);
+      expect(f.failed().length, 'every try of the mark failed').toBeGreaterThanOrEqual(3);
+      expect(await backlogKeys(healthy, userId)).toEqual([`epoch:${userId}`]);
+      expect(down.logs.some((line) => line.event === 'revocation_publish_failed')).toBe(true);
+      await healthy.scheduled();
+      expect(await backlogKeys(healthy, userId)).toEqual([]);
+      await attempt.done(healthy);
+    },
+  );
 });

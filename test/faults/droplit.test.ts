@@ -10,7 +10,8 @@ const droplitPut: Flow = {
   face: 'droplit',
   everyIndex: false,
   partial: {
-    users: 'the upsert commits in one batch, then reads the user and grants back: a failure there answers 5xx for a user that was written; the PUT is idempotent, so the retry answers it',
+    users:
+      'the upsert commits in one batch, then reads the user and grants back: a failure there answers 5xx for a user that was written; the PUT is idempotent, so the retry answers it',
     access_grants: 'written in the same batch as the user',
     sessions: 'the FixedTtl token made in that batch, never handed out; it ends by its own expiry',
     ecosystems: 'the ecosystem’s user count and number, kept by the insert’s triggers',

@@ -83,14 +83,17 @@ async function expectCleanFailure(response: Response, face: Face, logs: Client['
   expect.soft(response.status, `${label}: ${raw.slice(0, 200)}`).toBeGreaterThanOrEqual(500);
   const requestId = response.headers.get('x-request-id');
   expect.soft(requestId, `${label}: a request id`).toMatch(/^[0-9a-f-]{36}$/);
-  for (const secret of [...secrets, ...LEAKS]) expect.soft(raw.includes(secret), `${label}: the answer holds "${secret.slice(0, 12)}..."`).toBe(false);
+  for (const secret of [...secrets, ...LEAKS])
+    expect.soft(raw.includes(secret), `${label}: the answer holds "${secret.slice(0, 12)}..."`).toBe(false);
   if (face === 'page') {
     expect.soft(response.headers.get('content-type'), label).toMatch(/^text\/html/);
     if (response.status === 500) expect.soft(raw, `${label}: the page gives the reference`).toContain(requestId);
   } else {
     // An unexpected error (500) names its request id in the body too, on every face.
     const { requestId: named, ...body } = JSON.parse(raw) as Record<string, unknown>;
-    expect.soft(face === 'management' ? { ...body, requestId: named } : body, `${label}: the ${face} error shape`).toEqual(errorShape(face, response.status));
+    expect
+      .soft(face === 'management' ? { ...body, requestId: named } : body, `${label}: the ${face} error shape`)
+      .toEqual(errorShape(face, response.status));
     if (response.status === 500 || named !== undefined) expect.soft(named, `${label}: the body's request id`).toBe(requestId);
   }
   // The cause is logged, under the answer's request id where the log line carries one.
@@ -102,7 +105,10 @@ async function expectCleanFailure(response: Response, face: Face, logs: Client['
 
 function describeCall(call: Call | undefined): string {
   if (!call) return '(not reached)';
-  const detail = call.binding === 'd1' ? (/^\s*(\w+)(?:.*?\b(?:from|into|update)\s+"?(\w+))?/is.exec(call.detail)?.slice(1).join(' ') ?? '') : call.detail;
+  const detail =
+    call.binding === 'd1'
+      ? (/^\s*(\w+)(?:.*?\b(?:from|into|update)\s+"?(\w+))?/is.exec(call.detail)?.slice(1).join(' ') ?? '')
+      : call.detail;
   const statements = call.op === 'batch' ? ` of ${call.detail.split(' ; ').length}` : '';
   return `${call.op}${statements} ${detail.toLowerCase()}${call.afterAnswer ? ' (after the answer)' : ''}`.trim();
 }
@@ -132,7 +138,14 @@ export async function countCalls(flow: Flow, workers: Workers = workersFor(flow)
 }
 
 /** One attempt with one fault; returns what happened. */
-async function attemptWith(flow: Flow, workers: Workers, binding: Binding, index: number, mode: FaultMode, sticky: boolean): Promise<Outcome> {
+async function attemptWith(
+  flow: Flow,
+  workers: Workers,
+  binding: Binding,
+  index: number,
+  mode: FaultMode,
+  sticky: boolean,
+): Promise<Outcome> {
   const { healthy, faulty, f } = workers;
   healthy.newAddress();
   faulty.newAddress();
@@ -147,8 +160,13 @@ async function attemptWith(flow: Flow, workers: Workers, binding: Binding, index
   const label = `${flow.name}: ${binding} call ${index} (${describeCall(failedCall)}) ${mode}${sticky ? ' and after' : ''}`;
   const changes = changesBetween({ tables: before, kv: {} }, { tables: after, kv: {} }, IGNORED);
   const outcome: Outcome = {
-    flow: flow.name, binding, index, mode, call: describeCall(failedCall),
-    status: response ? response.status : 'run', changed: Object.keys(changes),
+    flow: flow.name,
+    binding,
+    index,
+    mode,
+    call: describeCall(failedCall),
+    status: response ? response.status : 'run',
+    changed: Object.keys(changes),
   };
   expect.soft(failedCall, `${label}: the flow reached the call the count found`).toBeDefined();
   const failedBeforeAnswer = f.failed().some((call) => !call.afterAnswer);
@@ -187,12 +205,16 @@ export async function sweepFaults(flow: Flow): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   for (const binding of ['d1', 'kv'] as const) {
     const count = calls.filter((call) => call.binding === binding).length;
-    for (const index of indexesOf(count, flow.everyIndex ?? true)) outcomes.push(await attemptWith(flow, workers, binding, index, 'throw', false));
+    for (const index of indexesOf(count, flow.everyIndex ?? true))
+      outcomes.push(await attemptWith(flow, workers, binding, index, 'throw', false));
     for (const index of indexesOf(count, false)) outcomes.push(await attemptWith(flow, workers, binding, index, 'timeout', false));
   }
   if (PRINT_TABLE) {
     console.log(
-      [`${flow.name}: ${calls.map(describeCall).join(' | ')}`, ...outcomes.map((o) => `  ${o.binding}#${o.index} ${o.mode} ${o.call} -> ${o.status} [${o.changed.join(',')}]`)].join('\n'),
+      [
+        `${flow.name}: ${calls.map(describeCall).join(' | ')}`,
+        ...outcomes.map((o) => `  ${o.binding}#${o.index} ${o.mode} ${o.call} -> ${o.status} [${o.changed.join(',')}]`),
+      ].join('\n'),
     );
   }
   return outcomes;

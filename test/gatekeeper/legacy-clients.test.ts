@@ -25,7 +25,9 @@ describe('Gatekeeper legacy token profile (son-access)', () => {
   it('logs in without a Content-Type and issues an RS256 token that verifies with the micro-services key and audience adapter', async () => {
     const client = legacyClient();
     const account = await register(client, 'developer');
-    const response = await client.post('/api/v2/sessions', { raw: JSON.stringify({ username: account.username, password: account.password }) });
+    const response = await client.post('/api/v2/sessions', {
+      raw: JSON.stringify({ username: account.username, password: account.password }),
+    });
     expect(response.status).toBe(200);
     const token: string = (await json(response)).token.access_token;
     expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'RS256', kid: 'test-rs256-1' });
@@ -60,7 +62,12 @@ describe('Gatekeeper routes its clients call', () => {
     const admin = await registerAndLogIn(client, 'admin');
     const account = await register(client, 'developer');
     const registered = await client.post('/api/v2/users/', {
-      body: { username: `slash_${crypto.randomUUID().slice(0, 8)}`, password: account.password, email: `s.${crypto.randomUUID().slice(0, 8)}@example.com`, user_type: 'customer' },
+      body: {
+        username: `slash_${crypto.randomUUID().slice(0, 8)}`,
+        password: account.password,
+        email: `s.${crypto.randomUUID().slice(0, 8)}@example.com`,
+        user_type: 'customer',
+      },
     });
     expect(registered.status).toBe(201);
     const login = await client.post('/api/v2/sessions/', { body: { username: account.username, password: account.password } });

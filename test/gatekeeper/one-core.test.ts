@@ -10,7 +10,10 @@ describe('one core behind every face', () => {
     const response = await client.post('/v1/users/login', { body: { email: account.email, password: account.password } });
     expect(response.status, await response.clone().text()).toBe(200);
     const { accessToken } = await json(response);
-    expect(await json(await client.get('/api/v2/users', { token: accessToken }))).toMatchObject({ uuid: account.uuid, user_type: 'developer' });
+    expect(await json(await client.get('/api/v2/users', { token: accessToken }))).toMatchObject({
+      uuid: account.uuid,
+      user_type: 'developer',
+    });
   });
 
   it('lets a user registered here use the OAuth password grant by username, and refresh a Gatekeeper session', async () => {

@@ -8,7 +8,14 @@ import { logIn, register, type GatekeeperSession } from './steps';
 function put(client: Client, me: GatekeeperSession, changes: { password?: string; email?: string }) {
   return client.put('/api/v2/users', {
     token: me.token,
-    body: { username: me.username, password: me.password, email: me.email, user_type: 'developer', current_password: me.password, ...changes },
+    body: {
+      username: me.username,
+      password: me.password,
+      email: me.email,
+      user_type: 'developer',
+      current_password: me.password,
+      ...changes,
+    },
   });
 }
 

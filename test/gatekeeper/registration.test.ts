@@ -37,15 +37,25 @@ describe('POST /api/v2/users', () => {
 
   it('keeps a public key and a certificate for a developer', async () => {
     const client = newClient();
-    const response = await client.post('/api/v2/users', { body: registration('developer', { public_key: 'ssh-ed25519 AAAA', certificate: 'CERT' }) });
+    const response = await client.post('/api/v2/users', {
+      body: registration('developer', { public_key: 'ssh-ed25519 AAAA', certificate: 'CERT' }),
+    });
     expect(response.status).toBe(201);
     expect(await json(response)).toMatchObject({ public_key: 'ssh-ed25519 AAAA', certificate: 'CERT' });
   });
 
   it('refuses a public key or a certificate for anyone but a developer', async () => {
     const client = newClient();
-    await expectError(await client.post('/api/v2/users', { body: registration('customer', { public_key: 'k' }) }), 400, 'Public key is only for developers');
-    await expectError(await client.post('/api/v2/users', { body: registration('customer', { certificate: 'c' }) }), 400, 'Certificate is only for developers');
+    await expectError(
+      await client.post('/api/v2/users', { body: registration('customer', { public_key: 'k' }) }),
+      400,
+      'Public key is only for developers',
+    );
+    await expectError(
+      await client.post('/api/v2/users', { body: registration('customer', { certificate: 'c' }) }),
+      400,
+      'Certificate is only for developers',
+    );
   });
 
   it.each([
@@ -63,20 +73,56 @@ describe('POST /api/v2/users', () => {
 
   it('answers 400 naming the field for a value of the wrong type', async () => {
     const client = newClient();
-    await expectError(await client.post('/api/v2/users', { body: registration('customer', { username: 42 }) }), 400, 'User name must be a string');
-    await expectError(await client.post('/api/v2/users', { body: registration('customer', { password: ['x'] }) }), 400, 'Password must be a string');
-    await expectError(await client.post('/api/v2/users', { body: registration('customer', { first_name: {} }) }), 400, 'First name must be a string');
-    await expectError(await client.post('/api/v2/users', { body: registration('customer', { user_type: true }) }), 400, 'User type must be a string');
+    await expectError(
+      await client.post('/api/v2/users', { body: registration('customer', { username: 42 }) }),
+      400,
+      'User name must be a string',
+    );
+    await expectError(
+      await client.post('/api/v2/users', { body: registration('customer', { password: ['x'] }) }),
+      400,
+      'Password must be a string',
+    );
+    await expectError(
+      await client.post('/api/v2/users', { body: registration('customer', { first_name: {} }) }),
+      400,
+      'First name must be a string',
+    );
+    await expectError(
+      await client.post('/api/v2/users', { body: registration('customer', { user_type: true }) }),
+      400,
+      'User type must be a string',
+    );
   });
 
   it('answers 400 for an unknown user type, a bad username, a bad e-mail and a weak password', async () => {
     const client = newClient();
-    await expectError(await client.post('/api/v2/users', { body: registration('customer', { user_type: 'root' }) }), 400, /^User type must be one of/);
-    await expectError(await client.post('/api/v2/users', { body: registration('customer', { username: 'a b' }) }), 400, /^User name may hold only/);
-    await expectError(await client.post('/api/v2/users', { body: registration('customer', { username: 'x'.repeat(65) }) }), 400, /^User name must be at most 64/);
+    await expectError(
+      await client.post('/api/v2/users', { body: registration('customer', { user_type: 'root' }) }),
+      400,
+      /^User type must be one of/,
+    );
+    await expectError(
+      await client.post('/api/v2/users', { body: registration('customer', { username: 'a b' }) }),
+      400,
+      /^User name may hold only/,
+    );
+    await expectError(
+      await client.post('/api/v2/users', { body: registration('customer', { username: 'x'.repeat(65) }) }),
+      400,
+      /^User name must be at most 64/,
+    );
     await expectError(await client.post('/api/v2/users', { body: registration('customer', { email: 'not-an-address' }) }), 400, /^Email /);
-    await expectError(await client.post('/api/v2/users', { body: registration('customer', { password: 'short' }) }), 400, /^Password must be at least/);
-    await expectError(await client.post('/api/v2/users', { body: registration('customer', { password: 'password123' }) }), 400, /^Password /);
+    await expectError(
+      await client.post('/api/v2/users', { body: registration('customer', { password: 'short' }) }),
+      400,
+      /^Password must be at least/,
+    );
+    await expectError(
+      await client.post('/api/v2/users', { body: registration('customer', { password: 'password123' }) }),
+      400,
+      /^Password /,
+    );
   });
 
   it('answers 400 for a body that is not a JSON object', async () => {
@@ -92,7 +138,11 @@ describe('POST /api/v2/users', () => {
     const first = await register(client, 'customer');
     const again = registration('customer', { username: first.username });
     await expectError(await client.post('/api/v2/users', { body: again }), 409, 'User name already in use');
-    await expectError(await client.post('/api/v2/users', { body: registration('customer', { email: first.email }) }), 409, 'Email already in use');
+    await expectError(
+      await client.post('/api/v2/users', { body: registration('customer', { email: first.email }) }),
+      409,
+      'Email already in use',
+    );
     // The refused registration did not take the e-mail it carried.
     await register(client, 'customer', { extra: { email: again.email } });
   });
@@ -101,7 +151,11 @@ describe('POST /api/v2/users', () => {
     const client = newClient();
     await expectError(await client.post('/api/v2/users', { body: registration('admin') }), 401, /^Unauthorized/);
     const developer = await registerAndLogIn(client, 'developer');
-    await expectError(await client.post('/api/v2/users', { body: registration('admin'), token: developer.token }), 403, 'Forbidden: only an admin may register an admin');
+    await expectError(
+      await client.post('/api/v2/users', { body: registration('admin'), token: developer.token }),
+      403,
+      'Forbidden: only an admin may register an admin',
+    );
     const admin = await logIn(client, await register(client, 'admin', { token: client.accountToken }));
     const second = await client.post('/api/v2/users', { body: registration('admin'), token: admin.token });
     expect(second.status).toBe(201);
@@ -110,7 +164,11 @@ describe('POST /api/v2/users', () => {
 
   it('checks a token presented with a registration', async () => {
     const client = newClient();
-    await expectError(await client.post('/api/v2/users', { body: registration('customer'), token: 'not-a-token' }), 401, 'Unauthorized: token is not active');
+    await expectError(
+      await client.post('/api/v2/users', { body: registration('customer'), token: 'not-a-token' }),
+      401,
+      'Unauthorized: token is not active',
+    );
     await expectError(
       await client.post('/api/v2/users', { body: registration('customer'), headers: { authorization: 'Basic dXNlcjpwYXNz' } }),
       400,

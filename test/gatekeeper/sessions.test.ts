@@ -46,8 +46,15 @@ describe('POST /api/v2/sessions', () => {
     await expectError(await client.post('/api/v2/sessions', { body: { password: 'x' } }), 400, 'User name is missing');
     await expectError(await client.post('/api/v2/sessions', { body: { username: '', password: 'x' } }), 400, 'User name is missing');
     await expectError(await client.post('/api/v2/sessions', { body: { username: 'someone' } }), 400, 'Password is missing');
-    await expectError(await client.post('/api/v2/sessions', { body: { username: ['a'], password: 'x' } }), 400, 'User name must be a string');
-    await expectError(await client.post('/api/v2/sessions', { raw: 'username=a&password=b', headers: { 'content-type': 'application/json' } }), 400);
+    await expectError(
+      await client.post('/api/v2/sessions', { body: { username: ['a'], password: 'x' } }),
+      400,
+      'User name must be a string',
+    );
+    await expectError(
+      await client.post('/api/v2/sessions', { raw: 'username=a&password=b', headers: { 'content-type': 'application/json' } }),
+      400,
+    );
   });
 
   it('locks an account after repeated failures, in its own shape', async () => {
@@ -112,7 +119,11 @@ describe('several sessions and DELETE /api/v2/sessions', () => {
     await expectError(await client.delete('/api/v2/sessions', { headers: { authorization: `Token ${session.token}` } }), 400);
     const [header, payload, signature] = session.token.split('.');
     const flipped = signature!.startsWith('A') ? `B${signature!.slice(1)}` : `A${signature!.slice(1)}`;
-    await expectError(await client.delete('/api/v2/sessions', { token: `${header}.${payload}.${flipped}` }), 401, 'Unauthorized: token is not active');
+    await expectError(
+      await client.delete('/api/v2/sessions', { token: `${header}.${payload}.${flipped}` }),
+      401,
+      'Unauthorized: token is not active',
+    );
     await expectError(await client.get('/api/v2/users', { token: `${header}.${payload}.${flipped}` }), 401);
     expect((await client.get('/api/v2/users', { token: session.token })).status).toBe(200);
   });

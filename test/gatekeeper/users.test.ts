@@ -101,7 +101,9 @@ describe('GET /api/v2/users', () => {
     const client = newClient();
     const email = uniqueEmail('moderator');
     const password = strongPassword();
-    const created = await client.admin('POST', '/admin/v1/users', { body: { email, username: `mod_${crypto.randomUUID().slice(0, 8)}`, password, role: 'moderator' } });
+    const created = await client.admin('POST', '/admin/v1/users', {
+      body: { email, username: `mod_${crypto.randomUUID().slice(0, 8)}`, password, role: 'moderator' },
+    });
     expect(created.status).toBe(201);
     const { id } = await json(created);
     const response = await client.get(`/api/v2/users/${id}`, { token: client.accountToken });
@@ -125,7 +127,11 @@ describe('GET /api/v2/users/:uuid', () => {
     const client = newClient();
     const developer = await registerAndLogIn(client, 'developer');
     const other = await register(client, 'customer');
-    await expectError(await client.get(`/api/v2/users/${other.uuid}`, { token: developer.token }), 403, 'Forbidden: only admins read other users');
+    await expectError(
+      await client.get(`/api/v2/users/${other.uuid}`, { token: developer.token }),
+      403,
+      'Forbidden: only admins read other users',
+    );
     await expectError(await client.get(`/api/v2/users/${crypto.randomUUID()}`, { token: developer.token }), 403);
   });
 
@@ -143,7 +149,11 @@ describe('GET /api/v2/users/:uuid', () => {
     await expectError(response, 401, 'Unauthorized: missing authorization header');
     expect(response.headers.get('WWW-Authenticate')).toMatch(/^Bearer /);
     for (const authorization of ['Basic abc', 'Bearer', 'Bearer a b', 'token']) {
-      await expectError(await client.get(`/api/v2/users/${me.uuid}`, { headers: { authorization } }), 400, /^Unprocessable entity: authorization header/);
+      await expectError(
+        await client.get(`/api/v2/users/${me.uuid}`, { headers: { authorization } }),
+        400,
+        /^Unprocessable entity: authorization header/,
+      );
     }
   });
 });
@@ -159,7 +169,14 @@ describe('PUT /api/v2/users', () => {
       body: { username: me.username, password, email, user_type: 'customer', last_name: 'New', current_password: me.password },
     });
     expect(response.status).toBe(200);
-    expect(await json(response)).toMatchObject({ uuid: me.uuid, username: me.username, email, user_type: 'customer', first_name: 'Old', last_name: 'New' });
+    expect(await json(response)).toMatchObject({
+      uuid: me.uuid,
+      username: me.username,
+      email,
+      user_type: 'customer',
+      first_name: 'Old',
+      last_name: 'New',
+    });
     expect((await logIn(client, { ...me, password })).uuid).toBe(me.uuid);
     await expectError(await client.post('/api/v2/sessions', { body: { username: me.username, password: me.password } }), 401);
   });
@@ -168,7 +185,12 @@ describe('PUT /api/v2/users', () => {
     const client = newClient();
     const me = await registerAndLogIn(client, 'customer');
     const full = { username: me.username, password: strongPassword(), email: me.email, user_type: 'customer' };
-    for (const [field, message] of [['username', 'User name is missing'], ['password', 'Password is missing'], ['email', 'Email is missing'], ['user_type', 'User type is missing']]) {
+    for (const [field, message] of [
+      ['username', 'User name is missing'],
+      ['password', 'Password is missing'],
+      ['email', 'Email is missing'],
+      ['user_type', 'User type is missing'],
+    ]) {
       await expectError(await client.put('/api/v2/users', { token: me.token, body: { ...full, [field!]: undefined } }), 400, message);
     }
   });
@@ -188,7 +210,10 @@ describe('PUT /api/v2/users', () => {
     const customer = await registerAndLogIn(client, 'customer');
     const developer = await registerAndLogIn(client, 'developer');
     const put = (me: typeof customer, userType: string) =>
-      client.put('/api/v2/users', { token: me.token, body: { username: me.username, password: me.password, email: me.email, user_type: userType } });
+      client.put('/api/v2/users', {
+        token: me.token,
+        body: { username: me.username, password: me.password, email: me.email, user_type: userType },
+      });
     await expectError(await put(customer, 'developer'), 403, 'Forbidden: only an admin may raise a user type');
     await expectError(await put(customer, 'admin'), 403);
     await expectError(await put(developer, 'admin'), 403);
@@ -239,8 +264,16 @@ describe('PATCH /api/v2/users/:username/user-public-key', () => {
   it('answers 400 without a key, or for someone who is not a developer', async () => {
     const client = newClient();
     const me = await registerAndLogIn(client, 'developer');
-    await expectError(await client.patch(`/api/v2/users/${me.username}/user-public-key`, { token: me.token, body: {} }), 400, 'Public key is missing');
-    await expectError(await client.patch(`/api/v2/users/${me.username}/user-public-key`, { token: me.token, body: { public_key: 7 } }), 400, 'Public key must be a string');
+    await expectError(
+      await client.patch(`/api/v2/users/${me.username}/user-public-key`, { token: me.token, body: {} }),
+      400,
+      'Public key is missing',
+    );
+    await expectError(
+      await client.patch(`/api/v2/users/${me.username}/user-public-key`, { token: me.token, body: { public_key: 7 } }),
+      400,
+      'Public key must be a string',
+    );
     const customer = await registerAndLogIn(client, 'customer');
     await expectError(
       await client.patch(`/api/v2/users/${customer.username}/user-public-key`, { token: customer.token, body: { public_key: 'K' } }),
@@ -254,10 +287,21 @@ describe('PATCH /api/v2/users/:username/user-public-key', () => {
     const me = await registerAndLogIn(client, 'developer');
     const other = await register(client, 'developer');
     const path = `/api/v2/users/${other.username}/user-public-key`;
-    await expectError(await client.patch(path, { token: me.token, body: { public_key: 'MINE' } }), 403, 'Forbidden: a user may only change their own key');
+    await expectError(
+      await client.patch(path, { token: me.token, body: { public_key: 'MINE' } }),
+      403,
+      'Forbidden: a user may only change their own key',
+    );
     const admin = await registerAndLogIn(client, 'admin');
-    expect(await json(await client.patch(path, { token: admin.token, body: { public_key: 'SET' } }))).toMatchObject({ uuid: other.uuid, public_key: 'SET' });
-    await expectError(await client.patch('/api/v2/users/nobody_here/user-public-key', { token: admin.token, body: { public_key: 'K' } }), 404, 'User not found');
+    expect(await json(await client.patch(path, { token: admin.token, body: { public_key: 'SET' } }))).toMatchObject({
+      uuid: other.uuid,
+      public_key: 'SET',
+    });
+    await expectError(
+      await client.patch('/api/v2/users/nobody_here/user-public-key', { token: admin.token, body: { public_key: 'K' } }),
+      404,
+      'User not found',
+    );
     await expectError(await client.patch(path, { body: { public_key: 'K' } }), 401);
   });
 });

@@ -3,7 +3,17 @@ import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sessions } from '../../src/store/schema';
 import { json } from '../support/driver';
-import { appUser, coreDeps, droplitToken, ecosystemWithEnvironments, gatewayClient, ORIGIN, resetOrigin, signedInUser, stubOrigin } from './support';
+import {
+  appUser,
+  coreDeps,
+  droplitToken,
+  ecosystemWithEnvironments,
+  gatewayClient,
+  ORIGIN,
+  resetOrigin,
+  signedInUser,
+  stubOrigin,
+} from './support';
 
 afterEach(resetOrigin);
 

@@ -2,7 +2,16 @@ import { base64url, generateKeyPair, SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signToken } from '../../src/crypto/jwt';
 import { json, type Client } from '../support/driver';
-import { appUser, coreDeps, droplitToken, ecosystemWithEnvironments, gatewayClient, resetOrigin, signedInUser, stubOrigin } from './support';
+import {
+  appUser,
+  coreDeps,
+  droplitToken,
+  ecosystemWithEnvironments,
+  gatewayClient,
+  resetOrigin,
+  signedInUser,
+  stubOrigin,
+} from './support';
 
 afterEach(resetOrigin);
 
@@ -100,7 +109,9 @@ describe('the gateway refuses bad credentials before the origin', () => {
     const sent = [...headers.entries()];
     for (const name of Object.keys(forged)) {
       const spelledLikeIt = sent.filter(([key]) => key.replaceAll('_', '-') === name.toLowerCase().replaceAll('_', '-'));
-      const ours = spelledLikeIt.filter(([key]) => ['x-user-id', 'x-user-role', 'x-user-email', 'x-ecosystem-id', 'x-gatehouse-assertion', 'x-forwarded-host'].includes(key));
+      const ours = spelledLikeIt.filter(([key]) =>
+        ['x-user-id', 'x-user-role', 'x-user-email', 'x-ecosystem-id', 'x-gatehouse-assertion', 'x-forwarded-host'].includes(key),
+      );
       expect(spelledLikeIt.length - ours.length, name).toBe(0);
     }
     expect(sent.map(([, value]) => value)).not.toContain('admin');
@@ -123,7 +134,9 @@ describe('the gateway refuses bad credentials before the origin', () => {
     const { header, payload } = parts(token);
     const unsigned = `${encode({ ...header, alg: 'none' })}.${encode(payload)}.`;
     await expectRefused(await client.get('/app/x', { token: unsigned }), 401, 'INVALID_TOKEN');
-    const hs256 = await new SignJWT(payload).setProtectedHeader({ ...header, alg: 'HS256' }).sign(new TextEncoder().encode('a guessed secret of 32 bytes ok!'));
+    const hs256 = await new SignJWT(payload)
+      .setProtectedHeader({ ...header, alg: 'HS256' })
+      .sign(new TextEncoder().encode('a guessed secret of 32 bytes ok!'));
     await expectRefused(await client.get('/app/x', { token: hs256 }), 401, 'INVALID_TOKEN');
     expect(origin.calls).toHaveLength(0);
   });

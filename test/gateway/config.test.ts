@@ -15,7 +15,22 @@ const origin = 'https://origin.test';
 
 describe('GATEWAY_ROUTES validation', () => {
   it('refuses prefixes that overlap the service own routes', async () => {
-    for (const prefix of ['/api/', '/api/things/', '/v1/', '/v12/', '/admin/', '/oauth/', '/.well-known/', '/auth/', '/API/', '/:tenant/', '/signin/', '/account/', '/Reset-Password/', '/docs/']) {
+    for (const prefix of [
+      '/api/',
+      '/api/things/',
+      '/v1/',
+      '/v12/',
+      '/admin/',
+      '/oauth/',
+      '/.well-known/',
+      '/auth/',
+      '/API/',
+      '/:tenant/',
+      '/signin/',
+      '/account/',
+      '/Reset-Password/',
+      '/docs/',
+    ]) {
       expect(await configurationError([{ prefix, origin }]), prefix).toContain("overlaps the service's own routes");
     }
     expect(await configurationError([{ prefix: '/', origin }])).toContain('every path');
@@ -29,13 +44,20 @@ describe('GATEWAY_ROUTES validation', () => {
     expect(await configurationError([{ prefix: '/app//x/', origin }])).toContain('route 0 has a prefix segment ""');
     expect(await configurationError([{ prefix: '/app/', origin: 'ftp://origin.test' }])).toContain('http(s) origin');
     expect(await configurationError([{ prefix: '/app/', origin: 'https://user:pw@origin.test' }])).toContain('credentials');
-    expect(await configurationError([{ prefix: '/app/', origin, require: { rol: 'admin' } }])).toContain('unknown "require" field(s) "rol"');
+    expect(await configurationError([{ prefix: '/app/', origin, require: { rol: 'admin' } }])).toContain(
+      'unknown "require" field(s) "rol"',
+    );
     expect(await configurationError([{ prefix: '/app/', origin, auth: false }])).toContain('unknown route field(s) "auth"');
     expect(await configurationError([{ prefix: '/app/', origin, require: { permissionLevel: 3 } }])).toContain('permissionLevel');
     expect(await configurationError([{ prefix: '/env/', origin, require: { environment: ':environmentId' } }])).toContain('placeholder');
     expect(await configurationError([{ prefix: '/app/', origin, require: { public: true, role: 'admin' } }])).toContain('public');
     expect(await configurationError([{ prefix: '/app/', origin, ecosystem: 'a b' }])).toContain('ecosystem');
-    expect(await configurationError([{ prefix: '/app/', origin }, { prefix: '/app/', origin }])).toContain('route 1 repeats the prefix of route 0');
+    expect(
+      await configurationError([
+        { prefix: '/app/', origin },
+        { prefix: '/app/', origin },
+      ]),
+    ).toContain('route 1 repeats the prefix of route 0');
   });
 
   it('accepts the documented forms', async () => {

@@ -108,7 +108,10 @@ describe('forwarding through the gateway', () => {
     const user = await signedInUser(client);
     const response = await client.get('/app/x', { token: user.accessToken });
     expect(response.status).toBe(502);
-    expect(await json(response)).toMatchObject({ error: { code: 'ORIGIN_UNREACHABLE', message: 'The origin could not be reached.' }, requestId: expect.any(String) });
+    expect(await json(response)).toMatchObject({
+      error: { code: 'ORIGIN_UNREACHABLE', message: 'The origin could not be reached.' },
+      requestId: expect.any(String),
+    });
     expect(client.logs).toContainEqual(expect.objectContaining({ event: 'gateway_origin_unreachable' }));
   });
 
@@ -127,13 +130,20 @@ describe('CORS preflights through the gateway', () => {
     const { calls } = stubOrigin();
     const client = gatewayClient([{ prefix: '/app/' }], { vars: { CORS_ORIGINS: 'https://app.example' } });
     const response = await client.request('OPTIONS', '/app/items', {
-      headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, x-trace', 'x-user-id': 'forged' },
+      headers: {
+        origin: 'https://app.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, x-trace',
+        'x-user-id': 'forged',
+      },
     });
     expect(response.status).toBe(204);
     expect(response.headers.get('Access-Control-Allow-Origin')).toBe('https://app.example');
     expect(response.headers.get('Access-Control-Allow-Methods')).toContain('POST');
     expect(response.headers.get('Access-Control-Allow-Headers')).toBe('content-type, x-trace');
-    const other = await client.request('OPTIONS', '/app/items', { headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    const other = await client.request('OPTIONS', '/app/items', {
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
     expect(other.status).toBe(204);
     expect(other.headers.get('Access-Control-Allow-Origin')).toBeNull();
     expect(calls).toHaveLength(0);
@@ -151,7 +161,11 @@ describe('CORS preflights through the gateway', () => {
 describe('requests of any method need a token', () => {
   it('never forwards an unauthenticated request of any method, a preflight with a body included, to a protected route or an ungranted environment', async () => {
     const { calls } = stubOrigin();
-    const routes = [{ prefix: '/app/' }, { prefix: '/admin-app/', require: { role: 'admin' } }, { prefix: '/environments/:environmentId/', require: { environment: ':environmentId' } }];
+    const routes = [
+      { prefix: '/app/' },
+      { prefix: '/admin-app/', require: { role: 'admin' } },
+      { prefix: '/environments/:environmentId/', require: { environment: ':environmentId' } },
+    ];
     const client = gatewayClient(routes);
     const user = await signedInUser(client);
     const preflight = { 'access-control-request-method': 'DELETE', 'content-type': 'application/json' };

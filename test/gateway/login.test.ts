@@ -43,7 +43,10 @@ describe('a website route', () => {
     expect(response.status).toBe(302);
     expect(response.headers.get('location')).toBe(`/signin?return=${encodeURIComponent('/site/reports/q3?year=2026&x=%C3%A9')}`);
     expect(response.headers.get('cache-control')).toBe('no-store');
-    const head = await websiteClient().fetch('https://gatehouse.test/site/', { method: 'HEAD', headers: { accept: 'text/html,application/xhtml+xml' } });
+    const head = await websiteClient().fetch('https://gatehouse.test/site/', {
+      method: 'HEAD',
+      headers: { accept: 'text/html,application/xhtml+xml' },
+    });
     expect(head.status).toBe(302);
     expect(origin.calls).toHaveLength(0);
   });
@@ -69,7 +72,15 @@ describe('a website route', () => {
   });
 
   it('keeps the origin’s own Set-Cookie lines beside the access cookie', async () => {
-    stubOrigin(() => new Response('ok', { headers: [['Set-Cookie', 'a=1; Path=/'], ['Set-Cookie', 'b=2; Path=/']] }));
+    stubOrigin(
+      () =>
+        new Response('ok', {
+          headers: [
+            ['Set-Cookie', 'a=1; Path=/'],
+            ['Set-Cookie', 'b=2; Path=/'],
+          ],
+        }),
+    );
     const { browser } = await signedInBrowser(websiteClient());
     const response = await browser.get('/site/');
     expect(response.headers.getSetCookie().map((line) => line.split('=')[0])).toEqual(['a', 'b', ACCESS]);
@@ -271,4 +282,3 @@ describe('what a website route trusts', () => {
     expect(browser.cookies.get(SESSION)).toBe(session);
   });
 });
-

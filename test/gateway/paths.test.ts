@@ -78,7 +78,14 @@ describe('paths that a server behind the gateway would resolve out of their pref
     const origin = stubOrigin();
     const client = gatewayClient(WALK_ROUTES);
     const { accessToken } = await signedInUser(client);
-    for (const path of ['/app/..;/admin-app/x', '/app/.;/x', '/app/..;foo=1/admin-app/x', '/app/x/..;/..;/admin-app/', '/app/%2e%2e;/admin-app/x', '/app/.%2e;x/admin-app']) {
+    for (const path of [
+      '/app/..;/admin-app/x',
+      '/app/.;/x',
+      '/app/..;foo=1/admin-app/x',
+      '/app/x/..;/..;/admin-app/',
+      '/app/%2e%2e;/admin-app/x',
+      '/app/.%2e;x/admin-app',
+    ]) {
       await expectBadPath(await client.get(path, { token: accessToken }), path);
     }
     expect(origin.calls).toHaveLength(0);
@@ -101,7 +108,17 @@ describe('paths that a server behind the gateway would resolve out of their pref
     const origin = stubOrigin();
     const client = gatewayClient(WALK_ROUTES);
     const { accessToken } = await signedInUser(client);
-    const paths = ['/app/%252e%252e/admin-app/x', '/app/%252E./admin-app', '/app/%252e/x', '/app/..%252fadmin-app/x', '/app/a%252Fb', '/app/a%255cb', '/app/a%2fb', '/app/a%5Cb', '/app/%252e%252e%253b/x'];
+    const paths = [
+      '/app/%252e%252e/admin-app/x',
+      '/app/%252E./admin-app',
+      '/app/%252e/x',
+      '/app/..%252fadmin-app/x',
+      '/app/a%252Fb',
+      '/app/a%255cb',
+      '/app/a%2fb',
+      '/app/a%5Cb',
+      '/app/%252e%252e%253b/x',
+    ];
     for (const path of paths) await expectBadPath(await client.get(path, { token: accessToken }), path);
     expect(origin.calls).toHaveLength(0);
     for (const path of ['/app/file.json', '/app/a;b=1/c', '/app/...', '/app/.well-known/x', '/app/%25/x', '/app/caf%C3%A9']) {
@@ -114,7 +131,16 @@ describe('paths that a server behind the gateway would resolve out of their pref
     const origin = stubOrigin();
     const client = gatewayClient(WALK_ROUTES);
     const { accessToken } = await signedInUser(client);
-    const paths = ['/app/．．/admin-app/x', '/app/%EF%BC%8E%EF%BC%8E/admin-app/x', '/app/\u2024\u2024/admin-app', '/app/\uFE52./x', '/app/a\u3002b', '/app/a\uFF0Fb', '/app/%25EF%25BC%258E%25EF%25BC%258E/x', '/app/file\uFF0Ejson'];
+    const paths = [
+      '/app/．．/admin-app/x',
+      '/app/%EF%BC%8E%EF%BC%8E/admin-app/x',
+      '/app/\u2024\u2024/admin-app',
+      '/app/\uFE52./x',
+      '/app/a\u3002b',
+      '/app/a\uFF0Fb',
+      '/app/%25EF%25BC%258E%25EF%25BC%258E/x',
+      '/app/file\uFF0Ejson',
+    ];
     for (const path of paths) await expectBadPath(await client.get(path, { token: accessToken }), path);
     expect(origin.calls).toHaveLength(0);
   });

@@ -5,7 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { json, newClient, uniqueEmail, type Client } from '../support/driver';
 import { accepted, outboxRow, recordingFetch, serverError, silent } from './support';
 
-const WEBHOOK = { MAIL_TRANSPORT: 'webhook', MAIL_WEBHOOK_URL: 'https://hooks.example/mail', MAIL_WEBHOOK_SECRET: 'webhook-secret-0123456789abcdef' };
+const WEBHOOK = {
+  MAIL_TRANSPORT: 'webhook',
+  MAIL_WEBHOOK_URL: 'https://hooks.example/mail',
+  MAIL_WEBHOOK_SECRET: 'webhook-secret-0123456789abcdef',
+};
 
 function mailClient(http: ReturnType<typeof recordingFetch>, vars: Record<string, string> = {}): Client {
   return newClient({ vars: { EMAIL_CONFIRMATION: 'on', ...WEBHOOK, ...vars }, fetch: http.fetch });

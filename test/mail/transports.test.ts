@@ -20,7 +20,13 @@ describe('the resend transport', () => {
   it('POSTs the confirmation mail to the Resend API with the key, after the response, and marks it sent', async () => {
     const http = recordingFetch();
     const client = newClient({
-      vars: { EMAIL_CONFIRMATION: 'on', MAIL_TRANSPORT: 'resend', RESEND_API_KEY: RESEND_KEY, MAIL_FROM: FROM, PUBLIC_URL: 'https://id.example' },
+      vars: {
+        EMAIL_CONFIRMATION: 'on',
+        MAIL_TRANSPORT: 'resend',
+        RESEND_API_KEY: RESEND_KEY,
+        MAIL_FROM: FROM,
+        PUBLIC_URL: 'https://id.example',
+      },
       fetch: http.fetch,
     });
     const email = await registerConfirming(client);
@@ -180,7 +186,10 @@ describe('the cloudflare transport (send_email binding)', () => {
     const [head, ...rest] = raw.split('\r\n\r\n');
     expect(raw.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/); // CRLF line ends only
     const headers = Object.fromEntries(
-      head!.replace(/\r\n /g, ' ').split('\r\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]),
+      head!
+        .replace(/\r\n /g, ' ')
+        .split('\r\n')
+        .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]),
     );
     expect(headers).toMatchObject({
       From: '=?UTF-8?B?R8OkdGVob3VzZQ==?= <no-reply@mail.example>',

@@ -8,7 +8,11 @@ describe('operator authentication', () => {
     const client = newClient();
     const user = await createUser(client, { role: 'admin' });
     const { access_token } = await logIn(client, user);
-    const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer not-the-account-token' }, { authorization: `Bearer ${access_token}` }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer not-the-account-token' },
+      { authorization: `Bearer ${access_token}` },
+    ];
     for (const headers of attempts) {
       const response = await client.get('/admin/v1/ecosystems', { headers });
       expect(response.status).toBe(401);
@@ -110,7 +114,7 @@ describe('users for operators', () => {
     expect((await json(wrongType)).error.message).toContain('disabled');
   });
 
-  it('lists a user\'s live sessions and revokes one', async () => {
+  it("lists a user's live sessions and revokes one", async () => {
     const client = newClient();
     const user = await createUser(client);
     const first = await logIn(client, user);
@@ -149,7 +153,9 @@ describe('users for operators', () => {
     const user = await createUser(client);
     const tokens = await logIn(client, user);
     const { token: serverToken } = await json(await client.admin('POST', '/admin/v1/ecosystems/default/server-tokens', { body: {} }));
-    expect((await client.post('/v1/users/attributes', { token: tokens.access_token, body: { attributeKey: 'k', attributeText: 'v' } })).status).toBe(200);
+    expect(
+      (await client.post('/v1/users/attributes', { token: tokens.access_token, body: { attributeKey: 'k', attributeText: 'v' } })).status,
+    ).toBe(200);
     expect((await client.admin('DELETE', `/admin/v1/users/${user.id}`)).status).toBe(204);
     expect(await verifyStatus(client, tokens.access_token)).toBe(401);
     for (const table of ['attributes', 'sessions', 'one_time_codes', 'access_grants']) {
@@ -163,7 +169,9 @@ describe('users for operators', () => {
   it('refuses a duplicate e-mail, case-insensitively', async () => {
     const client = newClient();
     const user = await createUser(client);
-    const again = await client.admin('POST', '/admin/v1/users', { body: { email: user.email.toUpperCase(), password: 'another fine password' } });
+    const again = await client.admin('POST', '/admin/v1/users', {
+      body: { email: user.email.toUpperCase(), password: 'another fine password' },
+    });
     expect(again.status).toBe(409);
     expect((await json(again)).error.code).toBe('EMAIL_TAKEN');
   });
@@ -244,15 +252,21 @@ describe('e-mail normalisation', () => {
     const client = newClient();
     const local = `kelvin${crypto.randomUUID().slice(0, 6)}`;
     const plain = await createUser(client, { email: `${local}@example.com` });
-    const kelvin = await client.admin('POST', '/admin/v1/users', { body: { email: `\u212A${local.slice(1)}@example.com`, password: plain.password } });
+    const kelvin = await client.admin('POST', '/admin/v1/users', {
+      body: { email: `\u212A${local.slice(1)}@example.com`, password: plain.password },
+    });
     expect(kelvin.status).toBe(400);
     expect((await json(kelvin)).error.code).toBe('INVALID_EMAIL');
     const fullWidth = await client.post('/v1/users/register', { body: { email: `\uFF41${local}@example.com`, password: plain.password } });
     expect(fullWidth.status).toBe(400);
-    const mixed = await client.admin('POST', '/admin/v1/users', { body: { email: `${local.toUpperCase()}@Example.COM`, password: plain.password } });
+    const mixed = await client.admin('POST', '/admin/v1/users', {
+      body: { email: `${local.toUpperCase()}@Example.COM`, password: plain.password },
+    });
     expect(mixed.status).toBe(409);
     expect((await json(mixed)).error.code).toBe('EMAIL_TAKEN');
-    const login = await client.post('/oauth/token', { form: { grant_type: 'password', username: `${local.toUpperCase()}@EXAMPLE.com`, password: plain.password } });
+    const login = await client.post('/oauth/token', {
+      form: { grant_type: 'password', username: `${local.toUpperCase()}@EXAMPLE.com`, password: plain.password },
+    });
     expect(login.status).toBe(200);
   });
 });

@@ -105,7 +105,9 @@ describe('forward-auth for websites (browser cookies)', () => {
     expect(first.status).toBe(200);
     expect(first.headers.get('x-user-id')).toBe(user.id);
     expect(first.headers.get('location')).toBeNull();
-    expect(first.headers.getSetCookie()).toEqual([expect.stringMatching(/^__Host-gatehouse-access=eyJ[^;]+; Max-Age=3600; Path=\/; HttpOnly; Secure; SameSite=Lax$/)]);
+    expect(first.headers.getSetCookie()).toEqual([
+      expect.stringMatching(/^__Host-gatehouse-access=eyJ[^;]+; Max-Age=3600; Path=\/; HttpOnly; Secure; SameSite=Lax$/),
+    ]);
     browser.cookies.delete('__Host-gatehouse-session');
     const second = await browser.get('/auth/verify');
     expect(second.status).toBe(200);

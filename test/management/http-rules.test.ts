@@ -6,7 +6,11 @@ const failingDb = (env: Env): Env => ({
   ...env,
   DB: new Proxy(env.DB, {
     get: (target, property) =>
-      property === 'prepare' ? () => { throw new Error('disk on fire: secret detail'); } : Reflect.get(target, property),
+      property === 'prepare'
+        ? () => {
+            throw new Error('disk on fire: secret detail');
+          }
+        : Reflect.get(target, property),
   }),
 });
 
@@ -34,7 +38,10 @@ describe('shared HTTP rules', () => {
 
   it('refuses malformed JSON, a body that is not an object, and wrong field types with 400', async () => {
     const client = newClient();
-    const malformed = await client.admin('POST', '/admin/v1/ecosystems', { raw: '{"name": ', headers: { 'content-type': 'application/json' } });
+    const malformed = await client.admin('POST', '/admin/v1/ecosystems', {
+      raw: '{"name": ',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(malformed.status).toBe(400);
     expect((await json(malformed)).error.code).toBe('INVALID_JSON');
     const array = await client.admin('POST', '/admin/v1/ecosystems', { body: ['x'] });
@@ -63,7 +70,7 @@ describe('shared HTTP rules', () => {
     expect(client.logs.some((line) => line.event === 'unhandled_error' && line.fields?.requestId === body.requestId)).toBe(true);
   });
 
-  it('gives the request id, and only that, in every face\'s 500', async () => {
+  it("gives the request id, and only that, in every face's 500", async () => {
     const client = newClient({ wrapEnv: failingDb });
     const attempts = [
       client.post('/api/v2/sessions', { body: { username: 'someone', password: 'a password here' } }),

@@ -41,12 +41,18 @@ describe('the authorization code flow with PKCE', () => {
     expect(await verifyStatus(s.client, tokens.id_token!)).toBe(401);
 
     const refreshed = await oauth.processRefreshTokenResponse(
-      s.as, s.app, await oauth.refreshTokenGrantRequest(s.as, s.app, s.auth, tokens.refresh_token!, s.options),
+      s.as,
+      s.app,
+      await oauth.refreshTokenGrantRequest(s.as, s.app, s.auth, tokens.refresh_token!, s.options),
     );
     expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
 
     const logout = new URL('/oauth/logout', issuer);
-    logout.search = new URLSearchParams({ id_token_hint: tokens.id_token!, post_logout_redirect_uri: AFTER_LOGOUT, state: 'bye-1' }).toString();
+    logout.search = new URLSearchParams({
+      id_token_hint: tokens.id_token!,
+      post_logout_redirect_uri: AFTER_LOGOUT,
+      state: 'bye-1',
+    }).toString();
     const ended = await s.browser.get(logout.pathname + logout.search);
     expect(ended.status).toBe(302);
     expect(ended.headers.get('location')).toBe(`${AFTER_LOGOUT}?state=bye-1`);
@@ -65,7 +71,10 @@ describe('the authorization code flow with PKCE', () => {
     expect(tokens.scope).toBe('profile');
     const second = await codeCallback(s);
     const posted = await oauth.processAuthorizationCodeResponse(
-      s.as, s.app, await exchange(s, second.params, second.pkce.verifier, s.app, oauth.ClientSecretPost(s.secret!)), { expectedNonce: second.pkce.nonce },
+      s.as,
+      s.app,
+      await exchange(s, second.params, second.pkce.verifier, s.app, oauth.ClientSecretPost(s.secret!)),
+      { expectedNonce: second.pkce.nonce },
     );
     expect(oauth.getValidatedIdTokenClaims(posted)).toMatchObject({ sub: s.user.id, aud: s.app.client_id });
   });
@@ -133,7 +142,9 @@ describe('refusals', () => {
   it('refuses a reused code and ends the session its first exchange started', async () => {
     const s = await setUp();
     const { params, pkce } = await codeCallback(s);
-    const first = await oauth.processAuthorizationCodeResponse(s.as, s.app, await exchange(s, params, pkce.verifier), { expectedNonce: pkce.nonce });
+    const first = await oauth.processAuthorizationCodeResponse(s.as, s.app, await exchange(s, params, pkce.verifier), {
+      expectedNonce: pkce.nonce,
+    });
     expect(await verifyStatus(s.client, first.access_token)).toBe(200);
     const reused = await exchange(s, params, pkce.verifier);
     expect(reused.status).toBe(400);
@@ -156,7 +167,10 @@ describe('refusals', () => {
   it('shows an error page, and redirects nowhere, for an unregistered redirect URI or an unknown client', async () => {
     const s = await setUp();
     const cases: Record<string, string | null>[] = [
-      { redirect_uri: 'https://evil.example/callback' }, { redirect_uri: `${CALLBACK}/x` }, { client_id: crypto.randomUUID() }, { client_id: null },
+      { redirect_uri: 'https://evil.example/callback' },
+      { redirect_uri: `${CALLBACK}/x` },
+      { client_id: crypto.randomUUID() },
+      { client_id: null },
     ];
     for (const extra of cases) {
       const { response } = await authorize(s, extra);
@@ -170,7 +184,12 @@ describe('refusals', () => {
 
   it('refuses plain PKCE and a missing code_challenge, back at the redirect URI with state and iss', async () => {
     const s = await setUp();
-    const cases: Record<string, string | null>[] = [{ code_challenge_method: 'plain' }, { code_challenge: null }, { code_challenge_method: null }, { response_type: 'token' }];
+    const cases: Record<string, string | null>[] = [
+      { code_challenge_method: 'plain' },
+      { code_challenge: null },
+      { code_challenge_method: null },
+      { response_type: 'token' },
+    ];
     for (const extra of cases) {
       const { response, pkce } = await authorize(s, extra);
       const callback = callbackOf(response);
@@ -192,7 +211,11 @@ describe('refusals', () => {
     const s = await setUp();
     const { response, pkce } = await authorize({ browser: newBrowser(s.client), app: s.app }, { prompt: 'none' });
     const callback = callbackOf(response);
-    expect(Object.fromEntries(callback.searchParams)).toMatchObject({ error: 'login_required', state: pkce.state, iss: 'https://gatehouse.test' });
+    expect(Object.fromEntries(callback.searchParams)).toMatchObject({
+      error: 'login_required',
+      state: pkce.state,
+      iss: 'https://gatehouse.test',
+    });
   });
 
   it('refuses a redirect_uri at the token endpoint other than the one the code was issued for', async () => {
@@ -229,7 +252,9 @@ describe('refusals', () => {
     const s = await setUp();
     const other = await setUp();
     const { params, pkce } = await codeCallback(other);
-    const tokens = await oauth.processAuthorizationCodeResponse(other.as, other.app, await exchange(other, params, pkce.verifier), { expectedNonce: pkce.nonce });
+    const tokens = await oauth.processAuthorizationCodeResponse(other.as, other.app, await exchange(other, params, pkce.verifier), {
+      expectedNonce: pkce.nonce,
+    });
     // A hint this service issued, but for another user, ends nothing; a forged one is an error page.
     const response = await s.browser.get(`/oauth/logout?id_token_hint=${tokens.id_token}`);
     expect(response.status).toBe(302);
@@ -241,7 +266,9 @@ describe('refusals', () => {
 
   it('refuses an unregistered post-logout URI with a page, and keeps the session', async () => {
     const s = await setUp();
-    const response = await s.browser.get(`/oauth/logout?client_id=${s.app.client_id}&post_logout_redirect_uri=${encodeURIComponent('https://evil.example/')}`);
+    const response = await s.browser.get(
+      `/oauth/logout?client_id=${s.app.client_id}&post_logout_redirect_uri=${encodeURIComponent('https://evil.example/')}`,
+    );
     expect(response.status).toBe(400);
     expect(response.headers.get('location')).toBeNull();
     expect(s.browser.cookies.has('__Host-gatehouse-session')).toBe(true);

@@ -17,9 +17,18 @@ async function verifiedClaims(client: Client, clientId: string, login: string, p
   const browser = newBrowser(client);
   expect((await browser.signIn(login, password)).status).toBe(303);
   // A Setup for this user's browser (the flow's steps read no `user`).
-  const s = { client, as: await discover(client), app: { client_id: clientId }, auth: oauth.None(), browser, options: { [oauth.customFetch]: client.fetch } } as Setup;
+  const s = {
+    client,
+    as: await discover(client),
+    app: { client_id: clientId },
+    auth: oauth.None(),
+    browser,
+    options: { [oauth.customFetch]: client.fetch },
+  } as Setup;
   const { params, pkce } = await codeCallback(s);
-  const tokens = await oauth.processAuthorizationCodeResponse(s.as, s.app, await exchange(s, params, pkce.verifier), { expectedNonce: pkce.nonce });
+  const tokens = await oauth.processAuthorizationCodeResponse(s.as, s.app, await exchange(s, params, pkce.verifier), {
+    expectedNonce: pkce.nonce,
+  });
   const id = oauth.getValidatedIdTokenClaims(tokens)!;
   const info = await json(await client.get('/oauth/userinfo', { token: tokens.access_token }));
   expect(info.email).toBe(id.email);

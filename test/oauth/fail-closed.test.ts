@@ -77,6 +77,8 @@ describe('OAuth when KV fails', () => {
     const client = newClient({ wrapEnv: failingKv('put') });
     await expectUnavailable(await client.post('/oauth/revoke', { form: { token: tokens.refresh_token } }));
     // D1 took it: the session is over for strict checks and refreshes.
-    expect((await healthy.post('/oauth/token', { form: { grant_type: 'refresh_token', refresh_token: tokens.refresh_token } })).status).toBe(400);
+    expect(
+      (await healthy.post('/oauth/token', { form: { grant_type: 'refresh_token', refresh_token: tokens.refresh_token } })).status,
+    ).toBe(400);
   });
 });

@@ -43,13 +43,25 @@ export async function setUp(fields: Record<string, unknown> = {}): Promise<Setup
   const browser = newBrowser(client);
   expect((await browser.signIn(user.email, user.password)).status).toBe(303);
   const auth = registered.clientSecret ? oauth.ClientSecretBasic(registered.clientSecret) : oauth.None();
-  return { client, as: await discover(client), app: { client_id: registered.clientId }, auth, browser, user, secret: registered.clientSecret, options: { [oauth.customFetch]: client.fetch } };
+  return {
+    client,
+    as: await discover(client),
+    app: { client_id: registered.clientId },
+    auth,
+    browser,
+    user,
+    secret: registered.clientSecret,
+    options: { [oauth.customFetch]: client.fetch },
+  };
 }
 
 export type { Pkce };
 
 /** GET /oauth/authorize as the browser, with PKCE; `extra` overrides or (as null) removes parameters. */
-export async function authorize(s: Pick<Setup, 'browser' | 'app'>, extra: Record<string, string | null> = {}): Promise<{ response: Response; pkce: Pkce }> {
+export async function authorize(
+  s: Pick<Setup, 'browser' | 'app'>,
+  extra: Record<string, string | null> = {},
+): Promise<{ response: Response; pkce: Pkce }> {
   const { query, pkce } = await authorizationQuery(s.app.client_id, CALLBACK, extra);
   return { response: await s.browser.get(`/oauth/authorize?${query}`), pkce };
 }

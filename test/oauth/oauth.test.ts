@@ -25,8 +25,12 @@ describe('OAuth with a standard client library (oauth4webapi)', () => {
     const as = await discover(client);
     const options = { [oauth.customFetch]: client.fetch };
     const grant = await oauth.genericTokenEndpointRequest(
-      as, publicClient, oauth.None(), 'password',
-      new URLSearchParams({ username: user.email, password: user.password }), options,
+      as,
+      publicClient,
+      oauth.None(),
+      'password',
+      new URLSearchParams({ username: user.email, password: user.password }),
+      options,
     );
     const tokens = await oauth.processGenericTokenEndpointResponse(as, publicClient, grant);
     expect(tokens.token_type).toBe('bearer');
@@ -37,13 +41,16 @@ describe('OAuth with a standard client library (oauth4webapi)', () => {
     expect(claims.sub).toBe(user.id);
 
     const refreshed = await oauth.processRefreshTokenResponse(
-      as, publicClient,
+      as,
+      publicClient,
       await oauth.refreshTokenGrantRequest(as, publicClient, oauth.None(), tokens.refresh_token!, options),
     );
     expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
 
     const info = await oauth.processUserInfoResponse(
-      as, publicClient, user.id,
+      as,
+      publicClient,
+      user.id,
       await oauth.userInfoRequest(as, publicClient, refreshed.access_token, options),
     );
     expect(info).toMatchObject({ sub: user.id, email: user.email });
@@ -54,8 +61,12 @@ describe('OAuth with a standard client library (oauth4webapi)', () => {
     const user = await createUser(client);
     const as = await discover(client);
     const response = await oauth.genericTokenEndpointRequest(
-      as, publicClient, oauth.None(), 'password',
-      new URLSearchParams({ username: user.email, password: 'not the password' }), { [oauth.customFetch]: client.fetch },
+      as,
+      publicClient,
+      oauth.None(),
+      'password',
+      new URLSearchParams({ username: user.email, password: 'not the password' }),
+      { [oauth.customFetch]: client.fetch },
     );
     await expect(oauth.processGenericTokenEndpointResponse(as, publicClient, response)).rejects.toMatchObject({
       error: 'invalid_grant',
@@ -69,7 +80,8 @@ describe('OAuth with a standard client library (oauth4webapi)', () => {
     const { token: serverToken } = await json(await client.admin('POST', '/admin/v1/ecosystems/default/server-tokens', { body: {} }));
     const as = await discover(client);
     const introspection = await oauth.processIntrospectionResponse(
-      as, publicClient,
+      as,
+      publicClient,
       await oauth.introspectionRequest(as, publicClient, oauth.ClientSecretBasic(serverToken), tokens.access_token, {
         [oauth.customFetch]: client.fetch,
       }),
@@ -136,7 +148,10 @@ describe('the OAuth endpoints', () => {
     const client = newClient();
     const cases = [
       client.post('/oauth/token', { form: {} }),
-      client.post('/oauth/token', { raw: 'grant_type=password&username', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+      client.post('/oauth/token', {
+        raw: 'grant_type=password&username',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
       client.post('/oauth/token', { raw: '{"grant_type": ', headers: { 'content-type': 'application/json' } }),
       client.post('/oauth/token', { body: { grant_type: 'password', username: ['a'], password: 'x' } }),
       client.post('/oauth/revoke', { form: {} }),

@@ -18,7 +18,9 @@ function refresh(client: Client, refreshToken: string, fields: Record<string, st
   return client.post('/oauth/token', { form: { grant_type: 'refresh_token', refresh_token: refreshToken, ...fields }, headers });
 }
 
-const basic = (id: string, secret: string) => ({ authorization: `Basic ${btoa(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`)}` });
+const basic = (id: string, secret: string) => ({
+  authorization: `Basic ${btoa(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`)}`,
+});
 
 async function expectError(response: Response, status: number, error: string) {
   expect(response.status).toBe(status);
@@ -65,16 +67,24 @@ describe('refresh tokens bound to their client', () => {
     const s = await setUp({ public: false });
     const tokens = await codeTokens(s);
     const other = await register(s.client, { public: false });
-    const byOther = await s.client.post('/oauth/revoke', { form: { token: tokens.refresh_token! }, headers: basic(other.clientId, other.clientSecret!) });
+    const byOther = await s.client.post('/oauth/revoke', {
+      form: { token: tokens.refresh_token! },
+      headers: basic(other.clientId, other.clientSecret!),
+    });
     expect(byOther.status).toBe(200);
-    const byOtherAccess = await s.client.post('/oauth/revoke', { form: { token: tokens.access_token }, headers: basic(other.clientId, other.clientSecret!) });
+    const byOtherAccess = await s.client.post('/oauth/revoke', {
+      form: { token: tokens.access_token },
+      headers: basic(other.clientId, other.clientSecret!),
+    });
     expect(byOtherAccess.status).toBe(200);
     const alive = await refresh(s.client, tokens.refresh_token!, {}, basic(s.app.client_id, s.secret!));
     expect(alive.status).toBe(200);
     const current = (await json(alive)).refresh_token;
     const wrongSecret = await s.client.post('/oauth/revoke', { form: { token: current }, headers: basic(s.app.client_id, 'wrong') });
     await expectError(wrongSecret, 401, 'invalid_client');
-    expect((await s.client.post('/oauth/revoke', { form: { token: current }, headers: basic(s.app.client_id, s.secret!) })).status).toBe(200);
+    expect((await s.client.post('/oauth/revoke', { form: { token: current }, headers: basic(s.app.client_id, s.secret!) })).status).toBe(
+      200,
+    );
     await expectError(await refresh(s.client, current, {}, basic(s.app.client_id, s.secret!)), 400, 'invalid_grant');
   });
 });

@@ -4,7 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import { json, newClient } from '../support/driver';
 
-type Case = [name: string, path: string, body: { form?: Record<string, string>; body?: Record<string, unknown> }, error: string, description: string];
+type Case = [
+  name: string,
+  path: string,
+  body: { form?: Record<string, string>; body?: Record<string, unknown> },
+  error: string,
+  description: string,
+];
 
 const LONG = 'x'.repeat(65);
 
@@ -13,18 +19,63 @@ const CASES: Case[] = [
   ['an empty grant_type', '/oauth/token', { form: { grant_type: '' } }, 'invalid_request', 'grant_type is missing.'],
   ['grant_type not a string', '/oauth/token', { body: { grant_type: 5 } }, 'invalid_request', 'grant_type must be a string.'],
   ['grant_type too long', '/oauth/token', { form: { grant_type: LONG } }, 'invalid_request', 'grant_type must be at most 64 characters.'],
-  ['an unknown grant', '/oauth/token', { form: { grant_type: 'magic', username: 'x' } }, 'unsupported_grant_type', 'The grant type is not supported. (grant_type)'],
-  ['a password grant without username', '/oauth/token', { form: { grant_type: 'password', password: 'p' } }, 'invalid_request', 'username is missing.'],
-  ['a password grant without password', '/oauth/token', { form: { grant_type: 'password', username: 'u' } }, 'invalid_request', 'password is missing.'],
-  ['a password grant without either', '/oauth/token', { form: { grant_type: 'password' } }, 'invalid_request', 'username is missing.'],
-  ['a password that is no string', '/oauth/token', { body: { grant_type: 'password', username: 'u', password: 7 } }, 'invalid_request', 'password must be a string.'],
-  ['a null username', '/oauth/token', { body: { grant_type: 'password', username: null, password: 'p' } }, 'invalid_request', 'username is missing.'],
-  ['a refresh grant without its token', '/oauth/token', { form: { grant_type: 'refresh_token' } }, 'invalid_request', 'refresh_token is missing.'],
   [
-    'a refresh token too long', '/oauth/token', { form: { grant_type: 'refresh_token', refresh_token: 'r'.repeat(513) } },
-    'invalid_request', 'refresh_token must be at most 512 characters.',
+    'an unknown grant',
+    '/oauth/token',
+    { form: { grant_type: 'magic', username: 'x' } },
+    'unsupported_grant_type',
+    'The grant type is not supported. (grant_type)',
   ],
-  ['a wrong refresh token', '/oauth/token', { form: { grant_type: 'refresh_token', refresh_token: 'nope' } }, 'invalid_grant', 'The refresh token is invalid or expired.'],
+  [
+    'a password grant without username',
+    '/oauth/token',
+    { form: { grant_type: 'password', password: 'p' } },
+    'invalid_request',
+    'username is missing.',
+  ],
+  [
+    'a password grant without password',
+    '/oauth/token',
+    { form: { grant_type: 'password', username: 'u' } },
+    'invalid_request',
+    'password is missing.',
+  ],
+  ['a password grant without either', '/oauth/token', { form: { grant_type: 'password' } }, 'invalid_request', 'username is missing.'],
+  [
+    'a password that is no string',
+    '/oauth/token',
+    { body: { grant_type: 'password', username: 'u', password: 7 } },
+    'invalid_request',
+    'password must be a string.',
+  ],
+  [
+    'a null username',
+    '/oauth/token',
+    { body: { grant_type: 'password', username: null, password: 'p' } },
+    'invalid_request',
+    'username is missing.',
+  ],
+  [
+    'a refresh grant without its token',
+    '/oauth/token',
+    { form: { grant_type: 'refresh_token' } },
+    'invalid_request',
+    'refresh_token is missing.',
+  ],
+  [
+    'a refresh token too long',
+    '/oauth/token',
+    { form: { grant_type: 'refresh_token', refresh_token: 'r'.repeat(513) } },
+    'invalid_request',
+    'refresh_token must be at most 512 characters.',
+  ],
+  [
+    'a wrong refresh token',
+    '/oauth/token',
+    { form: { grant_type: 'refresh_token', refresh_token: 'nope' } },
+    'invalid_grant',
+    'The refresh token is invalid or expired.',
+  ],
   ['revoke without a token', '/oauth/revoke', { form: {} }, 'invalid_request', 'token is missing.'],
   ['revoke with a token that is no string', '/oauth/revoke', { body: { token: ['a'] } }, 'invalid_request', 'token must be a string.'],
 ];

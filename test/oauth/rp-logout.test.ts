@@ -29,7 +29,12 @@ describe('RP-initiated logout without id_token_hint', () => {
     await stillSignedIn(s);
 
     const csrf = /name="csrf" value="([^"]+)"/.exec(page)![1]!;
-    const confirmed = await s.browser.submit('/oauth/logout', { csrf, client_id: s.app.client_id, post_logout_redirect_uri: AFTER_LOGOUT, state: 'bye-2' });
+    const confirmed = await s.browser.submit('/oauth/logout', {
+      csrf,
+      client_id: s.app.client_id,
+      post_logout_redirect_uri: AFTER_LOGOUT,
+      state: 'bye-2',
+    });
     expect(confirmed.status).toBe(303);
     expect(confirmed.headers.get('location')).toBe(`${AFTER_LOGOUT}?state=bye-2`);
     expect(s.browser.cookies.has(SESSION)).toBe(false);

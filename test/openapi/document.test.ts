@@ -96,15 +96,23 @@ describe('/openapi.json', () => {
     const document = await documentOf(newClient());
     const token = document.paths['/oauth/token']!.post as Record<string, any>;
     expect(Object.keys(token.requestBody.content)).toEqual(['application/x-www-form-urlencoded', 'application/json']);
-    expect(token.requestBody.content['application/x-www-form-urlencoded'].schema).toEqual({ $ref: '#/components/schemas/OAuthTokenRequest' });
+    expect(token.requestBody.content['application/x-www-form-urlencoded'].schema).toEqual({
+      $ref: '#/components/schemas/OAuthTokenRequest',
+    });
     const grants = (document.components.schemas.OAuthTokenRequest as { oneOf: { $ref: string }[] }).oneOf.map((option) => option.$ref);
-    expect(grants).toEqual(['#/components/schemas/OAuthAuthorizationCodeGrant', '#/components/schemas/OAuthPasswordGrant', '#/components/schemas/OAuthRefreshTokenGrant']);
+    expect(grants).toEqual([
+      '#/components/schemas/OAuthAuthorizationCodeGrant',
+      '#/components/schemas/OAuthPasswordGrant',
+      '#/components/schemas/OAuthRefreshTokenGrant',
+    ]);
     expect(document.components.schemas.OAuthPasswordGrant).toMatchObject({ required: ['grant_type', 'username', 'password'] });
     expect(token.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/OAuthTokens' });
     expect(token.responses['400'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/OAuthError' });
     const introspect = document.paths['/oauth/introspect']!.post as Record<string, any>;
     expect(introspect.security).toEqual([{ introspectionBasic: [] }]);
-    expect(introspect.requestBody.content['application/x-www-form-urlencoded'].schema).toEqual({ $ref: '#/components/schemas/OAuthTokenBody' });
+    expect(introspect.requestBody.content['application/x-www-form-urlencoded'].schema).toEqual({
+      $ref: '#/components/schemas/OAuthTokenBody',
+    });
     const userinfo = document.paths['/oauth/userinfo']!.get as Record<string, any>;
     expect(userinfo.parameters.map((p: { in: string; name: string }) => `${p.in} ${p.name}`)).toEqual(['query ecosystem']);
   });
@@ -126,13 +134,26 @@ describe('/openapi.json', () => {
   it('documents the hosted pages: form bodies, HTML answers, 303 redirects, the session cookie', async () => {
     const document = await documentOf(newClient());
     const pages = Object.entries(document.paths).flatMap(([path, item]) =>
-      Object.entries(item).filter(([, operation]) => operation.tags?.includes('Hosted pages')).map(([method, operation]) => [`${method} ${path}`, operation] as const),
+      Object.entries(item)
+        .filter(([, operation]) => operation.tags?.includes('Hosted pages'))
+        .map(([method, operation]) => [`${method} ${path}`, operation] as const),
     );
     expect(pages.map(([route]) => route).sort()).toEqual(
       [
-        'get /signin', 'post /signin', 'get /signup', 'post /signup', 'get /forgot-password', 'post /forgot-password',
-        'get /reset-password', 'post /reset-password', 'get /confirm-email', 'get /account',
-        'post /account/sessions/sign-out', 'post /account/sessions/sign-out-others', 'get /signout', 'post /signout',
+        'get /signin',
+        'post /signin',
+        'get /signup',
+        'post /signup',
+        'get /forgot-password',
+        'post /forgot-password',
+        'get /reset-password',
+        'post /reset-password',
+        'get /confirm-email',
+        'get /account',
+        'post /account/sessions/sign-out',
+        'post /account/sessions/sign-out-others',
+        'get /signout',
+        'post /signout',
       ].sort(),
     );
     for (const [route, operation] of pages as [string, Record<string, any>][]) {
@@ -147,11 +168,20 @@ describe('/openapi.json', () => {
       }
     }
     const signIn = document.paths['/signin']!.post as Record<string, any>;
-    expect(Object.keys(signIn.requestBody.content['application/x-www-form-urlencoded'].schema.properties)).toEqual(['csrf', 'return', 'login', 'password']);
+    expect(Object.keys(signIn.requestBody.content['application/x-www-form-urlencoded'].schema.properties)).toEqual([
+      'csrf',
+      'return',
+      'login',
+      'password',
+    ]);
     expect(signIn.responses['303'].headers).toHaveProperty('Set-Cookie');
     expect(signIn.security).toEqual([]);
     expect(document.paths['/account']!.get!).toMatchObject({ security: [{ browserSession: [] }] });
-    expect(document.components.securitySchemes.browserSession).toMatchObject({ type: 'apiKey', in: 'cookie', name: '__Host-gatehouse-session' });
+    expect(document.components.securitySchemes.browserSession).toMatchObject({
+      type: 'apiKey',
+      in: 'cookie',
+      name: '__Host-gatehouse-session',
+    });
   });
 
   it('documents the Gatekeeper’s and the User Service’s requests and answers from their schemas', async () => {
@@ -177,7 +207,11 @@ describe('/openapi.json', () => {
     }
     const reset = document.paths['/{version}/users/resetPassword']!.post as Record<string, any>;
     expect(reset.requestBody.required).toBe(false);
-    expect(reset.parameters.map((p: { in: string; name: string }) => `${p.in} ${p.name}`).sort()).toEqual(['path version', 'query code', 'query password']);
+    expect(reset.parameters.map((p: { in: string; name: string }) => `${p.in} ${p.name}`).sort()).toEqual([
+      'path version',
+      'query code',
+      'query password',
+    ]);
     expect(document.components.schemas.ServiceUser).toMatchObject({ properties: { permissionLevel: { type: 'integer' } } });
   });
 
@@ -191,7 +225,11 @@ describe('/openapi.json', () => {
       ['DroplitError', '/api/users', client.get('/api/users', raw(eco.serverToken))],
       ['ManagementError', '/admin/v1/ecosystems', client.admin('POST', '/admin/v1/ecosystems', { body: { name: 5 } })],
       ['GatekeeperError', '/api/v2/sessions', client.post('/api/v2/sessions', { body: {} })],
-      ['UserServiceError', '/{version}/users/login', client.post('/v1/users/login', { body: { email: 'nobody@example.com', password: 'wrong' } })],
+      [
+        'UserServiceError',
+        '/{version}/users/login',
+        client.post('/v1/users/login', { body: { email: 'nobody@example.com', password: 'wrong' } }),
+      ],
       ['OAuthError', '/oauth/token', client.post('/oauth/token', { form: { grant_type: 'magic' } })],
     ];
     for (const [name, path, pending] of cases) {

@@ -103,7 +103,10 @@ describe('POST /account/sessions/sign-out', () => {
     const csrf = await browser.csrfOf('/account');
     const session = api.refreshToken.split('.')[0]!;
     await expectPage(await browser.submit('/account/sessions/sign-out', { session }), 403);
-    await expectPage(await browser.submit('/account/sessions/sign-out', { csrf, session }, { headers: { origin: 'https://evil.example' } }), 403);
+    await expectPage(
+      await browser.submit('/account/sessions/sign-out', { csrf, session }, { headers: { origin: 'https://evil.example' } }),
+      403,
+    );
     await expectPage(await browser.submit('/account/sessions/sign-out-others', {}), 403);
     expect(await refreshWorks(client, api.refreshToken)).toBe(true);
   });

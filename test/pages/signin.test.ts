@@ -81,7 +81,11 @@ describe('POST /signin', () => {
     const csrf = await browser.csrfOf('/signin');
     const missing = await browser.submit('/signin', { login: user.email, password: user.password });
     expect(missing.status).toBe(403);
-    const crossSite = await browser.submit('/signin', { csrf, login: user.email, password: user.password }, { headers: { origin: 'https://evil.example' } });
+    const crossSite = await browser.submit(
+      '/signin',
+      { csrf, login: user.email, password: user.password },
+      { headers: { origin: 'https://evil.example' } },
+    );
     expect(crossSite.status).toBe(403);
     const otherToken = await browser.submit('/signin', { csrf: 'x'.repeat(43), login: user.email, password: user.password });
     expect(otherToken.status).toBe(403);
@@ -149,7 +153,9 @@ describe('the browser session', () => {
 
   it('is no refresh token: the token endpoint refuses the cookie value', async () => {
     const { client, browser } = await signedIn();
-    const response = await client.post('/oauth/token', { form: { grant_type: 'refresh_token', refresh_token: browser.cookies.get(SESSION)! } });
+    const response = await client.post('/oauth/token', {
+      form: { grant_type: 'refresh_token', refresh_token: browser.cookies.get(SESSION)! },
+    });
     expect(response.status).toBe(400);
     expect((await response.json<any>()).error).toBe('invalid_grant');
   });

@@ -40,7 +40,13 @@ describe('POST /signup', () => {
   it('with EMAIL_CONFIRMATION off, creates the user and signs the browser in', async () => {
     const client = newClient();
     const email = uniqueEmail('signup');
-    const { browser, response } = await signUp(client, { email, password: strongPassword(), firstName: 'Ada', lastName: 'Lovelace', return: '/account' });
+    const { browser, response } = await signUp(client, {
+      email,
+      password: strongPassword(),
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      return: '/account',
+    });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/account');
     expect(browser.cookies.get(SESSION)).toBeTruthy();

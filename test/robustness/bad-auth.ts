@@ -13,8 +13,11 @@ import { sweep } from './sweep';
 
 export function badCredentialSweeps(routes: RouteCase[]): void {
   describe('bad credentials on every route', () => {
-    it.each(routes.map((route) => [route.name, route] as const))('%s: refused in its shape, never 500, nothing left behind', async (_name, route) => {
-      await sweep(newClient(), route, authProbes(route));
-    });
+    it.each(routes.map((route) => [route.name, route] as const))(
+      '%s: refused in its shape, never 500, nothing left behind',
+      async (_name, route) => {
+        await sweep(newClient(), route, authProbes(route));
+      },
+    );
   });
 }

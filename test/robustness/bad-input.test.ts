@@ -9,7 +9,10 @@ import { BODY_ROUTES } from './routes';
 import { sweep } from './sweep';
 
 describe('bad bodies on every route that reads one', () => {
-  it.each(BODY_ROUTES.map((route) => [route.name, route] as const))('%s: 4xx in its shape, never 500, nothing left behind', async (_name, route) => {
-    await sweep(newClient(), route, (first) => bodyProbes(route, first));
-  });
+  it.each(BODY_ROUTES.map((route) => [route.name, route] as const))(
+    '%s: 4xx in its shape, never 500, nothing left behind',
+    async (_name, route) => {
+      await sweep(newClient(), route, (first) => bodyProbes(route, first));
+    },
+  );
 });

@@ -10,13 +10,19 @@ import { sweep } from './sweep';
 
 describe('bad path parameters', () => {
   const routes = ALL_ROUTES.filter((route) => route.params);
-  it.each(routes.map((route) => [route.name, route] as const))('%s: handled in its shape, never 500, nothing left behind', async (_name, route) => {
-    await sweep(newClient(), route, pathProbes(route));
-  });
+  it.each(routes.map((route) => [route.name, route] as const))(
+    '%s: handled in its shape, never 500, nothing left behind',
+    async (_name, route) => {
+      await sweep(newClient(), route, pathProbes(route));
+    },
+  );
 });
 
 describe('bad query strings', () => {
-  it.each(ALL_ROUTES.map((route) => [route.name, route] as const))('%s: handled in its shape, never 500, nothing left behind', async (_name, route) => {
-    await sweep(newClient(), route, queryProbes(route));
-  });
+  it.each(ALL_ROUTES.map((route) => [route.name, route] as const))(
+    '%s: handled in its shape, never 500, nothing left behind',
+    async (_name, route) => {
+      await sweep(newClient(), route, queryProbes(route));
+    },
+  );
 });

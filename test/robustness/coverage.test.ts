@@ -16,7 +16,10 @@ describe('the robustness sweep covers the app', () => {
 
   it('has no case and no exclusion for a route the app does not register', () => {
     const known = new Set(registered);
-    expect(CASES.map(keyOf).filter((key) => !known.has(key)), 'written cases of no registered route').toEqual([]);
+    expect(
+      CASES.map(keyOf).filter((key) => !known.has(key)),
+      'written cases of no registered route',
+    ).toEqual([]);
     const methods = new Set(registered.map((key) => key.split(' ')[0]));
     const stale = Object.keys(EXCLUDED).filter((key) => (key.endsWith(' *') ? !methods.has(key.split(' ')[0]) : !known.has(key)));
     expect(stale, 'exclusions of no registered route').toEqual([]);
@@ -30,7 +33,9 @@ describe('the robustness sweep covers the app', () => {
 
   it('sweeps each route with a request that works, or as registered (printed for the record)', () => {
     const asRegistered = ALL_ROUTES.filter((route) => route.name.endsWith('(as registered)')).map(keyOf);
-    console.log(`swept: ${swept.size} of ${registered.length} registered routes; written cases: ${CASES.length}; as registered: ${asRegistered.join(', ')}`);
+    console.log(
+      `swept: ${swept.size} of ${registered.length} registered routes; written cases: ${CASES.length}; as registered: ${asRegistered.join(', ')}`,
+    );
     expect(asRegistered.length).toBeLessThan(swept.size);
   });
 });

@@ -45,7 +45,9 @@ const LOGINS: [string, Login][] = [
 ];
 
 describe('passwords the hash cannot keep exactly', () => {
-  const cases = REGISTRATIONS.flatMap(([path, fields]) => BAD_PASSWORD_ENDINGS.map(([label, ending]) => [path, label, fields, ending] as const));
+  const cases = REGISTRATIONS.flatMap(([path, fields]) =>
+    BAD_PASSWORD_ENDINGS.map(([label, ending]) => [path, label, fields, ending] as const),
+  );
 
   it.each(cases)('POST %s refuses a password ending in %s with a 400 and creates nobody', async (path, _label, fields, ending) => {
     const email = uniqueEmail('rb');
@@ -55,7 +57,13 @@ describe('passwords the hash cannot keep exactly', () => {
   it('PUT /api/v2/users refuses a new password with a NUL and keeps the old one', async () => {
     const client = newClient();
     const w = await buildWorld(client);
-    const update = { username: w.user.username, password: `${w.user.password}\u0000`, email: w.user.email, user_type: 'developer', current_password: w.user.password };
+    const update = {
+      username: w.user.username,
+      password: `${w.user.password}\u0000`,
+      email: w.user.email,
+      user_type: 'developer',
+      current_password: w.user.password,
+    };
     await expectRefused(await send(client, 'PUT', '/api/v2/users', { body: update, token: w.tokens.gkAccess }), 'gatekeeper', 'PUT', [400]);
     expect((await send(client, 'POST', '/v1/users/login', { body: { email: w.user.email, password: w.user.password } })).status).toBe(200);
   });
@@ -70,7 +78,9 @@ describe('passwords the hash cannot keep exactly', () => {
 });
 
 describe('e-mail addresses with control or format characters', () => {
-  const cases = REGISTRATIONS.flatMap(([path, fields]) => BAD_EMAIL_ENDINGS.map(([label, ending]) => [path, label, fields, ending] as const));
+  const cases = REGISTRATIONS.flatMap(([path, fields]) =>
+    BAD_EMAIL_ENDINGS.map(([label, ending]) => [path, label, fields, ending] as const),
+  );
 
   it.each(cases)('POST %s refuses an address ending in %s with a 400 and creates nobody', async (path, _label, fields, ending) => {
     const email = uniqueEmail('rb');
@@ -82,7 +92,12 @@ describe('e-mail addresses with control or format characters', () => {
     const w = await buildWorld(client);
     const before = await json(await client.admin('GET', w.app.path));
     const body = { email: `${w.tag}.new@example.com${ending}` };
-    await expectRefused(await send(client, 'PUT', w.app.path, { body, headers: { authorization: w.tokens.account } }), 'droplit', 'PUT', [400]);
+    await expectRefused(
+      await send(client, 'PUT', w.app.path, { body, headers: { authorization: w.tokens.account } }),
+      'droplit',
+      'PUT',
+      [400],
+    );
     expect(await json(await client.admin('GET', w.app.path))).toEqual(before);
   });
 });

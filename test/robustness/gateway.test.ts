@@ -16,13 +16,22 @@ const GATEWAY_ROUTES = JSON.stringify([
 
 const ROUTES: RouteCase[] = [
   {
-    name: 'GET /app/... (any user of the default ecosystem)', method: 'GET', path: () => '/app/reports?year=2024',
+    name: 'GET /app/... (any user of the default ecosystem)',
+    method: 'GET',
+    path: () => '/app/reports?year=2024',
     params: { rest: (_w, v) => `/app/${v}`, nested: (_w, v) => `/app/a/${v}/b` },
-    token: 'access', accepts: ['access', 'usAccess', 'gkAccess'], query: ['year'],
+    token: 'access',
+    accepts: ['access', 'usAccess', 'gkAccess'],
+    query: ['year'],
   },
   {
-    name: 'POST /environments/:environmentId/... (a granted environment)', method: 'POST', path: (w) => `/environments/${w.eco.environmentId}/items`,
-    params: { environmentId: (_w, v) => `/environments/${v}/items` }, token: 'app', accepts: ['app'], body: () => ({ name: 'item' }),
+    name: 'POST /environments/:environmentId/... (a granted environment)',
+    method: 'POST',
+    path: (w) => `/environments/${w.eco.environmentId}/items`,
+    params: { environmentId: (_w, v) => `/environments/${v}/items` },
+    token: 'app',
+    accepts: ['app'],
+    body: () => ({ name: 'item' }),
   },
 ];
 

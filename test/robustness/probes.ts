@@ -66,7 +66,11 @@ function formOf(fields: Fields, twice = false): string {
 const wrongBody = (route: RouteCase) => (route.formOnly ? [400, 403] : [400]);
 
 function notObjectProbes(route: RouteCase): Probe[] {
-  const probes: Probe[] = NOT_OBJECTS.map(([label, raw]) => ({ label, make: rawBody(route, JSON_TYPE, () => raw), refused: wrongBody(route) }));
+  const probes: Probe[] = NOT_OBJECTS.map(([label, raw]) => ({
+    label,
+    make: rawBody(route, JSON_TYPE, () => raw),
+    refused: wrongBody(route),
+  }));
   const deep = `{"deep": ${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
   probes.push({ label: 'a JSON object nested 20,000 deep', make: rawBody(route, JSON_TYPE, () => deep) });
   if (route.form) {
@@ -79,8 +83,10 @@ function notObjectProbes(route: RouteCase): Probe[] {
   return probes;
 }
 
-const isWrongFor = (good: unknown) => ([, value]: [string, unknown]) =>
-  kindOf(value) !== kindOf(good) && !(typeof good === 'number' && typeof value === 'number');
+const isWrongFor =
+  (good: unknown) =>
+  ([, value]: [string, unknown]) =>
+    kindOf(value) !== kindOf(good) && !(typeof good === 'number' && typeof value === 'number');
 
 /** One field changed: every wrong type, null, 60 and 100 KB, and (strings) each unicode oddity. */
 function fieldProbes(route: RouteCase, name: string, good: unknown): Probe[] {
@@ -236,13 +242,19 @@ function requestWith(route: RouteCase, w: World, headers: Record<string, string>
  * without a session is shown, or sends the browser to sign in, never a 500.
  */
 function pageCookieProbes(route: RouteCase): Probe[] {
-  const session = (value: (w: World) => string): Probe['make'] => (w) => requestWith(route, w, { cookie: `__Host-gatehouse-session=${value(w)}` });
+  const session =
+    (value: (w: World) => string): Probe['make'] =>
+    (w) =>
+      requestWith(route, w, { cookie: `__Host-gatehouse-session=${value(w)}` });
   return [
     { label: 'no cookie', make: (w) => requestWith(route, w, {}) },
     { label: 'only a garbage token cookie', make: (w) => requestWith(route, w, { cookie: 'gatehouse_token=%zz; gatehouse_token=x.y.z' }) },
     { label: 'a garbage session cookie', make: session(() => '%zz.%00') },
     { label: 'a 4 KB session cookie', make: session(() => 'a'.repeat(4096)) },
-    { label: 'two session cookies', make: (w) => requestWith(route, w, { cookie: '__Host-gatehouse-session=a.b; __Host-gatehouse-session=c.d' }) },
+    {
+      label: 'two session cookies',
+      make: (w) => requestWith(route, w, { cookie: '__Host-gatehouse-session=a.b; __Host-gatehouse-session=c.d' }),
+    },
     ...TOKEN_KINDS.map((kind): Probe => ({ label: `a ${kind} token as the session cookie`, make: session((w) => w.tokens[kind]) })),
   ];
 }
@@ -258,11 +270,13 @@ export function authProbes(route: RouteCase): Probe[] {
       make: (w) => requestWith(route, w, { cookie: 'gatehouse_token=%zz; gatehouse_token=x.y.z' }),
       refused: refusedUnless(false),
     },
-    ...BAD_HEADERS.map(([label, header]): Probe => ({
-      label,
-      make: (w) => requestWith(route, w, { authorization: header }),
-      refused: refusedUnless(false),
-    })),
+    ...BAD_HEADERS.map(
+      ([label, header]): Probe => ({
+        label,
+        make: (w) => requestWith(route, w, { authorization: header }),
+        refused: refusedUnless(false),
+      }),
+    ),
   ];
   for (const kind of TOKEN_KINDS) {
     const accepted = route.accepts?.includes(kind) ?? true;

@@ -81,39 +81,70 @@ const droplitWrite = { token: 'account', accepts: DROPLIT, body: droplitBody, ex
 const PUT_QUERY = ['generateToken', 'expiryType', 'ttl'];
 
 const droplit: RouteCase[] = [
-  route('PUT /api/users/:user (create)', (w) => appUser(w.eco.id, `${w.tag}-new`), { ...droplitWrite, params: droplitParams(''), query: PUT_QUERY }),
+  route('PUT /api/users/:user (create)', (w) => appUser(w.eco.id, `${w.tag}-new`), {
+    ...droplitWrite,
+    params: droplitParams(''),
+    query: PUT_QUERY,
+  }),
   route('PUT /api/users/:user (update)', (w) => w.app.path, { ...droplitWrite, query: PUT_QUERY }),
   route('POST /api/users/:user/tokens', (w) => `${w.app.path}/tokens`, {
-    params: droplitParams('/tokens'), token: 'account', accepts: DROPLIT, query: ['expiryType', 'ttl'],
+    params: droplitParams('/tokens'),
+    token: 'account',
+    accepts: DROPLIT,
+    query: ['expiryType', 'ttl'],
   }),
   route('GET /api/users/:user', (w) => w.app.path, { params: droplitParams(''), token: 'account', accepts: DROPLIT }),
-  route('GET /api/users', (w) => `/api/users?ecosystemId=${w.eco.id}`, { token: 'account', accepts: DROPLIT, query: ['ecosystemId', 'limit', 'cursor'] }),
+  route('GET /api/users', (w) => `/api/users?ecosystemId=${w.eco.id}`, {
+    token: 'account',
+    accepts: DROPLIT,
+    query: ['ecosystemId', 'limit', 'cursor'],
+  }),
   route('DELETE /api/users/:user', (w) => w.app.path, { params: droplitParams(''), token: 'account', accepts: DROPLIT }),
-  route('DELETE /api/users/:user/tokens', (w) => `${w.app.path}/tokens`, { params: droplitParams('/tokens'), token: 'account', accepts: DROPLIT }),
+  route('DELETE /api/users/:user/tokens', (w) => `${w.app.path}/tokens`, {
+    params: droplitParams('/tokens'),
+    token: 'account',
+    accepts: DROPLIT,
+  }),
 ];
 
 const gatekeeper: RouteCase[] = [
   route('POST /api/v2/users', () => '/api/v2/users', {
     body: (w) => ({
-      username: `${w.tag}_gk`, password: w.user.password, email: `${w.tag}.gk@example.com`, user_type: 'developer',
-      first_name: 'Ada', last_name: 'Lovelace', phone_number: '+44 1', public_key: 'KEY', certificate: 'CERT',
+      username: `${w.tag}_gk`,
+      password: w.user.password,
+      email: `${w.tag}.gk@example.com`,
+      user_type: 'developer',
+      first_name: 'Ada',
+      last_name: 'Lovelace',
+      phone_number: '+44 1',
+      public_key: 'KEY',
+      certificate: 'CERT',
     }),
   }),
   route('GET /api/v2/users', () => '/api/v2/users', { token: 'gkAccess', accepts: GATEKEEPER, query: ['offset', 'limit'] }),
   route('PUT /api/v2/users', () => '/api/v2/users', {
-    token: 'gkAccess', accepts: GATEKEEPER,
+    token: 'gkAccess',
+    accepts: GATEKEEPER,
     body: (w) => ({ username: w.user.username, password: w.user.password, email: w.user.email, user_type: 'developer', first_name: 'Ada' }),
   }),
   route('OPTIONS /api/v2/users', () => '/api/v2/users'),
   route('OPTIONS /api/v2/sessions', () => '/api/v2/sessions'),
   route('GET /api/v2/users/public-key', () => '/api/v2/users/public-key'),
   route('GET /api/v2/users/:uuid', (w) => `/api/v2/users/${w.user.id}`, {
-    params: { uuid: (_w, v) => `/api/v2/users/${v}` }, token: 'gkAccess', accepts: GATEKEEPER,
+    params: { uuid: (_w, v) => `/api/v2/users/${v}` },
+    token: 'gkAccess',
+    accepts: GATEKEEPER,
   }),
   route('PATCH /api/v2/users/:username/user-public-key', (w) => `/api/v2/users/${w.user.username}/user-public-key`, {
-    params: { username: (_w, v) => `/api/v2/users/${v}/user-public-key` }, token: 'gkAccess', accepts: GATEKEEPER,
+    params: { username: (_w, v) => `/api/v2/users/${v}/user-public-key` },
+    token: 'gkAccess',
+    accepts: GATEKEEPER,
     body: () => ({ public_key: 'NEW KEY', certificate: 'NEW CERT' }),
-    extraBodies: () => [{ public_key: undefined, 'public-key': 42 }, { public_key: null, 'public-key': 'KEY' }, { public_key: { pem: 'x' } }],
+    extraBodies: () => [
+      { public_key: undefined, 'public-key': 42 },
+      { public_key: null, 'public-key': 'KEY' },
+      { public_key: { pem: 'x' } },
+    ],
   }),
   route('POST /api/v2/sessions', () => '/api/v2/sessions', { body: (w) => ({ username: w.user.username, password: w.user.password }) }),
   route('DELETE /api/v2/sessions', () => '/api/v2/sessions', { token: 'gkAccess', accepts: ['access', 'usAccess', 'gkAccess'] }),
@@ -136,17 +167,28 @@ const userService: RouteCase[] = [
   route('POST /v1/users/newPassword', () => us('newPassword'), { form: true, body: (w) => ({ email: w.user.email }) }),
   route('GET /v1/users/resetPassword', () => us('resetPassword?code=nope'), { query: ['code'] }),
   route('POST /v1/users/resetPassword', () => us('resetPassword'), {
-    form: true, body: (w) => ({ code: 'nope', password: w.user.password }), query: ['code', 'password'],
+    form: true,
+    body: (w) => ({ code: 'nope', password: w.user.password }),
+    query: ['code', 'password'],
   }),
   route('POST /v1/users/attributes', () => us('attributes'), {
-    ...bearer, params: version('attributes'), form: true, body: () => ({ attributeKey: 'colour', attributeText: 'blue' }),
+    ...bearer,
+    params: version('attributes'),
+    form: true,
+    body: () => ({ attributeKey: 'colour', attributeText: 'blue' }),
   }),
   route('GET /v1/users/attributes', () => us('attributes'), bearer),
   route('DELETE /v1/users/attributes', () => us('attributes'), {
-    ...bearer, form: true, body: () => ({ attributeKey: 'colour' }), query: ['attributeKey', 'attributeId'],
+    ...bearer,
+    form: true,
+    body: () => ({ attributeKey: 'colour' }),
+    query: ['attributeKey', 'attributeId'],
   }),
   route('DELETE /v1/users/attribute', () => us('attribute'), {
-    ...bearer, form: true, body: () => ({ attributeId: 'some-id' }), query: ['attributeKey', 'attributeId'],
+    ...bearer,
+    form: true,
+    body: () => ({ attributeId: 'some-id' }),
+    query: ['attributeKey', 'attributeId'],
   }),
   route('POST /v1/users/profile', () => us('profile'), { ...bearer, form: true, body: () => ({ firstname: 'Ada', lastname: 'Byron' }) }),
   route('GET /v1/users/profile', () => us('profile'), { ...bearer, params: version('profile') }),
@@ -156,8 +198,15 @@ const userService: RouteCase[] = [
 
 /** The User Service's `/users/current/...` aliases: the same handlers (src/faces/user-service/routes.ts), so the same cases. */
 const CURRENT_ALIASES = [
-  'POST /v1/users/login', 'POST /v1/users/accessToken', 'POST /v1/users/attributes', 'GET /v1/users/attributes', 'DELETE /v1/users/attributes',
-  'DELETE /v1/users/attribute', 'POST /v1/users/profile', 'GET /v1/users/profile', 'GET /v1/users/status',
+  'POST /v1/users/login',
+  'POST /v1/users/accessToken',
+  'POST /v1/users/attributes',
+  'GET /v1/users/attributes',
+  'DELETE /v1/users/attributes',
+  'DELETE /v1/users/attribute',
+  'POST /v1/users/profile',
+  'GET /v1/users/profile',
+  'GET /v1/users/status',
 ];
 userService.push(
   ...userService
@@ -172,63 +221,137 @@ userService.push(
 
 const oauth: RouteCase[] = [
   route('POST /oauth/token (password)', () => '/oauth/token', {
-    form: true, body: (w) => ({ grant_type: 'password', username: w.user.email, password: w.user.password }),
+    form: true,
+    body: (w) => ({ grant_type: 'password', username: w.user.email, password: w.user.password }),
   }),
   route('POST /oauth/token (refresh_token)', () => '/oauth/token', {
-    form: true, body: (w) => ({ grant_type: 'refresh_token', refresh_token: w.tokens.refresh }),
+    form: true,
+    body: (w) => ({ grant_type: 'refresh_token', refresh_token: w.tokens.refresh }),
   }),
   route('POST /oauth/revoke', () => '/oauth/revoke', { form: true, body: (w) => ({ token: w.tokens.refresh }) }),
   route('POST /oauth/introspect', () => '/oauth/introspect', {
-    token: 'account', accepts: ['account', 'server'], form: true, body: (w) => ({ token: w.tokens.access }),
+    token: 'account',
+    accepts: ['account', 'server'],
+    form: true,
+    body: (w) => ({ token: w.tokens.access }),
   }),
   route('GET /oauth/userinfo', () => '/oauth/userinfo', { token: 'access', accepts: DEFAULT_BEARER }),
   route('POST /oauth/userinfo', () => '/oauth/userinfo', { token: 'access', accepts: DEFAULT_BEARER }),
   route('POST /oauth/token (authorization_code)', () => '/oauth/token', {
     // No code is live in the world: the good request is refused (invalid_grant), every variant must be too.
-    form: true, body: (w) => ({ grant_type: 'authorization_code', client_id: w.oauthClient.id, code: 'no-such-code', redirect_uri: w.oauthClient.redirectUri, code_verifier: 'v'.repeat(43) }),
+    form: true,
+    body: (w) => ({
+      grant_type: 'authorization_code',
+      client_id: w.oauthClient.id,
+      code: 'no-such-code',
+      redirect_uri: w.oauthClient.redirectUri,
+      code_verifier: 'v'.repeat(43),
+    }),
   }),
 ];
 
 /** A browser without a session: authorize sends it to /signin (302), refusals are pages. */
-const AUTHORIZE_QUERY = ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'prompt', 'max_age', 'auth_after'];
+const AUTHORIZE_QUERY = [
+  'response_type',
+  'client_id',
+  'redirect_uri',
+  'scope',
+  'state',
+  'nonce',
+  'code_challenge',
+  'code_challenge_method',
+  'prompt',
+  'max_age',
+  'auth_after',
+];
 const authorizePath = (w: World) =>
   `/oauth/authorize?${new URLSearchParams({
-    response_type: 'code', client_id: w.oauthClient.id, redirect_uri: w.oauthClient.redirectUri, scope: 'openid', state: 's', nonce: 'n',
-    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256',
+    response_type: 'code',
+    client_id: w.oauthClient.id,
+    redirect_uri: w.oauthClient.redirectUri,
+    scope: 'openid',
+    state: 's',
+    nonce: 'n',
+    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    code_challenge_method: 'S256',
   })}`;
 
 /** A hosted form's CSRF token: its `__Host-` cookie and the same value in the form (double submit). */
 const CSRF = 'rbCsrfToken0123456789abcdefghijklmnopqrstuv';
 /** A hosted page's form, posted by a browser without a session that holds the form's CSRF cookie. */
 const pageForm = (fields: (w: World) => Fields) =>
-  ({ form: true, formOnly: true, cookie: () => `__Host-gatehouse-csrf=${CSRF}`, body: (w: World) => ({ csrf: CSRF, ...fields(w) }) }) as const;
-const LOGOUT_FIELDS = (w: World): Fields => ({ client_id: w.oauthClient.id, post_logout_redirect_uri: w.oauthClient.postLogoutRedirectUri, state: 's' });
+  ({
+    form: true,
+    formOnly: true,
+    cookie: () => `__Host-gatehouse-csrf=${CSRF}`,
+    body: (w: World) => ({ csrf: CSRF, ...fields(w) }),
+  }) as const;
+const LOGOUT_FIELDS = (w: World): Fields => ({
+  client_id: w.oauthClient.id,
+  post_logout_redirect_uri: w.oauthClient.postLogoutRedirectUri,
+  state: 's',
+});
 
 const page: RouteCase[] = [
   route('GET /oauth/authorize', authorizePath, { query: AUTHORIZE_QUERY }),
-  route('GET /oauth/logout', (w) => `/oauth/logout?client_id=${w.oauthClient.id}&post_logout_redirect_uri=${encodeURIComponent(w.oauthClient.postLogoutRedirectUri)}&state=s`, {
-    query: ['id_token_hint', 'client_id', 'post_logout_redirect_uri', 'state'],
-  }),
+  route(
+    'GET /oauth/logout',
+    (w) =>
+      `/oauth/logout?client_id=${w.oauthClient.id}&post_logout_redirect_uri=${encodeURIComponent(w.oauthClient.postLogoutRedirectUri)}&state=s`,
+    {
+      query: ['id_token_hint', 'client_id', 'post_logout_redirect_uri', 'state'],
+    },
+  ),
   route('POST /oauth/logout', () => '/oauth/logout', pageForm(LOGOUT_FIELDS)),
   route('GET /signin', () => '/signin?return=/account', { query: ['return'] }),
-  route('POST /signin', () => '/signin', { ...pageForm((w) => ({ login: w.user.email, password: w.user.password, return: '/account' })), query: ['return'] }),
+  route('POST /signin', () => '/signin', {
+    ...pageForm((w) => ({ login: w.user.email, password: w.user.password, return: '/account' })),
+    query: ['return'],
+  }),
   route('GET /signup', () => '/signup', { query: ['return'] }),
-  route('POST /signup', () => '/signup', pageForm((w) => ({ email: `${w.tag}.pg@example.com`, password: w.user.password, firstName: 'Ada', lastName: 'Lovelace' }))),
+  route(
+    'POST /signup',
+    () => '/signup',
+    pageForm((w) => ({ email: `${w.tag}.pg@example.com`, password: w.user.password, firstName: 'Ada', lastName: 'Lovelace' })),
+  ),
   route('GET /forgot-password', () => '/forgot-password'),
-  route('POST /forgot-password', () => '/forgot-password', pageForm((w) => ({ email: w.user.email }))),
+  route(
+    'POST /forgot-password',
+    () => '/forgot-password',
+    pageForm((w) => ({ email: w.user.email })),
+  ),
   route('GET /reset-password', () => '/reset-password?code=nope', { query: ['code'] }),
-  route('POST /reset-password', () => '/reset-password', pageForm((w) => ({ code: 'nope', password: w.user.password }))),
+  route(
+    'POST /reset-password',
+    () => '/reset-password',
+    pageForm((w) => ({ code: 'nope', password: w.user.password })),
+  ),
   route('GET /confirm-email', () => '/confirm-email?code=nope', { query: ['code'] }),
   route('GET /signout', () => '/signout?return=/signin', { query: ['return'] }),
-  route('POST /signout', () => '/signout', pageForm(() => ({ return: '/signin' }))),
-  route('POST /account/sessions/sign-out', () => '/account/sessions/sign-out', pageForm(() => ({ session: crypto.randomUUID() }))),
-  route('POST /account/sessions/sign-out-others', () => '/account/sessions/sign-out-others', pageForm(() => ({}))),
+  route(
+    'POST /signout',
+    () => '/signout',
+    pageForm(() => ({ return: '/signin' })),
+  ),
+  route(
+    'POST /account/sessions/sign-out',
+    () => '/account/sessions/sign-out',
+    pageForm(() => ({ session: crypto.randomUUID() })),
+  ),
+  route(
+    'POST /account/sessions/sign-out-others',
+    () => '/account/sessions/sign-out-others',
+    pageForm(() => ({})),
+  ),
 ];
 
 const operator = { token: 'account', accepts: ADMIN } as const;
 const ecoParam = (rest: string) => ({ ecosystemId: (_w: World, v: string) => `/admin/v1/ecosystems/${v}${rest}` });
 const userParam = (rest = '') => ({ id: (_w: World, v: string) => `/admin/v1/users/${v}${rest}` });
-const userPath = (rest = '') => (w: World) => `/admin/v1/users/${w.user.id}${rest}`;
+const userPath =
+  (rest = '') =>
+  (w: World) =>
+    `/admin/v1/users/${w.user.id}${rest}`;
 
 const clientPath = (w: World) => `/admin/v1/clients/${w.oauthClient.id}`;
 const clientParam = { clientId: (_w: World, v: string) => `/admin/v1/clients/${v}` };
@@ -240,48 +363,71 @@ const management: RouteCase[] = [
   route('POST /admin/v1/ecosystems', () => '/admin/v1/ecosystems', { ...operator, body: () => ({ name: 'acme' }) }),
   route('GET /admin/v1/ecosystems', () => '/admin/v1/ecosystems', operator),
   route('POST /admin/v1/ecosystems/:ecosystemId/environments', (w) => `/admin/v1/ecosystems/${w.eco.id}/environments`, {
-    ...operator, params: ecoParam('/environments'), body: () => ({ name: 'staging' }),
+    ...operator,
+    params: ecoParam('/environments'),
+    body: () => ({ name: 'staging' }),
   }),
   route('POST /admin/v1/ecosystems/:ecosystemId/server-tokens', (w) => `/admin/v1/ecosystems/${w.eco.id}/server-tokens`, {
-    ...operator, params: ecoParam('/server-tokens'), body: () => ({ name: 'ci' }),
+    ...operator,
+    params: ecoParam('/server-tokens'),
+    body: () => ({ name: 'ci' }),
   }),
   route('DELETE /admin/v1/server-tokens/:id', (w) => `/admin/v1/server-tokens/${w.eco.serverTokenId}`, {
-    ...operator, params: { id: (_w, v) => `/admin/v1/server-tokens/${v}` },
+    ...operator,
+    params: { id: (_w, v) => `/admin/v1/server-tokens/${v}` },
   }),
   route('GET /admin/v1/users', (w) => `/admin/v1/users?q=${w.tag}`, { ...operator, query: ['ecosystemId', 'q', 'limit', 'cursor'] }),
   route('POST /admin/v1/users', () => '/admin/v1/users', {
     ...operator,
     body: (w) => ({
-      email: `${w.tag}.adm@example.com`, username: `${w.tag}_adm`, password: w.user.password, role: 'user', ecosystemId: 'default',
-      firstName: 'Ada', lastName: 'Lovelace',
+      email: `${w.tag}.adm@example.com`,
+      username: `${w.tag}_adm`,
+      password: w.user.password,
+      role: 'user',
+      ecosystemId: 'default',
+      firstName: 'Ada',
+      lastName: 'Lovelace',
     }),
   }),
   route('GET /admin/v1/users/:id', userPath(), { ...operator, params: userParam() }),
   route('PATCH /admin/v1/users/:id', userPath(), {
-    ...operator, params: userParam(), body: () => ({ disabled: false, role: 'developer', permissionLevel: 2 }),
+    ...operator,
+    params: userParam(),
+    body: () => ({ disabled: false, role: 'developer', permissionLevel: 2 }),
   }),
   route('DELETE /admin/v1/users/:id', userPath(), { ...operator, params: userParam() }),
   route('GET /admin/v1/users/:id/sessions', userPath('/sessions'), { ...operator, params: userParam('/sessions') }),
   route('DELETE /admin/v1/users/:id/sessions', userPath('/sessions'), { ...operator, params: userParam('/sessions') }),
   route('DELETE /admin/v1/sessions/:id', (w) => `/admin/v1/sessions/${w.gkSession}`, {
-    ...operator, params: { id: (_w, v) => `/admin/v1/sessions/${v}` },
+    ...operator,
+    params: { id: (_w, v) => `/admin/v1/sessions/${v}` },
   }),
   route('GET /admin/v1/outbox', (w) => `/admin/v1/outbox?to=${w.user.email}`, { ...operator, query: ['to', 'status', 'limit'] }),
   // No mail is queued for the world: the retry of an unknown id answers 404, and bad ids must too.
   route('POST /admin/v1/outbox/:id/retry', () => `/admin/v1/outbox/${crypto.randomUUID()}/retry`, {
-    ...operator, params: { id: (_w, v) => `/admin/v1/outbox/${v}/retry` },
+    ...operator,
+    params: { id: (_w, v) => `/admin/v1/outbox/${v}/retry` },
   }),
   route('GET /healthz', () => '/healthz'),
   route('GET /openapi.json', () => '/openapi.json'),
   route('GET /docs', () => '/docs'),
   route('POST /admin/v1/clients', () => '/admin/v1/clients', {
     ...operator,
-    body: (w) => ({ name: 'app', redirectUris: [w.oauthClient.redirectUri], postLogoutRedirectUris: [], public: false, scopes: ['openid'], allowPasswordGrant: false }),
+    body: (w) => ({
+      name: 'app',
+      redirectUris: [w.oauthClient.redirectUri],
+      postLogoutRedirectUris: [],
+      public: false,
+      scopes: ['openid'],
+      allowPasswordGrant: false,
+    }),
   }),
   route('GET /admin/v1/clients', () => '/admin/v1/clients', operator),
   route('GET /admin/v1/clients/:clientId', clientPath, { ...operator, params: clientParam }),
   route('PATCH /admin/v1/clients/:clientId', clientPath, {
-    ...operator, params: clientParam, body: (w) => ({ name: 'renamed', redirectUris: [w.oauthClient.redirectUri], allowPasswordGrant: true }),
+    ...operator,
+    params: clientParam,
+    body: (w) => ({ name: 'renamed', redirectUris: [w.oauthClient.redirectUri], allowPasswordGrant: true }),
   }),
   route('DELETE /admin/v1/clients/:clientId', clientPath, { ...operator, params: clientParam }),
 ];
@@ -295,7 +441,7 @@ export const CASES: RouteCase[] = [droplit, gatekeeper, userService, oauth, mana
  */
 export const EXCLUDED: Record<string, string> = {
   'OPTIONS *':
-    "CORS preflights and the User Service's \"options allowed\" (one answer for every path, before any handler reads the request); " +
+    'CORS preflights and the User Service\'s "options allowed" (one answer for every path, before any handler reads the request); ' +
     'three are swept as written cases (OPTIONS /api/v2/users, /api/v2/sessions, /v1/users/login)',
 };
 
@@ -314,7 +460,9 @@ export function exclusionOf(key: string): string | undefined {
 
 /** Every route the app registers (not its middleware, `ALL`), once each. */
 export function registeredRoutes(): string[] {
-  const keys = buildApp().routes.filter((route) => route.method !== 'ALL').map((route) => routeKey(route.method, route.path));
+  const keys = buildApp()
+    .routes.filter((route) => route.method !== 'ALL')
+    .map((route) => routeKey(route.method, route.path));
   return [...new Set(keys)].sort();
 }
 
@@ -322,7 +470,8 @@ export function registeredRoutes(): string[] {
 function asRegistered(key: string): RouteCase {
   const [, path] = key.split(' ') as [string, string];
   const names = [...path.matchAll(/:(\w+)/g)].map((match) => match[1]!);
-  const filled = (replaced: string, value: string) => path.replace(/:(\w+)/g, (_all, name: string) => (name === replaced ? value : 'placeholder'));
+  const filled = (replaced: string, value: string) =>
+    path.replace(/:(\w+)/g, (_all, name: string) => (name === replaced ? value : 'placeholder'));
   const params = Object.fromEntries(names.map((name) => [name, (_w: World, value: string) => filled(name, value)]));
   return route(`${key} (as registered)`, () => filled('', ''), names.length > 0 ? { params } : {});
 }

@@ -36,7 +36,9 @@ export function credential(route: RouteCase, w: World): Record<string, string> {
 /** A route's good body as a request sends it: a form where the route takes only forms, else JSON. */
 export function goodBody(route: RouteCase, w: World): Pick<RequestOptions, 'body' | 'form'> {
   if (!route.body) return {};
-  return route.formOnly ? { form: Object.fromEntries(Object.entries(route.body(w)).map(([name, value]) => [name, String(value)])) } : { body: route.body(w) };
+  return route.formOnly
+    ? { form: Object.fromEntries(Object.entries(route.body(w)).map(([name, value]) => [name, String(value)])) }
+    : { body: route.body(w) };
 }
 
 /** The route's usual request: its credential and its good body. */
@@ -72,7 +74,11 @@ interface Base {
 const bases = new Map<string, Promise<Base>>();
 
 function configurationOf(client: Client): string {
-  return JSON.stringify(Object.entries(client.env).filter(([, value]) => typeof value === 'string').sort());
+  return JSON.stringify(
+    Object.entries(client.env)
+      .filter(([, value]) => typeof value === 'string')
+      .sort(),
+  );
 }
 
 /**

@@ -81,11 +81,17 @@ async function readKv(kv: KVNamespace): Promise<Traces['kv']> {
   } while (cursor);
   const values = new Map<string, string | null>();
   for (let i = 0; i < keys.length; i += KV_BULK_GET) {
-    const batch = await kv.get(keys.slice(i, i + KV_BULK_GET).map((key) => key.name), 'text');
+    const batch = await kv.get(
+      keys.slice(i, i + KV_BULK_GET).map((key) => key.name),
+      'text',
+    );
     for (const [name, value] of batch) values.set(name, value);
   }
   return Object.fromEntries(
-    keys.map((key) => [key.name, JSON.stringify({ value: values.get(key.name), metadata: key.metadata ?? null, expiration: key.expiration ?? null })]),
+    keys.map((key) => [
+      key.name,
+      JSON.stringify({ value: values.get(key.name), metadata: key.metadata ?? null, expiration: key.expiration ?? null }),
+    ]),
   );
 }
 
@@ -174,7 +180,9 @@ export async function restore(client: Client, target: Traces): Promise<void> {
     if (pass === 0) tables = await readTables(db);
   }
   await Promise.all([
-    ...Object.keys(now.kv).filter((key) => !(key in target.kv)).map((key) => kv.delete(key)),
+    ...Object.keys(now.kv)
+      .filter((key) => !(key in target.kv))
+      .map((key) => kv.delete(key)),
     ...Object.entries(target.kv)
       .filter(([key, entry]) => now.kv[key] !== entry)
       .map(([key, entry]) => {

@@ -45,7 +45,10 @@ export async function buildWorld(client: Client): Promise<World> {
   const gk = await expectOk(await send(client, 'POST', '/api/v2/sessions', { body: { username: user.username, password: user.password } }));
   const eco = await expectOk(await client.admin('POST', '/admin/v1/ecosystems', { body: { name: tag } }), 201);
   const env = await expectOk(await client.admin('POST', `/admin/v1/ecosystems/${eco.id}/environments`, { body: { name: 'prod' } }), 201);
-  const server = await expectOk(await client.admin('POST', `/admin/v1/ecosystems/${eco.id}/server-tokens`, { body: { name: 'backend' } }), 201);
+  const server = await expectOk(
+    await client.admin('POST', `/admin/v1/ecosystems/${eco.id}/server-tokens`, { body: { name: 'backend' } }),
+    201,
+  );
   const uniqueId = `${tag}-app`;
   const path = `/api/users/${eco.id};${uniqueId}`;
   const access = [{ environmentId: env.id, accessLevel: 'all' }];
@@ -54,7 +57,9 @@ export async function buildWorld(client: Client): Promise<World> {
   const redirectUri = `https://${tag}.example/callback`;
   const postLogoutRedirectUri = `https://${tag}.example/bye`;
   const registered = await expectOk(
-    await client.admin('POST', '/admin/v1/clients', { body: { name: tag, redirectUris: [redirectUri], postLogoutRedirectUris: [postLogoutRedirectUri], public: true } }),
+    await client.admin('POST', '/admin/v1/clients', {
+      body: { name: tag, redirectUris: [redirectUri], postLogoutRedirectUris: [postLogoutRedirectUri], public: true },
+    }),
     201,
   );
   return {

@@ -49,11 +49,15 @@ async function bytesPerRow(table: string, row: Record<string, unknown>, fresh: R
   const before = await sizeOf(db);
   const sql = `insert into ${table} (${columns.map((c) => `"${c}"`).join(', ')})
     with recursive n(i) as (select ?1 union all select i + 1 from n where i < ?2) select ${values.join(', ')} from n`;
-  await db.prepare(sql).bind(1, COPIES, ...kept.map((column) => row[column] ?? null)).run();
+  await db
+    .prepare(sql)
+    .bind(1, COPIES, ...kept.map((column) => row[column] ?? null))
+    .run();
   return Math.round(((await sizeOf(db)) - before) / COPIES);
 }
 
-const uuidLike = () => `lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-' || hex(randomblob(2)) || '-' || hex(randomblob(2)) || '-' || hex(randomblob(6)))`;
+const uuidLike = () =>
+  `lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-' || hex(randomblob(2)) || '-' || hex(randomblob(2)) || '-' || hex(randomblob(6)))`;
 const hex64 = () => `lower(hex(randomblob(32)))`;
 
 describe('what an operation costs D1 (issue 27; figures in docs/scale.md)', () => {
@@ -63,9 +67,13 @@ describe('what an operation costs D1 (issue 27; figures in docs/scale.md)', () =
     const figures: Record<string, D1Counts> = {};
     let tokens!: Tokens;
     figures.signIn = await measure(async () => (tokens = await logIn(client, user)));
-    figures.failedSignIn = await measure(async () => expect((await passwordGrant(client, user.email, 'not the password at all')).status).toBe(400));
+    figures.failedSignIn = await measure(async () =>
+      expect((await passwordGrant(client, user.email, 'not the password at all')).status).toBe(400),
+    );
     figures.signInAfterFailure = await measure(() => logIn(client, user));
-    figures.refreshRotating = await measure(async () => (tokens = await json<Tokens>(await ok(refreshGrant(client, tokens.refresh_token)))));
+    figures.refreshRotating = await measure(
+      async () => (tokens = await json<Tokens>(await ok(refreshGrant(client, tokens.refresh_token)))),
+    );
     // Who-am-I: the User Service's status (the token's user), and OIDC userinfo (which checks the session in D1 too).
     figures.whoAmI = await measure(() => ok(client.get('/v1/users/status', { token: tokens.access_token })));
     figures.userinfo = await measure(() => ok(client.get('/oauth/userinfo', { token: tokens.access_token })));
@@ -78,20 +86,31 @@ describe('what an operation costs D1 (issue 27; figures in docs/scale.md)', () =
     // Row sizes, from the rows this user's sign-ins and refresh wrote: a user and a rotated session (a refresh
     // writes no spent-secret row any more: its secrets carry a tag).
     await applyD1Migrations(env.SIZES_DB, env.TEST_MIGRATIONS);
-    const one = async (sql: string, ...params: unknown[]) => (await env.DB.prepare(sql).bind(...params).first<Record<string, unknown>>())!;
+    const one = async (sql: string, ...params: unknown[]) =>
+      (await env.DB.prepare(sql)
+        .bind(...params)
+        .first<Record<string, unknown>>())!;
     const userRow = await one('select * from users where id = ?', user.id);
     const sessionRow = await one('select * from sessions where id = ?', tokens.refresh_token.split('.')[0]);
     const sizes = {
       // A user of the default ecosystem with an e-mail and a password hash at the default cost's length.
-      user: await bytesPerRow('users', { ...userRow, password_hash: `${userRow.password_hash}`.replace(/ln=\d+,r=\d+,p=\d+/, 'ln=14,r=8,p=5') }, {
-        id: uuidLike,
-        unique_id: uuidLike,
-        user_number: (i) => i,
-        email: () => `'u' || lower(hex(randomblob(5))) || '@example.com'`,
-        email_key: () => `'u' || lower(hex(randomblob(5))) || '@example.com'`,
-      }),
+      user: await bytesPerRow(
+        'users',
+        { ...userRow, password_hash: `${userRow.password_hash}`.replace(/ln=\d+,r=\d+,p=\d+/, 'ln=14,r=8,p=5') },
+        {
+          id: uuidLike,
+          unique_id: uuidLike,
+          user_number: (i) => i,
+          email: () => `'u' || lower(hex(randomblob(5))) || '@example.com'`,
+          email_key: () => `'u' || lower(hex(randomblob(5))) || '@example.com'`,
+        },
+      ),
       // Every copy a session of the first copied user.
-      session: await bytesPerRow('sessions', sessionRow, { id: uuidLike, secret_hash: hex64, user_id: () => `(select id from users where user_number = 1)` }),
+      session: await bytesPerRow('sessions', sessionRow, {
+        id: uuidLike,
+        secret_hash: hex64,
+        user_id: () => `(select id from users where user_number = 1)`,
+      }),
     };
     // Measured 834 and 367 bytes (2,000 copies; D1 grows by whole pages, so about ±2%).
     expect(sizes.user).toBeGreaterThan(700);

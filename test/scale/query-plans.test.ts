@@ -74,7 +74,10 @@ async function plan(db: D1Database, sql: string): Promise<string[]> {
   const count = numbered.length > 0 ? Math.max(...numbered) : marks.length;
   const params = Array.from({ length: count }, () => null);
   try {
-    const { results } = await db.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>();
+    const { results } = await db
+      .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+      .bind(...params)
+      .all<{ detail: string }>();
     return results.map((row) => row.detail);
   } catch (error) {
     throw new Error(`EXPLAIN QUERY PLAN failed for: ${sql}`, { cause: error });
@@ -105,7 +108,15 @@ describe('query plans (issue 15)', () => {
     // What a Cron run stopped by its budget sends as well: the count of the backlog it left.
     const recorded = openDb(recordingDb(env.DB, seen));
     const now = client.clock.now();
-    const cutoffs = { now, refreshEndedBefore: now, fixedTtlExpiredBefore: now, codesEndedBefore: now, authorizationCodesExpiredBefore: now, loginFailuresStaleBefore: now, mailSentBefore: now };
+    const cutoffs = {
+      now,
+      refreshEndedBefore: now,
+      fixedTtlExpiredBefore: now,
+      codesEndedBefore: now,
+      authorizationCodesExpiredBefore: now,
+      loginFailuresStaleBefore: now,
+      mailSentBefore: now,
+    };
     for (const kind of UPKEEP_KINDS) await countBacklog(recorded, kind, cutoffs, 10);
     // An empty or shrunken tour must not pass silently.
     expect(seen.size).toBeGreaterThanOrEqual(60);

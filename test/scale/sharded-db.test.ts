@@ -49,7 +49,9 @@ describe('auth state sharded by a hash of the user id (docs/scale.md)', () => {
     const successors = Array.from({ length: RACERS }, () => crypto.randomUUID());
     // One router per racer: nothing in memory is shared, as between isolates.
     const won = await Promise.all(
-      successors.map((successor) => new ShardedAuthStore(shards()).rotateSecret(sessionId, sha256Hex(secret), sha256Hex(successor), now + 1)),
+      successors.map((successor) =>
+        new ShardedAuthStore(shards()).rotateSecret(sessionId, sha256Hex(secret), sha256Hex(successor), now + 1),
+      ),
     );
     const winners = successors.filter((_, k) => won[k]);
     expect(winners).toHaveLength(1);

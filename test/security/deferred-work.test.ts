@@ -15,7 +15,11 @@ const OWNER_LOOKUP = /from "users" where .*"email_key"/;
 
 function loggedClient(vars: Record<string, string> = {}) {
   const log = statementLog();
-  const client = newClient({ vars: { EMAIL_CONFIRMATION: 'on', LOGIN_LOCKOUT_THRESHOLD: '3', ...vars }, wrapEnv: log.wrapEnv, onAnswer: log.onAnswer });
+  const client = newClient({
+    vars: { EMAIL_CONFIRMATION: 'on', LOGIN_LOCKOUT_THRESHOLD: '3', ...vars },
+    wrapEnv: log.wrapEnv,
+    onAnswer: log.onAnswer,
+  });
   return { log, client };
 }
 

@@ -6,7 +6,9 @@ import { createUser } from '../support/accounts';
 import { json, newClient } from '../support/driver';
 import { register } from '../oauth/flow';
 
-const basic = (id: string, secret: string) => ({ authorization: `Basic ${btoa(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`)}` });
+const basic = (id: string, secret: string) => ({
+  authorization: `Basic ${btoa(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`)}`,
+});
 
 describe('the password grant of a registered client', () => {
   it('binds the refresh token to the client: no client or another one gets invalid_grant, and the token still works', async () => {
@@ -14,10 +16,13 @@ describe('the password grant of a registered client', () => {
     const user = await createUser(client);
     const app = await register(client, { allowPasswordGrant: true });
     const other = await register(client, { allowPasswordGrant: true });
-    const login = await client.post('/oauth/token', { form: { grant_type: 'password', username: user.email, password: user.password, client_id: app.clientId } });
+    const login = await client.post('/oauth/token', {
+      form: { grant_type: 'password', username: user.email, password: user.password, client_id: app.clientId },
+    });
     expect(login.status).toBe(200);
     const refreshToken = (await json(login)).refresh_token;
-    const refresh = (fields: Record<string, string>) => client.post('/oauth/token', { form: { grant_type: 'refresh_token', refresh_token: refreshToken, ...fields } });
+    const refresh = (fields: Record<string, string>) =>
+      client.post('/oauth/token', { form: { grant_type: 'refresh_token', refresh_token: refreshToken, ...fields } });
     for (const fields of [{}, { client_id: other.clientId }] as Record<string, string>[]) {
       const refused = await refresh(fields);
       expect(refused.status).toBe(400);
@@ -36,7 +41,9 @@ describe('the password grant of a registered client', () => {
     const closed = await register(client, { public: false });
     const form = { grant_type: 'password', username: user.email, password: user.password };
     const viaBasic = await client.post('/oauth/token', { form, headers: basic(closed.clientId, closed.clientSecret!) });
-    const viaBody = await client.post('/oauth/token', { form: { ...form, client_id: closed.clientId, client_secret: closed.clientSecret! } });
+    const viaBody = await client.post('/oauth/token', {
+      form: { ...form, client_id: closed.clientId, client_secret: closed.clientSecret! },
+    });
     for (const refused of [viaBasic, viaBody]) {
       expect(refused.status).toBe(400);
       expect(await json(refused)).toMatchObject({ error: 'unauthorized_client' });

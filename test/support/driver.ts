@@ -56,7 +56,7 @@ export function newClient(options: ClientOptions = {}) {
   let worker = makeWorker();
   const testEnv = { ...(env as unknown as Env), ...options.vars } as Env;
   // Each client its own /64: per-client limits key IPv6 clients by their /64.
-  const addressOf = () => `2001:db8:${(clientCount += 1).toString(16)}:${Math.floor(Math.random() * 0xffff).toString(16)}::1`;
+  const addressOf = () => `2001:db8:${((clientCount += 1)).toString(16)}:${Math.floor(Math.random() * 0xffff).toString(16)}::1`;
   let clientIp = addressOf();
 
   async function request(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {

@@ -46,7 +46,9 @@ function faultError(binding: Binding, mode: FaultMode): Error {
         : 'D1_ERROR: D1 DB storage operation exceeded timeout which caused object to be reset. (injected fault)',
     );
   }
-  return new Error(mode === 'throw' ? 'KV operation failed: 500 Internal Server Error (injected fault)' : 'KV operation timed out (injected fault)');
+  return new Error(
+    mode === 'throw' ? 'KV operation failed: 500 Internal Server Error (injected fault)' : 'KV operation timed out (injected fault)',
+  );
 }
 
 export function faults() {

@@ -22,7 +22,8 @@ export function interleave(pattern: RegExp) {
       get(target, property) {
         const value = Reflect.get(target, property) as unknown;
         if (typeof value !== 'function') return value;
-        if (property === 'bind') return (...args: unknown[]) => wrapStatement((value as (...a: unknown[]) => D1PreparedStatement).apply(target, args));
+        if (property === 'bind')
+          return (...args: unknown[]) => wrapStatement((value as (...a: unknown[]) => D1PreparedStatement).apply(target, args));
         if (['all', 'run', 'raw', 'first'].includes(property as string)) {
           return async (...args: unknown[]) => {
             await gate();
@@ -58,4 +59,3 @@ export function interleave(pattern: RegExp) {
   });
   return { state, wrapEnv };
 }
-

@@ -16,7 +16,9 @@ const HOUR = 3_600_000;
 async function seedUser(now: number): Promise<string> {
   const id = crypto.randomUUID();
   const email = uniqueEmail('backlog');
-  await env.DB.prepare(`insert into users (id, ecosystem_id, email, email_key, created_at, updated_at) values (?1, 'default', ?2, ?2, ?3, ?3)`)
+  await env.DB.prepare(
+    `insert into users (id, ecosystem_id, email, email_key, created_at, updated_at) values (?1, 'default', ?2, ?2, ?3, ?3)`,
+  )
     .bind(id, email, now)
     .run();
   return id;
@@ -92,7 +94,11 @@ describe('upkeep that keeps up', () => {
 
     expect(await countTagged(tag)).toEqual({ sessions: 3, spentSecrets: 0, codes: 1 });
     const report = upkeepLog(client.logs);
-    expect(report).toMatchObject({ finished: true, stoppedBy: 'nothing_left', backlog: { sessions: 0, codes: 0, authorizationCodes: 0, loginFailures: 0, mail: 0 } });
+    expect(report).toMatchObject({
+      finished: true,
+      stoppedBy: 'nothing_left',
+      backlog: { sessions: 0, codes: 0, authorizationCodes: 0, loginFailures: 0, mail: 0 },
+    });
     // Other tests' ended rows may go in the same run: at least ours did.
     expect(report.deleted.sessions).toBeGreaterThanOrEqual(seeded.sessions);
     expect(report.deleted.spentSecrets).toBeGreaterThanOrEqual(seeded.spentSecrets);

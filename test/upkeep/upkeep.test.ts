@@ -37,11 +37,23 @@ async function seed(now: number) {
     // Gone: no token of these can be used any more.
     refreshRevokedLongAgo: session('a', { kind: 'refresh', revokedAt: now - 2 * HOUR, expiresAt: now + 10 * DAY }),
     refreshExpired: session('b', { kind: 'refresh', expiresAt: now - 2 * HOUR }),
-    fixedTtlExpired: session('c', { kind: 'user_token', rotates: false, expiryType: 'FixedTtl', ttlSeconds: 60, expiresAt: now - 10 * MIN }),
+    fixedTtlExpired: session('c', {
+      kind: 'user_token',
+      rotates: false,
+      expiryType: 'FixedTtl',
+      ttlSeconds: 60,
+      expiresAt: now - 10 * MIN,
+    }),
     // Kept: an access token of the first may still live; the rest live or hold a forever revocation.
     refreshRevokedRecently: session('d', { kind: 'refresh', revokedAt: now - 30 * MIN, expiresAt: now + 10 * DAY }),
     refreshLive: session('e', { kind: 'refresh', expiresAt: now + 10 * DAY }),
-    fixedTtlRevokedNotExpired: session('f', { kind: 'user_token', expiryType: 'FixedTtl', ttlSeconds: 3600, revokedAt: now - DAY, expiresAt: now + MIN }),
+    fixedTtlRevokedNotExpired: session('f', {
+      kind: 'user_token',
+      expiryType: 'FixedTtl',
+      ttlSeconds: 3600,
+      revokedAt: now - DAY,
+      expiresAt: now + MIN,
+    }),
     infiniteRevoked: session('g', { kind: 'user_token', expiryType: 'Infinite', revokedAt: now - 30 * DAY }),
     slidingOld: session('h', { kind: 'user_token', expiryType: 'SlidingTtl', ttlSeconds: 60 }),
   };
@@ -104,21 +116,71 @@ describe('upkeep on the Cron run', () => {
     const client = newClient();
     const { s, c, f, m } = await seed(client.clock.now());
     const before = {
-      sessions: await db.select().from(sessions).where(inArray(sessions.id, ids(s))).all(),
-      spent: await db.select().from(spentSecrets).where(inArray(spentSecrets.sessionId, ids(s))).all(),
-      codes: await db.select().from(oneTimeCodes).where(inArray(oneTimeCodes.id, ids(c))).all(),
-      failures: await db.select().from(loginFailures).where(inArray(loginFailures.key, Object.values(f).map((row) => row.key))).all(),
-      mail: await db.select().from(outbox).where(inArray(outbox.id, ids(m))).all(),
+      sessions: await db
+        .select()
+        .from(sessions)
+        .where(inArray(sessions.id, ids(s)))
+        .all(),
+      spent: await db
+        .select()
+        .from(spentSecrets)
+        .where(inArray(spentSecrets.sessionId, ids(s)))
+        .all(),
+      codes: await db
+        .select()
+        .from(oneTimeCodes)
+        .where(inArray(oneTimeCodes.id, ids(c)))
+        .all(),
+      failures: await db
+        .select()
+        .from(loginFailures)
+        .where(
+          inArray(
+            loginFailures.key,
+            Object.values(f).map((row) => row.key),
+          ),
+        )
+        .all(),
+      mail: await db
+        .select()
+        .from(outbox)
+        .where(inArray(outbox.id, ids(m)))
+        .all(),
     };
 
     await client.scheduled();
 
     const after = {
-      sessions: await db.select().from(sessions).where(inArray(sessions.id, ids(s))).all(),
-      spent: await db.select().from(spentSecrets).where(inArray(spentSecrets.sessionId, ids(s))).all(),
-      codes: await db.select().from(oneTimeCodes).where(inArray(oneTimeCodes.id, ids(c))).all(),
-      failures: await db.select().from(loginFailures).where(inArray(loginFailures.key, Object.values(f).map((row) => row.key))).all(),
-      mail: await db.select().from(outbox).where(inArray(outbox.id, ids(m))).all(),
+      sessions: await db
+        .select()
+        .from(sessions)
+        .where(inArray(sessions.id, ids(s)))
+        .all(),
+      spent: await db
+        .select()
+        .from(spentSecrets)
+        .where(inArray(spentSecrets.sessionId, ids(s)))
+        .all(),
+      codes: await db
+        .select()
+        .from(oneTimeCodes)
+        .where(inArray(oneTimeCodes.id, ids(c)))
+        .all(),
+      failures: await db
+        .select()
+        .from(loginFailures)
+        .where(
+          inArray(
+            loginFailures.key,
+            Object.values(f).map((row) => row.key),
+          ),
+        )
+        .all(),
+      mail: await db
+        .select()
+        .from(outbox)
+        .where(inArray(outbox.id, ids(m)))
+        .all(),
     };
     const gone = {
       sessions: [s.refreshRevokedLongAgo.id, s.refreshExpired.id, s.fixedTtlExpired.id],
@@ -164,7 +226,16 @@ describe('upkeep on the Cron run', () => {
 
     await client.scheduled();
 
-    const left = await db.select({ id: oneTimeCodes.id }).from(oneTimeCodes).where(inArray(oneTimeCodes.id, rows.slice(0, 90).map((r) => r.id))).all();
+    const left = await db
+      .select({ id: oneTimeCodes.id })
+      .from(oneTimeCodes)
+      .where(
+        inArray(
+          oneTimeCodes.id,
+          rows.slice(0, 90).map((r) => r.id),
+        ),
+      )
+      .all();
     expect(left).toEqual([]);
     const deleted = client.logs.find((line) => line.event === 'upkeep')?.fields?.deleted as { codes: number };
     expect(deleted.codes).toBeGreaterThanOrEqual(450);

@@ -46,11 +46,31 @@ describe('attributes', () => {
     ['a text that is not a string', { attributeKey: 'k', attributeText: 5 }, 'attributeText must be a string.'],
     ['a key over 128 characters', { attributeKey: 'k'.repeat(129), attributeText: 'x' }, 'attributeKey must be 1 to 128 characters.'],
     ['a text over 4 KiB', { attributeKey: 'k', attributeText: 'é'.repeat(2049) }, 'attributeText must be at most 4096 bytes.'],
-    ['a key with NUL', { attributeKey: 'ro\u0000le', attributeText: 'x' }, 'attributeKey must not contain control characters or bidirectional formatting marks.'],
-    ['a key with a C1 control', { attributeKey: 'ro\u0085le', attributeText: 'x' }, 'attributeKey must not contain control characters or bidirectional formatting marks.'],
-    ['a key with a bidi override', { attributeKey: 'admin\u202Egnp.exe', attributeText: 'x' }, 'attributeKey must not contain control characters or bidirectional formatting marks.'],
-    ['a key with a bidi isolate', { attributeKey: '\u2067role', attributeText: 'x' }, 'attributeKey must not contain control characters or bidirectional formatting marks.'],
-    ['a key with a right-to-left mark', { attributeKey: 'role\u200F', attributeText: 'x' }, 'attributeKey must not contain control characters or bidirectional formatting marks.'],
+    [
+      'a key with NUL',
+      { attributeKey: 'ro\u0000le', attributeText: 'x' },
+      'attributeKey must not contain control characters or bidirectional formatting marks.',
+    ],
+    [
+      'a key with a C1 control',
+      { attributeKey: 'ro\u0085le', attributeText: 'x' },
+      'attributeKey must not contain control characters or bidirectional formatting marks.',
+    ],
+    [
+      'a key with a bidi override',
+      { attributeKey: 'admin\u202Egnp.exe', attributeText: 'x' },
+      'attributeKey must not contain control characters or bidirectional formatting marks.',
+    ],
+    [
+      'a key with a bidi isolate',
+      { attributeKey: '\u2067role', attributeText: 'x' },
+      'attributeKey must not contain control characters or bidirectional formatting marks.',
+    ],
+    [
+      'a key with a right-to-left mark',
+      { attributeKey: 'role\u200F', attributeText: 'x' },
+      'attributeKey must not contain control characters or bidirectional formatting marks.',
+    ],
   ])('answers 400 with a reason for %s', async (_label, body, reason) => {
     const client = newClient();
     const { session } = await signUpAndLogIn(client);
@@ -75,11 +95,14 @@ describe('attributes', () => {
     expect((await json(changed)).user.attributes.key7).toBe('new');
   });
 
-  it("are invisible to every other user", async () => {
+  it('are invisible to every other user', async () => {
     const client = newClient();
     const alice = await signUpAndLogIn(client);
     const bob = await signUpAndLogIn(client);
-    await client.post('/v1/users/attributes', { token: alice.session.accessToken, body: { attributeKey: 'secret', attributeText: 'alice' } });
+    await client.post('/v1/users/attributes', {
+      token: alice.session.accessToken,
+      body: { attributeKey: 'secret', attributeText: 'alice' },
+    });
     expect(await json(await client.get('/v1/users/attributes', { token: bob.session.accessToken }))).toEqual({});
     const bobsDelete = await client.delete('/v1/users/attributes', { token: bob.session.accessToken, body: { attributeKey: 'secret' } });
     expect((await json(bobsDelete)).user).toMatchObject({ id: bob.user.id, attributes: {} });

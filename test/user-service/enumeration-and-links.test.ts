@@ -65,7 +65,10 @@ describe('asking for a new password costs the same for every address', () => {
       });
       const answered = (worker.fetch!(request as never, env as never, ctx) as Promise<Response>).then((response) => response);
       // Only a deadlock detector: an answer that waits on the gated D1 would never come.
-      const first = await Promise.race([answered, new Promise<'waited on D1'>((resolve) => setTimeout(() => resolve('waited on D1'), 5000))]);
+      const first = await Promise.race([
+        answered,
+        new Promise<'waited on D1'>((resolve) => setTimeout(() => resolve('waited on D1'), 5000)),
+      ]);
       gated.open();
       await waitOnExecutionContext(ctx);
       expect(first).not.toBe('waited on D1');

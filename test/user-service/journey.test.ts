@@ -12,7 +12,15 @@ describe('a client walking the whole User Service', () => {
     const registered = await client.post('/v1/users/register', { body: { email, password, firstname: 'Barney', lastname: 'Fife' } });
     expect(registered.status).toBe(200);
     const { user } = await json(registered);
-    expect(user).toEqual({ id: user.id, email, firstname: 'Barney', lastname: 'Fife', language: 'en', confirmed: true, permissionLevel: 2 });
+    expect(user).toEqual({
+      id: user.id,
+      email,
+      firstname: 'Barney',
+      lastname: 'Fife',
+      language: 'en',
+      confirmed: true,
+      permissionLevel: 2,
+    });
 
     const loggedIn = await login(client, email, password);
     expect(loggedIn.status).toBe(200);
@@ -24,7 +32,10 @@ describe('a client walking the whole User Service', () => {
     const status = await json(await client.get('/v1/users/status', { token }));
     expect(status).toEqual({ status: 'success', user });
 
-    const added = await client.post('/v1/users/attributes', { token, body: { attributeKey: 'key_one', attributeText: 'env="CLIENT_ID=1"' } });
+    const added = await client.post('/v1/users/attributes', {
+      token,
+      body: { attributeKey: 'key_one', attributeText: 'env="CLIENT_ID=1"' },
+    });
     expect(added.status).toBe(200);
     expect(await json(added)).toEqual({ status: 'success', user: { ...user, attributes: { key_one: 'env="CLIENT_ID=1"' } } });
     await client.post('/v1/users/attributes', { token, body: { attributeKey: 'key_two', attributeText: 'two' } });

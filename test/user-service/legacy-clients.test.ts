@@ -48,7 +48,9 @@ describe('User Service legacy token profile (JWTVapor, JWTMiddleware, TeamsServi
     const entry = await jwksEntry(client, 'test-rs256-1');
     const der = fromBase64(entry.x5c![0]!);
     expect(entry.x5t).toBe(toBase64url(new Uint8Array(await crypto.subtle.digest('SHA-1', der))));
-    const key = await crypto.subtle.importKey('spki', certificateSpki(der), { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, true, ['verify']);
+    const key = await crypto.subtle.importKey('spki', certificateSpki(der), { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, true, [
+      'verify',
+    ]);
     const fromCertificate = (await crypto.subtle.exportKey('jwk', key)) as JsonWebKey;
     expect({ n: fromCertificate.n, e: fromCertificate.e }).toEqual({ n: entry.n, e: entry.e });
   });
@@ -89,7 +91,9 @@ describe('User Service routes of later clients', () => {
     const refreshed = await client.post('/v1/users/current/accessToken', { body: { refreshToken } });
     expect(refreshed.status).toBe(200);
     expect((await client.request('OPTIONS', '/v1/users/current/login')).status).toBe(200);
-    expect((await client.post('/v1/users/current/register', { body: { email: 'x@example.com', password: user.password } })).status).toBe(404);
+    expect((await client.post('/v1/users/current/register', { body: { email: 'x@example.com', password: user.password } })).status).toBe(
+      404,
+    );
   });
 
   it('re-issues an access and a refresh token on a login with only a bearer token', async () => {
@@ -100,7 +104,12 @@ describe('User Service routes of later clients', () => {
       const response = await client.request('POST', '/v1/users/login', { token: session.accessToken, raw });
       expect(response.status).toBe(200);
       const body = await json(response);
-      expect(body).toMatchObject({ status: 'success', accessToken: expect.any(String), refreshToken: expect.any(String), user: { id: user.id } });
+      expect(body).toMatchObject({
+        status: 'success',
+        accessToken: expect.any(String),
+        refreshToken: expect.any(String),
+        user: { id: user.id },
+      });
       expect(body.refreshToken).not.toBe(session.refreshToken);
       expect(decodeProtectedHeader(body.accessToken).crit).toEqual(['exp', 'aud']);
       expect((await client.get('/v1/users/status', { token: body.accessToken })).status).toBe(200);

@@ -26,8 +26,16 @@ describe('registering through the User Service', () => {
     ['an invalid e-mail', { email: 'not-an-address', password: 'correct horse battery' }, 'email is not a valid e-mail address.'],
     ['a short password', { email: 'short@example.com', password: 'abc' }, 'password must be at least 8 characters.'],
     ['a common password', { email: 'common@example.com', password: 'password123' }, 'password is one of the most common passwords.'],
-    ['a bad language', { email: 'lang@example.com', password: 'correct horse battery', language: '<script>' }, expect.stringContaining('language')],
-    ['a firstname that is not text', { email: 'fn@example.com', password: 'correct horse battery', firstname: ['x'] }, 'firstname must be a string.'],
+    [
+      'a bad language',
+      { email: 'lang@example.com', password: 'correct horse battery', language: '<script>' },
+      expect.stringContaining('language'),
+    ],
+    [
+      'a firstname that is not text',
+      { email: 'fn@example.com', password: 'correct horse battery', firstname: ['x'] },
+      'firstname must be a string.',
+    ],
   ])('answers 400 with a reason for %s', async (_label, body, reason) => {
     const client = newClient();
     const response = await client.post('/v1/users/register', { body });

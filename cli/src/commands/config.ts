@@ -18,14 +18,17 @@ export function configCommands(io: Io) {
         },
         async run({ args }) {
           const dir = args.dir ?? io.cwd;
-          if (!existsSync(join(dir, 'wrangler.toml'))) throw usageError(`No wrangler.toml in ${dir}: run in the project directory or pass --dir.`);
+          if (!existsSync(join(dir, 'wrangler.toml')))
+            throw usageError(`No wrangler.toml in ${dir}: run in the project directory or pass --dir.`);
           const { configProblems, devVars } = await import('../../../scripts/check-config');
           const vars = devVars(dir);
           const problems = await configProblems(vars);
           const sources = existsSync(join(dir, '.dev.vars')) ? 'wrangler.toml [vars] and .dev.vars' : 'wrangler.toml [vars] (no .dev.vars)';
-          if (args.json) printJson(io, { ok: problems.length === 0, problems: problems.map((p) => ({ variable: p.variable, message: p.message })) });
+          if (args.json)
+            printJson(io, { ok: problems.length === 0, problems: problems.map((p) => ({ variable: p.variable, message: p.message })) });
           if (problems.length === 0) {
-            if (!args.json) io.stdout.write(`Configuration OK: ${Object.keys(vars).length} vars from ${sources} pass the Worker's start-up check.\n`);
+            if (!args.json)
+              io.stdout.write(`Configuration OK: ${Object.keys(vars).length} vars from ${sources} pass the Worker's start-up check.\n`);
             return;
           }
           const list = problems.map((problem) => `  ${problem.message.replace(/^Invalid configuration: /, '')}`).join('\n');

@@ -14,7 +14,11 @@ const algArg = {
 } as const;
 
 function algorithmsOf(value: string | string[] | undefined): KeyAlgorithm[] {
-  const names = [value ?? []].flat().flatMap((item) => item.split(',')).map((item) => item.trim()).filter(Boolean);
+  const names = [value ?? []]
+    .flat()
+    .flatMap((item) => item.split(','))
+    .map((item) => item.trim())
+    .filter(Boolean);
   try {
     return keyAlgorithms(names);
   } catch (error) {
@@ -35,7 +39,10 @@ function currentKeys(io: Io, dir: string): { value: string; source: string } {
   if (io.env.SIGNING_KEYS) return { value: io.env.SIGNING_KEYS, source: 'the SIGNING_KEYS environment variable' };
   const file = join(dir, '.dev.vars');
   const value = existsSync(file) ? devVar(readFileSync(file, 'utf8'), 'SIGNING_KEYS') : undefined;
-  if (value === undefined) throw usageError(`No current keys: set SIGNING_KEYS in the environment, or run in a directory whose .dev.vars has it (looked in ${file}).`);
+  if (value === undefined)
+    throw usageError(
+      `No current keys: set SIGNING_KEYS in the environment, or run in a directory whose .dev.vars has it (looked in ${file}).`,
+    );
   return { value, source: file };
 }
 

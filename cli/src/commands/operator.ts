@@ -43,7 +43,9 @@ export function environmentCommands(io: Io) {
           name: { type: 'string', description: 'A name for people (optional)' },
         },
         async run({ args }) {
-          const created = await withGatehouse(io, connect(io, args.url), (gatehouse) => gatehouse.admin.environments.create(args.ecosystem, args.name));
+          const created = await withGatehouse(io, connect(io, args.url), (gatehouse) =>
+            gatehouse.admin.environments.create(args.ecosystem, args.name),
+          );
           printRecord(io, args.json, created);
         },
       }),
@@ -63,9 +65,11 @@ export function serverTokenCommands(io: Io) {
           name: { type: 'string', description: 'A name for people (optional)' },
         },
         async run({ args }) {
-          const created = await withGatehouse(io, connect(io, args.url), (gatehouse) => gatehouse.admin.serverTokens.create(args.ecosystem, args.name));
+          const created = await withGatehouse(io, connect(io, args.url), (gatehouse) =>
+            gatehouse.admin.serverTokens.create(args.ecosystem, args.name),
+          );
           printRecord(io, args.json, created);
-          if (!args.json) io.stderr.write('The token is shown only this once: store it now (e.g. as your backend\'s secret).\n');
+          if (!args.json) io.stderr.write("The token is shown only this once: store it now (e.g. as your backend's secret).\n");
         },
       }),
       revoke: defineCommand({

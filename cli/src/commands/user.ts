@@ -15,12 +15,24 @@ export function userTokenCommands(io: Io) {
     meta: { name: 'user', description: "droplit Console's user commands" },
     subCommands: {
       'create-token': defineCommand({
-        meta: { name: 'create-token', description: 'Print a user token for ECOSYSTEM-ID;USER-ID (quote it: the shell reads ; as a separator)' },
+        meta: {
+          name: 'create-token',
+          description: 'Print a user token for ECOSYSTEM-ID;USER-ID (quote it: the shell reads ; as a separator)',
+        },
         args: {
           ...common,
-          user: { type: 'positional', required: true, valueHint: 'ECOSYSTEM-ID;USER-ID', description: "The ecosystem and your application's user id, joined by ;" },
+          user: {
+            type: 'positional',
+            required: true,
+            valueHint: 'ECOSYSTEM-ID;USER-ID',
+            description: "The ecosystem and your application's user id, joined by ;",
+          },
           ttl: { type: 'string', description: 'Seconds (the server default: 3600)' },
-          'expiry-type': { type: 'enum', options: ['FixedTtl', 'SlidingTtl', 'Infinite'], description: 'How the token expires (default FixedTtl)' },
+          'expiry-type': {
+            type: 'enum',
+            options: ['FixedTtl', 'SlidingTtl', 'Infinite'],
+            description: 'How the token expires (default FixedTtl)',
+          },
         },
         async run({ args }) {
           const user = String(args.user);
@@ -31,7 +43,9 @@ export function userTokenCommands(io: Io) {
           const ttl = intFlag('ttl', args.ttl, 1, Number.MAX_SAFE_INTEGER);
           const connection = connect(io, args.url, 'GATEHOUSE_SERVER_TOKEN');
           const expiryType = args['expiry-type'] as ExpiryType | undefined;
-          const token = await withGatehouse(io, connection, (gatehouse) => gatehouse.users.createToken(user.slice(0, split), user.slice(split + 1), ttl, expiryType));
+          const token = await withGatehouse(io, connection, (gatehouse) =>
+            gatehouse.users.createToken(user.slice(0, split), user.slice(split + 1), ttl, expiryType),
+          );
           if (args.json) printJson(io, { token });
           else io.stdout.write(`${token}\n`);
         },

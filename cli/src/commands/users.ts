@@ -28,7 +28,11 @@ function progress(io: Io) {
   };
 }
 
-async function listUsers(io: Io, args: { url?: string; json?: boolean; ecosystem?: string; limit?: string; cursor?: string; all?: boolean }, q?: string) {
+async function listUsers(
+  io: Io,
+  args: { url?: string; json?: boolean; ecosystem?: string; limit?: string; cursor?: string; all?: boolean },
+  q?: string,
+) {
   const connection: Connection = connect(io, args.url);
   const limit = intFlag('limit', args.limit, 1, MAX_PAGE_SIZE);
   const items: AdminUser[] = [];
@@ -39,7 +43,12 @@ async function listUsers(io: Io, args: { url?: string; json?: boolean; ecosystem
     next = await withGatehouse(io, connection, async (gatehouse) => {
       let last: string | null;
       do {
-        const page = await gatehouse.admin.users.page({ ecosystemId: args.ecosystem, q, limit: args.all ? (limit ?? MAX_PAGE_SIZE) : limit, cursor });
+        const page = await gatehouse.admin.users.page({
+          ecosystemId: args.ecosystem,
+          q,
+          limit: args.all ? (limit ?? MAX_PAGE_SIZE) : limit,
+          cursor,
+        });
         items.push(...page.items);
         last = page.next;
         cursor = last ?? undefined;
@@ -62,7 +71,9 @@ export function userCommands(io: Io) {
       meta: { name, description },
       args: { ...common, id: { type: 'positional', required: true, description: 'The user id (as `users list` shows it)' }, ...extra },
       async run({ args }) {
-        const user = await withGatehouse(io, connect(io, args.url), (gatehouse) => gatehouse.admin.users.update(args.id, change(args as Record<string, string>)));
+        const user = await withGatehouse(io, connect(io, args.url), (gatehouse) =>
+          gatehouse.admin.users.update(args.id, change(args as Record<string, string>)),
+        );
         printRecord(io, args.json, user);
       },
     });
@@ -89,9 +100,14 @@ export function userCommands(io: Io) {
       }),
       disable: patch('disable', 'Disable a user: every session and token of theirs ends', () => ({ disabled: true })),
       enable: patch('enable', 'Enable a disabled user', () => ({ disabled: false })),
-      'set-role': patch('set-role', "Set a user's role (admin, moderator, developer, customer or user)", (args) => ({ role: args.role as Role }), {
-        role: { type: 'positional', required: true, description: 'admin | moderator | developer | customer | user' },
-      }),
+      'set-role': patch(
+        'set-role',
+        "Set a user's role (admin, moderator, developer, customer or user)",
+        (args) => ({ role: args.role as Role }),
+        {
+          role: { type: 'positional', required: true, description: 'admin | moderator | developer | customer | user' },
+        },
+      ),
     },
   });
 }

@@ -36,7 +36,9 @@ export const DROPLIT_VALIDATION: ValidateOptions = {
   toError: (issues: [FieldIssue, ...FieldIssue[]], target: Target) => {
     const where = LOCATIONS[target];
     const droplitIssue = ({ field, message, unknownKeys }: FieldIssue): DroplitIssue =>
-      unknownKeys ? { in: where, path: field || 'additional parameters', message: notAllowedMessage(unknownKeys) } : { in: where, path: field, message };
+      unknownKeys
+        ? { in: where, path: field || 'additional parameters', message: notAllowedMessage(unknownKeys) }
+        : { in: where, path: field, message };
     return new InvalidParams(issues.map(droplitIssue) as [DroplitIssue, ...DroplitIssue[]]);
   },
 };

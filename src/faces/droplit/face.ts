@@ -17,6 +17,8 @@ export const droplit: Face = {
   paths: ['/api'],
   browser: false,
   renderError: renderDroplitError,
-  tags: [{ name: TAGS.droplit, description: 'The droplit-style Users API: an ecosystem’s backend manages its users and issues their tokens.' }],
+  tags: [
+    { name: TAGS.droplit, description: 'The droplit-style Users API: an ecosystem’s backend manages its users and issues their tokens.' },
+  ],
   errorBody: { name: 'DroplitError', schema: DroplitErrorBody },
 };

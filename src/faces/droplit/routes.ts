@@ -55,7 +55,13 @@ routes.put(
     const ref = c.req.valid('param').user;
     const { generateToken, expiryType, ttl } = c.req.valid('query');
     await requireEcosystemForCaller(deps, c.get('caller'), ref.ecosystemId);
-    const result = await appUsers.putAppUser(deps, ref.ecosystemId, ref.uniqueId, c.req.valid('json'), generateToken ? { expiryType, ttlSeconds: ttl } : undefined);
+    const result = await appUsers.putAppUser(
+      deps,
+      ref.ecosystemId,
+      ref.uniqueId,
+      c.req.valid('json'),
+      generateToken ? { expiryType, ttlSeconds: ttl } : undefined,
+    );
     const status = result.created ? 201 : 200;
     return result.token !== undefined ? c.json({ token: result.token }, status) : c.json(droplitUser(result), status);
   },
@@ -76,15 +82,26 @@ routes.post(
   },
 );
 
-routes.get('/users/:user', op('Show a user', { 200: jsonResponse('The user', s.DroplitUser) }, { ...INVALID, ...NOT_FOUND }), authenticate, user, validate('query', s.NoQuery, DROPLIT_VALIDATION), async (c) => {
-  const ref = c.req.valid('param').user;
-  await requireEcosystemForCaller(c.env.deps, c.get('caller'), ref.ecosystemId);
-  return c.json(droplitUser(await appUsers.getAppUser(c.env.deps, ref.ecosystemId, ref.uniqueId)));
-});
+routes.get(
+  '/users/:user',
+  op('Show a user', { 200: jsonResponse('The user', s.DroplitUser) }, { ...INVALID, ...NOT_FOUND }),
+  authenticate,
+  user,
+  validate('query', s.NoQuery, DROPLIT_VALIDATION),
+  async (c) => {
+    const ref = c.req.valid('param').user;
+    await requireEcosystemForCaller(c.env.deps, c.get('caller'), ref.ecosystemId);
+    return c.json(droplitUser(await appUsers.getAppUser(c.env.deps, ref.ecosystemId, ref.uniqueId)));
+  },
+);
 
 routes.get(
   '/users',
-  op('List an ecosystem’s users, a page at a time', { 200: jsonResponse('A page; `next` is the cursor of the next', s.UserPage) }, { ...INVALID, ...NOT_FOUND }),
+  op(
+    'List an ecosystem’s users, a page at a time',
+    { 200: jsonResponse('A page; `next` is the cursor of the next', s.UserPage) },
+    { ...INVALID, ...NOT_FOUND },
+  ),
   authenticate,
   validate('query', s.ListQuery, DROPLIT_VALIDATION),
   async (c) => {
@@ -96,16 +113,30 @@ routes.get(
   },
 );
 
-routes.delete('/users/:user', op('Delete a user, its tokens and grants', done, { ...INVALID, ...NOT_FOUND }), authenticate, user, validate('query', s.NoQuery, DROPLIT_VALIDATION), async (c) => {
-  const ref = c.req.valid('param').user;
-  await requireEcosystemForCaller(c.env.deps, c.get('caller'), ref.ecosystemId);
-  await appUsers.deleteAppUser(c.env.deps, ref.ecosystemId, ref.uniqueId);
-  return c.body(null, 200);
-});
+routes.delete(
+  '/users/:user',
+  op('Delete a user, its tokens and grants', done, { ...INVALID, ...NOT_FOUND }),
+  authenticate,
+  user,
+  validate('query', s.NoQuery, DROPLIT_VALIDATION),
+  async (c) => {
+    const ref = c.req.valid('param').user;
+    await requireEcosystemForCaller(c.env.deps, c.get('caller'), ref.ecosystemId);
+    await appUsers.deleteAppUser(c.env.deps, ref.ecosystemId, ref.uniqueId);
+    return c.body(null, 200);
+  },
+);
 
-routes.delete('/users/:user/tokens', op('Log a user out: revoke every token', done, { ...INVALID, ...NOT_FOUND }), authenticate, user, validate('query', s.NoQuery, DROPLIT_VALIDATION), async (c) => {
-  const ref = c.req.valid('param').user;
-  await requireEcosystemForCaller(c.env.deps, c.get('caller'), ref.ecosystemId);
-  await appUsers.logOutAppUser(c.env.deps, ref.ecosystemId, ref.uniqueId);
-  return c.body(null, 200);
-});
+routes.delete(
+  '/users/:user/tokens',
+  op('Log a user out: revoke every token', done, { ...INVALID, ...NOT_FOUND }),
+  authenticate,
+  user,
+  validate('query', s.NoQuery, DROPLIT_VALIDATION),
+  async (c) => {
+    const ref = c.req.valid('param').user;
+    await requireEcosystemForCaller(c.env.deps, c.get('caller'), ref.ecosystemId);
+    await appUsers.logOutAppUser(c.env.deps, ref.ecosystemId, ref.uniqueId);
+    return c.body(null, 200);
+  },
+);

@@ -66,7 +66,12 @@ const ttl = z
   .string({ error: MESSAGES.number })
   .regex(/^\d+(\.\d+)?$/, { error: MESSAGES.number })
   .transform(Number)
-  .pipe(z.number().positive({ error: MESSAGES.number }).max(MAX_USER_TOKEN_TTL_SECONDS, { error: `expected field to be a number of seconds up to ${MAX_USER_TOKEN_TTL_SECONDS}` }))
+  .pipe(
+    z
+      .number()
+      .positive({ error: MESSAGES.number })
+      .max(MAX_USER_TOKEN_TTL_SECONDS, { error: `expected field to be a number of seconds up to ${MAX_USER_TOKEN_TTL_SECONDS}` }),
+  )
   .optional()
   .transform((seconds) => (seconds === undefined ? DEFAULT_USER_TOKEN_TTL_SECONDS : Math.ceil(seconds)))
   .meta({ description: `Seconds, default ${DEFAULT_USER_TOKEN_TTL_SECONDS}.`, example: '900' });
@@ -121,14 +126,16 @@ export const USER_CHANGES_EXAMPLE = { email: 'ada@example.com', meta: { plan: 'p
 
 const time = isoTime();
 
-export const DroplitUser = z.object({
-  id: z.string().meta({ description: 'The literal `ECOSYSTEM-ID;USER-ID`.' }),
-  ecosystemId: z.string(),
-  uniqueId: z.string(),
-  meta: z.record(z.string(), z.unknown()),
-  email: z.string().nullable(),
-  createdAt: time,
-  access: z.array(z.object({ environmentId: z.string(), accessLevel: z.string() })),
-}).meta({ id: 'DroplitUser' });
+export const DroplitUser = z
+  .object({
+    id: z.string().meta({ description: 'The literal `ECOSYSTEM-ID;USER-ID`.' }),
+    ecosystemId: z.string(),
+    uniqueId: z.string(),
+    meta: z.record(z.string(), z.unknown()),
+    email: z.string().nullable(),
+    createdAt: time,
+    access: z.array(z.object({ environmentId: z.string(), accessLevel: z.string() })),
+  })
+  .meta({ id: 'DroplitUser' });
 export const UserToken = z.object({ token: z.string().meta({ description: 'A signed JWT for the user.' }) }).meta({ id: 'UserToken' });
 export const UserPage = z.object({ items: z.array(DroplitUser), next: z.string().nullable() });

@@ -36,7 +36,9 @@ const password = requiredText(PASSWORD_FIELD_MAX_LENGTH);
 /** The body of a registration or a profile update: four required fields, the rest optional. */
 export const AccountFields = z
   .object({
-    username: requiredText(USERNAME_MAX_LENGTH).regex(USERNAME_PATTERN, { error: 'may hold only letters, digits and the characters . _ @ -' }),
+    username: requiredText(USERNAME_MAX_LENGTH).regex(USERNAME_PATTERN, {
+      error: 'may hold only letters, digits and the characters . _ @ -',
+    }),
     password,
     email: requiredText(EMAIL_MAX_LENGTH),
     user_type: requiredChoice(USER_TYPES, 32),
@@ -61,7 +63,13 @@ export const AccountFields = z
     currentPassword: body.current_password,
   }));
 
-export const ACCOUNT_EXAMPLE = { username: 'ada', password: 'analytical engine 1843', email: 'ada@example.com', user_type: 'developer', first_name: 'Ada' };
+export const ACCOUNT_EXAMPLE = {
+  username: 'ada',
+  password: 'analytical engine 1843',
+  email: 'ada@example.com',
+  user_type: 'developer',
+  first_name: 'Ada',
+};
 
 // No pattern check here: a name that cannot exist fails like any unknown user.
 export const LoginFields = z.object({ username: requiredText(256), password });
@@ -76,11 +84,13 @@ export const PublicKeyFields = z.preprocess(
     const { public_key: code, 'public-key': wiki, ...rest } = body as Record<string, unknown>;
     return { ...rest, public_key: code ?? wiki };
   },
-  z.object({
-    public_key: requiredText(KEY_MAX_LENGTH).meta({ description: 'The key or certificate (PEM).' }),
-    'public-key': z.string().optional().meta({ description: 'The same, by the wiki’s name (when `public_key` is absent).' }),
-    certificate: clearableText(KEY_MAX_LENGTH),
-  }).transform(({ public_key: publicKey, certificate }) => (certificate === undefined ? { publicKey } : { publicKey, certificate })),
+  z
+    .object({
+      public_key: requiredText(KEY_MAX_LENGTH).meta({ description: 'The key or certificate (PEM).' }),
+      'public-key': z.string().optional().meta({ description: 'The same, by the wiki’s name (when `public_key` is absent).' }),
+      certificate: clearableText(KEY_MAX_LENGTH),
+    })
+    .transform(({ public_key: publicKey, certificate }) => (certificate === undefined ? { publicKey } : { publicKey, certificate })),
 );
 
 /** `offset` is a page number from 0 and `limit` the page size, as in the original; empty is the default. */
@@ -94,13 +104,20 @@ function pageNumber(min: number, max: number, fallback: number) {
     .pipe(z.number().min(min, { error }).max(max, { error }));
 }
 
-export const PageQuery = z.object({
-  offset: pageNumber(0, 1_000_000, 0).meta({ description: 'The page number, from 0.' }),
-  limit: pageNumber(1, 100, 10).meta({ description: 'The page size, default 10.' }),
-}).transform(({ offset, limit }): NumberedPage => ({ index: offset, size: limit }));
+export const PageQuery = z
+  .object({
+    offset: pageNumber(0, 1_000_000, 0).meta({ description: 'The page number, from 0.' }),
+    limit: pageNumber(1, 100, 10).meta({ description: 'The page size, default 10.' }),
+  })
+  .transform(({ offset, limit }): NumberedPage => ({ index: offset, size: limit }));
 
 /** A path id that is not a v4 UUID names no user: 404, as the original answered. */
-export const UserIdParam = z.object({ uuid: z.string().regex(UUID_V4, { error: 'is not valid' }).transform((id) => id.toLowerCase()) });
+export const UserIdParam = z.object({
+  uuid: z
+    .string()
+    .regex(UUID_V4, { error: 'is not valid' })
+    .transform((id) => id.toLowerCase()),
+});
 export const USER_ID_VALIDATION: ValidateOptions = {
   toError: ([first]) => new AppError('USER_NOT_FOUND', { field: first.field, reason: first.message }),
 };

@@ -28,16 +28,18 @@ const ROOT = [
   { uri: '/api/v2/sessions', method: 'DELETE', purpose: 'Log out of this session' },
   { uri: '/api/v2/users', method: 'POST', purpose: 'Register a user' },
   { uri: '/api/v2/users', method: 'GET', purpose: 'List users (admins) or read oneself' },
-  { uri: '/api/v2/users', method: 'PUT', purpose: 'Update one\'s own profile' },
+  { uri: '/api/v2/users', method: 'PUT', purpose: "Update one's own profile" },
   { uri: '/api/v2/users/:uuid', method: 'GET', purpose: 'Read a user' },
   { uri: '/api/v2/users/username', method: 'GET', purpose: 'The username of the token presented' },
-  { uri: '/api/v2/users/:username/user-public-key', method: 'PATCH', purpose: 'Set a developer\'s public key' },
+  { uri: '/api/v2/users/:username/user-public-key', method: 'PATCH', purpose: "Set a developer's public key" },
   { uri: '/api/v2/users/public-key', method: 'GET', purpose: 'The token-signing public key (PEM)' },
   { uri: '/api/v2/micro-services/public-key', method: 'GET', purpose: 'The token-signing public key (base64 SPKI)' },
 ];
 
 /** GET /api: the Gatekeeper's root, a list of its interfaces as the original answered (app.get('/api', ...gatekeeperRoot)). */
 export const gatekeeperRoot = [
-  describeRoute(operation(TAGS.gatekeeper, 'What this service is', SECURITY.none, { 200: jsonResponse('The Gatekeeper’s interfaces', RootEntries) })),
+  describeRoute(
+    operation(TAGS.gatekeeper, 'What this service is', SECURITY.none, { 200: jsonResponse('The Gatekeeper’s interfaces', RootEntries) }),
+  ),
   (c: Context<AppEnv>) => c.json(ROOT),
 ] as const;

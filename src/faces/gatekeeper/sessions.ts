@@ -42,7 +42,11 @@ sessions.delete(
   describeRoute(
     operation(TAGS.gatekeeper, 'Log out this session', SECURITY.bearer, {
       204: { description: 'Logged out' },
-      ...s.gatekeeperErrors({ 400: 'Authorization is not `Bearer <token>`', 401: 'No token, or a token that is not active', 429: 'Too many requests' }),
+      ...s.gatekeeperErrors({
+        400: 'Authorization is not `Bearer <token>`',
+        401: 'No token, or a token that is not active',
+        429: 'Too many requests',
+      }),
     }),
   ),
   rateLimitPerClient({ scope: 'gk-logout' }),

@@ -24,7 +24,10 @@ function isoTime(ms: number): string {
 
 /** `2017-08-25 14:16:09 UTC`, as the original showed `session_began_at`. */
 function sessionTime(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC');
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, ' UTC');
 }
 
 interface GatekeeperUser {

@@ -35,13 +35,18 @@ users.options('/', preflight(['GET', 'POST', 'PUT', 'OPTIONS']));
 
 users.post(
   '/',
-  op('Register (an admin or the account token may create others)', [{}, ...GATEKEEPER_BEARER], { 201: jsonResponse('The user', s.GatekeeperUser) }, {
-    ...INVALID,
-    ...UNAUTHORIZED,
-    403: 'Registration is closed, or the caller may not create that user',
-    409: 'User name or e-mail address already in use',
-    429: 'Too many requests',
-  }),
+  op(
+    'Register (an admin or the account token may create others)',
+    [{}, ...GATEKEEPER_BEARER],
+    { 201: jsonResponse('The user', s.GatekeeperUser) },
+    {
+      ...INVALID,
+      ...UNAUTHORIZED,
+      403: 'Registration is closed, or the caller may not create that user',
+      409: 'User name or e-mail address already in use',
+      429: 'Too many requests',
+    },
+  ),
   rateLimitPerClient({ scope: 'gk-register' }),
   account,
   async (c) => {
@@ -76,11 +81,16 @@ users.get(
 
 users.put(
   '/',
-  op('Update the caller’s own profile', GATEKEEPER_BEARER, { 200: jsonResponse('The user', s.GatekeeperUser) }, {
-    ...INVALID,
-    ...UNAUTHORIZED,
-    409: 'User name or e-mail address already in use',
-  }),
+  op(
+    'Update the caller’s own profile',
+    GATEKEEPER_BEARER,
+    { 200: jsonResponse('The user', s.GatekeeperUser) },
+    {
+      ...INVALID,
+      ...UNAUTHORIZED,
+      409: 'User name or e-mail address already in use',
+    },
+  ),
   signedIn,
   account,
   async (c) => {
@@ -93,19 +103,33 @@ users.put(
 );
 
 // Before `/:uuid`, which would otherwise take `public-key` or `username` for an id.
-users.get('/public-key', op('The PEM key that signs Gatekeeper tokens', SECURITY.none, { 200: jsonResponse('The key', s.PemPublicKey) }), async (c) => {
-  const pem = await signingKeyPem(c.env.deps, 'gatekeeper');
-  return c.json({ 'public-key': pem }, 200, { 'Cache-Control': PUBLIC_KEY_CACHE });
-});
+users.get(
+  '/public-key',
+  op('The PEM key that signs Gatekeeper tokens', SECURITY.none, { 200: jsonResponse('The key', s.PemPublicKey) }),
+  async (c) => {
+    const pem = await signingKeyPem(c.env.deps, 'gatekeeper');
+    return c.json({ 'public-key': pem }, 200, { 'Cache-Control': PUBLIC_KEY_CACHE });
+  },
+);
 
 /** The token's username as a JSON string, as the original answered. */
-users.get('/username', op('The caller’s username', GATEKEEPER_BEARER, { 200: jsonResponse('The username, a JSON string', z.string().nullable()) }, UNAUTHORIZED), signedIn, async (c) => {
-  return c.json(ownUser(c.get('actor')).username);
-});
+users.get(
+  '/username',
+  op('The caller’s username', GATEKEEPER_BEARER, { 200: jsonResponse('The username, a JSON string', z.string().nullable()) }, UNAUTHORIZED),
+  signedIn,
+  async (c) => {
+    return c.json(ownUser(c.get('actor')).username);
+  },
+);
 
 users.get(
   '/:uuid',
-  op('A user by id', GATEKEEPER_BEARER, { 200: jsonResponse('The user', s.GatekeeperUser) }, { ...UNAUTHORIZED, 403: 'Not the caller, and the caller is no admin', 404: 'No such user (or not a v4 UUID)' }),
+  op(
+    'A user by id',
+    GATEKEEPER_BEARER,
+    { 200: jsonResponse('The user', s.GatekeeperUser) },
+    { ...UNAUTHORIZED, 403: 'Not the caller, and the caller is no admin', 404: 'No such user (or not a v4 UUID)' },
+  ),
   signedIn,
   validate('param', s.UserIdParam, s.USER_ID_VALIDATION),
   async (c) => {
@@ -117,12 +141,17 @@ users.get(
 
 users.patch(
   '/:username/user-public-key',
-  op('Set a user’s public key or certificate', GATEKEEPER_BEARER, { 200: jsonResponse('The user', s.GatekeeperUser) }, {
-    ...INVALID,
-    ...UNAUTHORIZED,
-    403: 'Not the caller, and the caller is no admin',
-    404: 'No such user',
-  }),
+  op(
+    'Set a user’s public key or certificate',
+    GATEKEEPER_BEARER,
+    { 200: jsonResponse('The user', s.GatekeeperUser) },
+    {
+      ...INVALID,
+      ...UNAUTHORIZED,
+      403: 'Not the caller, and the caller is no admin',
+      404: 'No such user',
+    },
+  ),
   signedIn,
   validate('json', s.PublicKeyFields, { example: { public_key: '-----BEGIN PUBLIC KEY-----\n...\n-----END PUBLIC KEY-----' } }),
   async (c) => {

@@ -33,10 +33,15 @@ const noContent = { 204: { description: 'Done' } };
 export const admin = new Hono<AppEnv>();
 admin.use('*', requireAccountToken);
 
-admin.post('/ecosystems', op('Create an ecosystem', { 201: jsonResponse('The ecosystem', s.Ecosystem) }, INVALID), validate('json', s.EcosystemCreate, { example: { name: 'my-app' } }), async (c) => {
-  const row = await ecosystems.createEcosystem(c.env.deps, c.req.valid('json').name);
-  return c.json({ id: row.id, name: row.name, createdAt: iso(row.createdAt) }, 201);
-});
+admin.post(
+  '/ecosystems',
+  op('Create an ecosystem', { 201: jsonResponse('The ecosystem', s.Ecosystem) }, INVALID),
+  validate('json', s.EcosystemCreate, { example: { name: 'my-app' } }),
+  async (c) => {
+    const row = await ecosystems.createEcosystem(c.env.deps, c.req.valid('json').name);
+    return c.json({ id: row.id, name: row.name, createdAt: iso(row.createdAt) }, 201);
+  },
+);
 
 admin.get('/ecosystems', op('List the ecosystems', { 200: jsonResponse('Every ecosystem', s.itemsOf(s.Ecosystem)) }), async (c) => {
   const rows = await ecosystems.listEcosystems(c.env.deps);
@@ -65,16 +70,25 @@ admin.delete('/server-tokens/:id', op('Revoke a server token', noContent, { 404:
   return c.body(null, 204);
 });
 
-admin.get('/users', op('List or search users', { 200: jsonResponse('A page of users', s.pageOf(s.AdminUser)) }, INVALID), validate('query', s.UserListQuery), async (c) => {
-  const query = c.req.valid('query');
-  const { ecosystemId, limit, cursor } = query;
-  const page = await pageUsers(c.env.deps, { ecosystemId, prefix: searchPrefix(query.q), limit, cursor });
-  return c.json({ items: page.items.map(adminUser), next: page.next });
-});
+admin.get(
+  '/users',
+  op('List or search users', { 200: jsonResponse('A page of users', s.pageOf(s.AdminUser)) }, INVALID),
+  validate('query', s.UserListQuery),
+  async (c) => {
+    const query = c.req.valid('query');
+    const { ecosystemId, limit, cursor } = query;
+    const page = await pageUsers(c.env.deps, { ecosystemId, prefix: searchPrefix(query.q), limit, cursor });
+    return c.json({ items: page.items.map(adminUser), next: page.next });
+  },
+);
 
 admin.post(
   '/users',
-  op('Create a user', { 201: jsonResponse('The user', s.AdminUser) }, { ...INVALID, 404: 'No such ecosystem', 409: 'E-mail address or username taken' }),
+  op(
+    'Create a user',
+    { 201: jsonResponse('The user', s.AdminUser) },
+    { ...INVALID, 404: 'No such ecosystem', 409: 'E-mail address or username taken' },
+  ),
   validate('json', s.UserCreate, { example: s.USER_EXAMPLE }),
   async (c) => {
     const deps = c.env.deps;
@@ -101,19 +115,23 @@ admin.delete('/users/:id', op('Delete a user', noContent, { 404: 'No such user' 
   return c.body(null, 204);
 });
 
-admin.get('/users/:id/sessions', op('List a user’s live sessions', { 200: jsonResponse('The sessions', s.itemsOf(s.Session)) }, { 404: 'No such user' }), async (c) => {
-  const user = await getUser(c.env.deps, c.req.param('id'));
-  const rows = await listLiveSessions(c.env.deps, user.id);
-  return c.json({
-    items: rows.map((row) => ({
-      id: row.id,
-      kind: row.kind,
-      createdAt: iso(row.createdAt),
-      lastUsedAt: iso(row.lastUsedAt),
-      expiresAt: row.expiresAt === null ? null : iso(row.expiresAt),
-    })),
-  });
-});
+admin.get(
+  '/users/:id/sessions',
+  op('List a user’s live sessions', { 200: jsonResponse('The sessions', s.itemsOf(s.Session)) }, { 404: 'No such user' }),
+  async (c) => {
+    const user = await getUser(c.env.deps, c.req.param('id'));
+    const rows = await listLiveSessions(c.env.deps, user.id);
+    return c.json({
+      items: rows.map((row) => ({
+        id: row.id,
+        kind: row.kind,
+        createdAt: iso(row.createdAt),
+        lastUsedAt: iso(row.lastUsedAt),
+        expiresAt: row.expiresAt === null ? null : iso(row.expiresAt),
+      })),
+    });
+  },
+);
 
 admin.delete('/users/:id/sessions', op('Revoke every token of a user', noContent, { 404: 'No such user' }), async (c) => {
   const user = await getUser(c.env.deps, c.req.param('id'));
@@ -126,13 +144,22 @@ admin.delete('/sessions/:id', op('Revoke a session', noContent, { 404: 'No such 
   return c.body(null, 204);
 });
 
-admin.get('/outbox', op('List the mail outbox', { 200: jsonResponse('The newest messages', s.itemsOf(s.OutboxItem)) }, INVALID), validate('query', s.OutboxQuery), async (c) => {
-  const { to, status, limit } = c.req.valid('query');
-  return c.json({ items: (await listOutbox(c.env.deps, { to, status }, limit)).map(outboxItem) });
-});
+admin.get(
+  '/outbox',
+  op('List the mail outbox', { 200: jsonResponse('The newest messages', s.itemsOf(s.OutboxItem)) }, INVALID),
+  validate('query', s.OutboxQuery),
+  async (c) => {
+    const { to, status, limit } = c.req.valid('query');
+    return c.json({ items: (await listOutbox(c.env.deps, { to, status }, limit)).map(outboxItem) });
+  },
+);
 
 admin.post(
   '/outbox/:id/retry',
-  op('Send a failed message again', { 202: jsonResponse('The message, pending again', s.OutboxItem) }, { 404: 'No such message', 409: 'Already sent' }),
+  op(
+    'Send a failed message again',
+    { 202: jsonResponse('The message, pending again', s.OutboxItem) },
+    { 404: 'No such message', 409: 'Already sent' },
+  ),
   async (c) => c.json(outboxItem(await retryMail(c.env.deps, c.req.param('id'))), 202),
 );

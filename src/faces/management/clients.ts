@@ -46,7 +46,11 @@ clientRoutes.use('*', requireAccountToken);
 
 clientRoutes.post(
   '/',
-  op('Register an OAuth client', { 201: jsonResponse('The client; a confidential one’s clientSecret, shown this once', s.Client) }, INVALID),
+  op(
+    'Register an OAuth client',
+    { 201: jsonResponse('The client; a confidential one’s clientSecret, shown this once', s.Client) },
+    INVALID,
+  ),
   validate('json', s.ClientCreate, { example: s.CLIENT_EXAMPLE }),
   async (c) => {
     const { public: isPublic, ...input } = c.req.valid('json');
@@ -59,13 +63,19 @@ clientRoutes.get('/', op('List the OAuth clients', { 200: jsonResponse('Every cl
   c.json({ items: (await clients.listClients(c.env.deps)).map(shown) }),
 );
 
-clientRoutes.get('/:clientId', op('Show an OAuth client', { 200: jsonResponse('The client (no secret)', s.Client) }, NOT_FOUND), async (c) =>
-  c.json(shown(await clients.getClient(c.env.deps, c.req.param('clientId')))),
+clientRoutes.get(
+  '/:clientId',
+  op('Show an OAuth client', { 200: jsonResponse('The client (no secret)', s.Client) }, NOT_FOUND),
+  async (c) => c.json(shown(await clients.getClient(c.env.deps, c.req.param('clientId')))),
 );
 
 clientRoutes.patch(
   '/:clientId',
-  op('Change an OAuth client (not whether it is public)', { 200: jsonResponse('The client (no secret)', s.Client) }, { ...INVALID, ...NOT_FOUND }),
+  op(
+    'Change an OAuth client (not whether it is public)',
+    { 200: jsonResponse('The client (no secret)', s.Client) },
+    { ...INVALID, ...NOT_FOUND },
+  ),
   validate('json', s.ClientChanges),
   async (c) => {
     const { public: _never, ...changes } = c.req.valid('json');

@@ -5,9 +5,5 @@ import { bearerChallenge, errorHeaders, messageOf, STATUS_OF, type ErrorRenderer
 export const renderManagementError: ErrorRenderer = (c, error: AppError) => {
   const headers: Record<string, string> = errorHeaders(error);
   if (STATUS_OF[error.code] === 401) headers['WWW-Authenticate'] = bearerChallenge(error);
-  return c.json(
-    { error: { code: error.code, message: messageOf(error) }, requestId: c.get('requestId') },
-    STATUS_OF[error.code],
-    headers,
-  );
+  return c.json({ error: { code: error.code, message: messageOf(error) }, requestId: c.get('requestId') }, STATUS_OF[error.code], headers);
 };

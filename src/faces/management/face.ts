@@ -21,7 +21,8 @@ export const management: Face = {
     { name: TAGS.operator, description: 'The operator’s routes under /admin/v1, with the account token.' },
     {
       name: TAGS.edge,
-      description: 'Forward-auth for reverse proxies, keys and discovery. The gateway’s own routes (GATEWAY_ROUTES) are configured per deployment and are not listed.',
+      description:
+        'Forward-auth for reverse proxies, keys and discovery. The gateway’s own routes (GATEWAY_ROUTES) are configured per deployment and are not listed.',
     },
   ],
   errorBody: { name: 'ManagementError', schema: ManagementErrorBody },

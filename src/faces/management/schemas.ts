@@ -54,37 +54,43 @@ const time = isoTime();
 
 export const Ecosystem = z.object({ id: z.string(), name: z.string(), createdAt: time }).meta({ id: 'Ecosystem' });
 export const Environment = z.object({ id: z.string(), ecosystemId: z.string(), name: z.string() }).meta({ id: 'Environment' });
-export const ServerToken = z.object({ id: z.string(), token: z.string().meta({ description: 'Shown once; stored hashed.' }) }).meta({ id: 'ServerToken' });
-export const AdminUser = z.object({
-  id: z.string(),
-  ecosystemId: z.string(),
-  uniqueId: z.string().nullable(),
-  username: z.string().nullable(),
-  email: z.string().nullable(),
-  role: z.enum(ROLES),
-  permissionLevel: z.number().int(),
-  firstName: z.string().nullable(),
-  lastName: z.string().nullable(),
-  confirmed: z.boolean(),
-  disabled: z.boolean(),
-  createdAt: time,
-}).meta({ id: 'AdminUser' });
+export const ServerToken = z
+  .object({ id: z.string(), token: z.string().meta({ description: 'Shown once; stored hashed.' }) })
+  .meta({ id: 'ServerToken' });
+export const AdminUser = z
+  .object({
+    id: z.string(),
+    ecosystemId: z.string(),
+    uniqueId: z.string().nullable(),
+    username: z.string().nullable(),
+    email: z.string().nullable(),
+    role: z.enum(ROLES),
+    permissionLevel: z.number().int(),
+    firstName: z.string().nullable(),
+    lastName: z.string().nullable(),
+    confirmed: z.boolean(),
+    disabled: z.boolean(),
+    createdAt: time,
+  })
+  .meta({ id: 'AdminUser' });
 export const Session = z
   .object({ id: z.string(), kind: z.string(), createdAt: time, lastUsedAt: time, expiresAt: time.nullable() })
   .meta({ id: 'Session' });
-export const OutboxItem = z.object({
-  id: z.string(),
-  to: z.string(),
-  subject: z.string(),
-  text: z.string(),
-  html: z.string(),
-  status: z.enum(OUTBOX_STATUSES),
-  attempts: z.number().int(),
-  lastError: z.string().nullable(),
-  nextAttemptAt: time.nullable(),
-  createdAt: time,
-  sentAt: time.nullable(),
-}).meta({ id: 'OutboxItem' });
+export const OutboxItem = z
+  .object({
+    id: z.string(),
+    to: z.string(),
+    subject: z.string(),
+    text: z.string(),
+    html: z.string(),
+    status: z.enum(OUTBOX_STATUSES),
+    attempts: z.number().int(),
+    lastError: z.string().nullable(),
+    nextAttemptAt: time.nullable(),
+    createdAt: time,
+    sentAt: time.nullable(),
+  })
+  .meta({ id: 'OutboxItem' });
 export const itemsOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
 export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), next: z.string().nullable() });
 
@@ -112,7 +118,10 @@ const postLogoutRedirectUris = z
   .max(MAX_URIS)
   .nullable()
   .meta({ description: 'Where /oauth/logout may send the browser (the same rules); default none, null clears.' });
-const scopes = z.array(z.enum(SUPPORTED_SCOPES)).nullable().meta({ description: 'The scopes the client may ask for; default all, null resets.' });
+const scopes = z
+  .array(z.enum(SUPPORTED_SCOPES))
+  .nullable()
+  .meta({ description: 'The scopes the client may ask for; default all, null resets.' });
 const allowPasswordGrant = optionalFlag().meta({ description: 'Whether the client may use grant_type=password (default false).' });
 
 export const ClientCreate = z.object({
@@ -131,7 +140,10 @@ export const ClientCreate = z.object({
 });
 
 export const ClientChanges = z.object({
-  public: z.never({ error: 'cannot be changed; register a new client' }).optional().meta({ description: 'Cannot be changed: register a new client.' }),
+  public: z
+    .never({ error: 'cannot be changed; register a new client' })
+    .optional()
+    .meta({ description: 'Cannot be changed: register a new client.' }),
   name: optionalText(CLIENT_NAME_MAX).refine(notBlank, { error: 'must not be empty' }),
   redirectUris: checkedByCore(redirectUris, { optional: true }),
   postLogoutRedirectUris: checkedByCore(postLogoutRedirectUris, { optional: true }),

@@ -7,14 +7,20 @@ import { operation, SECURITY, TAGS } from '../../openapi/describe';
 
 export const service = new Hono<AppEnv>();
 
-service.get('/', describeRoute(operation(TAGS.edge, 'What this service is, and where to start', SECURITY.none, { 200: { description: 'Name, version, links' } })), (c) => {
-  const { issuer } = c.env.deps;
-  return c.json({
-    name: 'Gatehouse',
-    version: packageJson.version,
-    links: {
-      discovery: `${issuer}/.well-known/openid-configuration`,
-      jwks: `${issuer}/.well-known/jwks.json`,
-    },
-  });
-});
+service.get(
+  '/',
+  describeRoute(
+    operation(TAGS.edge, 'What this service is, and where to start', SECURITY.none, { 200: { description: 'Name, version, links' } }),
+  ),
+  (c) => {
+    const { issuer } = c.env.deps;
+    return c.json({
+      name: 'Gatehouse',
+      version: packageJson.version,
+      links: {
+        discovery: `${issuer}/.well-known/openid-configuration`,
+        jwks: `${issuer}/.well-known/jwks.json`,
+      },
+    });
+  },
+);

@@ -29,41 +29,63 @@ standards.get('/healthz', describeRoute(healthDoc), async (c) => {
   return c.json(body, down.length === 0 ? 200 : 503, { 'Cache-Control': 'no-store' });
 });
 
-standards.get('/.well-known/jwks.json', describeRoute(operation(TAGS.oauth, 'The public signing keys (JWKS)', SECURITY.none, ok('The key set'))), (c) => c.json(c.env.deps.keys.jwks, 200, { 'Cache-Control': PUBLIC_CACHE }));
+standards.get(
+  '/.well-known/jwks.json',
+  describeRoute(operation(TAGS.oauth, 'The public signing keys (JWKS)', SECURITY.none, ok('The key set'))),
+  (c) => c.json(c.env.deps.keys.jwks, 200, { 'Cache-Control': PUBLIC_CACHE }),
+);
 
-standards.get('/.well-known/openid-configuration', describeRoute(operation(TAGS.oauth, 'OpenID Connect discovery', SECURITY.none, ok('The provider metadata'))), (c) => {
-  const { issuer, keys } = c.env.deps;
-  return c.json(
-    {
-      issuer,
-      jwks_uri: `${issuer}/.well-known/jwks.json`,
-      token_endpoint: `${issuer}/oauth/token`,
-      revocation_endpoint: `${issuer}/oauth/revoke`,
-      introspection_endpoint: `${issuer}/oauth/introspect`,
-      userinfo_endpoint: `${issuer}/oauth/userinfo`,
-      authorization_endpoint: `${issuer}/oauth/authorize`,
-      end_session_endpoint: `${issuer}/oauth/logout`,
-      grant_types_supported: ['authorization_code', 'refresh_token', 'password'],
-      response_types_supported: ['code'],
-      response_modes_supported: ['query'],
-      code_challenge_methods_supported: ['S256'],
-      authorization_response_iss_parameter_supported: true,
-      scopes_supported: [...SUPPORTED_SCOPES],
-      subject_types_supported: ['public'],
-      id_token_signing_alg_values_supported: keys.algorithms,
-      token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
-      revocation_endpoint_auth_methods_supported: ['none'],
-      introspection_endpoint_auth_methods_supported: ['client_secret_basic'],
-      prompt_values_supported: ['none', 'login'],
-      claims_supported: [
-        'sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'email', 'email_verified',
-        'preferred_username', 'name', 'given_name', 'family_name', 'locale', 'role', 'eco',
-      ],
-    },
-    200,
-    { 'Cache-Control': PUBLIC_CACHE },
-  );
-});
+standards.get(
+  '/.well-known/openid-configuration',
+  describeRoute(operation(TAGS.oauth, 'OpenID Connect discovery', SECURITY.none, ok('The provider metadata'))),
+  (c) => {
+    const { issuer, keys } = c.env.deps;
+    return c.json(
+      {
+        issuer,
+        jwks_uri: `${issuer}/.well-known/jwks.json`,
+        token_endpoint: `${issuer}/oauth/token`,
+        revocation_endpoint: `${issuer}/oauth/revoke`,
+        introspection_endpoint: `${issuer}/oauth/introspect`,
+        userinfo_endpoint: `${issuer}/oauth/userinfo`,
+        authorization_endpoint: `${issuer}/oauth/authorize`,
+        end_session_endpoint: `${issuer}/oauth/logout`,
+        grant_types_supported: ['authorization_code', 'refresh_token', 'password'],
+        response_types_supported: ['code'],
+        response_modes_supported: ['query'],
+        code_challenge_methods_supported: ['S256'],
+        authorization_response_iss_parameter_supported: true,
+        scopes_supported: [...SUPPORTED_SCOPES],
+        subject_types_supported: ['public'],
+        id_token_signing_alg_values_supported: keys.algorithms,
+        token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
+        revocation_endpoint_auth_methods_supported: ['none'],
+        introspection_endpoint_auth_methods_supported: ['client_secret_basic'],
+        prompt_values_supported: ['none', 'login'],
+        claims_supported: [
+          'sub',
+          'iss',
+          'aud',
+          'exp',
+          'iat',
+          'auth_time',
+          'nonce',
+          'email',
+          'email_verified',
+          'preferred_username',
+          'name',
+          'given_name',
+          'family_name',
+          'locale',
+          'role',
+          'eco',
+        ],
+      },
+      200,
+      { 'Cache-Control': PUBLIC_CACHE },
+    );
+  },
+);
 
 /**
  * Forward-auth (nginx auth_request, Caddy forward_auth, Traefik ForwardAuth): 200 with the

@@ -34,7 +34,10 @@ import { AuthorizeQuery, LogoutQuery } from './schemas';
 export const browserRoutes = new Hono<AppEnv>();
 
 const REFUSAL_PAGE = {
-  400: { description: 'A page saying why (the client or a URI cannot be trusted with a redirect)', content: { 'text/html': { schema: { type: 'string' as const } } } },
+  400: {
+    description: 'A page saying why (the client or a URI cannot be trusted with a redirect)',
+    content: { 'text/html': { schema: { type: 'string' as const } } },
+  },
 };
 const redirect = (description: string, location: string, cookie?: string) => ({
   302: {
@@ -67,7 +70,11 @@ const HTML = { content: { 'text/html': { schema: { type: 'string' as const } } }
 const describeLogout = describeRoute(
   operation(TAGS.oauth, 'Sign out this browser (OpenID Connect RP-initiated logout)', SECURITY.browser, {
     200: { description: 'Without a valid id_token_hint of the signed-in user: a page asking to confirm (a form POSTing here)', ...HTML },
-    ...redirect('Signed out at once (a valid id_token_hint), or not signed in', 'The post-logout URI with `state`, or /signin', 'Clears the browser session cookie.'),
+    ...redirect(
+      'Signed out at once (a valid id_token_hint), or not signed in',
+      'The post-logout URI with `state`, or /signin',
+      'Clears the browser session cookie.',
+    ),
     ...REFUSAL_PAGE,
   }),
 );

@@ -52,7 +52,10 @@ function tokenResponse(c: Context<AppEnv>, issued: Issued) {
   );
 }
 
-type Grant<G extends s.TokenRequest['grant_type']> = (c: Context<AppEnv>, request: Extract<s.TokenRequest, { grant_type: G }>) => Promise<Issued>;
+type Grant<G extends s.TokenRequest['grant_type']> = (
+  c: Context<AppEnv>,
+  request: Extract<s.TokenRequest, { grant_type: G }>,
+) => Promise<Issued>;
 
 /** Each grant's handler, by grant_type: one per object of s.TOKEN_GRANTS. */
 const GRANTS: { [G in s.TokenRequest['grant_type']]: Grant<G> } = {

@@ -16,7 +16,8 @@ export function redirectTo(c: Context<AppEnv>, location: string) {
 /** The client's redirect URI with the answer's fields (those given) and `iss` (RFC 9207). */
 export function backToClient(c: Context<AppEnv>, uri: string, fields: Record<string, string | undefined>) {
   const url = new URL(uri);
-  for (const [name, value] of Object.entries({ ...fields, iss: c.env.deps.issuer })) if (value !== undefined) url.searchParams.append(name, value);
+  for (const [name, value] of Object.entries({ ...fields, iss: c.env.deps.issuer }))
+    if (value !== undefined) url.searchParams.append(name, value);
   return redirectTo(c, url.toString());
 }
 

@@ -23,7 +23,6 @@ function textProblem(value: unknown, max: number): string | undefined {
   return value.length > max ? `must be at most ${max} characters` : undefined;
 }
 
-
 const GRANT_TYPE_MAX_LENGTH = 64;
 /** The message of the union's issue when grant_type is a fine string that names no grant. */
 const UNSUPPORTED = 'unsupported grant type';
@@ -38,7 +37,9 @@ export const AuthorizationCodeGrant = z
   .object({
     grant_type: z.literal('authorization_code'),
     code: requiredText(256).meta({ description: 'The code /oauth/authorize sent to the redirect URI; single use, 60 s.' }),
-    redirect_uri: optionalText(2000).meta({ description: 'The redirect URI the code was sent to (required when the authorize request named one).' }),
+    redirect_uri: optionalText(2000).meta({
+      description: 'The redirect URI the code was sent to (required when the authorize request named one).',
+    }),
     code_verifier: requiredText(256).meta({ description: 'The PKCE verifier whose S256 challenge the authorize request sent.' }),
     ...clientFields,
   })
@@ -66,12 +67,14 @@ export const RefreshTokenGrant = z
 /** Every grant the token route takes. */
 export const TOKEN_GRANTS = [AuthorizationCodeGrant, PasswordGrant, RefreshTokenGrant] as const;
 
-export const TokenRequest = z.discriminatedUnion('grant_type', TOKEN_GRANTS, {
-  error: (issue) => {
-    const sent = (issue.input as Record<string, unknown> | undefined)?.grant_type;
-    return textProblem(sent, GRANT_TYPE_MAX_LENGTH) ?? UNSUPPORTED;
-  },
-}).meta({ id: 'OAuthTokenRequest' });
+export const TokenRequest = z
+  .discriminatedUnion('grant_type', TOKEN_GRANTS, {
+    error: (issue) => {
+      const sent = (issue.input as Record<string, unknown> | undefined)?.grant_type;
+      return textProblem(sent, GRANT_TYPE_MAX_LENGTH) ?? UNSUPPORTED;
+    },
+  })
+  .meta({ id: 'OAuthTokenRequest' });
 export type TokenRequest = z.output<typeof TokenRequest>;
 
 /** The token route's refusal: a grant_type it does not know is unsupported_grant_type, the rest as fields. */
@@ -138,18 +141,35 @@ export const UserInfo = z
 // The browser's routes (authorize.ts): their query parameters, for the document only. The core
 // checks them (core/authorization.ts, core/rp-logout.ts) in an order a schema cannot keep: a bad
 // client or redirect URI is a page, anything after it goes back to the client as `error`.
-const seconds = (description: string) => z.string().regex(/^\d{1,10}$/).optional().meta({ description });
+const seconds = (description: string) =>
+  z
+    .string()
+    .regex(/^\d{1,10}$/)
+    .optional()
+    .meta({ description });
 
 export const AuthorizeQuery = z.object({
   response_type: z.enum(['code']).meta({ description: 'Only the authorization code flow.' }),
   client_id: z.string().meta({ description: 'A registered client’s id (POST /admin/v1/clients).' }),
-  redirect_uri: z.string().optional().meta({ description: 'One of the client’s redirect URIs, exactly; may be left out when it has only one.' }),
-  scope: z.string().optional().meta({ description: 'Space-separated, of the client’s scopes (openid, profile, email); default all of them.', example: 'openid email' }),
+  redirect_uri: z
+    .string()
+    .optional()
+    .meta({ description: 'One of the client’s redirect URIs, exactly; may be left out when it has only one.' }),
+  scope: z.string().optional().meta({
+    description: 'Space-separated, of the client’s scopes (openid, profile, email); default all of them.',
+    example: 'openid email',
+  }),
   state: z.string().max(1024).optional().meta({ description: 'Sent back with the code or the error.' }),
   nonce: z.string().max(512).optional().meta({ description: 'Put into the ID token.' }),
-  code_challenge: z.string().regex(/^[A-Za-z0-9._~-]{43,128}$/).meta({ description: 'PKCE: BASE64URL(SHA-256(code_verifier)).' }),
+  code_challenge: z
+    .string()
+    .regex(/^[A-Za-z0-9._~-]{43,128}$/)
+    .meta({ description: 'PKCE: BASE64URL(SHA-256(code_verifier)).' }),
   code_challenge_method: z.enum(['S256']).meta({ description: 'PKCE: only S256 (plain is refused).' }),
-  prompt: z.enum(['login', 'none']).optional().meta({ description: '`login`: sign in again; `none`: never show a page (login_required instead).' }),
+  prompt: z
+    .enum(['login', 'none'])
+    .optional()
+    .meta({ description: '`login`: sign in again; `none`: never show a page (login_required instead).' }),
   max_age: seconds('The oldest sign-in, in seconds, that may answer; an older one signs in again.'),
   auth_after: seconds('Set by this service when it sends the browser to sign in again: a sign-in at or after this Unix time.'),
 });
@@ -157,6 +177,9 @@ export const AuthorizeQuery = z.object({
 export const LogoutQuery = z.object({
   id_token_hint: z.string().optional().meta({ description: 'An ID token this service issued: only its subject’s browser session ends.' }),
   client_id: z.string().optional().meta({ description: 'The client whose post-logout URI is named (else the hint’s audience).' }),
-  post_logout_redirect_uri: z.string().optional().meta({ description: 'One of the client’s post-logout URIs, exactly; default the sign-in page.' }),
+  post_logout_redirect_uri: z
+    .string()
+    .optional()
+    .meta({ description: 'One of the client’s post-logout URIs, exactly; default the sign-in page.' }),
   state: z.string().optional().meta({ description: 'Appended to the post-logout URI.' }),
 });

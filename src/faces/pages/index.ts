@@ -26,9 +26,22 @@ pagesFace.post('/signin', DESCRIBE.signIn, rateLimitPerClient({ scope: 'pages-si
 
 // Sign-up and the reset request count against the API's own per-client budgets (register, password-reset).
 pagesFace.get('/signup', DESCRIBE.signUpPage, registrationOpen, (c) => signUpPage(c, { returnTo: safeReturnPath(c.req.query('return')) }));
-pagesFace.post('/signup', DESCRIBE.signUp, registrationOpen, rateLimitPerClient({ scope: 'register' }), requireCsrf(refusedForm), submitSignUp);
+pagesFace.post(
+  '/signup',
+  DESCRIBE.signUp,
+  registrationOpen,
+  rateLimitPerClient({ scope: 'register' }),
+  requireCsrf(refusedForm),
+  submitSignUp,
+);
 pagesFace.get('/forgot-password', DESCRIBE.forgotPasswordPage, (c) => forgotPasswordPage(c));
-pagesFace.post('/forgot-password', DESCRIBE.forgotPassword, rateLimitPerClient({ scope: 'password-reset' }), requireCsrf(refusedForm), submitForgotPassword);
+pagesFace.post(
+  '/forgot-password',
+  DESCRIBE.forgotPassword,
+  rateLimitPerClient({ scope: 'password-reset' }),
+  requireCsrf(refusedForm),
+  submitForgotPassword,
+);
 pagesFace.get('/reset-password', DESCRIBE.resetPasswordPage, resetPasswordForm);
 pagesFace.post('/reset-password', DESCRIBE.resetPassword, requireCsrf(refusedForm), submitResetPassword);
 pagesFace.get('/confirm-email', DESCRIBE.confirmEmail, confirmEmailPage);

@@ -36,7 +36,10 @@ const forms = {
   forgotPassword: z.object({ csrf, email: z.string().max(EMAIL_MAX_LENGTH) }),
   resetPassword: z.object({ csrf, code: z.string().max(256).meta({ description: 'The code of the mailed link.' }), password }),
   signOut: z.object({ csrf, return: returnPath.meta({ description: 'Where to go once signed out; default /signin.' }) }),
-  signOutDevice: z.object({ csrf, session: z.string().max(64).meta({ description: 'The id of one of the user’s sessions (this browser’s: a sign-out).' }) }),
+  signOutDevice: z.object({
+    csrf,
+    session: z.string().max(64).meta({ description: 'The id of one of the user’s sessions (this browser’s: a sign-out).' }),
+  }),
   signOutOthers: z.object({ csrf }),
 };
 type FormName = keyof typeof forms;
@@ -52,13 +55,20 @@ function seeOther(description: string, to: string, cookie?: string): ResponsesWi
   return { 303: { description, headers } };
 }
 
-const query = (name: string, description: string) => ({ in: 'query' as const, name, required: false, description, schema: { type: 'string' as const } });
+const query = (name: string, description: string) => ({
+  in: 'query' as const,
+  name,
+  required: false,
+  description,
+  schema: { type: 'string' as const },
+});
 const RETURN_QUERY = query('return', `A path on this host to go to next; anything else reads as ${DEFAULT_RETURN}.`);
 const CSRF_PARAMETER = {
   in: 'cookie' as const,
   name: CSRF_COOKIE,
   required: true,
-  description: 'Set by the page that shows the form; without it, or with another `csrf` field, or from another site, the answer is a 403 page.',
+  description:
+    'Set by the page that shows the form; without it, or with another `csrf` field, or from another site, the answer is a 403 page.',
   schema: { type: 'string' as const },
 };
 
@@ -81,7 +91,9 @@ function page({ summary, responses, form, parameters = [], signedIn = false, des
     summary,
     ...(description ? { description } : {}),
     security: signedIn ? SECURITY.browser : SECURITY.none,
-    ...(form ? { requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: resolver(forms[form]) } } } } : {}),
+    ...(form
+      ? { requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: resolver(forms[form]) } } } }
+      : {}),
     parameters: [...parameters, ...(form ? [CSRF_PARAMETER] : [])] as never,
     responses: form ? { ...FORM_REFUSED, ...responses } : responses,
   });
@@ -109,7 +121,8 @@ export const DESCRIBE = {
   }),
   signUp: page({
     summary: 'Register (OPEN_REGISTRATION)',
-    description: 'With EMAIL_CONFIRMATION on, every accepted form (a taken address too) gets the same “check your mail” page; with it off, the new user is signed in.',
+    description:
+      'With EMAIL_CONFIRMATION on, every accepted form (a taken address too) gets the same “check your mail” page; with it off, the new user is signed in.',
     form: 'signUp',
     responses: {
       200: html('Check your mail (EMAIL_CONFIRMATION on)'),
@@ -160,7 +173,8 @@ export const DESCRIBE = {
     form: 'signOutDevice',
     responses: {
       303: {
-        description: 'To /account?done=device; this browser’s own session: signed out, to /signin (the cookie cleared); not signed in: to /signin?return=/account',
+        description:
+          'To /account?done=device; this browser’s own session: signed out, to /signin (the cookie cleared); not signed in: to /signin?return=/account',
         headers: { Location: { description: 'Where to go.', schema: { type: 'string' } } },
       },
       404: html('Not one of the user’s sessions, or already ended'),

@@ -114,9 +114,14 @@ export async function confirmEmailPage(c: Context<AppEnv>) {
     await confirmEmail(c.env.deps, code);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    if (error.code === 'USER_ALREADY_CONFIRMED') return done('Already confirmed', 'Your e-mail address was already confirmed. You can sign in.');
+    if (error.code === 'USER_ALREADY_CONFIRMED')
+      return done('Already confirmed', 'Your e-mail address was already confirmed. You can sign in.');
     if (error.code === 'INVALID_CODE') {
-      return done('This link does not work', 'This confirmation link is not valid: it was already used, it expired, or it was copied incompletely.', 400);
+      return done(
+        'This link does not work',
+        'This confirmation link is not valid: it was already used, it expired, or it was copied incompletely.',
+        400,
+      );
     }
     throw error;
   }

@@ -73,8 +73,12 @@ export async function submitSignUp(c: Context<AppEnv>) {
   const again = (error: FieldError) => signUpPage(c, { email, firstName, lastName, returnTo, error, status: 400 });
   if (email === '') return again({ field: 'email', message: 'Enter your e-mail address.' });
   if (password === '') return again({ field: 'password', message: 'Choose a password.' });
-  for (const [name, value] of [['firstName', firstName], ['lastName', lastName]] as const) {
-    if (value.length > NAME_MAX_LENGTH) return again({ field: name, message: `${LABELS[name]} must be at most ${NAME_MAX_LENGTH} characters.` });
+  for (const [name, value] of [
+    ['firstName', firstName],
+    ['lastName', lastName],
+  ] as const) {
+    if (value.length > NAME_MAX_LENGTH)
+      return again({ field: name, message: `${LABELS[name]} must be at most ${NAME_MAX_LENGTH} characters.` });
   }
   let user: Awaited<ReturnType<typeof registerUser>>;
   try {
@@ -83,7 +87,14 @@ export async function submitSignUp(c: Context<AppEnv>) {
   } catch (error) {
     const refused = fieldErrorOf(error, LABELS);
     if (!refused) throw error;
-    return signUpPage(c, { email, firstName, lastName, returnTo, error: refused, status: error instanceof AppError && error.code === 'EMAIL_TAKEN' ? 409 : 400 });
+    return signUpPage(c, {
+      email,
+      firstName,
+      lastName,
+      returnTo,
+      error: refused,
+      status: error instanceof AppError && error.code === 'EMAIL_TAKEN' ? 409 : 400,
+    });
   }
   if (deps.config.emailConfirmation) return checkMailPage(c);
   const { cookie, maxAgeSeconds } = await startBrowserSession(deps, user);

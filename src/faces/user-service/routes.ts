@@ -28,24 +28,39 @@ const SUCCESS = 'success';
 const integerIds = (deps: Deps) => profileOf(deps.config, 'user-service') === 'user-service-legacy';
 const shown = (c: Context<ServiceEnv>, user: UserRow) => serviceUser(user, integerIds(c.env.deps));
 
-const VERSION = { in: 'path' as const, name: 'version', required: true, schema: { type: 'string' as const, pattern: '^v[0-9]+$', example: 'v1' } };
+const VERSION = {
+  in: 'path' as const,
+  name: 'version',
+  required: true,
+  schema: { type: 'string' as const, pattern: '^v[0-9]+$', example: 'v1' },
+};
 
 /** A User Service route's description: its summary, who may call, its answer and its errors. */
 function op(summary: string, security: typeof SECURITY.none, ok: ResponsesWithResolver, errors: Record<number, string> = {}) {
-  return describeRoute({ ...operation(TAGS.userService, summary, security, { ...ok, ...s.userServiceErrors(errors) }), parameters: [VERSION] });
+  return describeRoute({
+    ...operation(TAGS.userService, summary, security, { ...ok, ...s.userServiceErrors(errors) }),
+    parameters: [VERSION],
+  });
 }
 const INVALID = { 400: 'A field is missing or invalid (the reason names it), or the body is neither JSON nor a form' };
 const BEARER = { 401: 'No access token, or one that is not good' };
-const bearerOp = (summary: string, ok: ResponsesWithResolver, errors: Record<number, string> = {}) => op(summary, SECURITY.bearer, ok, { ...BEARER, ...errors });
+const bearerOp = (summary: string, ok: ResponsesWithResolver, errors: Record<number, string> = {}) =>
+  op(summary, SECURITY.bearer, ok, { ...BEARER, ...errors });
 const userAnswer = { 200: jsonResponse('The user', s.UserAnswer) };
 const profileAnswer = { 200: jsonResponse('The user and its attributes', s.UserWithAttributesAnswer) };
-const text = (description: string, example: string) => ({ description, content: { 'text/plain': { schema: { type: 'string' as const }, example } } });
+const text = (description: string, example: string) => ({
+  description,
+  content: { 'text/plain': { schema: { type: 'string' as const }, example } },
+});
 
 // The same check as /healthz: D1 answers with the schema migrated, and KV answers. A bad var never
 // gets here: the Worker answers it with a 500 naming the variable.
 routes.get(
   '/health',
-  op('Service health, in the original’s words', SECURITY.none, { 200: text('All up', 'all good'), 503: text('What is down', 'database unavailable') }),
+  op('Service health, in the original’s words', SECURITY.none, {
+    200: text('All up', 'all good'),
+    503: text('What is down', 'database unavailable'),
+  }),
   async (c) => {
     const { down } = await checkHealth(c.env.deps);
     if (down.length === 0) return c.text('all good');
@@ -96,7 +111,11 @@ routes.post(
     'Log in: an access and a refresh token (or, with no credentials but a bearer token, new tokens for its user)',
     [{}, ...SECURITY.bearer],
     { 200: jsonResponse('The tokens and the user', s.LoginAnswer) },
-    { ...INVALID, 401: 'Wrong e-mail address or password, or a bearer token that is not good', 429: 'Too many requests or failed attempts' },
+    {
+      ...INVALID,
+      401: 'Wrong e-mail address or password, or a bearer token that is not good',
+      429: 'Too many requests or failed attempts',
+    },
   ),
   rateLimitPerClient({ scope: 'login' }),
   bearerOnlyLogin(loggedIn),
@@ -109,10 +128,15 @@ routes.post(
 
 routes.post(
   '/accessToken',
-  op('A new access token for a refresh token', SECURITY.none, { 200: jsonResponse('The access token', s.AccessTokenAnswer) }, {
-    ...INVALID,
-    401: 'The refresh token is not good',
-  }),
+  op(
+    'A new access token for a refresh token',
+    SECURITY.none,
+    { 200: jsonResponse('The access token', s.AccessTokenAnswer) },
+    {
+      ...INVALID,
+      401: 'The refresh token is not good',
+    },
+  ),
   validate('json', s.RefreshFields, s.BODY),
   async (c) => {
     const refreshed = await refreshAccessToken(c.env.deps, c.req.valid('json').refreshToken);
@@ -122,10 +146,15 @@ routes.post(
 
 routes.post(
   '/newPassword',
-  op('Mail a password reset code', SECURITY.none, { 200: jsonResponse('Done, whether or not the address is known', s.SuccessAnswer) }, {
-    ...INVALID,
-    429: 'Too many requests',
-  }),
+  op(
+    'Mail a password reset code',
+    SECURITY.none,
+    { 200: jsonResponse('Done, whether or not the address is known', s.SuccessAnswer) },
+    {
+      ...INVALID,
+      429: 'Too many requests',
+    },
+  ),
   rateLimitPerClient({ scope: 'password-reset' }),
   validate('json', s.EmailFields, s.BODY),
   async (c) => {
@@ -148,7 +177,9 @@ routes.get(
 
 routes.post(
   '/resetPassword',
-  op('Set a new password with a reset code', SECURITY.none, userAnswer, { 400: 'A field is missing or invalid, or the code is invalid, used or expired' }),
+  op('Set a new password with a reset code', SECURITY.none, userAnswer, {
+    400: 'A field is missing or invalid, or the code is invalid, used or expired',
+  }),
   validate('query', s.queryOf('code', 'password')),
   validate('json', s.ResetFields, s.QUERY_AND_BODY),
   async (c) => {
@@ -164,7 +195,9 @@ async function withAttributes(deps: Deps, user: UserRow) {
 
 routes.post(
   '/attributes',
-  bearerOp('Set an attribute of the caller', profileAnswer, { 400: 'A field is missing or invalid, or a limit of the attributes was exceeded' }),
+  bearerOp('Set an attribute of the caller', profileAnswer, {
+    400: 'A field is missing or invalid, or a limit of the attributes was exceeded',
+  }),
   signedIn,
   validate('json', s.Attribute, { ...s.BODY, example: { attributeKey: 'colour', attributeText: 'blue' } }),
   async (c) => {
@@ -174,9 +207,14 @@ routes.post(
   },
 );
 
-routes.get('/attributes', bearerOp('The caller’s attributes', { 200: jsonResponse('Each attribute’s key and text', s.Attributes) }), signedIn, async (c) => {
-  return c.json(attributeMap(await listAttributes(c.env.deps, c.get('user').id)));
-});
+routes.get(
+  '/attributes',
+  bearerOp('The caller’s attributes', { 200: jsonResponse('Each attribute’s key and text', s.Attributes) }),
+  signedIn,
+  async (c) => {
+    return c.json(attributeMap(await listAttributes(c.env.deps, c.get('user').id)));
+  },
+);
 
 // The original took the attribute to delete at both /attributes and /attribute, in the body or the query.
 for (const [path, summary] of [

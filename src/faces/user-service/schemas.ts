@@ -45,7 +45,13 @@ export const Registration = z
     firstname: name,
     lastname: name,
   })
-  .transform(({ language, email, password, firstname, lastname }) => ({ email, password, firstName: firstname, lastName: lastname, language }));
+  .transform(({ language, email, password, firstname, lastname }) => ({
+    email,
+    password,
+    firstName: firstname,
+    lastName: lastname,
+    language,
+  }));
 
 export const Login = z.object({ email, password });
 export const LOGIN_EXAMPLE = { email: 'ada@example.com', password: 'analytical engine 1843' };
@@ -55,9 +61,16 @@ export const CodeFields = z.object({ code });
 export const ResetFields = z.object({ code, password });
 /** The query string of the routes that also read their fields from the body (documentation only: the body's schema checks them). */
 export const queryOf = <K extends string>(...names: K[]) =>
-  z.object(Object.fromEntries(names.map((key) => [key, z.string().optional().meta({ description: 'Or in the body.' })])) as Record<K, z.ZodOptional<z.ZodString>>);
+  z.object(
+    Object.fromEntries(names.map((key) => [key, z.string().optional().meta({ description: 'Or in the body.' })])) as Record<
+      K,
+      z.ZodOptional<z.ZodString>
+    >,
+  );
 
-export const Profile = z.object({ firstname: name, lastname: name }).transform(({ firstname, lastname }) => ({ firstName: firstname, lastName: lastname }));
+export const Profile = z
+  .object({ firstname: name, lastname: name })
+  .transform(({ firstname, lastname }) => ({ firstName: firstname, lastName: lastname }));
 
 export const Attribute = z
   .object({
@@ -79,7 +92,9 @@ export const AttributeTarget = z.preprocess(
       attributeId: optionalText(ID_MAX_CHARS),
     })
     .refine((target) => target.attributeKey || target.attributeId, { path: ['attributeKey'], error: 'or attributeId is required' })
-    .transform(({ attributeKey, attributeId }): { key: string } | { id: string } => (attributeKey ? { key: attributeKey } : { id: attributeId! })),
+    .transform(({ attributeKey, attributeId }): { key: string } | { id: string } =>
+      attributeKey ? { key: attributeKey } : { id: attributeId! },
+    ),
 );
 
 // The answers.

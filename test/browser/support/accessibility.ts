@@ -21,7 +21,9 @@ export interface AccessibilityOptions {
 export function describeViolations(violations: Result[]): string {
   return violations
     .map((violation) => {
-      const nodes = violation.nodes.map((node) => `    ${node.target.join(' ')}\n      ${(node.failureSummary ?? '').replace(/\n/g, '\n      ')}`);
+      const nodes = violation.nodes.map(
+        (node) => `    ${node.target.join(' ')}\n      ${(node.failureSummary ?? '').replace(/\n/g, '\n      ')}`,
+      );
       return `  ${violation.id} (${violation.impact}): ${violation.help} ${violation.helpUrl}\n${nodes.join('\n')}`;
     })
     .join('\n');
@@ -46,7 +48,9 @@ export async function checkAccessibility(page: Page, options: AccessibilityOptio
   )) as AxeResults;
   const blocking = results.violations.filter((violation) => BLOCKING.has(violation.impact ?? ''));
   if (blocking.length > 0) {
-    throw new Error(`accessibility: ${blocking.length} serious or critical axe violation(s) on ${page.url()}:\n${describeViolations(blocking)}`);
+    throw new Error(
+      `accessibility: ${blocking.length} serious or critical axe violation(s) on ${page.url()}:\n${describeViolations(blocking)}`,
+    );
   }
   return results;
 }

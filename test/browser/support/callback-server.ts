@@ -25,7 +25,11 @@ export async function startCallbackServer(host = '127.0.0.1'): Promise<CallbackS
     received.push(new URL(request.url ?? '/', base));
     request.resume();
     // No favicon or other noise: only the page, uncached.
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(PAGE), 'cache-control': 'no-store' });
+    response.writeHead(200, {
+      'content-type': 'text/html; charset=utf-8',
+      'content-length': Buffer.byteLength(PAGE),
+      'cache-control': 'no-store',
+    });
     response.end(PAGE);
   });
   await new Promise<void>((resolve, reject) => {

@@ -11,7 +11,11 @@ export function gatewayRoutes(originUrl: string): Record<string, unknown>[] {
 }
 
 /** The Worker's vars and secrets. `url` is its own address (ISSUER and PUBLIC_URL). */
-export function workerBindings(url: string, originUrl: string, secrets: { ACCOUNT_TOKEN: string; SIGNING_KEYS: string }): Record<string, string> {
+export function workerBindings(
+  url: string,
+  originUrl: string,
+  secrets: { ACCOUNT_TOKEN: string; SIGNING_KEYS: string },
+): Record<string, string> {
   return {
     ACCOUNT_TOKEN: secrets.ACCOUNT_TOKEN,
     SIGNING_KEYS: secrets.SIGNING_KEYS,

@@ -53,12 +53,23 @@ function cookieMap(from: string, to: string, n: number): string {
 `;
 }
 
-export function nginxConfig(dir: string, listen: string, gatehouseUrl: string, originUrl: string, prefix: string, verifyQuery: string): string {
+export function nginxConfig(
+  dir: string,
+  listen: string,
+  gatehouseUrl: string,
+  originUrl: string,
+  prefix: string,
+  verifyQuery: string,
+): string {
   const query = verifyQuery ? `?${verifyQuery}` : '';
   const headersMore = existsSync(HEADERS_MORE);
   return `# Written by test/browser/support/nginx.ts
-${headersMore ? `load_module ${HEADERS_MORE};
-` : ''}worker_processes 1;
+${
+  headersMore
+    ? `load_module ${HEADERS_MORE};
+`
+    : ''
+}worker_processes 1;
 pid ${dir}/nginx.pid;
 error_log stderr warn;
 events { worker_connections 256; }

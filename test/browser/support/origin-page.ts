@@ -7,7 +7,9 @@ export async function originHeaders(page: Page): Promise<Record<string, string>>
   const headers: Record<string, string> = {};
   for (const cell of cells) {
     const name = await cell.getAttribute('data-header');
-    if (name) headers[name] = headers[name] === undefined ? ((await cell.textContent()) ?? '') : `${headers[name]}, ${((await cell.textContent()) ?? '')}`;
+    if (name)
+      headers[name] =
+        headers[name] === undefined ? ((await cell.textContent()) ?? '') : `${headers[name]}, ${(await cell.textContent()) ?? ''}`;
   }
   return headers;
 }

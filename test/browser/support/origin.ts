@@ -47,7 +47,9 @@ export async function startOrigin(host = '127.0.0.1'): Promise<StubOrigin> {
     request.resume();
     request.on('end', () => {
       const body = echoPage(request);
-      const cookie = request.url?.startsWith('/__set-cookie') ? { 'set-cookie': '__Host-probe=1; Secure; HttpOnly; Path=/; SameSite=Lax' } : {};
+      const cookie = request.url?.startsWith('/__set-cookie')
+        ? { 'set-cookie': '__Host-probe=1; Secure; HttpOnly; Path=/; SameSite=Lax' }
+        : {};
       response.writeHead(200, {
         ...cookie,
         'content-type': 'text/html; charset=utf-8',

@@ -40,7 +40,10 @@ export async function mailLink(to: string, path: string | RegExp, subject?: RegE
   const mails = (await outbox(to)).filter((item) => !subject || subject.test(item.subject));
   const matches = (link: string) => {
     const url = new URL(link);
-    return url.origin === new URL(gatehouse().url).origin && (typeof path === 'string' ? url.pathname.startsWith(path) : path.test(url.pathname + url.search));
+    return (
+      url.origin === new URL(gatehouse().url).origin &&
+      (typeof path === 'string' ? url.pathname.startsWith(path) : path.test(url.pathname + url.search))
+    );
   };
   for (const mail of mails) {
     const link = linksIn(mail).find(matches);

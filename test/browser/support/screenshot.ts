@@ -12,9 +12,10 @@ import { DESKTOP, PHONE } from './browser.ts';
  * with UPDATE_SCREENSHOTS=1, else a directory under the system's temp dir. Pages that show a time
  * or the run's port differ on every run, so a plain test run must not rewrite committed files.
  */
-export const SCREENSHOT_DIR = process.env.UPDATE_SCREENSHOTS === '1'
-  ? join(import.meta.dirname, '..', '..', '..', 'docs', 'screenshots')
-  : join(tmpdir(), 'gatehouse-screenshots');
+export const SCREENSHOT_DIR =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? join(import.meta.dirname, '..', '..', '..', 'docs', 'screenshots')
+    : join(tmpdir(), 'gatehouse-screenshots');
 
 /** Writes both screenshots and returns their paths; the page's viewport is restored afterwards. */
 export async function screenshot(page: Page, name: string, dir: string = SCREENSHOT_DIR): Promise<{ desktop: string; phone: string }> {

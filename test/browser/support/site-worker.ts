@@ -33,14 +33,21 @@ export async function reserveSiteWorkerUrl(): Promise<string> {
 export async function startSiteWorker(url: string, publicUrl: string): Promise<SiteWorker> {
   const { build, originUrl } = gatehouse();
   const accountToken = `acct_${crypto.randomUUID().replaceAll('-', '')}`;
-  const secrets = { ACCOUNT_TOKEN: accountToken, SIGNING_KEYS: JSON.stringify({ keys: [generateSigningKey('ES256', 'browser-site-es256-1')] }) };
-  const worker = await startWorker(join(build, 'index.js'), { ...workerBindings(url, originUrl, secrets), PUBLIC_URL: publicUrl }, {
-    unsafeDirectSockets: [{ host: HOST, port: Number(new URL(url).port) }],
-    modulesRoot: build,
-    d1Databases: { DB: 'browser-site-db' },
-    kvNamespaces: { TOKENS: 'browser-site-tokens' },
-    ratelimits: { AUTH_RATE_LIMITER: { namespace_id: '1002', simple: { ...RATE_LIMIT } } },
-  });
+  const secrets = {
+    ACCOUNT_TOKEN: accountToken,
+    SIGNING_KEYS: JSON.stringify({ keys: [generateSigningKey('ES256', 'browser-site-es256-1')] }),
+  };
+  const worker = await startWorker(
+    join(build, 'index.js'),
+    { ...workerBindings(url, originUrl, secrets), PUBLIC_URL: publicUrl },
+    {
+      unsafeDirectSockets: [{ host: HOST, port: Number(new URL(url).port) }],
+      modulesRoot: build,
+      d1Databases: { DB: 'browser-site-db' },
+      kvNamespaces: { TOKENS: 'browser-site-tokens' },
+      ratelimits: { AUTH_RATE_LIMITER: { namespace_id: '1002', simple: { ...RATE_LIMIT } } },
+    },
+  );
   try {
     if (worker.url !== url) throw new Error(`the site Worker listens on ${worker.url}, expected ${url}`);
     await applyMigrations(worker.mf, root);

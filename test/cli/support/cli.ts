@@ -51,9 +51,14 @@ export async function gatehouse(argv: string[], options: RunOptions = {}): Promi
 export function spawnGatehouse(argv: string[], env: Record<string, string> = {}): Promise<Run> {
   const bin = join(root, 'cli', 'bin', 'gatehouse.mjs');
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...argv], { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: emptyHome(), ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [bin, ...argv],
+      { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: emptyHome(), ...env } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
