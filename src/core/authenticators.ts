@@ -6,6 +6,7 @@
 // new step that returns a Proof; the faces, which call a step and then `completeSignIn` (or
 // `logInWithPassword`, the two together), do not change.
 import type { UserRow } from '../store/user-repo';
+import { actAs, actorOfUser } from './actors';
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import type { AuthMethod } from './amr';
@@ -48,5 +49,6 @@ export async function completeSignIn(
     clearKeys: proofs.flatMap((proof) => proof.clearKeys),
     amr: amrOf(proofs),
   });
+  actAs(deps, actorOfUser(user));
   return { user, session };
 }

@@ -21,6 +21,7 @@ import { issueAccessToken, type IssuedAccessToken } from './access-tokens';
 import { authenticateClient, type ClientCredentials } from './oauth-clients';
 import { clearFailuresOnceStartedQuery, notLocked, refuseIfLocked } from './credentials';
 import { encodeAmr, type AuthMethod } from './amr';
+import type { RevocationReason } from './changes';
 
 export interface StartedSession extends IssuedAccessToken {
   sessionId: string;
@@ -261,7 +262,7 @@ export async function sessionOfRefreshToken(deps: Deps, refreshToken: string): P
  * Ends one session: its refresh token and every access or user token carrying its id. `published`
  * tells whether KV took the revocation at the first try (D1 and this isolate have it either way).
  */
-export async function revokeSession(deps: Deps, sessionId: string, reason: string): Promise<SessionRow & { published: boolean }> {
+export async function revokeSession(deps: Deps, sessionId: string, reason: RevocationReason): Promise<SessionRow & { published: boolean }> {
   const [row] = await repo.revokeSessionQuery(deps.db, sessionId, reason, deps.now());
   if (!row) throw new AppError('SESSION_NOT_FOUND');
   const published = await publishSessionRevoked(deps, sessionId, tokenLifetimeSeconds(deps, row));
@@ -269,7 +270,7 @@ export async function revokeSession(deps: Deps, sessionId: string, reason: strin
 }
 
 /** Ends one session, if there is one: a session already deleted is no error (a sign-out, a replay). */
-export async function revokeSessionIfAny(deps: Deps, sessionId: string, reason: string): Promise<void> {
+export async function revokeSessionIfAny(deps: Deps, sessionId: string, reason: RevocationReason): Promise<void> {
   await revokeSession(deps, sessionId, reason).catch((error: unknown) => {
     if (!(error instanceof AppError && error.code === 'SESSION_NOT_FOUND')) throw error;
   });
