@@ -72,7 +72,14 @@ export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> 
   }
 
   /** The dependencies for one request or Cron run; `origin()` stands in for unset ISSUER/PUBLIC_URL. */
-  async function depsFor(rawEnv: Env, env: Env, ctx: ExecutionContext, origin: () => string, clientAddress: string): Promise<Deps> {
+  async function depsFor(
+    rawEnv: Env,
+    env: Env,
+    ctx: ExecutionContext,
+    origin: () => string,
+    clientAddress: string,
+    actor: Deps['actor'],
+  ): Promise<Deps> {
     const { config, keys } = await setupOf(rawEnv, env);
     return {
       db: openDb(env.DB),
@@ -84,6 +91,9 @@ export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> 
       issuer: config.issuer ?? origin(),
       publicUrl: config.publicUrl ?? origin(),
       clientAddress,
+      // One id per request or Cron run; request-context.ts answers with it as X-Request-Id.
+      requestId: crypto.randomUUID(),
+      actor,
       defer: deferAfterResponse(ctx, log),
       fetch: outbound,
       sendEmail: env.SEND_EMAIL,
@@ -98,7 +108,7 @@ export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> 
       try {
         // The client's address (Cloudflare sets it; a client cannot), for per-client lockout.
         const clientAddress = clientKeyOf(request.headers.get('cf-connecting-ip'));
-        deps = await depsFor(rawEnv, env, ctx, () => new URL(request.url).origin, clientAddress);
+        deps = await depsFor(rawEnv, env, ctx, () => new URL(request.url).origin, clientAddress, { kind: 'anonymous' });
       } catch (error) {
         if (error instanceof ConfigError) {
           log.error('configuration_error', { message: error.message });
@@ -113,7 +123,7 @@ export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> 
       let deps: Deps;
       try {
         // Mail links were written when the mail was queued; nothing here builds one.
-        deps = await depsFor(rawEnv, options.wrapEnv ? options.wrapEnv(rawEnv) : rawEnv, ctx, () => '', 'scheduled');
+        deps = await depsFor(rawEnv, options.wrapEnv ? options.wrapEnv(rawEnv) : rawEnv, ctx, () => '', 'scheduled', { kind: 'system' });
       } catch (error) {
         if (error instanceof ConfigError) {
           log.error('configuration_error', { message: error.message });

@@ -5,6 +5,7 @@
 import { signToken } from '../crypto/jwt';
 import { randomId } from '../crypto/random';
 import type { UserRow } from '../store/user-repo';
+import { decodeAmr } from './amr';
 import type { Deps } from './deps';
 import { shapeAccessToken, type TokenProfile } from './token-profiles';
 import { permissionLevelOf } from './users';
@@ -14,11 +15,15 @@ export interface IssuedAccessToken {
   expiresIn: number;
 }
 
-/** An access token of the session, carrying the token epoch the session was started under as `gen`. */
+/**
+ * An access token of the session, carrying the token epoch the session was started under as `gen`,
+ * and, in the default profile only, how its person signed in (`amr`, when the session recorded it):
+ * the legacy profiles keep their original shape.
+ */
 export async function issueAccessToken(
   deps: Deps,
   user: UserRow,
-  session: { id: string; userEpoch: number },
+  session: { id: string; userEpoch: number; amr?: string | null },
   profile: TokenProfile = 'default',
 ): Promise<IssuedAccessToken> {
   const issuedAt = Math.floor(deps.now() / 1000);
@@ -37,7 +42,8 @@ export async function issueAccessToken(
     language: user.language,
     permissionLevel: permissionLevelOf(user.role),
   };
-  const shaped = shapeAccessToken(deps.config, deps.keys, profile, user, claims);
+  const amr = profile === 'default' ? decodeAmr(session.amr) : undefined;
+  const shaped = shapeAccessToken(deps.config, deps.keys, profile, user, amr ? { ...claims, amr } : claims);
   const token = await signToken(deps.keys, shaped.claims, {
     kind: 'access',
     issuer: deps.issuer,

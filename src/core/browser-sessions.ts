@@ -8,6 +8,8 @@ import * as repo from '../store/session-repo';
 import type { SessionRow } from '../store/session-repo';
 import { findUserById, type UserRow } from '../store/user-repo';
 import { issueAccessToken, type IssuedAccessToken } from './access-tokens';
+import { actAs, actorOfUser } from './actors';
+import type { RevocationReason } from './changes';
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import { logInWithPassword } from './login';
@@ -60,6 +62,7 @@ export async function resolveBrowserSession(deps: Deps, cookie: string | undefin
   if (!secretMatchesHash(parsed.secret, session.secretHash ?? '')) return null;
   const user = await findUserById(deps.db, session.userId);
   if (!user || user.disabled || session.userEpoch < user.tokenEpoch) return null;
+  actAs(deps, actorOfUser(user));
   return { user, session, authTime: Math.floor(session.createdAt / 1000) };
 }
 
@@ -89,7 +92,8 @@ export function sessionsOf(deps: Deps, current: BrowserSession): Promise<Session
  * the owner.
  */
 export async function signOutDevice(deps: Deps, current: BrowserSession, sessionId: string): Promise<void> {
-  const [row] = await repo.revokeUserSessionQuery(deps.db, current.user.id, sessionId, 'sign_out_device', deps.now());
+  const reason: RevocationReason = 'sign_out_device';
+  const [row] = await repo.revokeUserSessionQuery(deps.db, current.user.id, sessionId, reason, deps.now());
   if (!row) throw new AppError('SESSION_NOT_FOUND', { field: 'session' });
   await publishSessionRevoked(deps, row.id, tokenLifetimeSeconds(deps, row));
 }

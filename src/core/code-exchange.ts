@@ -9,6 +9,7 @@ import * as codes from '../store/oauth-client-repo';
 import { findSession } from '../store/session-repo';
 import { findUserById } from '../store/user-repo';
 import { verifierMatches } from './authorization';
+import { decodeAmr } from './amr';
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import { issueIdToken } from './id-tokens';
@@ -60,7 +61,9 @@ export async function exchangeCode(deps: Deps, client: OAuthClientRow, request: 
     throw invalidGrant('the code has expired');
   }
   // Refuses a user changed since read (INVALID_CREDENTIALS), as any login does: said as invalid_grant here.
-  const started = await startSession(deps, user, { rotates: true, clientId: client.id }).catch((error: unknown) => {
+  // The new session was proved by the browser's sign-in: it records (and its tokens carry) that amr.
+  const amr = decodeAmr(browser.amr);
+  const started = await startSession(deps, user, { rotates: true, clientId: client.id }, { amr }).catch((error: unknown) => {
     throw error instanceof AppError && error.code === 'INVALID_CREDENTIALS' ? invalidGrant('the user changed') : error;
   });
   const [recorded] = await codes.recordIssuedSession(deps.db, codeHash, started.sessionId);
@@ -70,7 +73,7 @@ export async function exchangeCode(deps: Deps, client: OAuthClientRow, request: 
   }
   const scopes = spent.scope.split(' ').filter(Boolean);
   const idToken = scopes.includes('openid')
-    ? await issueIdToken(deps, { user, clientId: client.id, scopes, nonce: spent.nonce, authTime: spent.authTime })
+    ? await issueIdToken(deps, { user, clientId: client.id, scopes, nonce: spent.nonce, authTime: spent.authTime, amr })
     : undefined;
   return { ...started, scope: spent.scope, ...(idToken ? { idToken } : {}) };
 }

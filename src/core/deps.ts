@@ -3,6 +3,7 @@
 import type { Config } from '../config';
 import type { KeyRing } from '../crypto/keys';
 import type { Db } from '../store/db';
+import type { ActorRef } from './changes';
 import type { EdgeState } from './edge-state';
 
 export interface Logger {
@@ -25,6 +26,17 @@ export interface Deps {
   publicUrl: string;
   /** The client's address (CF-Connecting-IP), or 'unknown': login failures are counted per client. */
   clientAddress: string;
+  /**
+   * This request's id (the `X-Request-Id` of its response), or the Cron run's: what an audit record
+   * and a log line of the request share.
+   */
+  requestId: string;
+  /**
+   * Who is acting (changes.ts): anonymous for a request until its credentials are authenticated
+   * (actors.ts `actAs`, called where they are), the system for a Cron run. Deps are built per
+   * request, so setting it touches no other request.
+   */
+  actor: ActorRef;
   /**
    * Runs `job` after the response, never before: the one way to defer work (src/worker.ts builds
    * it; test/architecture/deferred-work.test.ts refuses any other `waitUntil`). The job starts only

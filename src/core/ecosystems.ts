@@ -17,12 +17,24 @@ export function isAccountToken(deps: Deps, token: string): boolean {
   return constantTimeEqual(sha256Hex(token), sha256Hex(deps.config.accountToken));
 }
 
+/** The account token, or UNAUTHENTICATED; the operator is then who acts in this request. */
+export function requireAccountToken(deps: Deps, token: string): void {
+  if (!isAccountToken(deps, token)) throw new AppError('UNAUTHENTICATED');
+  deps.actor = { kind: 'operator', via: 'account_token' };
+}
+
 /** The account token or a live server token; anything else is UNAUTHENTICATED. */
 export async function authenticateEcosystemCaller(deps: Deps, token: string): Promise<Caller> {
-  if (isAccountToken(deps, token)) return { kind: 'account' };
+  if (isAccountToken(deps, token)) {
+    deps.actor = { kind: 'operator', via: 'account_token' };
+    return { kind: 'account' };
+  }
   if (token.startsWith(SERVER_TOKEN_PREFIX)) {
     const row = await repo.findServerTokenByHash(deps.db, sha256Hex(token));
-    if (row) return { kind: 'server', ecosystemId: row.ecosystemId, tokenId: row.id };
+    if (row) {
+      deps.actor = { kind: 'operator', via: 'server_token', tokenId: row.id, ecosystemId: row.ecosystemId };
+      return { kind: 'server', ecosystemId: row.ecosystemId, tokenId: row.id };
+    }
   }
   throw new AppError('UNAUTHENTICATED');
 }

@@ -3,6 +3,7 @@
 // `email_verified` is true only for an address a mailed link or code proved; profile claims only under `profile`.
 import { signToken, TokenVerificationError, unverifiedClaims, verifyToken } from '../crypto/jwt';
 import type { UserRow } from '../store/user-repo';
+import type { AuthMethod } from './amr';
 import type { Deps } from './deps';
 import { emailVerified } from './users';
 
@@ -13,6 +14,8 @@ export interface IdTokenRequest {
   nonce: string | null;
   /** Seconds. */
   authTime: number;
+  /** How the person signed in (RFC 8176), as the session behind the code recorded it; no claim when absent. */
+  amr?: AuthMethod[];
 }
 
 export function issueIdToken(deps: Deps, request: IdTokenRequest): Promise<string> {
@@ -20,6 +23,7 @@ export function issueIdToken(deps: Deps, request: IdTokenRequest): Promise<strin
   const issuedAt = Math.floor(deps.now() / 1000);
   const claims: Record<string, unknown> = { auth_time: request.authTime };
   if (request.nonce !== null) claims.nonce = request.nonce;
+  if (request.amr && request.amr.length > 0) claims.amr = request.amr;
   if (scopes.includes('email') && user.email) {
     claims.email = user.email;
     claims.email_verified = emailVerified(user);

@@ -11,6 +11,7 @@ import type { Batch, Statement } from '../store/db';
 import { kvKeys, kvTtl } from '../store/kv';
 import { forgetPublished, oldestUnpublished, rememberUnpublished, type BacklogRow } from '../store/kv-backlog-repo';
 import { bulkRevocationQueries, type BulkRevocationOptions, type EndedSession } from '../store/session-repo';
+import type { RevocationReason } from './changes';
 import type { Deps } from './deps';
 
 const PUBLISH_ATTEMPTS = 3;
@@ -78,7 +79,7 @@ export async function republishBacklog(deps: Deps): Promise<number> {
 }
 
 /** The statements of a bulk revocation, to run in one batch (with others) and then publish. */
-export function bulkRevocation(deps: Deps, userId: string, reason: string, options: BulkRevocationOptions = {}) {
+export function bulkRevocation(deps: Deps, userId: string, reason: RevocationReason, options: BulkRevocationOptions = {}) {
   return bulkRevocationQueries(deps.db, userId, reason, deps.now(), options);
 }
 
@@ -110,12 +111,13 @@ interface BulkRevocationRun extends BulkRevocationOptions {
 
 /**
  * The one way a user's sessions end together: the bulk revocation, in one batch with `before`
- * and `after`, then published. Returns the results of `before` and `after`.
+ * and `after`, then published. The actor and request id in Deps and `reason` are what an audit
+ * record of it (changes.ts `changeOf`) would say, written as one more statement of this batch. Returns the results of `before` and `after`.
  */
 export async function runBulkRevocation(
   deps: Deps,
   userId: string,
-  reason: string,
+  reason: RevocationReason,
   options: BulkRevocationRun = {},
 ): Promise<{ before: unknown[]; after: unknown[] }> {
   const before = options.before ?? [];
@@ -128,7 +130,7 @@ export async function runBulkRevocation(
 }
 
 /** Ends every session and token of a user (logout everywhere, operator revoke-all). */
-export async function revokeAllTokensForUser(deps: Deps, userId: string, reason: string): Promise<void> {
+export async function revokeAllTokensForUser(deps: Deps, userId: string, reason: RevocationReason): Promise<void> {
   await runBulkRevocation(deps, userId, reason);
 }
 

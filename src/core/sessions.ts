@@ -20,6 +20,8 @@ import type { TokenProfile } from './token-profiles';
 import { issueAccessToken, type IssuedAccessToken } from './access-tokens';
 import { authenticateClient, type ClientCredentials } from './oauth-clients';
 import { clearFailuresOnceStartedQuery, notLocked, refuseIfLocked } from './credentials';
+import { encodeAmr, type AuthMethod } from './amr';
+import type { RevocationReason } from './changes';
 
 export interface StartedSession extends IssuedAccessToken {
   sessionId: string;
@@ -37,10 +39,16 @@ export interface SessionOptions {
   clientId?: string;
 }
 
-/** What a password sign-in adds to starting its session (credentials.ts): no lock, and failures to clear. */
+/**
+ * What a sign-in adds to starting its session (authenticators.ts): no lock on its failure keys,
+ * the failures to clear, and how the person proved who they are (RFC 8176 `amr`), recorded on the
+ * row by the statement that inserts it. A session carried over from another (the code exchange)
+ * brings only its `amr`.
+ */
 export interface SignInConditions {
-  lockKeys: string[];
-  clearKeys: string[];
+  lockKeys?: string[];
+  clearKeys?: string[];
+  amr?: AuthMethod[];
 }
 
 /**
@@ -57,28 +65,28 @@ export async function startSession(deps: Deps, user: UserRow, options: SessionOp
   const ttl = deps.config.refreshTokenTtlSeconds;
   const kind = options.kind ?? 'refresh';
   const row = { id: sessionId, userId: user.id, kind, rotates: options.rotates, secretHash: sha256Hex(secret) } as const;
+  const lockKeys = signIn?.lockKeys ?? [];
+  const clearKeys = signIn?.clearKeys ?? [];
+  const amr = encodeAmr(signIn?.amr);
   const insert = repo.insertSessionIfUnchangedQuery(
     deps.db,
-    { ...row, expiryType: null, ttlSeconds: null, createdAt: now, expiresAt: now + ttl * 1000, clientId: options.clientId ?? null },
+    { ...row, expiryType: null, ttlSeconds: null, createdAt: now, expiresAt: now + ttl * 1000, clientId: options.clientId ?? null, amr },
     {
       tokenEpoch: user.tokenEpoch,
       role: user.role,
       passwordHash: user.passwordHash,
-      guard: signIn ? notLocked(deps, signIn.lockKeys) : undefined,
+      guard: lockKeys.length > 0 ? notLocked(deps, lockKeys) : undefined,
     },
   );
   const endOldest = repo.endSessionsBeyondQuery(deps.db, user.id, sessionId, deps.config.maxSessionsPerUser - 1, now);
-  const clear =
-    signIn && signIn.clearKeys.length > 0
-      ? [clearFailuresOnceStartedQuery(deps, signIn.clearKeys, repo.sessionStartedGuard(sessionId))]
-      : [];
+  const clear = clearKeys.length > 0 ? [clearFailuresOnceStartedQuery(deps, clearKeys, repo.sessionStartedGuard(sessionId))] : [];
   const [inserted, ended] = await deps.db.batch([insert, endOldest, ...clear]);
   if (inserted.length !== 1) {
-    if (signIn) await refuseIfLocked(deps, signIn.lockKeys);
+    if (lockKeys.length > 0) await refuseIfLocked(deps, lockKeys);
     throw new AppError('INVALID_CREDENTIALS');
   }
   await Promise.all(ended.map((old) => publishSessionRevoked(deps, old.id, tokenLifetimeSeconds(deps, old))));
-  const access = await issueAccessToken(deps, user, { id: sessionId, userEpoch: user.tokenEpoch }, options.profile);
+  const access = await issueAccessToken(deps, user, { id: sessionId, userEpoch: user.tokenEpoch, amr }, options.profile);
   return { sessionId, refreshToken: `${sessionId}.${secret}`, refreshExpiresIn: ttl, createdAt: now, ...access };
 }
 
@@ -254,7 +262,7 @@ export async function sessionOfRefreshToken(deps: Deps, refreshToken: string): P
  * Ends one session: its refresh token and every access or user token carrying its id. `published`
  * tells whether KV took the revocation at the first try (D1 and this isolate have it either way).
  */
-export async function revokeSession(deps: Deps, sessionId: string, reason: string): Promise<SessionRow & { published: boolean }> {
+export async function revokeSession(deps: Deps, sessionId: string, reason: RevocationReason): Promise<SessionRow & { published: boolean }> {
   const [row] = await repo.revokeSessionQuery(deps.db, sessionId, reason, deps.now());
   if (!row) throw new AppError('SESSION_NOT_FOUND');
   const published = await publishSessionRevoked(deps, sessionId, tokenLifetimeSeconds(deps, row));
@@ -262,7 +270,7 @@ export async function revokeSession(deps: Deps, sessionId: string, reason: strin
 }
 
 /** Ends one session, if there is one: a session already deleted is no error (a sign-out, a replay). */
-export async function revokeSessionIfAny(deps: Deps, sessionId: string, reason: string): Promise<void> {
+export async function revokeSessionIfAny(deps: Deps, sessionId: string, reason: RevocationReason): Promise<void> {
   await revokeSession(deps, sessionId, reason).catch((error: unknown) => {
     if (!(error instanceof AppError && error.code === 'SESSION_NOT_FOUND')) throw error;
   });

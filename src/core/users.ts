@@ -9,6 +9,7 @@ import type { UserRow } from '../store/user-repo';
 
 export type { UserRow };
 import { issueCodeQuery } from './codes';
+import type { RevocationReason } from './changes';
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import { accountChangedMail, confirmationMail, deliverOutbox, limitedOutboxInsertQuery, outboxInsertQuery } from './mail';
@@ -220,7 +221,11 @@ export async function updateUser(
     if (changed.standing || credentials) {
       const keepSessionId = changed.standing ? undefined : options.keepSessionId;
       const also = mail ? [outboxInsertQuery(deps, mail)] : [];
-      const reason = changed.standing ? 'revoked' : 'credentials_changed';
+      const reason: RevocationReason = !changed.standing
+        ? 'credentials_changed'
+        : patch.disabled === true
+          ? 'user_disabled'
+          : 'role_changed';
       const { before } = await runBulkRevocation(deps, userId, reason, { before: [userUpdate], keepSessionId, after: also });
       [row] = before[0] as UserRow[];
     } else {
@@ -258,7 +263,7 @@ export async function changeUserStanding(
 export async function deleteUser(deps: Deps, userId: string): Promise<void> {
   // The epoch is raised and the sessions' ids read before the cascade removes them, so KV learns
   // of every token the delete ended.
-  const { after } = await runBulkRevocation(deps, userId, 'deleted', { after: [repo.deleteUserQuery(deps.db, userId)] });
+  const { after } = await runBulkRevocation(deps, userId, 'user_deleted', { after: [repo.deleteUserQuery(deps.db, userId)] });
   if ((after[0] as unknown[]).length === 0) throw new AppError('USER_NOT_FOUND');
 }
 

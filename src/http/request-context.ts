@@ -11,7 +11,8 @@ import type { AppEnv } from './types';
 export const GATEHOUSE_COOKIES = [ACCESS_TOKEN_COOKIE, ...BROWSER_COOKIES].map((name) => name.toLowerCase());
 
 export const requestContext: MiddlewareHandler<AppEnv> = async function requestContext(c, next) {
-  const requestId = crypto.randomUUID();
+  // Made with the request's Deps (worker.ts), so the core's audit facts and the answer share it.
+  const requestId = c.env.deps.requestId;
   c.set('requestId', requestId);
   await next();
   keepCookieAnswerPrivate(c.res.headers, GATEHOUSE_COOKIES);

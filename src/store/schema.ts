@@ -182,6 +182,12 @@ export const sessions = sqliteTable(
     userEpoch: integer('user_epoch').notNull().default(0),
     /** The OAuth client an authorization_code grant started it for: only that client may refresh it. */
     clientId: text('client_id'),
+    /**
+     * How the person proved who they are when the session started: RFC 8176 `amr` values as a JSON
+     * array (`["pwd"]`). Null for a session started without a sign-in step (sign-up, a login with an
+     * access token, a droplit user token) and for every session older than the column.
+     */
+    amr: text('amr'),
   },
   (t) => [
     index('sessions_user').on(t.userId, t.createdAt),

@@ -19,6 +19,8 @@ interface NewSession {
   expiresAt: number | null;
   /** The OAuth client the session is bound to (authorization_code grant), else null. */
   clientId?: string | null;
+  /** How the person proved who they are (RFC 8176 `amr`, JSON text), else null. */
+  amr?: string | null;
 }
 
 /** What the caller read of the user; the session starts only if D1 still says the same. */
@@ -57,6 +59,7 @@ export function insertSessionIfUnchangedQuery(db: Db, row: NewSession, seen: Use
     revokedReason: sql`null`,
     userEpoch: sql`${users.tokenEpoch}`,
     clientId: sql`${row.clientId ?? null}`,
+    amr: sql`${row.amr ?? null}`,
   };
   const columns = Object.keys(getTableColumns(sessions)) as (keyof typeof values)[];
   const role = seen.role === undefined ? sql`` : sql` and ${users.role} = ${seen.role}`;
@@ -84,7 +87,7 @@ export function endSessionsBeyondQuery(db: Db, userId: string, newId: string, ke
   const beyond = sql`select ${sessions.id} from ${sessions} where ${live} order by ${sessions.createdAt} desc, rowid desc limit -1 offset ${keep}`;
   return db
     .update(sessions)
-    .set({ revokedAt: now, revokedReason: 'session_limit' })
+    .set({ revokedAt: now, revokedReason: 'session_limit' }) // A RevocationReason (core/changes.ts).
     .where(and(sql`${sessions.id} in (${beyond})`, sessionStartedGuard(newId)))
     .returning(endedSessionColumns);
 }

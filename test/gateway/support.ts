@@ -70,6 +70,8 @@ export async function coreDeps(client: Client): Promise<Deps> {
     issuer: 'https://gatehouse.test',
     publicUrl: 'https://gatehouse.test',
     clientAddress: 'unknown',
+    requestId: crypto.randomUUID(),
+    actor: { kind: 'anonymous' },
     defer: () => {},
     fetch: () => Promise.reject(new Error('no outbound HTTP in these tests')),
     log: { info: () => {}, error: () => {} },

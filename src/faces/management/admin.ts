@@ -4,7 +4,6 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { describeRoute, type ResponsesWithResolver } from 'hono-openapi';
 import * as ecosystems from '../../core/ecosystems';
-import { AppError } from '../../core/errors';
 import { listOutbox, retryMail } from '../../core/mail';
 import { revokeAllTokensForUser } from '../../core/revocation';
 import { listLiveSessions, revokeSession } from '../../core/sessions';
@@ -19,7 +18,7 @@ import { adminUser, iso, outboxItem } from './shapes';
 
 const requireAccountToken: MiddlewareHandler<AppEnv> = async function requireAccountToken(c, next) {
   const token = rawOrBearerToken(c.req.header('authorization'));
-  if (!ecosystems.isAccountToken(c.env.deps, token)) throw new AppError('UNAUTHENTICATED');
+  ecosystems.requireAccountToken(c.env.deps, token);
   await next();
 };
 

@@ -4,8 +4,7 @@
 // (src/http/validate.ts), which also document each route; the core checks the URI lists and scopes.
 import { Hono, type MiddlewareHandler } from 'hono';
 import { describeRoute, type ResponsesWithResolver } from 'hono-openapi';
-import { isAccountToken } from '../../core/ecosystems';
-import { AppError } from '../../core/errors';
+import { requireAccountToken as requireAccount } from '../../core/ecosystems';
 import * as clients from '../../core/oauth-clients';
 import { rawOrBearerToken } from '../../http/auth-header';
 import type { AppEnv } from '../../http/types';
@@ -15,7 +14,7 @@ import * as s from './schemas';
 import { iso } from './shapes';
 
 const requireAccountToken: MiddlewareHandler<AppEnv> = async function requireAccountToken(c, next) {
-  if (!isAccountToken(c.env.deps, rawOrBearerToken(c.req.header('authorization')))) throw new AppError('UNAUTHENTICATED');
+  requireAccount(c.env.deps, rawOrBearerToken(c.req.header('authorization')));
   await next();
 };
 

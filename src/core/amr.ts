@@ -1,0 +1,31 @@
+// RFC 8176 Authentication Method References: the values a session records of how its person
+// proved who they are (authenticators.ts), and how the sessions table keeps them.
+
+/**
+ * Authentication Method Reference values (RFC 8176) this service records: `pwd` a password; `otp`
+ * a one-time code (TOTP, recovery code); `hwk`/`swk` a passkey bound to hardware/software; `fed` an
+ * upstream identity provider; `mfa` added when more than one method was used. Only `pwd` is made
+ * today; the others are reserved for the steps that will make them.
+ */
+export type AuthMethod = 'pwd' | 'otp' | 'hwk' | 'swk' | 'fed' | 'mfa';
+
+const METHODS: ReadonlySet<string> = new Set<AuthMethod>(['pwd', 'otp', 'hwk', 'swk', 'fed', 'mfa']);
+
+/** How an `amr` is kept in a session's `amr` column (JSON text; null when the session has none). */
+export function encodeAmr(amr: readonly AuthMethod[] | null | undefined): string | null {
+  return amr && amr.length > 0 ? JSON.stringify(amr) : null;
+}
+
+/** A session row's `amr` column as a list, or undefined when the session recorded none (or it is unreadable). */
+export function decodeAmr(stored: string | null | undefined): AuthMethod[] | undefined {
+  if (!stored) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(stored);
+    if (Array.isArray(parsed) && parsed.length > 0 && parsed.every((m) => typeof m === 'string' && METHODS.has(m))) {
+      return parsed as AuthMethod[];
+    }
+  } catch {
+    // Unreadable: no amr is claimed rather than a wrong one.
+  }
+  return undefined;
+}
