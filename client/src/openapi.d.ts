@@ -81,7 +81,7 @@ export interface paths {
         };
         /**
          * Forward-auth: is this token valid here?
-         * @description For nginx auth_request, Caddy forward_auth and Traefik ForwardAuth. `?ecosystem=` names the ecosystem whose tokens count (`*` for any); the token may also come in the access-token cookie.
+         * @description For nginx auth_request, Caddy forward_auth and Traefik ForwardAuth. `?ecosystem=` names the ecosystem whose tokens count (`*` for any); the token may also come in the access-token cookie. A machine token (client_credentials, in Authorization) counts only with `?machine=1`, answered with X-Client-Id and X-Client-Scope and no user headers.
          */
         get: operations["getAuthVerify"];
         put?: never;
@@ -351,7 +351,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Tokens: grant_type authorization_code (PKCE), password or refresh_token */
+        /** Tokens: grant_type authorization_code (PKCE), password, refresh_token or client_credentials */
         post: operations["postOauthToken"];
         delete?: never;
         options?: never;
@@ -1241,6 +1241,8 @@ export interface components {
             postLogoutRedirectUris: string[];
             scopes: ("openid" | "profile" | "email")[];
             allowPasswordGrant: boolean;
+            allowClientCredentials: boolean;
+            clientCredentialsScopes: string[];
             /**
              * @description client_secret_post is accepted too.
              * @enum {string}
@@ -1269,13 +1271,14 @@ export interface components {
              * @example 3600
              */
             expires_in: number;
-            refresh_token: string;
-            /** @description The scopes granted (authorization_code). */
+            /** @description The next refresh token; none for client_credentials (RFC 6749 4.4.3). */
+            refresh_token?: string;
+            /** @description The scopes granted (authorization_code, client_credentials). */
             scope?: string;
             /** @description An OpenID Connect ID token, when `openid` was granted. */
             id_token?: string;
         };
-        OAuthTokenRequest: components["schemas"]["OAuthAuthorizationCodeGrant"] | components["schemas"]["OAuthPasswordGrant"] | components["schemas"]["OAuthRefreshTokenGrant"];
+        OAuthTokenRequest: components["schemas"]["OAuthAuthorizationCodeGrant"] | components["schemas"]["OAuthPasswordGrant"] | components["schemas"]["OAuthRefreshTokenGrant"] | components["schemas"]["OAuthClientCredentialsGrant"];
         /** Authorization code grant (PKCE) */
         OAuthAuthorizationCodeGrant: {
             /** @constant */
@@ -1314,6 +1317,17 @@ export interface components {
             /** @description A confidential client’s secret (client_secret_post). */
             client_secret?: string | null;
         };
+        /** Client credentials grant (a confidential client’s own token) */
+        OAuthClientCredentialsGrant: {
+            /** @constant */
+            grant_type: "client_credentials";
+            /** @description Space-separated, of the scopes the operator allowed the client (clientCredentialsScopes); default all of them. */
+            scope?: string | null;
+            /** @description A registered client’s id (or send it with the secret as HTTP Basic). */
+            client_id?: string | null;
+            /** @description A confidential client’s secret (client_secret_post). */
+            client_secret?: string | null;
+        };
         OAuthRevokeBody: {
             /** @description An access or a refresh token. */
             token: string;
@@ -1327,7 +1341,17 @@ export interface components {
             active: boolean;
             /** @constant */
             token_type?: "Bearer";
+            /** @description The user; for a machine token (client_credentials), the client. */
             sub?: string;
+            /** @description A machine token’s client. */
+            client_id?: string;
+            /** @description A machine token’s scopes. */
+            scope?: string;
+            /**
+             * @description Marks a machine token: no user, session or ecosystem.
+             * @constant
+             */
+            gty?: "client_credentials";
             sid?: string;
             /** @description The user’s ecosystem. */
             eco?: string;
@@ -2374,6 +2398,10 @@ export interface operations {
                     scopes?: ("openid" | "profile" | "email")[] | null;
                     /** @description Whether the client may use grant_type=password (default false). */
                     allowPasswordGrant?: boolean | null;
+                    /** @description Whether a confidential client may use grant_type=client_credentials (default false); turning it off ends its machine tokens. */
+                    allowClientCredentials?: boolean | null;
+                    /** @description The scopes its machine tokens may carry (RFC 6749 scope tokens, its own words); default none, null clears. Removing one ends its machine tokens. */
+                    clientCredentialsScopes?: string[] | null;
                 };
             };
         };
@@ -2508,6 +2536,10 @@ export interface operations {
                     scopes?: ("openid" | "profile" | "email")[] | null;
                     /** @description Whether the client may use grant_type=password (default false). */
                     allowPasswordGrant?: boolean | null;
+                    /** @description Whether a confidential client may use grant_type=client_credentials (default false); turning it off ends its machine tokens. */
+                    allowClientCredentials?: boolean | null;
+                    /** @description The scopes its machine tokens may carry (RFC 6749 scope tokens, its own words); default none, null clears. Removing one ends its machine tokens. */
+                    clientCredentialsScopes?: string[] | null;
                 };
             };
         };
@@ -2730,7 +2762,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description An access token and the next refresh token */
+            /** @description An access token and the next refresh token (none for client_credentials) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2739,7 +2771,7 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthTokens"];
                 };
             };
-            /** @description invalid_request (a field, named), invalid_grant (wrong credentials, code, verifier or refresh token), unauthorized_client, unsupported_grant_type */
+            /** @description invalid_request (a field, named), invalid_grant (wrong credentials, code, verifier or refresh token), unauthorized_client, invalid_scope, unsupported_grant_type */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2748,7 +2780,7 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthError"];
                 };
             };
-            /** @description invalid_client: a registered client that did not authenticate */
+            /** @description invalid_client: a registered client that did not authenticate (a Basic challenge when it tried Basic) */
             401: {
                 headers: {
                     [name: string]: unknown;

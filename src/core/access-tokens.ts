@@ -57,3 +57,30 @@ export async function issueAccessToken(
   });
   return { token, expiresIn };
 }
+
+/**
+ * A machine token (the client credentials grant, RFC 6749 4.4): an access token like the others
+ * (typ at+jwt, the same key, issuer, audience and lifetime) whose subject is the client itself, as
+ * RFC 9068 2.2 says, with `client_id` and no user, session or ecosystem claims, so no route that
+ * wants a user takes it (edge-auth.ts refuses a token without `sid`). `gty` marks it, `scope` holds
+ * the granted scopes, `cgen` the client's token epoch it was issued under (machine-tokens.ts).
+ */
+export async function issueMachineAccessToken(
+  deps: Deps,
+  client: { id: string; tokenEpoch: number },
+  scope: string | undefined,
+): Promise<IssuedAccessToken> {
+  const issuedAt = Math.floor(deps.now() / 1000);
+  const expiresIn = deps.config.accessTokenTtlSeconds;
+  const claims = { client_id: client.id, gty: 'client_credentials', cgen: client.tokenEpoch, ...(scope === undefined ? {} : { scope }) };
+  const token = await signToken(deps.keys, claims, {
+    kind: 'access',
+    issuer: deps.issuer,
+    audience: deps.config.audience,
+    subject: client.id,
+    issuedAtSeconds: issuedAt,
+    expiresAtSeconds: issuedAt + expiresIn,
+    id: randomId(),
+  });
+  return { token, expiresIn };
+}

@@ -8,6 +8,7 @@ import * as repo from '../store/oauth-client-repo';
 import type { ClientChanges, OAuthClientRow } from '../store/oauth-client-repo';
 import type { Deps } from './deps';
 import { AppError, invalidField } from './errors';
+import { publishClientEpoch } from './revocation';
 
 export type { OAuthClientRow };
 
@@ -23,6 +24,28 @@ export interface ClientInput {
   postLogoutRedirectUris?: unknown;
   scopes?: unknown;
   allowPasswordGrant?: boolean;
+  allowClientCredentials?: boolean;
+  clientCredentialsScopes?: unknown;
+}
+
+/** RFC 6749 3.3 scope-token: printable ASCII but space, `"` and `\`. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/;
+export const MAX_MACHINE_SCOPES = 50;
+
+/** The scopes the operator lets a client's machine tokens carry: RFC 6749 scope tokens, its own words. */
+function machineScopeList(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  if (
+    !Array.isArray(value) ||
+    value.length > MAX_MACHINE_SCOPES ||
+    value.some((scope) => typeof scope !== 'string' || !SCOPE_TOKEN.test(scope))
+  ) {
+    throw invalidField(
+      'clientCredentialsScopes',
+      `must be an array of at most ${MAX_MACHINE_SCOPES} scope tokens (printable ASCII, no spaces)`,
+    );
+  }
+  return [...new Set(value as string[])];
 }
 
 /** Whether a redirect URI may be registered: absolute https, or http on a loopback host; no fragment. */
@@ -89,6 +112,8 @@ export async function createClient(deps: Deps, input: ClientInput & { isPublic: 
     postLogoutRedirectUris: uriList(input.postLogoutRedirectUris, 'postLogoutRedirectUris', false),
     scopes: scopeList(input.scopes),
     allowPasswordGrant: input.allowPasswordGrant ?? false,
+    allowClientCredentials: checkClientCredentialsFlag(input.allowClientCredentials, input.isPublic) ?? false,
+    clientCredentialsScopes: machineScopeList(input.clientCredentialsScopes),
     createdAt: now,
     updatedAt: now,
   });
@@ -113,8 +138,19 @@ export function listClients(deps: Deps): Promise<OAuthClientRow[]> {
   return repo.listClients(deps.db, 1000);
 }
 
+/** The client credentials grant is a confidential client's only (RFC 6749 4.4): a public one cannot be allowed it. */
+function checkClientCredentialsFlag(value: boolean | undefined, isPublic: boolean): boolean | undefined {
+  if (value === true && isPublic) throw invalidField('allowClientCredentials', 'is for confidential clients only');
+  return value;
+}
+
+/**
+ * Changes a client. Withdrawing the client credentials grant (or narrowing its scopes) raises the
+ * client's token epoch in the same UPDATE and publishes it: the machine tokens it already has stop
+ * at the edge as a user's tokens do after a revocation.
+ */
 export async function updateClient(deps: Deps, clientId: string, input: ClientInput): Promise<OAuthClientRow> {
-  await getClient(deps, clientId);
+  const current = await getClient(deps, clientId);
   const changes: ClientChanges = {};
   if (input.name !== undefined) changes.name = checkName(input.name, false);
   if (input.redirectUris !== undefined) changes.redirectUris = uriList(input.redirectUris, 'redirectUris', true);
@@ -123,14 +159,25 @@ export async function updateClient(deps: Deps, clientId: string, input: ClientIn
   }
   if (input.scopes !== undefined) changes.scopes = scopeList(input.scopes);
   if (input.allowPasswordGrant !== undefined) changes.allowPasswordGrant = input.allowPasswordGrant;
-  const [row] = await repo.updateClient(deps.db, clientId, changes, deps.now());
+  if (input.allowClientCredentials !== undefined) {
+    changes.allowClientCredentials = checkClientCredentialsFlag(input.allowClientCredentials, current.isPublic);
+  }
+  if (input.clientCredentialsScopes !== undefined) changes.clientCredentialsScopes = machineScopeList(input.clientCredentialsScopes);
+  const withdrawn =
+    (current.allowClientCredentials && changes.allowClientCredentials === false) ||
+    (changes.clientCredentialsScopes !== undefined &&
+      current.clientCredentialsScopes.some((scope) => !changes.clientCredentialsScopes!.includes(scope)));
+  const [row] = await repo.updateClient(deps.db, clientId, changes, deps.now(), withdrawn);
   if (!row) throw new AppError('CLIENT_NOT_FOUND');
+  if (withdrawn) await publishClientEpoch(deps, clientId, row.tokenEpoch);
   return row;
 }
 
+/** Deletes a client; its machine tokens end as by a raised epoch (no client of that id can issue more). */
 export async function deleteClient(deps: Deps, clientId: string): Promise<void> {
   const deleted = CLIENT_ID_SHAPE.test(clientId) ? await repo.deleteClient(deps.db, clientId) : [];
   if (deleted.length === 0) throw new AppError('CLIENT_NOT_FOUND');
+  await publishClientEpoch(deps, clientId, deleted[0]!.tokenEpoch + 1);
 }
 
 export interface ClientCredentials {

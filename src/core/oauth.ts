@@ -1,6 +1,6 @@
 // The rules behind the OAuth endpoints: RFC 7009 revocation (a refresh or access token ends
-// its session; unknown tokens are ignored) and RFC 7662 introspection (a server token only sees
-// tokens of its own ecosystem). A token is inactive only when it truly is: a KV or D1 failure on
+// its session; unknown tokens, and machine tokens, which have no session, are ignored) and RFC 7662
+// introspection (a server token only sees tokens of its own ecosystem; machine tokens belong to none). A token is inactive only when it truly is: a KV or D1 failure on
 // the way is logged and answered TEMPORARILY_UNAVAILABLE (fail closed), never taken for an answer.
 import { findSession } from '../store/session-repo';
 import { findUserById } from '../store/user-repo';
@@ -8,6 +8,7 @@ import type { Deps } from './deps';
 import type { Caller } from './ecosystems';
 import { authenticateBearer, checkRevocationStrictly, type Identity } from './edge-auth';
 import { AppError } from './errors';
+import { authenticateMachineToken, CLIENT_CREDENTIALS, looksLikeMachineToken, type MachineIdentity } from './machine-tokens';
 import { authenticateClient } from './oauth-clients';
 import { looksLikeRefreshToken, revokeSession, sessionOfRefreshToken, type ClientOfRequest } from './sessions';
 
@@ -79,9 +80,38 @@ async function introspectRefreshToken(deps: Deps, caller: Caller, token: string)
 }
 
 export function introspectToken(deps: Deps, caller: Caller, token: string): Promise<Introspection> {
-  return failClosed(deps, 'introspect', () =>
-    looksLikeRefreshToken(token) ? introspectRefreshToken(deps, caller, token) : introspectBearer(deps, caller, token),
-  );
+  return failClosed(deps, 'introspect', () => {
+    if (looksLikeRefreshToken(token)) return introspectRefreshToken(deps, caller, token);
+    return looksLikeMachineToken(token) ? introspectMachineToken(deps, token) : introspectBearer(deps, caller, token);
+  });
+}
+
+/**
+ * A machine token (client_credentials), checked against D1: live while its client exists, is
+ * still allowed the grant and has not raised its epoch. It belongs to no ecosystem and carries no
+ * one's data, so every introspecting caller (any ecosystem's server token) may see it: resource
+ * servers are who its clients call.
+ */
+async function introspectMachineToken(deps: Deps, token: string): Promise<Introspection> {
+  let identity: MachineIdentity;
+  try {
+    identity = await authenticateMachineToken(deps, token, { strict: true });
+  } catch (error) {
+    if (error instanceof AppError) return { active: false };
+    throw error;
+  }
+  return {
+    active: true,
+    token_type: 'Bearer',
+    gty: CLIENT_CREDENTIALS,
+    client_id: identity.clientId,
+    sub: identity.clientId,
+    ...(identity.scope === null ? {} : { scope: identity.scope }),
+    iat: identity.issuedAt,
+    exp: identity.expiresAt,
+    iss: deps.issuer,
+    aud: deps.config.audience,
+  };
 }
 
 async function introspectBearer(deps: Deps, caller: Caller, token: string): Promise<Introspection> {

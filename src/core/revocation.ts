@@ -164,3 +164,17 @@ export async function publishGrants(deps: Deps, userId: string, environmentIds: 
   // Not backlogged: grants expire from KV within a day and are read from D1 again.
   await publish(deps, kvKeys.grants(userId), JSON.stringify(environmentIds), GRANTS_TTL_SECONDS, false);
 }
+
+/**
+ * Publishes an OAuth client's token epoch (raised when the operator withdraws the client
+ * credentials grant, or past its last value when the client is deleted): every machine token of
+ * the client issued under a lower one is refused at the edge, as a user's epoch does for user
+ * tokens. Machine tokens live ACCESS_TOKEN_TTL at most, so the key need not outlive that.
+ */
+export async function publishClientEpoch(deps: Deps, clientId: string, epoch: number): Promise<boolean> {
+  deps.edge.rememberEpoch(clientEpochKey(clientId), epoch);
+  return publish(deps, kvKeys.clientEpoch(clientId), String(epoch), deps.config.accessTokenTtlSeconds);
+}
+
+/** The isolate's key for a client's highest epoch seen (beside users' epochs, which are keyed by user id). */
+export const clientEpochKey = (clientId: string) => `client:${clientId}`;

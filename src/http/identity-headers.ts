@@ -17,6 +17,8 @@ const USER_ID_HEADER = 'X-User-Id';
 const USER_EMAIL_HEADER = 'X-User-Email';
 const USER_ROLE_HEADER = 'X-User-Role';
 const ECOSYSTEM_ID_HEADER = 'X-Ecosystem-Id';
+const CLIENT_ID_HEADER = 'X-Client-Id';
+const CLIENT_SCOPE_HEADER = 'X-Client-Scope';
 export const ASSERTION_HEADER = 'X-Gatehouse-Assertion';
 
 /** Identity headers by exact name (normalised: lower case, "-" for "_"). */
@@ -26,6 +28,8 @@ const IDENTITY_NAMES = new Set([
   'x-user',
   'x-email',
   'x-ecosystem-id',
+  // Forward-auth's answer for a machine token (client_credentials): the client it speaks for.
+  'x-client-id',
   'x-forwarded-user',
   'x-forwarded-email',
   'x-forwarded-preferred-username',
@@ -141,4 +145,12 @@ export function withoutCookie(cookie: string, name: string): string {
     .map((pair) => pair.trim())
     .filter((pair) => pair !== '' && normalisedCookieName(pair.split('=')[0]!) !== target)
     .join('; ');
+}
+
+/** Forward-auth's headers for a machine token: the client and its scopes, and no user's. */
+export function machineIdentityHeaders(identity: { clientId: string; scope: string | null }): [string, string][] {
+  return [
+    [CLIENT_ID_HEADER, identity.clientId],
+    [CLIENT_SCOPE_HEADER, identity.scope ?? ''],
+  ];
 }

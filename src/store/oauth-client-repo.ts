@@ -1,13 +1,24 @@
 // Registered OAuth clients and their authorization codes in D1. A code is spent by one conditional
 // UPDATE (unused and unexpired, RETURNING the row), so two concurrent exchanges cannot both win.
-import { and, desc, eq, gt, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from './db';
 import { authorizationCodes, oauthClients, type AuthorizationCodeRow, type OAuthClientRow } from './schema';
 
 export type { AuthorizationCodeRow, OAuthClientRow };
 
 export type NewClient = typeof oauthClients.$inferInsert;
-export type ClientChanges = Partial<Pick<NewClient, 'name' | 'redirectUris' | 'postLogoutRedirectUris' | 'scopes' | 'allowPasswordGrant'>>;
+export type ClientChanges = Partial<
+  Pick<
+    NewClient,
+    | 'name'
+    | 'redirectUris'
+    | 'postLogoutRedirectUris'
+    | 'scopes'
+    | 'allowPasswordGrant'
+    | 'allowClientCredentials'
+    | 'clientCredentialsScopes'
+  >
+>;
 
 export function insertClient(db: Db, row: NewClient) {
   return db.insert(oauthClients).values(row).returning();
@@ -22,17 +33,18 @@ export function listClients(db: Db, limit: number): Promise<OAuthClientRow[]> {
   return db.select().from(oauthClients).orderBy(desc(oauthClients.createdAt), oauthClients.id).limit(limit).all();
 }
 
-export function updateClient(db: Db, id: string, changes: ClientChanges, now: number) {
+/** `endMachineTokens`: raise the client's token epoch in the same UPDATE (its machine tokens end). */
+export function updateClient(db: Db, id: string, changes: ClientChanges, now: number, endMachineTokens = false) {
   return db
     .update(oauthClients)
-    .set({ ...changes, updatedAt: now })
+    .set({ ...changes, updatedAt: now, ...(endMachineTokens ? { tokenEpoch: sql`${oauthClients.tokenEpoch} + 1` } : {}) })
     .where(eq(oauthClients.id, id))
     .returning();
 }
 
-/** Deletes the client (its unspent codes go with it, by the foreign key); RETURNING its id. */
+/** Deletes the client (its unspent codes go with it, by the foreign key); RETURNING its id and token epoch. */
 export function deleteClient(db: Db, id: string) {
-  return db.delete(oauthClients).where(eq(oauthClients.id, id)).returning({ id: oauthClients.id });
+  return db.delete(oauthClients).where(eq(oauthClients.id, id)).returning({ id: oauthClients.id, tokenEpoch: oauthClients.tokenEpoch });
 }
 
 export function insertCode(db: Db, row: typeof authorizationCodes.$inferInsert) {

@@ -301,6 +301,11 @@ export const oauthClients = sqliteTable('oauth_clients', {
   postLogoutRedirectUris: text('post_logout_redirect_uris', { mode: 'json' }).$type<string[]>().notNull(),
   scopes: text('scopes', { mode: 'json' }).$type<string[]>().notNull(),
   allowPasswordGrant: integer('allow_password_grant', { mode: 'boolean' }).notNull().default(false),
+  /** Whether the client may use grant_type=client_credentials (RFC 6749 4.4), and the scopes it may ask for there. */
+  allowClientCredentials: integer('allow_client_credentials', { mode: 'boolean' }).notNull().default(false),
+  clientCredentialsScopes: text('client_credentials_scopes', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  /** Its machine tokens carry the epoch they were issued under (`cgen`); raising it ends them all. */
+  tokenEpoch: integer('token_epoch').notNull().default(0),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });

@@ -39,7 +39,7 @@ describe('the standards routes', () => {
       issuer: 'https://gatehouse.test',
       jwks_uri: 'https://gatehouse.test/.well-known/jwks.json',
       token_endpoint: 'https://gatehouse.test/oauth/token',
-      grant_types_supported: ['authorization_code', 'refresh_token', 'password'],
+      grant_types_supported: ['authorization_code', 'refresh_token', 'password', 'client_credentials'],
       response_types_supported: ['code'],
       code_challenge_methods_supported: ['S256'],
       authorization_endpoint: 'https://gatehouse.test/oauth/authorize',

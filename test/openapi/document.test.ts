@@ -104,8 +104,12 @@ describe('/openapi.json', () => {
       '#/components/schemas/OAuthAuthorizationCodeGrant',
       '#/components/schemas/OAuthPasswordGrant',
       '#/components/schemas/OAuthRefreshTokenGrant',
+      '#/components/schemas/OAuthClientCredentialsGrant',
     ]);
     expect(document.components.schemas.OAuthPasswordGrant).toMatchObject({ required: ['grant_type', 'username', 'password'] });
+    expect(document.components.schemas.OAuthClientCredentialsGrant).toMatchObject({ required: ['grant_type'] });
+    // RFC 6749 4.4.3: the client credentials grant answers no refresh token, so the answer's is optional.
+    expect((document.components.schemas.OAuthTokens as { required: string[] }).required).not.toContain('refresh_token');
     expect(token.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/OAuthTokens' });
     expect(token.responses['400'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/OAuthError' });
     const introspect = document.paths['/oauth/introspect']!.post as Record<string, any>;

@@ -27,6 +27,8 @@ function shown(client: clients.OAuthClientRow) {
     postLogoutRedirectUris: client.postLogoutRedirectUris,
     scopes: client.scopes,
     allowPasswordGrant: client.allowPasswordGrant,
+    allowClientCredentials: client.allowClientCredentials,
+    clientCredentialsScopes: client.clientCredentialsScopes,
     tokenEndpointAuthMethod: client.isPublic ? 'none' : 'client_secret_basic',
     createdAt: iso(client.createdAt),
     updatedAt: iso(client.updatedAt),

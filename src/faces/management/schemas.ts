@@ -95,7 +95,7 @@ export const itemsOf = <T extends z.ZodType>(item: T) => z.object({ items: z.arr
 export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), next: z.string().nullable() });
 
 // The operator's OAuth clients (clients.ts). The schemas check what the face read from the body
-// (public, name, allowPasswordGrant), in the shared words and the core's for a blank name; the URI
+// (public, name, allowPasswordGrant, allowClientCredentials), in the shared words and the core's for a blank name; the URI
 // lists and scopes are the core's to check (oauth-clients.ts, its rules and words), so their
 // schemas only show the document what the core accepts.
 
@@ -123,6 +123,14 @@ const scopes = z
   .nullable()
   .meta({ description: 'The scopes the client may ask for; default all, null resets.' });
 const allowPasswordGrant = optionalFlag().meta({ description: 'Whether the client may use grant_type=password (default false).' });
+const allowClientCredentials = optionalFlag().meta({
+  description:
+    'Whether a confidential client may use grant_type=client_credentials (default false); turning it off ends its machine tokens.',
+});
+const clientCredentialsScopes = z.array(z.string().max(128)).max(50).nullable().meta({
+  description:
+    'The scopes its machine tokens may carry (RFC 6749 scope tokens, its own words); default none, null clears. Removing one ends its machine tokens.',
+});
 
 export const ClientCreate = z.object({
   public: z
@@ -137,6 +145,8 @@ export const ClientCreate = z.object({
   postLogoutRedirectUris: checkedByCore(postLogoutRedirectUris, { optional: true }),
   scopes: checkedByCore(scopes, { optional: true }),
   allowPasswordGrant,
+  allowClientCredentials,
+  clientCredentialsScopes: checkedByCore(clientCredentialsScopes, { optional: true }),
 });
 
 export const ClientChanges = z.object({
@@ -149,6 +159,8 @@ export const ClientChanges = z.object({
   postLogoutRedirectUris: checkedByCore(postLogoutRedirectUris, { optional: true }),
   scopes: checkedByCore(scopes, { optional: true }),
   allowPasswordGrant,
+  allowClientCredentials,
+  clientCredentialsScopes: checkedByCore(clientCredentialsScopes, { optional: true }),
 });
 
 export const CLIENT_EXAMPLE = { name: 'My app', public: true, redirectUris: ['https://app.example/callback'], scopes: ['openid', 'email'] };
@@ -162,6 +174,8 @@ export const Client = z
     postLogoutRedirectUris: z.array(z.string()),
     scopes: z.array(z.enum(SUPPORTED_SCOPES)),
     allowPasswordGrant: z.boolean(),
+    allowClientCredentials: z.boolean(),
+    clientCredentialsScopes: z.array(z.string()),
     tokenEndpointAuthMethod: z.enum(['none', 'client_secret_basic']).meta({ description: 'client_secret_post is accepted too.' }),
     createdAt: time,
     updatedAt: time,

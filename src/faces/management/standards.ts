@@ -7,7 +7,9 @@ import { AppError } from '../../core/errors';
 import { signInPath, websiteCaller, type WebsiteCaller } from '../../web/website-session';
 import { STATUS_OF } from '../../http/errors';
 import { SUPPORTED_SCOPES } from '../../core/oauth-clients';
-import { identityHeaders } from '../../http/identity-headers';
+import { rawOrBearerToken } from '../../http/auth-header';
+import { identityHeaders, machineIdentityHeaders } from '../../http/identity-headers';
+import { authenticateMachineToken, looksLikeMachineToken } from '../../core/machine-tokens';
 import type { AppEnv } from '../../http/types';
 import { operation, SECURITY, TAGS } from '../../openapi/describe';
 import { managementErrors } from './schemas';
@@ -50,7 +52,7 @@ standards.get(
         userinfo_endpoint: `${issuer}/oauth/userinfo`,
         authorization_endpoint: `${issuer}/oauth/authorize`,
         end_session_endpoint: `${issuer}/oauth/logout`,
-        grant_types_supported: ['authorization_code', 'refresh_token', 'password'],
+        grant_types_supported: ['authorization_code', 'refresh_token', 'password', 'client_credentials'],
         response_types_supported: ['code'],
         response_modes_supported: ['query'],
         code_challenge_methods_supported: ['S256'],
@@ -95,19 +97,30 @@ standards.get(
  * otherwise, a token of another ecosystem included. With `?login=1` the 401 also carries a
  * Location: the hosted sign-in, returning to the path the proxy names in X-Forwarded-Uri or
  * X-Original-URI (as oauth2-proxy's /oauth2/start).
+ *
+ * A machine token (client_credentials) speaks for a client, not a person: a proxy set up for
+ * people must not let it through, so it is refused (401) unless the proxy asks with `?machine=1`,
+ * and then answered with X-Client-Id and X-Client-Scope and no X-User-* or X-Ecosystem-Id.
  */
 const verifyDoc = operation(
   TAGS.edge,
   'Forward-auth: is this token valid here?',
   SECURITY.bearer,
   { 200: { description: 'Valid: the identity in X-User-* headers, no body' }, ...managementErrors({}) },
-  'For nginx auth_request, Caddy forward_auth and Traefik ForwardAuth. `?ecosystem=` names the ecosystem whose tokens count (`*` for any); the token may also come in the access-token cookie.',
+  'For nginx auth_request, Caddy forward_auth and Traefik ForwardAuth. `?ecosystem=` names the ecosystem whose tokens count (`*` for any); the token may also come in the access-token cookie. A machine token (client_credentials, in Authorization) counts only with `?machine=1`, answered with X-Client-Id and X-Client-Scope and no user headers.',
 );
 
 standards.get('/auth/verify', describeRoute(verifyDoc), async (c) => {
   const deps = c.env.deps;
   const scope = ecosystemScope(deps, c.req.queries('ecosystem'));
   const login = c.req.query('login') === '1';
+  const header = c.req.header('authorization');
+  const bearer = header === undefined ? undefined : rawOrBearerToken(header);
+  if (bearer !== undefined && looksLikeMachineToken(bearer)) {
+    if (c.req.query('machine') !== '1') throw new AppError('INVALID_TOKEN');
+    for (const [name, value] of machineIdentityHeaders(await authenticateMachineToken(deps, bearer))) c.header(name, value);
+    return c.body(null, 200);
+  }
   let caller: WebsiteCaller;
   try {
     caller = await websiteCaller(c);

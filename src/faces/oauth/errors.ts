@@ -13,6 +13,7 @@ const OAUTH_ERRORS: Partial<Record<ErrorCode, [string, ContentfulStatusCode]>> =
   USER_NOT_CONFIRMED: ['invalid_grant', 400],
   UNSUPPORTED_GRANT_TYPE: ['unsupported_grant_type', 400],
   UNAUTHORIZED_CLIENT: ['unauthorized_client', 400],
+  INVALID_SCOPE: ['invalid_scope', 400],
   INVALID_CODE: ['invalid_grant', 400],
   UNAUTHENTICATED: ['invalid_client', 401],
   MALFORMED_AUTHORIZATION: ['invalid_client', 401],
@@ -32,7 +33,10 @@ export const renderOAuthError: ErrorRenderer = (c, error) => {
   const onUserinfo = c.req.path.startsWith('/oauth/userinfo');
   const [code, status] = onUserinfo ? userinfoError(error) : (OAUTH_ERRORS[error.code] ?? ['invalid_request', STATUS_OF[error.code]]);
   const headers: Record<string, string> = { ...errorHeaders(error), Pragma: 'no-cache' };
-  if (status === 401) headers['WWW-Authenticate'] = onUserinfo ? bearerChallenge(error) : 'Bearer realm="gatehouse"';
+  // RFC 6749 5.2: a client that authenticated with HTTP Basic is challenged with the scheme it used.
+  const usedBasic = /^basic /i.test(c.req.header('authorization') ?? '');
+  if (status === 401)
+    headers['WWW-Authenticate'] = onUserinfo ? bearerChallenge(error) : usedBasic ? 'Basic realm="gatehouse"' : 'Bearer realm="gatehouse"';
   const body = { error: code, error_description: messageOf(error) };
   return c.json(error.code === 'INTERNAL' ? { ...body, requestId: c.get('requestId') } : body, status, headers);
 };

@@ -1,5 +1,6 @@
 // OAuth 2.0 endpoints under /oauth: token (authorization_code with PKCE for registered clients,
-// password for the legacy faces' clients, refresh_token; refresh tokens rotate), the browser's
+// password for the legacy faces' clients, refresh_token; refresh tokens rotate; client_credentials
+// for confidential clients the operator allowed it), the browser's
 // authorize and logout (authorize.ts), revoke (RFC 7009), introspect (RFC 7662, for server and
 // account tokens) and OIDC userinfo. Bodies are form-encoded as the RFCs say; JSON is accepted too.
 // Requests are checked by the zod schemas of schemas.ts (src/http/validate.ts), which also document each route.
@@ -13,6 +14,7 @@ import { AppError } from '../../core/errors';
 import { exchangeCode } from '../../core/code-exchange';
 import { logInWithPassword } from '../../core/login';
 import { authenticateClient, checkPasswordGrantClient } from '../../core/oauth-clients';
+import { grantClientCredentials } from '../../core/machine-tokens';
 import { introspectToken, revokeToken } from '../../core/oauth';
 import { refreshSession } from '../../core/sessions';
 import { emailVerified, getUser } from '../../core/users';
@@ -31,7 +33,8 @@ oauthFace.route('/', browserRoutes);
 interface Issued {
   token: string;
   expiresIn: number;
-  refreshToken: string;
+  /** None for client_credentials (RFC 6749 4.4.3). */
+  refreshToken?: string;
   scope?: string;
   idToken?: string;
 }
@@ -43,7 +46,7 @@ function tokenResponse(c: Context<AppEnv>, issued: Issued) {
       access_token: issued.token,
       token_type: 'Bearer',
       expires_in: issued.expiresIn,
-      refresh_token: issued.refreshToken,
+      ...(issued.refreshToken === undefined ? {} : { refresh_token: issued.refreshToken }),
       ...(scope === undefined ? {} : { scope }),
       ...(idToken === undefined ? {} : { id_token: idToken }),
     },
@@ -75,16 +78,19 @@ const GRANTS: { [G in s.TokenRequest['grant_type']]: Grant<G> } = {
   // A token a registered client obtained (code or password grant) is bound to it (checked in the core); others as before.
   refresh_token: (c, request) =>
     refreshSession(c.env.deps, request.refresh_token, { clientOf: () => clientCredentials(c.req.header('authorization'), request) }),
+  // A confidential client's own token (RFC 6749 4.4): the rules are the core's (machine-tokens.ts).
+  client_credentials: (c, request) =>
+    grantClientCredentials(c.env.deps, clientCredentials(c.req.header('authorization'), request), request.scope),
 };
 
 oauthFace.post(
   '/token',
   describeRoute(
-    operation(TAGS.oauth, 'Tokens: grant_type authorization_code (PKCE), password or refresh_token', SECURITY.none, {
-      200: jsonResponse('An access token and the next refresh token', s.TokenAnswer),
+    operation(TAGS.oauth, 'Tokens: grant_type authorization_code (PKCE), password, refresh_token or client_credentials', SECURITY.none, {
+      200: jsonResponse('An access token and the next refresh token (none for client_credentials)', s.TokenAnswer),
       ...s.oauthErrors({
-        400: 'invalid_request (a field, named), invalid_grant (wrong credentials, code, verifier or refresh token), unauthorized_client, unsupported_grant_type',
-        401: 'invalid_client: a registered client that did not authenticate',
+        400: 'invalid_request (a field, named), invalid_grant (wrong credentials, code, verifier or refresh token), unauthorized_client, invalid_scope, unsupported_grant_type',
+        401: 'invalid_client: a registered client that did not authenticate (a Basic challenge when it tried Basic)',
         429: 'slow_down (the per-client budget) or invalid_grant (the account is locked for a while)',
       }),
     }),

@@ -64,8 +64,19 @@ export const RefreshTokenGrant = z
   })
   .meta({ id: 'OAuthRefreshTokenGrant', title: 'Refresh token grant' });
 
+export const ClientCredentialsGrant = z
+  .object({
+    grant_type: z.literal('client_credentials'),
+    scope: optionalText(2000).meta({
+      description: 'Space-separated, of the scopes the operator allowed the client (clientCredentialsScopes); default all of them.',
+    }),
+    // RFC 6749 4.4.2: only a confidential client, which must authenticate (Basic, or client_secret_post).
+    ...clientFields,
+  })
+  .meta({ id: 'OAuthClientCredentialsGrant', title: 'Client credentials grant (a confidential client’s own token)' });
+
 /** Every grant the token route takes. */
-export const TOKEN_GRANTS = [AuthorizationCodeGrant, PasswordGrant, RefreshTokenGrant] as const;
+export const TOKEN_GRANTS = [AuthorizationCodeGrant, PasswordGrant, RefreshTokenGrant, ClientCredentialsGrant] as const;
 
 export const TokenRequest = z
   .discriminatedUnion('grant_type', TOKEN_GRANTS, {
@@ -100,8 +111,8 @@ export const TokenAnswer = z
     access_token: z.string().meta({ description: 'A JWT.' }),
     token_type: z.literal('Bearer'),
     expires_in: z.number().int().meta({ description: 'Seconds.', example: 3600 }),
-    refresh_token: z.string(),
-    scope: z.string().optional().meta({ description: 'The scopes granted (authorization_code).' }),
+    refresh_token: z.string().optional().meta({ description: 'The next refresh token; none for client_credentials (RFC 6749 4.4.3).' }),
+    scope: z.string().optional().meta({ description: 'The scopes granted (authorization_code, client_credentials).' }),
     id_token: z.string().optional().meta({ description: 'An OpenID Connect ID token, when `openid` was granted.' }),
   })
   .meta({ id: 'OAuthTokens' });
@@ -110,7 +121,10 @@ export const Introspection = z
   .object({
     active: z.boolean(),
     token_type: z.literal('Bearer').optional(),
-    sub: z.string().optional(),
+    sub: z.string().optional().meta({ description: 'The user; for a machine token (client_credentials), the client.' }),
+    client_id: z.string().optional().meta({ description: 'A machine token’s client.' }),
+    scope: z.string().optional().meta({ description: 'A machine token’s scopes.' }),
+    gty: z.literal('client_credentials').optional().meta({ description: 'Marks a machine token: no user, session or ecosystem.' }),
     sid: z.string().optional(),
     eco: z.string().optional().meta({ description: 'The user’s ecosystem.' }),
     iat: z.number().int().optional(),
