@@ -93,7 +93,7 @@ describe('refresh token rotation', () => {
   it('refuses malformed refresh tokens and unknown grant types in RFC 6749 shape', async () => {
     const client = newClient();
     await expectInvalidGrant(await refreshGrant(client, 'nonsense'));
-    const unsupported = await client.post('/oauth/token', { form: { grant_type: 'client_credentials' } });
+    const unsupported = await client.post('/oauth/token', { form: { grant_type: 'urn:example:no-such-grant' } });
     expect(unsupported.status).toBe(400);
     expect(await json(unsupported)).toMatchObject({ error: 'unsupported_grant_type' });
     const missing = await client.post('/oauth/token', { form: { grant_type: 'password', username: 'x@example.com' } });
