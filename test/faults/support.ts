@@ -18,6 +18,8 @@ export interface Attempt {
   run: (c: Client) => Promise<Response | void>;
   /** What must never be in an answer: passwords, tokens, codes. */
   secrets: string[];
+  /** The user the flow acts on, when it acts on one. */
+  subject?: string;
   /** After a success: proves, through a healthy client, that the thing happened. */
   done: (healthy: Client) => Promise<void>;
   /** After a failure: proves, through a healthy client, that nothing happened (optional). */
