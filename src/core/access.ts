@@ -4,7 +4,7 @@ import { environmentIdsIn } from '../store/ecosystem-repo';
 import { kvKeys } from '../store/kv';
 import { listGrants, replaceGrantsQueries } from '../store/user-repo';
 import type { Deps } from './deps';
-import { edgeRead } from './edge-read';
+import { edgeReadOrUnknown } from './edge-read';
 import { AppError } from './errors';
 import { publishGrants } from './revocation';
 
@@ -46,9 +46,11 @@ export async function canReachEnvironment(
   environmentId: string,
   options: { strict?: boolean } = {},
 ): Promise<boolean> {
-  if (options.strict) return (await listGrants(deps.db, userId)).some((grant) => grant.environmentId === environmentId);
+  const read = options.strict ? undefined : await edgeReadOrUnknown(deps, kvKeys.grants(userId));
+  // Strict, or KV unreadable: D1 holds the grants themselves.
+  if (!read) return (await listGrants(deps.db, userId)).some((grant) => grant.environmentId === environmentId);
   const key = kvKeys.grants(userId);
-  let { value: published, readAt } = await edgeRead(deps, key);
+  let { value: published, readAt } = read;
   if (published === null) {
     published = JSON.stringify((await listGrants(deps.db, userId)).map((grant) => grant.environmentId));
     deps.edge.rememberValue(key, published, readAt);

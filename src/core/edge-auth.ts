@@ -10,7 +10,7 @@ import { kvKeys, kvTtl } from '../store/kv';
 import { sessionRevokedAt } from '../store/session-repo';
 import { findUserStanding } from '../store/user-repo';
 import type { Deps } from './deps';
-import { edgeRead } from './edge-read';
+import { edgeReadOrUnknown } from './edge-read';
 import type { CachedToken } from './edge-state';
 import { AppError } from './errors';
 import { EXPIRY_TYPES, type ExpiryType } from './user-tokens';
@@ -100,12 +100,19 @@ async function verifySignature(deps: Deps, token: string): Promise<Identity> {
   }
 }
 
-/** Throws TOKEN_REVOKED, or returns the time until which this verdict may be reused. */
+/**
+ * Throws TOKEN_REVOKED, or returns the time until which this verdict may be reused. When KV cannot
+ * be read, D1 answers instead (checkRevocationStrictly) and the verdict is not reused.
+ */
 async function checkRevocation(deps: Deps, identity: Identity): Promise<number> {
   const [epoch, revoked] = await Promise.all([
-    edgeRead(deps, kvKeys.tokenEpoch(identity.userId)),
-    edgeRead(deps, kvKeys.revokedSession(identity.sessionId)),
+    edgeReadOrUnknown(deps, kvKeys.tokenEpoch(identity.userId)),
+    edgeReadOrUnknown(deps, kvKeys.revokedSession(identity.sessionId)),
   ]);
+  if (!epoch || !revoked) {
+    await checkRevocationStrictly(deps, identity);
+    return 0;
+  }
   const userEpoch = deps.edge.rememberEpoch(identity.userId, Number(epoch.value ?? 0) || 0);
   if (revoked.value !== null || identity.epoch < userEpoch) throw new AppError('TOKEN_REVOKED');
   return Math.min(epoch.readAt, revoked.readAt) + deps.config.edgeRecheckSeconds * 1000;
@@ -131,13 +138,19 @@ async function touchSlidingToken(deps: Deps, identity: Identity): Promise<void> 
   const sessionId = identity.sessionId;
   const key = kvKeys.slidingLastUse(sessionId);
   const ttlMs = identity.ttlSeconds! * 1000;
-  const stored = Number((await edgeRead(deps, key)).value ?? 0);
+  // The last use lives only in KV: unreadable, this isolate's own memory may still show the token
+  // alive; otherwise the answer is 503, never "expired" for a token that may be live.
+  const read = await edgeReadOrUnknown(deps, key);
+  const stored = Number(read?.value ?? 0);
   const now = deps.now();
   const written = Math.max(stored, deps.edge.slidingWrites.get(sessionId) ?? 0, identity.issuedAt * 1000);
   let lastUse = Math.max(written, deps.edge.slidingUses.get(sessionId) ?? 0);
   if (now - lastUse > ttlMs) {
+    if (!read) throw new AppError('TEMPORARILY_UNAVAILABLE');
     // Another isolate may have recorded a later use: look at KV itself before refusing.
-    const fresh = await deps.kv.get(key);
+    const fresh = await deps.kv.get(key).catch(() => {
+      throw new AppError('TEMPORARILY_UNAVAILABLE');
+    });
     deps.edge.rememberValue(key, fresh, now);
     lastUse = Math.max(Number(fresh ?? 0), lastUse);
     if (now - lastUse > ttlMs) throw new AppError('TOKEN_EXPIRED');

@@ -13,3 +13,16 @@ export async function edgeRead(deps: Deps, key: string): Promise<CachedValue> {
   deps.edge.rememberValue(key, value, now);
   return { value, readAt: now };
 }
+
+/**
+ * edgeRead, or undefined when KV cannot be read (an outage, a timeout): the caller then asks D1,
+ * which holds the same facts, or refuses with 503. A failed read is never taken for "no mark".
+ */
+export async function edgeReadOrUnknown(deps: Deps, key: string): Promise<CachedValue | undefined> {
+  try {
+    return await edgeRead(deps, key);
+  } catch (error) {
+    deps.log.error('kv_read_failed', { error: String(error) });
+    return undefined;
+  }
+}

@@ -14,7 +14,7 @@ import { findClient as findClientRow } from '../store/oauth-client-repo';
 import { kvKeys } from '../store/kv';
 import { issueMachineAccessToken, type IssuedAccessToken } from './access-tokens';
 import type { Deps } from './deps';
-import { edgeRead } from './edge-read';
+import { edgeReadOrUnknown } from './edge-read';
 import type { CachedToken } from './edge-state';
 import { AppError } from './errors';
 import { authenticateClient, type ClientCredentials } from './oauth-clients';
@@ -108,9 +108,16 @@ async function verifyMachineSignature(deps: Deps, token: string): Promise<Machin
   }
 }
 
-/** The edge's check: the client's epoch from KV (through the isolate's cache); returns until when the verdict stands. */
+/**
+ * The edge's check: the client's epoch from KV (through the isolate's cache); returns until when
+ * the verdict stands. When KV cannot be read, D1 answers and the verdict is not reused.
+ */
 async function checkClientEpoch(deps: Deps, identity: MachineIdentity): Promise<number> {
-  const read = await edgeRead(deps, kvKeys.clientEpoch(identity.clientId));
+  const read = await edgeReadOrUnknown(deps, kvKeys.clientEpoch(identity.clientId));
+  if (!read) {
+    await checkClientStrictly(deps, identity);
+    return 0;
+  }
   const epoch = deps.edge.rememberEpoch(clientEpochKey(identity.clientId), Number(read.value ?? 0) || 0);
   if (identity.epoch < epoch) throw new AppError('TOKEN_REVOKED');
   return read.readAt + deps.config.edgeRecheckSeconds * 1000;

@@ -57,17 +57,20 @@ async function expectUnavailable(response: Response) {
 }
 
 describe('OAuth when KV fails', () => {
-  it('introspection answers 503, not inactive, for a live token it cannot check', async () => {
+  it('introspection answers from D1 when KV cannot be read: active for a live token, inactive for a revoked one', async () => {
     const healthy = newClient();
-    const token = (await logIn(healthy, await createUser(healthy))).access_token;
+    const user = await createUser(healthy);
+    const token = (await logIn(healthy, user)).access_token;
+    const revoked = (await logIn(healthy, user)).access_token;
     const secret = await serverToken(healthy);
     const client = newClient({ wrapEnv: failingKv('get') });
     const introspect = (candidate: string) =>
       client.post('/oauth/introspect', { form: { token: candidate }, headers: { authorization: `Bearer ${secret}` } });
-    await expectUnavailable(await introspect(token));
-    expect(client.logs.some((line) => line.level === 'error' && line.event === 'oauth_store_failed')).toBe(true);
+    expect(await json(await introspect(token))).toMatchObject({ active: true, sub: user.id });
+    expect(client.logs.some((line) => line.level === 'error' && line.event === 'kv_read_failed')).toBe(true);
     expect(JSON.stringify(client.logs)).not.toContain(token);
-    // A token that is inactive whatever KV says is still answered.
+    expect((await healthy.admin('DELETE', `/admin/v1/users/${user.id}/sessions`)).status).toBeLessThan(300);
+    expect(await json(await introspect(revoked))).toEqual({ active: false });
     expect(await json(await introspect(`${token.slice(0, -4)}AAAA`))).toEqual({ active: false });
   });
 
