@@ -46,10 +46,10 @@ export async function canReachEnvironment(
   environmentId: string,
   options: { strict?: boolean } = {},
 ): Promise<boolean> {
-  const read = options.strict ? undefined : await edgeReadOrUnknown(deps, kvKeys.grants(userId));
+  const key = kvKeys.grants(userId);
+  const read = options.strict ? undefined : await edgeReadOrUnknown(deps, key);
   // Strict, or KV unreadable: D1 holds the grants themselves.
   if (!read) return (await listGrants(deps.db, userId)).some((grant) => grant.environmentId === environmentId);
-  const key = kvKeys.grants(userId);
   let { value: published, readAt } = read;
   if (published === null) {
     published = JSON.stringify((await listGrants(deps.db, userId)).map((grant) => grant.environmentId));

@@ -148,11 +148,9 @@ async function touchSlidingToken(deps: Deps, identity: Identity): Promise<void> 
   if (now - lastUse > ttlMs) {
     if (!read) throw new AppError('TEMPORARILY_UNAVAILABLE');
     // Another isolate may have recorded a later use: look at KV itself before refusing.
-    const fresh = await deps.kv.get(key).catch(() => {
-      throw new AppError('TEMPORARILY_UNAVAILABLE');
-    });
-    deps.edge.rememberValue(key, fresh, now);
-    lastUse = Math.max(Number(fresh ?? 0), lastUse);
+    const fresh = await edgeReadOrUnknown(deps, key, { fresh: true });
+    if (!fresh) throw new AppError('TEMPORARILY_UNAVAILABLE');
+    lastUse = Math.max(Number(fresh.value ?? 0), lastUse);
     if (now - lastUse > ttlMs) throw new AppError('TOKEN_EXPIRED');
   }
   const due = now - written >= Math.max(ttlMs / 10, MIN_SLIDING_WRITE_INTERVAL_MS);
