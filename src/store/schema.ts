@@ -188,6 +188,16 @@ export const sessions = sqliteTable(
      * access token, a droplit user token) and for every session older than the column.
      */
     amr: text('amr'),
+    /**
+     * The scopes the OAuth client was granted (space-separated) when the code grant started it: its
+     * access tokens carry them as `scope` (RFC 9068 2.2.3). Null for every other session.
+     */
+    scope: text('scope'),
+    /**
+     * The browser session whose sign-in the code grant that started it rests on: signing that browser
+     * out (the hosted pages, RP-initiated logout) ends this session too. Null for every other session.
+     */
+    originSessionId: text('origin_session_id'),
   },
   (t) => [
     index('sessions_user').on(t.userId, t.createdAt),
@@ -196,6 +206,7 @@ export const sessions = sqliteTable(
     // SlidingTtl user tokens it keeps for good, nor past refresh sessions not yet old enough.
     index('sessions_kind_expires').on(t.kind, t.expiresAt),
     index('sessions_kind_revoked').on(t.kind, t.revokedAt),
+    index('sessions_origin').on(t.originSessionId),
   ],
 );
 

@@ -1,0 +1,8 @@
+-- What the authorization code grant records on the session it starts: the scopes the client was
+-- granted (its access tokens carry them as `scope`, RFC 9068 2.2.3, refreshed ones too), and the
+-- browser session whose sign-in it rests on (signing that browser out ends the client's session
+-- too). No backfill: older sessions' tokens carry no `scope`, and older client sessions outlive a
+-- sign-out as before.
+ALTER TABLE `sessions` ADD `scope` text;--> statement-breakpoint
+ALTER TABLE `sessions` ADD `origin_session_id` text;--> statement-breakpoint
+CREATE INDEX `sessions_origin` ON `sessions` (`origin_session_id`);
