@@ -22,6 +22,11 @@ export interface Config {
   /** GATEKEEPER_TOKEN_PROFILE, USER_SERVICE_TOKEN_PROFILE: the token shape each face issues. */
   gatekeeperTokenProfile: TokenProfileSetting;
   userServiceTokenProfile: TokenProfileSetting;
+  /**
+   * USER_SERVICE_TOKEN_CRIT: whether the User Service's legacy tokens mark `exp` and `aud` critical
+   * (JWTVapor needs it; jose, PyJWT and Authlib refuse a `crit` they were not told of).
+   */
+  userServiceTokenCrit: boolean;
   /** The extra `aud` of the Gatekeeper's legacy tokens (the original's Keycloak client). */
   gatekeeperTokenAudience: string;
   defaultEcosystem: string;
@@ -161,6 +166,7 @@ export function readConfig(env: Env): Config {
     audience,
     gatekeeperTokenProfile: profileVar(env, 'GATEKEEPER_TOKEN_PROFILE'),
     userServiceTokenProfile: profileVar(env, 'USER_SERVICE_TOKEN_PROFILE'),
+    userServiceTokenCrit: switchVar(env, 'USER_SERVICE_TOKEN_CRIT', 'on'),
     gatekeeperTokenAudience,
     defaultEcosystem,
     emailConfirmation: switchVar(env, 'EMAIL_CONFIRMATION', 'off'),

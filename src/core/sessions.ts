@@ -74,7 +74,17 @@ export async function startSession(deps: Deps, user: UserRow, options: SessionOp
   const amr = encodeAmr(signIn?.amr);
   const insert = repo.insertSessionIfUnchangedQuery(
     deps.db,
-    { ...row, expiryType: null, ttlSeconds: null, createdAt: now, expiresAt: now + ttl * 1000, clientId: options.clientId ?? null, scope: options.scope ?? null, originSessionId: options.originSessionId ?? null, amr },
+    {
+      ...row,
+      expiryType: null,
+      ttlSeconds: null,
+      createdAt: now,
+      expiresAt: now + ttl * 1000,
+      clientId: options.clientId ?? null,
+      scope: options.scope ?? null,
+      originSessionId: options.originSessionId ?? null,
+      amr,
+    },
     {
       tokenEpoch: user.tokenEpoch,
       role: user.role,

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { ecosystemScope, requireEcosystemScope } from '../../core/ecosystem-scope';
 import { checkHealth } from '../../core/health';
-import { AppError } from '../../core/errors';
+import { AppError, invalidField } from '../../core/errors';
 import { signInPath, websiteCaller, type WebsiteCaller } from '../../web/website-session';
 import { STATUS_OF } from '../../http/errors';
 import { SUPPORTED_SCOPES } from '../../core/oauth-clients';
@@ -33,8 +33,20 @@ standards.get('/healthz', describeRoute(healthDoc), async (c) => {
 
 standards.get(
   '/.well-known/jwks.json',
-  describeRoute(operation(TAGS.oauth, 'The public signing keys (JWKS)', SECURITY.none, ok('The key set'))),
-  (c) => c.json(c.env.deps.keys.jwks, 200, { 'Cache-Control': PUBLIC_CACHE }),
+  describeRoute(
+    operation(TAGS.oauth, 'The public signing keys (JWKS)', SECURITY.none, {
+      ...ok('The key set: every key, or with `?profile=default` / `?profile=legacy` only that token profile’s keys'),
+      400: { description: 'An unknown `profile`' },
+    }),
+  ),
+  (c) => {
+    const profile = c.req.query('profile');
+    const { keys } = c.env.deps;
+    if (profile !== undefined && profile !== 'default' && profile !== 'legacy') {
+      throw invalidField('profile', 'must be "default" or "legacy"');
+    }
+    return c.json(profile === undefined ? keys.jwks : keys.profileJwks[profile], 200, { 'Cache-Control': PUBLIC_CACHE });
+  },
 );
 
 standards.get(
