@@ -72,6 +72,7 @@ export async function issueMachineAccessToken(
   deps: Deps,
   client: { id: string; tokenEpoch: number },
   scope: string | undefined,
+  resource?: string,
 ): Promise<IssuedAccessToken> {
   const issuedAt = Math.floor(deps.now() / 1000);
   const expiresIn = deps.config.accessTokenTtlSeconds;
@@ -79,7 +80,8 @@ export async function issueMachineAccessToken(
   const token = await signToken(deps.keys, claims, {
     kind: 'access',
     issuer: deps.issuer,
-    audience: deps.config.audience,
+    // RFC 8707: the resource it is for, beside this service's own audience (which the edge checks).
+    audience: resource === undefined ? deps.config.audience : [deps.config.audience, resource],
     subject: client.id,
     issuedAtSeconds: issuedAt,
     expiresAtSeconds: issuedAt + expiresIn,

@@ -26,6 +26,7 @@ export interface ClientInput {
   allowPasswordGrant?: boolean;
   allowClientCredentials?: boolean;
   clientCredentialsScopes?: unknown;
+  clientCredentialsResources?: unknown;
 }
 
 /** RFC 6749 3.3 scope-token: printable ASCII but space, `"` and `\`. */
@@ -114,6 +115,7 @@ export async function createClient(deps: Deps, input: ClientInput & { isPublic: 
     allowPasswordGrant: input.allowPasswordGrant ?? false,
     allowClientCredentials: checkClientCredentialsFlag(input.allowClientCredentials, input.isPublic) ?? false,
     clientCredentialsScopes: machineScopeList(input.clientCredentialsScopes),
+    clientCredentialsResources: uriList(input.clientCredentialsResources, 'clientCredentialsResources', false),
     createdAt: now,
     updatedAt: now,
   });
@@ -145,7 +147,7 @@ function checkClientCredentialsFlag(value: boolean | undefined, isPublic: boolea
 }
 
 /**
- * Changes a client. Withdrawing the client credentials grant (or narrowing its scopes) raises the
+ * Changes a client. Withdrawing the client credentials grant (or narrowing its scopes or resources) raises the
  * client's token epoch in the same UPDATE and publishes it: the machine tokens it already has stop
  * at the edge as a user's tokens do after a revocation.
  */
@@ -163,10 +165,14 @@ export async function updateClient(deps: Deps, clientId: string, input: ClientIn
     changes.allowClientCredentials = checkClientCredentialsFlag(input.allowClientCredentials, current.isPublic);
   }
   if (input.clientCredentialsScopes !== undefined) changes.clientCredentialsScopes = machineScopeList(input.clientCredentialsScopes);
+  if (input.clientCredentialsResources !== undefined) {
+    changes.clientCredentialsResources = uriList(input.clientCredentialsResources, 'clientCredentialsResources', false);
+  }
+  const narrowed = (now: string[], next: string[] | undefined) => next !== undefined && now.some((item) => !next.includes(item));
   const withdrawn =
     (current.allowClientCredentials && changes.allowClientCredentials === false) ||
-    (changes.clientCredentialsScopes !== undefined &&
-      current.clientCredentialsScopes.some((scope) => !changes.clientCredentialsScopes!.includes(scope)));
+    narrowed(current.clientCredentialsScopes, changes.clientCredentialsScopes) ||
+    narrowed(current.clientCredentialsResources, changes.clientCredentialsResources);
   const [row] = await repo.updateClient(deps.db, clientId, changes, deps.now(), withdrawn);
   if (!row) throw new AppError('CLIENT_NOT_FOUND');
   if (withdrawn) await publishClientEpoch(deps, clientId, row.tokenEpoch);

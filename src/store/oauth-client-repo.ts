@@ -17,6 +17,7 @@ export type ClientChanges = Partial<
     | 'allowPasswordGrant'
     | 'allowClientCredentials'
     | 'clientCredentialsScopes'
+    | 'clientCredentialsResources'
   >
 >;
 

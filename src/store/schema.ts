@@ -315,6 +315,8 @@ export const oauthClients = sqliteTable('oauth_clients', {
   /** Whether the client may use grant_type=client_credentials (RFC 6749 4.4), and the scopes it may ask for there. */
   allowClientCredentials: integer('allow_client_credentials', { mode: 'boolean' }).notNull().default(false),
   clientCredentialsScopes: text('client_credentials_scopes', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  /** The resources (RFC 8707 absolute URIs) its machine tokens may be addressed to; none by default. */
+  clientCredentialsResources: text('client_credentials_resources', { mode: 'json' }).$type<string[]>().notNull().default([]),
   /** Its machine tokens carry the epoch they were issued under (`cgen`); raising it ends them all. */
   tokenEpoch: integer('token_epoch').notNull().default(0),
   createdAt: integer('created_at').notNull(),

@@ -29,6 +29,7 @@ function shown(client: clients.OAuthClientRow) {
     allowPasswordGrant: client.allowPasswordGrant,
     allowClientCredentials: client.allowClientCredentials,
     clientCredentialsScopes: client.clientCredentialsScopes,
+    clientCredentialsResources: client.clientCredentialsResources,
     tokenEndpointAuthMethod: client.isPublic ? 'none' : 'client_secret_basic',
     createdAt: iso(client.createdAt),
     updatedAt: iso(client.updatedAt),

@@ -132,6 +132,11 @@ const clientCredentialsScopes = z.array(z.string().max(128)).max(50).nullable().
     'The scopes its machine tokens may carry (RFC 6749 scope tokens, its own words); default none, null clears. Removing one ends its machine tokens.',
 });
 
+const clientCredentialsResources = z.array(z.string().max(2000)).max(20).nullable().meta({
+  description:
+    'The resources (RFC 8707: absolute https URIs, or http on loopback, no fragment) a machine token may be addressed to with `resource`; default none, null clears. Removing one ends its machine tokens.',
+});
+
 export const ClientCreate = z.object({
   public: z
     .boolean({ error: (issue) => (issue.input === undefined || issue.input === null ? 'is missing' : 'must be a boolean') })
@@ -147,6 +152,7 @@ export const ClientCreate = z.object({
   allowPasswordGrant,
   allowClientCredentials,
   clientCredentialsScopes: checkedByCore(clientCredentialsScopes, { optional: true }),
+  clientCredentialsResources: checkedByCore(clientCredentialsResources, { optional: true }),
 });
 
 export const ClientChanges = z.object({
@@ -161,6 +167,7 @@ export const ClientChanges = z.object({
   allowPasswordGrant,
   allowClientCredentials,
   clientCredentialsScopes: checkedByCore(clientCredentialsScopes, { optional: true }),
+  clientCredentialsResources: checkedByCore(clientCredentialsResources, { optional: true }),
 });
 
 export const CLIENT_EXAMPLE = { name: 'My app', public: true, redirectUris: ['https://app.example/callback'], scopes: ['openid', 'email'] };
@@ -176,6 +183,7 @@ export const Client = z
     allowPasswordGrant: z.boolean(),
     allowClientCredentials: z.boolean(),
     clientCredentialsScopes: z.array(z.string()),
+    clientCredentialsResources: z.array(z.string()),
     tokenEndpointAuthMethod: z.enum(['none', 'client_secret_basic']).meta({ description: 'client_secret_post is accepted too.' }),
     createdAt: time,
     updatedAt: time,

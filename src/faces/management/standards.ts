@@ -119,7 +119,7 @@ const verifyDoc = operation(
   'Forward-auth: is this token valid here?',
   SECURITY.bearer,
   { 200: { description: 'Valid: the identity in X-User-* headers, no body' }, ...managementErrors({}) },
-  'For nginx auth_request, Caddy forward_auth and Traefik ForwardAuth. `?ecosystem=` names the ecosystem whose tokens count (`*` for any); the token may also come in the access-token cookie. A machine token (client_credentials, in Authorization) counts only with `?machine=1`, answered with X-Client-Id and X-Client-Scope and no user headers.',
+  'For nginx auth_request, Caddy forward_auth and Traefik ForwardAuth. `?ecosystem=` names the ecosystem whose tokens count (`*` for any); the token may also come in the access-token cookie. A machine token (client_credentials, in Authorization) counts only with `?machine=1`, answered with X-Client-Id and X-Client-Scope and no user headers; with `&resource=<uri>` only one addressed to that resource (RFC 8707) counts.',
 );
 
 standards.get('/auth/verify', describeRoute(verifyDoc), async (c) => {
@@ -130,7 +130,11 @@ standards.get('/auth/verify', describeRoute(verifyDoc), async (c) => {
   const bearer = header === undefined ? undefined : rawOrBearerToken(header);
   if (bearer !== undefined && looksLikeMachineToken(bearer)) {
     if (c.req.query('machine') !== '1') throw new AppError('INVALID_TOKEN');
-    for (const [name, value] of machineIdentityHeaders(await authenticateMachineToken(deps, bearer))) c.header(name, value);
+    const identity = await authenticateMachineToken(deps, bearer);
+    // `?resource=`: only a token addressed to that resource (RFC 8707) counts here.
+    const resource = c.req.query('resource');
+    if (resource !== undefined && !identity.audience.includes(resource)) throw new AppError('INVALID_TOKEN');
+    for (const [name, value] of machineIdentityHeaders(identity)) c.header(name, value);
     return c.body(null, 200);
   }
   let caller: WebsiteCaller;

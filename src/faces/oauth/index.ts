@@ -80,7 +80,7 @@ const GRANTS: { [G in s.TokenRequest['grant_type']]: Grant<G> } = {
     refreshSession(c.env.deps, request.refresh_token, { clientOf: () => clientCredentials(c.req.header('authorization'), request) }),
   // A confidential client's own token (RFC 6749 4.4): the rules are the core's (machine-tokens.ts).
   client_credentials: (c, request) =>
-    grantClientCredentials(c.env.deps, clientCredentials(c.req.header('authorization'), request), request.scope),
+    grantClientCredentials(c.env.deps, clientCredentials(c.req.header('authorization'), request), request),
 };
 
 oauthFace.post(

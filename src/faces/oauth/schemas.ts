@@ -70,6 +70,10 @@ export const ClientCredentialsGrant = z
     scope: optionalText(2000).meta({
       description: 'Space-separated, of the scopes the operator allowed the client (clientCredentialsScopes); default all of them.',
     }),
+    resource: optionalText(2000).meta({
+      description:
+        'RFC 8707: the resource the token is for, one of the client’s clientCredentialsResources; the token’s `aud` then names it beside this service’s audience.',
+    }),
     // RFC 6749 4.4.2: only a confidential client, which must authenticate (Basic, or client_secret_post).
     ...clientFields,
   })
@@ -130,7 +134,7 @@ export const Introspection = z
     iat: z.number().int().optional(),
     exp: z.number().int().optional().meta({ description: 'Absent for a token that does not expire.' }),
     iss: z.string().optional(),
-    aud: z.string().optional(),
+    aud: z.union([z.string(), z.array(z.string())]).optional(),
     username: z.string().optional(),
     email: z.string().optional(),
     role: z.string().optional(),

@@ -2,7 +2,8 @@
 -- granted (its access tokens carry them as `scope`, RFC 9068 2.2.3, refreshed ones too), and the
 -- browser session whose sign-in it rests on (signing that browser out ends the client's session
 -- too). No backfill: older sessions' tokens carry no `scope`, and older client sessions outlive a
--- sign-out as before.
+-- sign-out as before. And the resources (RFC 8707) a client's machine tokens may be addressed to.
+ALTER TABLE `oauth_clients` ADD `client_credentials_resources` text DEFAULT '[]' NOT NULL;--> statement-breakpoint
 ALTER TABLE `sessions` ADD `scope` text;--> statement-breakpoint
 ALTER TABLE `sessions` ADD `origin_session_id` text;--> statement-breakpoint
 CREATE INDEX `sessions_origin` ON `sessions` (`origin_session_id`);
