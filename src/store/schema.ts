@@ -14,6 +14,12 @@ export const ecosystems = sqliteTable('ecosystems', {
    * user, so no write path can forget it and no count scans the users.
    */
   userCount: integer('user_count').notNull().default(0),
+  /**
+   * The operator's password policy for this ecosystem, where it differs from the deployment's
+   * (PASSWORD_MIN_LENGTH, the common-password check on): null keeps the deployment's.
+   */
+  passwordMinLength: integer('password_min_length'),
+  passwordRejectCommon: integer('password_reject_common', { mode: 'boolean' }),
 });
 
 export const environments = sqliteTable(

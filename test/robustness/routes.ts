@@ -372,6 +372,15 @@ const management: RouteCase[] = [
     params: ecoParam('/server-tokens'),
     body: () => ({ name: 'ci' }),
   }),
+  route('GET /admin/v1/ecosystems/:ecosystemId/password-policy', (w) => `/admin/v1/ecosystems/${w.eco.id}/password-policy`, {
+    ...operator,
+    params: ecoParam('/password-policy'),
+  }),
+  route('PUT /admin/v1/ecosystems/:ecosystemId/password-policy', (w) => `/admin/v1/ecosystems/${w.eco.id}/password-policy`, {
+    ...operator,
+    params: ecoParam('/password-policy'),
+    body: () => ({ minLength: 10, rejectCommon: true }),
+  }),
   route('DELETE /admin/v1/server-tokens/:id', (w) => `/admin/v1/server-tokens/${w.eco.serverTokenId}`, {
     ...operator,
     params: { id: (_w, v) => `/admin/v1/server-tokens/${v}` },

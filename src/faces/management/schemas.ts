@@ -53,6 +53,30 @@ export const OutboxQuery = z.object({
 const time = isoTime();
 
 export const Ecosystem = z.object({ id: z.string(), name: z.string(), createdAt: time }).meta({ id: 'Ecosystem' });
+const policyFields = {
+  minLength: z.number().int().nullable(),
+  rejectCommon: z.boolean().nullable(),
+};
+export const PasswordPolicyChange = z
+  .object({
+    minLength: optionalWholeNumber(1, PASSWORD_MAX_LENGTH).meta({
+      description: 'The shortest password allowed here (1 and up; below 8 is below NIST’s minimum). Absent or null: PASSWORD_MIN_LENGTH.',
+    }),
+    rejectCommon: optionalFlag().meta({
+      description: 'Whether the 10,000 most common passwords are refused (on by default). Absent or null: on.',
+    }),
+  })
+  .meta({
+    description: 'The ecosystem’s own password rules, for passwords set from now on; each field absent or null is the deployment’s.',
+  });
+export const PasswordPolicy = z
+  .object({
+    own: z.object(policyFields).meta({ description: 'What the operator set (null: the deployment’s).' }),
+    effective: z
+      .object({ minLength: z.number().int(), maxLength: z.number().int(), rejectCommon: z.boolean() })
+      .meta({ description: 'The rules that apply.' }),
+  })
+  .meta({ id: 'PasswordPolicy' });
 export const Environment = z.object({ id: z.string(), ecosystemId: z.string(), name: z.string() }).meta({ id: 'Environment' });
 export const ServerToken = z
   .object({ id: z.string(), token: z.string().meta({ description: 'Shown once; stored hashed.' }) })
