@@ -19,7 +19,12 @@ const MAX_STATE_LENGTH = 1024;
 export interface AuthorizationRedirect {
   uri: string;
   state?: string;
+  /** How the answer travels: in the redirect's query (default), or as a form the browser posts (OAuth 2.0 Form Post Response Mode). */
+  mode?: ResponseMode;
 }
+
+export const RESPONSE_MODES = ['query', 'form_post'] as const;
+export type ResponseMode = (typeof RESPONSE_MODES)[number];
 
 /**
  * A refusal at the browser's OAuth routes (authorize, RP-initiated logout): an RFC 6749 error code
@@ -83,7 +88,9 @@ export async function resolveClient(deps: Deps, params: Params): Promise<{ clien
 export function redirectFor(target: { redirectUri: string }, params: Params): AuthorizationRedirect {
   const states = params.state ?? [];
   const state = states.length === 1 && states[0] !== '' && states[0]!.length <= MAX_STATE_LENGTH ? states[0] : undefined;
-  return { uri: target.redirectUri, state };
+  const modes = params.response_mode ?? [];
+  const mode = modes.length === 1 && modes[0] === 'form_post' ? 'form_post' : 'query';
+  return { uri: target.redirectUri, state, mode };
 }
 
 export interface AuthorizationRequest {
@@ -106,6 +113,13 @@ function nonNegativeInteger(params: Params, name: string): number | undefined {
 
 /** The rest of the request, checked (run it within withAuthorizationRedirect: its refusals go back to the client). */
 export function parseAuthorizationRequest(client: OAuthClientRow, params: Params): AuthorizationRequest {
+  // OpenID Connect Core 6: request objects are not supported, and say so rather than be ignored.
+  if (params.request !== undefined) throw new AuthorizationError('request_not_supported', 'request objects are not supported');
+  if (params.request_uri !== undefined) throw new AuthorizationError('request_uri_not_supported', 'request_uri is not supported');
+  const responseMode = single(params, 'response_mode');
+  if (responseMode !== undefined && !(RESPONSE_MODES as readonly string[]).includes(responseMode)) {
+    throw new AuthorizationError('invalid_request', 'response_mode must be query or form_post');
+  }
   const responseType = single(params, 'response_type');
   if (responseType !== 'code') throw new AuthorizationError('unsupported_response_type', 'response_type must be code');
   const codeChallenge = single(params, 'code_challenge');

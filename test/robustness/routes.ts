@@ -359,6 +359,7 @@ const clientParam = { clientId: (_w: World, v: string) => `/admin/v1/clients/${v
 const management: RouteCase[] = [
   route('GET /.well-known/jwks.json', () => '/.well-known/jwks.json'),
   route('GET /.well-known/openid-configuration', () => '/.well-known/openid-configuration'),
+  route('GET /.well-known/oauth-authorization-server', () => '/.well-known/oauth-authorization-server'),
   route('GET /auth/verify', () => '/auth/verify', { token: 'access', accepts: DEFAULT_BEARER }),
   route('POST /admin/v1/ecosystems', () => '/admin/v1/ecosystems', { ...operator, body: () => ({ name: 'acme' }) }),
   route('GET /admin/v1/ecosystems', () => '/admin/v1/ecosystems', operator),

@@ -1,5 +1,5 @@
 // Public standards routes: the JWKS, OpenID discovery, and forward-auth for reverse proxies.
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { ecosystemScope, requireEcosystemScope } from '../../core/ecosystem-scope';
 import { checkHealth } from '../../core/health';
@@ -49,56 +49,70 @@ standards.get(
   },
 );
 
+/** The provider's metadata: OpenID Connect Discovery 1.0, and RFC 8414 for OAuth clients (the same document). */
+function providerMetadata(c: Context<AppEnv>) {
+  const { issuer, keys } = c.env.deps;
+  return c.json(
+    {
+      issuer,
+      jwks_uri: `${issuer}/.well-known/jwks.json`,
+      token_endpoint: `${issuer}/oauth/token`,
+      revocation_endpoint: `${issuer}/oauth/revoke`,
+      introspection_endpoint: `${issuer}/oauth/introspect`,
+      userinfo_endpoint: `${issuer}/oauth/userinfo`,
+      authorization_endpoint: `${issuer}/oauth/authorize`,
+      end_session_endpoint: `${issuer}/oauth/logout`,
+      grant_types_supported: ['authorization_code', 'refresh_token', 'password', 'client_credentials'],
+      response_types_supported: ['code'],
+      response_modes_supported: ['query', 'form_post'],
+      code_challenge_methods_supported: ['S256'],
+      authorization_response_iss_parameter_supported: true,
+      scopes_supported: [...SUPPORTED_SCOPES],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: keys.algorithms,
+      token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
+      revocation_endpoint_auth_methods_supported: ['none'],
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic'],
+      prompt_values_supported: ['none', 'login'],
+      request_parameter_supported: false,
+      request_uri_parameter_supported: false,
+      claims_parameter_supported: false,
+      claims_supported: [
+        'sub',
+        'iss',
+        'aud',
+        'exp',
+        'iat',
+        'auth_time',
+        'nonce',
+        'email',
+        'email_verified',
+        'preferred_username',
+        'name',
+        'given_name',
+        'family_name',
+        'locale',
+        'role',
+        'eco',
+      ],
+    },
+    200,
+    { 'Cache-Control': PUBLIC_CACHE },
+  );
+}
+
 standards.get(
   '/.well-known/openid-configuration',
   describeRoute(operation(TAGS.oauth, 'OpenID Connect discovery', SECURITY.none, ok('The provider metadata'))),
-  (c) => {
-    const { issuer, keys } = c.env.deps;
-    return c.json(
-      {
-        issuer,
-        jwks_uri: `${issuer}/.well-known/jwks.json`,
-        token_endpoint: `${issuer}/oauth/token`,
-        revocation_endpoint: `${issuer}/oauth/revoke`,
-        introspection_endpoint: `${issuer}/oauth/introspect`,
-        userinfo_endpoint: `${issuer}/oauth/userinfo`,
-        authorization_endpoint: `${issuer}/oauth/authorize`,
-        end_session_endpoint: `${issuer}/oauth/logout`,
-        grant_types_supported: ['authorization_code', 'refresh_token', 'password', 'client_credentials'],
-        response_types_supported: ['code'],
-        response_modes_supported: ['query'],
-        code_challenge_methods_supported: ['S256'],
-        authorization_response_iss_parameter_supported: true,
-        scopes_supported: [...SUPPORTED_SCOPES],
-        subject_types_supported: ['public'],
-        id_token_signing_alg_values_supported: keys.algorithms,
-        token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
-        revocation_endpoint_auth_methods_supported: ['none'],
-        introspection_endpoint_auth_methods_supported: ['client_secret_basic'],
-        prompt_values_supported: ['none', 'login'],
-        claims_supported: [
-          'sub',
-          'iss',
-          'aud',
-          'exp',
-          'iat',
-          'auth_time',
-          'nonce',
-          'email',
-          'email_verified',
-          'preferred_username',
-          'name',
-          'given_name',
-          'family_name',
-          'locale',
-          'role',
-          'eco',
-        ],
-      },
-      200,
-      { 'Cache-Control': PUBLIC_CACHE },
-    );
-  },
+  providerMetadata,
+);
+
+standards.get(
+  '/.well-known/oauth-authorization-server',
+  describeRoute(
+    operation(TAGS.oauth, 'OAuth 2.0 authorization server metadata (RFC 8414)', SECURITY.none, ok('The same metadata as OpenID discovery')),
+  ),
+  providerMetadata,
 );
 
 /**

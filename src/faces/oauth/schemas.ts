@@ -190,6 +190,12 @@ export const AuthorizeQuery = z.object({
     .meta({ description: '`login`: sign in again; `none`: never show a page (login_required instead).' }),
   max_age: seconds('The oldest sign-in, in seconds, that may answer; an older one signs in again.'),
   auth_after: seconds('Set by this service when it sends the browser to sign in again: a sign-in at or after this Unix time.'),
+  response_mode: z.enum(['query', 'form_post']).optional().meta({
+    description: '`form_post`: the answer comes as a form the browser posts to the redirect URI (OAuth 2.0 Form Post Response Mode).',
+  }),
+  login_hint: z.string().max(320).optional().meta({ description: 'Fills the sign-in form’s e-mail or username field.' }),
+  request: z.string().optional().meta({ description: 'Not supported: answered with request_not_supported.' }),
+  request_uri: z.string().optional().meta({ description: 'Not supported: answered with request_uri_not_supported.' }),
 });
 
 export const LogoutQuery = z.object({
