@@ -19,7 +19,8 @@ import { revokeSessionIfAny, startSession, type StartedSession } from './session
 export interface CodeExchange {
   code: string;
   redirectUri: string | undefined;
-  codeVerifier: string;
+  /** Absent only for a code requested without PKCE. */
+  codeVerifier: string | undefined;
 }
 
 export interface ExchangedCode extends StartedSession {

@@ -24,6 +24,7 @@ export interface ClientInput {
   postLogoutRedirectUris?: unknown;
   scopes?: unknown;
   allowPasswordGrant?: boolean;
+  requirePkce?: boolean;
   allowClientCredentials?: boolean;
   clientCredentialsScopes?: unknown;
   clientCredentialsResources?: unknown;
@@ -113,6 +114,7 @@ export async function createClient(deps: Deps, input: ClientInput & { isPublic: 
     postLogoutRedirectUris: uriList(input.postLogoutRedirectUris, 'postLogoutRedirectUris', false),
     scopes: scopeList(input.scopes),
     allowPasswordGrant: input.allowPasswordGrant ?? false,
+    requirePkce: checkPkceFlag(input.requirePkce, input.isPublic) ?? true,
     allowClientCredentials: checkClientCredentialsFlag(input.allowClientCredentials, input.isPublic) ?? false,
     clientCredentialsScopes: machineScopeList(input.clientCredentialsScopes),
     clientCredentialsResources: uriList(input.clientCredentialsResources, 'clientCredentialsResources', false),
@@ -140,6 +142,12 @@ export function listClients(deps: Deps): Promise<OAuthClientRow[]> {
   return repo.listClients(deps.db, 1000);
 }
 
+/** PKCE may be left off only by a confidential client (RFC 9700 2.1.1): a public one has nothing else to bind its code. */
+function checkPkceFlag(value: boolean | undefined, isPublic: boolean): boolean | undefined {
+  if (value === false && isPublic) throw invalidField('requirePkce', 'can be turned off for confidential clients only');
+  return value;
+}
+
 /** The client credentials grant is a confidential client's only (RFC 6749 4.4): a public one cannot be allowed it. */
 function checkClientCredentialsFlag(value: boolean | undefined, isPublic: boolean): boolean | undefined {
   if (value === true && isPublic) throw invalidField('allowClientCredentials', 'is for confidential clients only');
@@ -161,6 +169,7 @@ export async function updateClient(deps: Deps, clientId: string, input: ClientIn
   }
   if (input.scopes !== undefined) changes.scopes = scopeList(input.scopes);
   if (input.allowPasswordGrant !== undefined) changes.allowPasswordGrant = input.allowPasswordGrant;
+  if (input.requirePkce !== undefined) changes.requirePkce = checkPkceFlag(input.requirePkce, current.isPublic);
   if (input.allowClientCredentials !== undefined) {
     changes.allowClientCredentials = checkClientCredentialsFlag(input.allowClientCredentials, current.isPublic);
   }

@@ -15,6 +15,7 @@ export type ClientChanges = Partial<
     | 'postLogoutRedirectUris'
     | 'scopes'
     | 'allowPasswordGrant'
+    | 'requirePkce'
     | 'allowClientCredentials'
     | 'clientCredentialsScopes'
     | 'clientCredentialsResources'

@@ -318,6 +318,8 @@ export const oauthClients = sqliteTable('oauth_clients', {
   postLogoutRedirectUris: text('post_logout_redirect_uris', { mode: 'json' }).$type<string[]>().notNull(),
   scopes: text('scopes', { mode: 'json' }).$type<string[]>().notNull(),
   allowPasswordGrant: integer('allow_password_grant', { mode: 'boolean' }).notNull().default(false),
+  /** Whether its authorization requests must use PKCE: always for a public client; a confidential one may be let off (then `nonce` is required for openid). */
+  requirePkce: integer('require_pkce', { mode: 'boolean' }).notNull().default(true),
   /** Whether the client may use grant_type=client_credentials (RFC 6749 4.4), and the scopes it may ask for there. */
   allowClientCredentials: integer('allow_client_credentials', { mode: 'boolean' }).notNull().default(false),
   clientCredentialsScopes: text('client_credentials_scopes', { mode: 'json' }).$type<string[]>().notNull().default([]),
@@ -343,6 +345,7 @@ export const authorizationCodes = sqliteTable(
       .notNull()
       .references(() => oauthClients.id, { onDelete: 'cascade' }),
     redirectUri: text('redirect_uri').notNull(),
+    /** PKCE's S256 challenge; '' when a confidential client that need not use PKCE sent none. */
     codeChallenge: text('code_challenge').notNull(),
     scope: text('scope').notNull(),
     nonce: text('nonce'),

@@ -115,4 +115,39 @@ describe('certification behaviour', () => {
     expect(bad.status).toBe(401);
     expect(bad.headers.get('www-authenticate')).toContain('error="invalid_token"');
   });
+
+  it('lets a confidential client registered with requirePkce: false go without PKCE, with a nonce (RFC 9700 2.1.1), as oauth4webapi does', async () => {
+    const s = await setUp({ public: false, requirePkce: false });
+    const withoutPkce = { code_challenge: null, code_challenge_method: null };
+    const { response, pkce } = await authorize(s, withoutPkce);
+    const params = oauth.validateAuthResponse(s.as, s.app, callbackOf(response), pkce.state);
+    const request = await oauth.authorizationCodeGrantRequest(s.as, s.app, s.auth, params, CALLBACK, oauth.nopkce, s.options);
+    const tokens = await oauth.processAuthorizationCodeResponse(s.as, s.app, request, { expectedNonce: pkce.nonce, requireIdToken: true });
+    expect(oauth.getValidatedIdTokenClaims(tokens)).toMatchObject({ nonce: pkce.nonce, aud: s.app.client_id });
+    // Without PKCE the nonce binds the code to the browser: an openid request without one is refused.
+    expect(errorOf((await authorize(s, { ...withoutPkce, nonce: null })).response).error).toBe('invalid_request');
+    // A verifier sent for a code requested without a challenge is a downgrade: invalid_grant.
+    const again = await authorize(s, withoutPkce);
+    const againParams = oauth.validateAuthResponse(s.as, s.app, callbackOf(again.response), again.pkce.state);
+    const downgraded = await exchange(s, againParams, again.pkce.verifier);
+    expect(downgraded.status).toBe(400);
+    expect(await json(downgraded)).toMatchObject({ error: 'invalid_grant' });
+    // With a challenge, such a client still gets PKCE checked.
+    const withPkce = await authorize(s);
+    const withParams = oauth.validateAuthResponse(s.as, s.app, callbackOf(withPkce.response), withPkce.pkce.state);
+    const noVerifier = await oauth.authorizationCodeGrantRequest(s.as, s.app, s.auth, withParams, CALLBACK, oauth.nopkce, s.options);
+    expect(noVerifier.status).toBe(400);
+  });
+
+  it('keeps PKCE required for every other client: public ones cannot be let off it', async () => {
+    const confidential = await setUp({ public: false });
+    const refused = await authorize(confidential, { code_challenge: null, code_challenge_method: null });
+    expect(errorOf(refused.response).error).toBe('invalid_request');
+    const client = newClient();
+    const publicOff = await client.admin('POST', '/admin/v1/clients', {
+      body: { name: 'SPA', public: true, redirectUris: [CALLBACK], requirePkce: false },
+    });
+    expect(publicOff.status).toBe(400);
+    expect(await json(publicOff)).toMatchObject({ error: { code: 'INVALID_FIELD', message: expect.stringContaining('requirePkce') } });
+  });
 });

@@ -27,6 +27,7 @@ function shown(client: clients.OAuthClientRow) {
     postLogoutRedirectUris: client.postLogoutRedirectUris,
     scopes: client.scopes,
     allowPasswordGrant: client.allowPasswordGrant,
+    requirePkce: client.requirePkce,
     allowClientCredentials: client.allowClientCredentials,
     clientCredentialsScopes: client.clientCredentialsScopes,
     clientCredentialsResources: client.clientCredentialsResources,

@@ -147,6 +147,10 @@ const scopes = z
   .nullable()
   .meta({ description: 'The scopes the client may ask for; default all, null resets.' });
 const allowPasswordGrant = optionalFlag().meta({ description: 'Whether the client may use grant_type=password (default false).' });
+const requirePkce = optionalFlag().meta({
+  description:
+    'Whether its authorization requests must use PKCE (default true). Only a confidential client may be let off; it must then send `nonce` with `openid`.',
+});
 const allowClientCredentials = optionalFlag().meta({
   description:
     'Whether a confidential client may use grant_type=client_credentials (default false); turning it off ends its machine tokens.',
@@ -174,6 +178,7 @@ export const ClientCreate = z.object({
   postLogoutRedirectUris: checkedByCore(postLogoutRedirectUris, { optional: true }),
   scopes: checkedByCore(scopes, { optional: true }),
   allowPasswordGrant,
+  requirePkce,
   allowClientCredentials,
   clientCredentialsScopes: checkedByCore(clientCredentialsScopes, { optional: true }),
   clientCredentialsResources: checkedByCore(clientCredentialsResources, { optional: true }),
@@ -189,6 +194,7 @@ export const ClientChanges = z.object({
   postLogoutRedirectUris: checkedByCore(postLogoutRedirectUris, { optional: true }),
   scopes: checkedByCore(scopes, { optional: true }),
   allowPasswordGrant,
+  requirePkce,
   allowClientCredentials,
   clientCredentialsScopes: checkedByCore(clientCredentialsScopes, { optional: true }),
   clientCredentialsResources: checkedByCore(clientCredentialsResources, { optional: true }),
@@ -205,6 +211,7 @@ export const Client = z
     postLogoutRedirectUris: z.array(z.string()),
     scopes: z.array(z.enum(SUPPORTED_SCOPES)),
     allowPasswordGrant: z.boolean(),
+    requirePkce: z.boolean(),
     allowClientCredentials: z.boolean(),
     clientCredentialsScopes: z.array(z.string()),
     clientCredentialsResources: z.array(z.string()),

@@ -40,7 +40,9 @@ export const AuthorizationCodeGrant = z
     redirect_uri: optionalText(2000).meta({
       description: 'The redirect URI the code was sent to (required when the authorize request named one).',
     }),
-    code_verifier: requiredText(256).meta({ description: 'The PKCE verifier whose S256 challenge the authorize request sent.' }),
+    code_verifier: optionalText(256).meta({
+      description: 'The PKCE verifier whose S256 challenge the authorize request sent (required then; refused when it sent none).',
+    }),
     ...clientFields,
   })
   .meta({ id: 'OAuthAuthorizationCodeGrant', title: 'Authorization code grant (PKCE)' });
