@@ -5,6 +5,7 @@
 import * as oauth from 'oauth4webapi';
 import { describe, expect, it } from 'vitest';
 import { json, newClient } from '../support/driver';
+import { newBrowser } from '../support/browser';
 import { authorizationQuery } from '../support/pkce';
 import { authorize, CALLBACK, callbackOf, exchange, setUp } from './flow';
 
@@ -149,5 +150,20 @@ describe('certification behaviour', () => {
     });
     expect(publicOff.status).toBe(400);
     expect(await json(publicOff)).toMatchObject({ error: { code: 'INVALID_FIELD', message: expect.stringContaining('requirePkce') } });
+  });
+
+  it('fills the sign-in form with login_hint when the browser must sign in first', async () => {
+    const s = await setUp();
+    const fresh = newBrowser(s.client);
+    const { response } = await authorize({ browser: fresh, app: s.app }, { login_hint: s.user.email });
+    expect(response.status).toBe(302);
+    const signIn = await fresh.get(response.headers.get('location')!);
+    const page = await signIn.text();
+    expect(page).toMatch(new RegExp(`name="login"[^>]*value="${s.user.email.replace('.', '\\.')}"`));
+    // A hint is only text: markup in it is escaped.
+    const { response: tricky } = await authorize({ browser: fresh, app: s.app }, { login_hint: '"><script>x</script>' });
+    const trickyPage = await (await fresh.get(tricky.headers.get('location')!)).text();
+    expect(trickyPage).not.toContain('<script>x</script>');
+    expect(trickyPage).toContain('&quot;&gt;&lt;script&gt;');
   });
 });
