@@ -43,6 +43,7 @@ describe('certification behaviour', () => {
     expect(errorOf(request.response)).toEqual({ error: 'request_not_supported', state: request.pkce.state, iss: 'https://gatehouse.test' });
     const requestUri = await authorize(s, { request_uri: 'https://app.example/request.jwt' });
     expect(errorOf(requestUri.response).error).toBe('request_uri_not_supported');
+    expect(errorOf((await authorize(s, { response_type: null })).response).error).toBe('unsupported_response_type');
     const fragment = await authorize(s, { response_mode: 'fragment' });
     expect(errorOf(fragment.response).error).toBe('invalid_request');
     // Unknown locales are ignored (OIDC Core 3.1.2.1): the code comes as usual.
@@ -103,6 +104,8 @@ describe('certification behaviour', () => {
     const tokens = await oauth.processAuthorizationCodeResponse(s.as, s.app, await exchange(s, params, pkce.verifier), {
       expectedNonce: pkce.nonce,
     });
+    const inHeader = await s.client.post('/oauth/userinfo', { token: tokens.access_token });
+    expect(inHeader.status).toBe(200);
     const inBody = await s.client.post('/oauth/userinfo', { form: { access_token: tokens.access_token } });
     expect(inBody.status).toBe(200);
     expect(await json(inBody)).toMatchObject({ sub: s.user.id });
