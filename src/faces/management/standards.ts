@@ -136,6 +136,18 @@ const verifyDoc = operation(
   'For nginx auth_request, Caddy forward_auth and Traefik ForwardAuth. `?ecosystem=` names the ecosystem whose tokens count (`*` for any); the token may also come in the access-token cookie. A machine token (client_credentials, in Authorization) counts only with `?machine=1`, answered with X-Client-Id and X-Client-Scope and no user headers; with `&resource=<uri>` only one addressed to that resource (RFC 8707) counts.',
 );
 
+/**
+ * Where a browser of the proxied website signs in: the website's own origin when the proxy names a
+ * host (X-Forwarded-Host, with X-Forwarded-Proto) whose origin is PUBLIC_URL's or in
+ * WEBSITE_ORIGINS, its pages being served there; else PUBLIC_URL. Never a host that is not listed.
+ */
+function signInOrigin(c: Context<AppEnv>): string {
+  const host = c.req.header('x-forwarded-host')?.split(',')[0]?.trim();
+  const proto = c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() ?? 'https';
+  const origin = host ? `${proto}://${host}` : undefined;
+  return origin !== undefined && c.env.deps.config.websiteOrigins.includes(origin) ? origin : c.env.deps.publicUrl;
+}
+
 standards.get('/auth/verify', describeRoute(verifyDoc), async (c) => {
   const deps = c.env.deps;
   const scope = ecosystemScope(deps, c.req.queries('ecosystem'));
@@ -163,7 +175,7 @@ standards.get('/auth/verify', describeRoute(verifyDoc), async (c) => {
   if (!caller.identity) {
     if (!login) throw caller.refusal;
     const original = c.req.header('x-forwarded-uri') ?? c.req.header('x-original-uri');
-    c.header('Location', `${deps.publicUrl}${signInPath(original)}`);
+    c.header('Location', `${signInOrigin(c)}${signInPath(original)}`);
     throw caller.refusal;
   }
   for (const [name, value] of identityHeaders(caller.identity)) c.header(name, value);
