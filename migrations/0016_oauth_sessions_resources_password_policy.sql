@@ -11,4 +11,4 @@ ALTER TABLE `oauth_clients` ADD `require_pkce` integer DEFAULT true NOT NULL;-->
 ALTER TABLE `oauth_clients` ADD `client_credentials_resources` text DEFAULT '[]' NOT NULL;--> statement-breakpoint
 ALTER TABLE `sessions` ADD `scope` text;--> statement-breakpoint
 ALTER TABLE `sessions` ADD `origin_session_id` text;--> statement-breakpoint
-CREATE INDEX `sessions_origin` ON `sessions` (`origin_session_id`);
+CREATE INDEX `sessions_origin` ON `sessions` (`origin_session_id`) WHERE "sessions"."origin_session_id" is not null;

@@ -1,5 +1,6 @@
 // The D1 data model, one Drizzle schema. Times are integer milliseconds since the epoch.
 // Every secret column holds a hash (SHA-256 hex or a password-hash string), never the secret.
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const ecosystems = sqliteTable('ecosystems', {
@@ -212,7 +213,8 @@ export const sessions = sqliteTable(
     // SlidingTtl user tokens it keeps for good, nor past refresh sessions not yet old enough.
     index('sessions_kind_expires').on(t.kind, t.expiresAt),
     index('sessions_kind_revoked').on(t.kind, t.revokedAt),
-    index('sessions_origin').on(t.originSessionId),
+    // Partial: only the code grant's sessions have an origin, so no other session insert writes an index row.
+    index('sessions_origin').on(t.originSessionId).where(sql`${t.originSessionId} is not null`),
   ],
 );
 

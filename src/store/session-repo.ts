@@ -263,7 +263,12 @@ export function revokeSessionAndItsOffspringQuery(db: Db, id: string, reason: st
   return db
     .update(sessions)
     .set({ revokedAt: now, revokedReason: reason })
-    .where(and(isNull(sessions.revokedAt), or(eq(sessions.id, id), sql`${sessions.originSessionId} in ${live}`)))
+    .where(
+      and(
+        isNull(sessions.revokedAt),
+        or(eq(sessions.id, id), and(sql`${sessions.originSessionId} is not null`, sql`${sessions.originSessionId} in ${live}`)),
+      ),
+    )
     .returning();
 }
 
