@@ -24,7 +24,9 @@ try {
   try {
     const response = await fetch(`${worker.url}/openapi.json`);
     if (!response.ok) throw new Error(`GET /openapi.json answered ${response.status}`);
-    writeFileSync(join(root, 'client', 'openapi.json'), `${JSON.stringify(await response.json(), null, 2)}\n`);
+    // `servers` names the deployment that answered (here a local one): the client is given its base URL.
+    const { servers: _servers, ...document } = await response.json();
+    writeFileSync(join(root, 'client', 'openapi.json'), `${JSON.stringify(document, null, 2)}\n`);
   } finally {
     await worker.mf.dispose();
   }

@@ -22,6 +22,11 @@ export interface Config {
   /** GATEKEEPER_TOKEN_PROFILE, USER_SERVICE_TOKEN_PROFILE: the token shape each face issues. */
   gatekeeperTokenProfile: TokenProfileSetting;
   userServiceTokenProfile: TokenProfileSetting;
+  /**
+   * USER_SERVICE_TOKEN_CRIT: whether the User Service's legacy tokens mark `exp` and `aud` critical
+   * (JWTVapor needs it; jose, PyJWT and Authlib refuse a `crit` they were not told of).
+   */
+  userServiceTokenCrit: boolean;
   /** The extra `aud` of the Gatekeeper's legacy tokens (the original's Keycloak client). */
   gatekeeperTokenAudience: string;
   defaultEcosystem: string;
@@ -43,6 +48,12 @@ export interface Config {
   edgeRecheckSeconds: number;
   bodyLimitBytes: number;
   corsOrigins: string[];
+  /**
+   * WEBSITE_ORIGINS: origins besides PUBLIC_URL's whose proxy serves the hosted pages for a website
+   * behind forward-auth (`https://wiki2.example.com`): their forms pass the CSRF origin check, and
+   * /auth/verify?login=1 sends a browser of that host to sign in there.
+   */
+  websiteOrigins: string[];
   publicUrl: string | null;
   mail: MailConfig;
   /** How many days delivered mail stays in the outbox before upkeep deletes it. */
@@ -107,6 +118,27 @@ function switchVar(env: Env, name: string, fallback: 'on' | 'off'): boolean {
   throw new ConfigError(name, `must be "on" or "off" (got "${text}")`);
 }
 
+/** Comma-separated origins (scheme, host and port only; https, or http on loopback). */
+function originList(text: string): string[] {
+  const origins = text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    let url: URL;
+    try {
+      url = new URL(origin);
+    } catch {
+      throw new Error(`"${origin}" is not an origin`);
+    }
+    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+    if (url.origin !== origin || (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback))) {
+      throw new Error(`"${origin}" must be an origin like https://site.example (no path; http only on loopback)`);
+    }
+  }
+  return origins;
+}
+
 function profileVar(env: Env, name: string): TokenProfileSetting {
   const text = raw(env, name, 'default').toLowerCase();
   if (text === 'default' || text === 'legacy') return text;
@@ -161,6 +193,7 @@ export function readConfig(env: Env): Config {
     audience,
     gatekeeperTokenProfile: profileVar(env, 'GATEKEEPER_TOKEN_PROFILE'),
     userServiceTokenProfile: profileVar(env, 'USER_SERVICE_TOKEN_PROFILE'),
+    userServiceTokenCrit: switchVar(env, 'USER_SERVICE_TOKEN_CRIT', 'on'),
     gatekeeperTokenAudience,
     defaultEcosystem,
     emailConfirmation: switchVar(env, 'EMAIL_CONFIRMATION', 'off'),
@@ -179,6 +212,7 @@ export function readConfig(env: Env): Config {
     edgeRecheckSeconds: integerVar(env, 'EDGE_RECHECK_SECONDS', 10, 0, 300),
     bodyLimitBytes: integerVar(env, 'BODY_LIMIT_BYTES', 65_536, 1024, 10_485_760),
     corsOrigins: corsOrigins.length > 0 ? corsOrigins : ['*'],
+    websiteOrigins: wrap('WEBSITE_ORIGINS', () => originList(raw(env, 'WEBSITE_ORIGINS', ''))),
     publicUrl: urlVar(env, 'PUBLIC_URL'),
     mail: readMailConfig(env),
     outboxRetentionDays: integerVar(env, 'OUTBOX_RETENTION_DAYS', 30, 1, 3650),

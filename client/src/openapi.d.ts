@@ -72,6 +72,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/.well-known/oauth-authorization-server": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** OAuth 2.0 authorization server metadata (RFC 8414) */
+        get: operations["getWellKnownOauthAuthorizationServer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/verify": {
         parameters: {
             query?: never;
@@ -81,7 +98,7 @@ export interface paths {
         };
         /**
          * Forward-auth: is this token valid here?
-         * @description For nginx auth_request, Caddy forward_auth and Traefik ForwardAuth. `?ecosystem=` names the ecosystem whose tokens count (`*` for any); the token may also come in the access-token cookie. A machine token (client_credentials, in Authorization) counts only with `?machine=1`, answered with X-Client-Id and X-Client-Scope and no user headers.
+         * @description For nginx auth_request, Caddy forward_auth and Traefik ForwardAuth. `?ecosystem=` names the ecosystem whose tokens count (`*` for any); the token may also come in the access-token cookie. A machine token (client_credentials, in Authorization) counts only with `?machine=1`, answered with X-Client-Id and X-Client-Scope and no user headers; with `&resource=<uri>` only one addressed to that resource (RFC 8707) counts.
          */
         get: operations["getAuthVerify"];
         put?: never;
@@ -138,6 +155,24 @@ export interface paths {
         put?: never;
         /** Issue a server token */
         post: operations["postAdminV1EcosystemsByEcosystemIdServerTokens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/ecosystems/{ecosystemId}/password-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An ecosystem’s password policy */
+        get: operations["getAdminV1EcosystemsByEcosystemIdPasswordPolicy"];
+        /** Set an ecosystem’s password policy */
+        put: operations["putAdminV1EcosystemsByEcosystemIdPasswordPolicy"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -317,7 +352,8 @@ export interface paths {
          */
         get: operations["getOauthAuthorize"];
         put?: never;
-        post?: never;
+        /** Authorize, the request as a form (OpenID Connect Core 3.1.2.1) */
+        post: operations["postOauthAuthorize"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1180,6 +1216,19 @@ export interface components {
             /** @description Shown once; stored hashed. */
             token: string;
         };
+        PasswordPolicy: {
+            /** @description What the operator set (null: the deployment’s). */
+            own: {
+                minLength: number | null;
+                rejectCommon: boolean | null;
+            };
+            /** @description The rules that apply. */
+            effective: {
+                minLength: number;
+                maxLength: number;
+                rejectCommon: boolean;
+            };
+        };
         AdminUser: {
             id: string;
             ecosystemId: string;
@@ -1241,8 +1290,10 @@ export interface components {
             postLogoutRedirectUris: string[];
             scopes: ("openid" | "profile" | "email")[];
             allowPasswordGrant: boolean;
+            requirePkce: boolean;
             allowClientCredentials: boolean;
             clientCredentialsScopes: string[];
+            clientCredentialsResources: string[];
             /**
              * @description client_secret_post is accepted too.
              * @enum {string}
@@ -1287,8 +1338,8 @@ export interface components {
             code: string;
             /** @description The redirect URI the code was sent to (required when the authorize request named one). */
             redirect_uri?: string | null;
-            /** @description The PKCE verifier whose S256 challenge the authorize request sent. */
-            code_verifier: string;
+            /** @description The PKCE verifier whose S256 challenge the authorize request sent (required then; refused when it sent none). */
+            code_verifier?: string | null;
             /** @description A registered client’s id (or send it with the secret as HTTP Basic). */
             client_id?: string | null;
             /** @description A confidential client’s secret (client_secret_post). */
@@ -1323,6 +1374,8 @@ export interface components {
             grant_type: "client_credentials";
             /** @description Space-separated, of the scopes the operator allowed the client (clientCredentialsScopes); default all of them. */
             scope?: string | null;
+            /** @description RFC 8707: the resource the token is for, one of the client’s clientCredentialsResources; the token’s `aud` then names it beside this service’s audience. */
+            resource?: string | null;
             /** @description A registered client’s id (or send it with the secret as HTTP Basic). */
             client_id?: string | null;
             /** @description A confidential client’s secret (client_secret_post). */
@@ -1359,7 +1412,7 @@ export interface components {
             /** @description Absent for a token that does not expire. */
             exp?: number;
             iss?: string;
-            aud?: string;
+            aud?: string | string[];
             username?: string;
             email?: string;
             role?: string;
@@ -1566,8 +1619,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The key set */
+            /** @description The key set: every key, or with `?profile=default` / `?profile=legacy` only that token profile’s keys */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An unknown `profile` */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1585,6 +1645,24 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description The provider metadata */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getWellKnownOauthAuthorizationServer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The same metadata as OpenID discovery */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1792,6 +1870,110 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ServerToken"];
+                };
+            };
+            /** @description A field is invalid (the message names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No account token, or another token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No such ecosystem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    getAdminV1EcosystemsByEcosystemIdPasswordPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ecosystemId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What the ecosystem set and the rules that apply */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordPolicy"];
+                };
+            };
+            /** @description No account token, or another token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No such ecosystem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    putAdminV1EcosystemsByEcosystemIdPasswordPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ecosystemId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "minLength": 4,
+                 *       "rejectCommon": false
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The shortest password allowed here (1 and up; below 8 is below NIST’s minimum). Absent or null: PASSWORD_MIN_LENGTH. */
+                    minLength?: number | null;
+                    /** @description Whether the 10,000 most common passwords are refused (on by default). Absent or null: on. */
+                    rejectCommon?: boolean | null;
+                };
+            };
+        };
+        responses: {
+            /** @description What the ecosystem set and the rules that apply */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordPolicy"];
                 };
             };
             /** @description A field is invalid (the message names it) */
@@ -2398,10 +2580,14 @@ export interface operations {
                     scopes?: ("openid" | "profile" | "email")[] | null;
                     /** @description Whether the client may use grant_type=password (default false). */
                     allowPasswordGrant?: boolean | null;
+                    /** @description Whether its authorization requests must use PKCE (default true). Only a confidential client may be let off; it must then send `nonce` with `openid`. */
+                    requirePkce?: boolean | null;
                     /** @description Whether a confidential client may use grant_type=client_credentials (default false); turning it off ends its machine tokens. */
                     allowClientCredentials?: boolean | null;
                     /** @description The scopes its machine tokens may carry (RFC 6749 scope tokens, its own words); default none, null clears. Removing one ends its machine tokens. */
                     clientCredentialsScopes?: string[] | null;
+                    /** @description The resources (RFC 8707: absolute https URIs, or http on loopback, no fragment) a machine token may be addressed to with `resource`; default none, null clears. Removing one ends its machine tokens. */
+                    clientCredentialsResources?: string[] | null;
                 };
             };
         };
@@ -2536,10 +2722,14 @@ export interface operations {
                     scopes?: ("openid" | "profile" | "email")[] | null;
                     /** @description Whether the client may use grant_type=password (default false). */
                     allowPasswordGrant?: boolean | null;
+                    /** @description Whether its authorization requests must use PKCE (default true). Only a confidential client may be let off; it must then send `nonce` with `openid`. */
+                    requirePkce?: boolean | null;
                     /** @description Whether a confidential client may use grant_type=client_credentials (default false); turning it off ends its machine tokens. */
                     allowClientCredentials?: boolean | null;
                     /** @description The scopes its machine tokens may carry (RFC 6749 scope tokens, its own words); default none, null clears. Removing one ends its machine tokens. */
                     clientCredentialsScopes?: string[] | null;
+                    /** @description The resources (RFC 8707: absolute https URIs, or http on loopback, no fragment) a machine token may be addressed to with `resource`; default none, null clears. Removing one ends its machine tokens. */
+                    clientCredentialsResources?: string[] | null;
                 };
             };
         };
@@ -2607,6 +2797,14 @@ export interface operations {
                 max_age?: string;
                 /** @description Set by this service when it sends the browser to sign in again: a sign-in at or after this Unix time. */
                 auth_after?: string;
+                /** @description `form_post`: the answer comes as a form the browser posts to the redirect URI (OAuth 2.0 Form Post Response Mode). */
+                response_mode?: "query" | "form_post";
+                /** @description Fills the sign-in form’s e-mail or username field. */
+                login_hint?: string;
+                /** @description Not supported: answered with request_not_supported. */
+                request?: string;
+                /** @description Not supported: answered with request_uri_not_supported. */
+                request_uri?: string;
             };
             header?: never;
             path?: never;
@@ -2618,6 +2816,85 @@ export interface operations {
             302: {
                 headers: {
                     /** @description The redirect URI with `code`, `state` and `iss` (RFC 9207), or with `error`, `error_description`, `state` and `iss`; or /signin?return=… when the browser is not signed in (freshly enough) */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A page saying why (the client or a URI cannot be trusted with a redirect) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    postOauthAuthorize: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * @description Only the authorization code flow.
+                     * @enum {string}
+                     */
+                    response_type: "code";
+                    /** @description A registered client’s id (POST /admin/v1/clients). */
+                    client_id: string;
+                    /** @description One of the client’s redirect URIs, exactly; may be left out when it has only one. */
+                    redirect_uri?: string;
+                    /**
+                     * @description Space-separated, of the client’s scopes (openid, profile, email); default all of them.
+                     * @example openid email
+                     */
+                    scope?: string;
+                    /** @description Sent back with the code or the error. */
+                    state?: string;
+                    /** @description Put into the ID token. */
+                    nonce?: string;
+                    /** @description PKCE: BASE64URL(SHA-256(code_verifier)). */
+                    code_challenge: string;
+                    /**
+                     * @description PKCE: only S256 (plain is refused).
+                     * @enum {string}
+                     */
+                    code_challenge_method: "S256";
+                    /**
+                     * @description `login`: sign in again; `none`: never show a page (login_required instead).
+                     * @enum {string}
+                     */
+                    prompt?: "login" | "none";
+                    /** @description The oldest sign-in, in seconds, that may answer; an older one signs in again. */
+                    max_age?: string;
+                    /** @description Set by this service when it sends the browser to sign in again: a sign-in at or after this Unix time. */
+                    auth_after?: string;
+                    /**
+                     * @description `form_post`: the answer comes as a form the browser posts to the redirect URI (OAuth 2.0 Form Post Response Mode).
+                     * @enum {string}
+                     */
+                    response_mode?: "query" | "form_post";
+                    /** @description Fills the sign-in form’s e-mail or username field. */
+                    login_hint?: string;
+                    /** @description Not supported: answered with request_not_supported. */
+                    request?: string;
+                    /** @description Not supported: answered with request_uri_not_supported. */
+                    request_uri?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description To GET /oauth/authorize with the same parameters, which answers as above */
+            303: {
+                headers: {
+                    /** @description /oauth/authorize?<the form’s fields> */
                     Location?: string;
                     [name: string]: unknown;
                 };
@@ -4474,7 +4751,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 /**
                  * @example {
@@ -5124,7 +5401,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 /**
                  * @example {

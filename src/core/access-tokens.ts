@@ -1,5 +1,7 @@
 // Access tokens: one JWT format for every face, so a token from one face works on another and a
-// revocation anywhere reaches all of them. Shaped as RFC 9068 says (typ at+jwt, jti, client_id),
+// revocation anywhere reaches all of them. Shaped as RFC 9068 says (typ at+jwt, jti, client_id:
+// the registered client the session was started for, else the deployment's audience for the
+// legacy faces' clients; `scope` when a code grant gave one),
 // with the ecosystem and role, and the User Service's own claims (id, email, firstname, lastname,
 // language, permissionLevel); a face's token profile reshapes them (token-profiles.ts).
 import { signToken } from '../crypto/jwt';
@@ -23,7 +25,7 @@ export interface IssuedAccessToken {
 export async function issueAccessToken(
   deps: Deps,
   user: UserRow,
-  session: { id: string; userEpoch: number; amr?: string | null },
+  session: { id: string; userEpoch: number; amr?: string | null; clientId?: string | null; scope?: string | null },
   profile: TokenProfile = 'default',
 ): Promise<IssuedAccessToken> {
   const issuedAt = Math.floor(deps.now() / 1000);
@@ -31,7 +33,8 @@ export async function issueAccessToken(
   const claims = {
     sid: session.id,
     gen: session.userEpoch,
-    client_id: deps.config.audience,
+    client_id: session.clientId ?? deps.config.audience,
+    scope: session.scope ?? undefined,
     eco: user.ecosystemId,
     role: user.role,
     id: user.id,
@@ -69,6 +72,7 @@ export async function issueMachineAccessToken(
   deps: Deps,
   client: { id: string; tokenEpoch: number },
   scope: string | undefined,
+  resource?: string,
 ): Promise<IssuedAccessToken> {
   const issuedAt = Math.floor(deps.now() / 1000);
   const expiresIn = deps.config.accessTokenTtlSeconds;
@@ -76,7 +80,8 @@ export async function issueMachineAccessToken(
   const token = await signToken(deps.keys, claims, {
     kind: 'access',
     issuer: deps.issuer,
-    audience: deps.config.audience,
+    // RFC 8707: the resource it is for, beside this service's own audience (which the edge checks).
+    audience: resource === undefined ? deps.config.audience : [deps.config.audience, resource],
     subject: client.id,
     issuedAtSeconds: issuedAt,
     expiresAtSeconds: issuedAt + expiresIn,

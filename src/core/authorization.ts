@@ -19,7 +19,12 @@ const MAX_STATE_LENGTH = 1024;
 export interface AuthorizationRedirect {
   uri: string;
   state?: string;
+  /** How the answer travels: in the redirect's query (default), or as a form the browser posts (OAuth 2.0 Form Post Response Mode). */
+  mode?: ResponseMode;
 }
+
+export const RESPONSE_MODES = ['query', 'form_post'] as const;
+export type ResponseMode = (typeof RESPONSE_MODES)[number];
 
 /**
  * A refusal at the browser's OAuth routes (authorize, RP-initiated logout): an RFC 6749 error code
@@ -83,7 +88,9 @@ export async function resolveClient(deps: Deps, params: Params): Promise<{ clien
 export function redirectFor(target: { redirectUri: string }, params: Params): AuthorizationRedirect {
   const states = params.state ?? [];
   const state = states.length === 1 && states[0] !== '' && states[0]!.length <= MAX_STATE_LENGTH ? states[0] : undefined;
-  return { uri: target.redirectUri, state };
+  const modes = params.response_mode ?? [];
+  const mode = modes.length === 1 && modes[0] === 'form_post' ? 'form_post' : 'query';
+  return { uri: target.redirectUri, state, mode };
 }
 
 export interface AuthorizationRequest {
@@ -106,14 +113,23 @@ function nonNegativeInteger(params: Params, name: string): number | undefined {
 
 /** The rest of the request, checked (run it within withAuthorizationRedirect: its refusals go back to the client). */
 export function parseAuthorizationRequest(client: OAuthClientRow, params: Params): AuthorizationRequest {
+  // OpenID Connect Core 6: request objects are not supported, and say so rather than be ignored.
+  if (params.request !== undefined) throw new AuthorizationError('request_not_supported', 'request objects are not supported');
+  if (params.request_uri !== undefined) throw new AuthorizationError('request_uri_not_supported', 'request_uri is not supported');
+  const responseMode = single(params, 'response_mode');
+  if (responseMode !== undefined && !(RESPONSE_MODES as readonly string[]).includes(responseMode)) {
+    throw new AuthorizationError('invalid_request', 'response_mode must be query or form_post');
+  }
   const responseType = single(params, 'response_type');
   if (responseType !== 'code') throw new AuthorizationError('unsupported_response_type', 'response_type must be code');
   const codeChallenge = single(params, 'code_challenge');
-  if (codeChallenge === undefined) throw new AuthorizationError('invalid_request', 'code_challenge is required (PKCE)');
-  if (single(params, 'code_challenge_method') !== 'S256') {
+  const withoutPkce = codeChallenge === undefined && !client.requirePkce;
+  if (codeChallenge === undefined && !withoutPkce) throw new AuthorizationError('invalid_request', 'code_challenge is required (PKCE)');
+  if (!withoutPkce && single(params, 'code_challenge_method') !== 'S256') {
     throw new AuthorizationError('invalid_request', 'code_challenge_method must be S256');
   }
-  if (!PKCE_SHAPE.test(codeChallenge)) throw new AuthorizationError('invalid_request', 'code_challenge is malformed');
+  if (codeChallenge !== undefined && !PKCE_SHAPE.test(codeChallenge))
+    throw new AuthorizationError('invalid_request', 'code_challenge is malformed');
   const scopeParam = single(params, 'scope');
   const scopes = scopeParam === undefined ? client.scopes : [...new Set(scopeParam.split(' ').filter(Boolean))];
   const refused = scopes.filter((scope) => !client.scopes.includes(scope) || !(SUPPORTED_SCOPES as readonly string[]).includes(scope));
@@ -124,13 +140,17 @@ export function parseAuthorizationRequest(client: OAuthClientRow, params: Params
   }
   const state = single(params, 'state');
   const nonce = single(params, 'nonce');
+  // RFC 9700 2.1.1: without PKCE, an OpenID request's nonce is what binds the code to the browser.
+  if (withoutPkce && scopes.includes('openid') && nonce === undefined) {
+    throw new AuthorizationError('invalid_request', 'nonce is required when PKCE is not used');
+  }
   if ((state?.length ?? 0) > MAX_STATE_LENGTH || (nonce?.length ?? 0) > 512)
     throw new AuthorizationError('invalid_request', 'state or nonce is too long');
   return {
     state,
     nonce,
     scopes,
-    codeChallenge,
+    codeChallenge: codeChallenge ?? NO_CHALLENGE,
     prompt,
     maxAge: nonNegativeInteger(params, 'max_age'),
     authAfter: nonNegativeInteger(params, 'auth_after'),
@@ -185,7 +205,15 @@ export async function issueCode(
   return code;
 }
 
-/** Whether the verifier is the one the challenge was made from: BASE64URL(SHA-256(verifier)). */
-export function verifierMatches(verifier: string, challenge: string): boolean {
-  return PKCE_SHAPE.test(verifier) && sha256Base64url(verifier) === challenge;
+/** The stored challenge of a code requested without PKCE (a confidential client let off it). */
+export const NO_CHALLENGE = '';
+
+/**
+ * Whether the token request's verifier fits the code's challenge: BASE64URL(SHA-256(verifier)).
+ * A code requested without PKCE takes no verifier: one sent anyway is refused (RFC 9700 2.1.1,
+ * so a PKCE downgrade cannot pass unnoticed).
+ */
+export function verifierMatches(verifier: string | undefined, challenge: string): boolean {
+  if (challenge === NO_CHALLENGE) return verifier === undefined;
+  return verifier !== undefined && PKCE_SHAPE.test(verifier) && sha256Base64url(verifier) === challenge;
 }

@@ -14,7 +14,7 @@ import type { Deps } from './deps';
 import { AppError } from './errors';
 import { logInWithPassword } from './login';
 import { publishSessionRevoked, runBulkRevocation, tokenLifetimeSeconds } from './revocation';
-import { listLiveSessions, parseRefreshToken, revokeSessionIfAny, startSession } from './sessions';
+import { listLiveSessions, parseRefreshToken, startSession } from './sessions';
 
 export interface BrowserSession {
   user: UserRow;
@@ -66,11 +66,17 @@ export async function resolveBrowserSession(deps: Deps, cookie: string | undefin
   return { user, session, authTime: Math.floor(session.createdAt / 1000) };
 }
 
-/** Ends the browser session a cookie names, if it is live (signing out twice is no error). */
+/**
+ * Ends the browser session a cookie names, if it is live (signing out twice is no error), and in
+ * the same statement every session an application's code grant started from it: an application's
+ * refresh token does not outlive the sign-in it rests on (Keycloak's SSO logout does the same).
+ * Access tokens already issued end as any revoked session's do (the edge's bound, README).
+ */
 export async function signOut(deps: Deps, cookie: string | undefined): Promise<void> {
   const current = await resolveBrowserSession(deps, cookie);
   if (!current) return;
-  await revokeSessionIfAny(deps, current.session.id, 'sign_out');
+  const ended = await repo.revokeSessionAndItsOffspringQuery(deps.db, current.session.id, 'sign_out', deps.now());
+  await Promise.all(ended.map((row) => publishSessionRevoked(deps, row.id, tokenLifetimeSeconds(deps, row))));
 }
 
 /**

@@ -19,7 +19,8 @@ import { revokeSessionIfAny, startSession, type StartedSession } from './session
 export interface CodeExchange {
   code: string;
   redirectUri: string | undefined;
-  codeVerifier: string;
+  /** Absent only for a code requested without PKCE. */
+  codeVerifier: string | undefined;
 }
 
 export interface ExchangedCode extends StartedSession {
@@ -63,7 +64,12 @@ export async function exchangeCode(deps: Deps, client: OAuthClientRow, request: 
   // Refuses a user changed since read (INVALID_CREDENTIALS), as any login does: said as invalid_grant here.
   // The new session was proved by the browser's sign-in: it records (and its tokens carry) that amr.
   const amr = decodeAmr(browser.amr);
-  const started = await startSession(deps, user, { rotates: true, clientId: client.id }, { amr }).catch((error: unknown) => {
+  const started = await startSession(
+    deps,
+    user,
+    { rotates: true, clientId: client.id, scope: spent.scope, originSessionId: browser.id },
+    { amr },
+  ).catch((error: unknown) => {
     throw error instanceof AppError && error.code === 'INVALID_CREDENTIALS' ? invalidGrant('the user changed') : error;
   });
   const [recorded] = await codes.recordIssuedSession(deps.db, codeHash, started.sessionId);

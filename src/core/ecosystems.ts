@@ -48,7 +48,15 @@ export async function requireEcosystemForCaller(deps: Deps, caller: Caller, ecos
 }
 
 export async function createEcosystem(deps: Deps, name: string | undefined): Promise<EcosystemRow> {
-  const row = { id: randomId(), name: name ?? 'ecosystem', createdAt: deps.now(), lastUserNumber: 0, userCount: 0 };
+  const row = {
+    id: randomId(),
+    name: name ?? 'ecosystem',
+    createdAt: deps.now(),
+    lastUserNumber: 0,
+    userCount: 0,
+    passwordMinLength: null,
+    passwordRejectCommon: null,
+  };
   await repo.insertEcosystemQuery(deps.db, row);
   return row;
 }

@@ -13,7 +13,7 @@ import type { AuthenticateOptions } from './edge-auth';
 import { AppError } from './errors';
 import { logInWithPassword } from './login';
 import { hashPassword } from '../crypto/password';
-import { checkPasswordPolicy } from './password-policy';
+import { checkPasswordPolicy, passwordPolicyOf } from './password-policy';
 import { settleTakenAddress, type PendingSignUp } from './pending-accounts';
 import { refreshSession, startSession, type RefreshedSession, type StartedSession } from './sessions';
 import { profileOf } from './token-profiles';
@@ -61,7 +61,7 @@ async function checkRegistrar(deps: Deps, token: string | undefined): Promise<vo
 export async function registerUser(deps: Deps, input: EmailRegistration, registrarToken: string | undefined): Promise<UserRow> {
   await checkRegistrar(deps, registrarToken);
   checkEmail(input.email);
-  checkPasswordPolicy(input.password, deps.config);
+  checkPasswordPolicy(input.password, await passwordPolicyOf(deps, deps.config.defaultEcosystem));
   // Hashed once, before the insert, for a new and a taken address alike: a pending account takes it.
   const passwordHash = await hashPassword(input.password, deps.config.passwordHash);
   const { password: _password, ...fields } = input;

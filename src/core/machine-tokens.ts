@@ -1,7 +1,10 @@
 // The client credentials grant (RFC 6749 4.4) and the machine tokens it issues: a confidential
 // client, authenticated, that the operator allowed the grant, gets an access token whose subject
 // is the client (access-tokens.ts), for the scopes it asked for among those allowed, and no
-// refresh token (4.4.3: it can always ask again).
+// refresh token (4.4.3: it can always ask again). With `resource` (RFC 8707), one of the resources
+// the operator allowed the client, the token's `aud` names it beside this service's audience: the
+// edge (which checks its own audience) still takes it, and the resource behind it, or forward-auth
+// asked with `?resource=`, can tell a token meant for it from one meant for another.
 //
 // Revocation follows the users' rule (revocation.ts): each client has a token epoch; a machine
 // token carries the one it was issued under as `cgen` and is refused once the client's is higher.
@@ -27,6 +30,13 @@ export interface MachineIssued extends IssuedAccessToken {
   scope?: string;
 }
 
+/** The request's `resource`: one the operator allowed the client (RFC 8707 2: else invalid_target). */
+function grantedResource(allowed: string[], asked: string | undefined): string | undefined {
+  if (asked === undefined) return undefined;
+  if (!allowed.includes(asked)) throw new AppError('INVALID_TARGET');
+  return asked;
+}
+
 /**
  * The scopes to grant: those asked for (space-separated), each one the operator allowed the
  * client, else INVALID_SCOPE; none asked for means all it is allowed (RFC 6749 3.3 lets the server
@@ -42,19 +52,21 @@ function grantedScope(allowed: string[], asked: string | undefined): string | un
 /**
  * grant_type=client_credentials: the request must authenticate a confidential client (a public one,
  * none, or a wrong secret is UNAUTHENTICATED: invalid_client), which the operator allowed the grant
- * (else UNAUTHORIZED_CLIENT), for allowed scopes (else INVALID_SCOPE).
+ * (else UNAUTHORIZED_CLIENT), for allowed scopes (else INVALID_SCOPE) and an allowed resource
+ * (else INVALID_TARGET).
  */
 export async function grantClientCredentials(
   deps: Deps,
   credentials: ClientCredentials | undefined,
-  scope: string | undefined,
+  request: { scope?: string | undefined; resource?: string | undefined },
 ): Promise<MachineIssued> {
   if (credentials === undefined) throw new AppError('UNAUTHENTICATED', { reason: 'client authentication is required' });
   if (credentials.secret === undefined) throw new AppError('UNAUTHENTICATED', { reason: 'a confidential client must authenticate' });
   const client = await authenticateClient(deps, credentials);
   if (client.isPublic || !client.allowClientCredentials) throw new AppError('UNAUTHORIZED_CLIENT');
-  const granted = grantedScope(client.clientCredentialsScopes, scope);
-  const issued = await issueMachineAccessToken(deps, client, granted);
+  const granted = grantedScope(client.clientCredentialsScopes, request.scope);
+  const resource = grantedResource(client.clientCredentialsResources, request.resource);
+  const issued = await issueMachineAccessToken(deps, client, granted, resource);
   return { ...issued, ...(granted === undefined ? {} : { scope: granted }) };
 }
 
@@ -66,6 +78,8 @@ export interface MachineIdentity {
   issuedAt: number;
   expiresAt: number;
   epoch: number;
+  /** Its `aud`: this service's audience, and the resource it was asked for, if any. */
+  audience: string[];
   claims: Claims;
 }
 
@@ -89,7 +103,16 @@ function machineIdentityOf(claims: Claims): MachineIdentity {
   ) {
     throw new AppError('INVALID_TOKEN');
   }
-  return { clientId, scope: typeof scope === 'string' ? scope : null, issuedAt: claims.iat, expiresAt: claims.exp, epoch, claims };
+  const audience = typeof claims.aud === 'string' ? [claims.aud] : (claims.aud ?? []);
+  return {
+    clientId,
+    scope: typeof scope === 'string' ? scope : null,
+    issuedAt: claims.iat,
+    expiresAt: claims.exp,
+    epoch,
+    audience,
+    claims,
+  };
 }
 
 async function verifyMachineSignature(deps: Deps, token: string): Promise<MachineIdentity> {

@@ -24,8 +24,10 @@ export interface ClientInput {
   postLogoutRedirectUris?: unknown;
   scopes?: unknown;
   allowPasswordGrant?: boolean;
+  requirePkce?: boolean;
   allowClientCredentials?: boolean;
   clientCredentialsScopes?: unknown;
+  clientCredentialsResources?: unknown;
 }
 
 /** RFC 6749 3.3 scope-token: printable ASCII but space, `"` and `\`. */
@@ -112,8 +114,10 @@ export async function createClient(deps: Deps, input: ClientInput & { isPublic: 
     postLogoutRedirectUris: uriList(input.postLogoutRedirectUris, 'postLogoutRedirectUris', false),
     scopes: scopeList(input.scopes),
     allowPasswordGrant: input.allowPasswordGrant ?? false,
+    requirePkce: checkPkceFlag(input.requirePkce, input.isPublic) ?? true,
     allowClientCredentials: checkClientCredentialsFlag(input.allowClientCredentials, input.isPublic) ?? false,
     clientCredentialsScopes: machineScopeList(input.clientCredentialsScopes),
+    clientCredentialsResources: uriList(input.clientCredentialsResources, 'clientCredentialsResources', false),
     createdAt: now,
     updatedAt: now,
   });
@@ -138,6 +142,12 @@ export function listClients(deps: Deps): Promise<OAuthClientRow[]> {
   return repo.listClients(deps.db, 1000);
 }
 
+/** PKCE may be left off only by a confidential client (RFC 9700 2.1.1): a public one has nothing else to bind its code. */
+function checkPkceFlag(value: boolean | undefined, isPublic: boolean): boolean | undefined {
+  if (value === false && isPublic) throw invalidField('requirePkce', 'can be turned off for confidential clients only');
+  return value;
+}
+
 /** The client credentials grant is a confidential client's only (RFC 6749 4.4): a public one cannot be allowed it. */
 function checkClientCredentialsFlag(value: boolean | undefined, isPublic: boolean): boolean | undefined {
   if (value === true && isPublic) throw invalidField('allowClientCredentials', 'is for confidential clients only');
@@ -145,7 +155,7 @@ function checkClientCredentialsFlag(value: boolean | undefined, isPublic: boolea
 }
 
 /**
- * Changes a client. Withdrawing the client credentials grant (or narrowing its scopes) raises the
+ * Changes a client. Withdrawing the client credentials grant (or narrowing its scopes or resources) raises the
  * client's token epoch in the same UPDATE and publishes it: the machine tokens it already has stop
  * at the edge as a user's tokens do after a revocation.
  */
@@ -159,14 +169,19 @@ export async function updateClient(deps: Deps, clientId: string, input: ClientIn
   }
   if (input.scopes !== undefined) changes.scopes = scopeList(input.scopes);
   if (input.allowPasswordGrant !== undefined) changes.allowPasswordGrant = input.allowPasswordGrant;
+  if (input.requirePkce !== undefined) changes.requirePkce = checkPkceFlag(input.requirePkce, current.isPublic);
   if (input.allowClientCredentials !== undefined) {
     changes.allowClientCredentials = checkClientCredentialsFlag(input.allowClientCredentials, current.isPublic);
   }
   if (input.clientCredentialsScopes !== undefined) changes.clientCredentialsScopes = machineScopeList(input.clientCredentialsScopes);
+  if (input.clientCredentialsResources !== undefined) {
+    changes.clientCredentialsResources = uriList(input.clientCredentialsResources, 'clientCredentialsResources', false);
+  }
+  const narrowed = (now: string[], next: string[] | undefined) => next !== undefined && now.some((item) => !next.includes(item));
   const withdrawn =
     (current.allowClientCredentials && changes.allowClientCredentials === false) ||
-    (changes.clientCredentialsScopes !== undefined &&
-      current.clientCredentialsScopes.some((scope) => !changes.clientCredentialsScopes!.includes(scope)));
+    narrowed(current.clientCredentialsScopes, changes.clientCredentialsScopes) ||
+    narrowed(current.clientCredentialsResources, changes.clientCredentialsResources);
   const [row] = await repo.updateClient(deps.db, clientId, changes, deps.now(), withdrawn);
   if (!row) throw new AppError('CLIENT_NOT_FOUND');
   if (withdrawn) await publishClientEpoch(deps, clientId, row.tokenEpoch);

@@ -110,7 +110,7 @@ async function introspectMachineToken(deps: Deps, token: string): Promise<Intros
     iat: identity.issuedAt,
     exp: identity.expiresAt,
     iss: deps.issuer,
-    aud: deps.config.audience,
+    aud: identity.audience.length === 1 ? identity.audience[0]! : identity.audience,
   };
 }
 

@@ -9,7 +9,7 @@ import { clearAccountFailuresQuery } from './credentials';
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import { deliverOutbox, limitedOutboxInsertQuery, mailLinkBase, resetMail } from './mail';
-import { checkPasswordPolicy } from './password-policy';
+import { checkPasswordPolicy, passwordPolicyOfUser } from './password-policy';
 import { bulkRevocation, publishBulkRevocation } from './revocation';
 
 /**
@@ -45,7 +45,7 @@ export async function resetPassword(deps: Deps, code: string, password: string):
   if (!record || record.usedAt !== null || record.expiresAt <= deps.now()) {
     throw new AppError('INVALID_CODE', { field: 'code' });
   }
-  checkPasswordPolicy(password, deps.config);
+  checkPasswordPolicy(password, await passwordPolicyOfUser(deps, record.userId));
   const passwordHash = await hashPassword(password, deps.config.passwordHash);
   const now = deps.now();
   const results = await spendCode(deps, record, (guard) => [

@@ -37,6 +37,10 @@ export interface SessionOptions {
   kind?: 'refresh' | 'browser';
   /** The registered OAuth client the code or password grant starts it for: only it may refresh the session. */
   clientId?: string;
+  /** The scopes the code grant gave that client (space-separated): its access tokens carry them (RFC 9068 2.2.3). */
+  scope?: string;
+  /** The browser session the code grant rests on: signing it out ends this session too. */
+  originSessionId?: string;
 }
 
 /**
@@ -70,7 +74,17 @@ export async function startSession(deps: Deps, user: UserRow, options: SessionOp
   const amr = encodeAmr(signIn?.amr);
   const insert = repo.insertSessionIfUnchangedQuery(
     deps.db,
-    { ...row, expiryType: null, ttlSeconds: null, createdAt: now, expiresAt: now + ttl * 1000, clientId: options.clientId ?? null, amr },
+    {
+      ...row,
+      expiryType: null,
+      ttlSeconds: null,
+      createdAt: now,
+      expiresAt: now + ttl * 1000,
+      clientId: options.clientId ?? null,
+      scope: options.scope ?? null,
+      originSessionId: options.originSessionId ?? null,
+      amr,
+    },
     {
       tokenEpoch: user.tokenEpoch,
       role: user.role,
@@ -86,7 +100,8 @@ export async function startSession(deps: Deps, user: UserRow, options: SessionOp
     throw new AppError('INVALID_CREDENTIALS');
   }
   await Promise.all(ended.map((old) => publishSessionRevoked(deps, old.id, tokenLifetimeSeconds(deps, old))));
-  const access = await issueAccessToken(deps, user, { id: sessionId, userEpoch: user.tokenEpoch, amr }, options.profile);
+  const issuedFor = { clientId: options.clientId ?? null, scope: options.scope ?? null };
+  const access = await issueAccessToken(deps, user, { id: sessionId, userEpoch: user.tokenEpoch, amr, ...issuedFor }, options.profile);
   return { sessionId, refreshToken: `${sessionId}.${secret}`, refreshExpiresIn: ttl, createdAt: now, ...access };
 }
 

@@ -4,8 +4,9 @@
 // face then signs RS256 with the newest RSA key of SIGNING_KEYS:
 //   gatekeeper-legacy    `aud` also holds GATEKEEPER_TOKEN_AUDIENCE (son-access verifies
 //                        audience "adapter"), `preferred_username` always present.
-//   user-service-legacy  `crit: ["exp", "aud"]`, `id` the user's integer number in its
-//                        ecosystem (`sub` stays the UUID), `status` = permissionLevel.
+//   user-service-legacy  `crit: ["exp", "aud"]` (unless USER_SERVICE_TOKEN_CRIT is off), `id`
+//                        the user's integer number in its ecosystem (`sub` stays the UUID),
+//                        `status` = permissionLevel.
 // RS256 (PKCS#1 v1.5) is kept for these consumers only; new systems should not use it.
 // Every profile's token verifies everywhere a token of its kind does.
 import type { Config } from '../config';
@@ -78,7 +79,7 @@ export function shapeAccessToken(
       claims: { ...claims, id: userNumberOf(user), status: claims.permissionLevel },
       audience: config.audience,
       signer,
-      critical: true,
+      critical: config.userServiceTokenCrit,
     };
   }
   return { claims, audience: config.audience, signer, critical: false };

@@ -13,7 +13,7 @@ import type { RevocationReason } from './changes';
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import { accountChangedMail, confirmationMail, deliverOutbox, limitedOutboxInsertQuery, outboxInsertQuery } from './mail';
-import { checkPasswordPolicy } from './password-policy';
+import { checkPasswordPolicy, passwordPolicyOf } from './password-policy';
 import { runBulkRevocation } from './revocation';
 
 export const ROLES = ['admin', 'moderator', 'developer', 'customer', 'user'] as const;
@@ -91,7 +91,7 @@ export function rethrowUserConflict(error: unknown): never {
 
 export async function createUser(deps: Deps, input: NewUserInput): Promise<UserRow> {
   if (input.email != null) checkEmail(input.email);
-  if (input.password != null) checkPasswordPolicy(input.password, deps.config);
+  if (input.password != null) checkPasswordPolicy(input.password, await passwordPolicyOf(deps, input.ecosystemId));
   const now = deps.now();
   // The number first, in its own round trip, so the insert can answer the whole row (RETURNING does
   // not show what an AFTER INSERT trigger writes) and nothing is read after the batch: a read that
@@ -200,9 +200,9 @@ export async function updateUser(
     update.emailKey = repo.emailKeyOf(fields.email);
   }
   if (fields.username !== undefined) update.usernameKey = fields.username?.toLowerCase() ?? null;
-  if (password !== undefined) checkPasswordPolicy(password, deps.config);
   const current = await repo.findUserById(deps.db, userId);
   if (!current) throw new AppError('USER_NOT_FOUND');
+  if (password !== undefined) checkPasswordPolicy(password, await passwordPolicyOf(deps, current.ecosystemId));
   // A caller whose token an earlier revocation ended changes nothing, even before KV has caught up.
   if (options.actorEpoch !== undefined && options.actorEpoch < current.tokenEpoch) throw new AppError('TOKEN_REVOKED');
   // What is not changing is not written: re-sending the role it read cannot undo a demotion.

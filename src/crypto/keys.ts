@@ -39,6 +39,11 @@ export interface KeyRing {
   signers: Map<SigningAlgorithm, Signer>;
   verifiers: Map<string, { alg: SigningAlgorithm; key: CryptoKey }>;
   jwks: { keys: PublicJwk[] };
+  /**
+   * The key set per token profile: `default` the ES256 and EdDSA keys, `legacy` the RS256 ones. For
+   * consumers that read every key of a set as their own kind (JWTVapor decodes each as RSA).
+   */
+  profileJwks: { default: { keys: PublicJwk[] }; legacy: { keys: PublicJwk[] } };
   algorithms: SigningAlgorithm[];
 }
 
@@ -114,6 +119,10 @@ async function loadKeyRing(secret: string): Promise<KeyRing> {
     signers,
     verifiers,
     jwks: { keys: published },
+    profileJwks: {
+      default: { keys: published.filter((key) => DEFAULT_ALGORITHMS.includes(key.alg)) },
+      legacy: { keys: published.filter((key) => !DEFAULT_ALGORITHMS.includes(key.alg)) },
+    },
     algorithms: [...new Set(published.map((key) => key.alg))],
   };
 }

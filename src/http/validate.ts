@@ -68,6 +68,8 @@ export interface ValidateOptions {
   queryLists?: boolean;
   /** For the document: a body the route accepts (a body's example; zod drops object examples of input schemas). */
   example?: unknown;
+  /** For the document: the route also answers without a body (an earlier step handles that request). */
+  bodyOptional?: boolean;
   /** Turns the issues into the face's error; by default the first issue as INVALID_FIELD. */
   toError?: (issues: [FieldIssue, ...FieldIssue[]], target: Target) => AppError;
 }
@@ -126,10 +128,10 @@ async function readTarget(c: Context<AppEnv>, target: Target, options: ValidateO
 }
 
 /** What hono-openapi reads from the middleware to document it. */
-function documentation(target: Target, schema: z.ZodType, { example, form, withQuery }: ValidateOptions) {
+function documentation(target: Target, schema: z.ZodType, { example, form, withQuery, bodyOptional }: ValidateOptions) {
   if (target !== 'json') return { target, ...resolver(schema) };
-  // A body whose fields may come from the query string instead is never required.
-  const required = !withQuery && !schema.safeParse({}).success;
+  // A body whose fields may come from the query string instead, or that the route can do without, is never required.
+  const required = !withQuery && !bodyOptional && !schema.safeParse({}).success;
   const media = { schema: resolver(schema), ...(example === undefined ? {} : { example }) };
   // A route that takes forms documents them first (the RFCs' and the original's type), JSON beside.
   const content = form ? { 'application/x-www-form-urlencoded': media, 'application/json': media } : { 'application/json': media };

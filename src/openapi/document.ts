@@ -72,6 +72,8 @@ async function buildDocument(app: Hono<AppEnv>, faces: readonly Face[], c: Conte
           version: packageJson.version,
           description: 'Edge-native user and token service. Each face keeps the dialect of the system it replaces, errors included.',
         },
+        // Generated clients and redocly need a base URL: this deployment's (ISSUER, else the request's origin).
+        servers: [{ url: c.env.deps.issuer, description: 'This deployment' }],
         tags: tagsOf(faces),
         components: {
           securitySchemes: SECURITY_SCHEMES as never,

@@ -1,7 +1,7 @@
 // Ecosystems, their environments and their server tokens in D1.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './db';
-import { ecosystems, environments, serverTokens, type EcosystemRow, type EnvironmentRow } from './schema';
+import { ecosystems, environments, serverTokens, users, type EcosystemRow, type EnvironmentRow } from './schema';
 
 export type { EcosystemRow, EnvironmentRow };
 
@@ -19,6 +19,46 @@ export async function ecosystemExists(db: Db, id: string): Promise<boolean> {
 
 export function insertEcosystemQuery(db: Db, row: typeof ecosystems.$inferInsert) {
   return db.insert(ecosystems).values(row);
+}
+
+/** The ecosystem's own password policy (null fields: the deployment's); undefined when there is no such ecosystem. */
+export function findPasswordPolicy(db: Db, id: string): Promise<OwnPasswordPolicy | undefined> {
+  return db
+    .select({ minLength: ecosystems.passwordMinLength, rejectCommon: ecosystems.passwordRejectCommon })
+    .from(ecosystems)
+    .where(eq(ecosystems.id, id))
+    .get();
+}
+
+/** The password policy of the user's ecosystem (as findPasswordPolicy). */
+export function findPasswordPolicyOfUser(db: Db, userId: string): Promise<OwnPasswordPolicy | undefined> {
+  return db
+    .select({ minLength: ecosystems.passwordMinLength, rejectCommon: ecosystems.passwordRejectCommon })
+    .from(ecosystems)
+    .where(eq(ecosystems.id, sql`(select ${users.ecosystemId} from ${users} where ${users.id} = ${userId})`))
+    .get();
+}
+
+export interface OwnPasswordPolicy {
+  minLength: number | null;
+  rejectCommon: boolean | null;
+}
+
+/**
+ * Sets the ecosystem's own password policy, RETURNING it (empty when there is no such ecosystem).
+ * `create`: make the ecosystem if it does not exist (DEFAULT_ECOSYSTEM, before its first user).
+ */
+export function setPasswordPolicyQuery(db: Db, id: string, policy: OwnPasswordPolicy, now: number, create: boolean) {
+  const values = { passwordMinLength: policy.minLength, passwordRejectCommon: policy.rejectCommon };
+  const returning = { minLength: ecosystems.passwordMinLength, rejectCommon: ecosystems.passwordRejectCommon };
+  if (create) {
+    return db
+      .insert(ecosystems)
+      .values({ id, name: id, createdAt: now, ...values })
+      .onConflictDoUpdate({ target: ecosystems.id, set: values })
+      .returning(returning);
+  }
+  return db.update(ecosystems).set(values).where(eq(ecosystems.id, id)).returning(returning);
 }
 
 /** Creates the ecosystem unless it exists (DEFAULT_ECOSYSTEM comes into being with its first user). */

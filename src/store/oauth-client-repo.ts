@@ -15,8 +15,10 @@ export type ClientChanges = Partial<
     | 'postLogoutRedirectUris'
     | 'scopes'
     | 'allowPasswordGrant'
+    | 'requirePkce'
     | 'allowClientCredentials'
     | 'clientCredentialsScopes'
+    | 'clientCredentialsResources'
   >
 >;
 

@@ -1,5 +1,6 @@
 // The D1 data model, one Drizzle schema. Times are integer milliseconds since the epoch.
 // Every secret column holds a hash (SHA-256 hex or a password-hash string), never the secret.
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const ecosystems = sqliteTable('ecosystems', {
@@ -14,6 +15,12 @@ export const ecosystems = sqliteTable('ecosystems', {
    * user, so no write path can forget it and no count scans the users.
    */
   userCount: integer('user_count').notNull().default(0),
+  /**
+   * The operator's password policy for this ecosystem, where it differs from the deployment's
+   * (PASSWORD_MIN_LENGTH, the common-password check on): null keeps the deployment's.
+   */
+  passwordMinLength: integer('password_min_length'),
+  passwordRejectCommon: integer('password_reject_common', { mode: 'boolean' }),
 });
 
 export const environments = sqliteTable(
@@ -188,6 +195,16 @@ export const sessions = sqliteTable(
      * access token, a droplit user token) and for every session older than the column.
      */
     amr: text('amr'),
+    /**
+     * The scopes the OAuth client was granted (space-separated) when the code grant started it: its
+     * access tokens carry them as `scope` (RFC 9068 2.2.3). Null for every other session.
+     */
+    scope: text('scope'),
+    /**
+     * The browser session whose sign-in the code grant that started it rests on: signing that browser
+     * out (the hosted pages, RP-initiated logout) ends this session too. Null for every other session.
+     */
+    originSessionId: text('origin_session_id'),
   },
   (t) => [
     index('sessions_user').on(t.userId, t.createdAt),
@@ -196,6 +213,8 @@ export const sessions = sqliteTable(
     // SlidingTtl user tokens it keeps for good, nor past refresh sessions not yet old enough.
     index('sessions_kind_expires').on(t.kind, t.expiresAt),
     index('sessions_kind_revoked').on(t.kind, t.revokedAt),
+    // Partial: only the code grant's sessions have an origin, so no other session insert writes an index row.
+    index('sessions_origin').on(t.originSessionId).where(sql`${t.originSessionId} is not null`),
   ],
 );
 
@@ -301,9 +320,13 @@ export const oauthClients = sqliteTable('oauth_clients', {
   postLogoutRedirectUris: text('post_logout_redirect_uris', { mode: 'json' }).$type<string[]>().notNull(),
   scopes: text('scopes', { mode: 'json' }).$type<string[]>().notNull(),
   allowPasswordGrant: integer('allow_password_grant', { mode: 'boolean' }).notNull().default(false),
+  /** Whether its authorization requests must use PKCE: always for a public client; a confidential one may be let off (then `nonce` is required for openid). */
+  requirePkce: integer('require_pkce', { mode: 'boolean' }).notNull().default(true),
   /** Whether the client may use grant_type=client_credentials (RFC 6749 4.4), and the scopes it may ask for there. */
   allowClientCredentials: integer('allow_client_credentials', { mode: 'boolean' }).notNull().default(false),
   clientCredentialsScopes: text('client_credentials_scopes', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  /** The resources (RFC 8707 absolute URIs) its machine tokens may be addressed to; none by default. */
+  clientCredentialsResources: text('client_credentials_resources', { mode: 'json' }).$type<string[]>().notNull().default([]),
   /** Its machine tokens carry the epoch they were issued under (`cgen`); raising it ends them all. */
   tokenEpoch: integer('token_epoch').notNull().default(0),
   createdAt: integer('created_at').notNull(),
@@ -324,6 +347,7 @@ export const authorizationCodes = sqliteTable(
       .notNull()
       .references(() => oauthClients.id, { onDelete: 'cascade' }),
     redirectUri: text('redirect_uri').notNull(),
+    /** PKCE's S256 challenge; '' when a confidential client that need not use PKCE sent none. */
     codeChallenge: text('code_challenge').notNull(),
     scope: text('scope').notNull(),
     nonce: text('nonce'),

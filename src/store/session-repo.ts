@@ -21,6 +21,10 @@ interface NewSession {
   clientId?: string | null;
   /** How the person proved who they are (RFC 8176 `amr`, JSON text), else null. */
   amr?: string | null;
+  /** The scopes granted to that client (space-separated), else null. */
+  scope?: string | null;
+  /** The browser session whose sign-in the code grant rests on, else null. */
+  originSessionId?: string | null;
 }
 
 /** What the caller read of the user; the session starts only if D1 still says the same. */
@@ -60,6 +64,8 @@ export function insertSessionIfUnchangedQuery(db: Db, row: NewSession, seen: Use
     userEpoch: sql`${users.tokenEpoch}`,
     clientId: sql`${row.clientId ?? null}`,
     amr: sql`${row.amr ?? null}`,
+    scope: sql`${row.scope ?? null}`,
+    originSessionId: sql`${row.originSessionId ?? null}`,
   };
   const columns = Object.keys(getTableColumns(sessions)) as (keyof typeof values)[];
   const role = seen.role === undefined ? sql`` : sql` and ${users.role} = ${seen.role}`;
@@ -246,6 +252,24 @@ export function touchSessionQuery(db: Db, id: string, now: number) {
     .set({ lastUsedAt: now })
     .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)))
     .returning({ id: sessions.id });
+}
+
+/**
+ * Marks one live session revoked and, in the same statement, the live sessions started from it (the
+ * code grant's, originSessionId): RETURNING the rows it ended (empty when it was not live).
+ */
+export function revokeSessionAndItsOffspringQuery(db: Db, id: string, reason: string, now: number) {
+  const live = sql`(select ${sessions.id} from ${sessions} where ${sessions.id} = ${id} and ${sessions.revokedAt} is null)`;
+  return db
+    .update(sessions)
+    .set({ revokedAt: now, revokedReason: reason })
+    .where(
+      and(
+        isNull(sessions.revokedAt),
+        or(eq(sessions.id, id), and(sql`${sessions.originSessionId} is not null`, sql`${sessions.originSessionId} in ${live}`)),
+      ),
+    )
+    .returning();
 }
 
 /** Marks one session revoked, RETURNING its row (empty when there is no such session). */

@@ -32,7 +32,7 @@ export function rotateCsrfToken(c: Context<AppEnv>): string {
 export function csrfValid(c: Context<AppEnv>, submitted: unknown): boolean {
   const origin = c.req.header('origin');
   const publicUrl = c.env.deps.config.publicUrl;
-  const own = [new URL(c.req.url).origin, ...(publicUrl ? [new URL(publicUrl).origin] : [])];
+  const own = [new URL(c.req.url).origin, ...(publicUrl ? [new URL(publicUrl).origin] : []), ...c.env.deps.config.websiteOrigins];
   if (origin !== undefined && !own.includes(origin)) return false;
   if (c.req.header('sec-fetch-site') === 'cross-site') return false;
   const cookie = readCsrfCookie(c);

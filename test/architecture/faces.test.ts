@@ -67,6 +67,7 @@ describe('the faces', () => {
     expect(misplaced).toEqual([
       'GET /.well-known/jwks.json (OAuth/OIDC) lies in management',
       'GET /.well-known/openid-configuration (OAuth/OIDC) lies in management',
+      'GET /.well-known/oauth-authorization-server (OAuth/OIDC) lies in management',
       'GET /api (Gatekeeper) lies in droplit',
     ]);
   });

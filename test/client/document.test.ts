@@ -7,7 +7,8 @@ import { newClient } from '../support/driver';
 
 describe('client/openapi.json', () => {
   it('is the document the Worker serves (run `npm run client:generate` after changing a route)', async () => {
-    const served = await (await newClient().get('/openapi.json')).json();
+    // All but `servers`, which names the deployment that answered (the client is given its base URL).
+    const { servers: _servers, ...served } = (await (await newClient().get('/openapi.json')).json()) as Record<string, unknown>;
     expect(saved).toEqual(served);
   });
 });

@@ -96,6 +96,42 @@ describe('forward-auth for websites (browser cookies)', () => {
     expect(plain.headers.get('location')).toBeNull();
   });
 
+  it('sends a browser of a second website host (WEBSITE_ORIGINS) to sign in on that host, whose forms pass the origin check', async () => {
+    const client = newClient({ vars: { WEBSITE_ORIGINS: 'https://wiki2.example, http://localhost:8080' } });
+    const at = (headers: Record<string, string>) =>
+      client.get('/auth/verify?login=1', { headers: { 'X-Forwarded-Uri': '/page', ...headers } });
+    const listed = await at({ 'X-Forwarded-Host': 'wiki2.example', 'X-Forwarded-Proto': 'https' });
+    expect(listed.status).toBe(401);
+    expect(listed.headers.get('location')).toBe('https://wiki2.example/signin?return=%2Fpage');
+    expect((await at({ 'X-Forwarded-Host': 'localhost:8080', 'X-Forwarded-Proto': 'http' })).headers.get('location')).toBe(
+      'http://localhost:8080/signin?return=%2Fpage',
+    );
+    // A host nobody listed (or the right host over http) gets PUBLIC_URL's sign-in, never its own.
+    const unlisted: Record<string, string>[] = [
+      { 'X-Forwarded-Host': 'evil.example' },
+      { 'X-Forwarded-Host': 'wiki2.example', 'X-Forwarded-Proto': 'http' },
+      {},
+    ];
+    for (const headers of unlisted) {
+      expect((await at(headers)).headers.get('location'), JSON.stringify(headers)).toBe('https://gatehouse.test/signin?return=%2Fpage');
+    }
+    // The pages served on that host take its forms; another site's are refused.
+    const user = await createUser(client);
+    const browser = newBrowser(client);
+    const csrf = await browser.csrfOf('/signin?return=%2Fpage');
+    const fields = { csrf, login: user.email, password: user.password, return: '/page' };
+    const elsewhere = await browser.submit('/signin', fields, { headers: { origin: 'https://evil.example' } });
+    expect(elsewhere.status).toBe(403);
+    const fromWiki2 = await browser.submit('/signin', fields, { headers: { origin: 'https://wiki2.example' } });
+    expect(fromWiki2.status).toBe(303);
+    expect(fromWiki2.headers.get('location')).toBe('/page');
+    // A value that is no origin is refused at startup, as every bad setting is.
+    const broken = newClient({ vars: { WEBSITE_ORIGINS: 'https://wiki2.example/path' } });
+    const refused = await broken.get('/auth/verify?login=1');
+    expect(refused.status).toBe(500);
+    expect(await json(refused)).toMatchObject({ error: { code: 'CONFIGURATION', message: expect.stringContaining('WEBSITE_ORIGINS') } });
+  });
+
   it('answers 200 with the identity and a renewed access cookie for the session cookie, then takes the access cookie', async () => {
     const client = newClient();
     const user = await createUser(client);

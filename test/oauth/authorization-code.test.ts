@@ -1,7 +1,7 @@
 // OAuth 2.1 authorization code with PKCE and OpenID Connect, driven by a standard client library
 // (oauth4webapi) and a browser's cookie jar: sign in on the hosted page, authorize, exchange the
 // code, verify the ID token, refresh, log out; and each refusal the flow must make.
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { describe, expect, it } from 'vitest';
 import { createUser, verifyStatus } from '../support/accounts';
@@ -46,6 +46,10 @@ describe('the authorization code flow with PKCE', () => {
       await oauth.refreshTokenGrantRequest(s.as, s.app, s.auth, tokens.refresh_token!, s.options),
     );
     expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+    // RFC 9068 2.2: the access token names the client it was issued to and the scope granted, refreshed or not.
+    for (const access of [tokens.access_token, refreshed.access_token]) {
+      expect(decodeJwt(access)).toMatchObject({ client_id: s.app.client_id, scope: 'openid profile email', sub: s.user.id });
+    }
 
     const logout = new URL('/oauth/logout', issuer);
     logout.search = new URLSearchParams({
@@ -57,6 +61,13 @@ describe('the authorization code flow with PKCE', () => {
     expect(ended.status).toBe(302);
     expect(ended.headers.get('location')).toBe(`${AFTER_LOGOUT}?state=bye-1`);
     expect(s.browser.cookies.has('__Host-gatehouse-session')).toBe(false);
+    // The application's session rested on that sign-in: its refresh token and access token end with it.
+    const afterLogout = await s.client.post('/oauth/token', {
+      form: { grant_type: 'refresh_token', refresh_token: refreshed.refresh_token!, client_id: s.app.client_id },
+    });
+    expect(afterLogout.status).toBe(400);
+    expect(await json(afterLogout)).toMatchObject({ error: 'invalid_grant' });
+    expect(await verifyStatus(s.client, refreshed.access_token)).toBe(401);
     // Signed out: the next authorization goes to the sign-in page.
     const again = await authorize(s);
     expect(again.response.status).toBe(302);

@@ -182,4 +182,50 @@ describe('the client credentials grant', () => {
     expect((await verify(client, before)).status).toBe(401);
     expect(await introspect(client, after)).toMatchObject({ active: true });
   });
+
+  it('addresses a token to an allowed resource (RFC 8707): aud names it, forward-auth with ?resource= tells resources apart, others are invalid_target', async () => {
+    const client = newClient();
+    const reports = 'https://reports.example/api';
+    const billing = 'https://billing.example/';
+    const app = await machineClient(client, { clientCredentialsResources: [reports, billing] });
+    const as = await discover(client);
+    const tokens = await oauth.processClientCredentialsResponse(
+      as,
+      { client_id: app.clientId },
+      await oauth.clientCredentialsGrantRequest(
+        as,
+        { client_id: app.clientId },
+        oauth.ClientSecretBasic(app.clientSecret),
+        { scope: 'reports:read', resource: reports },
+        { [oauth.customFetch]: client.fetch },
+      ),
+    );
+    expect(decodeJwt(tokens.access_token)).toMatchObject({ aud: ['gatehouse', reports], sub: app.clientId });
+    expect(await introspect(client, tokens.access_token)).toMatchObject({ active: true, aud: ['gatehouse', reports] });
+    expect((await verify(client, tokens.access_token, `?machine=1&resource=${encodeURIComponent(reports)}`)).status).toBe(200);
+    expect((await verify(client, tokens.access_token, `?machine=1&resource=${encodeURIComponent(billing)}`)).status).toBe(401);
+    // Without a resource the token names none, and a proxy that asks for one refuses it.
+    const { access_token: plain } = await json(await grant(client, {}, basic(app.clientId, app.clientSecret)));
+    expect(decodeJwt(plain).aud).toBe('gatehouse');
+    expect((await verify(client, plain, `?machine=1&resource=${encodeURIComponent(reports)}`)).status).toBe(401);
+    expect((await verify(client, plain)).status).toBe(200);
+
+    await expectError(
+      await grant(client, { resource: 'https://elsewhere.example/' }, basic(app.clientId, app.clientSecret)),
+      400,
+      'invalid_target',
+    );
+    const bad = await client.admin('PATCH', `/admin/v1/clients/${app.clientId}`, {
+      body: { clientCredentialsResources: ['https://x.example/#frag'] },
+    });
+    expect(bad.status).toBe(400);
+    expect(await json(bad)).toMatchObject({
+      error: { code: 'INVALID_FIELD', message: expect.stringContaining('clientCredentialsResources') },
+    });
+    // Removing a resource ends the machine tokens already issued (the epoch rises).
+    const narrowed = await client.admin('PATCH', `/admin/v1/clients/${app.clientId}`, { body: { clientCredentialsResources: [billing] } });
+    expect(await json(narrowed)).toMatchObject({ clientCredentialsResources: [billing] });
+    expect((await verify(client, tokens.access_token)).status).toBe(401);
+    await expectError(await grant(client, { resource: reports }, basic(app.clientId, app.clientSecret)), 400, 'invalid_target');
+  });
 });

@@ -13,6 +13,7 @@ type Document = {
   openapi: string;
   paths: Record<string, Record<string, { tags?: string[]; summary?: string; responses?: Record<string, unknown> }>>;
   components: { schemas: Record<string, object>; securitySchemes: Record<string, unknown> };
+  servers?: { url: string; description?: string }[];
 };
 
 async function documentOf(client: Client): Promise<Document> {
@@ -73,6 +74,16 @@ describe('/openapi.json', () => {
     expect(Object.keys(document.components.securitySchemes).sort()).toEqual(
       ['accountToken', 'bearerAccessToken', 'browserSession', 'droplitRawToken', 'introspectionBasic', 'serverToken'].sort(),
     );
+  });
+
+  it('names this deployment as its server, and marks the body of the bearer-only login as not required', async () => {
+    const document = await documentOf(newClient());
+    expect(document.servers).toEqual([{ url: 'https://gatehouse.test', description: 'This deployment' }]);
+    const login = document.paths['/{version}/users/login']!.post as Record<string, any>;
+    expect(login.requestBody.required).toBe(false);
+    expect(login.requestBody.content['application/json'].schema.required).toEqual(['email', 'password']);
+    const register = document.paths['/{version}/users/register']!.post as Record<string, any>;
+    expect(register.requestBody.required).toBe(true);
   });
 
   it('documents the converted routes’ requests and answers from their schemas', async () => {

@@ -359,6 +359,7 @@ const clientParam = { clientId: (_w: World, v: string) => `/admin/v1/clients/${v
 const management: RouteCase[] = [
   route('GET /.well-known/jwks.json', () => '/.well-known/jwks.json'),
   route('GET /.well-known/openid-configuration', () => '/.well-known/openid-configuration'),
+  route('GET /.well-known/oauth-authorization-server', () => '/.well-known/oauth-authorization-server'),
   route('GET /auth/verify', () => '/auth/verify', { token: 'access', accepts: DEFAULT_BEARER }),
   route('POST /admin/v1/ecosystems', () => '/admin/v1/ecosystems', { ...operator, body: () => ({ name: 'acme' }) }),
   route('GET /admin/v1/ecosystems', () => '/admin/v1/ecosystems', operator),
@@ -371,6 +372,15 @@ const management: RouteCase[] = [
     ...operator,
     params: ecoParam('/server-tokens'),
     body: () => ({ name: 'ci' }),
+  }),
+  route('GET /admin/v1/ecosystems/:ecosystemId/password-policy', (w) => `/admin/v1/ecosystems/${w.eco.id}/password-policy`, {
+    ...operator,
+    params: ecoParam('/password-policy'),
+  }),
+  route('PUT /admin/v1/ecosystems/:ecosystemId/password-policy', (w) => `/admin/v1/ecosystems/${w.eco.id}/password-policy`, {
+    ...operator,
+    params: ecoParam('/password-policy'),
+    body: () => ({ minLength: 10, rejectCommon: true }),
   }),
   route('DELETE /admin/v1/server-tokens/:id', (w) => `/admin/v1/server-tokens/${w.eco.serverTokenId}`, {
     ...operator,

@@ -63,6 +63,45 @@ describe('User Service legacy token profile (JWTVapor, JWTMiddleware, TeamsServi
     expect(second.id as unknown as number).toBeGreaterThan(first.id as unknown as number);
   });
 
+  it('serves a key set per profile: JWTVapor, which decodes every key of a set as RSA, reads ?profile=legacy', async () => {
+    const client = legacyClient();
+    // JWTVapor's key-set lookup: each key as an RS256 public key, failing on the first that is not one.
+    const asJwtVapor = (keys: JWK[]) => Promise.all(keys.map((key) => importJWK({ kty: 'RSA', n: key.n, e: key.e }, 'RS256')));
+    const all = (await json(await client.get('/.well-known/jwks.json'))).keys as JWK[];
+    expect(all.map((key) => key.alg)).toEqual(expect.arrayContaining(['ES256', 'RS256']));
+    await expect(asJwtVapor(all)).rejects.toThrow();
+    const legacy = await client.get('/.well-known/jwks.json?profile=legacy');
+    expect(legacy.status).toBe(200);
+    const legacyKeys = (await json(legacy)).keys as JWK[];
+    expect(legacyKeys.map((key) => key.kid)).toEqual(['test-rs256-1']);
+    const [rsa] = await asJwtVapor(legacyKeys);
+    const { session } = await signUpAndLogIn(client);
+    await jwtVerify(session.accessToken, rsa!, { crit: { exp: true, aud: true }, currentDate: new Date(client.clock.now()) });
+    const defaults = (await json(await client.get('/.well-known/jwks.json?profile=default'))).keys as JWK[];
+    expect(defaults.map((key) => key.alg)).toEqual(['ES256']);
+    const unknown = await client.get('/.well-known/jwks.json?profile=rsa');
+    expect(unknown.status).toBe(400);
+    expect(await json(unknown)).toMatchObject({ error: { code: 'INVALID_FIELD' } });
+  });
+
+  it('drops crit with USER_SERVICE_TOKEN_CRIT=off, so strict verifiers (jose, PyJWT, Authlib) take the token as it is', async () => {
+    const key = async (client: Client) => importJWK(await jwksEntry(client, 'test-rs256-1'), 'RS256');
+    // With crit (the default): a verifier not told of it refuses, as jose's and PyJWT's strict handling does.
+    const withCrit = legacyClient();
+    const marked = (await signUpAndLogIn(withCrit)).session.accessToken;
+    const options = { audience: 'gatehouse', currentDate: new Date(withCrit.clock.now()) };
+    await expect(jwtVerify(marked, await key(withCrit), options)).rejects.toThrow(/Extension Header Parameter "exp" is not recognized/);
+    const client = newClient({
+      vars: { SIGNING_KEYS: env.LEGACY_SIGNING_KEYS, USER_SERVICE_TOKEN_PROFILE: 'legacy', USER_SERVICE_TOKEN_CRIT: 'off' },
+    });
+    const { session } = await signUpAndLogIn(client);
+    const header = decodeProtectedHeader(session.accessToken);
+    expect(header).toEqual({ alg: 'RS256', kid: 'test-rs256-1', typ: 'at+jwt' });
+    const { payload } = await jwtVerify(session.accessToken, await key(client), { ...options, currentDate: new Date(client.clock.now()) });
+    expect(Number.isInteger(payload.id)).toBe(true);
+    expect((await client.get('/v1/users/status', { token: session.accessToken })).status).toBe(200);
+  });
+
   it('keeps the default token (ES256, UUID id) when no profile is set', async () => {
     const client = newClient({ vars: { SIGNING_KEYS: env.LEGACY_SIGNING_KEYS } });
     const { user, session } = await signUpAndLogIn(client);

@@ -5,6 +5,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { describeRoute, type ResponsesWithResolver } from 'hono-openapi';
 import * as ecosystems from '../../core/ecosystems';
 import { listOutbox, retryMail } from '../../core/mail';
+import { getEcosystemPasswordPolicy, setEcosystemPasswordPolicy } from '../../core/password-policy';
 import { revokeAllTokensForUser } from '../../core/revocation';
 import { listLiveSessions, revokeSession } from '../../core/sessions';
 import { pageUsers, searchPrefix } from '../../core/user-listing';
@@ -62,6 +63,20 @@ admin.post(
   op('Issue a server token', { 201: jsonResponse('The token, shown this once', s.ServerToken) }, { ...INVALID, 404: 'No such ecosystem' }),
   validate('json', s.ServerTokenCreate, { example: { name: 'backend' } }),
   async (c) => c.json(await ecosystems.createServerToken(c.env.deps, c.req.param('ecosystemId'), c.req.valid('json').name), 201),
+);
+
+const policyPath = '/ecosystems/:ecosystemId/password-policy';
+const policyAnswer = { 200: jsonResponse('What the ecosystem set and the rules that apply', s.PasswordPolicy) };
+
+admin.get(policyPath, op('An ecosystem’s password policy', policyAnswer, { 404: 'No such ecosystem' }), async (c) =>
+  c.json(await getEcosystemPasswordPolicy(c.env.deps, c.req.param('ecosystemId'))),
+);
+
+admin.put(
+  policyPath,
+  op('Set an ecosystem’s password policy', policyAnswer, { ...INVALID, 404: 'No such ecosystem' }),
+  validate('json', s.PasswordPolicyChange, { example: { minLength: 4, rejectCommon: false } }),
+  async (c) => c.json(await setEcosystemPasswordPolicy(c.env.deps, c.req.param('ecosystemId'), c.req.valid('json'))),
 );
 
 admin.delete('/server-tokens/:id', op('Revoke a server token', noContent, { 404: 'No such server token' }), async (c) => {

@@ -53,6 +53,30 @@ export const OutboxQuery = z.object({
 const time = isoTime();
 
 export const Ecosystem = z.object({ id: z.string(), name: z.string(), createdAt: time }).meta({ id: 'Ecosystem' });
+const policyFields = {
+  minLength: z.number().int().nullable(),
+  rejectCommon: z.boolean().nullable(),
+};
+export const PasswordPolicyChange = z
+  .object({
+    minLength: optionalWholeNumber(1, PASSWORD_MAX_LENGTH).meta({
+      description: 'The shortest password allowed here (1 and up; below 8 is below NIST’s minimum). Absent or null: PASSWORD_MIN_LENGTH.',
+    }),
+    rejectCommon: optionalFlag().meta({
+      description: 'Whether the 10,000 most common passwords are refused (on by default). Absent or null: on.',
+    }),
+  })
+  .meta({
+    description: 'The ecosystem’s own password rules, for passwords set from now on; each field absent or null is the deployment’s.',
+  });
+export const PasswordPolicy = z
+  .object({
+    own: z.object(policyFields).meta({ description: 'What the operator set (null: the deployment’s).' }),
+    effective: z
+      .object({ minLength: z.number().int(), maxLength: z.number().int(), rejectCommon: z.boolean() })
+      .meta({ description: 'The rules that apply.' }),
+  })
+  .meta({ id: 'PasswordPolicy' });
 export const Environment = z.object({ id: z.string(), ecosystemId: z.string(), name: z.string() }).meta({ id: 'Environment' });
 export const ServerToken = z
   .object({ id: z.string(), token: z.string().meta({ description: 'Shown once; stored hashed.' }) })
@@ -123,6 +147,10 @@ const scopes = z
   .nullable()
   .meta({ description: 'The scopes the client may ask for; default all, null resets.' });
 const allowPasswordGrant = optionalFlag().meta({ description: 'Whether the client may use grant_type=password (default false).' });
+const requirePkce = optionalFlag().meta({
+  description:
+    'Whether its authorization requests must use PKCE (default true). Only a confidential client may be let off; it must then send `nonce` with `openid`.',
+});
 const allowClientCredentials = optionalFlag().meta({
   description:
     'Whether a confidential client may use grant_type=client_credentials (default false); turning it off ends its machine tokens.',
@@ -130,6 +158,11 @@ const allowClientCredentials = optionalFlag().meta({
 const clientCredentialsScopes = z.array(z.string().max(128)).max(50).nullable().meta({
   description:
     'The scopes its machine tokens may carry (RFC 6749 scope tokens, its own words); default none, null clears. Removing one ends its machine tokens.',
+});
+
+const clientCredentialsResources = z.array(z.string().max(2000)).max(20).nullable().meta({
+  description:
+    'The resources (RFC 8707: absolute https URIs, or http on loopback, no fragment) a machine token may be addressed to with `resource`; default none, null clears. Removing one ends its machine tokens.',
 });
 
 export const ClientCreate = z.object({
@@ -145,8 +178,10 @@ export const ClientCreate = z.object({
   postLogoutRedirectUris: checkedByCore(postLogoutRedirectUris, { optional: true }),
   scopes: checkedByCore(scopes, { optional: true }),
   allowPasswordGrant,
+  requirePkce,
   allowClientCredentials,
   clientCredentialsScopes: checkedByCore(clientCredentialsScopes, { optional: true }),
+  clientCredentialsResources: checkedByCore(clientCredentialsResources, { optional: true }),
 });
 
 export const ClientChanges = z.object({
@@ -159,8 +194,10 @@ export const ClientChanges = z.object({
   postLogoutRedirectUris: checkedByCore(postLogoutRedirectUris, { optional: true }),
   scopes: checkedByCore(scopes, { optional: true }),
   allowPasswordGrant,
+  requirePkce,
   allowClientCredentials,
   clientCredentialsScopes: checkedByCore(clientCredentialsScopes, { optional: true }),
+  clientCredentialsResources: checkedByCore(clientCredentialsResources, { optional: true }),
 });
 
 export const CLIENT_EXAMPLE = { name: 'My app', public: true, redirectUris: ['https://app.example/callback'], scopes: ['openid', 'email'] };
@@ -174,8 +211,10 @@ export const Client = z
     postLogoutRedirectUris: z.array(z.string()),
     scopes: z.array(z.enum(SUPPORTED_SCOPES)),
     allowPasswordGrant: z.boolean(),
+    requirePkce: z.boolean(),
     allowClientCredentials: z.boolean(),
     clientCredentialsScopes: z.array(z.string()),
+    clientCredentialsResources: z.array(z.string()),
     tokenEndpointAuthMethod: z.enum(['none', 'client_secret_basic']).meta({ description: 'client_secret_post is accepted too.' }),
     createdAt: time,
     updatedAt: time,

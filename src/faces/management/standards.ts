@@ -1,9 +1,9 @@
 // Public standards routes: the JWKS, OpenID discovery, and forward-auth for reverse proxies.
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { ecosystemScope, requireEcosystemScope } from '../../core/ecosystem-scope';
 import { checkHealth } from '../../core/health';
-import { AppError } from '../../core/errors';
+import { AppError, invalidField } from '../../core/errors';
 import { signInPath, websiteCaller, type WebsiteCaller } from '../../web/website-session';
 import { STATUS_OF } from '../../http/errors';
 import { SUPPORTED_SCOPES } from '../../core/oauth-clients';
@@ -33,60 +33,86 @@ standards.get('/healthz', describeRoute(healthDoc), async (c) => {
 
 standards.get(
   '/.well-known/jwks.json',
-  describeRoute(operation(TAGS.oauth, 'The public signing keys (JWKS)', SECURITY.none, ok('The key set'))),
-  (c) => c.json(c.env.deps.keys.jwks, 200, { 'Cache-Control': PUBLIC_CACHE }),
+  describeRoute(
+    operation(TAGS.oauth, 'The public signing keys (JWKS)', SECURITY.none, {
+      ...ok('The key set: every key, or with `?profile=default` / `?profile=legacy` only that token profile’s keys'),
+      400: { description: 'An unknown `profile`' },
+    }),
+  ),
+  (c) => {
+    const profile = c.req.query('profile');
+    const { keys } = c.env.deps;
+    if (profile !== undefined && profile !== 'default' && profile !== 'legacy') {
+      throw invalidField('profile', 'must be "default" or "legacy"');
+    }
+    return c.json(profile === undefined ? keys.jwks : keys.profileJwks[profile], 200, { 'Cache-Control': PUBLIC_CACHE });
+  },
 );
+
+/** The provider's metadata: OpenID Connect Discovery 1.0, and RFC 8414 for OAuth clients (the same document). */
+function providerMetadata(c: Context<AppEnv>) {
+  const { issuer, keys } = c.env.deps;
+  return c.json(
+    {
+      issuer,
+      jwks_uri: `${issuer}/.well-known/jwks.json`,
+      token_endpoint: `${issuer}/oauth/token`,
+      revocation_endpoint: `${issuer}/oauth/revoke`,
+      introspection_endpoint: `${issuer}/oauth/introspect`,
+      userinfo_endpoint: `${issuer}/oauth/userinfo`,
+      authorization_endpoint: `${issuer}/oauth/authorize`,
+      end_session_endpoint: `${issuer}/oauth/logout`,
+      grant_types_supported: ['authorization_code', 'refresh_token', 'password', 'client_credentials'],
+      response_types_supported: ['code'],
+      response_modes_supported: ['query', 'form_post'],
+      code_challenge_methods_supported: ['S256'],
+      authorization_response_iss_parameter_supported: true,
+      scopes_supported: [...SUPPORTED_SCOPES],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: keys.algorithms,
+      token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
+      revocation_endpoint_auth_methods_supported: ['none'],
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic'],
+      prompt_values_supported: ['none', 'login'],
+      request_parameter_supported: false,
+      request_uri_parameter_supported: false,
+      claims_parameter_supported: false,
+      claims_supported: [
+        'sub',
+        'iss',
+        'aud',
+        'exp',
+        'iat',
+        'auth_time',
+        'nonce',
+        'email',
+        'email_verified',
+        'preferred_username',
+        'name',
+        'given_name',
+        'family_name',
+        'locale',
+        'role',
+        'eco',
+      ],
+    },
+    200,
+    { 'Cache-Control': PUBLIC_CACHE },
+  );
+}
 
 standards.get(
   '/.well-known/openid-configuration',
   describeRoute(operation(TAGS.oauth, 'OpenID Connect discovery', SECURITY.none, ok('The provider metadata'))),
-  (c) => {
-    const { issuer, keys } = c.env.deps;
-    return c.json(
-      {
-        issuer,
-        jwks_uri: `${issuer}/.well-known/jwks.json`,
-        token_endpoint: `${issuer}/oauth/token`,
-        revocation_endpoint: `${issuer}/oauth/revoke`,
-        introspection_endpoint: `${issuer}/oauth/introspect`,
-        userinfo_endpoint: `${issuer}/oauth/userinfo`,
-        authorization_endpoint: `${issuer}/oauth/authorize`,
-        end_session_endpoint: `${issuer}/oauth/logout`,
-        grant_types_supported: ['authorization_code', 'refresh_token', 'password', 'client_credentials'],
-        response_types_supported: ['code'],
-        response_modes_supported: ['query'],
-        code_challenge_methods_supported: ['S256'],
-        authorization_response_iss_parameter_supported: true,
-        scopes_supported: [...SUPPORTED_SCOPES],
-        subject_types_supported: ['public'],
-        id_token_signing_alg_values_supported: keys.algorithms,
-        token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
-        revocation_endpoint_auth_methods_supported: ['none'],
-        introspection_endpoint_auth_methods_supported: ['client_secret_basic'],
-        prompt_values_supported: ['none', 'login'],
-        claims_supported: [
-          'sub',
-          'iss',
-          'aud',
-          'exp',
-          'iat',
-          'auth_time',
-          'nonce',
-          'email',
-          'email_verified',
-          'preferred_username',
-          'name',
-          'given_name',
-          'family_name',
-          'locale',
-          'role',
-          'eco',
-        ],
-      },
-      200,
-      { 'Cache-Control': PUBLIC_CACHE },
-    );
-  },
+  providerMetadata,
+);
+
+standards.get(
+  '/.well-known/oauth-authorization-server',
+  describeRoute(
+    operation(TAGS.oauth, 'OAuth 2.0 authorization server metadata (RFC 8414)', SECURITY.none, ok('The same metadata as OpenID discovery')),
+  ),
+  providerMetadata,
 );
 
 /**
@@ -107,8 +133,20 @@ const verifyDoc = operation(
   'Forward-auth: is this token valid here?',
   SECURITY.bearer,
   { 200: { description: 'Valid: the identity in X-User-* headers, no body' }, ...managementErrors({}) },
-  'For nginx auth_request, Caddy forward_auth and Traefik ForwardAuth. `?ecosystem=` names the ecosystem whose tokens count (`*` for any); the token may also come in the access-token cookie. A machine token (client_credentials, in Authorization) counts only with `?machine=1`, answered with X-Client-Id and X-Client-Scope and no user headers.',
+  'For nginx auth_request, Caddy forward_auth and Traefik ForwardAuth. `?ecosystem=` names the ecosystem whose tokens count (`*` for any); the token may also come in the access-token cookie. A machine token (client_credentials, in Authorization) counts only with `?machine=1`, answered with X-Client-Id and X-Client-Scope and no user headers; with `&resource=<uri>` only one addressed to that resource (RFC 8707) counts.',
 );
+
+/**
+ * Where a browser of the proxied website signs in: the website's own origin when the proxy names a
+ * host (X-Forwarded-Host, with X-Forwarded-Proto) whose origin is PUBLIC_URL's or in
+ * WEBSITE_ORIGINS, its pages being served there; else PUBLIC_URL. Never a host that is not listed.
+ */
+function signInOrigin(c: Context<AppEnv>): string {
+  const host = c.req.header('x-forwarded-host')?.split(',')[0]?.trim();
+  const proto = c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() ?? 'https';
+  const origin = host ? `${proto}://${host}` : undefined;
+  return origin !== undefined && c.env.deps.config.websiteOrigins.includes(origin) ? origin : c.env.deps.publicUrl;
+}
 
 standards.get('/auth/verify', describeRoute(verifyDoc), async (c) => {
   const deps = c.env.deps;
@@ -118,7 +156,11 @@ standards.get('/auth/verify', describeRoute(verifyDoc), async (c) => {
   const bearer = header === undefined ? undefined : rawOrBearerToken(header);
   if (bearer !== undefined && looksLikeMachineToken(bearer)) {
     if (c.req.query('machine') !== '1') throw new AppError('INVALID_TOKEN');
-    for (const [name, value] of machineIdentityHeaders(await authenticateMachineToken(deps, bearer))) c.header(name, value);
+    const identity = await authenticateMachineToken(deps, bearer);
+    // `?resource=`: only a token addressed to that resource (RFC 8707) counts here.
+    const resource = c.req.query('resource');
+    if (resource !== undefined && !identity.audience.includes(resource)) throw new AppError('INVALID_TOKEN');
+    for (const [name, value] of machineIdentityHeaders(identity)) c.header(name, value);
     return c.body(null, 200);
   }
   let caller: WebsiteCaller;
@@ -133,7 +175,7 @@ standards.get('/auth/verify', describeRoute(verifyDoc), async (c) => {
   if (!caller.identity) {
     if (!login) throw caller.refusal;
     const original = c.req.header('x-forwarded-uri') ?? c.req.header('x-original-uri');
-    c.header('Location', `${deps.publicUrl}${signInPath(original)}`);
+    c.header('Location', `${signInOrigin(c)}${signInPath(original)}`);
     throw caller.refusal;
   }
   for (const [name, value] of identityHeaders(caller.identity)) c.header(name, value);

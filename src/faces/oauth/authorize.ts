@@ -126,10 +126,42 @@ browserRoutes.get('/authorize', describeAuthorize, documentOnly('query', Authori
         return redirectTo(c, `/signin?return=${encodeURIComponent(again.pathname + again.search)}`);
       }
       const code = await issueCode(deps, { ...target, request, session });
-      return backToClient(c, redirect.uri, { code, state: request.state });
+      return backToClient(c, redirect, { code, state: request.state });
     });
   }),
 );
+
+/** The longest authorization request a POST may carry on to GET (browsers and proxies take 8 KB URLs). */
+const MAX_POSTED_QUERY = 8000;
+
+const describeAuthorizePost = describeRoute({
+  ...operation(TAGS.oauth, 'Authorize, the request as a form (OpenID Connect Core 3.1.2.1)', SECURITY.none, {
+    303: {
+      description: 'To GET /oauth/authorize with the same parameters, which answers as above',
+      headers: { Location: { description: '/oauth/authorize?<the form’s fields>', schema: { type: 'string' as const } } },
+    },
+    ...REFUSAL_PAGE,
+  }),
+  requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: resolver(AuthorizeQuery) } } },
+});
+
+// A relying party's form posted from its own site carries no SameSite=Lax session cookie: the
+// same request continues as a top-level GET, which does, so both methods answer alike.
+browserRoutes.post('/authorize', describeAuthorizePost, async (c) => {
+  const type = c.req.header('content-type') ?? '';
+  const text = /^application\/x-www-form-urlencoded\b/i.test(type) ? await c.req.text() : null;
+  if (text === null || text.length > MAX_POSTED_QUERY) {
+    return answeringRefusals(c, SIGN_IN_REFUSED, () => {
+      throw new AuthorizationError(
+        'invalid_request',
+        'The request must be a form (application/x-www-form-urlencoded) of at most 8000 bytes.',
+      );
+    });
+  }
+  c.header('Cache-Control', 'no-store');
+  c.header('Referrer-Policy', 'no-referrer');
+  return c.redirect(`/oauth/authorize?${new URLSearchParams(text).toString()}`, 303);
+});
 
 browserRoutes.get('/logout', describeLogout, documentOnly('query', LogoutQuery), (c) =>
   answeringRefusals(c, SIGN_OUT_REFUSED, async () => {

@@ -14,6 +14,7 @@ const OAUTH_ERRORS: Partial<Record<ErrorCode, [string, ContentfulStatusCode]>> =
   UNSUPPORTED_GRANT_TYPE: ['unsupported_grant_type', 400],
   UNAUTHORIZED_CLIENT: ['unauthorized_client', 400],
   INVALID_SCOPE: ['invalid_scope', 400],
+  INVALID_TARGET: ['invalid_target', 400],
   INVALID_CODE: ['invalid_grant', 400],
   UNAUTHENTICATED: ['invalid_client', 401],
   MALFORMED_AUTHORIZATION: ['invalid_client', 401],

@@ -80,7 +80,7 @@ const GRANTS: { [G in s.TokenRequest['grant_type']]: Grant<G> } = {
     refreshSession(c.env.deps, request.refresh_token, { clientOf: () => clientCredentials(c.req.header('authorization'), request) }),
   // A confidential client's own token (RFC 6749 4.4): the rules are the core's (machine-tokens.ts).
   client_credentials: (c, request) =>
-    grantClientCredentials(c.env.deps, clientCredentials(c.req.header('authorization'), request), request.scope),
+    grantClientCredentials(c.env.deps, clientCredentials(c.req.header('authorization'), request), request),
 };
 
 oauthFace.post(
@@ -143,12 +143,26 @@ oauthFace.post(
   async (c) => c.json(await introspectToken(c.env.deps, c.get('caller'), c.req.valid('json').token)),
 );
 
+/**
+ * The token of a userinfo request: `Authorization: Bearer`, or on a POST the form field
+ * `access_token` (RFC 6750 2.2); both at once is invalid_request (RFC 6750 2: one method only).
+ */
+async function userinfoToken(c: Context<AppEnv>): Promise<string> {
+  const header = c.req.header('authorization');
+  const isForm = c.req.method === 'POST' && /^application\/x-www-form-urlencoded\b/i.test(c.req.header('content-type') ?? '');
+  const fromBody = isForm ? (new URLSearchParams(await c.req.text()).get('access_token') ?? undefined) : undefined;
+  if (fromBody === undefined) return bearerToken(header);
+  if (header !== undefined)
+    throw new AppError('INVALID_FIELD', { field: 'access_token', reason: 'must not be sent with an Authorization header' });
+  return fromBody;
+}
+
 /** The bearer's claims; only for a token of DEFAULT_ECOSYSTEM unless `?ecosystem=` names another or "*". */
 async function userinfo(c: Context<AppEnv>) {
   const deps = c.env.deps;
   const scope = ecosystemScope(deps, c.req.queries('ecosystem'));
   // Checked against D1: a disabled user, a raised epoch or an ended session refuse at once.
-  const identity = await authenticateBearer(deps, bearerToken(c.req.header('authorization')), { strict: true });
+  const identity = await authenticateBearer(deps, await userinfoToken(c), { strict: true });
   requireEcosystemScope(identity, scope);
   const user = await getUser(deps, identity.userId).catch((error: unknown) => {
     throw error instanceof AppError && error.code === 'USER_NOT_FOUND' ? new AppError('TOKEN_REVOKED') : error;

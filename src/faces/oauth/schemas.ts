@@ -40,7 +40,9 @@ export const AuthorizationCodeGrant = z
     redirect_uri: optionalText(2000).meta({
       description: 'The redirect URI the code was sent to (required when the authorize request named one).',
     }),
-    code_verifier: requiredText(256).meta({ description: 'The PKCE verifier whose S256 challenge the authorize request sent.' }),
+    code_verifier: optionalText(256).meta({
+      description: 'The PKCE verifier whose S256 challenge the authorize request sent (required then; refused when it sent none).',
+    }),
     ...clientFields,
   })
   .meta({ id: 'OAuthAuthorizationCodeGrant', title: 'Authorization code grant (PKCE)' });
@@ -69,6 +71,10 @@ export const ClientCredentialsGrant = z
     grant_type: z.literal('client_credentials'),
     scope: optionalText(2000).meta({
       description: 'Space-separated, of the scopes the operator allowed the client (clientCredentialsScopes); default all of them.',
+    }),
+    resource: optionalText(2000).meta({
+      description:
+        'RFC 8707: the resource the token is for, one of the client’s clientCredentialsResources; the token’s `aud` then names it beside this service’s audience.',
     }),
     // RFC 6749 4.4.2: only a confidential client, which must authenticate (Basic, or client_secret_post).
     ...clientFields,
@@ -130,7 +136,7 @@ export const Introspection = z
     iat: z.number().int().optional(),
     exp: z.number().int().optional().meta({ description: 'Absent for a token that does not expire.' }),
     iss: z.string().optional(),
-    aud: z.string().optional(),
+    aud: z.union([z.string(), z.array(z.string())]).optional(),
     username: z.string().optional(),
     email: z.string().optional(),
     role: z.string().optional(),
@@ -186,6 +192,12 @@ export const AuthorizeQuery = z.object({
     .meta({ description: '`login`: sign in again; `none`: never show a page (login_required instead).' }),
   max_age: seconds('The oldest sign-in, in seconds, that may answer; an older one signs in again.'),
   auth_after: seconds('Set by this service when it sends the browser to sign in again: a sign-in at or after this Unix time.'),
+  response_mode: z.enum(['query', 'form_post']).optional().meta({
+    description: '`form_post`: the answer comes as a form the browser posts to the redirect URI (OAuth 2.0 Form Post Response Mode).',
+  }),
+  login_hint: z.string().max(320).optional().meta({ description: 'Fills the sign-in form’s e-mail or username field.' }),
+  request: z.string().optional().meta({ description: 'Not supported: answered with request_not_supported.' }),
+  request_uri: z.string().optional().meta({ description: 'Not supported: answered with request_uri_not_supported.' }),
 });
 
 export const LogoutQuery = z.object({

@@ -16,12 +16,15 @@ import { DESCRIBE } from './openapi';
 import { confirmEmailPage, forgotPasswordPage, resetPasswordForm, submitForgotPassword, submitResetPassword } from './password-pages';
 import { refusedForm } from '../../web/refused';
 import { safeReturnPath } from '../../web/return-path';
-import { signInPage, submitSignIn } from './signin';
+import { loginHintOf, signInPage, submitSignIn } from './signin';
 import { registrationOpen, signUpPage, submitSignUp } from './signup';
 
 export const pagesFace = new Hono<AppEnv>();
 
-pagesFace.get('/signin', DESCRIBE.signInPage, (c) => signInPage(c, { returnTo: safeReturnPath(c.req.query('return')) }));
+pagesFace.get('/signin', DESCRIBE.signInPage, (c) => {
+  const returnTo = safeReturnPath(c.req.query('return'));
+  return signInPage(c, { returnTo, login: loginHintOf(returnTo) });
+});
 pagesFace.post('/signin', DESCRIBE.signIn, rateLimitPerClient({ scope: 'pages-signin' }), requireCsrf(refusedForm), submitSignIn);
 
 // Sign-up and the reset request count against the API's own per-client budgets (register, password-reset).

@@ -23,6 +23,16 @@ interface SignInForm {
   status?: PageOptions['status'];
 }
 
+/**
+ * The `login_hint` of the authorization request the sign-in returns to (OpenID Connect Core
+ * 3.1.2.1), to fill the form with: only from a return path to /oauth/authorize, and only as text.
+ */
+export function loginHintOf(returnTo: string): string | undefined {
+  if (!returnTo.startsWith('/oauth/authorize?')) return undefined;
+  const hint = new URLSearchParams(returnTo.slice('/oauth/authorize?'.length)).get('login_hint')?.trim();
+  return hint && hint.length <= EMAIL_MAX_LENGTH ? hint : undefined;
+}
+
 export function signInPage(c: Context<AppEnv>, form: SignInForm) {
   const signUp = c.env.deps.config.openRegistration ? html`<a href="/signup">Create an account</a>` : '';
   const notice = form.notice ? html`<p class="notice" role="status">${form.notice}</p>` : '';

@@ -119,7 +119,8 @@ routes.post(
   ),
   rateLimitPerClient({ scope: 'login' }),
   bearerOnlyLogin(loggedIn),
-  validate('json', s.Login, { ...s.BODY, example: s.LOGIN_EXAMPLE }),
+  // A request with a bearer token and no body was answered by bearerOnlyLogin: the body is not required.
+  validate('json', s.Login, { ...s.BODY, example: s.LOGIN_EXAMPLE, bodyOptional: true }),
   async (c) => {
     const { email, password } = c.req.valid('json');
     return loggedIn(c, await logInUser(c.env.deps, email, password));
