@@ -343,6 +343,29 @@ const page: RouteCase[] = [
     () => '/account/sessions/sign-out-others',
     pageForm(() => ({})),
   ),
+  route('POST /signin/code', () => '/signin/code', {
+    ...pageForm(() => ({ challenge: `${crypto.randomUUID()}.nope`, code: '123456', return: '/account' })),
+  }),
+  route(
+    'POST /account/mfa/totp',
+    () => '/account/mfa/totp',
+    pageForm(() => ({})),
+  ),
+  route(
+    'POST /account/mfa/totp/confirm',
+    () => '/account/mfa/totp/confirm',
+    pageForm(() => ({ code: '123456' })),
+  ),
+  route(
+    'POST /account/mfa/recovery-codes',
+    () => '/account/mfa/recovery-codes',
+    pageForm(() => ({})),
+  ),
+  route(
+    'POST /account/mfa/off',
+    () => '/account/mfa/off',
+    pageForm(() => ({})),
+  ),
 ];
 
 const operator = { token: 'account', accepts: ADMIN } as const;
