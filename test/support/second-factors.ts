@@ -18,6 +18,25 @@ export function totpNow(client: Client, key: Uint8Array, offset = 0): string {
   return generateHOTP(key, BigInt(Math.floor(client.clock.now() / 30_000) + offset), 6);
 }
 
+/** The challenge of a code page. */
+export function challengeOf(page: string): string {
+  const challenge = /name="challenge" value="([^"]+)"/.exec(page)?.[1];
+  expect(challenge, 'no challenge on the code page').toBeDefined();
+  return challenge!;
+}
+
+/**
+ * Signs in through the pages with a password and then a code; the code page's answer. The browser
+ * holds a session only when that answer is a 303.
+ */
+export async function signInWithCode(browser: Browser, login: string, password: string, code: string, returnTo = '/account') {
+  const codePage = await browser.signIn(login, password, returnTo);
+  const page = await codePage.text();
+  expect(codePage.status, page).toBe(200);
+  const csrf = /name="csrf" value="([^"]+)"/.exec(page)![1]!;
+  return browser.submit('/signin/code', { csrf, challenge: challengeOf(page), code, return: returnTo });
+}
+
 /** The recovery codes a page lists, one `<li>` each. */
 export function listedCodes(page: string): string[] {
   return [...page.matchAll(/<li><code>([a-z2-7-]+)<\/code><\/li>/g)].map((m) => m[1]!);
@@ -27,9 +46,9 @@ export function listedCodes(page: string): string[] {
  * Signs in through the pages, sets up an authenticator app from the account page and turns it on
  * with a first code; then moves the clock one step on, so the next code is a fresh one.
  */
-export async function enrolAuthenticator(client: Client, login: string, password: string): Promise<Enrolled> {
-  const browser = newBrowser(client);
-  expect((await browser.signIn(login, password)).status).toBe(303);
+export async function enrolAuthenticator(client: Client, login: string, password: string, signedIn?: Browser): Promise<Enrolled> {
+  const browser = signedIn ?? newBrowser(client);
+  if (!signedIn) expect((await browser.signIn(login, password)).status).toBe(303);
   const csrf = await browser.csrfOf('/account');
   const setup = await browser.submit('/account/mfa/totp', { csrf });
   const page = await setup.text();
