@@ -12,6 +12,7 @@ import type { Proof } from './authenticators';
 import { countFailedStep } from './credentials';
 import type { Deps } from './deps';
 import { AppError } from './errors';
+import { runBulkRevocation } from './revocation';
 
 export const RECOVERY_CODE_COUNT = 10;
 /** A recovery code: 12 characters of base32 (60 bits), shown as xxxx-xxxx-xxxx. */
@@ -132,10 +133,19 @@ export async function renewRecoveryCodes(deps: Deps, user: UserRow): Promise<str
   return codes;
 }
 
-/** Removes every second factor of the user (the user's own choice, or the operator's). Whether there was one. */
-export async function removeSecondFactors(deps: Deps, userId: string): Promise<boolean> {
-  const [removed] = await deps.db.batch([repo.deleteTotpQuery(deps.db, userId), repo.deleteRecoveryCodesQuery(deps.db, userId)]);
-  return removed.length > 0;
+/** Removes every second factor of the user (their own choice, after a recent sign-in). */
+async function removeSecondFactors(deps: Deps, userId: string): Promise<void> {
+  await deps.db.batch([repo.deleteTotpQuery(deps.db, userId), repo.deleteRecoveryCodesQuery(deps.db, userId)]);
+}
+
+/**
+ * The operator's removal of a user's second factors (a lost phone and lost codes): the factors go
+ * and every session of the user ends, in one batch, so whoever signs in next does so afresh.
+ */
+export async function removeSecondFactorsByOperator(deps: Deps, userId: string): Promise<void> {
+  await runBulkRevocation(deps, userId, 'mfa_removed', {
+    before: [repo.deleteTotpQuery(deps.db, userId), repo.deleteRecoveryCodesQuery(deps.db, userId)],
+  });
 }
 
 /** Whether a one-time code is right for the user, spending it if so (a TOTP step, or a recovery code). */

@@ -421,6 +421,7 @@ const management: RouteCase[] = [
   route('DELETE /admin/v1/users/:id', userPath(), { ...operator, params: userParam() }),
   route('GET /admin/v1/users/:id/sessions', userPath('/sessions'), { ...operator, params: userParam('/sessions') }),
   route('DELETE /admin/v1/users/:id/sessions', userPath('/sessions'), { ...operator, params: userParam('/sessions') }),
+  route('DELETE /admin/v1/users/:id/mfa', userPath('/mfa'), { ...operator, params: userParam('/mfa') }),
   route('DELETE /admin/v1/sessions/:id', (w) => `/admin/v1/sessions/${w.gkSession}`, {
     ...operator,
     params: { id: (_w, v) => `/admin/v1/sessions/${v}` },

@@ -123,3 +123,27 @@ describe('wrong codes and the lockout', () => {
 function face0Token(body: Record<string, unknown>): string {
   return body.access_token as string;
 }
+
+describe('DELETE /admin/v1/users/:id/mfa', () => {
+  it('removes the second factors and ends every session of the user; the password alone signs in again', async () => {
+    const client = newClient();
+    const { user, key } = await enrolledUser(client);
+    const [oauth] = FACES as [Face];
+    const signedIn = await oauth.login(client, user, user.password, totpNow(client, key));
+    const token = face0Token(await json(signedIn));
+    expect((await client.get('/auth/verify?ecosystem=*', { token })).status).toBe(200);
+
+    expect((await client.admin('DELETE', `/admin/v1/users/${user.id}/mfa`)).status).toBe(204);
+    expect((await client.get('/auth/verify?ecosystem=*', { token })).status).toBe(401);
+    const after = await oauth.login(client, user, user.password);
+    expect(after.status).toBe(200);
+    expect(claimsOf(face0Token(await json(after))).amr).toEqual(['pwd']);
+    const revoked = await client.env.DB.prepare('SELECT revoked_reason FROM sessions WHERE user_id = ? AND revoked_at IS NOT NULL')
+      .bind(user.id)
+      .all<{ revoked_reason: string }>();
+    expect(revoked.results.map((row) => row.revoked_reason)).toContain('mfa_removed');
+    // Without the account token, or for no such user: refused.
+    expect((await client.delete(`/admin/v1/users/${user.id}/mfa`)).status).toBe(401);
+    expect((await client.admin('DELETE', `/admin/v1/users/${crypto.randomUUID()}/mfa`)).status).toBe(404);
+  });
+});
