@@ -14,7 +14,6 @@ import type { Deps } from './deps';
 import { AppError } from './errors';
 import { completeSignIn } from './authenticators';
 import { proveWithPassword } from './login';
-import { hasSecondFactor } from './second-factors';
 import { finishSignInChallenge, openSignInChallenge } from './sign-in-challenges';
 import { publishSessionRevoked, runBulkRevocation, tokenLifetimeSeconds } from './revocation';
 import { listLiveSessions, parseRefreshToken, revokeSessionIfAny, startSession, type SessionOptions } from './sessions';
@@ -37,9 +36,13 @@ const BROWSER: SessionOptions = { rotates: false, kind: 'browser' };
  */
 export async function signIn(deps: Deps, login: string, password: string): Promise<BrowserSignIn> {
   const first = await proveWithPassword(deps, { emailOrUsername: login }, password);
-  if (await hasSecondFactor(deps, first.user.id)) return { challenge: await openSignInChallenge(deps, first) };
-  const { user, session } = await completeSignIn(deps, [first], BROWSER);
-  return { cookie: session.refreshToken, maxAgeSeconds: session.refreshExpiresIn, user };
+  try {
+    const { user, session } = await completeSignIn(deps, [first], BROWSER);
+    return { cookie: session.refreshToken, maxAgeSeconds: session.refreshExpiresIn, user };
+  } catch (error) {
+    if (!(error instanceof AppError && error.code === 'MFA_REQUIRED')) throw error;
+    return { challenge: await openSignInChallenge(deps, first) };
+  }
 }
 
 /** Finishes a challenged sign-in with its one-time code (sign-in-challenges.ts). */

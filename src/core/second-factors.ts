@@ -173,13 +173,14 @@ export async function proveWithOneTimeCode(deps: Deps, user: UserRow, code: stri
 }
 
 /**
- * The steps after a password that the user's account needs: none without a second factor; else a
- * one-time code, MFA_REQUIRED when none was sent. Asked only after a right password, so a wrong
- * password answers the same with a factor or without.
+ * The steps after a password that the sign-in brings: a one-time code when one was sent and the
+ * user has a second factor on (a code sent for an account without one is ignored). Without a code,
+ * none: the session's insert itself then refuses a user with a factor (MFA_REQUIRED, sessions.ts),
+ * which is asked only after a right password, so a wrong password answers the same either way.
  */
 export async function furtherSteps(deps: Deps, password: Proof, otp: string | undefined): Promise<Proof[]> {
+  if (otp === undefined || otp.trim() === '') return [];
   if (!(await hasSecondFactor(deps, password.user.id))) return [];
-  if (otp === undefined || otp.trim() === '') throw new AppError('MFA_REQUIRED');
   return [await proveWithOneTimeCode(deps, password.user, otp, password.lockKeys)];
 }
 

@@ -22,6 +22,11 @@ export async function hasConfirmedFactor(db: Db, userId: string): Promise<boolea
   return row !== undefined;
 }
 
+/** Holds while the user has no second factor on (a one-factor session's insert). */
+export function noFactorOnGuard(userId: string): Guard {
+  return sql`not exists (select 1 from ${totpFactors} where ${totpFactors.userId} = ${userId} and ${totpFactors.confirmedAt} is not null)`;
+}
+
 /** A new secret waiting for its first code; replaces a pending one, never one that is on. */
 export function savePendingTotpQuery(db: Db, userId: string, sealedSecret: string, now: number) {
   return db
