@@ -12,6 +12,7 @@ import type { Proof } from './authenticators';
 import { countFailedStep } from './credentials';
 import type { Deps } from './deps';
 import { AppError } from './errors';
+import { deliverOutbox, outboxInsertQuery, secondFactorChangedMail } from './mail';
 import { runBulkRevocation } from './revocation';
 
 export const RECOVERY_CODE_COUNT = 10;
@@ -99,6 +100,13 @@ function recoveryCodeHash(userId: string, code: string): string {
   return sha256Hex(`recovery\n${userId}\n${code.toLowerCase().replace(/[\s-]/g, '')}`);
 }
 
+/** The owner's notice of a change to their second factors, for the change's own batch (none without an address). */
+function noticeQueries(deps: Deps, user: UserRow | undefined, what: 'on' | 'off' | 'removed') {
+  if (!user?.email) return [];
+  deps.defer('deliver_mail', () => deliverOutbox(deps));
+  return [outboxInsertQuery(deps, secondFactorChangedMail(deps, user.email, what))];
+}
+
 function newRecoveryCodes(): string[] {
   return Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
 }
@@ -120,6 +128,10 @@ export async function confirmTotpSetup(deps: Deps, user: UserRow, code: string):
     repo.takeTotpStepQuery(deps.db, user.id, step, now, true),
     ...repo.replaceRecoveryCodesQueries(deps.db, user.id, hashes, repo.factorOnGuard(user.id, { step, at: now })),
   ]);
+  if (turnedOn.length > 0 && user.email) {
+    await outboxInsertQuery(deps, secondFactorChangedMail(deps, user.email, 'on'));
+    deps.defer('deliver_mail', () => deliverOutbox(deps));
+  }
   if (turnedOn.length === 0) throw new AppError('INVALID_CODE', { field: 'code' });
   return codes;
 }
@@ -134,17 +146,23 @@ export async function renewRecoveryCodes(deps: Deps, user: UserRow): Promise<str
 }
 
 /** Removes every second factor of the user (their own choice, after a recent sign-in). */
-async function removeSecondFactors(deps: Deps, userId: string): Promise<void> {
-  await deps.db.batch([repo.deleteTotpQuery(deps.db, userId), repo.deleteRecoveryCodesQuery(deps.db, userId)]);
+async function removeSecondFactors(deps: Deps, user: UserRow): Promise<void> {
+  await deps.db.batch([
+    repo.deleteTotpQuery(deps.db, user.id),
+    repo.deleteRecoveryCodesQuery(deps.db, user.id),
+    ...noticeQueries(deps, user, 'off'),
+  ]);
 }
 
 /**
  * The operator's removal of a user's second factors (a lost phone and lost codes): the factors go
  * and every session of the user ends, in one batch, so whoever signs in next does so afresh.
  */
-export async function removeSecondFactorsByOperator(deps: Deps, userId: string): Promise<void> {
-  await runBulkRevocation(deps, userId, 'mfa_removed', {
-    before: [repo.deleteTotpQuery(deps.db, userId), repo.deleteRecoveryCodesQuery(deps.db, userId)],
+export async function removeSecondFactorsByOperator(deps: Deps, user: UserRow): Promise<void> {
+  const had = await repo.findTotpFactor(deps.db, user.id);
+  await runBulkRevocation(deps, user.id, 'mfa_removed', {
+    before: [repo.deleteTotpQuery(deps.db, user.id), repo.deleteRecoveryCodesQuery(deps.db, user.id)],
+    after: had?.confirmedAt ? noticeQueries(deps, user, 'removed') : [],
   });
 }
 
@@ -190,5 +208,5 @@ export const RECENT_SIGN_IN_MS = 5 * 60_000;
 /** Turns the signed-in user's second factors off; REAUTHENTICATION_REQUIRED when the sign-in is older than 5 minutes. */
 export async function turnOffSecondFactors(deps: Deps, current: { user: UserRow; authTime: number }): Promise<void> {
   if (deps.now() - current.authTime * 1000 > RECENT_SIGN_IN_MS) throw new AppError('REAUTHENTICATION_REQUIRED');
-  await removeSecondFactors(deps, current.user.id);
+  await removeSecondFactors(deps, current.user);
 }

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { claimsOf, createUser, type TestUser } from '../support/accounts';
 import { json, newClient, type Client } from '../support/driver';
 import { enrolAuthenticator, totpNow } from '../support/second-factors';
+import { lastMail } from '../user-service/steps';
 
 interface Face {
   name: string;
@@ -134,6 +135,7 @@ describe('DELETE /admin/v1/users/:id/mfa', () => {
     expect((await client.get('/auth/verify?ecosystem=*', { token })).status).toBe(200);
 
     expect((await client.admin('DELETE', `/admin/v1/users/${user.id}/mfa`)).status).toBe(204);
+    expect((await lastMail(client, user.email)).subject).toBe('Two-step sign-in is off');
     expect((await client.get('/auth/verify?ecosystem=*', { token })).status).toBe(401);
     const after = await oauth.login(client, user, user.password);
     expect(after.status).toBe(200);

@@ -9,6 +9,7 @@ import { newClient } from '../support/driver';
 import { challengeOf, enrolAuthenticator, listedCodes, signInWithCode, totpNow } from '../support/second-factors';
 import { codeCallback, exchange, setUp } from '../oauth/flow';
 import { expectPage, SESSION } from '../pages/support';
+import { lastMail } from '../user-service/steps';
 
 describe('setting up an authenticator app', () => {
   it('shows a QR code and the secret as text, asks for a first code, then lists ten recovery codes once', async () => {
@@ -33,6 +34,7 @@ describe('setting up an authenticator app', () => {
 
     const enrolled = await enrolAuthenticator(client, user.email, user.password, browser);
     expect(new Set(enrolled.recoveryCodes).size).toBe(10);
+    expect((await lastMail(client, user.email)).subject).toBe('Two-step sign-in is on');
     const on = await expectPage(await browser.get('/account'), 200);
     expect(on).toContain('Recovery codes left: 10');
     // Only hashes are kept.
@@ -106,6 +108,7 @@ describe('signing in with a second factor', () => {
     const off = await fresh.submit('/account/mfa/off', { csrf: await fresh.csrfOf('/account') });
     expect(off.status).toBe(303);
     expect(off.headers.get('location')).toBe('/account?done=mfa-off');
+    expect((await lastMail(client, user.email)).subject).toBe('Two-step sign-in is off');
     expect((await newBrowser(client).signIn(user.email, user.password)).status).toBe(303);
   });
 

@@ -146,7 +146,7 @@ admin.delete(
   }),
   async (c) => {
     const user = await getUser(c.env.deps, c.req.param('id'));
-    await removeSecondFactorsByOperator(c.env.deps, user.id);
+    await removeSecondFactorsByOperator(c.env.deps, user);
     return c.body(null, 204);
   },
 );
