@@ -106,5 +106,6 @@ describe('second factors in Chromium', () => {
     await enterCode(page, recoveryCodes[0]!);
     expect(await heading(page)).toBe('Enter your code');
     await context.close();
-  });
+    // One long scenario of some twenty pages, four of them checked with axe.
+  }, 90_000);
 });
