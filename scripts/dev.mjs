@@ -24,7 +24,10 @@ async function writeDevVars() {
   const alg = process.env.SIGNING_ALG === 'EdDSA' ? 'EdDSA' : 'ES256';
   const accountToken = `acct_${randomBytes(32).toString('base64url')}`;
   const signingKeys = generateKeySet([alg, 'RS256']);
-  writeFileSync(varsFile, `ACCOUNT_TOKEN="${accountToken}"\nSIGNING_KEYS='${signingKeys}'\n`, { mode: 0o600 });
+  const mfaKey = randomBytes(32).toString('base64');
+  writeFileSync(varsFile, `ACCOUNT_TOKEN="${accountToken}"\nSIGNING_KEYS='${signingKeys}'\nMFA_ENCRYPTION_KEY="${mfaKey}"\n`, {
+    mode: 0o600,
+  });
   console.log('Wrote .dev.vars with a new signing key and account token (shown only this once):');
   console.log(`\n  ACCOUNT_TOKEN=${accountToken}\n`);
 }

@@ -1,5 +1,6 @@
 // Reads and validates every var and secret once per environment object; a bad value fails
 // loudly at the first request with a message naming the variable (never its value for secrets).
+import { isSealingKey } from './crypto/sealed';
 import { parsePasswordHashSpec, type PasswordHashSpec } from './crypto/password';
 import { parseGatewayRoutes, type GatewayRoute } from './config/gateway-routes';
 
@@ -63,6 +64,8 @@ export interface Config {
   theme: { productName: string; logoUrl: string | null; accentColor: string };
   accountToken: string;
   signingKeys: string;
+  /** MFA_ENCRYPTION_KEY (a secret, 32 bytes in base64): seals authenticator-app secrets at rest; null turns enrolment off. */
+  mfaEncryptionKey: string | null;
 }
 
 const MAIL_TRANSPORTS = ['log', 'cloudflare', 'resend', 'webhook'] as const;
@@ -166,6 +169,15 @@ function secretVar(env: Env, name: string, minLength: number): string {
   return value;
 }
 
+/** An optional secret holding a 32-byte key in base64: null when unset, loud when malformed. */
+function sealingKeyVar(env: Env, name: string): string | null {
+  const value = env[name];
+  if (value === undefined || value === '') return null;
+  if (typeof value !== 'string' || !isSealingKey(value))
+    throw new ConfigError(name, 'must be 32 bytes in base64 (openssl rand -base64 32)');
+  return value;
+}
+
 function wrap<T>(name: string, parse: () => T): T {
   try {
     return parse();
@@ -220,6 +232,7 @@ export function readConfig(env: Env): Config {
     theme: readTheme(env),
     accountToken: secretVar(env, 'ACCOUNT_TOKEN', 24),
     signingKeys: secretVar(env, 'SIGNING_KEYS', 2),
+    mfaEncryptionKey: sealingKeyVar(env, 'MFA_ENCRYPTION_KEY'),
   };
 }
 

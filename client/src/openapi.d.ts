@@ -251,6 +251,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/users/{id}/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a user’s second factors (authenticator app, recovery codes); every session of the user ends */
+        delete: operations["deleteAdminV1UsersByIdMfa"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/sessions/{id}": {
         parameters: {
             query?: never;
@@ -465,6 +482,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/signin/code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in, second step: the code of an account with a second factor */
+        post: operations["postSigninCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/signup": {
         parameters: {
             query?: never;
@@ -584,6 +618,74 @@ export interface paths {
         put?: never;
         /** End every session and token of the user but this browser’s */
         post: operations["postAccountSessionsSignOutOthers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/account/mfa/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set up an authenticator app: a new secret as a QR code and as base32 text, and the form for its first code */
+        post: operations["postAccountMfaTotp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/account/mfa/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn the authenticator app on with its first code: the ten recovery codes, shown once */
+        post: operations["postAccountMfaTotpConfirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/account/mfa/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new set of ten recovery codes; the old set stops working */
+        post: operations["postAccountMfaRecoveryCodes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/account/mfa/off": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn two-step sign-in off (needs a sign-in from the last 5 minutes) */
+        post: operations["postAccountMfaOff"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1352,6 +1454,11 @@ export interface components {
             /** @description The e-mail address or username. */
             username: string;
             password: string;
+            /**
+             * @description A one-time code from the authenticator app (6 digits) or a recovery code. Needed when the account has a second factor: without it the answer names mfa_required.
+             * @example 123456
+             */
+            otp?: string | null;
             /** @description A registered client’s id (or send it with the secret as HTTP Basic). */
             client_id?: string | null;
             /** @description A confidential client’s secret (client_secret_post). */
@@ -2383,6 +2490,44 @@ export interface operations {
             };
         };
     };
+    deleteAdminV1UsersByIdMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No account token, or another token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
     deleteAdminV1SessionsById: {
         parameters: {
             query?: never;
@@ -3066,6 +3211,15 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthError"];
                 };
             };
+            /** @description mfa_required: the password grant for an account with a second factor, without otp */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
             /** @description slow_down (the per-client budget) or invalid_grant (the account is locked for a while) */
             429: {
                 headers: {
@@ -3333,6 +3487,83 @@ export interface operations {
                 };
             };
             /** @description The form again: too many attempts (the account locked for a while, or the per-client budget), with Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    postSigninCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie: {
+                /** @description Set by the page that shows the form; without it, or with another `csrf` field, or from another site, the answer is a 403 page. */
+                "__Host-gatehouse-csrf": string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The hidden field of the form: the value of the __Host-gatehouse-csrf cookie. */
+                    csrf: string;
+                    /**
+                     * @description A path on this host to go to next; anything else reads as /account.
+                     * @example /account
+                     */
+                    return?: string;
+                    /** @description The hidden field of the code page: the sign-in challenge its password opened. */
+                    challenge: string;
+                    /** @description A code from the authenticator app, or a recovery code. */
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Signed in (amr pwd, otp, mfa): to the return path */
+            303: {
+                headers: {
+                    /** @description Where to go: the form’s `return`. */
+                    Location?: string;
+                    /** @description The browser session cookie (__Host-gatehouse-session, HttpOnly, SameSite=Lax). */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The code page again (no code), or the sign-in form (the challenge is spent or older than 5 minutes) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The code page again: the code is wrong or was used (counted toward the lockout) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The form expired or came from another site (the CSRF check) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The code page again: too many attempts, with Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3776,6 +4007,200 @@ export interface operations {
                 content?: never;
             };
             /** @description The form expired or came from another site (the CSRF check) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    postAccountMfaTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie: {
+                /** @description Set by the page that shows the form; without it, or with another `csrf` field, or from another site, the answer is a 403 page. */
+                "__Host-gatehouse-csrf": string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The hidden field of the form: the value of the __Host-gatehouse-csrf cookie. */
+                    csrf: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The setup page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Not signed in: to the sign-in page, coming back here after */
+            303: {
+                headers: {
+                    /** @description Where to go: /signin?return=/account. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An app is already on, or MFA_ENCRYPTION_KEY is not set */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    postAccountMfaTotpConfirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie: {
+                /** @description Set by the page that shows the form; without it, or with another `csrf` field, or from another site, the answer is a 403 page. */
+                "__Host-gatehouse-csrf": string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The hidden field of the form: the value of the __Host-gatehouse-csrf cookie. */
+                    csrf: string;
+                    /** @description The code the app shows. */
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The recovery codes, one <li> each */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description No setup is pending (or not signed in): to /account (or /signin?return=/account) */
+            303: {
+                headers: {
+                    /** @description Where to go: /account. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The setup page again: the code is not right */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The form expired or came from another site (the CSRF check) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    postAccountMfaRecoveryCodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie: {
+                /** @description Set by the page that shows the form; without it, or with another `csrf` field, or from another site, the answer is a 403 page. */
+                "__Host-gatehouse-csrf": string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The hidden field of the form: the value of the __Host-gatehouse-csrf cookie. */
+                    csrf: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The new codes, one <li> each */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Not signed in: to the sign-in page, coming back here after */
+            303: {
+                headers: {
+                    /** @description Where to go: /signin?return=/account. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No second factor is on */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    postAccountMfaOff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie: {
+                /** @description Set by the page that shows the form; without it, or with another `csrf` field, or from another site, the answer is a 403 page. */
+                "__Host-gatehouse-csrf": string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The hidden field of the form: the value of the __Host-gatehouse-csrf cookie. */
+                    csrf: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Off: to /account?done=mfa-off (not signed in: to /signin?return=/account) */
+            303: {
+                headers: {
+                    /** @description Where to go: /account?done=mfa-off. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The sign-in is older than 5 minutes: a link to sign in again */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4258,6 +4683,11 @@ export interface operations {
                 "application/json": {
                     username: string;
                     password: string;
+                    /**
+                     * @description A one-time code from the authenticator app (6 digits) or a recovery code. Needed when the account has a second factor: without it the answer names mfa_required.
+                     * @example 123456
+                     */
+                    otp?: string | null;
                 };
             };
         };
@@ -4282,6 +4712,15 @@ export interface operations {
             };
             /** @description Wrong username or password, or the e-mail address is not confirmed */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatekeeperError"];
+                };
+            };
+            /** @description Forbidden: mfa_required (the account has a second factor and no otp was sent) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4762,6 +5201,11 @@ export interface operations {
                 "application/x-www-form-urlencoded": {
                     email: string;
                     password: string;
+                    /**
+                     * @description A one-time code from the authenticator app (6 digits) or a recovery code. Needed when the account has a second factor: without it the answer names mfa_required.
+                     * @example 123456
+                     */
+                    otp?: string | null;
                 };
                 /**
                  * @example {
@@ -4772,6 +5216,11 @@ export interface operations {
                 "application/json": {
                     email: string;
                     password: string;
+                    /**
+                     * @description A one-time code from the authenticator app (6 digits) or a recovery code. Needed when the account has a second factor: without it the answer names mfa_required.
+                     * @example 123456
+                     */
+                    otp?: string | null;
                 };
             };
         };
@@ -4796,6 +5245,15 @@ export interface operations {
             };
             /** @description Wrong e-mail address or password, or a bearer token that is not good */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserServiceError"];
+                };
+            };
+            /** @description mfa_required: the account has a second factor and no otp was sent */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5412,6 +5870,11 @@ export interface operations {
                 "application/x-www-form-urlencoded": {
                     email: string;
                     password: string;
+                    /**
+                     * @description A one-time code from the authenticator app (6 digits) or a recovery code. Needed when the account has a second factor: without it the answer names mfa_required.
+                     * @example 123456
+                     */
+                    otp?: string | null;
                 };
                 /**
                  * @example {
@@ -5422,6 +5885,11 @@ export interface operations {
                 "application/json": {
                     email: string;
                     password: string;
+                    /**
+                     * @description A one-time code from the authenticator app (6 digits) or a recovery code. Needed when the account has a second factor: without it the answer names mfa_required.
+                     * @example 123456
+                     */
+                    otp?: string | null;
                 };
             };
         };
@@ -5446,6 +5914,15 @@ export interface operations {
             };
             /** @description Wrong e-mail address or password, or a bearer token that is not good */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserServiceError"];
+                };
+            };
+            /** @description mfa_required: the account has a second factor and no otp was sent */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -20,9 +20,11 @@ export interface GatewayRoute {
   ecosystem?: string;
   strict?: true;
   login?: true;
+  /** Only a session signed in with a second factor (amr has `mfa`) passes. */
+  mfa?: true;
 }
 
-const ROUTE_KEYS = ['prefix', 'origin', 'require', 'ecosystem', 'strict', 'login'];
+const ROUTE_KEYS = ['prefix', 'origin', 'require', 'ecosystem', 'strict', 'login', 'mfa'];
 const REQUIRE_KEYS = ['role', 'permissionLevel', 'environment', 'public'];
 const LITERAL_SEGMENT = /^[A-Za-z0-9._~!$&'()*+,;=@-]+$/;
 const PLACEHOLDER_SEGMENT = /^:[A-Za-z_][A-Za-z0-9_]*$/;
@@ -96,7 +98,7 @@ function parseRequire(require: unknown, segments: string[], index: number): Gate
 function parseRoute(entry: unknown, index: number): GatewayRoute {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) fail(index, 'must be an object');
   checkKeys(index, entry as Record<string, unknown>, ROUTE_KEYS, 'route');
-  const { prefix, origin, require = {}, ecosystem, strict, login } = entry as Record<string, unknown>;
+  const { prefix, origin, require = {}, ecosystem, strict, login, mfa } = entry as Record<string, unknown>;
   const segments = parsePrefix(prefix, index);
   const needs = parseRequire(require, segments, index);
   if (ecosystem !== undefined && (typeof ecosystem !== 'string' || !ECOSYSTEM_ID.test(ecosystem))) {
@@ -106,6 +108,8 @@ function parseRoute(entry: unknown, index: number): GatewayRoute {
   if (needs.public && (ecosystem !== undefined || strict)) fail(index, 'is public and cannot name an ecosystem or be strict');
   if (login !== undefined && typeof login !== 'boolean') fail(index, 'has a "login" that is not a boolean');
   if (needs.public && login) fail(index, 'is public and cannot be a "login" route (a public route asks nobody to sign in)');
+  if (mfa !== undefined && typeof mfa !== 'boolean') fail(index, 'has an "mfa" that is not a boolean');
+  if (needs.public && mfa) fail(index, 'is public and cannot need a second factor');
   return {
     prefix: prefix as string,
     segments,
@@ -114,6 +118,7 @@ function parseRoute(entry: unknown, index: number): GatewayRoute {
     ...(ecosystem !== undefined ? { ecosystem: ecosystem as string } : {}),
     ...(strict ? { strict: true as const } : {}),
     ...(login ? { login: true as const } : {}),
+    ...(mfa ? { mfa: true as const } : {}),
   };
 }
 

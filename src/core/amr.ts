@@ -29,3 +29,8 @@ export function decodeAmr(stored: string | null | undefined): AuthMethod[] | und
   }
   return undefined;
 }
+
+/** Whether a token's `amr` claim says its sign-in used more than one factor (`mfa`). */
+export function usedSeveralFactors(amr: unknown): boolean {
+  return Array.isArray(amr) && amr.includes('mfa');
+}

@@ -48,6 +48,8 @@ export async function completeSignIn(
     lockKeys: proofs.flatMap((proof) => proof.lockKeys),
     clearKeys: proofs.flatMap((proof) => proof.clearKeys),
     amr: amrOf(proofs),
+    // A password alone starts a session only for a user with no second factor on (MFA_REQUIRED else).
+    oneFactor: proofs.every((proof) => proof.method === 'pwd'),
   });
   actAs(deps, actorOfUser(user));
   return { user, session };

@@ -12,9 +12,11 @@ import { actAs, actorOfUser } from './actors';
 import type { RevocationReason } from './changes';
 import type { Deps } from './deps';
 import { AppError } from './errors';
-import { logInWithPassword } from './login';
+import { completeSignIn } from './authenticators';
+import { proveWithPassword } from './login';
+import { finishSignInChallenge, openSignInChallenge } from './sign-in-challenges';
 import { publishSessionRevoked, runBulkRevocation, tokenLifetimeSeconds } from './revocation';
-import { listLiveSessions, parseRefreshToken, startSession } from './sessions';
+import { listLiveSessions, parseRefreshToken, startSession, type SessionOptions } from './sessions';
 
 export interface BrowserSession {
   user: UserRow;
@@ -23,14 +25,30 @@ export interface BrowserSession {
   authTime: number;
 }
 
-/** Signs in with a password; the value for the session cookie and how long it lives. */
-export async function signIn(
-  deps: Deps,
-  login: string,
-  password: string,
-): Promise<{ cookie: string; maxAgeSeconds: number; user: UserRow }> {
-  const { user, session } = await logInWithPassword(deps, { emailOrUsername: login }, password, { rotates: false, kind: 'browser' });
-  return { cookie: session.refreshToken, maxAgeSeconds: session.refreshExpiresIn, user };
+/** A browser sign-in's outcome: a session, or (an account with a second factor) a challenge for its code. */
+export type BrowserSignIn = { cookie: string; maxAgeSeconds: number; user: UserRow; challenge?: undefined } | { challenge: string };
+
+const BROWSER: SessionOptions = { rotates: false, kind: 'browser' };
+
+/**
+ * Signs in with a password: the value for the session cookie and how long it lives; for an account
+ * with a second factor, no session yet but a challenge that its one-time code finishes.
+ */
+export async function signIn(deps: Deps, login: string, password: string): Promise<BrowserSignIn> {
+  const first = await proveWithPassword(deps, { emailOrUsername: login }, password);
+  try {
+    const { user, session } = await completeSignIn(deps, [first], BROWSER);
+    return { cookie: session.refreshToken, maxAgeSeconds: session.refreshExpiresIn, user };
+  } catch (error) {
+    if (!(error instanceof AppError && error.code === 'MFA_REQUIRED')) throw error;
+    return { challenge: await openSignInChallenge(deps, first) };
+  }
+}
+
+/** Finishes a challenged sign-in with its one-time code (sign-in-challenges.ts). */
+export async function signInWithCode(deps: Deps, challenge: string, code: string): Promise<{ cookie: string; maxAgeSeconds: number }> {
+  const { session } = await finishSignInChallenge(deps, challenge, code, BROWSER);
+  return { cookie: session.refreshToken, maxAgeSeconds: session.refreshExpiresIn };
 }
 
 /**

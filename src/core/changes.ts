@@ -43,7 +43,9 @@ export type RevocationReason =
   /** The user was deleted. */
   | 'user_deleted'
   /** The operator ended the session, or every session of the user. */
-  | 'operator';
+  | 'operator'
+  /** The operator removed the user's second factors: sessions made with them end too. */
+  | 'mfa_removed';
 
 /** An admin change to a user that is not itself a revocation (each may come with one). */
 export type AdminChangeReason = 'role_changed' | 'user_disabled' | 'user_enabled' | 'user_deleted' | 'grants_changed';

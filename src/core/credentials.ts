@@ -187,6 +187,18 @@ export async function verifyCredentials(
   return { ...verified, user };
 }
 
+/**
+ * Counts a failed later step of a sign-in (a wrong one-time code) under the password step's two
+ * keys, as a wrong password counts: ACCOUNT_LOCKED when a lock refused it, else nothing.
+ */
+export async function countFailedStep(deps: Deps, user: UserRow, lockKeys: readonly string[]): Promise<void> {
+  const [client, account] = lockKeys;
+  if (!client || !account) throw new AppError('INVALID_CREDENTIALS');
+  const { refusedForSeconds, startedLockSeconds } = await countAttempt(deps, { client, account });
+  if (refusedForSeconds !== null) throw new AppError('ACCOUNT_LOCKED', { retryAfterSeconds: refusedForSeconds });
+  mailLock(deps, user, startedLockSeconds);
+}
+
 /** Clears these failure keys, only if the session `sessionId` was started (for the session's batch). */
 export function clearFailuresOnceStartedQuery(deps: Deps, keys: string[], started: Guard) {
   return clearFailuresQuery(deps.db, keys, started);

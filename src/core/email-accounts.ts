@@ -120,8 +120,8 @@ async function answerTakenAddress(deps: Deps, input: PendingSignUp, userNumber: 
 }
 
 /** Logs in by e-mail; the User Service's refresh token does not rotate. */
-export function logInUser(deps: Deps, email: string, password: string): Promise<{ user: UserRow; session: StartedSession }> {
-  return logInWithPassword(deps, { email }, password, { rotates: false, profile: profileOf(deps.config, 'user-service') });
+export function logInUser(deps: Deps, email: string, password: string, otp?: string): Promise<{ user: UserRow; session: StartedSession }> {
+  return logInWithPassword(deps, { email }, password, { rotates: false, profile: profileOf(deps.config, 'user-service') }, otp);
 }
 
 /**

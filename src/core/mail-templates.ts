@@ -82,6 +82,19 @@ export function accountChangedMail(_deps: Deps, to: string, what: 'password' | '
   });
 }
 
+/** Tells the owner that two-step sign-in was turned on or off, or removed by the operator. */
+export function secondFactorChangedMail(_deps: Deps, to: string, what: 'on' | 'off' | 'removed'): Mail {
+  const said = {
+    on: 'Two-step sign-in was turned on for your account: signing in now needs a code from your authenticator app.',
+    off: 'Two-step sign-in was turned off for your account: your password alone signs in now.',
+    removed: 'The operator removed two-step sign-in from your account and ended every session of it.',
+  }[what];
+  return render(to, {
+    subject: what === 'on' ? 'Two-step sign-in is on' : 'Two-step sign-in is off',
+    paragraphs: [`${said} If it was not you, reset your password at once.`],
+  });
+}
+
 /** Tells the owner that repeated failed sign-ins locked the account for a while. */
 export function accountLockedMail(_deps: Deps, to: string, lockSeconds: number): Mail {
   return render(to, {

@@ -12,6 +12,8 @@ import * as repo from '../store/session-repo';
 import type { SessionRow } from '../store/session-repo';
 
 export type { SessionRow };
+import { allGuards as allOf, type Guard } from '../store/db';
+import { hasConfirmedFactor, noFactorOnGuard } from '../store/second-factor-repo';
 import { findUserById, type UserRow } from '../store/user-repo';
 import type { Deps } from './deps';
 import { AppError } from './errors';
@@ -53,6 +55,8 @@ export interface SignInConditions {
   lockKeys?: string[];
   clearKeys?: string[];
   amr?: AuthMethod[];
+  /** A sign-in with one factor: the session starts only while the user has no second factor on (else MFA_REQUIRED). */
+  oneFactor?: boolean;
 }
 
 /**
@@ -89,7 +93,7 @@ export async function startSession(deps: Deps, user: UserRow, options: SessionOp
       tokenEpoch: user.tokenEpoch,
       role: user.role,
       passwordHash: user.passwordHash,
-      guard: lockKeys.length > 0 ? notLocked(deps, lockKeys) : undefined,
+      guard: signInGuard(deps, user.id, lockKeys, signIn?.oneFactor === true),
     },
   );
   const endOldest = repo.endSessionsBeyondQuery(deps.db, user.id, sessionId, deps.config.maxSessionsPerUser - 1, now);
@@ -97,12 +101,23 @@ export async function startSession(deps: Deps, user: UserRow, options: SessionOp
   const [inserted, ended] = await deps.db.batch([insert, endOldest, ...clear]);
   if (inserted.length !== 1) {
     if (lockKeys.length > 0) await refuseIfLocked(deps, lockKeys);
+    if (signIn?.oneFactor && (await hasConfirmedFactor(deps.db, user.id))) throw new AppError('MFA_REQUIRED');
     throw new AppError('INVALID_CREDENTIALS');
   }
   await Promise.all(ended.map((old) => publishSessionRevoked(deps, old.id, tokenLifetimeSeconds(deps, old))));
   const issuedFor = { clientId: options.clientId ?? null, scope: options.scope ?? null };
   const access = await issueAccessToken(deps, user, { id: sessionId, userEpoch: user.tokenEpoch, amr, ...issuedFor }, options.profile);
   return { sessionId, refreshToken: `${sessionId}.${secret}`, refreshExpiresIn: ttl, createdAt: now, ...access };
+}
+
+/**
+ * The sign-in's conditions on the session's insert: none of its failure keys locked and, for a
+ * one-factor sign-in, no second factor on (checked in the insert itself, so a password login costs
+ * no extra round trip to learn whether the account needs a code).
+ */
+function signInGuard(deps: Deps, userId: string, lockKeys: string[], oneFactor: boolean): Guard | undefined {
+  const guards = [...(lockKeys.length > 0 ? [notLocked(deps, lockKeys)] : []), ...(oneFactor ? [noFactorOnGuard(userId)] : [])];
+  return guards.length === 0 ? undefined : guards.length === 1 ? guards[0] : allOf(guards);
 }
 
 /** What a session's secrets' tags are bound to. */

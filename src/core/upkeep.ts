@@ -9,6 +9,7 @@
 //   codes        used or expired for a day (so a second click still reads "already confirmed"),
 //                but a pending user's links, which go with the user
 //   authorizationCodes  expired longer ago than a session their exchange started can live
+//   signInChallenges  the hosted pages' password-then-code challenges, expired for a day
 //   loginFailures  counters whose lock has passed, untouched for a day
 //   mail         delivered longer ago than OUTBOX_RETENTION_DAYS
 import * as repo from '../store/upkeep-repo';

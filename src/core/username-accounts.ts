@@ -122,8 +122,13 @@ export async function readUserAs(deps: Deps, actor: Actor, ecosystemId: string, 
 }
 
 /** Checks a username and password and starts one more session (a user may hold several). */
-export function logInByUsername(deps: Deps, username: string, password: string): Promise<{ user: UserRow; session: StartedSession }> {
-  return logInWithPassword(deps, { username }, password, { rotates: true, profile: profileOf(deps.config, 'gatekeeper') });
+export function logInByUsername(
+  deps: Deps,
+  username: string,
+  password: string,
+  otp?: string,
+): Promise<{ user: UserRow; session: StartedSession }> {
+  return logInWithPassword(deps, { username }, password, { rotates: true, profile: profileOf(deps.config, 'gatekeeper') }, otp);
 }
 
 /** Ends the session the token belongs to, and only that one. */

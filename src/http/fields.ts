@@ -86,3 +86,12 @@ export function requiredChoice<const T extends readonly [string, ...string[]]>(v
   };
   return z.enum(values, { error });
 }
+
+/** The optional second-factor field of every password login (the same name on every face). */
+export function otpField() {
+  return optionalText(64).meta({
+    description:
+      'A one-time code from the authenticator app (6 digits) or a recovery code. Needed when the account has a second factor: without it the answer names mfa_required.',
+    example: '123456',
+  });
+}

@@ -1,5 +1,5 @@
 // The Drizzle handle over D1, and the one place that recognises D1's constraint errors.
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1';
 import { schema } from './schema';
@@ -17,6 +17,14 @@ export type Batch = [Statement, ...Statement[]];
  * only together with another (a one-time code's spend: see code-repo.ts). Opaque to the core.
  */
 export type Guard = SQL;
+
+/** Guards that must all hold. */
+export function allGuards(guards: readonly Guard[]): Guard {
+  return sql.join(
+    guards.map((guard) => sql`(${guard})`),
+    sql` and `,
+  );
+}
 
 const handles = new WeakMap<D1Database, Db>();
 

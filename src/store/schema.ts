@@ -366,6 +366,53 @@ export const authorizationCodes = sqliteTable(
   (t) => [index('authorization_codes_expires').on(t.expiresAt)],
 );
 
+/** An authenticator app (TOTP, RFC 6238): its sealed secret, on once confirmed, and the last step a code was taken for. */
+export const totpFactors = sqliteTable('totp_factors', {
+  userId: text('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  /** AES-GCM under MFA_ENCRYPTION_KEY, bound to the user id (crypto/sealed.ts). */
+  sealedSecret: text('sealed_secret').notNull(),
+  /** Null while enrolling: the factor is on once a first code confirmed it. */
+  confirmedAt: integer('confirmed_at'),
+  /** The time step of the last accepted code; a code is taken only for a later step (no replay). */
+  lastStep: integer('last_step').notNull().default(-1),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** Recovery codes, hashed, each spent once. */
+export const recoveryCodes = sqliteTable(
+  'recovery_codes',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    usedAt: integer('used_at'),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.codeHash] })],
+);
+
+/** Between a right password and its second factor on the hosted pages: no session exists yet. */
+export const signInChallenges = sqliteTable(
+  'sign_in_challenges',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    secretHash: text('secret_hash').notNull(),
+    /** The password step's failure keys (JSON): the code's guesses count under them. */
+    lockKeys: text('lock_keys').notNull(),
+    clearKeys: text('clear_keys').notNull(),
+    /** The user's token epoch when the password was right: a reset or disable since ends the challenge. */
+    userEpoch: integer('user_epoch').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+  },
+  (t) => [index('sign_in_challenges_expires').on(t.expiresAt)],
+);
+
 export const schema = {
   ecosystems,
   environments,
@@ -381,6 +428,9 @@ export const schema = {
   kvBacklog,
   oauthClients,
   authorizationCodes,
+  totpFactors,
+  recoveryCodes,
+  signInChallenges,
 };
 
 export type UserRow = typeof users.$inferSelect;

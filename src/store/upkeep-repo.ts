@@ -5,7 +5,7 @@
 import { and, eq, isNotNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './db';
-import { authorizationCodes, loginFailures, oneTimeCodes, outbox, sessions, spentSecrets, users } from './schema';
+import { authorizationCodes, loginFailures, oneTimeCodes, outbox, sessions, signInChallenges, spentSecrets, users } from './schema';
 
 /** Rows (sessions, codes, counters, mail) one round deletes of one kind at most. */
 export const UPKEEP_BATCH_ROWS = 1_000;
@@ -123,6 +123,8 @@ const ranges = {
     table: authorizationCodes,
     where: lt(authorizationCodes.expiresAt, c.authorizationCodesExpiredBefore),
   }),
+  // A challenge lives 5 minutes; kept for a day after, like other codes (index sign_in_challenges_expires).
+  signInChallenges: (c: UpkeepCutoffs) => ({ table: signInChallenges, where: lt(signInChallenges.expiresAt, c.codesEndedBefore) }),
   loginFailures: (c: UpkeepCutoffs) => ({
     table: loginFailures,
     where: and(lte(loginFailures.lockedUntil, c.now), lt(loginFailures.updatedAt, c.loginFailuresStaleBefore))!,
@@ -145,7 +147,15 @@ function deleteRange(kind: keyof typeof ranges) {
 export type UpkeepKind = 'sessions' | 'pendingUsers' | keyof typeof ranges;
 
 /** What upkeep deletes, in the order a run takes its rounds: one round of each kind, again and again. */
-export const UPKEEP_KINDS: readonly UpkeepKind[] = ['sessions', 'pendingUsers', 'codes', 'authorizationCodes', 'loginFailures', 'mail'];
+export const UPKEEP_KINDS: readonly UpkeepKind[] = [
+  'sessions',
+  'pendingUsers',
+  'codes',
+  'authorizationCodes',
+  'signInChallenges',
+  'loginFailures',
+  'mail',
+];
 
 /** One round of one kind. */
 export function deleteRound(db: Db, kind: UpkeepKind, cutoffs: UpkeepCutoffs): Promise<UpkeepRound> {

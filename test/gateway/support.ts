@@ -48,6 +48,7 @@ export interface RouteConfig {
   ecosystem?: string;
   strict?: boolean;
   login?: boolean;
+  mfa?: boolean;
 }
 
 export function gatewayClient(routes: RouteConfig[], options: ClientOptions = {}): Client {

@@ -343,6 +343,29 @@ const page: RouteCase[] = [
     () => '/account/sessions/sign-out-others',
     pageForm(() => ({})),
   ),
+  route('POST /signin/code', () => '/signin/code', {
+    ...pageForm(() => ({ challenge: `${crypto.randomUUID()}.nope`, code: '123456', return: '/account' })),
+  }),
+  route(
+    'POST /account/mfa/totp',
+    () => '/account/mfa/totp',
+    pageForm(() => ({})),
+  ),
+  route(
+    'POST /account/mfa/totp/confirm',
+    () => '/account/mfa/totp/confirm',
+    pageForm(() => ({ code: '123456' })),
+  ),
+  route(
+    'POST /account/mfa/recovery-codes',
+    () => '/account/mfa/recovery-codes',
+    pageForm(() => ({})),
+  ),
+  route(
+    'POST /account/mfa/off',
+    () => '/account/mfa/off',
+    pageForm(() => ({})),
+  ),
 ];
 
 const operator = { token: 'account', accepts: ADMIN } as const;
@@ -408,6 +431,7 @@ const management: RouteCase[] = [
   route('DELETE /admin/v1/users/:id', userPath(), { ...operator, params: userParam() }),
   route('GET /admin/v1/users/:id/sessions', userPath('/sessions'), { ...operator, params: userParam('/sessions') }),
   route('DELETE /admin/v1/users/:id/sessions', userPath('/sessions'), { ...operator, params: userParam('/sessions') }),
+  route('DELETE /admin/v1/users/:id/mfa', userPath('/mfa'), { ...operator, params: userParam('/mfa') }),
   route('DELETE /admin/v1/sessions/:id', (w) => `/admin/v1/sessions/${w.gkSession}`, {
     ...operator,
     params: { id: (_w, v) => `/admin/v1/sessions/${v}` },

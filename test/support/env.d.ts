@@ -16,6 +16,7 @@ declare namespace Cloudflare {
     ACCOUNT_TOKEN: string;
     SIGNING_KEYS: string;
     LEGACY_SIGNING_KEYS: string;
+    MFA_ENCRYPTION_KEY: string;
     TEST_MIGRATIONS: import('cloudflare:test').D1Migration[];
   }
 }

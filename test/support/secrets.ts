@@ -4,7 +4,12 @@
 // tests of the legacy token profiles.
 import { generateSigningKey } from '../../scripts/signing-keys.mjs';
 
-export async function testSecrets(): Promise<{ ACCOUNT_TOKEN: string; SIGNING_KEYS: string; LEGACY_SIGNING_KEYS: string }> {
+export async function testSecrets(): Promise<{
+  ACCOUNT_TOKEN: string;
+  SIGNING_KEYS: string;
+  LEGACY_SIGNING_KEYS: string;
+  MFA_ENCRYPTION_KEY: string;
+}> {
   const es256 = generateSigningKey('ES256', 'test-es256-1');
   const rs256 = generateSigningKey('RS256', 'test-rs256-1');
   const token = `acct_${crypto.randomUUID().replaceAll('-', '')}`;
@@ -12,5 +17,7 @@ export async function testSecrets(): Promise<{ ACCOUNT_TOKEN: string; SIGNING_KE
     ACCOUNT_TOKEN: token,
     SIGNING_KEYS: JSON.stringify({ keys: [es256] }),
     LEGACY_SIGNING_KEYS: JSON.stringify({ keys: [es256, rs256] }),
+    // Seals authenticator-app secrets at rest (32 bytes, base64).
+    MFA_ENCRYPTION_KEY: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64'),
   };
 }

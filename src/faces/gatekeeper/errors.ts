@@ -34,6 +34,7 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
   TOKEN_EXPIRED: TOKEN_NOT_ACTIVE,
   TOKEN_REVOKED: TOKEN_NOT_ACTIVE,
   INVALID_CREDENTIALS: 'Unauthorized: user not authenticated',
+  MFA_REQUIRED: 'Forbidden: mfa_required (send a one-time code as otp)',
   USER_NOT_CONFIRMED: 'Unauthorized: e-mail address not confirmed',
   USERNAME_TAKEN: 'User name already in use',
   EMAIL_TAKEN: 'Email already in use',

@@ -7,7 +7,7 @@ import { AppError } from '../../core/errors';
 import type { NumberedPage } from '../../core/user-listing';
 import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH } from '../../core/users';
 import { passwordFieldMaxLength } from '../../http/body';
-import { requiredChoice, requiredText } from '../../http/fields';
+import { otpField, requiredChoice, requiredText } from '../../http/fields';
 import type { ValidateOptions } from '../../http/validate';
 import { errorResponses } from '../../openapi/describe';
 import { gatekeeper } from './face';
@@ -72,7 +72,7 @@ export const ACCOUNT_EXAMPLE = {
 };
 
 // No pattern check here: a name that cannot exist fails like any unknown user.
-export const LoginFields = z.object({ username: requiredText(256), password });
+export const LoginFields = z.object({ username: requiredText(256), password, otp: otpField() });
 
 /**
  * PATCH user-public-key: `public_key` (the original code's name) or, when that is absent or null,

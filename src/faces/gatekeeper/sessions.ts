@@ -24,6 +24,7 @@ sessions.post(
       ...s.gatekeeperErrors({
         400: 'A field is missing or invalid, or the body is not a JSON object',
         401: 'Wrong username or password, or the e-mail address is not confirmed',
+        403: 'Forbidden: mfa_required (the account has a second factor and no otp was sent)',
         429: 'Too many requests or failed attempts',
       }),
     }),
@@ -31,8 +32,8 @@ sessions.post(
   rateLimitPerClient({ scope: 'gk-login' }),
   validate('json', s.LoginFields, { example: { username: 'ada', password: 'analytical engine 1843' } }),
   async (c) => {
-    const { username, password } = c.req.valid('json');
-    const { user, session } = await logInByUsername(c.env.deps, username, password);
+    const { username, password, otp } = c.req.valid('json');
+    const { user, session } = await logInByUsername(c.env.deps, username, password, otp);
     return c.json(tokenResponse(user.username ?? username, session));
   },
 );

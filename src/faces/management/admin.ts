@@ -7,6 +7,7 @@ import * as ecosystems from '../../core/ecosystems';
 import { listOutbox, retryMail } from '../../core/mail';
 import { getEcosystemPasswordPolicy, setEcosystemPasswordPolicy } from '../../core/password-policy';
 import { revokeAllTokensForUser } from '../../core/revocation';
+import { removeSecondFactorsByOperator } from '../../core/second-factors';
 import { listLiveSessions, revokeSession } from '../../core/sessions';
 import { pageUsers, searchPrefix } from '../../core/user-listing';
 import { changeUserStanding, createUser, deleteUser, getUser, requireEcosystem } from '../../core/users';
@@ -152,6 +153,18 @@ admin.delete('/users/:id/sessions', op('Revoke every token of a user', noContent
   await revokeAllTokensForUser(c.env.deps, user.id, 'operator');
   return c.body(null, 204);
 });
+
+admin.delete(
+  '/users/:id/mfa',
+  op('Remove a user’s second factors (authenticator app, recovery codes); every session of the user ends', noContent, {
+    404: 'No such user',
+  }),
+  async (c) => {
+    const user = await getUser(c.env.deps, c.req.param('id'));
+    await removeSecondFactorsByOperator(c.env.deps, user);
+    return c.body(null, 204);
+  },
+);
 
 admin.delete('/sessions/:id', op('Revoke a session', noContent, { 404: 'No such session' }), async (c) => {
   await revokeSession(c.env.deps, c.req.param('id'), 'operator');

@@ -16,6 +16,8 @@ const OAUTH_ERRORS: Partial<Record<ErrorCode, [string, ContentfulStatusCode]>> =
   INVALID_SCOPE: ['invalid_scope', 400],
   INVALID_TARGET: ['invalid_target', 400],
   INVALID_CODE: ['invalid_grant', 400],
+  // Auth0's name and status for a password grant that needs a second factor.
+  MFA_REQUIRED: ['mfa_required', 403],
   UNAUTHENTICATED: ['invalid_client', 401],
   MALFORMED_AUTHORIZATION: ['invalid_client', 401],
   ACCOUNT_LOCKED: ['invalid_grant', 429],

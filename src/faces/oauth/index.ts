@@ -73,7 +73,7 @@ const GRANTS: { [G in s.TokenRequest['grant_type']]: Grant<G> } = {
     // allowPasswordGrant, and its refresh token is bound to it.
     const clientId = await checkPasswordGrantClient(c.env.deps, clientCredentials(c.req.header('authorization'), request));
     const options = { rotates: true, ...(clientId === undefined ? {} : { clientId }) };
-    return (await logInWithPassword(c.env.deps, { emailOrUsername: request.username }, request.password, options)).session;
+    return (await logInWithPassword(c.env.deps, { emailOrUsername: request.username }, request.password, options, request.otp)).session;
   },
   // A token a registered client obtained (code or password grant) is bound to it (checked in the core); others as before.
   refresh_token: (c, request) =>
@@ -91,6 +91,7 @@ oauthFace.post(
       ...s.oauthErrors({
         400: 'invalid_request (a field, named), invalid_grant (wrong credentials, code, verifier or refresh token), unauthorized_client, invalid_scope, unsupported_grant_type',
         401: 'invalid_client: a registered client that did not authenticate (a Basic challenge when it tried Basic)',
+        403: 'mfa_required: the password grant for an account with a second factor, without otp',
         429: 'slow_down (the per-client budget) or invalid_grant (the account is locked for a while)',
       }),
     }),

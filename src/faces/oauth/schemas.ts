@@ -10,7 +10,7 @@ import { PASSWORD_MAX_LENGTH } from '../../config';
 import { AppError, invalidField } from '../../core/errors';
 import { EMAIL_MAX_LENGTH } from '../../core/users';
 import type { FieldIssue } from '../../http/validate';
-import { optionalText, requiredText } from '../../http/fields';
+import { optionalText, otpField, requiredText } from '../../http/fields';
 import { errorResponses } from '../../openapi/describe';
 import { oauth } from './face';
 
@@ -53,6 +53,7 @@ export const PasswordGrant = z
     username: requiredText(EMAIL_MAX_LENGTH).meta({ description: 'The e-mail address or username.' }),
     // Twice the policy's maximum in UTF-16 units (body.ts passwordFieldMaxLength); the core checks the policy.
     password: requiredText(PASSWORD_MAX_LENGTH * 2),
+    otp: otpField(),
     ...clientFields,
   })
   .meta({ id: 'OAuthPasswordGrant', title: 'Password grant' });

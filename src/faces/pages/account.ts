@@ -6,6 +6,7 @@ import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { resolveBrowserSession, sessionsOf, signOutDevice, signOutOtherDevices, type BrowserSession } from '../../core/browser-sessions';
 import { AppError } from '../../core/errors';
+import { secondFactorState } from '../../core/second-factors';
 import { readSessionCookie } from '../../http/browser-cookies';
 import type { AppEnv } from '../../http/types';
 import type { SessionRow } from '../../core/sessions';
@@ -14,6 +15,7 @@ import { csrfField } from '../../web/csrf';
 import { formText, readForm } from '../../web/form';
 import { renderPage, signedInName } from '../../web/layout';
 import { toSignIn } from '../../web/refused';
+import { secondFactorSection } from './second-factor-pages';
 
 const ACCOUNT = '/account';
 
@@ -22,6 +24,7 @@ const KIND_NAMES: Record<string, string> = { browser: 'Browser', refresh: 'App',
 const NOTICES: Record<string, string> = {
   device: 'That device was signed out.',
   others: 'Every other device was signed out.',
+  'mfa-off': 'Two-step sign-in is off.',
 };
 
 function when(ms: number) {
@@ -44,7 +47,7 @@ export async function accountPage(c: Context<AppEnv>) {
   const current = await resolveBrowserSession(c.env.deps, readSessionCookie(c));
   if (!current) return toSignIn(c, ACCOUNT);
   const { user } = current;
-  const rows = await sessionsOf(c.env.deps, current);
+  const [rows, factors] = await Promise.all([sessionsOf(c.env.deps, current), secondFactorState(c.env.deps, user.id)]);
   const name = [user.firstName, user.lastName].filter(Boolean).join(' ');
   const notice = NOTICES[c.req.query('done') ?? ''];
   return renderPage(c, {
@@ -57,6 +60,7 @@ export async function accountPage(c: Context<AppEnv>) {
 <tbody>${rows.map((row) => sessionRow(c, row, current))}</tbody>
 </table>
 <form method="post" action="/account/sessions/sign-out-others">${csrfField(c)}<button type="submit" class="secondary">Sign out all other devices</button></form>
+${secondFactorSection(c, factors)}
 <form method="post" action="/signout">${csrfField(c)}<input type="hidden" name="return" value="/signin"><button type="submit">Sign out</button></form>`,
   });
 }

@@ -16,7 +16,8 @@ import { DESCRIBE } from './openapi';
 import { confirmEmailPage, forgotPasswordPage, resetPasswordForm, submitForgotPassword, submitResetPassword } from './password-pages';
 import { refusedForm } from '../../web/refused';
 import { safeReturnPath } from '../../web/return-path';
-import { loginHintOf, signInPage, submitSignIn } from './signin';
+import { submitNewRecoveryCodes, submitTotpConfirm, submitTotpSetup, submitTurnOff } from './second-factor-pages';
+import { loginHintOf, signInPage, submitSignIn, submitSignInCode } from './signin';
 import { registrationOpen, signUpPage, submitSignUp } from './signup';
 
 export const pagesFace = new Hono<AppEnv>();
@@ -26,6 +27,13 @@ pagesFace.get('/signin', DESCRIBE.signInPage, (c) => {
   return signInPage(c, { returnTo, login: loginHintOf(returnTo) });
 });
 pagesFace.post('/signin', DESCRIBE.signIn, rateLimitPerClient({ scope: 'pages-signin' }), requireCsrf(refusedForm), submitSignIn);
+pagesFace.post(
+  '/signin/code',
+  DESCRIBE.signInCode,
+  rateLimitPerClient({ scope: 'pages-signin' }),
+  requireCsrf(refusedForm),
+  submitSignInCode,
+);
 
 // Sign-up and the reset request count against the API's own per-client budgets (register, password-reset).
 pagesFace.get('/signup', DESCRIBE.signUpPage, registrationOpen, (c) => signUpPage(c, { returnTo: safeReturnPath(c.req.query('return')) }));
@@ -52,6 +60,10 @@ pagesFace.get('/confirm-email', DESCRIBE.confirmEmail, confirmEmailPage);
 pagesFace.get('/account', DESCRIBE.account, accountPage);
 pagesFace.post('/account/sessions/sign-out', DESCRIBE.signOutDevice, requireCsrf(refusedForm), submitSignOutDevice);
 pagesFace.post('/account/sessions/sign-out-others', DESCRIBE.signOutOthers, requireCsrf(refusedForm), submitSignOutOthers);
+pagesFace.post('/account/mfa/totp', DESCRIBE.totpSetup, requireCsrf(refusedForm), submitTotpSetup);
+pagesFace.post('/account/mfa/totp/confirm', DESCRIBE.totpConfirm, requireCsrf(refusedForm), submitTotpConfirm);
+pagesFace.post('/account/mfa/recovery-codes', DESCRIBE.newRecoveryCodes, requireCsrf(refusedForm), submitNewRecoveryCodes);
+pagesFace.post('/account/mfa/off', DESCRIBE.turnOffMfa, requireCsrf(refusedForm), submitTurnOff);
 
 pagesFace.get('/signout', DESCRIBE.signOutPage, async (c) => {
   const current = await resolveBrowserSession(c.env.deps, readSessionCookie(c));

@@ -41,6 +41,14 @@ const forms = {
     session: z.string().max(64).meta({ description: 'The id of one of the user’s sessions (this browser’s: a sign-out).' }),
   }),
   signOutOthers: z.object({ csrf }),
+  signInCode: z.object({
+    csrf,
+    return: returnPath,
+    challenge: z.string().max(200).meta({ description: 'The hidden field of the code page: the sign-in challenge its password opened.' }),
+    code: z.string().max(64).meta({ description: 'A code from the authenticator app, or a recovery code.' }),
+  }),
+  totpConfirm: z.object({ csrf, code: z.string().max(64).meta({ description: 'The code the app shows.' }) }),
+  mfaAction: z.object({ csrf }),
 };
 type FormName = keyof typeof forms;
 
@@ -189,6 +197,47 @@ export const DESCRIBE = {
         description: 'To /account?done=others; not signed in: to /signin?return=/account',
         headers: { Location: { description: 'Where to go.', schema: { type: 'string' } } },
       },
+    },
+  }),
+  signInCode: page({
+    summary: 'Sign in, second step: the code of an account with a second factor',
+    form: 'signInCode',
+    responses: {
+      ...seeOther('Signed in (amr pwd, otp, mfa): to the return path', 'the form’s `return`', SESSION_SET),
+      400: html('The code page again (no code), or the sign-in form (the challenge is spent or older than 5 minutes)'),
+      401: html('The code page again: the code is wrong or was used (counted toward the lockout)'),
+      429: html('The code page again: too many attempts, with Retry-After'),
+    },
+  }),
+  totpSetup: page({
+    summary: 'Set up an authenticator app: a new secret as a QR code and as base32 text, and the form for its first code',
+    signedIn: true,
+    form: 'mfaAction',
+    responses: { 200: html('The setup page'), ...TO_SIGN_IN, 403: html('An app is already on, or MFA_ENCRYPTION_KEY is not set') },
+  }),
+  totpConfirm: page({
+    summary: 'Turn the authenticator app on with its first code: the ten recovery codes, shown once',
+    signedIn: true,
+    form: 'totpConfirm',
+    responses: {
+      200: html('The recovery codes, one <li> each'),
+      400: html('The setup page again: the code is not right'),
+      ...seeOther('No setup is pending (or not signed in): to /account (or /signin?return=/account)', '/account'),
+    },
+  }),
+  newRecoveryCodes: page({
+    summary: 'A new set of ten recovery codes; the old set stops working',
+    signedIn: true,
+    form: 'mfaAction',
+    responses: { 200: html('The new codes, one <li> each'), ...TO_SIGN_IN, 403: html('No second factor is on') },
+  }),
+  turnOffMfa: page({
+    summary: 'Turn two-step sign-in off (needs a sign-in from the last 5 minutes)',
+    signedIn: true,
+    form: 'mfaAction',
+    responses: {
+      ...seeOther('Off: to /account?done=mfa-off (not signed in: to /signin?return=/account)', '/account?done=mfa-off'),
+      403: html('The sign-in is older than 5 minutes: a link to sign in again'),
     },
   }),
   signOutPage: page({

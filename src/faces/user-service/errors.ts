@@ -11,6 +11,7 @@ const ORIGINAL_REASONS: Partial<Record<ErrorCode, string>> = {
   USER_NOT_CONFIRMED: 'User not activated.',
   USER_ALREADY_CONFIRMED: 'User already activated.',
   EMAIL_TAKEN: 'This email is already registered.',
+  MFA_REQUIRED: 'mfa_required: send a one-time code as otp',
 };
 
 const STATUS_OVERRIDES: Partial<Record<ErrorCode, ContentfulStatusCode>> = {

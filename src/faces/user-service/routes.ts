@@ -114,6 +114,7 @@ routes.post(
     {
       ...INVALID,
       401: 'Wrong e-mail address or password, or a bearer token that is not good',
+      403: 'mfa_required: the account has a second factor and no otp was sent',
       429: 'Too many requests or failed attempts',
     },
   ),
@@ -122,8 +123,8 @@ routes.post(
   // A request with a bearer token and no body was answered by bearerOnlyLogin: the body is not required.
   validate('json', s.Login, { ...s.BODY, example: s.LOGIN_EXAMPLE, bodyOptional: true }),
   async (c) => {
-    const { email, password } = c.req.valid('json');
-    return loggedIn(c, await logInUser(c.env.deps, email, password));
+    const { email, password, otp } = c.req.valid('json');
+    return loggedIn(c, await logInUser(c.env.deps, email, password, otp));
   },
 );
 

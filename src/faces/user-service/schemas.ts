@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { PASSWORD_MAX_LENGTH } from '../../config';
 import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH } from '../../core/users';
 import { passwordFieldMaxLength } from '../../http/body';
-import { optionalText, requiredText } from '../../http/fields';
+import { optionalText, otpField, requiredText } from '../../http/fields';
 import type { ValidateOptions } from '../../http/validate';
 import { errorResponses } from '../../openapi/describe';
 import { userService } from './face';
@@ -53,7 +53,7 @@ export const Registration = z
     language,
   }));
 
-export const Login = z.object({ email, password });
+export const Login = z.object({ email, password, otp: otpField() });
 export const LOGIN_EXAMPLE = { email: 'ada@example.com', password: 'analytical engine 1843' };
 export const RefreshFields = z.object({ refreshToken: requiredText(CODE_MAX_CHARS) });
 export const EmailFields = z.object({ email });

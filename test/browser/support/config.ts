@@ -14,11 +14,12 @@ export function gatewayRoutes(originUrl: string): Record<string, unknown>[] {
 export function workerBindings(
   url: string,
   originUrl: string,
-  secrets: { ACCOUNT_TOKEN: string; SIGNING_KEYS: string },
+  secrets: { ACCOUNT_TOKEN: string; SIGNING_KEYS: string; MFA_ENCRYPTION_KEY: string },
 ): Record<string, string> {
   return {
     ACCOUNT_TOKEN: secrets.ACCOUNT_TOKEN,
     SIGNING_KEYS: secrets.SIGNING_KEYS,
+    MFA_ENCRYPTION_KEY: secrets.MFA_ENCRYPTION_KEY,
     ISSUER: url,
     PUBLIC_URL: url,
     // Cheap hashing keeps the run fast, as in vitest.config.ts.

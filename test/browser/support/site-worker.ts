@@ -36,6 +36,7 @@ export async function startSiteWorker(url: string, publicUrl: string): Promise<S
   const secrets = {
     ACCOUNT_TOKEN: accountToken,
     SIGNING_KEYS: JSON.stringify({ keys: [generateSigningKey('ES256', 'browser-site-es256-1')] }),
+    MFA_ENCRYPTION_KEY: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64'),
   };
   const worker = await startWorker(
     join(build, 'index.js'),
