@@ -52,6 +52,11 @@ export interface Config {
   theme: { productName: string; logoUrl: string | null; accentColor: string };
   accountToken: string;
   signingKeys: string;
+  /**
+   * IDP_SECRET_KEY: the key (at least 32 characters) that seals identity providers' client secrets
+   * and the upstream sign-in's state; null when not set (no provider can then be configured).
+   */
+  idpSecretKey: string | null;
 }
 
 const MAIL_TRANSPORTS = ['log', 'cloudflare', 'resend', 'webhook'] as const;
@@ -186,6 +191,7 @@ export function readConfig(env: Env): Config {
     theme: readTheme(env),
     accountToken: secretVar(env, 'ACCOUNT_TOKEN', 24),
     signingKeys: secretVar(env, 'SIGNING_KEYS', 2),
+    idpSecretKey: env.IDP_SECRET_KEY === undefined || env.IDP_SECRET_KEY === '' ? null : secretVar(env, 'IDP_SECRET_KEY', 32),
   };
 }
 
