@@ -215,3 +215,13 @@ export async function clientSecretOf(deps: Deps, provider: IdentityProviderRow):
     throw new AppError('TEMPORARILY_UNAVAILABLE', { reason: 'the provider’s client secret does not open with IDP_SECRET_KEY' });
   return secret;
 }
+
+/** The kinds whose sign-in flow this service runs (GitHub's own OAuth flow is not built yet). */
+const SIGN_IN_KINDS: readonly string[] = ['oidc', 'google', 'microsoft', 'apple'];
+
+/** The sign-in page's "Continue with <name>" choices: the providers of DEFAULT_ECOSYSTEM, oldest first. */
+export async function signInChoices(deps: Deps): Promise<{ id: string; name: string }[]> {
+  if (!deps.config.idpSecretKey) return [];
+  const all = await repo.listProviders(deps.db, deps.config.defaultEcosystem);
+  return all.filter((provider) => SIGN_IN_KINDS.includes(provider.kind)).map(({ id, name }) => ({ id, name }));
+}

@@ -186,6 +186,11 @@ export const AuthorizeQuery = z.object({
     .meta({ description: '`login`: sign in again; `none`: never show a page (login_required instead).' }),
   max_age: seconds('The oldest sign-in, in seconds, that may answer; an older one signs in again.'),
   auth_after: seconds('Set by this service when it sends the browser to sign in again: a sign-in at or after this Unix time.'),
+  identity_provider: z
+    .string()
+    .max(63)
+    .optional()
+    .meta({ description: 'An upstream identity provider’s id: a browser not signed in goes straight to it instead of the sign-in page.' }),
 });
 
 export const LogoutQuery = z.object({

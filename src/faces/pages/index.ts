@@ -17,12 +17,16 @@ import { confirmEmailPage, forgotPasswordPage, resetPasswordForm, submitForgotPa
 import { refusedForm } from '../../web/refused';
 import { safeReturnPath } from '../../web/return-path';
 import { signInPage, submitSignIn } from './signin';
+import { completeUpstreamSignIn, startUpstreamSignIn } from './upstream';
 import { registrationOpen, signUpPage, submitSignUp } from './signup';
 
 export const pagesFace = new Hono<AppEnv>();
 
 pagesFace.get('/signin', DESCRIBE.signInPage, (c) => signInPage(c, { returnTo: safeReturnPath(c.req.query('return')) }));
 pagesFace.post('/signin', DESCRIBE.signIn, rateLimitPerClient({ scope: 'pages-signin' }), requireCsrf(refusedForm), submitSignIn);
+// An upstream identity provider: the start (from the sign-in page's buttons) and the redirect URI registered upstream.
+pagesFace.get('/signin/with/:providerId', DESCRIBE.upstreamStart, rateLimitPerClient({ scope: 'pages-signin' }), startUpstreamSignIn);
+pagesFace.get('/signin/callback/:providerId', DESCRIBE.upstreamCallback, completeUpstreamSignIn);
 
 // Sign-up and the reset request count against the API's own per-client budgets (register, password-reset).
 pagesFace.get('/signup', DESCRIBE.signUpPage, registrationOpen, (c) => signUpPage(c, { returnTo: safeReturnPath(c.req.query('return')) }));
