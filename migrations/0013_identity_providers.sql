@@ -1,5 +1,6 @@
 -- Upstream identity providers (issue 22): the operator's providers per ecosystem, their client secret
--- sealed with AES-GCM under IDP_SECRET_KEY, and the upstream identities (provider, subject) linked to users.
+-- sealed with AES-GCM under IDP_SECRET_KEY, the upstream identities (provider, subject) linked to users, and
+-- the provider a session's sign-in went through (the ID token's `idp`).
 CREATE TABLE `identity_providers` (
 	`id` text PRIMARY KEY NOT NULL,
 	`ecosystem_id` text NOT NULL,
@@ -30,4 +31,5 @@ CREATE TABLE `linked_identities` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `linked_identities_subject` ON `linked_identities` (`provider_id`,`subject`);--> statement-breakpoint
-CREATE INDEX `linked_identities_user` ON `linked_identities` (`user_id`);
+CREATE INDEX `linked_identities_user` ON `linked_identities` (`user_id`);--> statement-breakpoint
+ALTER TABLE `sessions` ADD `idp` text;

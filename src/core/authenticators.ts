@@ -20,6 +20,8 @@ export interface Proof {
   lockKeys: string[];
   /** Failure keys to clear in the session's own batch once it started. */
   clearKeys: string[];
+  /** An upstream identity provider's step: the provider's id (the session's and ID token's `idp`). */
+  idp?: string;
 }
 
 /** The `amr` of a sign-in made of these proofs: each method once, in order, and `mfa` when there are several. */
@@ -48,6 +50,7 @@ export async function completeSignIn(
     lockKeys: proofs.flatMap((proof) => proof.lockKeys),
     clearKeys: proofs.flatMap((proof) => proof.clearKeys),
     amr: amrOf(proofs),
+    idp: proofs.find((proof) => proof.idp !== undefined)?.idp,
   });
   actAs(deps, actorOfUser(user));
   return { user, session };

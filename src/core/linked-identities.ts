@@ -38,7 +38,7 @@ export async function signInWithUpstreamIdentity(deps: Deps, provider: IdentityP
     const user = await userOfIdentity(deps, provider, identity);
     if (!user) continue; // a concurrent first sign-in of the same identity won: read its link
     if (user.disabled) throw new UpstreamSignInFailure('disabled');
-    const proof: Proof = { user, method: 'fed', lockKeys: [], clearKeys: [] };
+    const proof: Proof = { user, method: 'fed', lockKeys: [], clearKeys: [], idp: provider.id };
     const { session } = await completeSignIn(deps, [proof], { rotates: false, kind: 'browser' });
     return { user, cookie: session.refreshToken, maxAgeSeconds: session.refreshExpiresIn };
   }

@@ -49,6 +49,8 @@ export interface SignInConditions {
   lockKeys?: string[];
   clearKeys?: string[];
   amr?: AuthMethod[];
+  /** The upstream identity provider the sign-in went through (`idp` of the ID token). */
+  idp?: string;
 }
 
 /**
@@ -70,7 +72,16 @@ export async function startSession(deps: Deps, user: UserRow, options: SessionOp
   const amr = encodeAmr(signIn?.amr);
   const insert = repo.insertSessionIfUnchangedQuery(
     deps.db,
-    { ...row, expiryType: null, ttlSeconds: null, createdAt: now, expiresAt: now + ttl * 1000, clientId: options.clientId ?? null, amr },
+    {
+      ...row,
+      expiryType: null,
+      ttlSeconds: null,
+      createdAt: now,
+      expiresAt: now + ttl * 1000,
+      clientId: options.clientId ?? null,
+      amr,
+      idp: signIn?.idp ?? null,
+    },
     {
       tokenEpoch: user.tokenEpoch,
       role: user.role,

@@ -188,6 +188,8 @@ export const sessions = sqliteTable(
      * access token, a droplit user token) and for every session older than the column.
      */
     amr: text('amr'),
+    /** The upstream identity provider the sign-in went through (its id; OpenID's `idp` claim), else null. */
+    idp: text('idp'),
   },
   (t) => [
     index('sessions_user').on(t.userId, t.createdAt),

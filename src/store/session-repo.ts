@@ -21,6 +21,8 @@ interface NewSession {
   clientId?: string | null;
   /** How the person proved who they are (RFC 8176 `amr`, JSON text), else null. */
   amr?: string | null;
+  /** The upstream identity provider of the sign-in, else null. */
+  idp?: string | null;
 }
 
 /** What the caller read of the user; the session starts only if D1 still says the same. */
@@ -60,6 +62,7 @@ export function insertSessionIfUnchangedQuery(db: Db, row: NewSession, seen: Use
     userEpoch: sql`${users.tokenEpoch}`,
     clientId: sql`${row.clientId ?? null}`,
     amr: sql`${row.amr ?? null}`,
+    idp: sql`${row.idp ?? null}`,
   };
   const columns = Object.keys(getTableColumns(sessions)) as (keyof typeof values)[];
   const role = seen.role === undefined ? sql`` : sql` and ${users.role} = ${seen.role}`;

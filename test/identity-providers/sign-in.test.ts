@@ -218,6 +218,6 @@ describe('signing in with an upstream OpenID provider', () => {
       },
     );
     const tokens = await oauth.processAuthorizationCodeResponse(as, { client_id: app.clientId }, exchange, { expectedNonce: pkce.nonce });
-    expect(decodeJwt(tokens.id_token!).amr).toEqual(['fed']);
+    expect(decodeJwt(tokens.id_token!)).toMatchObject({ amr: ['fed'], idp: id });
   });
 });
