@@ -33,6 +33,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const secrets = {
       ACCOUNT_TOKEN: `acct_${crypto.randomUUID().replaceAll('-', '')}`,
       SIGNING_KEYS: JSON.stringify({ keys: [generateSigningKey('ES256', 'browser-es256-1')] }),
+      IDP_SECRET_KEY: `idp_${crypto.randomUUID()}${crypto.randomUUID()}`,
     };
     const worker = await startWorker(scriptPath, workerBindings(url, origin.url, secrets), {
       unsafeDirectSockets: [{ host: HOST, port }],
