@@ -216,8 +216,8 @@ export async function clientSecretOf(deps: Deps, provider: IdentityProviderRow):
   return secret;
 }
 
-/** The kinds whose sign-in flow this service runs (GitHub's own OAuth flow is not built yet). */
-const SIGN_IN_KINDS: readonly string[] = ['oidc', 'google', 'microsoft', 'apple'];
+/** The kinds whose sign-in flow this service runs. */
+const SIGN_IN_KINDS: readonly string[] = ['oidc', 'github', 'google', 'microsoft', 'apple'];
 
 /** The sign-in page's "Continue with <name>" choices: the providers of DEFAULT_ECOSYSTEM, oldest first. */
 export async function signInChoices(deps: Deps): Promise<{ id: string; name: string }[]> {

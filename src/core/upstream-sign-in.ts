@@ -10,6 +10,7 @@ import type { Deps } from './deps';
 import { AppError } from './errors';
 import { clientSecretOf, getProvider, idpSecretKey, redirectUriOf, type IdentityProviderRow } from './identity-providers';
 import { signInWithUpstreamIdentity, type UpstreamIdentity } from './linked-identities';
+import { githubEndpoints, githubIdentity } from './upstream-github';
 import { UpstreamSignInFailure } from './upstream-failures';
 
 export { UpstreamSignInFailure };
@@ -43,7 +44,8 @@ function httpOptions(deps: Deps, issuer: URL) {
 }
 
 async function authorizationServer(deps: Deps, provider: IdentityProviderRow): Promise<oauth.AuthorizationServer> {
-  if (provider.kind === 'github' || !provider.issuer) throw new UpstreamSignInFailure('unsupported', `kind ${provider.kind}`);
+  if (provider.kind === 'github') return githubEndpoints(provider).as;
+  if (!provider.issuer) throw new UpstreamSignInFailure('unsupported', `kind ${provider.kind}`);
   const cached = discovered.get(provider.issuer);
   if (cached && deps.now() - cached.at < DISCOVERY_CACHE_MS) return cached.as;
   const issuer = new URL(provider.issuer);
@@ -94,7 +96,7 @@ export async function beginUpstreamSignIn(
   url.searchParams.set('response_type', 'code');
   url.searchParams.set('scope', provider.scopes.join(' '));
   url.searchParams.set('state', flow.state);
-  url.searchParams.set('nonce', flow.nonce);
+  if (provider.kind !== 'github') url.searchParams.set('nonce', flow.nonce);
   url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(flow.verifier));
   url.searchParams.set('code_challenge_method', 'S256');
   return { location: url.href, stateCookie: await seal(key, STATE_PURPOSE, JSON.stringify(flow), provider.id), provider };
@@ -128,23 +130,28 @@ export async function finishUpstreamSignIn(deps: Deps, providerId: string, callb
     throw new UpstreamSignInFailure('state', error instanceof Error ? ((error as { code?: string }).code ?? error.name) : 'unknown');
   }
   const secret = await clientSecretOf(deps, provider);
-  const issuer = new URL(provider.issuer!);
+  const issuer = new URL(as.issuer);
+  const github = provider.kind === 'github';
   const identity = await upstreamCall(async () => {
     const response = await oauth.authorizationCodeGrantRequest(
       as,
       client,
-      oauth.ClientSecretBasic(secret),
+      // GitHub takes the client's credentials in the body; OpenID providers support Basic (RFC 6749 2.3.1).
+      github ? oauth.ClientSecretPost(secret) : oauth.ClientSecretBasic(secret),
       params,
       redirectUriOf(deps, provider.id),
       flow.verifier,
       httpOptions(deps, issuer),
     );
+    if (github) {
+      const result = await oauth.processAuthorizationCodeResponse(as, client, response);
+      return githubIdentity(deps, provider, result.access_token);
+    }
     const result = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: flow.nonce, requireIdToken: true });
-    const jwks = jwksCaches.get(provider.issuer!) ?? {};
-    jwksCaches.set(provider.issuer!, jwks);
+    const jwks = jwksCaches.get(as.issuer) ?? {};
+    jwksCaches.set(as.issuer, jwks);
     await oauth.validateApplicationLevelSignature(as, response, { ...httpOptions(deps, issuer), [oauth.jwksCache]: jwks });
-    const claims = oauth.getValidatedIdTokenClaims(result)!;
-    return identityOf(claims);
+    return identityOf(oauth.getValidatedIdTokenClaims(result)!);
   });
   const signedIn = await signInWithUpstreamIdentity(deps, provider, identity);
   return { ...signedIn, returnTo: flow.returnTo, provider };
