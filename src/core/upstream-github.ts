@@ -4,7 +4,7 @@
 // GitHub's numeric user id (a login can be renamed and reused); the e-mail is the primary address
 // GitHub lists as verified. The endpoints are GitHub's own; a provider whose `issuer` is on loopback
 // points them at a local stand-in (development and tests only: identity-providers.ts refuses any other).
-import * as oauth from 'oauth4webapi';
+import type * as oauth from 'oauth4webapi';
 import type { Deps } from './deps';
 import type { IdentityProviderRow } from './identity-providers';
 import type { UpstreamIdentity } from './linked-identities';
