@@ -13,6 +13,7 @@ import type { UserRow } from '../store/user-repo';
 import { grantQueries, publishUserGrants } from './access';
 import { completeSignIn, type Proof } from './authenticators';
 import type { Deps } from './deps';
+import { AppError } from './errors';
 import type { IdentityProviderRow } from './identity-providers';
 import { UpstreamSignInFailure } from './upstream-failures';
 import { checkEmail, NAME_MAX_LENGTH } from './users';
@@ -141,4 +142,17 @@ async function createUserOfIdentity(
   if (!(await insertLink(deps, before, provider, identity, row.id))) return null;
   if (grants.length > 0) await publishUserGrants(deps, row.id, grants);
   return (await users.findUserById(deps.db, row.id)) ?? null;
+}
+
+/** The signed-in user's linked identities, for the account page. */
+export function linkedIdentitiesOf(deps: Deps, userId: string) {
+  return links.listLinkedIdentitiesWithProvider(deps.db, userId);
+}
+
+/** Unlinks one of the user's identities; refused (LAST_SIGN_IN_METHOD) when it would leave no way to sign in. */
+export async function unlinkIdentity(deps: Deps, userId: string, linkId: string): Promise<void> {
+  const [removed] = await links.unlinkIfAnotherWayInQuery(deps.db, userId, linkId);
+  if (removed) return;
+  const owned = (await links.listLinkedIdentities(deps.db, userId)).some((link) => link.id === linkId);
+  throw new AppError(owned ? 'LAST_SIGN_IN_METHOD' : 'LINKED_IDENTITY_NOT_FOUND', { field: 'identity' });
 }

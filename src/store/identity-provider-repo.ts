@@ -1,9 +1,9 @@
 // Upstream identity providers and the identities linked to users (issue 22), in D1. A link is
 // `(provider, subject)`, unique: two sign-ins racing to link the same upstream identity are
 // settled by that index, never by an e-mail.
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from './db';
-import { identityProviders, linkedIdentities, type IdentityProviderRow, type LinkedIdentityRow } from './schema';
+import { identityProviders, linkedIdentities, users, type IdentityProviderRow, type LinkedIdentityRow } from './schema';
 
 export type { IdentityProviderRow, LinkedIdentityRow };
 export type NewIdentityProvider = typeof identityProviders.$inferInsert;
@@ -60,4 +60,38 @@ export function touchLinkedIdentityQuery(db: Db, id: string, email: string | nul
 
 export function listLinkedIdentities(db: Db, userId: string): Promise<LinkedIdentityRow[]> {
   return db.select().from(linkedIdentities).where(eq(linkedIdentities.userId, userId)).orderBy(asc(linkedIdentities.createdAt)).all();
+}
+
+/** The user's links with their providers' names, oldest first (the account page). */
+export function listLinkedIdentitiesWithProvider(db: Db, userId: string) {
+  return db
+    .select({
+      id: linkedIdentities.id,
+      providerName: identityProviders.name,
+      email: linkedIdentities.email,
+      createdAt: linkedIdentities.createdAt,
+    })
+    .from(linkedIdentities)
+    .innerJoin(identityProviders, eq(identityProviders.id, linkedIdentities.providerId))
+    .where(eq(linkedIdentities.userId, userId))
+    .orderBy(asc(linkedIdentities.createdAt))
+    .all();
+}
+
+/**
+ * Deletes one of the user's links only if the user keeps a way to sign in: a password, or another
+ * link. One statement, so two unlinks racing cannot both remove the last two ways in. RETURNING its id.
+ */
+export function unlinkIfAnotherWayInQuery(db: Db, userId: string, linkId: string) {
+  return db
+    .delete(linkedIdentities)
+    .where(
+      and(
+        eq(linkedIdentities.id, linkId),
+        eq(linkedIdentities.userId, userId),
+        sql`(exists (select 1 from ${users} where ${users.id} = ${userId} and ${users.passwordHash} is not null)
+          or (select count(*) from ${linkedIdentities} where ${linkedIdentities.userId} = ${userId}) > 1)`,
+      ),
+    )
+    .returning({ id: linkedIdentities.id });
 }

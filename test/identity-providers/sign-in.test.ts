@@ -220,4 +220,41 @@ describe('signing in with an upstream OpenID provider', () => {
     const tokens = await oauth.processAuthorizationCodeResponse(as, { client_id: app.clientId }, exchange, { expectedNonce: pkce.nonce });
     expect(decodeJwt(tokens.id_token!)).toMatchObject({ amr: ['fed'], idp: id });
   });
+
+  it('lists linked identities on the account page, and refuses to unlink the only way to sign in', async () => {
+    const { client, upstream, id, browser } = await setUp();
+    const email = address();
+    expect((await signInVia(browser, upstream, id, { sub: subject(), email, email_verified: true })).status).toBe(303);
+    const page = await (await browser.get('/account')).text();
+    expect(page).toContain('Identities you sign in with');
+    expect(page).toContain(`Corp ${id}`);
+    const identity = /name="identity" value="([^"]+)"/.exec(page)![1]!;
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page)![1]!;
+    const refused = await browser.submit('/account/identities/unlink', { csrf, identity });
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain('only way to sign in');
+    const unknown = await browser.submit('/account/identities/unlink', { csrf, identity: crypto.randomUUID() });
+    expect(unknown.status).toBe(404);
+    const count = await client.env.DB.prepare('SELECT count(*) AS n FROM linked_identities WHERE id = ?')
+      .bind(identity)
+      .first<{ n: number }>();
+    expect(count!.n).toBe(1);
+  });
+
+  it('unlinks an identity from an account that keeps its password', async () => {
+    const { client, upstream, id, browser } = await setUp({ linkByVerifiedEmail: true });
+    const owner = await createUser(client, { email: address() });
+    await markVerified(client, owner.email);
+    expect((await signInVia(browser, upstream, id, { sub: subject(), email: owner.email, email_verified: true })).status).toBe(303);
+    const page = await (await browser.get('/account')).text();
+    const identity = /name="identity" value="([^"]+)"/.exec(page)![1]!;
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page)![1]!;
+    const done = await browser.submit('/account/identities/unlink', { csrf, identity });
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe('/account?done=unlinked');
+    const count = await client.env.DB.prepare('SELECT count(*) AS n FROM linked_identities WHERE id = ?')
+      .bind(identity)
+      .first<{ n: number }>();
+    expect(count!.n).toBe(0);
+  });
 });

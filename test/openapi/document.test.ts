@@ -160,6 +160,7 @@ describe('/openapi.json', () => {
         'post /signout',
         'get /signin/with/{providerId}',
         'get /signin/callback/{providerId}',
+        'post /account/identities/unlink',
       ].sort(),
     );
     for (const [route, operation] of pages as [string, Record<string, any>][]) {

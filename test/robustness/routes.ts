@@ -343,6 +343,11 @@ const page: RouteCase[] = [
     () => '/account/sessions/sign-out-others',
     pageForm(() => ({})),
   ),
+  route(
+    'POST /account/identities/unlink',
+    () => '/account/identities/unlink',
+    pageForm(() => ({ identity: crypto.randomUUID() })),
+  ),
 ];
 
 const operator = { token: 'account', accepts: ADMIN } as const;

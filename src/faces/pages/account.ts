@@ -6,6 +6,7 @@ import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { resolveBrowserSession, sessionsOf, signOutDevice, signOutOtherDevices, type BrowserSession } from '../../core/browser-sessions';
 import { AppError } from '../../core/errors';
+import { linkedIdentitiesOf, unlinkIdentity } from '../../core/linked-identities';
 import { readSessionCookie } from '../../http/browser-cookies';
 import type { AppEnv } from '../../http/types';
 import type { SessionRow } from '../../core/sessions';
@@ -22,6 +23,7 @@ const KIND_NAMES: Record<string, string> = { browser: 'Browser', refresh: 'App',
 const NOTICES: Record<string, string> = {
   device: 'That device was signed out.',
   others: 'Every other device was signed out.',
+  unlinked: 'That identity was unlinked.',
 };
 
 function when(ms: number) {
@@ -44,7 +46,19 @@ export async function accountPage(c: Context<AppEnv>) {
   const current = await resolveBrowserSession(c.env.deps, readSessionCookie(c));
   if (!current) return toSignIn(c, ACCOUNT);
   const { user } = current;
-  const rows = await sessionsOf(c.env.deps, current);
+  const [rows, identities] = await Promise.all([sessionsOf(c.env.deps, current), linkedIdentitiesOf(c.env.deps, user.id)]);
+  const linked =
+    identities.length === 0
+      ? ''
+      : html`<table>
+<caption>Identities you sign in with</caption>
+<thead><tr><th scope="col">Provider</th><th scope="col">E-mail there</th><th scope="col">Linked</th><th scope="col">Action</th></tr></thead>
+<tbody>${identities.map(
+          (identity) => html`<tr><td>${identity.providerName}</td><td>${identity.email ?? ''}</td><td>${when(identity.createdAt)}</td>
+<td><form method="post" action="/account/identities/unlink">${csrfField(c)}<input type="hidden" name="identity" value="${identity.id}">
+<button type="submit" class="secondary" aria-label="Unlink ${identity.providerName}">Unlink</button></form></td></tr>`,
+        )}</tbody>
+</table>`;
   const name = [user.firstName, user.lastName].filter(Boolean).join(' ');
   const notice = NOTICES[c.req.query('done') ?? ''];
   return renderPage(c, {
@@ -56,6 +70,7 @@ export async function accountPage(c: Context<AppEnv>) {
 <thead><tr><th scope="col">Kind</th><th scope="col">Started</th><th scope="col">Last used</th><th scope="col">Action</th></tr></thead>
 <tbody>${rows.map((row) => sessionRow(c, row, current))}</tbody>
 </table>
+${linked}
 <form method="post" action="/account/sessions/sign-out-others">${csrfField(c)}<button type="submit" class="secondary">Sign out all other devices</button></form>
 <form method="post" action="/signout">${csrfField(c)}<input type="hidden" name="return" value="/signin"><button type="submit">Sign out</button></form>`,
   });
@@ -91,4 +106,27 @@ export async function submitSignOutOthers(c: Context<AppEnv>) {
   if (!current) return toSignIn(c, ACCOUNT);
   await signOutOtherDevices(c.env.deps, current);
   return c.redirect(`${ACCOUNT}?done=others`, 303);
+}
+
+/** POST /account/identities/unlink: unlinks one of the user's upstream identities, unless it is their only way in. */
+export async function submitUnlinkIdentity(c: Context<AppEnv>) {
+  const current = await resolveBrowserSession(c.env.deps, readSessionCookie(c));
+  if (!current) return toSignIn(c, ACCOUNT);
+  const linkId = formText(await readForm(c), 'identity', 64);
+  try {
+    await unlinkIdentity(c.env.deps, current.user.id, linkId);
+  } catch (error) {
+    if (!(error instanceof AppError) || !['LAST_SIGN_IN_METHOD', 'LINKED_IDENTITY_NOT_FOUND'].includes(error.code)) throw error;
+    return renderPage(c, {
+      title: 'Not unlinked',
+      status: error.code === 'LAST_SIGN_IN_METHOD' ? 409 : 404,
+      body: html`<p class="error" role="alert">${
+        error.code === 'LAST_SIGN_IN_METHOD'
+          ? 'This is your only way to sign in: set a password or link another identity first.'
+          : 'That is not one of your linked identities.'
+      }</p>
+<p class="links"><a href="${ACCOUNT}">Back to your account</a></p>`,
+    });
+  }
+  return c.redirect(`${ACCOUNT}?done=unlinked`, 303);
 }

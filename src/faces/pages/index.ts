@@ -7,7 +7,7 @@ import { resolveBrowserSession } from '../../core/browser-sessions';
 import { readSessionCookie } from '../../http/browser-cookies';
 import { rateLimitPerClient } from '../../http/rate-limit';
 import type { AppEnv } from '../../http/types';
-import { accountPage, submitSignOutDevice, submitSignOutOthers } from './account';
+import { accountPage, submitSignOutDevice, submitSignOutOthers, submitUnlinkIdentity } from './account';
 import { endBrowserSession } from '../../web/browser-session';
 import { csrfField, requireCsrf } from '../../web/csrf';
 import { readForm } from '../../web/form';
@@ -53,6 +53,7 @@ pagesFace.get('/confirm-email', DESCRIBE.confirmEmail, confirmEmailPage);
 pagesFace.get('/account', DESCRIBE.account, accountPage);
 pagesFace.post('/account/sessions/sign-out', DESCRIBE.signOutDevice, requireCsrf(refusedForm), submitSignOutDevice);
 pagesFace.post('/account/sessions/sign-out-others', DESCRIBE.signOutOthers, requireCsrf(refusedForm), submitSignOutOthers);
+pagesFace.post('/account/identities/unlink', DESCRIBE.unlinkIdentity, requireCsrf(refusedForm), submitUnlinkIdentity);
 
 pagesFace.get('/signout', DESCRIBE.signOutPage, async (c) => {
   const current = await resolveBrowserSession(c.env.deps, readSessionCookie(c));

@@ -41,6 +41,10 @@ const forms = {
     session: z.string().max(64).meta({ description: 'The id of one of the user’s sessions (this browser’s: a sign-out).' }),
   }),
   signOutOthers: z.object({ csrf }),
+  unlinkIdentity: z.object({
+    csrf,
+    identity: z.string().max(64).meta({ description: 'The id of one of the user’s linked identities (from the account page).' }),
+  }),
 };
 type FormName = keyof typeof forms;
 
@@ -222,6 +226,19 @@ export const DESCRIBE = {
         description: 'To /account?done=others; not signed in: to /signin?return=/account',
         headers: { Location: { description: 'Where to go.', schema: { type: 'string' } } },
       },
+    },
+  }),
+  unlinkIdentity: page({
+    summary: 'Unlink one of the user’s upstream identities',
+    signedIn: true,
+    form: 'unlinkIdentity',
+    responses: {
+      303: {
+        description: 'To /account?done=unlinked; not signed in: to /signin?return=/account',
+        headers: { Location: { description: 'Where to go.', schema: { type: 'string' } } },
+      },
+      404: html('Not one of the user’s linked identities'),
+      409: html('Refused: it is the user’s only way to sign in (no password, no other link)'),
     },
   }),
   signOutPage: page({
