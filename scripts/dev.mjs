@@ -11,7 +11,7 @@
 // Links in mail point at http://localhost:<port> (PUBLIC_URL) unless `--var PUBLIC_URL:...` is passed.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateKeySet } from './signing-keys.mjs';
@@ -25,9 +25,14 @@ async function writeDevVars() {
   const accountToken = `acct_${randomBytes(32).toString('base64url')}`;
   const signingKeys = generateKeySet([alg, 'RS256']);
   const mfaKey = randomBytes(32).toString('base64');
-  writeFileSync(varsFile, `ACCOUNT_TOKEN="${accountToken}"\nSIGNING_KEYS='${signingKeys}'\nMFA_ENCRYPTION_KEY="${mfaKey}"\n`, {
-    mode: 0o600,
-  });
+  const idpSecretKey = randomBytes(32).toString('base64url');
+  writeFileSync(
+    varsFile,
+    `ACCOUNT_TOKEN="${accountToken}"\nSIGNING_KEYS='${signingKeys}'\nMFA_ENCRYPTION_KEY="${mfaKey}"\nIDP_SECRET_KEY="${idpSecretKey}"\n`,
+    {
+      mode: 0o600,
+    },
+  );
   console.log('Wrote .dev.vars with a new signing key and account token (shown only this once):');
   console.log(`\n  ACCOUNT_TOKEN=${accountToken}\n`);
 }
@@ -59,6 +64,10 @@ const args = [
 ];
 
 if (!existsSync(varsFile)) await writeDevVars();
+// A .dev.vars from before identity providers: add the key that seals their client secrets.
+else if (!/^IDP_SECRET_KEY=/m.test(readFileSync(varsFile, 'utf8'))) {
+  appendFileSync(varsFile, `IDP_SECRET_KEY="${randomBytes(32).toString('base64url')}"\n`);
+}
 checkConfig(args.slice(1));
 run(['d1', 'migrations', 'apply', 'DB', '--local']);
 const child = spawn(wrangler, args, { cwd: root, stdio: 'inherit' });

@@ -66,6 +66,11 @@ export interface Config {
   signingKeys: string;
   /** MFA_ENCRYPTION_KEY (a secret, 32 bytes in base64): seals authenticator-app secrets at rest; null turns enrolment off. */
   mfaEncryptionKey: string | null;
+  /**
+   * IDP_SECRET_KEY: the key (at least 32 characters) that seals identity providers' client secrets
+   * and the upstream sign-in's state; null when not set (no provider can then be configured).
+   */
+  idpSecretKey: string | null;
 }
 
 const MAIL_TRANSPORTS = ['log', 'cloudflare', 'resend', 'webhook'] as const;
@@ -233,6 +238,7 @@ export function readConfig(env: Env): Config {
     accountToken: secretVar(env, 'ACCOUNT_TOKEN', 24),
     signingKeys: secretVar(env, 'SIGNING_KEYS', 2),
     mfaEncryptionKey: sealingKeyVar(env, 'MFA_ENCRYPTION_KEY'),
+    idpSecretKey: env.IDP_SECRET_KEY === undefined || env.IDP_SECRET_KEY === '' ? null : secretVar(env, 'IDP_SECRET_KEY', 32),
   };
 }
 

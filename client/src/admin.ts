@@ -12,6 +12,9 @@ export type OutboxStatus = OutboxItem['status'];
 export type OAuthClient = Schemas['Client'];
 export type OAuthNewClient = JsonBody<'/admin/v1/clients', 'post'>;
 export type OAuthClientChanges = JsonBody<'/admin/v1/clients/{clientId}', 'patch'>;
+export type IdentityProvider = Schemas['IdentityProvider'];
+export type NewIdentityProvider = JsonBody<'/admin/v1/identity-providers', 'post'>;
+export type IdentityProviderChanges = JsonBody<'/admin/v1/identity-providers/{providerId}', 'patch'>;
 
 export interface UserListOptions {
   ecosystemId?: string;
@@ -36,6 +39,7 @@ export function operatorApi(api: ApiClient, accountToken: string | undefined) {
     unwrap(api.GET('/admin/v1/users', { params: { query: { ...options, limit: queryNumber(options.limit) } }, headers: headers() }));
   const listUsers = (options: UserListOptions): AsyncGenerator<AdminUser[]> => pages((cursor) => userPage({ ...options, cursor }));
   const client = (clientId: string) => ({ params: { path: { clientId } } });
+  const provider = (providerId: string) => ({ params: { path: { providerId } } });
 
   return {
     ecosystems: {
@@ -133,6 +137,28 @@ export function operatorApi(api: ApiClient, accountToken: string | undefined) {
       /** Its unused authorization codes go with it. */
       async delete(clientId: string): Promise<void> {
         await unwrap(api.DELETE('/admin/v1/clients/{clientId}', { ...client(clientId), headers: headers() }));
+      },
+    },
+    /** Upstream identity providers people sign in with; answers carry the redirectUri, never the secret. */
+    identityProviders: {
+      async list(): Promise<IdentityProvider[]> {
+        return (await unwrap(api.GET('/admin/v1/identity-providers', { headers: headers() }))).items;
+      },
+      get(providerId: string): Promise<IdentityProvider> {
+        return unwrap(api.GET('/admin/v1/identity-providers/{providerId}', { ...provider(providerId), headers: headers() }));
+      },
+      create(configuration: NewIdentityProvider): Promise<IdentityProvider> {
+        return unwrap(api.POST('/admin/v1/identity-providers', { body: configuration, headers: headers() }));
+      },
+      /** Its id, kind and ecosystem cannot change. */
+      update(providerId: string, changes: IdentityProviderChanges): Promise<IdentityProvider> {
+        return unwrap(
+          api.PATCH('/admin/v1/identity-providers/{providerId}', { ...provider(providerId), body: changes, headers: headers() }),
+        );
+      },
+      /** Its links go with it; the users it created stay. */
+      async delete(providerId: string): Promise<void> {
+        await unwrap(api.DELETE('/admin/v1/identity-providers/{providerId}', { ...provider(providerId), headers: headers() }));
       },
     },
   };

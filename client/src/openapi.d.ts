@@ -356,6 +356,43 @@ export interface paths {
         patch: operations["patchAdminV1ClientsByClientId"];
         trace?: never;
     };
+    "/admin/v1/identity-providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the identity providers */
+        get: operations["getAdminV1IdentityProviders"];
+        put?: never;
+        /** Configure an upstream identity provider */
+        post: operations["postAdminV1IdentityProviders"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/identity-providers/{providerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Show an identity provider */
+        get: operations["getAdminV1IdentityProvidersByProviderId"];
+        put?: never;
+        post?: never;
+        /** Delete an identity provider and its links (its users stay) */
+        delete: operations["deleteAdminV1IdentityProvidersByProviderId"];
+        options?: never;
+        head?: never;
+        /** Change an identity provider (not its id, kind or ecosystem) */
+        patch: operations["patchAdminV1IdentityProvidersByProviderId"];
+        trace?: never;
+    };
     "/oauth/authorize": {
         parameters: {
             query?: never;
@@ -493,6 +530,46 @@ export interface paths {
         put?: never;
         /** Sign in, second step: the code of an account with a second factor */
         post: operations["postSigninCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/signin/with/{providerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sign in with an upstream identity provider: to its authorization endpoint
+         * @description Sets a short-lived sealed cookie (__Host-gatehouse-upstream) with the PKCE verifier, state and nonce that bind the sign-in to this browser.
+         */
+        get: operations["getSigninWithByProviderId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/signin/callback/{providerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The redirect URI registered at an upstream identity provider: completes its sign-in
+         * @description Checks state against this browser’s cookie, exchanges the code with PKCE, verifies the ID token (JWKS, iss, aud, exp, nonce); a first sign-in creates the user (or links by verified e-mail when the provider allows it). Every failure is a page.
+         */
+        get: operations["getSigninCallbackByProviderId"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -686,6 +763,23 @@ export interface paths {
         put?: never;
         /** Turn two-step sign-in off (needs a sign-in from the last 5 minutes) */
         post: operations["postAccountMfaOff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/account/identities/unlink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Unlink one of the user’s upstream identities */
+        post: operations["postAccountIdentitiesUnlink"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1413,6 +1507,33 @@ export interface components {
             updatedAt: string;
             /** @description Only in the answer that registers a confidential client: shown this once, stored hashed. */
             clientSecret?: string;
+        };
+        IdentityProvider: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            kind: "oidc" | "github" | "google" | "microsoft" | "apple";
+            clientId: string;
+            issuer: string | null;
+            scopes: string[];
+            ecosystemId: string;
+            linkByVerifiedEmail: boolean;
+            defaultEnvironments: string[];
+            /**
+             * Format: uri
+             * @description The callback URL to register at the upstream.
+             */
+            redirectUri: string;
+            /**
+             * Format: date-time
+             * @example 2026-01-31T12:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-01-31T12:00:00.000Z
+             */
+            updatedAt: string;
         };
         OAuthTokens: {
             /** @description A JWT. */
@@ -2917,6 +3038,284 @@ export interface operations {
             };
         };
     };
+    getAdminV1IdentityProviders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every provider (no secret) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["IdentityProvider"][];
+                    };
+                };
+            };
+            /** @description No account token, or another token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    postAdminV1IdentityProviders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "corp",
+                 *       "name": "Corp SSO",
+                 *       "kind": "oidc",
+                 *       "clientId": "gatehouse",
+                 *       "clientSecret": "upstream-client-secret",
+                 *       "issuer": "https://sso.corp.example"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Lower-case letters, digits, "-" and "_"; part of the redirect URI and of droplit ids. */
+                    id: string;
+                    /** @description Shown on the sign-in page: "Continue with <name>". */
+                    name: string;
+                    /** @enum {string} */
+                    kind: "oidc" | "github" | "google" | "microsoft" | "apple";
+                    clientId: string;
+                    /** @description Stored sealed (AES-GCM under IDP_SECRET_KEY); never shown again. */
+                    clientSecret: string;
+                    /**
+                     * Format: uri
+                     * @description Required for oidc (its discovery is read); https, or http on loopback.
+                     */
+                    issuer?: string;
+                    /** @description Default: the kind’s (openid email profile for OpenID kinds). */
+                    scopes?: string[];
+                    /** @description Where its users live; default DEFAULT_ECOSYSTEM. */
+                    ecosystemId?: string;
+                    /** @description Link a first sign-in to the account with the same verified address, when the upstream says email_verified (default false). */
+                    linkByVerifiedEmail?: boolean;
+                    /** @description droplit environments granted to each user it creates. */
+                    defaultEnvironments?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description The provider with its redirectUri (no secret) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityProvider"];
+                };
+            };
+            /** @description A field is invalid (the message names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No account token, or another token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No such ecosystem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description A provider with this id exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    getAdminV1IdentityProvidersByProviderId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                providerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The provider (no secret) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityProvider"];
+                };
+            };
+            /** @description No account token, or another token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No such identity provider */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    deleteAdminV1IdentityProvidersByProviderId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                providerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No account token, or another token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No such identity provider */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    patchAdminV1IdentityProvidersByProviderId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                providerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description Lower-case letters, digits, "-" and "_"; part of the redirect URI and of droplit ids. */
+                    id?: string;
+                    /** @description Shown on the sign-in page: "Continue with <name>". */
+                    name?: string;
+                    /** @enum {string} */
+                    kind?: "oidc" | "github" | "google" | "microsoft" | "apple";
+                    clientId?: string;
+                    /** @description Stored sealed (AES-GCM under IDP_SECRET_KEY); never shown again. */
+                    clientSecret?: string;
+                    /**
+                     * Format: uri
+                     * @description Required for oidc (its discovery is read); https, or http on loopback.
+                     */
+                    issuer?: string;
+                    /** @description Default: the kind’s (openid email profile for OpenID kinds). */
+                    scopes?: string[];
+                    /** @description Where its users live; default DEFAULT_ECOSYSTEM. */
+                    ecosystemId?: string;
+                    /** @description Link a first sign-in to the account with the same verified address, when the upstream says email_verified (default false). */
+                    linkByVerifiedEmail?: boolean;
+                    /** @description droplit environments granted to each user it creates. */
+                    defaultEnvironments?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description The provider (no secret) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityProvider"];
+                };
+            };
+            /** @description A field is invalid (the message names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No account token, or another token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No such identity provider */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
     getOauthAuthorize: {
         parameters: {
             query: {
@@ -2950,6 +3349,8 @@ export interface operations {
                 request?: string;
                 /** @description Not supported: answered with request_uri_not_supported. */
                 request_uri?: string;
+                /** @description An upstream identity provider’s id: a browser not signed in goes straight to it instead of the sign-in page. */
+                identity_provider?: string;
             };
             header?: never;
             path?: never;
@@ -3032,6 +3433,8 @@ export interface operations {
                     request?: string;
                     /** @description Not supported: answered with request_uri_not_supported. */
                     request_uri?: string;
+                    /** @description An upstream identity provider’s id: a browser not signed in goes straight to it instead of the sign-in page. */
+                    identity_provider?: string;
                 };
             };
         };
@@ -3565,6 +3968,125 @@ export interface operations {
             };
             /** @description The code page again: too many attempts, with Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    getSigninWithByProviderId: {
+        parameters: {
+            query?: {
+                /** @description A path on this host to go to next; anything else reads as /account. */
+                return?: string;
+            };
+            header?: never;
+            path: {
+                providerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the provider (authorization code with PKCE S256, state and nonce) */
+            302: {
+                headers: {
+                    /** @description The provider’s authorization endpoint. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such provider */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The provider’s discovery could not be read */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    getSigninCallbackByProviderId: {
+        parameters: {
+            query?: {
+                /** @description From the provider. */
+                code?: string;
+                /** @description From the provider: must match this browser’s. */
+                state?: string;
+                /** @description From the provider, when it refused. */
+                error?: string;
+            };
+            header?: never;
+            path: {
+                providerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed in: to the return path of the start */
+            303: {
+                headers: {
+                    /** @description Where to go: the start’s `return`. */
+                    Location?: string;
+                    /** @description The browser session cookie (__Host-gatehouse-session, HttpOnly, SameSite=Lax). */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The state does not match this browser’s sign-in, or it expired */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Consent denied at the provider, or the account is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description No such provider */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An account holds the address and may not be linked: sign in the usual way and link from the account page */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The provider failed, timed out, or its answer could not be verified */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4202,6 +4724,65 @@ export interface operations {
             };
             /** @description The sign-in is older than 5 minutes: a link to sign in again */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    postAccountIdentitiesUnlink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie: {
+                /** @description Set by the page that shows the form; without it, or with another `csrf` field, or from another site, the answer is a 403 page. */
+                "__Host-gatehouse-csrf": string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The hidden field of the form: the value of the __Host-gatehouse-csrf cookie. */
+                    csrf: string;
+                    /** @description The id of one of the user’s linked identities (from the account page). */
+                    identity: string;
+                };
+            };
+        };
+        responses: {
+            /** @description To /account?done=unlinked; not signed in: to /signin?return=/account */
+            303: {
+                headers: {
+                    /** @description Where to go. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The form expired or came from another site (the CSRF check) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Not one of the user’s linked identities */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Refused: it is the user’s only way to sign in (no password, no other link) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -20,6 +20,8 @@ export interface Proof {
   lockKeys: string[];
   /** Failure keys to clear in the session's own batch once it started. */
   clearKeys: string[];
+  /** An upstream identity provider's step: the provider's id (the session's and ID token's `idp`). */
+  idp?: string;
 }
 
 /** The `amr` of a sign-in made of these proofs: each method once, in order, and `mfa` when there are several. */
@@ -50,6 +52,7 @@ export async function completeSignIn(
     amr: amrOf(proofs),
     // A password alone starts a session only for a user with no second factor on (MFA_REQUIRED else).
     oneFactor: proofs.every((proof) => proof.method === 'pwd'),
+    idp: proofs.find((proof) => proof.idp !== undefined)?.idp,
   });
   actAs(deps, actorOfUser(user));
   return { user, session };

@@ -64,11 +64,12 @@ export async function exchangeCode(deps: Deps, client: OAuthClientRow, request: 
   // Refuses a user changed since read (INVALID_CREDENTIALS), as any login does: said as invalid_grant here.
   // The new session was proved by the browser's sign-in: it records (and its tokens carry) that amr.
   const amr = decodeAmr(browser.amr);
+  const idp = browser.idp ?? undefined;
   const started = await startSession(
     deps,
     user,
     { rotates: true, clientId: client.id, scope: spent.scope, originSessionId: browser.id },
-    { amr },
+    { amr, idp },
   ).catch((error: unknown) => {
     throw error instanceof AppError && error.code === 'INVALID_CREDENTIALS' ? invalidGrant('the user changed') : error;
   });
@@ -79,7 +80,7 @@ export async function exchangeCode(deps: Deps, client: OAuthClientRow, request: 
   }
   const scopes = spent.scope.split(' ').filter(Boolean);
   const idToken = scopes.includes('openid')
-    ? await issueIdToken(deps, { user, clientId: client.id, scopes, nonce: spent.nonce, authTime: spent.authTime, amr })
+    ? await issueIdToken(deps, { user, clientId: client.id, scopes, nonce: spent.nonce, authTime: spent.authTime, amr, idp })
     : undefined;
   return { ...started, scope: spent.scope, ...(idToken ? { idToken } : {}) };
 }

@@ -16,6 +16,8 @@ export interface IdTokenRequest {
   authTime: number;
   /** How the person signed in (RFC 8176), as the session behind the code recorded it; no claim when absent. */
   amr?: AuthMethod[];
+  /** The upstream identity provider the sign-in went through; no claim when none. */
+  idp?: string;
 }
 
 export function issueIdToken(deps: Deps, request: IdTokenRequest): Promise<string> {
@@ -24,6 +26,7 @@ export function issueIdToken(deps: Deps, request: IdTokenRequest): Promise<strin
   const claims: Record<string, unknown> = { auth_time: request.authTime };
   if (request.nonce !== null) claims.nonce = request.nonce;
   if (request.amr && request.amr.length > 0) claims.amr = request.amr;
+  if (request.idp) claims.idp = request.idp;
   if (scopes.includes('email') && user.email) {
     claims.email = user.email;
     claims.email_verified = emailVerified(user);

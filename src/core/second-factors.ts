@@ -4,6 +4,7 @@
 // of code: a TOTP code once (a step after the last one taken, one step of clock skew either way), a
 // recovery code once; a wrong code counts toward the password step's lockout.
 import { sha256Hex } from '../crypto/digest';
+import { fromBase64, base64url } from '../crypto/encoding';
 import { seal, unseal } from '../crypto/sealed';
 import { matchingTotpStep, newTotpKey, totpKeyText, totpKeyUri, totpStepAt } from '../crypto/totp';
 import * as repo from '../store/second-factor-repo';
@@ -56,12 +57,25 @@ export async function secondFactorState(deps: Deps, userId: string): Promise<Sec
   return { totp, recoveryCodesLeft };
 }
 
+const TOTP_PURPOSE = 'totp-key';
+
+/** An authenticator app's key sealed under MFA_ENCRYPTION_KEY, bound to its owner (a copy on another row does not open). */
+function sealTotpKey(key: string, secret: Uint8Array, userId: string): Promise<string> {
+  return seal(key, TOTP_PURPOSE, base64url(secret), context(userId));
+}
+
+async function unsealTotpKey(key: string, sealed: string, userId: string): Promise<Uint8Array> {
+  const opened = await unseal(key, TOTP_PURPOSE, sealed, context(userId));
+  if (opened === null) throw new Error('an authenticator app key does not open under MFA_ENCRYPTION_KEY');
+  return fromBase64(opened);
+}
+
 /** A new authenticator-app secret for the user, pending until confirmed (a pending one is replaced). */
 export async function startTotpSetup(deps: Deps, user: UserRow): Promise<TotpSetup> {
   const key = sealingKey(deps);
   if (await repo.hasConfirmedFactor(deps.db, user.id)) throw new AppError('FORBIDDEN', { reason: 'an authenticator app is already on' });
   const secret = newTotpKey();
-  await repo.savePendingTotpQuery(deps.db, user.id, await seal(key, secret, context(user.id)), deps.now());
+  await repo.savePendingTotpQuery(deps.db, user.id, await sealTotpKey(key, secret, user.id), deps.now());
   return { keyText: totpKeyText(secret), uri: totpKeyUri(deps.config.theme.productName, accountName(user), secret) };
 }
 
@@ -69,7 +83,7 @@ export async function startTotpSetup(deps: Deps, user: UserRow): Promise<TotpSet
 export async function pendingTotpSetup(deps: Deps, user: UserRow): Promise<TotpSetup | null> {
   const row = await repo.findTotpFactor(deps.db, user.id);
   if (!row || row.confirmedAt !== null) return null;
-  const secret = await unseal(sealingKey(deps), row.sealedSecret, context(user.id));
+  const secret = await unsealTotpKey(sealingKey(deps), row.sealedSecret, user.id);
   return { keyText: totpKeyText(secret), uri: totpKeyUri(deps.config.theme.productName, accountName(user), secret) };
 }
 
@@ -81,7 +95,7 @@ function stepsNow(deps: Deps): number[] {
 
 /** The step `code` is right for under the user's factor, after its last taken step; null when none. */
 async function matchingStep(deps: Deps, row: repo.TotpFactorRow, code: string): Promise<number | null> {
-  const secret = await unseal(sealingKey(deps), row.sealedSecret, context(row.userId));
+  const secret = await unsealTotpKey(sealingKey(deps), row.sealedSecret, row.userId);
   return matchingTotpStep(
     secret,
     code,

@@ -57,6 +57,8 @@ export interface SignInConditions {
   amr?: AuthMethod[];
   /** A sign-in with one factor: the session starts only while the user has no second factor on (else MFA_REQUIRED). */
   oneFactor?: boolean;
+  /** The upstream identity provider the sign-in went through (`idp` of the ID token). */
+  idp?: string;
 }
 
 /**
@@ -88,6 +90,7 @@ export async function startSession(deps: Deps, user: UserRow, options: SessionOp
       scope: options.scope ?? null,
       originSessionId: options.originSessionId ?? null,
       amr,
+      idp: signIn?.idp ?? null,
     },
     {
       tokenEpoch: user.tokenEpoch,

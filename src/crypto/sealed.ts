@@ -1,15 +1,12 @@
-// Secrets that must be read back (an authenticator app's TOTP key), sealed at rest with AES-256-GCM
-// through WebCrypto. The key comes from a Worker secret (MFA_ENCRYPTION_KEY, 32 bytes in base64);
-// each seal has a fresh 96-bit IV and is bound to a context (the owner's id) as associated data, so
-// a sealed value copied onto another row does not open.
+// Sealing small secrets with AES-256-GCM (WebCrypto): the identity providers' client secrets at rest,
+// the upstream sign-in's browser-bound state, and authenticator apps' TOTP keys. The key is derived from a Worker secret with HKDF,
+// one key per purpose, so a value sealed for one use never opens as another. A sealed value is
+// `v1.<iv>.<ciphertext and tag>` in base64url; anything altered fails to open.
 import { base64url, fromBase64, utf8 } from './encoding';
 
-const VERSION = 'v1';
 const IV_BYTES = 12;
 
-const keys = new Map<string, Promise<CryptoKey>>();
-
-/** Whether `text` is a usable sealing key: 32 bytes in (URL-safe) base64. */
+/** Whether `text` is a usable key for the second factors' secret (MFA_ENCRYPTION_KEY): 32 bytes in (URL-safe) base64. */
 export function isSealingKey(text: string): boolean {
   try {
     return fromBase64(text).length === 32;
@@ -17,35 +14,50 @@ export function isSealingKey(text: string): boolean {
     return false;
   }
 }
+const keyCache = new Map<string, Promise<CryptoKey>>();
 
-function importKey(keyText: string): Promise<CryptoKey> {
-  let key = keys.get(keyText);
+function keyFor(secret: string, purpose: string): Promise<CryptoKey> {
+  const cacheKey = `${purpose}\u0000${secret}`;
+  let key = keyCache.get(cacheKey);
   if (!key) {
-    key = crypto.subtle.importKey('raw', fromBase64(keyText), 'AES-GCM', false, ['encrypt', 'decrypt']);
-    keys.set(keyText, key);
+    key = (async () => {
+      const material = await crypto.subtle.importKey('raw', utf8.encode(secret), 'HKDF', false, ['deriveKey']);
+      return crypto.subtle.deriveKey(
+        { name: 'HKDF', hash: 'SHA-256', salt: utf8.encode('gatehouse-sealed-v1'), info: utf8.encode(purpose) },
+        material,
+        { name: 'AES-GCM', length: 256 },
+        false,
+        ['encrypt', 'decrypt'],
+      );
+    })();
+    keyCache.set(cacheKey, key);
   }
   return key;
 }
 
-/** `v1.<iv>.<ciphertext>`: `plain` sealed under the key, bound to `context`. */
-export async function seal(keyText: string, plain: Uint8Array, context: string): Promise<string> {
+/** Encrypts `plaintext` for `purpose`; `context` is bound to it (authenticated, not stored). */
+export async function seal(secret: string, purpose: string, plaintext: string, context = ''): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
-  const sealed = await crypto.subtle.encrypt(
-    { name: 'AES-GCM', iv, additionalData: utf8.encode(context) },
-    await importKey(keyText),
-    plain,
-  );
-  return `${VERSION}.${base64url(iv)}.${base64url(new Uint8Array(sealed))}`;
+  const key = await keyFor(secret, purpose);
+  const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: utf8.encode(context) }, key, utf8.encode(plaintext));
+  return `v1.${base64url(iv)}.${base64url(new Uint8Array(sealed))}`;
 }
 
-/** The plain bytes of a sealed value; throws when it was not sealed under this key for this context. */
-export async function unseal(keyText: string, sealed: string, context: string): Promise<Uint8Array> {
-  const [version, iv, body] = sealed.split('.');
-  if (version !== VERSION || !iv || !body) throw new Error('not a sealed value');
-  const plain = await crypto.subtle.decrypt(
-    { name: 'AES-GCM', iv: fromBase64(iv), additionalData: utf8.encode(context) },
-    await importKey(keyText),
-    fromBase64(body),
-  );
-  return new Uint8Array(plain);
+/** The plaintext of a value sealed for `purpose` and `context`, or null when it is not one (altered, other key). */
+export async function unseal(secret: string, purpose: string, sealed: string, context = ''): Promise<string | null> {
+  const [version, iv, body, ...rest] = sealed.split('.');
+  if (version !== 'v1' || !iv || !body || rest.length > 0) return null;
+  try {
+    const key = await keyFor(secret, purpose);
+    const ivBytes = fromBase64(iv);
+    if (ivBytes.length !== IV_BYTES) return null;
+    const plain = await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: ivBytes, additionalData: utf8.encode(context) },
+      key,
+      fromBase64(body),
+    );
+    return new TextDecoder().decode(plain);
+  } catch {
+    return null;
+  }
 }

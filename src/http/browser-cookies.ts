@@ -11,9 +11,11 @@ import type { AppEnv } from './types';
 export const SESSION_COOKIE = '__Host-gatehouse-session';
 export const CSRF_COOKIE = '__Host-gatehouse-csrf';
 export const ACCESS_COOKIE = '__Host-gatehouse-access';
+/** A sign-in started at an upstream identity provider: its sealed state, PKCE verifier and nonce (minutes). */
+export const UPSTREAM_COOKIE = '__Host-gatehouse-upstream';
 
 /** Every cookie of the browser session, which no origin behind the gateway may ever see. */
-export const BROWSER_COOKIES = [SESSION_COOKIE, CSRF_COOKIE, ACCESS_COOKIE];
+export const BROWSER_COOKIES = [SESSION_COOKIE, CSRF_COOKIE, ACCESS_COOKIE, UPSTREAM_COOKIE];
 
 const BASE = { path: '/', secure: true, httpOnly: true } as const;
 
@@ -80,4 +82,17 @@ export function accessCookieHeader(token: string, maxAgeSeconds: number): string
 /** The Set-Cookie value that removes the access cookie. */
 export function clearedAccessCookieHeader(): string {
   return generateCookie(ACCESS_COOKIE, '', { ...BASE, sameSite: 'Lax', maxAge: 0, expires: new Date(0) });
+}
+
+export function readUpstreamCookie(c: Context<AppEnv>): string | undefined {
+  return getCookie(c, UPSTREAM_COOKIE);
+}
+
+/** Lax: the upstream sends the browser back with a top-level GET from its own site. */
+export function setUpstreamCookie(c: Context<AppEnv>, value: string, maxAgeSeconds: number): void {
+  setCookie(c, UPSTREAM_COOKIE, value, { ...BASE, sameSite: 'Lax', maxAge: maxAgeSeconds });
+}
+
+export function clearUpstreamCookie(c: Context<AppEnv>): void {
+  deleteCookie(c, UPSTREAM_COOKIE, { ...BASE, sameSite: 'Lax' });
 }

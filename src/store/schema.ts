@@ -205,6 +205,8 @@ export const sessions = sqliteTable(
      * out (the hosted pages, RP-initiated logout) ends this session too. Null for every other session.
      */
     originSessionId: text('origin_session_id'),
+    /** The upstream identity provider the sign-in went through (its id; OpenID's `idp` claim), else null. */
+    idp: text('idp'),
   },
   (t) => [
     index('sessions_user').on(t.userId, t.createdAt),
@@ -413,6 +415,55 @@ export const signInChallenges = sqliteTable(
   (t) => [index('sign_in_challenges_expires').on(t.expiresAt)],
 );
 
+/**
+ * Upstream identity providers the operator configured (issue 22): how people of an ecosystem sign
+ * in with an identity they already have. The client secret is AES-GCM ciphertext under a key
+ * derived from the IDP_SECRET_KEY secret (src/crypto/sealed.ts), never the secret itself.
+ */
+export const identityProviders = sqliteTable(
+  'identity_providers',
+  {
+    id: text('id').primaryKey(),
+    ecosystemId: text('ecosystem_id')
+      .notNull()
+      .references(() => ecosystems.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** oidc | github | google | microsoft | apple */
+    kind: text('kind').notNull(),
+    clientId: text('client_id').notNull(),
+    clientSecretSealed: text('client_secret_sealed').notNull(),
+    /** The OpenID issuer (required for `oidc`; a preset's own otherwise). */
+    issuer: text('issuer'),
+    scopes: text('scopes', { mode: 'json' }).$type<string[]>().notNull(),
+    linkByVerifiedEmail: integer('link_by_verified_email', { mode: 'boolean' }).notNull().default(false),
+    /** droplit environment ids granted to each user this provider creates. */
+    defaultEnvironments: text('default_environments', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('identity_providers_ecosystem').on(t.ecosystemId, t.createdAt)],
+);
+
+/** An upstream identity `(provider, subject)` linked to one user: never matched by e-mail alone. */
+export const linkedIdentities = sqliteTable(
+  'linked_identities',
+  {
+    id: text('id').primaryKey(),
+    providerId: text('provider_id')
+      .notNull()
+      .references(() => identityProviders.id, { onDelete: 'cascade' }),
+    subject: text('subject').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The address the upstream last asserted (shown on the account page; never used to match). */
+    email: text('email'),
+    createdAt: integer('created_at').notNull(),
+    lastUsedAt: integer('last_used_at').notNull(),
+  },
+  (t) => [uniqueIndex('linked_identities_subject').on(t.providerId, t.subject), index('linked_identities_user').on(t.userId)],
+);
+
 export const schema = {
   ecosystems,
   environments,
@@ -431,6 +482,8 @@ export const schema = {
   totpFactors,
   recoveryCodes,
   signInChallenges,
+  identityProviders,
+  linkedIdentities,
 };
 
 export type UserRow = typeof users.$inferSelect;
@@ -441,3 +494,5 @@ export type AttributeRow = typeof attributes.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type OAuthClientRow = typeof oauthClients.$inferSelect;
 export type AuthorizationCodeRow = typeof authorizationCodes.$inferSelect;
+export type IdentityProviderRow = typeof identityProviders.$inferSelect;
+export type LinkedIdentityRow = typeof linkedIdentities.$inferSelect;

@@ -25,6 +25,8 @@ interface NewSession {
   scope?: string | null;
   /** The browser session whose sign-in the code grant rests on, else null. */
   originSessionId?: string | null;
+  /** The upstream identity provider of the sign-in, else null. */
+  idp?: string | null;
 }
 
 /** What the caller read of the user; the session starts only if D1 still says the same. */
@@ -66,6 +68,7 @@ export function insertSessionIfUnchangedQuery(db: Db, row: NewSession, seen: Use
     amr: sql`${row.amr ?? null}`,
     scope: sql`${row.scope ?? null}`,
     originSessionId: sql`${row.originSessionId ?? null}`,
+    idp: sql`${row.idp ?? null}`,
   };
   const columns = Object.keys(getTableColumns(sessions)) as (keyof typeof values)[];
   const role = seen.role === undefined ? sql`` : sql` and ${users.role} = ${seen.role}`;

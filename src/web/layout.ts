@@ -13,7 +13,7 @@ type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 export interface PageOptions {
   title: string;
   body: Html;
-  status?: 200 | 400 | 401 | 403 | 404 | 409 | 429 | 503;
+  status?: 200 | 400 | 401 | 403 | 404 | 409 | 429 | 502 | 503;
 }
 
 const STYLE = `

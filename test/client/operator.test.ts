@@ -115,6 +115,20 @@ describe('the typed client on the operator routes', () => {
     expect(error.body).toMatchObject({ error: { code: error.code } });
   });
 
+  it('configures, reads, changes and deletes an identity provider, never seeing its secret', async () => {
+    const client = newClient();
+    const { admin } = gatehouseFor(client, { accountToken: client.accountToken }).gatehouse;
+    const id = `client-${crypto.randomUUID().slice(0, 8)}`;
+    const created = await admin.identityProviders.create({ id, name: 'Corp', kind: 'google', clientId: 'x', clientSecret: 'never-shown' });
+    expect(created).toMatchObject({ id, kind: 'google', redirectUri: expect.stringContaining(`/signin/callback/${id}`) });
+    expect(JSON.stringify(created)).not.toContain('never-shown');
+    expect((await admin.identityProviders.list()).map((row) => row.id)).toContain(id);
+    expect(await admin.identityProviders.get(id)).toEqual(created);
+    expect(await admin.identityProviders.update(id, { name: 'Renamed' })).toMatchObject({ name: 'Renamed' });
+    await admin.identityProviders.delete(id);
+    await expect(admin.identityProviders.get(id)).rejects.toMatchObject({ status: 404 });
+  });
+
   it('reports a success that is not JSON as NOT_JSON, naming the call', async () => {
     const { createGatehouse } = await import('../../client/src/index.ts');
     const gatehouse = createGatehouse({

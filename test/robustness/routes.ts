@@ -366,6 +366,11 @@ const page: RouteCase[] = [
     () => '/account/mfa/off',
     pageForm(() => ({})),
   ),
+  route(
+    'POST /account/identities/unlink',
+    () => '/account/identities/unlink',
+    pageForm(() => ({ identity: crypto.randomUUID() })),
+  ),
 ];
 
 const operator = { token: 'account', accepts: ADMIN } as const;
@@ -378,6 +383,9 @@ const userPath =
 
 const clientPath = (w: World) => `/admin/v1/clients/${w.oauthClient.id}`;
 const clientParam = { clientId: (_w: World, v: string) => `/admin/v1/clients/${v}` };
+
+const providerPath = (w: World) => `/admin/v1/identity-providers/${w.identityProvider.id}`;
+const providerParam = { providerId: (_w: World, v: string) => `/admin/v1/identity-providers/${v}` };
 
 const management: RouteCase[] = [
   route('GET /.well-known/jwks.json', () => '/.well-known/jwks.json'),
@@ -464,6 +472,29 @@ const management: RouteCase[] = [
     body: (w) => ({ name: 'renamed', redirectUris: [w.oauthClient.redirectUri], allowPasswordGrant: true }),
   }),
   route('DELETE /admin/v1/clients/:clientId', clientPath, { ...operator, params: clientParam }),
+  route('POST /admin/v1/identity-providers', () => '/admin/v1/identity-providers', {
+    ...operator,
+    body: (w) => ({
+      id: `${w.tag}-idp2`,
+      name: 'Corp SSO',
+      kind: 'oidc',
+      clientId: 'gatehouse',
+      clientSecret: 'upstream-secret',
+      issuer: 'https://sso.corp.example',
+      scopes: ['openid', 'email'],
+      ecosystemId: 'default',
+      linkByVerifiedEmail: false,
+      defaultEnvironments: [],
+    }),
+  }),
+  route('GET /admin/v1/identity-providers', () => '/admin/v1/identity-providers', operator),
+  route('GET /admin/v1/identity-providers/:providerId', providerPath, { ...operator, params: providerParam }),
+  route('PATCH /admin/v1/identity-providers/:providerId', providerPath, {
+    ...operator,
+    params: providerParam,
+    body: () => ({ name: 'Renamed', linkByVerifiedEmail: true, scopes: ['openid'], defaultEnvironments: [] }),
+  }),
+  route('DELETE /admin/v1/identity-providers/:providerId', providerPath, { ...operator, params: providerParam }),
 ];
 
 /** The cases written by hand: what a route needs beyond what the app's route list says. */

@@ -15,6 +15,8 @@ export interface World {
   app: { uniqueId: string; path: string };
   /** A registered public OAuth client with one redirect URI and one post-logout URI. */
   oauthClient: { id: string; redirectUri: string; postLogoutRedirectUri: string };
+  /** A configured upstream identity provider (its issuer on loopback, never reached by the sweep). */
+  identityProvider: { id: string };
 }
 
 /** Every kind of credential the service hands out. */
@@ -62,6 +64,12 @@ export async function buildWorld(client: Client): Promise<World> {
     }),
     201,
   );
+  const identityProvider = await expectOk(
+    await client.admin('POST', '/admin/v1/identity-providers', {
+      body: { id: `${tag}-idp`, name: tag, kind: 'oidc', clientId: tag, clientSecret: `${tag}-secret`, issuer: 'http://127.0.0.1:9' },
+    }),
+    201,
+  );
   return {
     tag,
     user: { id: created.id, ...user },
@@ -79,5 +87,6 @@ export async function buildWorld(client: Client): Promise<World> {
     eco: { id: eco.id, serverTokenId: server.id, environmentId: env.id },
     app: { uniqueId, path },
     oauthClient: { id: registered.clientId, redirectUri, postLogoutRedirectUri },
+    identityProvider: { id: identityProvider.id },
   };
 }

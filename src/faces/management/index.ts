@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../../http/types';
 import { admin } from './admin';
 import { clientRoutes } from './clients';
+import { identityProviderRoutes } from './identity-providers';
 import { service } from './service';
 import { standards } from './standards';
 
@@ -11,3 +12,4 @@ managementFace.route('/', service);
 managementFace.route('/', standards);
 managementFace.route('/admin/v1', admin);
 managementFace.route('/admin/v1/clients', clientRoutes);
+managementFace.route('/admin/v1/identity-providers', identityProviderRoutes);

@@ -224,3 +224,59 @@ export const Client = z
       .meta({ description: 'Only in the answer that registers a confidential client: shown this once, stored hashed.' }),
   })
   .meta({ id: 'Client' });
+
+// The operator's identity providers (identity-providers.ts): the core checks every field, in its words.
+const providerFields = {
+  id: z.string().max(63).meta({ description: 'Lower-case letters, digits, "-" and "_"; part of the redirect URI and of droplit ids.' }),
+  name: z.string().max(100).meta({ description: 'Shown on the sign-in page: "Continue with <name>".' }),
+  kind: z.enum(['oidc', 'github', 'google', 'microsoft', 'apple']),
+  clientId: z.string().max(500),
+  clientSecret: z.string().max(4000).meta({ description: 'Stored sealed (AES-GCM under IDP_SECRET_KEY); never shown again.' }),
+  issuer: z
+    .string()
+    .max(500)
+    .meta({ format: 'uri', description: 'Required for oidc (its discovery is read); https, or http on loopback.' }),
+  scopes: z.array(z.string().max(128)).max(20).meta({ description: 'Default: the kind’s (openid email profile for OpenID kinds).' }),
+  ecosystemId: z.string().max(64).meta({ description: 'Where its users live; default DEFAULT_ECOSYSTEM.' }),
+  linkByVerifiedEmail: z.boolean().meta({
+    description:
+      'Link a first sign-in to the account with the same verified address, when the upstream says email_verified (default false).',
+  }),
+  defaultEnvironments: z.array(z.string().max(64)).max(30).meta({ description: 'droplit environments granted to each user it creates.' }),
+};
+type ProviderField = keyof typeof providerFields;
+const providerBody = (required: ProviderField[], omitted: ProviderField[] = []) =>
+  z.object(
+    Object.fromEntries(
+      (Object.entries(providerFields) as [ProviderField, z.ZodType][])
+        .filter(([name]) => !omitted.includes(name))
+        .map(([name, shape]) => [name, checkedByCore(shape, { optional: !required.includes(name) })]),
+    ),
+  );
+export const IdentityProviderCreate = providerBody(['id', 'name', 'kind', 'clientId', 'clientSecret']);
+// id, kind and ecosystemId are read only to refuse a change of them (the core's words).
+export const IdentityProviderChanges = providerBody([]);
+export const IDENTITY_PROVIDER_EXAMPLE = {
+  id: 'corp',
+  name: 'Corp SSO',
+  kind: 'oidc',
+  clientId: 'gatehouse',
+  clientSecret: 'upstream-client-secret',
+  issuer: 'https://sso.corp.example',
+};
+export const IdentityProvider = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    kind: providerFields.kind,
+    clientId: z.string(),
+    issuer: z.string().nullable(),
+    scopes: z.array(z.string()),
+    ecosystemId: z.string(),
+    linkByVerifiedEmail: z.boolean(),
+    defaultEnvironments: z.array(z.string()),
+    redirectUri: z.string().meta({ format: 'uri', description: 'The callback URL to register at the upstream.' }),
+    createdAt: time,
+    updatedAt: time,
+  })
+  .meta({ id: 'IdentityProvider' });

@@ -123,7 +123,10 @@ browserRoutes.get('/authorize', describeAuthorize, documentOnly('query', Authori
           again.searchParams.delete('max_age');
           again.searchParams.set('auth_after', String(verdict.signInAfter));
         }
-        return redirectTo(c, `/signin?return=${encodeURIComponent(again.pathname + again.search)}`);
+        // identity_provider=<id> (Keycloak's kc_idp_hint): straight to that upstream provider.
+        const upstream = one(params, 'identity_provider');
+        const signIn = upstream ? `/signin/with/${encodeURIComponent(upstream)}` : '/signin';
+        return redirectTo(c, `${signIn}?return=${encodeURIComponent(again.pathname + again.search)}`);
       }
       const code = await issueCode(deps, { ...target, request, session });
       return backToClient(c, redirect, { code, state: request.state });

@@ -199,6 +199,11 @@ export const AuthorizeQuery = z.object({
   login_hint: z.string().max(320).optional().meta({ description: 'Fills the sign-in form’s e-mail or username field.' }),
   request: z.string().optional().meta({ description: 'Not supported: answered with request_not_supported.' }),
   request_uri: z.string().optional().meta({ description: 'Not supported: answered with request_uri_not_supported.' }),
+  identity_provider: z
+    .string()
+    .max(63)
+    .optional()
+    .meta({ description: 'An upstream identity provider’s id: a browser not signed in goes straight to it instead of the sign-in page.' }),
 });
 
 export const LogoutQuery = z.object({

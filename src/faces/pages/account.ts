@@ -7,6 +7,7 @@ import { html } from 'hono/html';
 import { resolveBrowserSession, sessionsOf, signOutDevice, signOutOtherDevices, type BrowserSession } from '../../core/browser-sessions';
 import { AppError } from '../../core/errors';
 import { secondFactorState } from '../../core/second-factors';
+import { linkedIdentitiesOf, unlinkIdentity } from '../../core/linked-identities';
 import { readSessionCookie } from '../../http/browser-cookies';
 import type { AppEnv } from '../../http/types';
 import type { SessionRow } from '../../core/sessions';
@@ -25,6 +26,7 @@ const NOTICES: Record<string, string> = {
   device: 'That device was signed out.',
   others: 'Every other device was signed out.',
   'mfa-off': 'Two-step sign-in is off.',
+  unlinked: 'That identity was unlinked.',
 };
 
 function when(ms: number) {
@@ -47,7 +49,23 @@ export async function accountPage(c: Context<AppEnv>) {
   const current = await resolveBrowserSession(c.env.deps, readSessionCookie(c));
   if (!current) return toSignIn(c, ACCOUNT);
   const { user } = current;
-  const [rows, factors] = await Promise.all([sessionsOf(c.env.deps, current), secondFactorState(c.env.deps, user.id)]);
+  const [rows, factors, identities] = await Promise.all([
+    sessionsOf(c.env.deps, current),
+    secondFactorState(c.env.deps, user.id),
+    linkedIdentitiesOf(c.env.deps, user.id),
+  ]);
+  const linked =
+    identities.length === 0
+      ? ''
+      : html`<table>
+<caption>Identities you sign in with</caption>
+<thead><tr><th scope="col">Provider</th><th scope="col">E-mail there</th><th scope="col">Linked</th><th scope="col">Action</th></tr></thead>
+<tbody>${identities.map(
+          (identity) => html`<tr><td>${identity.providerName}</td><td>${identity.email ?? ''}</td><td>${when(identity.createdAt)}</td>
+<td><form method="post" action="/account/identities/unlink">${csrfField(c)}<input type="hidden" name="identity" value="${identity.id}">
+<button type="submit" class="secondary" aria-label="Unlink ${identity.providerName}">Unlink</button></form></td></tr>`,
+        )}</tbody>
+</table>`;
   const name = [user.firstName, user.lastName].filter(Boolean).join(' ');
   const notice = NOTICES[c.req.query('done') ?? ''];
   return renderPage(c, {
@@ -59,6 +77,7 @@ export async function accountPage(c: Context<AppEnv>) {
 <thead><tr><th scope="col">Kind</th><th scope="col">Started</th><th scope="col">Last used</th><th scope="col">Action</th></tr></thead>
 <tbody>${rows.map((row) => sessionRow(c, row, current))}</tbody>
 </table>
+${linked}
 <form method="post" action="/account/sessions/sign-out-others">${csrfField(c)}<button type="submit" class="secondary">Sign out all other devices</button></form>
 ${secondFactorSection(c, factors)}
 <form method="post" action="/signout">${csrfField(c)}<input type="hidden" name="return" value="/signin"><button type="submit">Sign out</button></form>`,
@@ -95,4 +114,27 @@ export async function submitSignOutOthers(c: Context<AppEnv>) {
   if (!current) return toSignIn(c, ACCOUNT);
   await signOutOtherDevices(c.env.deps, current);
   return c.redirect(`${ACCOUNT}?done=others`, 303);
+}
+
+/** POST /account/identities/unlink: unlinks one of the user's upstream identities, unless it is their only way in. */
+export async function submitUnlinkIdentity(c: Context<AppEnv>) {
+  const current = await resolveBrowserSession(c.env.deps, readSessionCookie(c));
+  if (!current) return toSignIn(c, ACCOUNT);
+  const linkId = formText(await readForm(c), 'identity', 64);
+  try {
+    await unlinkIdentity(c.env.deps, current.user.id, linkId);
+  } catch (error) {
+    if (!(error instanceof AppError) || !['LAST_SIGN_IN_METHOD', 'LINKED_IDENTITY_NOT_FOUND'].includes(error.code)) throw error;
+    return renderPage(c, {
+      title: 'Not unlinked',
+      status: error.code === 'LAST_SIGN_IN_METHOD' ? 409 : 404,
+      body: html`<p class="error" role="alert">${
+        error.code === 'LAST_SIGN_IN_METHOD'
+          ? 'This is your only way to sign in: set a password or link another identity first.'
+          : 'That is not one of your linked identities.'
+      }</p>
+<p class="links"><a href="${ACCOUNT}">Back to your account</a></p>`,
+    });
+  }
+  return c.redirect(`${ACCOUNT}?done=unlinked`, 303);
 }

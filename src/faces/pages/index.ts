@@ -7,7 +7,7 @@ import { resolveBrowserSession } from '../../core/browser-sessions';
 import { readSessionCookie } from '../../http/browser-cookies';
 import { rateLimitPerClient } from '../../http/rate-limit';
 import type { AppEnv } from '../../http/types';
-import { accountPage, submitSignOutDevice, submitSignOutOthers } from './account';
+import { accountPage, submitSignOutDevice, submitSignOutOthers, submitUnlinkIdentity } from './account';
 import { endBrowserSession } from '../../web/browser-session';
 import { csrfField, requireCsrf } from '../../web/csrf';
 import { readForm } from '../../web/form';
@@ -18,6 +18,7 @@ import { refusedForm } from '../../web/refused';
 import { safeReturnPath } from '../../web/return-path';
 import { submitNewRecoveryCodes, submitTotpConfirm, submitTotpSetup, submitTurnOff } from './second-factor-pages';
 import { loginHintOf, signInPage, submitSignIn, submitSignInCode } from './signin';
+import { completeUpstreamSignIn, startUpstreamSignIn } from './upstream';
 import { registrationOpen, signUpPage, submitSignUp } from './signup';
 
 export const pagesFace = new Hono<AppEnv>();
@@ -34,6 +35,9 @@ pagesFace.post(
   requireCsrf(refusedForm),
   submitSignInCode,
 );
+// An upstream identity provider: the start (from the sign-in page's buttons) and the redirect URI registered upstream.
+pagesFace.get('/signin/with/:providerId', DESCRIBE.upstreamStart, rateLimitPerClient({ scope: 'pages-signin' }), startUpstreamSignIn);
+pagesFace.get('/signin/callback/:providerId', DESCRIBE.upstreamCallback, completeUpstreamSignIn);
 
 // Sign-up and the reset request count against the API's own per-client budgets (register, password-reset).
 pagesFace.get('/signup', DESCRIBE.signUpPage, registrationOpen, (c) => signUpPage(c, { returnTo: safeReturnPath(c.req.query('return')) }));
@@ -64,6 +68,7 @@ pagesFace.post('/account/mfa/totp', DESCRIBE.totpSetup, requireCsrf(refusedForm)
 pagesFace.post('/account/mfa/totp/confirm', DESCRIBE.totpConfirm, requireCsrf(refusedForm), submitTotpConfirm);
 pagesFace.post('/account/mfa/recovery-codes', DESCRIBE.newRecoveryCodes, requireCsrf(refusedForm), submitNewRecoveryCodes);
 pagesFace.post('/account/mfa/off', DESCRIBE.turnOffMfa, requireCsrf(refusedForm), submitTurnOff);
+pagesFace.post('/account/identities/unlink', DESCRIBE.unlinkIdentity, requireCsrf(refusedForm), submitUnlinkIdentity);
 
 pagesFace.get('/signout', DESCRIBE.signOutPage, async (c) => {
   const current = await resolveBrowserSession(c.env.deps, readSessionCookie(c));

@@ -49,6 +49,10 @@ const forms = {
   }),
   totpConfirm: z.object({ csrf, code: z.string().max(64).meta({ description: 'The code the app shows.' }) }),
   mfaAction: z.object({ csrf }),
+  unlinkIdentity: z.object({
+    csrf,
+    identity: z.string().max(64).meta({ description: 'The id of one of the user’s linked identities (from the account page).' }),
+  }),
 };
 type FormName = keyof typeof forms;
 
@@ -120,6 +124,39 @@ export const DESCRIBE = {
       401: html('The form again: the login and password match no account (the same words for both)'),
       403: html('The form again: the e-mail address is not confirmed yet; or the CSRF check failed'),
       429: html('The form again: too many attempts (the account locked for a while, or the per-client budget), with Retry-After'),
+    },
+  }),
+  upstreamStart: page({
+    summary: 'Sign in with an upstream identity provider: to its authorization endpoint',
+    description:
+      'Sets a short-lived sealed cookie (__Host-gatehouse-upstream) with the PKCE verifier, state and nonce that bind the sign-in to this browser.',
+    parameters: [{ in: 'path', name: 'providerId', required: true, schema: { type: 'string' } }, RETURN_QUERY],
+    responses: {
+      302: {
+        description: 'To the provider (authorization code with PKCE S256, state and nonce)',
+        headers: { Location: { description: 'The provider’s authorization endpoint.', schema: { type: 'string' } } },
+      },
+      404: html('No such provider'),
+      502: html('The provider’s discovery could not be read'),
+    },
+  }),
+  upstreamCallback: page({
+    summary: 'The redirect URI registered at an upstream identity provider: completes its sign-in',
+    description:
+      'Checks state against this browser’s cookie, exchanges the code with PKCE, verifies the ID token (JWKS, iss, aud, exp, nonce); a first sign-in creates the user (or links by verified e-mail when the provider allows it). Every failure is a page.',
+    parameters: [
+      { in: 'path', name: 'providerId', required: true, schema: { type: 'string' } },
+      query('code', 'From the provider.'),
+      query('state', 'From the provider: must match this browser’s.'),
+      query('error', 'From the provider, when it refused.'),
+    ],
+    responses: {
+      ...seeOther('Signed in: to the return path of the start', 'the start’s `return`', SESSION_SET),
+      400: html('The state does not match this browser’s sign-in, or it expired'),
+      403: html('Consent denied at the provider, or the account is disabled'),
+      404: html('No such provider'),
+      409: html('An account holds the address and may not be linked: sign in the usual way and link from the account page'),
+      502: html('The provider failed, timed out, or its answer could not be verified'),
     },
   }),
   signUpPage: page({
@@ -238,6 +275,19 @@ export const DESCRIBE = {
     responses: {
       ...seeOther('Off: to /account?done=mfa-off (not signed in: to /signin?return=/account)', '/account?done=mfa-off'),
       403: html('The sign-in is older than 5 minutes: a link to sign in again'),
+    },
+  }),
+  unlinkIdentity: page({
+    summary: 'Unlink one of the user’s upstream identities',
+    signedIn: true,
+    form: 'unlinkIdentity',
+    responses: {
+      303: {
+        description: 'To /account?done=unlinked; not signed in: to /signin?return=/account',
+        headers: { Location: { description: 'Where to go.', schema: { type: 'string' } } },
+      },
+      404: html('Not one of the user’s linked identities'),
+      409: html('Refused: it is the user’s only way to sign in (no password, no other link)'),
     },
   }),
   signOutPage: page({

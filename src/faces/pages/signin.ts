@@ -8,6 +8,7 @@ import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { signIn, signInWithCode } from '../../core/browser-sessions';
 import { AppError } from '../../core/errors';
+import { signInChoices } from '../../core/identity-providers';
 import { EMAIL_MAX_LENGTH } from '../../core/users';
 import { passwordFieldMaxLength } from '../../http/body';
 import type { AppEnv } from '../../http/types';
@@ -36,7 +37,15 @@ export function loginHintOf(returnTo: string): string | undefined {
   return hint && hint.length <= EMAIL_MAX_LENGTH ? hint : undefined;
 }
 
-export function signInPage(c: Context<AppEnv>, form: SignInForm) {
+export async function signInPage(c: Context<AppEnv>, form: SignInForm) {
+  const choices = await signInChoices(c.env.deps);
+  const back = encodeURIComponent(form.returnTo);
+  const upstream =
+    choices.length === 0
+      ? ''
+      : html`<ul class="providers">${choices.map(
+          (choice) => html`<li><a class="button" href="/signin/with/${choice.id}?return=${back}">Continue with ${choice.name}</a></li>`,
+        )}</ul>`;
   const signUp = c.env.deps.config.openRegistration ? html`<a href="/signup">Create an account</a>` : '';
   const notice = form.notice ? html`<p class="notice" role="status">${form.notice}</p>` : '';
   return renderPage(c, {
@@ -48,7 +57,7 @@ ${field({ name: 'login', label: 'E-mail or username', type: 'text', autocomplete
 ${field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', error: form.error })}
 <button type="submit">Sign in</button>
 </form>
-<p class="links"><a href="/forgot-password">Forgot your password?</a>${signUp}</p>`,
+<p class="links"><a href="/forgot-password">Forgot your password?</a>${signUp}</p>${upstream}`,
   });
 }
 

@@ -14,12 +14,14 @@ export function gatewayRoutes(originUrl: string): Record<string, unknown>[] {
 export function workerBindings(
   url: string,
   originUrl: string,
-  secrets: { ACCOUNT_TOKEN: string; SIGNING_KEYS: string; MFA_ENCRYPTION_KEY: string },
+  secrets: { ACCOUNT_TOKEN: string; SIGNING_KEYS: string; MFA_ENCRYPTION_KEY: string; IDP_SECRET_KEY?: string },
 ): Record<string, string> {
   return {
     ACCOUNT_TOKEN: secrets.ACCOUNT_TOKEN,
     SIGNING_KEYS: secrets.SIGNING_KEYS,
     MFA_ENCRYPTION_KEY: secrets.MFA_ENCRYPTION_KEY,
+    // Seals the identity providers' client secrets (identity-providers.test.ts).
+    ...(secrets.IDP_SECRET_KEY ? { IDP_SECRET_KEY: secrets.IDP_SECRET_KEY } : {}),
     ISSUER: url,
     PUBLIC_URL: url,
     // Cheap hashing keeps the run fast, as in vitest.config.ts.

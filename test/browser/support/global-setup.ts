@@ -34,6 +34,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       ACCOUNT_TOKEN: `acct_${crypto.randomUUID().replaceAll('-', '')}`,
       SIGNING_KEYS: JSON.stringify({ keys: [generateSigningKey('ES256', 'browser-es256-1')] }),
       MFA_ENCRYPTION_KEY: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64'),
+      IDP_SECRET_KEY: `idp_${crypto.randomUUID()}${crypto.randomUUID()}`,
     };
     const worker = await startWorker(scriptPath, workerBindings(url, origin.url, secrets), {
       unsafeDirectSockets: [{ host: HOST, port }],
