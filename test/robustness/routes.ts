@@ -408,6 +408,15 @@ const management: RouteCase[] = [
     ...operator,
     params: { id: (_w, v) => `/admin/v1/outbox/${v}/retry` },
   }),
+  route('GET /admin/v1/events', (w) => `/admin/v1/events?ecosystemId=${w.eco.id}&type=user.created&limit=2`, {
+    ...operator,
+    query: ['ecosystemId', 'userId', 'type', 'since', 'until', 'cursor', 'limit'],
+  }),
+  route('GET /admin/v1/users/:userId/events', (w) => `/admin/v1/users/${w.user.id}/events?limit=2`, {
+    ...operator,
+    params: { userId: (_w, v) => `/admin/v1/users/${v}/events` },
+    query: ['type', 'since', 'until', 'cursor', 'limit'],
+  }),
   route('GET /healthz', () => '/healthz'),
   route('GET /openapi.json', () => '/openapi.json'),
   route('GET /docs', () => '/docs'),

@@ -3,11 +3,13 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../../http/types';
 import { admin } from './admin';
 import { clientRoutes } from './clients';
+import { eventRoutes } from './events';
 import { service } from './service';
 import { standards } from './standards';
 
 export const managementFace = new Hono<AppEnv>();
 managementFace.route('/', service);
 managementFace.route('/', standards);
+managementFace.route('/admin/v1', eventRoutes);
 managementFace.route('/admin/v1', admin);
 managementFace.route('/admin/v1/clients', clientRoutes);
