@@ -48,6 +48,7 @@ export async function completeSignIn(
     lockKeys: proofs.flatMap((proof) => proof.lockKeys),
     clearKeys: proofs.flatMap((proof) => proof.clearKeys),
     amr: amrOf(proofs),
+    signedIn: true,
   });
   actAs(deps, actorOfUser(user));
   return { user, session };

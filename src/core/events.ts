@@ -48,10 +48,15 @@ export type EventType = (typeof EVENT_TYPES)[number];
 
 export interface EventInput {
   type: EventType;
-  /** The ecosystem the change belongs to; null for deployment-wide ones (an OAuth client, a Cron purge). */
-  ecosystemId: string | null;
+  /**
+   * The ecosystem the change belongs to; null for deployment-wide ones (an OAuth client, a Cron
+   * purge); or a statement's reading of it (the ecosystem of a server token it deletes).
+   */
+  ecosystemId: string | null | Guard;
   userId?: string | null;
   details?: Record<string, unknown>;
+  /** Written only if this holds at its point of the batch (the change took effect). */
+  guard?: Guard;
 }
 
 /**
@@ -60,7 +65,8 @@ export interface EventInput {
  */
 export interface UserEventInput {
   type: EventType;
-  userId: string;
+  /** The user's id, or a statement's reading of it (session-repo.ts `userOfSession`). */
+  userId: string | Guard;
   details?: Record<string, unknown>;
   guard?: Guard;
 }
@@ -114,13 +120,14 @@ function cleanDetails(details: Record<string, unknown> = {}): Record<string, unk
 const USER_AGENT_MAX_CHARS = 256;
 
 /** The event's row, stamped with the request's actor, id, client and clock. */
-function eventRow(deps: Deps, input: Omit<EventInput, 'ecosystemId'>): Omit<EventRow, 'ecosystemId'> {
-  const actor = eventActor(deps.actor, input.userId);
+function eventRow(deps: Deps, input: EventInput | UserEventInput): Omit<EventRow, 'ecosystemId'> {
+  const userId = typeof input.userId === 'string' ? input.userId : null;
+  const actor = eventActor(deps.actor, userId);
   return {
     id: `evt_${randomId()}`,
     type: input.type,
     at: deps.now(),
-    userId: input.userId ?? null,
+    userId,
     actorType: actor.type,
     actorId: actor.id ?? null,
     requestId: deps.requestId,
@@ -140,21 +147,27 @@ export function eventStatements(deps: Deps, input: EventInput | UserEventInput):
   const row = eventRow(deps, input);
   const insert = isUserEvent(input)
     ? insertUserEventQuery(deps.db, row, input.userId, input.guard)
-    : insertEventQuery(deps.db, { ...row, ecosystemId: input.ecosystemId });
+    : insertEventQuery(deps.db, { ...row, ecosystemId: input.ecosystemId }, input.guard);
   return [insert, queueDeliveriesQuery(deps.db, row.id, row.at)];
 }
 
 const changesOf = (result: unknown): number => (result as D1Result | undefined)?.meta?.changes ?? 0;
 
 /**
- * Runs a change's statements and its events' in one batch; returns the change's results (indexed
- * as `statements`). When the batch queued webhook deliveries, they are sent after the response.
+ * Runs a change's statements, its events' and then `after` (a delete that must see the row the
+ * event reads first) in one batch; returns the results of `statements` and `after`, in that order.
+ * When the batch queued webhook deliveries, they are sent after the response.
  */
-export async function batchWithEvents(deps: Deps, statements: Statement[], inputs: (EventInput | UserEventInput)[]): Promise<unknown[]> {
+export async function batchWithEvents(
+  deps: Deps,
+  statements: Statement[],
+  inputs: (EventInput | UserEventInput)[],
+  after: Statement[] = [],
+): Promise<unknown[]> {
   const recorded = inputs.flatMap((input) => eventStatements(deps, input));
-  const results = await deps.db.batch([...statements, ...recorded] as Batch);
-  afterEvents(deps, results.slice(statements.length));
-  return results.slice(0, statements.length);
+  const results = await deps.db.batch([...statements, ...recorded, ...after] as Batch);
+  afterEvents(deps, results.slice(statements.length, statements.length + recorded.length));
+  return [...results.slice(0, statements.length), ...results.slice(statements.length + recorded.length)];
 }
 
 /**

@@ -136,7 +136,7 @@ export async function runBulkRevocation(
 
 /** Ends every session and token of a user (logout everywhere, operator revoke-all). */
 export async function revokeAllTokensForUser(deps: Deps, userId: string, reason: RevocationReason): Promise<void> {
-  await runBulkRevocation(deps, userId, reason);
+  await runBulkRevocation(deps, userId, reason, { events: [{ type: 'sessions.revoked', userId, details: { reason } }] });
 }
 
 /** How long a token carrying this session's id may still live, for the KV revocation's TTL. */

@@ -268,7 +268,7 @@ function updateEvents(
   changed: { password: boolean; email: boolean },
   now: number,
 ): UserEventInput[] {
-  const guard = userUpdatedAt(now);
+  const guard = userUpdatedAt(userId, now);
   const events: UserEventInput[] = [];
   const event = (type: UserEventInput['type'], details?: Record<string, unknown>) => events.push({ type, userId, guard, details });
   if (update.disabled === true) event('user.disabled');

@@ -3,34 +3,52 @@
 // filter combination reads one index range (events_user, events_ecosystem_type, events_ecosystem,
 // events_type, events_at); the other filters are tested on the range's rows (the unary `+` keeps
 // their indexes out of the planner's choice).
-import { and, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, is, lte, SQL, sql } from 'drizzle-orm';
 import type { Db, Guard, Statement } from './db';
 import { events, users, webhookDeliveries, webhooks, type EventRow } from './schema';
 
 export type { EventRow };
 export type NewEventRow = typeof events.$inferInsert;
 
-export function insertEventQuery(db: Db, row: NewEventRow): Statement {
-  return db.insert(events).values(row);
+/**
+ * An event, written only if `guard` holds at that point of the batch (the change took effect).
+ * `ecosystemId` may be a statement's reading of it (the ecosystem of a server token being deleted).
+ */
+export function insertEventQuery(
+  db: Db,
+  row: Omit<NewEventRow, 'ecosystemId'> & { ecosystemId: string | null | SQL },
+  guard?: Guard,
+): Statement {
+  if (!guard && !is(row.ecosystemId, SQL)) return db.insert(events).values(row as NewEventRow);
+  return insertEventSelect(db, row, sql`select ${row.ecosystemId} as e, ${row.userId ?? null} as u`, guard);
 }
 
 /**
  * The event of a change to a user, written only if the user (still) exists at that point of the
- * batch and `guard` holds for the user's row (an update that took effect: its `updated_at`), with
- * the user's ecosystem. Put it before a delete of the user, after an update of it.
+ * batch and `guard` holds (the change took effect), with the user's ecosystem. Put it before a
+ * delete of the user, after an update of it. `userId` may be a statement's reading of it (the user
+ * of a session).
  */
-export function insertUserEventQuery(db: Db, row: Omit<NewEventRow, 'ecosystemId'>, userId: string, guard?: Guard): Statement {
+export function insertUserEventQuery(
+  db: Db,
+  row: Omit<NewEventRow, 'ecosystemId' | 'userId'>,
+  userId: string | SQL,
+  guard?: Guard,
+): Statement {
+  const user = sql`select ${users.ecosystemId} as e, ${users.id} as u from ${users} where ${users.id} = ${userId}`;
+  return insertEventSelect(db, row, user, guard);
+}
+
+function insertEventSelect(db: Db, row: Omit<NewEventRow, 'ecosystemId' | 'userId'>, source: SQL, guard?: Guard): Statement {
   // Drizzle names every column of the table, in its order: the select gives them in that order.
-  return db
-    .insert(events)
-    .select(sql`select ${row.id}, ${row.type}, ${row.at}, ${users.ecosystemId}, ${users.id}, ${row.actorType}, ${row.actorId ?? null}, ${row.requestId},
-      ${row.ip ?? null}, ${row.userAgent ?? null}, ${JSON.stringify(row.details)}
-    from ${users} where ${users.id} = ${userId}${guard ? sql` and ${guard}` : sql``}`);
+  return db.insert(events).select(sql`select ${row.id}, ${row.type}, ${row.at}, src.e, src.u, ${row.actorType}, ${row.actorId ?? null},
+      ${row.requestId}, ${row.ip ?? null}, ${row.userAgent ?? null}, ${JSON.stringify(row.details)}
+    from (${source}) as src${guard ? sql` where ${guard}` : sql``}`);
 }
 
 /** The `guard` of a user event written after an update: the update (stamped `updatedAt`) took effect. */
-export function userUpdatedAt(updatedAt: number): Guard {
-  return sql`${users.updatedAt} = ${updatedAt}`;
+export function userUpdatedAt(userId: string, updatedAt: number): Guard {
+  return sql`exists (select 1 from ${users} where ${users.id} = ${userId} and ${users.updatedAt} = ${updatedAt})`;
 }
 
 /**

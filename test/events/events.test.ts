@@ -2,28 +2,8 @@
 // actor and request id; the operator reads them newest first in keyset pages.
 import { describe, expect, it } from 'vitest';
 import { createUser } from '../support/accounts';
-import { json, newClient, type Client } from '../support/driver';
-
-interface Event {
-  id: string;
-  type: string;
-  at: string;
-  ecosystemId: string | null;
-  userId?: string;
-  actor: { type: string; id?: string };
-  requestId: string;
-  ip?: string;
-  userAgent?: string;
-  details: Record<string, unknown>;
-}
-
-async function userEvents(client: Client, userId: string): Promise<Event[]> {
-  const response = await client.admin('GET', `/admin/v1/users/${userId}/events?limit=100`);
-  expect(response.status, await response.clone().text()).toBe(200);
-  return (await json(response)).items;
-}
-
-const typesOf = (events: Event[]) => events.map((event) => event.type);
+import { json, newClient } from '../support/driver';
+import { type Event, typesOf, userEvents } from './support';
 
 describe('events of an operator’s changes to a user', () => {
   it('records user.created, user.disabled, user.enabled, user.updated and user.deleted once each, newest first', async () => {
