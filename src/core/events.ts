@@ -11,6 +11,9 @@ import { insertEventQuery, insertUserEventQuery, queueDeliveriesQuery, userUpdat
 export { userUpdatedAt };
 import type { ActorRef } from './changes';
 import type { Deps } from './deps';
+import type { EventActor } from './event-shape';
+
+export { publicEvent, type EventActor, type PublicEvent } from './event-shape';
 import { deliverDueWebhooks } from './webhook-delivery';
 
 export const EVENT_TYPES = [
@@ -69,26 +72,6 @@ export interface UserEventInput {
   userId: string | Guard;
   details?: Record<string, unknown>;
   guard?: Guard;
-}
-
-/** Who acted, as an event shows it. */
-export interface EventActor {
-  type: 'user' | 'operator' | 'server' | 'system';
-  id?: string;
-}
-
-/** An event as the operator routes and webhooks show it. */
-export interface PublicEvent {
-  id: string;
-  type: string;
-  at: string;
-  ecosystemId: string | null;
-  userId?: string;
-  actor: EventActor;
-  requestId: string;
-  ip?: string;
-  userAgent?: string;
-  details: Record<string, unknown>;
 }
 
 /**
@@ -177,20 +160,4 @@ export async function batchWithEvents(
 export function afterEvents(deps: Deps, eventResults: unknown[]): void {
   const queued = eventResults.filter((_, index) => index % 2 === 1).reduce<number>((sum, result) => sum + changesOf(result), 0);
   if (queued > 0) deps.defer('deliver_webhooks', () => deliverDueWebhooks(deps));
-}
-
-/** The public shape of an event row. */
-export function publicEvent(row: EventRow): PublicEvent {
-  return {
-    id: row.id,
-    type: row.type,
-    at: new Date(row.at).toISOString(),
-    ecosystemId: row.ecosystemId,
-    ...(row.userId ? { userId: row.userId } : {}),
-    actor: row.actorId ? { type: row.actorType as EventActor['type'], id: row.actorId } : { type: row.actorType as EventActor['type'] },
-    requestId: row.requestId,
-    ...(row.ip ? { ip: row.ip } : {}),
-    ...(row.userAgent ? { userAgent: row.userAgent } : {}),
-    details: row.details,
-  };
 }

@@ -4,6 +4,7 @@ import type { AppEnv } from '../../http/types';
 import { admin } from './admin';
 import { clientRoutes } from './clients';
 import { eventRoutes } from './events';
+import { webhookRoutes } from './webhooks';
 import { service } from './service';
 import { standards } from './standards';
 
@@ -13,3 +14,4 @@ managementFace.route('/', standards);
 managementFace.route('/admin/v1', eventRoutes);
 managementFace.route('/admin/v1', admin);
 managementFace.route('/admin/v1/clients', clientRoutes);
+managementFace.route('/admin/v1/webhooks', webhookRoutes);
