@@ -15,6 +15,8 @@ export interface World {
   app: { uniqueId: string; path: string };
   /** A registered public OAuth client with one redirect URI and one post-logout URI. */
   oauthClient: { id: string; redirectUri: string; postLogoutRedirectUri: string };
+  /** A webhook of the world's ecosystem, disabled: nothing is delivered anywhere. */
+  webhook: { id: string };
 }
 
 /** Every kind of credential the service hands out. */
@@ -62,6 +64,12 @@ export async function buildWorld(client: Client): Promise<World> {
     }),
     201,
   );
+  const webhook = await expectOk(
+    await client.admin('POST', '/admin/v1/webhooks', {
+      body: { url: `https://${tag}.example/hooks`, events: ['*'], ecosystemId: eco.id, disabled: true },
+    }),
+    201,
+  );
   return {
     tag,
     user: { id: created.id, ...user },
@@ -79,5 +87,6 @@ export async function buildWorld(client: Client): Promise<World> {
     eco: { id: eco.id, serverTokenId: server.id, environmentId: env.id },
     app: { uniqueId, path },
     oauthClient: { id: registered.clientId, redirectUri, postLogoutRedirectUri },
+    webhook: { id: webhook.id },
   };
 }
