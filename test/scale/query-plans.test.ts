@@ -146,7 +146,7 @@ describe('query plans (issue 15)', () => {
       if (scans.length > 0) problems.push(`${scans.join('; ')}  <=  ${sql}`);
     }
     expect(problems).toEqual([]);
-  });
+  }, 60_000); // A tour of every route builds a world per write route: slow on a shared machine.
 
   it('refuses a scan, a count over an ecosystem and an OFFSET page in the check itself', async () => {
     const scan = 'select * from "users" where "users"."first_name" = ? limit ?';
