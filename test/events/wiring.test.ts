@@ -101,3 +101,19 @@ describe('operator events', () => {
     }
   });
 });
+
+describe('who acts', () => {
+  it('names the server token that made a user through the droplit face, and the request id of the answer', async () => {
+    const client = newClient();
+    const eco = await json(await client.admin('POST', '/admin/v1/ecosystems', { body: { name: 'droplit events' } }));
+    const server = await json(await client.admin('POST', `/admin/v1/ecosystems/${eco.id}/server-tokens`, { body: { name: 'backend' } }));
+    const made = await client.put(`/api/users/${eco.id};app-user-1`, {
+      headers: { authorization: server.token },
+      body: { email: `droplit-${crypto.randomUUID()}@example.com` },
+    });
+    expect(made.status, await made.clone().text()).toBe(201);
+    const [created] = await allEvents(client, `&ecosystemId=${eco.id}&type=user.created`);
+    expect(created).toMatchObject({ actor: { type: 'server', id: server.id }, requestId: made.headers.get('x-request-id') });
+    expect(JSON.stringify(created)).not.toContain(server.token);
+  });
+});
