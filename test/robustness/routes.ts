@@ -446,14 +446,14 @@ const management: RouteCase[] = [
   route('DELETE /admin/v1/clients/:clientId', clientPath, { ...operator, params: clientParam }),
   route('POST /admin/v1/webhooks', () => '/admin/v1/webhooks', {
     ...operator,
-    body: (w) => ({ url: `https://${w.tag}.example/hooks`, events: ['user.created'], ecosystemId: w.eco.id, disabled: true }),
+    body: (w) => ({ url: `https://${w.tag}.example/hooks`, events: ['ecosystem.deleted'], ecosystemId: w.eco.id, disabled: true }),
   }),
   route('GET /admin/v1/webhooks', () => '/admin/v1/webhooks', operator),
   route('GET /admin/v1/webhooks/:id', webhookPath(), { ...operator, params: webhookParam() }),
   route('PATCH /admin/v1/webhooks/:id', webhookPath(), {
     ...operator,
     params: webhookParam(),
-    body: () => ({ events: ['user.created', 'user.deleted'], disabled: true }),
+    body: () => ({ events: ['ecosystem.deleted', 'ecosystem.updated'], disabled: true }),
   }),
   route('DELETE /admin/v1/webhooks/:id', webhookPath(), { ...operator, params: webhookParam() }),
   route('POST /admin/v1/webhooks/:id/rotate-secret', webhookPath('/rotate-secret'), {

@@ -66,7 +66,7 @@ export async function buildWorld(client: Client): Promise<World> {
   );
   const webhook = await expectOk(
     await client.admin('POST', '/admin/v1/webhooks', {
-      body: { url: `https://${tag}.example/hooks`, events: ['*'], ecosystemId: eco.id, disabled: true },
+      body: { url: `https://${tag}.example/hooks`, events: ['ecosystem.deleted'], ecosystemId: eco.id, disabled: true },
     }),
     201,
   );
