@@ -59,6 +59,10 @@ export interface Config {
   mail: MailConfig;
   /** How many days delivered mail stays in the outbox before upkeep deletes it. */
   outboxRetentionDays: number;
+  /** How many days events are kept before upkeep deletes them. */
+  eventRetentionDays: number;
+  /** How many times a webhook delivery is tried before it is marked failed. */
+  webhookMaxAttempts: number;
   gatewayRoutes: GatewayRoute[];
   /** How the hosted pages look: PRODUCT_NAME, LOGO_URL (https), ACCENT_COLOR (#rgb or #rrggbb). */
   theme: { productName: string; logoUrl: string | null; accentColor: string };
@@ -233,6 +237,8 @@ export function readConfig(env: Env): Config {
     publicUrl: urlVar(env, 'PUBLIC_URL'),
     mail: readMailConfig(env),
     outboxRetentionDays: integerVar(env, 'OUTBOX_RETENTION_DAYS', 30, 1, 3650),
+    eventRetentionDays: integerVar(env, 'EVENT_RETENTION_DAYS', 90, 1, 3650),
+    webhookMaxAttempts: integerVar(env, 'WEBHOOK_MAX_ATTEMPTS', 8, 1, 20),
     gatewayRoutes: wrap('GATEWAY_ROUTES', () => parseGatewayRoutes(raw(env, 'GATEWAY_ROUTES', '[]'))),
     theme: readTheme(env),
     accountToken: secretVar(env, 'ACCOUNT_TOKEN', 24),

@@ -116,6 +116,8 @@ export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> 
         }
         throw error;
       }
+      deps.clientIp = request.headers.get('cf-connecting-ip') ?? undefined;
+      deps.userAgent = request.headers.get('user-agent') ?? undefined;
       return app.fetch(request, { deps, rateLimiter: env.AUTH_RATE_LIMITER }, ctx);
     },
 

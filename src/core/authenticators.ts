@@ -53,6 +53,7 @@ export async function completeSignIn(
     // A password alone starts a session only for a user with no second factor on (MFA_REQUIRED else).
     oneFactor: proofs.every((proof) => proof.method === 'pwd'),
     idp: proofs.find((proof) => proof.idp !== undefined)?.idp,
+    signedIn: true,
   });
   actAs(deps, actorOfUser(user));
   return { user, session };

@@ -22,7 +22,9 @@ import {
   clearFailuresQuery,
   clientKeyPrefix,
   countAttempt as countAttemptRows,
+  attemptCountedGuard,
   failuresOfSignInQuery,
+  lockStartedGuard,
   noneLockedGuard,
   readFailures,
 } from '../store/login-failure-repo';
@@ -36,6 +38,7 @@ import {
   type UserRow,
 } from '../store/user-repo';
 import type { Deps } from './deps';
+import { afterEvents, eventStatements } from './events';
 import { AppError } from './errors';
 import { accountLockedMail, deliverOutbox, limitedOutboxInsertQuery } from './mail';
 
@@ -106,25 +109,57 @@ interface CountedAttempt {
  * refused. Each row keeps the mark of the attempt that counted last, so an attempt that does not
  * find its own mark on both rows was refused.
  */
-async function countAttempt(deps: Deps, keys: { client: string; account: string }): Promise<CountedAttempt> {
+async function countAttempt(deps: Deps, keys: { client: string; account: string }, failure: FailedSignIn): Promise<CountedAttempt> {
   const now = deps.now();
   const mark = randomToken(12);
-  const found = await countAttemptRows(deps.db, {
-    clientKey: keys.client,
-    accountKey: keys.account,
-    mark,
-    now,
-    clientThreshold: deps.config.loginLockoutThreshold,
-    firstLockMs: FIRST_LOCK_MS,
-    maxLockMs: MAX_LOCK_MS,
-    accountCeiling: deps.config.loginAccountCeiling,
-    accountLockMs: MAX_LOCK_MS,
-  });
+  const events = failureEvents(deps, keys, failure, mark, now);
+  const { read: found, also } = await countAttemptRows(
+    deps.db,
+    {
+      clientKey: keys.client,
+      accountKey: keys.account,
+      mark,
+      now,
+      clientThreshold: deps.config.loginLockoutThreshold,
+      firstLockMs: FIRST_LOCK_MS,
+      maxLockMs: MAX_LOCK_MS,
+      accountCeiling: deps.config.loginAccountCeiling,
+      accountLockMs: MAX_LOCK_MS,
+    },
+    events,
+  );
+  afterEvents(deps, also);
   const counted = found.length === 2 && found.every((row) => row.attemptNonce === mark);
   const lockedUntil = Math.max(0, ...found.map((row) => row.lockedUntil));
   const seconds = Math.max(1, Math.ceil((lockedUntil - now) / 1000));
   if (!counted) return { refusedForSeconds: seconds, startedLockSeconds: null };
   return { refusedForSeconds: null, startedLockSeconds: lockedUntil > now ? seconds : null };
+}
+
+/** A failed sign-in of a known user, and why (never the password). */
+interface FailedSignIn {
+  user: UserRow | undefined;
+  reason: 'wrong_password' | 'no_password' | 'disabled' | 'unknown_user' | 'wrong_code';
+}
+
+/**
+ * The events of a counted failure of a known user's sign-in, in the batch that counts it:
+ * `signin.failed` if it was counted, `user.locked` if counting it started a lock. An identifier
+ * that names no one writes none (it would let anyone fill the log), but its batch sends the same
+ * statements, naming no user, so known and unknown accounts cost D1 the same before the answer.
+ */
+function failureEvents(deps: Deps, keys: { client: string; account: string }, failure: FailedSignIn, mark: string, now: number) {
+  const { user, reason } = failure;
+  const userId = user?.id ?? '';
+  return [
+    ...eventStatements(deps, {
+      type: 'signin.failed',
+      userId,
+      details: { reason: user ? reason : 'unknown_user', method: 'password' },
+      guard: attemptCountedGuard(keys.client, mark),
+    }),
+    ...eventStatements(deps, { type: 'user.locked', userId, guard: lockStartedGuard([keys.client, keys.account], mark, now) }),
+  ];
 }
 
 /** Queues the owner's lock notice after the response, so a known account answers as fast as an unknown one. */
@@ -172,7 +207,8 @@ export async function verifyCredentials(
   const stored = user?.passwordHash ?? (await dummyPasswordHash(deps.config.passwordHash));
   const check = await verifyPassword(password, stored, deps.config.passwordHash);
   if (!user?.passwordHash || !check.ok || user.disabled) {
-    const { refusedForSeconds, startedLockSeconds } = await countAttempt(deps, keys);
+    const reason = !user ? 'unknown_user' : !user.passwordHash ? 'no_password' : check.ok ? 'disabled' : 'wrong_password';
+    const { refusedForSeconds, startedLockSeconds } = await countAttempt(deps, keys, { user, reason });
     if (refusedForSeconds !== null) throw new AppError('ACCOUNT_LOCKED', { retryAfterSeconds: refusedForSeconds });
     mailLock(deps, user, startedLockSeconds);
     throw new AppError('INVALID_CREDENTIALS');
@@ -194,7 +230,7 @@ export async function verifyCredentials(
 export async function countFailedStep(deps: Deps, user: UserRow, lockKeys: readonly string[]): Promise<void> {
   const [client, account] = lockKeys;
   if (!client || !account) throw new AppError('INVALID_CREDENTIALS');
-  const { refusedForSeconds, startedLockSeconds } = await countAttempt(deps, { client, account });
+  const { refusedForSeconds, startedLockSeconds } = await countAttempt(deps, { client, account }, { user, reason: 'wrong_code' });
   if (refusedForSeconds !== null) throw new AppError('ACCOUNT_LOCKED', { retryAfterSeconds: refusedForSeconds });
   mailLock(deps, user, startedLockSeconds);
 }

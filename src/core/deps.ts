@@ -26,6 +26,9 @@ export interface Deps {
   publicUrl: string;
   /** The client's address (CF-Connecting-IP), or 'unknown': login failures are counted per client. */
   clientAddress: string;
+  /** The client's own address (CF-Connecting-IP) and User-Agent, as an event records them; absent in a Cron run. */
+  clientIp?: string;
+  userAgent?: string;
   /**
    * This request's id (the `X-Request-Id` of its response), or the Cron run's: what an audit record
    * and a log line of the request share.

@@ -6,6 +6,7 @@ import { randomId, randomToken } from '../crypto/random';
 import * as repo from '../store/ecosystem-repo';
 import type { EcosystemRow, EnvironmentRow } from '../store/ecosystem-repo';
 import type { Deps } from './deps';
+import { batchWithEvents } from './events';
 import { AppError } from './errors';
 import { requireEcosystem } from './users';
 
@@ -57,7 +58,11 @@ export async function createEcosystem(deps: Deps, name: string | undefined): Pro
     passwordMinLength: null,
     passwordRejectCommon: null,
   };
-  await repo.insertEcosystemQuery(deps.db, row);
+  await batchWithEvents(
+    deps,
+    [repo.insertEcosystemQuery(deps.db, row)],
+    [{ type: 'ecosystem.created', ecosystemId: row.id, details: { name: row.name } }],
+  );
   return row;
 }
 
@@ -76,16 +81,29 @@ export async function createServerToken(deps: Deps, ecosystemId: string, name: s
   await requireEcosystem(deps, ecosystemId);
   const token = SERVER_TOKEN_PREFIX + randomToken(32);
   const id = randomId();
-  await repo.insertServerTokenQuery(deps.db, {
-    id,
-    ecosystemId,
-    name: name ?? 'server token',
-    tokenHash: sha256Hex(token),
-    createdAt: deps.now(),
-  });
+  const row = { id, ecosystemId, name: name ?? 'server token', tokenHash: sha256Hex(token), createdAt: deps.now() };
+  await batchWithEvents(
+    deps,
+    [repo.insertServerTokenQuery(deps.db, row)],
+    [{ type: 'server_token.created', ecosystemId, details: { serverTokenId: id, name: row.name } }],
+  );
   return { id, token };
 }
 
 export async function revokeServerToken(deps: Deps, id: string): Promise<void> {
-  if (!(await repo.deleteServerToken(deps.db, id))) throw new AppError('SERVER_TOKEN_NOT_FOUND');
+  // The event first, while the token's row still names its ecosystem (and only if there is one).
+  const [deleted] = await batchWithEvents(
+    deps,
+    [],
+    [
+      {
+        type: 'server_token.revoked',
+        ecosystemId: repo.ecosystemOfServerToken(id),
+        guard: repo.serverTokenExists(id),
+        details: { serverTokenId: id },
+      },
+    ],
+    [repo.deleteServerTokenQuery(deps.db, id)],
+  );
+  if ((deleted as unknown[]).length === 0) throw new AppError('SERVER_TOKEN_NOT_FOUND');
 }

@@ -8,6 +8,7 @@ import * as repo from '../store/user-repo';
 import type { UserRow } from '../store/user-repo';
 import { grantQueries, publishUserGrants, userGrants, type Grant } from './access';
 import type { Deps } from './deps';
+import { afterEvents, eventStatements, userUpdatedAt } from './events';
 import { AppError } from './errors';
 import { revokeAllTokensForUser } from './revocation';
 import { pageUsers } from './user-listing';
@@ -108,13 +109,27 @@ async function tryPut(
   if (existing && token) refuseDisabled(existing);
   const created = existing ? undefined : newUserRow(deps, ecosystemId, uniqueId, changes);
   const subject: TokenSubject = created ?? { ...existing!, email: changes.email === undefined ? existing!.email : changes.email };
-  const batch: Batch = [
-    created ? repo.insertUserQuery(deps.db, created) : repo.updateUserQuery(deps.db, subject.id, userPatch(deps, changes)),
-  ];
+  const patch = created ? undefined : userPatch(deps, changes);
+  const batch: Batch = [created ? repo.insertUserQuery(deps.db, created) : repo.updateUserQuery(deps.db, subject.id, patch!)];
   if (changes.access !== undefined) batch.push(...(await grantQueries(deps, ecosystemId, subject.id, changes.access)));
+  // The event of the write, in its batch: written only if the update found the user.
+  const fields = Object.keys(changes).filter((key) => changes[key as keyof AppUserChanges] !== undefined);
+  const recorded = created
+    ? eventStatements(deps, { type: 'user.created', ecosystemId, userId: created.id, details: { role: created.role, confirmed: true } })
+    : fields.length > 0
+      ? eventStatements(deps, {
+          type: 'user.updated',
+          userId: subject.id,
+          guard: userUpdatedAt(subject.id, patch!.updatedAt!),
+          details: { fields },
+        })
+      : [];
+  const eventsAt = batch.length;
+  batch.push(...recorded);
   const prepared = token ? prepareUserToken(deps, subject, token.expiryType, token.ttlSeconds) : undefined;
   if (prepared) batch.push(prepared.query);
   const results = await runPutBatch(deps, batch);
+  if (results) afterEvents(deps, results.slice(eventsAt, eventsAt + recorded.length));
   // An update that found no row: the user was deleted meanwhile, so create them afresh. A token
   // insert that found the user changed (logged out, disabled): try again with what D1 holds now.
   if (!results || (existing && (results[0] as unknown[]).length === 0)) return null;

@@ -4,10 +4,11 @@
 // No transport follows a redirect: a 3xx is a failed attempt, so a message (a live reset link)
 // never goes to a target other than the configured one.
 import { EmailMessage } from 'cloudflare:email';
-import { hmacBase64 } from '../crypto/digest';
-import { fromBase64, utf8 } from '../crypto/encoding';
 import type { Deps } from './deps';
 import { buildMime, type MimeMessage } from './mime';
+import { signedHeaders } from './standard-webhooks';
+
+export { webhookKey } from './standard-webhooks';
 
 type OutgoingMail = MimeMessage;
 
@@ -55,35 +56,11 @@ function sendWithResend(deps: Deps, mail: OutgoingMail): Promise<void> {
   });
 }
 
-/** The HMAC key of a webhook secret: a Standard Webhooks `whsec_<base64>` secret's bytes, else the text's. */
-export function webhookKey(secret: string): Uint8Array {
-  if (secret.startsWith('whsec_')) {
-    try {
-      return fromBase64(secret.slice('whsec_'.length));
-    } catch {
-      // Not base64 after all: the text itself is the key.
-    }
-  }
-  return utf8.encode(secret);
-}
-
-/**
- * Signed per Standard Webhooks: `webhook-id` (the outbox id, the same on every retry, so a receiver
- * drops repeats), `webhook-timestamp` (seconds; a receiver refuses one far from its clock, so a
- * captured request cannot be replayed later) and `webhook-signature` `v1,<base64 HMAC-SHA256 of
- * "id.timestamp.body">`.
- */
+/** Signed per Standard Webhooks (standard-webhooks.ts); the outbox id is the message id, the same on every retry. */
 function sendToWebhook(deps: Deps, mail: OutgoingMail): Promise<void> {
   const { webhookUrl, webhookSecret } = deps.config.mail;
   const body = JSON.stringify({ to: mail.to, from: mail.from, subject: mail.subject, text: mail.text, html: mail.html });
-  const id = `msg_${mail.id}`;
-  const timestamp = String(Math.floor(deps.now() / 1000));
-  const signature = hmacBase64(webhookKey(webhookSecret!), `${id}.${timestamp}.${body}`);
-  return postJson(deps, 'webhook', webhookUrl!, body, {
-    'webhook-id': id,
-    'webhook-timestamp': timestamp,
-    'webhook-signature': `v1,${signature}`,
-  });
+  return postJson(deps, 'webhook', webhookUrl!, body, signedHeaders(webhookSecret!, `msg_${mail.id}`, deps.now(), body));
 }
 
 async function sendWithBinding(deps: Deps, mail: OutgoingMail): Promise<void> {

@@ -7,6 +7,7 @@ import { randomId, randomToken } from '../crypto/random';
 import * as repo from '../store/oauth-client-repo';
 import type { ClientChanges, OAuthClientRow } from '../store/oauth-client-repo';
 import type { Deps } from './deps';
+import { batchWithEvents } from './events';
 import { AppError, invalidField } from './errors';
 import { publishClientEpoch } from './revocation';
 
@@ -105,22 +106,30 @@ export interface CreatedClient {
 export async function createClient(deps: Deps, input: ClientInput & { isPublic: boolean }): Promise<CreatedClient> {
   const now = deps.now();
   const clientSecret = input.isPublic ? undefined : randomToken(32);
-  const [client] = await repo.insertClient(deps.db, {
-    id: randomId(),
-    name: checkName(input.name, true)!,
-    isPublic: input.isPublic,
-    secretHash: clientSecret === undefined ? null : sha256Hex(clientSecret),
-    redirectUris: uriList(input.redirectUris, 'redirectUris', true),
-    postLogoutRedirectUris: uriList(input.postLogoutRedirectUris, 'postLogoutRedirectUris', false),
-    scopes: scopeList(input.scopes),
-    allowPasswordGrant: input.allowPasswordGrant ?? false,
-    requirePkce: checkPkceFlag(input.requirePkce, input.isPublic) ?? true,
-    allowClientCredentials: checkClientCredentialsFlag(input.allowClientCredentials, input.isPublic) ?? false,
-    clientCredentialsScopes: machineScopeList(input.clientCredentialsScopes),
-    clientCredentialsResources: uriList(input.clientCredentialsResources, 'clientCredentialsResources', false),
-    createdAt: now,
-    updatedAt: now,
-  });
+  const id = randomId();
+  const [rows] = await batchWithEvents(
+    deps,
+    [
+      repo.insertClient(deps.db, {
+        id,
+        name: checkName(input.name, true)!,
+        isPublic: input.isPublic,
+        secretHash: clientSecret === undefined ? null : sha256Hex(clientSecret),
+        redirectUris: uriList(input.redirectUris, 'redirectUris', true),
+        postLogoutRedirectUris: uriList(input.postLogoutRedirectUris, 'postLogoutRedirectUris', false),
+        scopes: scopeList(input.scopes),
+        allowPasswordGrant: input.allowPasswordGrant ?? false,
+        requirePkce: checkPkceFlag(input.requirePkce, input.isPublic) ?? true,
+        allowClientCredentials: checkClientCredentialsFlag(input.allowClientCredentials, input.isPublic) ?? false,
+        clientCredentialsScopes: machineScopeList(input.clientCredentialsScopes),
+        clientCredentialsResources: uriList(input.clientCredentialsResources, 'clientCredentialsResources', false),
+        createdAt: now,
+        updatedAt: now,
+      }),
+    ],
+    [{ type: 'client.created', ecosystemId: null, details: { clientId: id, isPublic: input.isPublic } }],
+  );
+  const [client] = rows as OAuthClientRow[];
   return { client: client!, ...(clientSecret === undefined ? {} : { clientSecret }) };
 }
 
@@ -182,7 +191,20 @@ export async function updateClient(deps: Deps, clientId: string, input: ClientIn
     (current.allowClientCredentials && changes.allowClientCredentials === false) ||
     narrowed(current.clientCredentialsScopes, changes.clientCredentialsScopes) ||
     narrowed(current.clientCredentialsResources, changes.clientCredentialsResources);
-  const [row] = await repo.updateClient(deps.db, clientId, changes, deps.now(), withdrawn);
+  const now = deps.now();
+  const [rows] = await batchWithEvents(
+    deps,
+    [repo.updateClient(deps.db, clientId, changes, now, withdrawn)],
+    [
+      {
+        type: 'client.updated',
+        ecosystemId: null,
+        guard: repo.clientExists(clientId, now),
+        details: { clientId, fields: Object.keys(changes) },
+      },
+    ],
+  );
+  const [row] = rows as OAuthClientRow[];
   if (!row) throw new AppError('CLIENT_NOT_FOUND');
   if (withdrawn) await publishClientEpoch(deps, clientId, row.tokenEpoch);
   return row;
@@ -190,7 +212,10 @@ export async function updateClient(deps: Deps, clientId: string, input: ClientIn
 
 /** Deletes a client; its machine tokens end as by a raised epoch (no client of that id can issue more). */
 export async function deleteClient(deps: Deps, clientId: string): Promise<void> {
-  const deleted = CLIENT_ID_SHAPE.test(clientId) ? await repo.deleteClient(deps.db, clientId) : [];
+  const event = { type: 'client.deleted', ecosystemId: null, guard: repo.clientExists(clientId), details: { clientId } } as const;
+  const deleted = CLIENT_ID_SHAPE.test(clientId)
+    ? ((await batchWithEvents(deps, [], [event], [repo.deleteClient(deps.db, clientId)]))[0] as { tokenEpoch: number }[])
+    : [];
   if (deleted.length === 0) throw new AppError('CLIENT_NOT_FOUND');
   await publishClientEpoch(deps, clientId, deleted[0]!.tokenEpoch + 1);
 }

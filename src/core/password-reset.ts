@@ -7,6 +7,7 @@ import { findUserByEmail, findUserById, markEmailVerifiedQuery, updateUserIfQuer
 import { findCode, issueCodeQuery, spendCode } from './codes';
 import { clearAccountFailuresQuery } from './credentials';
 import type { Deps } from './deps';
+import { afterEvents, eventStatements } from './events';
 import { AppError } from './errors';
 import { deliverOutbox, limitedOutboxInsertQuery, mailLinkBase, resetMail } from './mail';
 import { checkPasswordPolicy, passwordPolicyOfUser } from './password-policy';
@@ -30,7 +31,9 @@ async function mailResetCode(deps: Deps, ecosystemId: string, email: string): Pr
   if (!user || user.disabled || !user.email) return;
   const ttl = deps.config.resetCodeTtlSeconds;
   const { code, query } = issueCodeQuery(deps, user.id, 'reset', ttl, user.email);
-  await deps.db.batch([query, limitedOutboxInsertQuery(deps, resetMail(deps, user.email, code, ttl))]);
+  const requested = eventStatements(deps, { type: 'password.reset_requested', userId: user.id });
+  const results = await deps.db.batch([query, limitedOutboxInsertQuery(deps, resetMail(deps, user.email, code, ttl)), ...requested]);
+  afterEvents(deps, results.slice(2));
   await deliverOutbox(deps);
 }
 
@@ -53,10 +56,12 @@ export async function resetPassword(deps: Deps, code: string, password: string):
     clearAccountFailuresQuery(deps, record.userId, guard),
     // The code came through the inbox: that proves the address it was mailed to (if still the user's).
     markEmailVerifiedQuery(deps.db, record.userId, record.sentTo, now, guard),
+    ...eventStatements(deps, { type: 'password.changed', userId: record.userId, guard, details: { via: 'reset_code' } }),
     // Last, so the row it answers is the user as the whole batch left them.
     updateUserIfQuery(deps.db, record.userId, { passwordHash, updatedAt: now }, guard),
   ]);
   const [epochRows, ended] = results;
+  afterEvents(deps, results.slice(4, 6));
   await publishBulkRevocation(deps, record.userId, epochRows as { tokenEpoch: number }[], ended as EndedSession[]);
   // The user as the batch wrote them, not read again after it: a read that failed there would
   // answer an error for a reset that happened, and its retry would find the code spent.
@@ -72,10 +77,12 @@ export async function confirmEmail(deps: Deps, code: string): Promise<UserRow> {
   if (user.confirmed) throw new AppError('USER_ALREADY_CONFIRMED');
   if (record.usedAt !== null || record.expiresAt <= deps.now()) throw new AppError('INVALID_CODE', { field: 'code' });
   const now = deps.now();
-  await spendCode(deps, record, (guard) => [
+  const proven = record.sentTo !== null && record.sentTo === user.emailKey;
+  const results = await spendCode(deps, record, (guard) => [
     updateUserIfQuery(deps.db, user.id, { confirmed: true, updatedAt: now }, guard),
     markEmailVerifiedQuery(deps.db, user.id, record.sentTo, now, guard),
+    ...(proven ? eventStatements(deps, { type: 'email.verified', userId: user.id, guard }) : []),
   ]);
-  const proven = record.sentTo !== null && record.sentTo === user.emailKey;
+  afterEvents(deps, results.slice(2));
   return { ...user, confirmed: true, emailVerifiedAt: proven ? now : user.emailVerifiedAt };
 }

@@ -13,6 +13,7 @@ import { forgetPublished, oldestUnpublished, rememberUnpublished, type BacklogRo
 import { bulkRevocationQueries, type BulkRevocationOptions, type EndedSession } from '../store/session-repo';
 import type { RevocationReason } from './changes';
 import type { Deps } from './deps';
+import { afterEvents, eventStatements, type EventInput, type UserEventInput } from './events';
 
 const PUBLISH_ATTEMPTS = 3;
 const GRANTS_TTL_SECONDS = 86_400;
@@ -107,6 +108,8 @@ interface BulkRevocationRun extends BulkRevocationOptions {
   before?: Statement[];
   /** Statements run last: they see the sessions already ended (a delete that cascades them). */
   after?: Statement[];
+  /** The events of the change, written in its batch (events.ts): a user's before `after`, so a delete still finds the user. */
+  events?: (EventInput | UserEventInput)[];
 }
 
 /**
@@ -123,15 +126,17 @@ export async function runBulkRevocation(
   const before = options.before ?? [];
   const after = options.after ?? [];
   const revocation = bulkRevocation(deps, userId, reason, options);
-  const results = await deps.db.batch([...before, ...revocation, ...after] as Batch);
+  const recorded = (options.events ?? []).flatMap((event) => eventStatements(deps, event));
+  const results = await deps.db.batch([...before, ...revocation, ...recorded, ...after] as Batch);
   const [epochRows, ended] = results.slice(before.length) as [{ tokenEpoch: number }[], EndedSession[]];
+  afterEvents(deps, results.slice(before.length + revocation.length, before.length + revocation.length + recorded.length));
   await publishBulkRevocation(deps, userId, epochRows, ended);
-  return { before: results.slice(0, before.length), after: results.slice(before.length + revocation.length) };
+  return { before: results.slice(0, before.length), after: results.slice(before.length + revocation.length + recorded.length) };
 }
 
 /** Ends every session and token of a user (logout everywhere, operator revoke-all). */
 export async function revokeAllTokensForUser(deps: Deps, userId: string, reason: RevocationReason): Promise<void> {
-  await runBulkRevocation(deps, userId, reason);
+  await runBulkRevocation(deps, userId, reason, { events: [{ type: 'sessions.revoked', userId, details: { reason } }] });
 }
 
 /** How long a token carrying this session's id may still live, for the KV revocation's TTL. */

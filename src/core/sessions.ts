@@ -16,6 +16,7 @@ import { allGuards as allOf, type Guard } from '../store/db';
 import { hasConfirmedFactor, noFactorOnGuard } from '../store/second-factor-repo';
 import { findUserById, type UserRow } from '../store/user-repo';
 import type { Deps } from './deps';
+import { afterEvents, batchWithEvents, eventStatements } from './events';
 import { AppError } from './errors';
 import { publishSessionRevoked, tokenLifetimeSeconds } from './revocation';
 import type { TokenProfile } from './token-profiles';
@@ -59,7 +60,12 @@ export interface SignInConditions {
   oneFactor?: boolean;
   /** The upstream identity provider the sign-in went through (`idp` of the ID token). */
   idp?: string;
+  /** A sign-in by its person (not a session carried over): `signin.succeeded` is written with the session. */
+  signedIn?: boolean;
 }
+
+/** How a sign-in was made, as its event says: the RFC 8176 methods in plain words. */
+const HOW: Record<AuthMethod, string> = { pwd: 'password', otp: 'code', hwk: 'passkey', swk: 'passkey', fed: 'provider', mfa: 'mfa' };
 
 /**
  * Starts a session for the user the password check read, only if D1 still holds that user as read
@@ -101,7 +107,16 @@ export async function startSession(deps: Deps, user: UserRow, options: SessionOp
   );
   const endOldest = repo.endSessionsBeyondQuery(deps.db, user.id, sessionId, deps.config.maxSessionsPerUser - 1, now);
   const clear = clearKeys.length > 0 ? [clearFailuresOnceStartedQuery(deps, clearKeys, repo.sessionStartedGuard(sessionId))] : [];
-  const [inserted, ended] = await deps.db.batch([insert, endOldest, ...clear]);
+  const signedIn = signIn?.signedIn
+    ? eventStatements(deps, {
+        type: 'signin.succeeded',
+        userId: user.id,
+        guard: repo.sessionStartedGuard(sessionId),
+        details: { how: [...new Set((signIn.amr ?? []).map((method) => HOW[method]))], sessionId, kind, clientId: options.clientId },
+      })
+    : [];
+  const [inserted, ended, ...rest] = await deps.db.batch([insert, endOldest, ...clear, ...signedIn]);
+  afterEvents(deps, rest.slice(clear.length));
   if (inserted.length !== 1) {
     if (lockKeys.length > 0) await refuseIfLocked(deps, lockKeys);
     if (signIn?.oneFactor && (await hasConfirmedFactor(deps.db, user.id))) throw new AppError('MFA_REQUIRED');
@@ -296,7 +311,20 @@ export async function sessionOfRefreshToken(deps: Deps, refreshToken: string): P
  * tells whether KV took the revocation at the first try (D1 and this isolate have it either way).
  */
 export async function revokeSession(deps: Deps, sessionId: string, reason: RevocationReason): Promise<SessionRow & { published: boolean }> {
-  const [row] = await repo.revokeSessionQuery(deps.db, sessionId, reason, deps.now());
+  const now = deps.now();
+  const [rows] = await batchWithEvents(
+    deps,
+    [repo.revokeSessionQuery(deps.db, sessionId, reason, now)],
+    [
+      {
+        type: reason === 'oauth_revoke' ? 'token.revoked' : 'session.ended',
+        userId: repo.userOfSession(sessionId),
+        guard: repo.sessionRevokedGuard(sessionId, reason, now),
+        details: { sessionId, reason },
+      },
+    ],
+  );
+  const [row] = rows as SessionRow[];
   if (!row) throw new AppError('SESSION_NOT_FOUND');
   const published = await publishSessionRevoked(deps, sessionId, tokenLifetimeSeconds(deps, row));
   return { ...row, published };

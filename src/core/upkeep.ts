@@ -12,17 +12,22 @@
 //   signInChallenges  the hosted pages' password-then-code challenges, expired for a day
 //   loginFailures  counters whose lock has passed, untouched for a day
 //   mail         delivered longer ago than OUTBOX_RETENTION_DAYS
+//   events       recorded longer ago than EVENT_RETENTION_DAYS
+// A run that deleted anything writes one `upkeep.purged` event with the counts, not one per row.
 import * as repo from '../store/upkeep-repo';
 import { kvKeys } from '../store/kv';
 import type { Deps } from './deps';
+import { batchWithEvents } from './events';
 import { deliverOutbox } from './mail';
 import { republishBacklog } from './revocation';
+import { deliverDueWebhooks } from './webhook-delivery';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 /** Room for clock skew between the isolates that issued a token and the one running upkeep. */
 const SKEW_MS = 5 * MINUTE_MS;
 const CRON_MAIL_BATCH = 50;
+const CRON_WEBHOOK_BATCH = 50;
 
 /**
  * Wall time after which a run starts no new round. Every round awaits D1, so the clock moves
@@ -67,6 +72,7 @@ function cutoffsAt(deps: Deps, now: number): repo.UpkeepCutoffs {
     authorizationCodesExpiredBefore: now - deps.config.refreshTokenTtlSeconds * 1000 - DAY_MS,
     loginFailuresStaleBefore: now - DAY_MS,
     mailSentBefore: now - deps.config.outboxRetentionDays * DAY_MS,
+    eventsBefore: now - deps.config.eventRetentionDays * DAY_MS,
   };
 }
 
@@ -126,6 +132,14 @@ async function publish(deps: Deps, report: UpkeepReport): Promise<void> {
   }
 }
 
+/** One summary event of what the run deleted (none when it deleted nothing). */
+async function recordPurge(deps: Deps, report: UpkeepReport): Promise<void> {
+  const deleted = Object.fromEntries(Object.entries(report.deleted).filter(([, count]) => count > 0));
+  if (Object.keys(deleted).length === 0) return;
+  const details = { deleted, finished: report.finished, rounds: report.rounds };
+  await batchWithEvents(deps, [], [{ type: 'upkeep.purged', ecosystemId: null, details }]);
+}
+
 /** The scheduled handler's work: retry due mail, then upkeep. A failure of one does not stop the other. */
 export async function runScheduled(deps: Deps): Promise<void> {
   try {
@@ -137,8 +151,14 @@ export async function runScheduled(deps: Deps): Promise<void> {
   const mail = await deliverOutbox(deps, CRON_MAIL_BATCH);
   deps.log.info('scheduled_mail', { ...mail });
   try {
+    deps.log.info('scheduled_webhooks', await deliverDueWebhooks(deps, CRON_WEBHOOK_BATCH));
+  } catch (error) {
+    deps.log.error('webhooks_failed', { error: error instanceof Error ? error.name : 'Error' });
+  }
+  try {
     const report = await runUpkeep(deps);
     deps.log.info('upkeep', { ...report });
+    await recordPurge(deps, report);
     await publish(deps, report);
   } catch (error) {
     deps.log.error('upkeep_failed', { error: error instanceof Error ? error.message.split('\nparams:')[0] : String(error) });

@@ -11,6 +11,7 @@ export type { UserRow };
 import { issueCodeQuery } from './codes';
 import type { RevocationReason } from './changes';
 import type { Deps } from './deps';
+import { afterEvents, batchWithEvents, eventStatements, userUpdatedAt, type UserEventInput } from './events';
 import { AppError } from './errors';
 import { accountChangedMail, confirmationMail, deliverOutbox, limitedOutboxInsertQuery, outboxInsertQuery } from './mail';
 import { checkPasswordPolicy, passwordPolicyOf } from './password-policy';
@@ -132,12 +133,19 @@ export async function createUser(deps: Deps, input: NewUserInput): Promise<UserR
     queries.push(query, limitedOutboxInsertQuery(deps, confirmationMail(deps, row.email, code)));
   }
   const inserted = queries.indexOf(insert);
+  const created = eventStatements(deps, {
+    type: 'user.created',
+    ecosystemId: row.ecosystemId,
+    userId: row.id,
+    details: { role: row.role, confirmed: row.confirmed },
+  });
   let results: unknown[];
   try {
-    results = await deps.db.batch(queries);
+    results = await deps.db.batch([...queries, ...created]);
   } catch (error) {
     rethrowUserConflict(error);
   }
+  afterEvents(deps, results.slice(queries.length));
   if (queries.length > 1) deps.defer('deliver_mail', () => deliverOutbox(deps));
   const user = (results[inserted] as UserRow[])[0]!;
   // Only the first user of an ecosystem this batch made is numbered by the trigger: read it then.
@@ -214,6 +222,7 @@ export async function updateUser(
   if (changed.password) update.passwordHash = await hashPassword(password!, deps.config.passwordHash);
   const credentials = changed.password || changed.email;
   const mail = credentials && current.email ? accountChangedMail(deps, current.email, changed.password ? 'password' : 'email') : null;
+  const events = updateEvents(userId, update, current, changed, now);
   let row: UserRow | undefined;
   try {
     // Written only while the epoch is the one read: a revocation during the password hash wins.
@@ -226,10 +235,10 @@ export async function updateUser(
         : patch.disabled === true
           ? 'user_disabled'
           : 'role_changed';
-      const { before } = await runBulkRevocation(deps, userId, reason, { before: [userUpdate], keepSessionId, after: also });
+      const { before } = await runBulkRevocation(deps, userId, reason, { before: [userUpdate], keepSessionId, after: also, events });
       [row] = before[0] as UserRow[];
     } else {
-      [row] = await userUpdate;
+      [row] = (await batchWithEvents(deps, [userUpdate], events))[0] as UserRow[];
     }
   } catch (error) {
     rethrowUserConflict(error);
@@ -242,6 +251,33 @@ export async function updateUser(
   }
   if (mail) deps.defer('deliver_mail', () => deliverOutbox(deps));
   return row;
+}
+
+/** Columns an update writes that are not the user's own fields, or that have events of their own. */
+const NOT_PROFILE = new Set(['updatedAt', 'emailKey', 'usernameKey', 'passwordHash', 'emailVerifiedAt', 'disabled', 'email']);
+
+/**
+ * The events of an update, each written only if the update took effect (the row carries its
+ * `updatedAt`): disabling, enabling, a new password or e-mail have their own; other fields (and
+ * the role) are one `user.updated` naming them, never their values.
+ */
+function updateEvents(
+  userId: string,
+  update: repo.UserPatch,
+  current: UserRow,
+  changed: { password: boolean; email: boolean },
+  now: number,
+): UserEventInput[] {
+  const guard = userUpdatedAt(userId, now);
+  const events: UserEventInput[] = [];
+  const event = (type: UserEventInput['type'], details?: Record<string, unknown>) => events.push({ type, userId, guard, details });
+  if (update.disabled === true) event('user.disabled');
+  if (update.disabled === false && current.disabled) event('user.enabled');
+  if (changed.password) event('password.changed');
+  if (changed.email) event('email.changed');
+  const fields = Object.keys(update).filter((key) => !NOT_PROFILE.has(key));
+  if (fields.length > 0) event('user.updated', { fields, ...(update.role !== undefined ? { role: update.role } : {}) });
+  return events;
 }
 
 /** What an operator may change of a user: the role (or the permission level it maps to), and whether disabled. */
@@ -263,7 +299,10 @@ export async function changeUserStanding(
 export async function deleteUser(deps: Deps, userId: string): Promise<void> {
   // The epoch is raised and the sessions' ids read before the cascade removes them, so KV learns
   // of every token the delete ended.
-  const { after } = await runBulkRevocation(deps, userId, 'user_deleted', { after: [repo.deleteUserQuery(deps.db, userId)] });
+  const { after } = await runBulkRevocation(deps, userId, 'user_deleted', {
+    after: [repo.deleteUserQuery(deps.db, userId)],
+    events: [{ type: 'user.deleted', userId }],
+  });
   if ((after[0] as unknown[]).length === 0) throw new AppError('USER_NOT_FOUND');
 }
 

@@ -1,5 +1,5 @@
 // Ecosystems, their environments and their server tokens in D1.
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './db';
 import { ecosystems, environments, serverTokens, users, type EcosystemRow, type EnvironmentRow } from './schema';
 
@@ -111,6 +111,21 @@ export function findServerTokenByHash(db: Db, tokenHash: string): Promise<{ id: 
 }
 
 /** Deletes the server token; returns whether there was one. */
+/** Deletes a server token, RETURNING its id (none when there was no such token). */
+export function deleteServerTokenQuery(db: Db, id: string) {
+  return db.delete(serverTokens).where(eq(serverTokens.id, id)).returning({ id: serverTokens.id });
+}
+
+/** The ecosystem of a server token, as a statement reads it (an event of the token's revocation). */
+export function ecosystemOfServerToken(id: string): SQL {
+  return sql`(select ${serverTokens.ecosystemId} from ${serverTokens} where ${serverTokens.id} = ${id})`;
+}
+
+/** A guard: the server token exists. */
+export function serverTokenExists(id: string): SQL {
+  return sql`exists (select 1 from ${serverTokens} where ${serverTokens.id} = ${id})`;
+}
+
 export async function deleteServerToken(db: Db, id: string): Promise<boolean> {
   const deleted = await db.delete(serverTokens).where(eq(serverTokens.id, id)).returning({ id: serverTokens.id });
   return deleted.length > 0;

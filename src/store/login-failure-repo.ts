@@ -4,7 +4,7 @@
 // The statements only ever count an attempt that neither key refuses; the read at the end tells
 // the core whether this attempt's mark is on both rows (counted) or not (refused by a lock).
 import { and, eq, getTableColumns, inArray, or, sql, type SQL } from 'drizzle-orm';
-import type { Db, Guard } from './db';
+import type { Db, Guard, Statement } from './db';
 import { loginFailures } from './schema';
 
 interface AttemptCount {
@@ -85,16 +85,27 @@ function countAccountQuery(db: Db, a: AttemptCount) {
  * Counts one attempt in one D1 batch (one transaction): the client's row unless the client or the
  * account is locked, the account's row only if the client's row counted, then reads both rows.
  */
-export async function countAttempt(db: Db, a: AttemptCount): Promise<FailureRow[]> {
-  const [, , read] = await db.batch([
+export async function countAttempt(db: Db, a: AttemptCount, also: Statement[] = []): Promise<{ read: FailureRow[]; also: unknown[] }> {
+  const [, , read, ...rest] = await db.batch([
     countClientQuery(db, a),
     countAccountQuery(db, a),
     db
       .select({ key: f.key, attemptNonce: f.attemptNonce, lockedUntil: f.lockedUntil })
       .from(f)
       .where(inArray(f.key, [a.clientKey, a.accountKey])),
+    ...also,
   ]);
-  return read;
+  return { read, also: rest };
+}
+
+/** A guard for statements of `countAttempt`'s batch: the attempt marked `mark` was counted (not refused by a lock). */
+export function attemptCountedGuard(clientKey: string, mark: string): Guard {
+  return sql`exists (select 1 from ${f} where ${f.key} = ${clientKey} and ${f.attemptNonce} = ${mark})`;
+}
+
+/** A guard for statements of `countAttempt`'s batch: counting the attempt marked `mark` started a lock of one of the keys. */
+export function lockStartedGuard(keys: string[], mark: string, now: number): Guard {
+  return sql`exists (select 1 from ${f} where ${inArray(f.key, keys)} and ${f.attemptNonce} = ${mark} and ${f.lockedUntil} > ${now})`;
 }
 
 /** The failure rows of these keys, as they are (a sign-in's look before it checks the password). */

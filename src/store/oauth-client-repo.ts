@@ -1,6 +1,6 @@
 // Registered OAuth clients and their authorization codes in D1. A code is spent by one conditional
 // UPDATE (unused and unexpired, RETURNING the row), so two concurrent exchanges cannot both win.
-import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './db';
 import { authorizationCodes, oauthClients, type AuthorizationCodeRow, type OAuthClientRow } from './schema';
 
@@ -47,6 +47,12 @@ export function updateClient(db: Db, id: string, changes: ClientChanges, now: nu
 /** Deletes the client (its unspent codes go with it, by the foreign key); RETURNING its id and token epoch. */
 export function deleteClient(db: Db, id: string) {
   return db.delete(oauthClients).where(eq(oauthClients.id, id)).returning({ id: oauthClients.id, tokenEpoch: oauthClients.tokenEpoch });
+}
+
+/** A guard: the client exists (and, given `updatedAt`, was updated then). */
+export function clientExists(id: string, updatedAt?: number): SQL {
+  const updated = updatedAt === undefined ? sql`` : sql` and ${oauthClients.updatedAt} = ${updatedAt}`;
+  return sql`exists (select 1 from ${oauthClients} where ${oauthClients.id} = ${id}${updated})`;
 }
 
 export function insertCode(db: Db, row: typeof authorizationCodes.$inferInsert) {

@@ -464,6 +464,82 @@ export const linkedIdentities = sqliteTable(
   (t) => [uniqueIndex('linked_identities_subject').on(t.providerId, t.subject), index('linked_identities_user').on(t.userId)],
 );
 
+/**
+ * The event stream (issue 24): one row per auth-relevant change, written in the batch of the change
+ * itself. No foreign keys: an event outlives the user, client or ecosystem it names. `details` is
+ * JSON and never holds a password, token, code or secret. Listed newest first by keyset on (at, id).
+ */
+export const events = sqliteTable(
+  'events',
+  {
+    id: text('id').primaryKey(),
+    type: text('type').notNull(),
+    /** Milliseconds since the epoch. */
+    at: integer('at').notNull(),
+    ecosystemId: text('ecosystem_id'),
+    userId: text('user_id'),
+    /** `user`, `operator`, `server` or `system`; `actorId` the user, server token or client, when there is one. */
+    actorType: text('actor_type').notNull(),
+    actorId: text('actor_id'),
+    requestId: text('request_id').notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    details: text('details', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [
+    index('events_at').on(t.at, t.id),
+    index('events_user').on(t.userId, t.at, t.id),
+    index('events_ecosystem').on(t.ecosystemId, t.at, t.id),
+    index('events_ecosystem_type').on(t.ecosystemId, t.type, t.at, t.id),
+    index('events_type').on(t.type, t.at, t.id),
+  ],
+);
+
+/**
+ * Webhooks: where events are delivered (Standard Webhooks). `events` is a JSON list of types or
+ * `["*"]`; a null ecosystem takes every ecosystem's events. The signing secret is kept as issued
+ * (`whsec_...`): a receiver verifies an HMAC with it, so it cannot be stored as a hash.
+ */
+export const webhooks = sqliteTable('webhooks', {
+  id: text('id').primaryKey(),
+  url: text('url').notNull(),
+  events: text('events', { mode: 'json' }).$type<string[]>().notNull(),
+  ecosystemId: text('ecosystem_id'),
+  secret: text('secret').notNull(),
+  disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/**
+ * One event's delivery to one webhook, queued in the batch of the event: `pending` until a send
+ * succeeds (`sent`) or WEBHOOK_MAX_ATTEMPTS have failed (`failed`); the Cron run retries a pending
+ * one once `nextAttemptAt` has passed.
+ */
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    webhookId: text('webhook_id')
+      .notNull()
+      .references(() => webhooks.id, { onDelete: 'cascade' }),
+    eventId: text('event_id').notNull(),
+    status: text('status', { enum: ['pending', 'sending', 'sent', 'failed'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    lastAttemptAt: integer('last_attempt_at'),
+    /** The receiver's HTTP status of the last attempt, or null when it did not answer. */
+    lastStatus: integer('last_status'),
+    lastError: text('last_error'),
+    createdAt: integer('created_at').notNull(),
+    sentAt: integer('sent_at'),
+  },
+  (t) => [
+    index('webhook_deliveries_webhook').on(t.webhookId, t.createdAt, t.id),
+    index('webhook_deliveries_due').on(t.status, t.nextAttemptAt),
+  ],
+);
+
 export const schema = {
   ecosystems,
   environments,
@@ -484,6 +560,9 @@ export const schema = {
   signInChallenges,
   identityProviders,
   linkedIdentities,
+  events,
+  webhooks,
+  webhookDeliveries,
 };
 
 export type UserRow = typeof users.$inferSelect;
@@ -496,3 +575,6 @@ export type OAuthClientRow = typeof oauthClients.$inferSelect;
 export type AuthorizationCodeRow = typeof authorizationCodes.$inferSelect;
 export type IdentityProviderRow = typeof identityProviders.$inferSelect;
 export type LinkedIdentityRow = typeof linkedIdentities.$inferSelect;
+export type EventRow = typeof events.$inferSelect;
+export type WebhookRow = typeof webhooks.$inferSelect;
+export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;

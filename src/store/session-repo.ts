@@ -280,6 +280,16 @@ export function revokeSessionQuery(db: Db, id: string, reason: string, now: numb
   return db.update(sessions).set({ revokedAt: now, revokedReason: reason }).where(eq(sessions.id, id)).returning();
 }
 
+/** The user of a session, as an event statement's user (event-repo.ts insertUserEventQuery). */
+export function userOfSession(id: string): SQL {
+  return sql`(select ${sessions.userId} from ${sessions} where ${sessions.id} = ${id})`;
+}
+
+/** A guard: the session was revoked at `now` for `reason` (by the statement before it in the batch). */
+export function sessionRevokedGuard(id: string, reason: string, now: number): Guard {
+  return sql`exists (select 1 from ${sessions} where ${sessions.id} = ${id} and ${sessions.revokedAt} = ${now} and ${sessions.revokedReason} = ${reason})`;
+}
+
 /**
  * Marks one live session of this user revoked, RETURNING its row: empty when the id names no live
  * session of theirs (another user's session stays as it is).

@@ -5,7 +5,7 @@
 import { and, eq, isNotNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './db';
-import { authorizationCodes, loginFailures, oneTimeCodes, outbox, sessions, signInChallenges, spentSecrets, users } from './schema';
+import { authorizationCodes, events, loginFailures, oneTimeCodes, outbox, sessions, signInChallenges, spentSecrets, users } from './schema';
 
 /** Rows (sessions, codes, counters, mail) one round deletes of one kind at most. */
 export const UPKEEP_BATCH_ROWS = 1_000;
@@ -26,6 +26,8 @@ export interface UpkeepCutoffs {
   loginFailuresStaleBefore: number;
   /** Mail delivered before this. */
   mailSentBefore: number;
+  /** Events recorded before this (EVENT_RETENTION_DAYS); absent: none is old enough. */
+  eventsBefore?: number;
 }
 
 export interface UpkeepRound {
@@ -130,6 +132,8 @@ const ranges = {
     where: and(lte(loginFailures.lockedUntil, c.now), lt(loginFailures.updatedAt, c.loginFailuresStaleBefore))!,
   }),
   mail: (c: UpkeepCutoffs) => ({ table: outbox, where: and(eq(outbox.status, 'sent'), lt(outbox.sentAt, c.mailSentBefore))! }),
+  // A range of events_at, oldest first in index order.
+  events: (c: UpkeepCutoffs) => ({ table: events, where: lt(events.at, c.eventsBefore ?? 0) }),
 } satisfies Record<string, (c: UpkeepCutoffs) => { table: SQLiteTable; where: SQL }>;
 
 function someRows(table: SQLiteTable, where: SQL, limit: number): SQL {
@@ -155,6 +159,7 @@ export const UPKEEP_KINDS: readonly UpkeepKind[] = [
   'signInChallenges',
   'loginFailures',
   'mail',
+  'events',
 ];
 
 /** One round of one kind. */

@@ -41,7 +41,16 @@ describe('GET /healthz', () => {
       upkeep: {
         ranAt: new Date(client.clock.now()).toISOString(),
         finished: true,
-        backlog: { sessions: 0, pendingUsers: 0, codes: 0, authorizationCodes: 0, signInChallenges: 0, loginFailures: 0, mail: 0 },
+        backlog: {
+          sessions: 0,
+          pendingUsers: 0,
+          codes: 0,
+          authorizationCodes: 0,
+          signInChallenges: 0,
+          loginFailures: 0,
+          mail: 0,
+          events: 0,
+        },
       },
     });
   });

@@ -376,6 +376,11 @@ const page: RouteCase[] = [
 const operator = { token: 'account', accepts: ADMIN } as const;
 const ecoParam = (rest: string) => ({ ecosystemId: (_w: World, v: string) => `/admin/v1/ecosystems/${v}${rest}` });
 const userParam = (rest = '') => ({ id: (_w: World, v: string) => `/admin/v1/users/${v}${rest}` });
+const webhookParam = (rest = '') => ({ id: (_w: World, v: string) => `/admin/v1/webhooks/${v}${rest}` });
+const webhookPath =
+  (rest = '') =>
+  (w: World) =>
+    `/admin/v1/webhooks/${w.webhook.id}${rest}`;
 const userPath =
   (rest = '') =>
   (w: World) =>
@@ -450,6 +455,15 @@ const management: RouteCase[] = [
     ...operator,
     params: { id: (_w, v) => `/admin/v1/outbox/${v}/retry` },
   }),
+  route('GET /admin/v1/events', (w) => `/admin/v1/events?ecosystemId=${w.eco.id}&type=user.created&limit=2`, {
+    ...operator,
+    query: ['ecosystemId', 'userId', 'type', 'since', 'until', 'cursor', 'limit'],
+  }),
+  route('GET /admin/v1/users/:userId/events', (w) => `/admin/v1/users/${w.user.id}/events?limit=2`, {
+    ...operator,
+    params: { userId: (_w, v) => `/admin/v1/users/${v}/events` },
+    query: ['type', 'since', 'until', 'cursor', 'limit'],
+  }),
   route('GET /healthz', () => '/healthz'),
   route('GET /openapi.json', () => '/openapi.json'),
   route('GET /docs', () => '/docs'),
@@ -495,6 +509,35 @@ const management: RouteCase[] = [
     body: () => ({ name: 'Renamed', linkByVerifiedEmail: true, scopes: ['openid'], defaultEnvironments: [] }),
   }),
   route('DELETE /admin/v1/identity-providers/:providerId', providerPath, { ...operator, params: providerParam }),
+  route('POST /admin/v1/webhooks', () => '/admin/v1/webhooks', {
+    ...operator,
+    body: (w) => ({ url: `https://${w.tag}.example/hooks`, events: ['ecosystem.deleted'], ecosystemId: w.eco.id, disabled: true }),
+  }),
+  route('GET /admin/v1/webhooks', () => '/admin/v1/webhooks', operator),
+  route('GET /admin/v1/webhooks/:id', webhookPath(), { ...operator, params: webhookParam() }),
+  route('PATCH /admin/v1/webhooks/:id', webhookPath(), {
+    ...operator,
+    params: webhookParam(),
+    body: () => ({ events: ['ecosystem.deleted', 'ecosystem.updated'], disabled: true }),
+  }),
+  route('DELETE /admin/v1/webhooks/:id', webhookPath(), { ...operator, params: webhookParam() }),
+  route('POST /admin/v1/webhooks/:id/rotate-secret', webhookPath('/rotate-secret'), {
+    ...operator,
+    params: webhookParam('/rotate-secret'),
+  }),
+  route('GET /admin/v1/webhooks/:id/deliveries', webhookPath('/deliveries'), {
+    ...operator,
+    params: webhookParam('/deliveries'),
+    query: ['limit'],
+  }),
+  // The world's webhook is disabled and has no delivery: the retry of an unknown one answers 404, and bad ids must too.
+  route('POST /admin/v1/webhooks/:id/deliveries/:deliveryId/retry', (w) => `/admin/v1/webhooks/${w.webhook.id}/deliveries/msg_none/retry`, {
+    ...operator,
+    params: {
+      id: (_w, v) => `/admin/v1/webhooks/${v}/deliveries/msg_none/retry`,
+      deliveryId: (w, v) => `/admin/v1/webhooks/${w.webhook.id}/deliveries/${v}/retry`,
+    },
+  }),
 ];
 
 /** The cases written by hand: what a route needs beyond what the app's route list says. */

@@ -21,9 +21,10 @@ export const HUGE = 'x'.repeat(10_000);
 
 /**
  * A failed sign-in (a 400 or 401 from a login route) counts towards the user's or address's
- * lockout by design: that row is bookkeeping a refusal must write, not a trace it must not leave.
+ * lockout by design, and is recorded as a `signin.failed` event (with its webhook deliveries): those
+ * rows are bookkeeping a refusal must write, not a trace it must not leave.
  */
-const BOOKKEEPING_TABLES = ['login_failures'];
+const BOOKKEEPING_TABLES = ['login_failures', 'events', 'webhook_deliveries'];
 
 /** The route's credential as a header (droplit's raw form is tested apart), and its cookie. */
 export function credential(route: RouteCase, w: World): Record<string, string> {

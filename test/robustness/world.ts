@@ -17,6 +17,8 @@ export interface World {
   oauthClient: { id: string; redirectUri: string; postLogoutRedirectUri: string };
   /** A configured upstream identity provider (its issuer on loopback, never reached by the sweep). */
   identityProvider: { id: string };
+  /** A webhook of the world's ecosystem, disabled: nothing is delivered anywhere. */
+  webhook: { id: string };
 }
 
 /** Every kind of credential the service hands out. */
@@ -70,6 +72,12 @@ export async function buildWorld(client: Client): Promise<World> {
     }),
     201,
   );
+  const webhook = await expectOk(
+    await client.admin('POST', '/admin/v1/webhooks', {
+      body: { url: `https://${tag}.example/hooks`, events: ['ecosystem.deleted'], ecosystemId: eco.id, disabled: true },
+    }),
+    201,
+  );
   return {
     tag,
     user: { id: created.id, ...user },
@@ -88,5 +96,6 @@ export async function buildWorld(client: Client): Promise<World> {
     app: { uniqueId, path },
     oauthClient: { id: registered.clientId, redirectUri, postLogoutRedirectUri },
     identityProvider: { id: identityProvider.id },
+    webhook: { id: webhook.id },
   };
 }

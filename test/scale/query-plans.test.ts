@@ -13,14 +13,25 @@ import { usual } from '../robustness/sweep';
 import { buildWorld, send, type World } from '../robustness/world';
 
 /** Tables that grow with the users (one or more rows per user, or per login, mail or failure). */
-const BIG = ['users', 'sessions', 'spent_secrets', 'one_time_codes', 'login_failures', 'attributes', 'access_grants', 'outbox'];
+const BIG = [
+  'users',
+  'sessions',
+  'spent_secrets',
+  'one_time_codes',
+  'login_failures',
+  'attributes',
+  'access_grants',
+  'outbox',
+  'events',
+  'webhook_deliveries',
+];
 
 /**
  * Scans that stop after LIMIT rows because the index's order is the statement's ORDER BY (no
  * temporary sort): reading the first page of all users in creation order is a walk of LIMIT
  * entries of users_created_all, not of the table.
  */
-const BOUNDED_SCANS = ['SCAN users USING INDEX users_created_all'];
+const BOUNDED_SCANS = ['SCAN users USING INDEX users_created_all', 'SCAN events USING INDEX events_at'];
 
 function recordingDb(db: D1Database, seen: Set<string>): D1Database {
   return new Proxy(db, {
@@ -50,11 +61,19 @@ async function tour(client: Client): Promise<void> {
     `/admin/v1/users?limit=1&ecosystemId=${w.eco.id}`,
     `/admin/v1/users?limit=1&ecosystemId=default&q=${w.tag}`,
     `/api/users?limit=1&ecosystemId=${w.eco.id}`,
+    // The event log (issue 24): each filter's index, newest first, and its keyset cursor.
+    `/admin/v1/events?limit=1`,
+    `/admin/v1/events?limit=1&ecosystemId=${w.eco.id}`,
+    `/admin/v1/events?limit=1&type=user.created`,
+    `/admin/v1/events?limit=1&ecosystemId=${w.eco.id}&type=user.created`,
+    `/admin/v1/events?limit=1&userId=${w.user.id}&type=signin.succeeded&since=2020-01-01T00:00:00Z`,
+    `/admin/v1/users/${w.user.id}/events?limit=1`,
   ];
   for (const path of listings) {
     const first = await client.admin('GET', path);
     expect(first.status, path).toBe(200);
-    const cursor = (await json(first)).next;
+    const page = await json(first);
+    const cursor = page.next ?? page.nextCursor;
     if (cursor) expect((await client.admin('GET', `${path}&cursor=${encodeURIComponent(cursor)}`)).status, path).toBe(200);
   }
   expect((await client.admin('GET', '/api/v2/users?offset=3&limit=2')).status).toBe(200);
@@ -116,6 +135,7 @@ describe('query plans (issue 15)', () => {
       authorizationCodesExpiredBefore: now,
       loginFailuresStaleBefore: now,
       mailSentBefore: now,
+      eventsBefore: now,
     };
     for (const kind of UPKEEP_KINDS) await countBacklog(recorded, kind, cutoffs, 10);
     // An empty or shrunken tour must not pass silently.

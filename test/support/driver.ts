@@ -81,7 +81,11 @@ export function newClient(options: ClientOptions = {}) {
   /** A fetch that reaches this client's Worker: for client libraries (oauth4webapi). */
   async function fetchWorker(input: string | URL | Request, init?: RequestInit): Promise<Response> {
     const ctx = createExecutionContext();
-    const response = await worker.fetch!(new Request(input, init) as never, testEnv, ctx);
+    // A library's requests (oauth4webapi's customFetch) come from this client's address too, so
+    // they count in its own rate-limit budgets, not in one bucket every test file shares.
+    const request = new Request(input, init);
+    if (!request.headers.has('CF-Connecting-IP')) request.headers.set('CF-Connecting-IP', clientIp);
+    const response = await worker.fetch!(request as never, testEnv, ctx);
     await waitOnExecutionContext(ctx);
     return response as unknown as Response;
   }

@@ -4,12 +4,16 @@ import type { AppEnv } from '../../http/types';
 import { admin } from './admin';
 import { clientRoutes } from './clients';
 import { identityProviderRoutes } from './identity-providers';
+import { eventRoutes } from './events';
+import { webhookRoutes } from './webhooks';
 import { service } from './service';
 import { standards } from './standards';
 
 export const managementFace = new Hono<AppEnv>();
 managementFace.route('/', service);
 managementFace.route('/', standards);
+managementFace.route('/admin/v1', eventRoutes);
 managementFace.route('/admin/v1', admin);
 managementFace.route('/admin/v1/clients', clientRoutes);
 managementFace.route('/admin/v1/identity-providers', identityProviderRoutes);
+managementFace.route('/admin/v1/webhooks', webhookRoutes);
