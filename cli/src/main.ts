@@ -3,6 +3,7 @@
 import { defineCommand, renderUsage, runCommand, type ArgsDef, type CommandDef } from 'citty';
 import { outboxCommands, sessionCommands } from './commands/activity';
 import { configCommands } from './commands/config';
+import { identityProviderCommands } from './commands/identity-providers';
 import { keyCommands } from './commands/keys';
 import { ecosystemCommands, environmentCommands, serverTokenCommands } from './commands/operator';
 import { userTokenCommands } from './commands/user';
@@ -28,6 +29,7 @@ export function rootCommand(io: Io): CommandDef {
       ecosystems: ecosystemCommands(io),
       environments: environmentCommands(io),
       'server-tokens': serverTokenCommands(io),
+      'identity-providers': identityProviderCommands(io),
       user: userTokenCommands(io),
       users: userCommands(io),
       sessions: sessionCommands(io),

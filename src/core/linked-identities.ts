@@ -46,6 +46,29 @@ export async function signInWithUpstreamIdentity(deps: Deps, provider: IdentityP
   throw new UpstreamSignInFailure('upstream', 'identity kept changing');
 }
 
+/**
+ * Links this upstream identity to the signed-in user (the account page's "link another"): no
+ * e-mail rule applies, the person proved both sides. An identity already linked to another account
+ * stays with it (`linked_elsewhere`); linked to this one, nothing changes.
+ */
+export async function linkUpstreamIdentity(
+  deps: Deps,
+  provider: IdentityProviderRow,
+  identity: UpstreamIdentity,
+  user: UserRow,
+): Promise<void> {
+  if (provider.ecosystemId !== user.ecosystemId) throw new UpstreamSignInFailure('unsupported', 'provider of another ecosystem');
+  const link = await links.findLinkedIdentity(deps.db, provider.id, identity.subject);
+  if (link) {
+    if (link.userId !== user.id) throw new UpstreamSignInFailure('linked_elsewhere');
+    return;
+  }
+  if (!(await insertLink(deps, [], provider, identity, user.id))) {
+    const now = await links.findLinkedIdentity(deps.db, provider.id, identity.subject);
+    if (now?.userId !== user.id) throw new UpstreamSignInFailure('linked_elsewhere');
+  }
+}
+
 /** The linked user, or a newly linked or created one; null when a concurrent sign-in created it first. */
 async function userOfIdentity(deps: Deps, provider: IdentityProviderRow, identity: UpstreamIdentity): Promise<UserRow | null> {
   const now = deps.now();

@@ -2,7 +2,7 @@
 // put in words, and a detail for the log line only (an error code or class, never a token).
 
 /** What went wrong, in words a page can show (never an upstream's own message or a secret). */
-export type UpstreamFailureKind = 'denied' | 'state' | 'upstream' | 'account_exists' | 'disabled' | 'unsupported';
+export type UpstreamFailureKind = 'denied' | 'state' | 'upstream' | 'account_exists' | 'disabled' | 'unsupported' | 'linked_elsewhere';
 
 export class UpstreamSignInFailure extends Error {
   constructor(

@@ -9,7 +9,8 @@ import { seal, unseal } from '../crypto/sealed';
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import { clientSecretOf, getProvider, idpSecretKey, redirectUriOf, type IdentityProviderRow } from './identity-providers';
-import { signInWithUpstreamIdentity, type UpstreamIdentity } from './linked-identities';
+import { linkUpstreamIdentity, signInWithUpstreamIdentity, type UpstreamIdentity } from './linked-identities';
+import type { BrowserSession } from './browser-sessions';
 import { githubEndpoints, githubIdentity } from './upstream-github';
 import { UpstreamSignInFailure } from './upstream-failures';
 
@@ -27,6 +28,8 @@ interface FlowState {
   verifier: string;
   returnTo: string;
   expiresAt: number;
+  /** Set when the account page's "link another" started it: the browser session that asked. */
+  linkFor?: string;
 }
 
 /** The upstream's metadata and keys, per issuer, for this isolate (discovery is read once a while). */
@@ -77,6 +80,7 @@ export async function beginUpstreamSignIn(
   deps: Deps,
   providerId: string,
   returnTo: string,
+  linkFor?: BrowserSession,
 ): Promise<{ location: string; stateCookie: string; provider: IdentityProviderRow }> {
   const provider = await getProvider(deps, providerId);
   const key = idpSecretKey(deps);
@@ -89,6 +93,7 @@ export async function beginUpstreamSignIn(
     verifier: oauth.generateRandomCodeVerifier(),
     returnTo,
     expiresAt: deps.now() + UPSTREAM_STATE_TTL_SECONDS * 1000,
+    ...(linkFor ? { linkFor: linkFor.session.id } : {}),
   };
   const url = new URL(as.authorization_endpoint);
   url.searchParams.set('client_id', provider.clientId);
@@ -115,7 +120,13 @@ async function openFlowState(deps: Deps, providerId: string, cookie: string | un
  * Completes the sign-in the browser comes back with: checks the answer against this browser's
  * state, exchanges the code (PKCE), verifies the ID token, and signs the person in (linked-identities.ts).
  */
-export async function finishUpstreamSignIn(deps: Deps, providerId: string, callbackUrl: URL, stateCookie: string | undefined) {
+export async function finishUpstreamSignIn(
+  deps: Deps,
+  providerId: string,
+  callbackUrl: URL,
+  stateCookie: string | undefined,
+  current: BrowserSession | null,
+): Promise<{ linked: true; provider: IdentityProviderRow } | { linked: false; cookie: string; maxAgeSeconds: number; returnTo: string }> {
   const provider = await getProvider(deps, providerId);
   const flow = await openFlowState(deps, provider.id, stateCookie);
   const as = await authorizationServer(deps, provider);
@@ -153,8 +164,14 @@ export async function finishUpstreamSignIn(deps: Deps, providerId: string, callb
     await oauth.validateApplicationLevelSignature(as, response, { ...httpOptions(deps, issuer), [oauth.jwksCache]: jwks });
     return identityOf(oauth.getValidatedIdTokenClaims(result)!);
   });
+  if (flow.linkFor !== undefined) {
+    // Linking: only for the browser session that asked, still signed in as it was.
+    if (current?.session.id !== flow.linkFor) throw new UpstreamSignInFailure('state', 'the session that asked to link has ended');
+    await linkUpstreamIdentity(deps, provider, identity, current.user);
+    return { linked: true, provider };
+  }
   const signedIn = await signInWithUpstreamIdentity(deps, provider, identity);
-  return { ...signedIn, returnTo: flow.returnTo, provider };
+  return { linked: false, cookie: signedIn.cookie, maxAgeSeconds: signedIn.maxAgeSeconds, returnTo: flow.returnTo };
 }
 
 function identityOf(claims: oauth.IDToken): UpstreamIdentity {

@@ -257,4 +257,45 @@ describe('signing in with an upstream OpenID provider', () => {
       .first<{ n: number }>();
     expect(count!.n).toBe(0);
   });
+
+  it('links another identity from the account page to the signed-in account, never to the e-mail’s holder, and not one linked elsewhere', async () => {
+    const { client, upstream, id, browser } = await setUp();
+    // Signed in with a password; the upstream's address is someone else's, unverified: linking needs neither rule.
+    const owner = await createUser(client, { email: address() });
+    expect((await browser.signIn(owner.email, owner.password)).status).toBe(303);
+    const page = await (await browser.get('/account')).text();
+    expect(page).toContain(`Link Corp ${id}`);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page)![1]!;
+    const sub = subject();
+    const start = await browser.submit('/account/identities/link', { csrf, provider: id });
+    expect(start.status, await start.clone().text()).toBe(303);
+    const back = await browser.get(upstream.approve(start.headers.get('location')!, { sub, email: address(), email_verified: false }));
+    expect(back.status, await back.clone().text()).toBe(303);
+    expect(back.headers.get('location')).toBe('/account?done=linked');
+    const row = await client.env.DB.prepare('SELECT user_id FROM linked_identities WHERE provider_id = ? AND subject = ?')
+      .bind(id, sub)
+      .first<{ user_id: string }>();
+    const ownerRow = await client.env.DB.prepare('SELECT id FROM users WHERE email_key = ?')
+      .bind(owner.email.toLowerCase())
+      .first<{ id: string }>();
+    expect(row!.user_id).toBe(ownerRow!.id);
+    // The identity now signs the owner in.
+    const fresh = newBrowser(client);
+    expect((await signInVia(fresh, upstream, id, { sub, email: address(), email_verified: false })).status).toBe(303);
+    expect(await userIdOfSession(client, fresh)).toBe(ownerRow!.id);
+
+    // Someone else cannot link it to their account.
+    const other = await createUser(client, { email: address() });
+    const otherBrowser = newBrowser(client);
+    await otherBrowser.signIn(other.email, other.password);
+    const otherCsrf = /name="csrf" value="([^"]+)"/.exec(await (await otherBrowser.get('/account')).text())![1]!;
+    const otherStart = await otherBrowser.submit('/account/identities/link', { csrf: otherCsrf, provider: id });
+    const refused = await otherBrowser.get(
+      upstream.approve(otherStart.headers.get('location')!, { sub, email: address(), email_verified: true }),
+    );
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain('linked to another account');
+    // Without a signed-in browser, or without the form's CSRF token, nothing starts.
+    expect((await newBrowser(client).submit('/account/identities/link', { csrf: 'x', provider: id })).status).toBe(403);
+  });
 });

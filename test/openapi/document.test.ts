@@ -177,6 +177,7 @@ describe('/openapi.json', () => {
         'get /signin/with/{providerId}',
         'get /signin/callback/{providerId}',
         'post /account/identities/unlink',
+        'post /account/identities/link',
       ].sort(),
     );
     for (const [route, operation] of pages as [string, Record<string, any>][]) {

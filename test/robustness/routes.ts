@@ -371,6 +371,12 @@ const page: RouteCase[] = [
     () => '/account/identities/unlink',
     pageForm(() => ({ identity: crypto.randomUUID() })),
   ),
+  // A provider id nobody configured: the page answers 404, and nothing is linked.
+  route(
+    'POST /account/identities/link',
+    () => '/account/identities/link',
+    pageForm(() => ({ provider: 'no-such-provider' })),
+  ),
 ];
 
 const operator = { token: 'account', accepts: ADMIN } as const;

@@ -7,6 +7,7 @@ import { html } from 'hono/html';
 import { resolveBrowserSession, sessionsOf, signOutDevice, signOutOtherDevices, type BrowserSession } from '../../core/browser-sessions';
 import { AppError } from '../../core/errors';
 import { secondFactorState } from '../../core/second-factors';
+import { signInChoices } from '../../core/identity-providers';
 import { linkedIdentitiesOf, unlinkIdentity } from '../../core/linked-identities';
 import { readSessionCookie } from '../../http/browser-cookies';
 import type { AppEnv } from '../../http/types';
@@ -27,6 +28,7 @@ const NOTICES: Record<string, string> = {
   others: 'Every other device was signed out.',
   'mfa-off': 'Two-step sign-in is off.',
   unlinked: 'That identity was unlinked.',
+  linked: 'That identity is linked: you can sign in with it now.',
 };
 
 function when(ms: number) {
@@ -49,11 +51,23 @@ export async function accountPage(c: Context<AppEnv>) {
   const current = await resolveBrowserSession(c.env.deps, readSessionCookie(c));
   if (!current) return toSignIn(c, ACCOUNT);
   const { user } = current;
-  const [rows, factors, identities] = await Promise.all([
+  const [rows, factors, identities, choices] = await Promise.all([
     sessionsOf(c.env.deps, current),
     secondFactorState(c.env.deps, user.id),
     linkedIdentitiesOf(c.env.deps, user.id),
+    // The sign-in page's providers are DEFAULT_ECOSYSTEM's: a user of another ecosystem has none to link here.
+    user.ecosystemId === c.env.deps.config.defaultEcosystem ? signInChoices(c.env.deps) : Promise.resolve([]),
   ]);
+  const linkAnother =
+    choices.length === 0
+      ? ''
+      : html`<section aria-labelledby="link-another"><h2 id="link-another">Link another identity</h2>
+<ul class="providers">${choices.map(
+          (
+            choice,
+          ) => html`<li><form method="post" action="/account/identities/link">${csrfField(c)}<input type="hidden" name="provider" value="${choice.id}">
+<button type="submit" class="secondary">Link ${choice.name}</button></form></li>`,
+        )}</ul></section>`;
   const linked =
     identities.length === 0
       ? ''
@@ -78,6 +92,7 @@ export async function accountPage(c: Context<AppEnv>) {
 <tbody>${rows.map((row) => sessionRow(c, row, current))}</tbody>
 </table>
 ${linked}
+${linkAnother}
 <form method="post" action="/account/sessions/sign-out-others">${csrfField(c)}<button type="submit" class="secondary">Sign out all other devices</button></form>
 ${secondFactorSection(c, factors)}
 <form method="post" action="/signout">${csrfField(c)}<input type="hidden" name="return" value="/signin"><button type="submit">Sign out</button></form>`,

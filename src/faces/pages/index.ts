@@ -18,7 +18,7 @@ import { refusedForm } from '../../web/refused';
 import { safeReturnPath } from '../../web/return-path';
 import { submitNewRecoveryCodes, submitTotpConfirm, submitTotpSetup, submitTurnOff } from './second-factor-pages';
 import { loginHintOf, signInPage, submitSignIn, submitSignInCode } from './signin';
-import { completeUpstreamSignIn, startUpstreamSignIn } from './upstream';
+import { completeUpstreamSignIn, startLinkingIdentity, startUpstreamSignIn } from './upstream';
 import { registrationOpen, signUpPage, submitSignUp } from './signup';
 
 export const pagesFace = new Hono<AppEnv>();
@@ -69,6 +69,7 @@ pagesFace.post('/account/mfa/totp/confirm', DESCRIBE.totpConfirm, requireCsrf(re
 pagesFace.post('/account/mfa/recovery-codes', DESCRIBE.newRecoveryCodes, requireCsrf(refusedForm), submitNewRecoveryCodes);
 pagesFace.post('/account/mfa/off', DESCRIBE.turnOffMfa, requireCsrf(refusedForm), submitTurnOff);
 pagesFace.post('/account/identities/unlink', DESCRIBE.unlinkIdentity, requireCsrf(refusedForm), submitUnlinkIdentity);
+pagesFace.post('/account/identities/link', DESCRIBE.linkIdentity, requireCsrf(refusedForm), startLinkingIdentity);
 
 pagesFace.get('/signout', DESCRIBE.signOutPage, async (c) => {
   const current = await resolveBrowserSession(c.env.deps, readSessionCookie(c));

@@ -49,6 +49,10 @@ const forms = {
   }),
   totpConfirm: z.object({ csrf, code: z.string().max(64).meta({ description: 'The code the app shows.' }) }),
   mfaAction: z.object({ csrf }),
+  linkIdentity: z.object({
+    csrf,
+    provider: z.string().max(64).meta({ description: 'The id of an identity provider of the sign-in page.' }),
+  }),
   unlinkIdentity: z.object({
     csrf,
     identity: z.string().max(64).meta({ description: 'The id of one of the user’s linked identities (from the account page).' }),
@@ -275,6 +279,20 @@ export const DESCRIBE = {
     responses: {
       ...seeOther('Off: to /account?done=mfa-off (not signed in: to /signin?return=/account)', '/account?done=mfa-off'),
       403: html('The sign-in is older than 5 minutes: a link to sign in again'),
+    },
+  }),
+  linkIdentity: page({
+    summary: 'Link another upstream identity: to the provider, whose answer links it to this account',
+    signedIn: true,
+    form: 'linkIdentity',
+    responses: {
+      303: {
+        description:
+          'To the provider’s authorization endpoint (its answer comes back to /signin/callback/{providerId}, then /account?done=linked); not signed in: to /signin?return=/account',
+        headers: { Location: { description: 'Where to go.', schema: { type: 'string' } } },
+      },
+      404: html('No such identity provider'),
+      502: html('The provider could not be reached'),
     },
   }),
   unlinkIdentity: page({

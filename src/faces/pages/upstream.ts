@@ -8,7 +8,9 @@ import { html } from 'hono/html';
 import { AppError } from '../../core/errors';
 import { beginUpstreamSignIn, finishUpstreamSignIn, UPSTREAM_STATE_TTL_SECONDS, UpstreamSignInFailure } from '../../core/upstream-sign-in';
 import type { UpstreamFailureKind } from '../../core/upstream-failures';
-import { clearUpstreamCookie, readUpstreamCookie, setUpstreamCookie } from '../../http/browser-cookies';
+import { resolveBrowserSession } from '../../core/browser-sessions';
+import { clearUpstreamCookie, readSessionCookie, readUpstreamCookie, setUpstreamCookie } from '../../http/browser-cookies';
+import { formText, readForm } from '../../web/form';
 import type { AppEnv } from '../../http/types';
 import { replaceBrowserSession } from '../../web/browser-session';
 import { pageMessageOf } from '../../web/errors';
@@ -35,6 +37,10 @@ const FAILURES: Record<UpstreamFailureKind, { status: PageOptions['status']; mes
   },
   disabled: { status: 403, message: 'This account is disabled.' },
   unsupported: { status: 400, message: 'Signing in with this identity provider is not available.' },
+  linked_elsewhere: {
+    status: 409,
+    message: 'This identity is linked to another account. Sign in with it to use that account, or unlink it there first.',
+  },
 };
 
 function failurePage(c: Context<AppEnv>, kind: UpstreamFailureKind, providerName?: string) {
@@ -77,12 +83,27 @@ export function startUpstreamSignIn(c: Context<AppEnv>) {
   });
 }
 
+/** POST /account/identities/link: the account page's "link another"; the provider's answer links instead of signing in. */
+export function startLinkingIdentity(c: Context<AppEnv>) {
+  return answeringFailures(c, async () => {
+    const current = await resolveBrowserSession(c.env.deps, readSessionCookie(c));
+    if (!current) return c.redirect('/signin?return=%2Faccount', 303);
+    const providerId = formText(await readForm(c), 'provider', 64);
+    const { location, stateCookie } = await beginUpstreamSignIn(c.env.deps, providerId, '/account', current);
+    setUpstreamCookie(c, stateCookie, UPSTREAM_STATE_TTL_SECONDS);
+    c.header('Cache-Control', 'no-store');
+    return c.redirect(location, 303);
+  });
+}
+
 export function completeUpstreamSignIn(c: Context<AppEnv>) {
   return answeringFailures(c, async () => {
     const stateCookie = readUpstreamCookie(c);
     // The state is single-use: whatever happens next, this browser's cookie goes.
     clearUpstreamCookie(c);
-    const done = await finishUpstreamSignIn(c.env.deps, c.req.param('providerId')!, new URL(c.req.url), stateCookie);
+    const current = await resolveBrowserSession(c.env.deps, readSessionCookie(c));
+    const done = await finishUpstreamSignIn(c.env.deps, c.req.param('providerId')!, new URL(c.req.url), stateCookie, current);
+    if (done.linked) return c.redirect('/account?done=linked', 303);
     await replaceBrowserSession(c, done.cookie, done.maxAgeSeconds);
     return c.redirect(safeReturnPath(done.returnTo), 303);
   });
