@@ -5,7 +5,7 @@
 // address is not touched: its owner signs in the usual way. The session records `amr: ["fed"]`
 // through the authenticator seam, so every revocation rule applies as to any session.
 import { randomId } from '../crypto/random';
-import { isForeignKeyViolation, uniqueViolation, type Batch, type Statement } from '../store/db';
+import { isForeignKeyViolation, uniqueViolation, type Statement } from '../store/db';
 import { ensureEcosystemQuery, environmentIdsIn, spendUserNumber } from '../store/ecosystem-repo';
 import * as links from '../store/identity-provider-repo';
 import * as users from '../store/user-repo';
@@ -14,6 +14,7 @@ import { grantQueries, publishUserGrants } from './access';
 import { completeSignIn, type Proof } from './authenticators';
 import type { Deps } from './deps';
 import { AppError } from './errors';
+import { batchWithEvents } from './events';
 import type { IdentityProviderRow } from './identity-providers';
 import { UpstreamSignInFailure } from './upstream-failures';
 import { checkEmail, NAME_MAX_LENGTH } from './users';
@@ -114,9 +115,8 @@ async function insertLink(deps: Deps, before: Statement[], provider: IdentityPro
   });
   try {
     // The link last: it names the user the batch may insert before it.
-    const statements: Batch = [insert];
-    statements.unshift(...before);
-    await deps.db.batch(statements);
+    const statements: Statement[] = [...before, insert];
+    await batchWithEvents(deps, statements, [{ type: 'identity.linked', userId, details: { providerId: provider.id } }]);
     return true;
   } catch (error) {
     const columns = uniqueViolation(error);
@@ -174,8 +174,13 @@ export function linkedIdentitiesOf(deps: Deps, userId: string) {
 
 /** Unlinks one of the user's identities; refused (LAST_SIGN_IN_METHOD) when it would leave no way to sign in. */
 export async function unlinkIdentity(deps: Deps, userId: string, linkId: string): Promise<void> {
-  const [removed] = await links.unlinkIfAnotherWayInQuery(deps.db, userId, linkId);
-  if (removed) return;
-  const owned = (await links.listLinkedIdentities(deps.db, userId)).some((link) => link.id === linkId);
-  throw new AppError(owned ? 'LAST_SIGN_IN_METHOD' : 'LINKED_IDENTITY_NOT_FOUND', { field: 'identity' });
+  const owned = (await links.listLinkedIdentities(deps.db, userId)).find((link) => link.id === linkId);
+  if (!owned) throw new AppError('LINKED_IDENTITY_NOT_FOUND', { field: 'identity' });
+  // The event only if the link is gone after the delete (which refuses to take the last way in).
+  const [[removed]] = (await batchWithEvents(
+    deps,
+    [links.unlinkIfAnotherWayInQuery(deps.db, userId, linkId)],
+    [{ type: 'identity.unlinked', userId, details: { providerId: owned.providerId }, guard: links.linkGoneGuard(linkId) }],
+  )) as [unknown[]];
+  if (!removed) throw new AppError('LAST_SIGN_IN_METHOD', { field: 'identity' });
 }

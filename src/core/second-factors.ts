@@ -13,6 +13,7 @@ import type { Proof } from './authenticators';
 import { countFailedStep } from './credentials';
 import type { Deps } from './deps';
 import { AppError } from './errors';
+import { batchWithEvents } from './events';
 import { deliverOutbox, outboxInsertQuery, secondFactorChangedMail } from './mail';
 import { runBulkRevocation } from './revocation';
 
@@ -138,10 +139,12 @@ export async function confirmTotpSetup(deps: Deps, user: UserRow, code: string):
   const now = deps.now();
   const hashes = codes.map((one) => recoveryCodeHash(user.id, one));
   // The codes are written only by the request whose confirmation took (a concurrent one keeps its own).
-  const [turnedOn] = await deps.db.batch([
-    repo.takeTotpStepQuery(deps.db, user.id, step, now, true),
-    ...repo.replaceRecoveryCodesQueries(deps.db, user.id, hashes, repo.factorOnGuard(user.id, { step, at: now })),
-  ]);
+  const tookIt = repo.factorOnGuard(user.id, { step, at: now });
+  const [turnedOn] = (await batchWithEvents(
+    deps,
+    [repo.takeTotpStepQuery(deps.db, user.id, step, now, true), ...repo.replaceRecoveryCodesQueries(deps.db, user.id, hashes, tookIt)],
+    [{ type: 'mfa.enrolled', userId: user.id, details: { factor: 'totp' }, guard: tookIt }],
+  )) as [unknown[]];
   if (turnedOn.length > 0 && user.email) {
     await outboxInsertQuery(deps, secondFactorChangedMail(deps, user.email, 'on'));
     deps.defer('deliver_mail', () => deliverOutbox(deps));
@@ -161,11 +164,11 @@ export async function renewRecoveryCodes(deps: Deps, user: UserRow): Promise<str
 
 /** Removes every second factor of the user (their own choice, after a recent sign-in). */
 async function removeSecondFactors(deps: Deps, user: UserRow): Promise<void> {
-  await deps.db.batch([
-    repo.deleteTotpQuery(deps.db, user.id),
-    repo.deleteRecoveryCodesQuery(deps.db, user.id),
-    ...noticeQueries(deps, user, 'off'),
-  ]);
+  await batchWithEvents(
+    deps,
+    [repo.deleteTotpQuery(deps.db, user.id), repo.deleteRecoveryCodesQuery(deps.db, user.id), ...noticeQueries(deps, user, 'off')],
+    [{ type: 'mfa.removed', userId: user.id, details: { by: 'user' } }],
+  );
 }
 
 /**
@@ -177,6 +180,7 @@ export async function removeSecondFactorsByOperator(deps: Deps, user: UserRow): 
   await runBulkRevocation(deps, user.id, 'mfa_removed', {
     before: [repo.deleteTotpQuery(deps.db, user.id), repo.deleteRecoveryCodesQuery(deps.db, user.id)],
     after: had?.confirmedAt ? noticeQueries(deps, user, 'removed') : [],
+    events: had?.confirmedAt ? [{ type: 'mfa.removed', userId: user.id, details: { by: 'operator' } }] : [],
   });
 }
 

@@ -2,7 +2,7 @@
 // `(provider, subject)`, unique: two sign-ins racing to link the same upstream identity are
 // settled by that index, never by an e-mail.
 import { and, asc, eq, sql } from 'drizzle-orm';
-import type { Db } from './db';
+import type { Db, Guard } from './db';
 import { identityProviders, linkedIdentities, users, type IdentityProviderRow, type LinkedIdentityRow } from './schema';
 
 export type { IdentityProviderRow, LinkedIdentityRow };
@@ -82,6 +82,11 @@ export function listLinkedIdentitiesWithProvider(db: Db, userId: string) {
  * Deletes one of the user's links only if the user keeps a way to sign in: a password, or another
  * link. One statement, so two unlinks racing cannot both remove the last two ways in. RETURNING its id.
  */
+/** A guard: no link of this id exists (at its point of a batch: the delete before it took it). */
+export function linkGoneGuard(linkId: string): Guard {
+  return sql`not exists (select 1 from ${linkedIdentities} where ${linkedIdentities.id} = ${linkId})`;
+}
+
 export function unlinkIfAnotherWayInQuery(db: Db, userId: string, linkId: string) {
   return db
     .delete(linkedIdentities)

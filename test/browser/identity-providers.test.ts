@@ -7,8 +7,10 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import Provider from 'oidc-provider';
 import type { Page } from 'playwright-core';
+import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin, createUser, gatehouse, uniqueEmail, useBrowser } from './support/index.ts';
+import { authorizationQuery } from '../support/pkce.ts';
+import { admin, createUser, gatehouse, startCallbackServer, uniqueEmail, useBrowser, type CallbackServer } from './support/index.ts';
 
 const chromium = useBrowser();
 const PROVIDER_ID = `corp-${crypto.randomUUID().slice(0, 8)}`;
@@ -17,6 +19,7 @@ const CLIENT_SECRET = `secret-${crypto.randomUUID()}`;
 
 let server: Server;
 let issuer: string;
+let callbacks: CallbackServer;
 
 beforeAll(async () => {
   // The issuer's port first: Gatehouse's provider names it, and the redirect URI it answers goes into the upstream client.
@@ -48,16 +51,16 @@ beforeAll(async () => {
     cookies: { keys: [crypto.randomUUID()] },
   } as never);
   server.on('request', provider.callback());
+  callbacks = await startCallbackServer();
 }, 30_000);
 
 afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
+  await callbacks?.close();
 });
 
-/** From Gatehouse's sign-in page through the provider's login (and consent) as `login`. */
-async function signInUpstream(page: Page, login: string): Promise<void> {
-  await page.goto(`${gatehouse().url}/signin?return=/account`);
-  await page.getByRole('link', { name: `Continue with ${PROVIDER_NAME}` }).click();
+/** Through the provider's login (and consent) as `login`, once the browser is there; back at `until`. */
+async function loginUpstream(page: Page, login: string, until = (url: URL) => url.href.startsWith(gatehouse().url)): Promise<void> {
   await page.waitForURL((url) => url.href.startsWith(issuer));
   await page.locator('input[name="login"]').fill(login);
   await page.locator('input[name="password"]').fill('any password');
@@ -65,7 +68,14 @@ async function signInUpstream(page: Page, login: string): Promise<void> {
   const consent = page.getByRole('button', { name: 'Continue' });
   await page.waitForURL((url) => !url.href.startsWith(issuer) || url.pathname.startsWith('/interaction/'));
   if (page.url().startsWith(issuer) && (await consent.count()) > 0) await consent.click();
-  await page.waitForURL((url) => url.href.startsWith(gatehouse().url));
+  await page.waitForURL(until);
+}
+
+/** From Gatehouse's sign-in page through the provider's login (and consent) as `login`. */
+async function signInUpstream(page: Page, login: string): Promise<void> {
+  await page.goto(`${gatehouse().url}/signin?return=/account`);
+  await page.getByRole('link', { name: `Continue with ${PROVIDER_NAME}` }).click();
+  await loginUpstream(page, login);
 }
 
 describe('an upstream OpenID provider (oidc-provider on loopback)', () => {
@@ -108,5 +118,31 @@ describe('an upstream OpenID provider (oidc-provider on loopback)', () => {
     const answer = await tampered.goto(`${gatehouse().url}/signin/callback/${PROVIDER_ID}?code=forged&state=tampered`);
     expect(answer?.status()).toBe(400);
     expect(await tampered.content()).toContain('could not be matched');
+  });
+
+  it('goes straight to the provider from /oauth/authorize?identity_provider=, and oauth4webapi completes the app’s code flow', async () => {
+    const redirectUri = `${callbacks.url}/callback`;
+    const { clientId } = await admin<{ clientId: string }>('/clients', {
+      body: { name: 'Federated app', redirectUris: [redirectUri], public: true },
+    });
+    const insecure = { [oauth.allowInsecureRequests]: true } as const;
+    const server = new URL(gatehouse().url);
+    const as = await oauth.processDiscoveryResponse(server, await oauth.discoveryRequest(server, { algorithm: 'oidc', ...insecure }));
+    const app: oauth.Client = { client_id: clientId };
+    const { query, pkce } = await authorizationQuery(clientId, redirectUri, { identity_provider: PROVIDER_ID });
+    const email = uniqueEmail('fedapp');
+    const page = await chromium.newPage();
+    await page.goto(`${as.authorization_endpoint}?${query}`);
+    await loginUpstream(page, email, (url) => url.href.startsWith(callbacks.url));
+    const params = oauth.validateAuthResponse(as, app, callbacks.last('/callback'), pkce.state);
+    const tokens = await oauth.processAuthorizationCodeResponse(
+      as,
+      app,
+      await oauth.authorizationCodeGrantRequest(as, app, oauth.None(), params, redirectUri, pkce.verifier, insecure),
+      { expectedNonce: pkce.nonce, requireIdToken: true },
+    );
+    expect(oauth.getValidatedIdTokenClaims(tokens)).toMatchObject({ email, amr: ['fed'], idp: PROVIDER_ID });
+    const verified = await fetch(`${gatehouse().url}/auth/verify`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    expect(verified.status).toBe(200);
   });
 });

@@ -15,6 +15,7 @@ const droplitPut: Flow = {
     access_grants: 'written in the same batch as the user',
     sessions: 'the FixedTtl token made in that batch, never handed out; it ends by its own expiry',
     ecosystems: 'the ecosystem’s user count and number, kept by the insert’s triggers',
+    events: 'the user.created event, written in the same batch as the user it records',
   },
   async prepare(healthy) {
     const eco = await newEcosystem(healthy);
