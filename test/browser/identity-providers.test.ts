@@ -2,7 +2,8 @@
 // file with a client whose redirect URI is the one Gatehouse answered for the provider. Chromium is
 // the person: the hosted sign-in page's "Continue with" button, the provider's own login and
 // consent pages, back to Gatehouse's account page. A second sign-in reuses the user; an account
-// holding the address is not taken over; denied consent and a tampered state end on the error page.
+// holding the address is not taken over; denied consent and a tampered state end on the error page;
+// an app's /oauth/authorize?identity_provider= goes straight there, and oauth4webapi completes its code flow.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import Provider from 'oidc-provider';
