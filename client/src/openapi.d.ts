@@ -908,6 +908,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/account/identities/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Link another upstream identity: to the provider, whose answer links it to this account */
+        post: operations["postAccountIdentitiesLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/signout": {
         parameters: {
             query?: never;
@@ -5451,6 +5468,65 @@ export interface operations {
             };
             /** @description Refused: it is the user’s only way to sign in (no password, no other link) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    postAccountIdentitiesLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie: {
+                /** @description Set by the page that shows the form; without it, or with another `csrf` field, or from another site, the answer is a 403 page. */
+                "__Host-gatehouse-csrf": string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The hidden field of the form: the value of the __Host-gatehouse-csrf cookie. */
+                    csrf: string;
+                    /** @description The id of an identity provider of the sign-in page. */
+                    provider: string;
+                };
+            };
+        };
+        responses: {
+            /** @description To the provider’s authorization endpoint (its answer comes back to /signin/callback/{providerId}, then /account?done=linked); not signed in: to /signin?return=/account */
+            303: {
+                headers: {
+                    /** @description Where to go. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The form expired or came from another site (the CSRF check) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description No such identity provider */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The provider could not be reached */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
