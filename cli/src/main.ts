@@ -3,6 +3,7 @@
 import { defineCommand, renderUsage, runCommand, type ArgsDef, type CommandDef } from 'citty';
 import { outboxCommands, sessionCommands } from './commands/activity';
 import { configCommands } from './commands/config';
+import { eventCommands } from './commands/events';
 import { identityProviderCommands } from './commands/identity-providers';
 import { keyCommands } from './commands/keys';
 import { ecosystemCommands, environmentCommands, serverTokenCommands } from './commands/operator';
@@ -34,6 +35,7 @@ export function rootCommand(io: Io): CommandDef {
       users: userCommands(io),
       sessions: sessionCommands(io),
       outbox: outboxCommands(io),
+      events: eventCommands(io),
     },
   }) as CommandDef;
 }

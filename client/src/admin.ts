@@ -13,6 +13,17 @@ export type OAuthClient = Schemas['Client'];
 export type OAuthNewClient = JsonBody<'/admin/v1/clients', 'post'>;
 export type OAuthClientChanges = JsonBody<'/admin/v1/clients/{clientId}', 'patch'>;
 export type IdentityProvider = Schemas['IdentityProvider'];
+export type AuthEvent = Schemas['Event'];
+
+/** Filters of the event log; each narrows it (times are ISO 8601). */
+export interface EventFilter {
+  ecosystemId?: string;
+  userId?: string;
+  type?: string;
+  since?: string;
+  until?: string;
+  limit?: number;
+}
 export type NewIdentityProvider = JsonBody<'/admin/v1/identity-providers', 'post'>;
 export type IdentityProviderChanges = JsonBody<'/admin/v1/identity-providers/{providerId}', 'patch'>;
 
@@ -103,6 +114,15 @@ export function operatorApi(api: ApiClient, accountToken: string | undefined) {
       /** Ends every session and token of the user. */
       async revokeAll(userId: string): Promise<void> {
         await unwrap(api.DELETE('/admin/v1/users/{id}/sessions', { ...id(userId), headers: headers() }));
+      },
+    },
+    events: {
+      /** One page of the event log, newest first, and the cursor of the next (null on the last page). */
+      async page(filter: EventFilter & { cursor?: string } = {}): Promise<{ items: AuthEvent[]; next: string | null }> {
+        const page = await unwrap(
+          api.GET('/admin/v1/events', { params: { query: { ...filter, limit: queryNumber(filter.limit) } }, headers: headers() }),
+        );
+        return { items: page.items, next: page.nextCursor ?? null };
       },
     },
     outbox: {

@@ -39,6 +39,8 @@ export type { components, paths } from './openapi.js';
 export type { DroplitUser, DroplitUserChanges, ExpiryType, TokenOptions } from './users.ts';
 export type {
   AdminNewUser,
+  AuthEvent,
+  EventFilter,
   AdminUser,
   Ecosystem,
   Environment,

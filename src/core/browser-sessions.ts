@@ -12,6 +12,7 @@ import { actAs, actorOfUser } from './actors';
 import type { RevocationReason } from './changes';
 import type { Deps } from './deps';
 import { AppError } from './errors';
+import { batchWithEvents } from './events';
 import { completeSignIn } from './authenticators';
 import { proveWithPassword } from './login';
 import { finishSignInChallenge, openSignInChallenge } from './sign-in-challenges';
@@ -93,7 +94,20 @@ export async function resolveBrowserSession(deps: Deps, cookie: string | undefin
 export async function signOut(deps: Deps, cookie: string | undefined): Promise<void> {
   const current = await resolveBrowserSession(deps, cookie);
   if (!current) return;
-  const ended = await repo.revokeSessionAndItsOffspringQuery(deps.db, current.session.id, 'sign_out', deps.now());
+  const now = deps.now();
+  const sessionId = current.session.id;
+  const [ended] = (await batchWithEvents(
+    deps,
+    [repo.revokeSessionAndItsOffspringQuery(deps.db, sessionId, 'sign_out', now)],
+    [
+      {
+        type: 'session.ended',
+        userId: current.user.id,
+        guard: repo.sessionRevokedGuard(sessionId, 'sign_out', now),
+        details: { sessionId, reason: 'sign_out' },
+      },
+    ],
+  )) as [SessionRow[]];
   await Promise.all(ended.map((row) => publishSessionRevoked(deps, row.id, tokenLifetimeSeconds(deps, row))));
 }
 
@@ -117,7 +131,19 @@ export function sessionsOf(deps: Deps, current: BrowserSession): Promise<Session
  */
 export async function signOutDevice(deps: Deps, current: BrowserSession, sessionId: string): Promise<void> {
   const reason: RevocationReason = 'sign_out_device';
-  const [row] = await repo.revokeUserSessionQuery(deps.db, current.user.id, sessionId, reason, deps.now());
+  const now = deps.now();
+  const [[row]] = (await batchWithEvents(
+    deps,
+    [repo.revokeUserSessionQuery(deps.db, current.user.id, sessionId, reason, now)],
+    [
+      {
+        type: 'session.ended',
+        userId: current.user.id,
+        guard: repo.sessionRevokedGuard(sessionId, reason, now),
+        details: { sessionId, reason },
+      },
+    ],
+  )) as [SessionRow[]];
   if (!row) throw new AppError('SESSION_NOT_FOUND', { field: 'session' });
   await publishSessionRevoked(deps, row.id, tokenLifetimeSeconds(deps, row));
 }
@@ -127,5 +153,8 @@ export async function signOutDevice(deps: Deps, current: BrowserSession, session
  * the bulk revocation that keeps one session, moved to the new epoch, as a password change does.
  */
 export async function signOutOtherDevices(deps: Deps, current: BrowserSession): Promise<void> {
-  await runBulkRevocation(deps, current.user.id, 'sign_out_others', { keepSessionId: current.session.id });
+  await runBulkRevocation(deps, current.user.id, 'sign_out_others', {
+    keepSessionId: current.session.id,
+    events: [{ type: 'sessions.revoked', userId: current.user.id, details: { reason: 'sign_out_others' } }],
+  });
 }

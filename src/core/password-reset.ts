@@ -3,7 +3,15 @@
 // clears the login lockout, all in the batch that spends the code.
 import { hashPassword } from '../crypto/password';
 import type { EndedSession } from '../store/session-repo';
-import { findUserByEmail, findUserById, markEmailVerifiedQuery, updateUserIfQuery, type UserRow } from '../store/user-repo';
+import { allGuards } from '../store/db';
+import {
+  addressAwaitsProofGuard,
+  findUserByEmail,
+  findUserById,
+  markEmailVerifiedQuery,
+  updateUserIfQuery,
+  type UserRow,
+} from '../store/user-repo';
 import { findCode, issueCodeQuery, spendCode } from './codes';
 import { clearAccountFailuresQuery } from './credentials';
 import type { Deps } from './deps';
@@ -51,17 +59,34 @@ export async function resetPassword(deps: Deps, code: string, password: string):
   checkPasswordPolicy(password, await passwordPolicyOfUser(deps, record.userId));
   const passwordHash = await hashPassword(password, deps.config.passwordHash);
   const now = deps.now();
-  const results = await spendCode(deps, record, (guard) => [
-    ...bulkRevocation(deps, record.userId, 'password_reset', { guard }),
-    clearAccountFailuresQuery(deps, record.userId, guard),
-    // The code came through the inbox: that proves the address it was mailed to (if still the user's).
-    markEmailVerifiedQuery(deps.db, record.userId, record.sentTo, now, guard),
-    ...eventStatements(deps, { type: 'password.changed', userId: record.userId, guard, details: { via: 'reset_code' } }),
-    // Last, so the row it answers is the user as the whole batch left them.
-    updateUserIfQuery(deps.db, record.userId, { passwordHash, updatedAt: now }, guard),
-  ]);
+  let at = { proves: 0, changed: 0, length: 0 };
+  const results = await spendCode(deps, record, (guard) => {
+    const before = [
+      ...bulkRevocation(deps, record.userId, 'password_reset', { guard }),
+      clearAccountFailuresQuery(deps, record.userId, guard),
+    ];
+    // email.verified only when the address it was mailed to is still the user's and not yet proven:
+    // read before the statement that marks it.
+    const proves = eventStatements(deps, {
+      type: 'email.verified',
+      userId: record.userId,
+      guard: allGuards([guard, addressAwaitsProofGuard(record.userId, record.sentTo)]),
+      details: { via: 'reset_code' },
+    });
+    const changed = eventStatements(deps, { type: 'password.changed', userId: record.userId, guard, details: { via: 'reset_code' } });
+    at = { proves: before.length, changed: before.length + proves.length + 1, length: proves.length };
+    return [
+      ...before,
+      ...proves,
+      // The code came through the inbox: that proves the address it was mailed to (if still the user's).
+      markEmailVerifiedQuery(deps.db, record.userId, record.sentTo, now, guard),
+      ...changed,
+      // Last, so the row it answers is the user as the whole batch left them.
+      updateUserIfQuery(deps.db, record.userId, { passwordHash, updatedAt: now }, guard),
+    ];
+  });
   const [epochRows, ended] = results;
-  afterEvents(deps, results.slice(4, 6));
+  afterEvents(deps, [...results.slice(at.proves, at.proves + at.length), ...results.slice(at.changed, at.changed + at.length)]);
   await publishBulkRevocation(deps, record.userId, epochRows as { tokenEpoch: number }[], ended as EndedSession[]);
   // The user as the batch wrote them, not read again after it: a read that failed there would
   // answer an error for a reset that happened, and its retry would find the code spent.

@@ -124,6 +124,12 @@ export function replacePendingCredentialsQuery(db: Db, id: string, patch: UserPa
  * Records that the user's address is proven, only while it is still the one the code was mailed
  * to (`emailKey`; a code from before that was recorded proves nothing): for a code's batch.
  */
+/** A guard: the user still has this address (its key), not yet proven (for the event of the statement that proves it). */
+export function addressAwaitsProofGuard(id: string, emailKey: string | null): Guard {
+  if (emailKey === null) return sql`0 = 1`;
+  return sql`exists (select 1 from ${users} where ${users.id} = ${id} and ${users.emailKey} = ${emailKey} and ${users.emailVerifiedAt} is null)`;
+}
+
 export function markEmailVerifiedQuery(db: Db, id: string, emailKey: string | null, now: number, guard: Guard) {
   return db
     .update(users)

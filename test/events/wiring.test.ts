@@ -73,6 +73,25 @@ describe('password and address events', () => {
     const text = JSON.stringify(events);
     for (const secret of [user.password, password, code, confirmCode]) expect(text).not.toContain(secret);
   });
+
+  it('records email.verified when a reset code proves an address no mail had proven, once', async () => {
+    const client = newClient();
+    const user = await createUser(client);
+    expect((await client.post('/v1/users/newPassword', { body: { email: user.email } })).status).toBe(200);
+    const { code } = await mailedCode(client, user.email);
+    expect((await client.post('/v1/users/resetPassword', { form: { code, password: strongPassword() } })).status).toBe(200);
+    const events = await userEvents(client, user.id);
+    expect(countOf(events, 'email.verified')).toBe(1);
+    expect(events.find((event) => event.type === 'email.verified')!.details).toEqual({ via: 'reset_code' });
+    // A second reset proves nothing new.
+    client.clock.advance(1);
+    expect((await client.post('/v1/users/newPassword', { body: { email: user.email } })).status).toBe(200);
+    const again = await mailedCode(client, user.email);
+    expect((await client.post('/v1/users/resetPassword', { form: { code: again.code, password: strongPassword() } })).status).toBe(200);
+    const after = await userEvents(client, user.id);
+    expect(countOf(after, 'email.verified')).toBe(1);
+    expect(countOf(after, 'password.changed')).toBe(2);
+  });
 });
 
 describe('operator events', () => {
