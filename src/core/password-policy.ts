@@ -11,6 +11,7 @@ import type { Config } from '../config';
 import * as repo from '../store/ecosystem-repo';
 import type { Deps } from './deps';
 import { AppError, invalidField } from './errors';
+import { batchWithEvents } from './events';
 
 /** The rules a new password must meet in one ecosystem. */
 export interface PasswordPolicy {
@@ -72,7 +73,19 @@ export async function setEcosystemPasswordPolicy(
   }
   const own = { minLength, rejectCommon: input.rejectCommon ?? null };
   const create = ecosystemId === deps.config.defaultEcosystem;
-  const [row] = await repo.setPasswordPolicyQuery(deps.db, ecosystemId, own, deps.now(), create);
+  // ecosystem.updated in the same batch, written only if the ecosystem exists after the statement.
+  const [[row]] = (await batchWithEvents(
+    deps,
+    [repo.setPasswordPolicyQuery(deps.db, ecosystemId, own, deps.now(), create)],
+    [
+      {
+        type: 'ecosystem.updated',
+        ecosystemId,
+        guard: repo.ecosystemExistsGuard(ecosystemId),
+        details: { fields: ['passwordPolicy'], minLength: own.minLength, rejectCommon: own.rejectCommon },
+      },
+    ],
+  )) as [repo.OwnPasswordPolicy[]];
   if (!row) throw new AppError('ECOSYSTEM_NOT_FOUND');
   return { own: row, effective: effectiveOf(deps.config, row) };
 }

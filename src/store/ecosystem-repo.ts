@@ -1,6 +1,6 @@
 // Ecosystems, their environments and their server tokens in D1.
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import type { Db } from './db';
+import type { Db, Guard } from './db';
 import { ecosystems, environments, serverTokens, users, type EcosystemRow, type EnvironmentRow } from './schema';
 
 export type { EcosystemRow, EnvironmentRow };
@@ -19,6 +19,11 @@ export async function ecosystemExists(db: Db, id: string): Promise<boolean> {
 
 export function insertEcosystemQuery(db: Db, row: typeof ecosystems.$inferInsert) {
   return db.insert(ecosystems).values(row);
+}
+
+/** A guard: the ecosystem exists (at its point of a batch). */
+export function ecosystemExistsGuard(id: string): Guard {
+  return sql`exists (select 1 from ${ecosystems} where ${ecosystems.id} = ${id})`;
 }
 
 /** The ecosystem's own password policy (null fields: the deployment's); undefined when there is no such ecosystem. */

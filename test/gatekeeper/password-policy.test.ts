@@ -41,6 +41,13 @@ describe('an ecosystem’s password policy', () => {
     expect(elsewhere.status).toBe(400);
     expect(await json(elsewhere)).toMatchObject({ error: { code: 'PASSWORD_TOO_SHORT' } });
 
+    // The change is in the event log, with the operator as actor.
+    const updates = await json(await client.admin('GET', `/admin/v1/events?ecosystemId=${sonata}&type=ecosystem.updated`));
+    expect(updates.items).toHaveLength(1);
+    expect(updates.items[0]).toMatchObject({
+      actor: { type: 'operator' },
+      details: { fields: ['passwordPolicy'], minLength: 4, rejectCommon: false },
+    });
     const reset = await client.admin('PUT', policyPath(sonata), { body: {} });
     expect(await json(reset)).toMatchObject({
       own: { minLength: null, rejectCommon: null },
@@ -61,6 +68,8 @@ describe('an ecosystem’s password policy', () => {
     }
     expect((await client.admin('PUT', policyPath('no-such-ecosystem'), { body: { minLength: 4 } })).status).toBe(404);
     expect((await client.admin('GET', policyPath('no-such-ecosystem'))).status).toBe(404);
+    const none = await json(await client.admin('GET', '/admin/v1/events?ecosystemId=no-such-ecosystem&type=ecosystem.updated'));
+    expect(none.items).toEqual([]);
     expect((await client.put(policyPath(other.id), { body: { minLength: 4 } })).status).toBe(401);
   });
 });
