@@ -3,13 +3,12 @@
 // access token it gets is accepted wherever that ecosystem's user tokens are: forward-auth with
 // ?ecosystem= and the gateway's environment routes with the user's grants (the provider's default
 // environments). The user is in the droplit face as `<provider>|<subject>`.
-import * as oauth from 'oauth4webapi';
 import { describe, expect, it } from 'vitest';
 import { newBrowser } from '../support/browser';
 import { json, newClient } from '../support/driver';
 import { authorizationQuery } from '../support/pkce';
 import { startUpstream } from '../support/upstream-idp';
-import { CALLBACK, discover, register } from '../oauth/flow';
+import { CALLBACK, publicClientTokens, register } from '../oauth/flow';
 
 const ORIGIN = 'https://origin.test';
 
@@ -58,20 +57,7 @@ describe('server-less droplit through an upstream provider', () => {
     );
     expect(back.status).toBe(303);
     const coded = await browser.get(back.headers.get('location')!);
-    const as = await discover(client);
-    const params = oauth.validateAuthResponse(as, { client_id: app.clientId }, new URL(coded.headers.get('location')!), pkce.state);
-    const exchange = await oauth.authorizationCodeGrantRequest(
-      as,
-      { client_id: app.clientId },
-      oauth.None(),
-      params,
-      CALLBACK,
-      pkce.verifier,
-      {
-        [oauth.customFetch]: client.fetch,
-      },
-    );
-    const tokens = await oauth.processAuthorizationCodeResponse(as, { client_id: app.clientId }, exchange, { expectedNonce: pkce.nonce });
+    const tokens = await publicClientTokens(client, app.clientId, coded.headers.get('location')!, pkce);
     const token = tokens.access_token;
 
     // In the droplit face of its ecosystem, under <provider>|<subject>, with the default environment.

@@ -4,7 +4,6 @@
 // `<provider>|<subject>`, with the provider's default environments); a second reuses it; an
 // existing account is linked only by a verified address on both sides with linking on; every
 // failure ends on a page.
-import * as oauth from 'oauth4webapi';
 import { describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import { createUser } from '../support/accounts';
@@ -12,7 +11,7 @@ import { newBrowser, type Browser } from '../support/browser';
 import { json, newClient, type Client } from '../support/driver';
 import { authorizationQuery } from '../support/pkce';
 import { startUpstream, type UpstreamIdentity } from '../support/upstream-idp';
-import { CALLBACK, discover, register } from '../oauth/flow';
+import { CALLBACK, publicClientTokens, register } from '../oauth/flow';
 
 type Upstream = Awaited<ReturnType<typeof startUpstream>>;
 
@@ -204,20 +203,7 @@ describe('signing in with an upstream OpenID provider', () => {
     expect(back.status).toBe(303);
     const coded = await browser.get(back.headers.get('location')!);
     expect(coded.status).toBe(302);
-    const as = await discover(client);
-    const params = oauth.validateAuthResponse(as, { client_id: app.clientId }, new URL(coded.headers.get('location')!), pkce.state);
-    const exchange = await oauth.authorizationCodeGrantRequest(
-      as,
-      { client_id: app.clientId },
-      oauth.None(),
-      params,
-      CALLBACK,
-      pkce.verifier,
-      {
-        [oauth.customFetch]: client.fetch,
-      },
-    );
-    const tokens = await oauth.processAuthorizationCodeResponse(as, { client_id: app.clientId }, exchange, { expectedNonce: pkce.nonce });
+    const tokens = await publicClientTokens(client, app.clientId, coded.headers.get('location')!, pkce);
     expect(decodeJwt(tokens.id_token!)).toMatchObject({ amr: ['fed'], idp: id });
   });
 

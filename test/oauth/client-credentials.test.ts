@@ -39,6 +39,14 @@ async function introspect(client: Client, token: string) {
   return json(response);
 }
 
+/** The grant as oauth4webapi requests and reads it, from discovery. */
+async function libraryGrant(client: Client, clientId: string, auth: oauth.ClientAuth, parameters: Record<string, string>) {
+  const as = await discover(client);
+  const app = { client_id: clientId };
+  const request = await oauth.clientCredentialsGrantRequest(as, app, auth, parameters, { [oauth.customFetch]: client.fetch });
+  return oauth.processClientCredentialsResponse(as, app, request);
+}
+
 const verify = (client: Client, token: string, query = '?machine=1') => client.get(`/auth/verify${query}`, { token });
 
 describe('the client credentials grant', () => {
@@ -66,19 +74,8 @@ describe('the client credentials grant', () => {
     expect(body).toMatchObject({ scope: 'reports:read reports:write' });
     expect(body).not.toHaveProperty('refresh_token');
 
-    const as = await discover(client);
-    expect(as.grant_types_supported).toContain('client_credentials');
-    const tokens = await oauth.processClientCredentialsResponse(
-      as,
-      { client_id: app.clientId },
-      await oauth.clientCredentialsGrantRequest(
-        as,
-        { client_id: app.clientId },
-        oauth.ClientSecretPost(app.clientSecret),
-        { scope: 'reports:write' },
-        { [oauth.customFetch]: client.fetch },
-      ),
-    );
+    expect((await discover(client)).grant_types_supported).toContain('client_credentials');
+    const tokens = await libraryGrant(client, app.clientId, oauth.ClientSecretPost(app.clientSecret), { scope: 'reports:write' });
     expect(tokens).toMatchObject({ token_type: 'bearer', scope: 'reports:write' });
     expect(tokens.refresh_token).toBeUndefined();
   });
@@ -188,18 +185,10 @@ describe('the client credentials grant', () => {
     const reports = 'https://reports.example/api';
     const billing = 'https://billing.example/';
     const app = await machineClient(client, { clientCredentialsResources: [reports, billing] });
-    const as = await discover(client);
-    const tokens = await oauth.processClientCredentialsResponse(
-      as,
-      { client_id: app.clientId },
-      await oauth.clientCredentialsGrantRequest(
-        as,
-        { client_id: app.clientId },
-        oauth.ClientSecretBasic(app.clientSecret),
-        { scope: 'reports:read', resource: reports },
-        { [oauth.customFetch]: client.fetch },
-      ),
-    );
+    const tokens = await libraryGrant(client, app.clientId, oauth.ClientSecretBasic(app.clientSecret), {
+      scope: 'reports:read',
+      resource: reports,
+    });
     expect(decodeJwt(tokens.access_token)).toMatchObject({ aud: ['gatehouse', reports], sub: app.clientId });
     expect(await introspect(client, tokens.access_token)).toMatchObject({ active: true, aud: ['gatehouse', reports] });
     expect((await verify(client, tokens.access_token, `?machine=1&resource=${encodeURIComponent(reports)}`)).status).toBe(200);

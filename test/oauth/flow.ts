@@ -79,6 +79,19 @@ export async function codeCallback(s: Setup, extra: Record<string, string | null
   return { params: oauth.validateAuthResponse(s.as, s.app, callbackOf(response), pkce.state), pkce };
 }
 
+/**
+ * A public client's code exchange as oauth4webapi makes it: the callback its redirect URI got
+ * (an absolute URL), checked against the state sent, and the tokens, the ID token's nonce checked.
+ */
+export async function publicClientTokens(client: Client, clientId: string, callback: string, pkce: Pkce) {
+  const as = await discover(client);
+  const app: oauth.Client = { client_id: clientId };
+  const params = oauth.validateAuthResponse(as, app, new URL(callback), pkce.state);
+  const options = { [oauth.customFetch]: client.fetch };
+  const response = await oauth.authorizationCodeGrantRequest(as, app, oauth.None(), params, CALLBACK, pkce.verifier, options);
+  return oauth.processAuthorizationCodeResponse(as, app, response, { expectedNonce: pkce.nonce });
+}
+
 export function exchange(s: Setup, params: URLSearchParams, verifier: string, app = s.app, auth = s.auth) {
   return oauth.authorizationCodeGrantRequest(s.as, app, auth, params, CALLBACK, verifier, s.options);
 }
