@@ -6,8 +6,8 @@
 import { sha256Hex } from '../crypto/digest';
 import { randomId, randomToken } from '../crypto/random';
 import { emailKeyOf } from '../store/user-repo';
-import { findCodeByHash, insertCodeQuery, spendCodeQuery, type CodeRecord } from '../store/code-repo';
-import type { Guard, Statement } from '../store/db';
+import { findCodeByHash, insertCodeForQuery, insertCodeQuery, spendCodeQuery, type CodeRecord } from '../store/code-repo';
+import type { Guard, Statement, Subquery } from '../store/db';
 import type { Deps } from './deps';
 import { AppError } from './errors';
 
@@ -26,6 +26,18 @@ export function issueCodeQuery(deps: Deps, userId: string, purpose: CodePurpose,
     createdAt: now,
     sentTo: emailKeyOf(email),
   });
+  return { code, query };
+}
+
+/** issueCodeQuery for whichever user `userIds` (a subquery) yields when its batch runs it, if any. */
+export function issueCodeForQuery(deps: Deps, userIds: Subquery, purpose: CodePurpose, ttlSeconds: number, email: string) {
+  const code = randomToken(32);
+  const now = deps.now();
+  const query = insertCodeForQuery(
+    deps.db,
+    { id: randomId(), purpose, codeHash: sha256Hex(code), expiresAt: now + ttlSeconds * 1000, createdAt: now, sentTo: emailKeyOf(email) },
+    userIds,
+  );
   return { code, query };
 }
 

@@ -12,11 +12,13 @@
 // - per account (or, for an identifier that matches no account, per identifier, so unknown
 //   accounts lock exactly like known ones): after LOGIN_ACCOUNT_CEILING consecutive failures from
 //   all clients together, the account is locked for everyone for 15 minutes.
-// The owner is mailed once per lock that an attempt starts.
+// The owner is mailed once per lock that an attempt starts: the notice is queued by the batch that
+// counts the attempt (an unknown identifier's batch runs the same statement, which queues nothing)
+// and sent after the answer.
 import { sha256Hex } from '../crypto/digest';
 import { randomToken } from '../crypto/random';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../crypto/password';
-import type { Guard } from '../store/db';
+import { allGuards, type Guard } from '../store/db';
 import {
   clearAccountQuery,
   clearFailuresQuery,
@@ -24,6 +26,7 @@ import {
   countAttempt as countAttemptRows,
   attemptCountedGuard,
   failuresOfSignInQuery,
+  lockMinutesOf,
   lockStartedGuard,
   noneLockedGuard,
   readFailures,
@@ -35,11 +38,13 @@ import {
   userLookupQueries,
   userOfLookups,
   type UserLookup,
+  userHasAddressGuard,
   type UserRow,
 } from '../store/user-repo';
 import type { Deps } from './deps';
 import { afterEvents, eventStatements } from './events';
 import { AppError } from './errors';
+import { filledIn } from '../store/outbox-repo';
 import { accountLockedMail, deliverOutbox, limitedOutboxInsertQuery } from './mail';
 
 const FIRST_LOCK_MS = 60_000;
@@ -112,7 +117,7 @@ interface CountedAttempt {
 async function countAttempt(deps: Deps, keys: { client: string; account: string }, failure: FailedSignIn): Promise<CountedAttempt> {
   const now = deps.now();
   const mark = randomToken(12);
-  const events = failureEvents(deps, keys, failure, mark, now);
+  const { events, notice } = failureStatements(deps, keys, failure, mark, now);
   const { read: found, also } = await countAttemptRows(
     deps.db,
     {
@@ -126,9 +131,9 @@ async function countAttempt(deps: Deps, keys: { client: string; account: string 
       accountCeiling: deps.config.loginAccountCeiling,
       accountLockMs: MAX_LOCK_MS,
     },
-    events,
+    [...events, notice],
   );
-  afterEvents(deps, also);
+  afterEvents(deps, also.slice(0, events.length));
   const counted = found.length === 2 && found.every((row) => row.attemptNonce === mark);
   const lockedUntil = Math.max(0, ...found.map((row) => row.lockedUntil));
   const seconds = Math.max(1, Math.ceil((lockedUntil - now) / 1000));
@@ -143,37 +148,45 @@ interface FailedSignIn {
 }
 
 /**
- * The events of a counted failure of a known user's sign-in, in the batch that counts it:
- * `signin.failed` if it was counted, `user.locked` if counting it started a lock. An identifier
- * that names no one writes none (it would let anyone fill the log), but its batch sends the same
+ * What a counted failure writes in the batch that counts it: for a known user's sign-in the events
+ * `signin.failed` if it was counted and `user.locked` if counting it started a lock, and then the
+ * owner's lock notice (to the outbox, sent after the answer). An identifier that names no one
+ * writes no event (it would let anyone fill the log) and no notice, but its batch sends the same
  * statements, naming no user, so known and unknown accounts cost D1 the same before the answer.
  */
-function failureEvents(deps: Deps, keys: { client: string; account: string }, failure: FailedSignIn, mark: string, now: number) {
+function failureStatements(deps: Deps, keys: { client: string; account: string }, failure: FailedSignIn, mark: string, now: number) {
   const { user, reason } = failure;
   const userId = user?.id ?? '';
-  return [
+  const lockStarted = lockStartedGuard([keys.client, keys.account], mark, now);
+  const events = [
     ...eventStatements(deps, {
       type: 'signin.failed',
       userId,
       details: { reason: user ? reason : 'unknown_user', method: 'password' },
       guard: attemptCountedGuard(keys.client, mark),
     }),
-    ...eventStatements(deps, { type: 'user.locked', userId, guard: lockStartedGuard([keys.client, keys.account], mark, now) }),
+    ...eventStatements(deps, { type: 'user.locked', userId, guard: lockStarted }),
   ];
+  // The lock's length is known only once the batch has counted the attempt: the statement fills it in.
+  const mail = accountLockedMail(deps, user?.email ?? '', LOCK_MINUTES);
+  const minutes = lockMinutesOf([keys.client, keys.account], mark, now);
+  const notice = limitedOutboxInsertQuery(
+    deps,
+    { ...mail, text: filledIn(mail.text, LOCK_MINUTES, minutes), html: filledIn(mail.html, LOCK_MINUTES, minutes) },
+    allGuards([lockStarted, userHasAddressGuard(user?.email ? user.id : '')]),
+  );
+  return { events, notice };
 }
 
-/** Queues the owner's lock notice after the response, so a known account answers as fast as an unknown one. */
-function mailLock(deps: Deps, user: UserRow | undefined, lockSeconds: number | null): void {
-  if (!user?.email || lockSeconds === null) return;
-  const email = user.email;
-  deps.defer('lock_mail', async () => {
-    try {
-      await limitedOutboxInsertQuery(deps, accountLockedMail(deps, email, lockSeconds));
-      await deliverOutbox(deps);
-    } catch (error) {
-      deps.log.error('lock_mail_failed', { error: String(error) });
-    }
-  });
+/** Where the lock notice's text says how many minutes the lock lasts, until its statement fills it in. */
+const LOCK_MINUTES = '{{lock_minutes}}';
+
+/**
+ * After a failure that started a lock, known account or not: the outbox is sent after the answer
+ * (the owner's notice, when there is an owner), so both do the same before it and defer the same job.
+ */
+function sendLockNotice(deps: Deps, lockSeconds: number | null): void {
+  if (lockSeconds !== null) deps.defer('deliver_mail', () => deliverOutbox(deps));
 }
 
 /** Clears the account's failure counts, its own and every client's (after a password reset). */
@@ -210,7 +223,7 @@ export async function verifyCredentials(
     const reason = !user ? 'unknown_user' : !user.passwordHash ? 'no_password' : check.ok ? 'disabled' : 'wrong_password';
     const { refusedForSeconds, startedLockSeconds } = await countAttempt(deps, keys, { user, reason });
     if (refusedForSeconds !== null) throw new AppError('ACCOUNT_LOCKED', { retryAfterSeconds: refusedForSeconds });
-    mailLock(deps, user, startedLockSeconds);
+    sendLockNotice(deps, startedLockSeconds);
     throw new AppError('INVALID_CREDENTIALS');
   }
   const verified = { lockKeys: [keys.client, keys.account], clearKeys: failures.map((row) => row.key) };
@@ -232,7 +245,7 @@ export async function countFailedStep(deps: Deps, user: UserRow, lockKeys: reado
   if (!client || !account) throw new AppError('INVALID_CREDENTIALS');
   const { refusedForSeconds, startedLockSeconds } = await countAttempt(deps, { client, account }, { user, reason: 'wrong_code' });
   if (refusedForSeconds !== null) throw new AppError('ACCOUNT_LOCKED', { retryAfterSeconds: refusedForSeconds });
-  mailLock(deps, user, startedLockSeconds);
+  sendLockNotice(deps, startedLockSeconds);
 }
 
 /** Clears these failure keys, only if the session `sessionId` was started (for the session's batch). */

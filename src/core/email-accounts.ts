@@ -4,7 +4,7 @@
 // which user a bearer token names, and a login by bearer token alone. Its users live in the default
 // ecosystem; its tokens have the shape USER_SERVICE_TOKEN_PROFILE names.
 import { randomId } from '../crypto/random';
-import type { UserRow } from '../store/user-repo';
+import type { NewUserRow, UserRow } from '../store/user-repo';
 import { spendUserNumber } from '../store/ecosystem-repo';
 import { emailKeyOf } from '../store/user-repo';
 import type { Deps } from './deps';
@@ -14,10 +14,10 @@ import { AppError } from './errors';
 import { logInWithPassword } from './login';
 import { hashPassword } from '../crypto/password';
 import { checkPasswordPolicy, passwordPolicyOf } from './password-policy';
-import { settleTakenAddress, type PendingSignUp } from './pending-accounts';
+import { registerPending } from './pending-accounts';
 import { refreshSession, startSession, type RefreshedSession, type StartedSession } from './sessions';
 import { profileOf } from './token-profiles';
-import { checkEmail, createUser } from './users';
+import { checkEmail, createUser, newUserRow } from './users';
 
 export interface EmailRegistration {
   email: string;
@@ -54,58 +54,44 @@ async function checkRegistrar(deps: Deps, token: string | undefined): Promise<vo
 /**
  * Creates a standard user; with EMAIL_CONFIRMATION on, unconfirmed and sent a confirmation link.
  * With EMAIL_CONFIRMATION on, a taken address answers exactly as a new one (a made-up unconfirmed
- * user that exists nowhere) and its owner is mailed instead, so registration does not tell who has
- * an account; only the owner of the address learns it, from the mail. With it off the new user can
- * log in at once, so a taken address must be refused (EMAIL_TAKEN).
+ * user that exists nowhere), after the same D1 work (pending-accounts.ts), and its owner is mailed
+ * instead, so registration does not tell who has an account; only the owner of the address learns
+ * it, from the mail. With it off the new user can log in at once, so a taken address must be
+ * refused (EMAIL_TAKEN).
  */
 export async function registerUser(deps: Deps, input: EmailRegistration, registrarToken: string | undefined): Promise<UserRow> {
   await checkRegistrar(deps, registrarToken);
   checkEmail(input.email);
   checkPasswordPolicy(input.password, await passwordPolicyOf(deps, deps.config.defaultEcosystem));
-  // Hashed once, before the insert, for a new and a taken address alike: a pending account takes it.
-  const passwordHash = await hashPassword(input.password, deps.config.passwordHash);
-  const { password: _password, ...fields } = input;
-  // Spent before the insert, for a new and a taken address alike: the same round trips either way,
-  // and a taken address answers with the number it spent, as a new user would.
+  const { password, ...fields } = input;
+  // Hashed and numbered before the insert, for a new and a taken address alike: a pending account
+  // takes the hash, and a taken address answers with the number it spent, as a new user would.
+  const passwordHash = await hashPassword(password, deps.config.passwordHash);
   const userNumber = await spendUserNumber(deps.db, deps.config.defaultEcosystem);
-  try {
-    return await createUser(deps, {
-      ecosystemId: deps.config.defaultEcosystem,
-      ...fields,
-      passwordHash,
-      role: 'user',
-      requireConfirmation: deps.config.emailConfirmation,
-      userNumber,
-    });
-  } catch (error) {
-    if (!deps.config.emailConfirmation || !(error instanceof AppError) || error.code !== 'EMAIL_TAKEN') throw error;
-    return answerTakenAddress(deps, { ...fields, passwordHash }, userNumber);
-  }
+  const newUser = { ecosystemId: deps.config.defaultEcosystem, ...fields, role: 'user' as const, passwordHash };
+  if (!deps.config.emailConfirmation) return createUser(deps, { ...newUser, userNumber });
+  const row = await newUserRow(deps, { ...newUser, requireConfirmation: true }, userNumber, deps.now());
+  const created = await registerPending(deps, { ...row, email: input.email, emailKey: emailKeyOf(input.email) });
+  return created ?? madeUpUser(deps, row, userNumber);
 }
 
-/**
- * The answer to a taken address: the same D1 round trips as a new user's (the user number spent,
- * then the insert, which fails here), and a made-up user shaped like a new one, with that number.
- * The owner is looked up after the response: a pending account takes the new credentials and its
- * owner a new link (pending-accounts.ts); a confirmed one's owner is told someone tried.
- */
-async function answerTakenAddress(deps: Deps, input: PendingSignUp, userNumber: number | null): Promise<UserRow> {
-  deps.defer('taken_address', () => settleTakenAddress(deps, input));
+/** The answer to a taken address: a user shaped like a new one, with the number it spent, that exists nowhere. */
+function madeUpUser(deps: Deps, row: NewUserRow, userNumber: number | null): UserRow {
   const now = deps.now();
   return {
     id: randomId(),
-    ecosystemId: deps.config.defaultEcosystem,
+    ecosystemId: row.ecosystemId,
     uniqueId: null,
     username: null,
     usernameKey: null,
-    email: input.email,
-    emailKey: emailKeyOf(input.email),
+    email: row.email ?? null,
+    emailKey: row.emailKey ?? null,
     passwordHash: null,
     role: 'user',
-    firstName: input.firstName,
-    lastName: input.lastName,
+    firstName: row.firstName ?? null,
+    lastName: row.lastName ?? null,
     phoneNumber: null,
-    language: input.language,
+    language: row.language ?? 'en',
     publicKey: null,
     certificate: null,
     meta: null,

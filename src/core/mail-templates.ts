@@ -96,12 +96,13 @@ export function secondFactorChangedMail(_deps: Deps, to: string, what: 'on' | 'o
 }
 
 /** Tells the owner that repeated failed sign-ins locked the account for a while. */
-export function accountLockedMail(_deps: Deps, to: string, lockSeconds: number): Mail {
+/** `minutes`: how long the lock lasts, in whole minutes (or a placeholder the statement fills in). */
+export function accountLockedMail(_deps: Deps, to: string, minutes: string): Mail {
   return render(to, {
     subject: 'Your account was locked',
     paragraphs: [
       `Several sign-ins with a wrong password were made to your account, so sign-in is paused for ` +
-        `${Math.max(1, Math.round(lockSeconds / 60))} minutes. If it was not you, consider resetting your password.`,
+        `${minutes} minutes. If it was not you, consider resetting your password.`,
     ],
   });
 }

@@ -3,6 +3,7 @@
 // the transport. A failed or unanswered attempt leaves the row pending with a later next attempt
 // (backoff); after MAIL_MAX_ATTEMPTS it is marked failed for the operator, who may retry it.
 import { randomId, randomToken } from '../crypto/random';
+import type { Guard } from '../store/db';
 import * as repo from '../store/outbox-repo';
 import type { OutboxRow } from '../store/outbox-repo';
 
@@ -35,13 +36,14 @@ export function outboxInsertQuery(deps: Deps, mail: Mail) {
  * outboxInsertQuery for a message anyone may cause to be sent to someone else: queued only while
  * its recipient has had fewer than MAIL_PER_RECIPIENT_LIMIT messages in the last hour.
  */
-export function limitedOutboxInsertQuery(deps: Deps, mail: Mail) {
+export function limitedOutboxInsertQuery(deps: Deps, mail: Mail | Omit<repo.LimitedMail, 'id' | 'createdAt'>, guard?: Guard) {
   const now = deps.now();
   return repo.insertMailWithinLimitQuery(
     deps.db,
     { id: randomId(), ...mail, createdAt: now },
     MAIL_PER_RECIPIENT_LIMIT,
     now - MAIL_LIMIT_WINDOW_MS,
+    guard,
   );
 }
 

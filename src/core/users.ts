@@ -90,17 +90,9 @@ export function rethrowUserConflict(error: unknown): never {
   throw error;
 }
 
-export async function createUser(deps: Deps, input: NewUserInput): Promise<UserRow> {
-  if (input.email != null) checkEmail(input.email);
-  if (input.password != null) checkPasswordPolicy(input.password, await passwordPolicyOf(deps, input.ecosystemId));
-  const now = deps.now();
-  // The number first, in its own round trip, so the insert can answer the whole row (RETURNING does
-  // not show what an AFTER INSERT trigger writes) and nothing is read after the batch: a read that
-  // failed there would answer an error for a user that was made, and the retry "taken". A number
-  // spent by a batch that then fails is a gap, as a deleted user's is. Null when the ecosystem does
-  // not exist yet (the default one, made by this batch): the trigger numbers the user then.
-  const userNumber = input.userNumber !== undefined ? input.userNumber : await spendUserNumber(deps.db, input.ecosystemId);
-  const row: repo.NewUserRow = {
+/** The row of a new user: a fresh id, and the password hashed unless the caller brought its hash. */
+export async function newUserRow(deps: Deps, input: NewUserInput, userNumber: number | null, now: number): Promise<repo.NewUserRow> {
+  return {
     id: randomId(),
     userNumber,
     ecosystemId: input.ecosystemId,
@@ -122,6 +114,19 @@ export async function createUser(deps: Deps, input: NewUserInput): Promise<UserR
     createdAt: now,
     updatedAt: now,
   };
+}
+
+export async function createUser(deps: Deps, input: NewUserInput): Promise<UserRow> {
+  if (input.email != null) checkEmail(input.email);
+  if (input.password != null) checkPasswordPolicy(input.password, await passwordPolicyOf(deps, input.ecosystemId));
+  const now = deps.now();
+  // The number first, in its own round trip, so the insert can answer the whole row (RETURNING does
+  // not show what an AFTER INSERT trigger writes) and nothing is read after the batch: a read that
+  // failed there would answer an error for a user that was made, and the retry "taken". A number
+  // spent by a batch that then fails is a gap, as a deleted user's is. Null when the ecosystem does
+  // not exist yet (the default one, made by this batch): the trigger numbers the user then.
+  const userNumber = input.userNumber !== undefined ? input.userNumber : await spendUserNumber(deps.db, input.ecosystemId);
+  const row = await newUserRow(deps, input, userNumber, now);
   const insert = repo.insertUserQuery(deps.db, row).returning();
   const queries: Batch = [insert];
   if (input.ecosystemId === deps.config.defaultEcosystem) {

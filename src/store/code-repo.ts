@@ -1,6 +1,6 @@
 // One-time codes in D1 (table one_time_codes): issuing, finding by hash, and the spend that stamps
 // a code with a nonce so the rest of its batch runs only where that stamp is present.
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db, Guard } from './db';
 import { oneTimeCodes } from './schema';
 
@@ -57,6 +57,27 @@ export function spendCodeQuery(db: Db, id: string, nonce: string, now: number) {
 }
 
 /** Spends every open code of the user for `purpose` at once: links mailed before this are dead. */
+/**
+ * Issues a code to whichever user `userIds` (a subquery) yields when the statement runs: one row
+ * per id, none when it yields none.
+ */
+export function insertCodeForQuery(db: Db, code: Omit<NewCode, 'userId'>, userIds: SQL) {
+  // Every column, in the schema's order (drizzle lists them all for an INSERT ... SELECT).
+  return db
+    .insert(oneTimeCodes)
+    .select(
+      sql`select ${code.id}, ids.id, ${code.purpose}, ${code.codeHash}, ${code.expiresAt}, null, null, ${code.createdAt}, ${code.sentTo} from (${userIds}) ids`,
+    );
+}
+
+/** voidCodesQuery for whichever users `userIds` (a subquery) yields when the statement runs. */
+export function voidCodesOfQuery(db: Db, userIds: SQL, purpose: string, now: number) {
+  return db
+    .update(oneTimeCodes)
+    .set({ usedAt: now })
+    .where(and(sql`${oneTimeCodes.userId} in (${userIds})`, eq(oneTimeCodes.purpose, purpose), isNull(oneTimeCodes.usedAt)));
+}
+
 export function voidCodesQuery(db: Db, userId: string, purpose: string, now: number) {
   return db
     .update(oneTimeCodes)

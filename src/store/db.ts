@@ -18,6 +18,9 @@ export type Batch = [Statement, ...Statement[]];
  */
 export type Guard = SQL;
 
+/** A subquery a store function built for the core to pass on to another (the core builds no SQL). */
+export type Subquery = SQL;
+
 /** Guards that must all hold. */
 export function allGuards(guards: readonly Guard[]): Guard {
   return sql.join(

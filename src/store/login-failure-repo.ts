@@ -108,6 +108,15 @@ export function lockStartedGuard(keys: string[], mark: string, now: number): Gua
   return sql`exists (select 1 from ${f} where ${inArray(f.key, keys)} and ${f.attemptNonce} = ${mark} and ${f.lockedUntil} > ${now})`;
 }
 
+/**
+ * How many whole minutes (at least one) the lock that counting the attempt marked `mark` started
+ * lasts, as a scalar subquery for a statement of `countAttempt`'s batch (null when it started none).
+ */
+export function lockMinutesOf(keys: string[], mark: string, now: number): SQL {
+  return sql`(select cast(max(1, round((max(${f.lockedUntil}) - ${now}) / 60000.0)) as integer) from ${f}
+    where ${inArray(f.key, keys)} and ${f.attemptNonce} = ${mark} and ${f.lockedUntil} > ${now})`;
+}
+
 /** The failure rows of these keys, as they are (a sign-in's look before it checks the password). */
 export function readFailures(db: Db, keys: string[]): Promise<{ key: string; lockedUntil: number }[]> {
   return db.select({ key: f.key, lockedUntil: f.lockedUntil }).from(f).where(inArray(f.key, keys)).all();

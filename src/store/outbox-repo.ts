@@ -1,6 +1,6 @@
 // The outbox's SQL: queueing, claiming an attempt, recording its outcome, the operator's views.
-import { and, count, desc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
-import type { Db } from './db';
+import { and, count, desc, eq, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { Db, Guard } from './db';
 import { outbox, type OutboxRow } from './schema';
 
 export type { OutboxRow };
@@ -17,6 +17,21 @@ interface NewMail {
   createdAt: number;
 }
 
+/** A message whose recipient and body may be SQL its statement evaluates. */
+export interface LimitedMail {
+  id: string;
+  to: string | SQL;
+  subject: string;
+  text: string | SQL;
+  html: string | SQL;
+  createdAt: number;
+}
+
+/** `text` with every `placeholder` replaced by what `value` (SQL) yields when its statement runs. */
+export function filledIn(text: string, placeholder: string, value: SQL): SQL {
+  return sql`replace(${text}, ${placeholder}, ${value})`;
+}
+
 /** Queues a message, due at once (run it in the batch that writes what the mail carries). */
 export function insertMailQuery(db: Db, mail: NewMail) {
   return db.insert(outbox).values({ ...mail, status: 'pending', nextAttemptAt: mail.createdAt });
@@ -26,13 +41,16 @@ export function insertMailQuery(db: Db, mail: NewMail) {
  * Queues a message only while `to` has been queued fewer than `max` messages since `since`: one
  * conditional INSERT ... SELECT, so requests racing each other count exactly (D1 runs statements
  * one at a time). The count reads the `outbox_to` index (to, created_at) and stops at `max`.
+ * `to`, `text` and `html` may be SQL the statement evaluates (a recipient read from its row, a
+ * figure its batch has just written), and `guard` a further condition: the statement then queues
+ * nothing unless it holds, yet costs the same either way.
  */
-export function insertMailWithinLimitQuery(db: Db, mail: NewMail, max: number, since: number) {
+export function insertMailWithinLimitQuery(db: Db, mail: LimitedMail, max: number, since: number, guard?: Guard) {
   const recent = sql`select 1 from ${outbox} where ${outbox.to} = ${mail.to} and ${outbox.createdAt} > ${since} limit ${max}`;
   // Every column, in the schema's order (drizzle lists them all for an INSERT ... SELECT).
   return db.insert(outbox).select(
     sql`select ${mail.id}, ${mail.to}, ${mail.subject}, ${mail.text}, ${mail.html}, ${mail.createdAt}, 'pending', 0, ${mail.createdAt}, null, null, null
-      where (select count(*) from (${recent})) < ${max}`,
+      where (select count(*) from (${recent})) < ${max}${guard ? sql` and (${guard})` : sql``}`,
   );
 }
 

@@ -86,6 +86,51 @@ export function insertUserQuery(db: Db, row: NewUserRow) {
   return db.insert(users).values(row);
 }
 
+/** Inserts the user unless its ecosystem already has a user with its address (then nothing; no error). */
+export function insertUserUnlessAddressTakenQuery(db: Db, row: NewUserRow) {
+  return db
+    .insert(users)
+    .values(row)
+    .onConflictDoNothing({ target: [users.ecosystemId, users.emailKey] })
+    .returning();
+}
+
+/** The user holding an address in an ecosystem, as a condition on its state. */
+function holderOf(ecosystemId: string, emailKey: string): SQL {
+  return sql`${users.ecosystemId} = ${ecosystemId} and ${users.emailKey} = ${emailKey}`;
+}
+
+/** The id of the unconfirmed user holding this address (none if it is free or confirmed), as a subquery. */
+export function pendingHolderIds(ecosystemId: string, emailKey: string): SQL {
+  return sql`select ${users.id} from ${users} where ${holderOf(ecosystemId, emailKey)} and ${users.confirmed} = 0`;
+}
+
+/** The stored spelling of the address of whoever holds it, as a scalar subquery (null if nobody). */
+export function holderAddress(ecosystemId: string, emailKey: string): SQL {
+  return sql`(select ${users.email} from ${users} where ${holderOf(ecosystemId, emailKey)})`;
+}
+
+/** A guard: a user holds this address, confirmed (`confirmed`) or still pending. */
+export function addressHeldGuard(ecosystemId: string, emailKey: string, confirmed: boolean): Guard {
+  return sql`exists (select 1 from ${users} where ${holderOf(ecosystemId, emailKey)} and ${users.confirmed} = ${confirmed ? 1 : 0})`;
+}
+
+/** A guard: this user exists and has an address to mail. */
+export function userHasAddressGuard(id: string): Guard {
+  return sql`exists (select 1 from ${users} where ${users.id} = ${id} and ${users.email} is not null)`;
+}
+
+/**
+ * Gives the unconfirmed user holding this address new credentials and names (a sign-up replacing a
+ * pending one); changes nothing when the address is free or confirmed.
+ */
+export function replacePendingCredentialsOfAddressQuery(db: Db, ecosystemId: string, emailKey: string, patch: UserPatch) {
+  return db
+    .update(users)
+    .set(patch)
+    .where(and(eq(users.ecosystemId, ecosystemId), eq(users.emailKey, emailKey), eq(users.confirmed, false)));
+}
+
 export function updateUserQuery(db: Db, id: string, patch: UserPatch) {
   return db.update(users).set(patch).where(eq(users.id, id)).returning();
 }

@@ -69,11 +69,12 @@ describe('the hot path, counted', () => {
     const { client, meter, user } = await setup();
     // Each sign-in, good or bad, also writes its event (signin.succeeded or signin.failed) in its own
     // batch: two statements more (the event and its webhook deliveries, none here) and one row more.
-    // A failed one has two such pairs (its user.locked is written only when it starts a lock).
+    // A failed one has two such pairs (its user.locked is written only when it starts a lock), and
+    // the owner's lock notice (queued only when it starts a lock; an unknown account's runs alike).
     expect((await passwordGrant(client, user.email, user.password)).status).toBe(200);
     expectCounts(meter.take(), { d1RoundTrips: 2, d1Statements: 7, d1RowsWritten: 2, kvCalls: 0 });
     expect((await passwordGrant(client, user.email, 'not the password at all')).status).toBe(400);
-    expectCounts(meter.take(), { d1RoundTrips: 2, d1Statements: 10, d1RowsWritten: 3, kvCalls: 0 });
+    expectCounts(meter.take(), { d1RoundTrips: 2, d1Statements: 11, d1RowsWritten: 3, kvCalls: 0 });
     // The next good sign-in clears the two counters in its own batch: three rows, one statement more.
     expect((await passwordGrant(client, user.email, user.password)).status).toBe(200);
     expectCounts(meter.take(), { d1RoundTrips: 2, d1Statements: 8, d1RowsWritten: 4, kvCalls: 0 });

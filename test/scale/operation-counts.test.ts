@@ -124,9 +124,10 @@ describe('what an operation costs D1 (issue 27; figures in docs/scale.md)', () =
       // A sign-in, good or bad, writes its event (issue 24) in its batch: the event's insert and its
       // webhook deliveries' (none here), two statements, and one row with its primary key and five
       // index entries (newest first overall, per user, per ecosystem, per ecosystem and type, per type):
-      // seven rows written more. A failed one sends the user.locked pair too (it writes only on a lock).
+      // seven rows written more. A failed one sends the user.locked pair too (it writes only on a lock),
+      // and the lock notice's insert (it too writes only on a lock).
       signIn: [2, 7, 12],
-      failedSignIn: [2, 10, 13],
+      failedSignIn: [2, 11, 13],
       signInAfterFailure: [2, 8, 14],
       refreshRotating: [1, 3, 1],
       whoAmI: [1, 1, 0],

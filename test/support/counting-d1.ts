@@ -11,11 +11,31 @@ export interface D1Counts {
   rowsRead: number;
   rowsWritten: number;
   rowsChanged: number;
+  /** Round trips D1 answered with an error (a batch that failed ran none of its writes). */
+  failedRoundTrips: number;
   /** The SQL of each statement, in order. */
   sql: string[];
 }
 
-export const noCounts = (): D1Counts => ({ roundTrips: 0, statements: 0, rowsRead: 0, rowsWritten: 0, rowsChanged: 0, sql: [] });
+export const noCounts = (): D1Counts => ({
+  roundTrips: 0,
+  statements: 0,
+  rowsRead: 0,
+  rowsWritten: 0,
+  rowsChanged: 0,
+  failedRoundTrips: 0,
+  sql: [],
+});
+
+/** `answer`, counting it in `counts.failedRoundTrips` if it fails. */
+async function noteFailure<T>(counts: D1Counts, answer: Promise<T>): Promise<T> {
+  try {
+    return await answer;
+  } catch (error) {
+    counts.failedRoundTrips += 1;
+    throw error;
+  }
+}
 
 const WRITE = /^\s*(insert|update|delete|replace)\b/i;
 /** The SQL of each statement this wrapper prepared, for batches (which take the statements, not their text). */
@@ -39,7 +59,7 @@ function countingStatement(statement: D1PreparedStatement, sql: string, counts: 
           counts.roundTrips += 1;
           counts.statements += 1;
           counts.sql.push(sql);
-          const result = await (value as () => Promise<D1Result>).call(target);
+          const result = await noteFailure(counts, (value as () => Promise<D1Result>).call(target));
           record(counts, result);
           return result;
         };
@@ -50,11 +70,11 @@ function countingStatement(statement: D1PreparedStatement, sql: string, counts: 
           counts.statements += 1;
           counts.sql.push(sql);
           if (property === 'raw' && WRITE.test(sql) && args.length === 0) {
-            const result = await target.all<Record<string, unknown>>();
+            const result = await noteFailure(counts, target.all<Record<string, unknown>>());
             record(counts, result);
             return result.results.map((row) => Object.values(row));
           }
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
+          return noteFailure(counts, (value as (...a: unknown[]) => Promise<unknown>).apply(target, args));
         };
       }
       return (value as (...a: unknown[]) => unknown).bind(target);
@@ -75,7 +95,7 @@ export function countingD1(db: D1Database, counts: D1Counts): D1Database {
           counts.roundTrips += 1;
           counts.statements += statements.length;
           for (const statement of statements) counts.sql.push(sqlOf.get(statement) ?? '?');
-          const results = await target.batch(statements);
+          const results = await noteFailure(counts, target.batch(statements));
           for (const result of results) record(counts, result);
           return results;
         };
