@@ -17,6 +17,7 @@ import { applyMigrations, buildWorker, startWorker } from './lib/harness.mjs';
 import { readFileSync } from 'node:fs';
 import { cpuSeconds } from './lib/proc.mjs';
 import { machine } from './lib/report.mjs';
+import { mallocFigures, releaseFreeMemory } from './lib/tcmalloc.mjs';
 import { benchSecrets, ISSUER } from './lib/tokens.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -377,6 +378,16 @@ async function main() {
     ...signInUsers.map((user) => user.email.toLowerCase()),
   );
 
+  // What holds workerd's memory: tcmalloc's figures once the load is over, then its free pages
+  // released (gdb stops workerd for a few seconds each time; SOAK_MALLOC=0 skips this).
+  let malloc = null;
+  if (process.env.SOAK_MALLOC !== '0') {
+    console.log('bench:soak: reading tcmalloc through gdb, then releasing its free pages');
+    const figures = mallocFigures(worker.pid);
+    const released = releaseFreeMemory(worker.pid);
+    malloc = figures && released ? { ...figures, released, after: mallocFigures(worker.pid) } : null;
+  }
+
   // The report.
   const m = machine(root);
   const rows = buckets
@@ -481,6 +492,15 @@ async function main() {
       .map(([key, n]) => `${key}: ${n}`)
       .join(', ')}\n`,
   );
+  if (malloc) {
+    out(
+      `workerd's native heap at the end, from tcmalloc (load over): ${mib(malloc.allocated)} MiB in use, ${mib(malloc.heapSize)} MiB held ` +
+        `(${mib(malloc.pageheapFree)} MiB of it free but mapped, ${mib(malloc.pageheapUnmapped)} MiB returned); ` +
+        `RSS ${mib(malloc.released.before)} → ${mib(malloc.released.after)} MiB once tcmalloc released its free pages` +
+        (malloc.after ? ` (then ${mib(malloc.after.allocated)} MiB in use, ${mib(malloc.after.pageheapFree)} MiB free but mapped)` : '') +
+        '\n',
+    );
+  } else if (process.env.SOAK_MALLOC !== '0') out('tcmalloc figures not read (gdb missing or refused)\n');
   out('| Goal | Measured | |');
   out('|---|---|---|');
   for (const [goal, ok, measured] of verdicts) out(`| ${goal} | ${measured} | ${ok ? 'met' : 'NOT MET'} |`);
@@ -498,6 +518,7 @@ async function main() {
         allStatuses,
         fiveXX,
         lost,
+        malloc,
         written: { droplit: written.droplit.length, registered: written.registered.length, signIns: written.signIns },
       },
       null,
