@@ -658,6 +658,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/signin/passkey/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with a passkey, first step: the WebAuthn request options (JSON, for the page’s script)
+         * @description Opens a challenge (5 minutes, used once) for any discoverable passkey of this relying party (PUBLIC_URL’s host).
+         */
+        post: operations["postSigninPasskeyOptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/signin/passkey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in with a passkey alone: a browser session (amr hwk or swk, and mfa when the passkey verified its person) */
+        post: operations["postSigninPasskey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/signin/with/{providerId}": {
         parameters: {
             query?: never;
@@ -885,6 +922,60 @@ export interface paths {
         put?: never;
         /** Turn two-step sign-in off (needs a sign-in from the last 5 minutes) */
         post: operations["postAccountMfaOff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/account/passkeys/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a passkey, first step: the WebAuthn creation options (JSON, for the page’s script)
+         * @description A discoverable credential, user verification preferred. Needs a sign-in from the last 5 minutes.
+         */
+        post: operations["postAccountPasskeysOptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/account/passkeys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a passkey: the browser’s answer, with a name (needs a sign-in from the last 5 minutes) */
+        post: operations["postAccountPasskeys"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/account/passkeys/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Remove one of your passkeys (needs a sign-in from the last 5 minutes) */
+        post: operations["postAccountPasskeysRemove"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2135,7 +2226,7 @@ export interface operations {
             query?: {
                 ecosystemId?: string;
                 userId?: string;
-                /** @description One event type: user.created, user.updated, user.deleted, user.disabled, user.enabled, user.locked, signin.succeeded, signin.failed, session.ended, sessions.revoked, password.changed, password.reset_requested, email.changed, email.verified, mfa.enrolled, mfa.removed, identity.linked, identity.unlinked, token.revoked, client.created, client.updated, client.deleted, server_token.created, server_token.revoked, ecosystem.created, ecosystem.updated, ecosystem.deleted, upkeep.purged. */
+                /** @description One event type: user.created, user.updated, user.deleted, user.disabled, user.enabled, user.locked, signin.succeeded, signin.failed, session.ended, sessions.revoked, password.changed, password.reset_requested, email.changed, email.verified, mfa.enrolled, mfa.removed, mfa.passkey_added, mfa.passkey_removed, identity.linked, identity.unlinked, token.revoked, client.created, client.updated, client.deleted, server_token.created, server_token.revoked, ecosystem.created, ecosystem.updated, ecosystem.deleted, upkeep.purged. */
                 type?: string;
                 /** @description ISO 8601: events at or after this time. */
                 since?: string;
@@ -2183,7 +2274,7 @@ export interface operations {
     getAdminV1UsersByUserIdEvents: {
         parameters: {
             query?: {
-                /** @description One event type: user.created, user.updated, user.deleted, user.disabled, user.enabled, user.locked, signin.succeeded, signin.failed, session.ended, sessions.revoked, password.changed, password.reset_requested, email.changed, email.verified, mfa.enrolled, mfa.removed, identity.linked, identity.unlinked, token.revoked, client.created, client.updated, client.deleted, server_token.created, server_token.revoked, ecosystem.created, ecosystem.updated, ecosystem.deleted, upkeep.purged. */
+                /** @description One event type: user.created, user.updated, user.deleted, user.disabled, user.enabled, user.locked, signin.succeeded, signin.failed, session.ended, sessions.revoked, password.changed, password.reset_requested, email.changed, email.verified, mfa.enrolled, mfa.removed, mfa.passkey_added, mfa.passkey_removed, identity.linked, identity.unlinked, token.revoked, client.created, client.updated, client.deleted, server_token.created, server_token.revoked, ecosystem.created, ecosystem.updated, ecosystem.deleted, upkeep.purged. */
                 type?: string;
                 /** @description ISO 8601: events at or after this time. */
                 since?: string;
@@ -3672,7 +3763,7 @@ export interface operations {
                 "application/json": {
                     /** @description https:// (http:// only for localhost). */
                     url: string;
-                    /** @description Event types, or ["*"] for all: user.created, user.updated, user.deleted, user.disabled, user.enabled, user.locked, signin.succeeded, signin.failed, session.ended, sessions.revoked, password.changed, password.reset_requested, email.changed, email.verified, mfa.enrolled, mfa.removed, identity.linked, identity.unlinked, token.revoked, client.created, client.updated, client.deleted, server_token.created, server_token.revoked, ecosystem.created, ecosystem.updated, ecosystem.deleted, upkeep.purged. */
+                    /** @description Event types, or ["*"] for all: user.created, user.updated, user.deleted, user.disabled, user.enabled, user.locked, signin.succeeded, signin.failed, session.ended, sessions.revoked, password.changed, password.reset_requested, email.changed, email.verified, mfa.enrolled, mfa.removed, mfa.passkey_added, mfa.passkey_removed, identity.linked, identity.unlinked, token.revoked, client.created, client.updated, client.deleted, server_token.created, server_token.revoked, ecosystem.created, ecosystem.updated, ecosystem.deleted, upkeep.purged. */
                     events: string[];
                     /** @description Only this ecosystem’s events; absent: every ecosystem’s. */
                     ecosystemId?: string | null;
@@ -3811,7 +3902,7 @@ export interface operations {
                 "application/json": {
                     /** @description https:// (http:// only for localhost). */
                     url?: string;
-                    /** @description Event types, or ["*"] for all: user.created, user.updated, user.deleted, user.disabled, user.enabled, user.locked, signin.succeeded, signin.failed, session.ended, sessions.revoked, password.changed, password.reset_requested, email.changed, email.verified, mfa.enrolled, mfa.removed, identity.linked, identity.unlinked, token.revoked, client.created, client.updated, client.deleted, server_token.created, server_token.revoked, ecosystem.created, ecosystem.updated, ecosystem.deleted, upkeep.purged. */
+                    /** @description Event types, or ["*"] for all: user.created, user.updated, user.deleted, user.disabled, user.enabled, user.locked, signin.succeeded, signin.failed, session.ended, sessions.revoked, password.changed, password.reset_requested, email.changed, email.verified, mfa.enrolled, mfa.removed, mfa.passkey_added, mfa.passkey_removed, identity.linked, identity.unlinked, token.revoked, client.created, client.updated, client.deleted, server_token.created, server_token.revoked, ecosystem.created, ecosystem.updated, ecosystem.deleted, upkeep.purged. */
                     events?: string[];
                     /** @description Only this ecosystem’s events; absent: every ecosystem’s. */
                     ecosystemId?: string | null;
@@ -4662,6 +4753,118 @@ export interface operations {
             };
         };
     };
+    postSigninPasskeyOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie: {
+                /** @description Set by the page that shows the form; without it, or with another `csrf` field, or from another site, the answer is a 403 page. */
+                "__Host-gatehouse-csrf": string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The hidden field of the form: the value of the __Host-gatehouse-csrf cookie. */
+                    csrf: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The ceremony: `challengeId` (sent back with the answer) and `options` (WebAuthn’s JSON form, for PublicKeyCredential.parse…OptionsFromJSON) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        challengeId: string;
+                        options: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description The form expired or came from another site (the CSRF check) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Too many attempts from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    postSigninPasskey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie: {
+                /** @description Set by the page that shows the form; without it, or with another `csrf` field, or from another site, the answer is a 403 page. */
+                "__Host-gatehouse-csrf": string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The hidden field of the form: the value of the __Host-gatehouse-csrf cookie. */
+                    csrf: string;
+                    /**
+                     * @description A path on this host to go to next; anything else reads as /account.
+                     * @example /account
+                     */
+                    return?: string;
+                    /** @description The `challengeId` of POST /signin/passkey/options. */
+                    challenge: string;
+                    /** @description The browser’s answer (PublicKeyCredential.toJSON()) as JSON text. */
+                    response: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Signed in: to the return path */
+            303: {
+                headers: {
+                    /** @description Where to go: the form’s `return`. */
+                    Location?: string;
+                    /** @description The browser session cookie (__Host-gatehouse-session, HttpOnly, SameSite=Lax). */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The sign-in form again: the passkey was refused (unknown, wrong origin, spent or expired challenge, a counter that went back) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The sign-in form again: the e-mail address is not confirmed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
     getSigninWithByProviderId: {
         parameters: {
             query?: {
@@ -5409,6 +5612,163 @@ export interface operations {
             };
             /** @description The sign-in is older than 5 minutes: a link to sign in again */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    postAccountPasskeysOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie: {
+                /** @description Set by the page that shows the form; without it, or with another `csrf` field, or from another site, the answer is a 403 page. */
+                "__Host-gatehouse-csrf": string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The hidden field of the form: the value of the __Host-gatehouse-csrf cookie. */
+                    csrf: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The ceremony: `challengeId` (sent back with the answer) and `options` (WebAuthn’s JSON form, for PublicKeyCredential.parse…OptionsFromJSON) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        challengeId: string;
+                        options: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The sign-in is older than 5 minutes */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    postAccountPasskeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie: {
+                /** @description Set by the page that shows the form; without it, or with another `csrf` field, or from another site, the answer is a 403 page. */
+                "__Host-gatehouse-csrf": string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The hidden field of the form: the value of the __Host-gatehouse-csrf cookie. */
+                    csrf: string;
+                    /** @description The `challengeId` of POST /account/passkeys/options. */
+                    challenge: string;
+                    /** @description The browser’s answer (PublicKeyCredential.toJSON()) as JSON text. */
+                    response: string;
+                    /** @description A name for the passkey; default “Passkey added <date>”. */
+                    name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Added: to /account?done=passkey-added */
+            303: {
+                headers: {
+                    /** @description Where to go: /account?done=passkey-added. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The passkey was refused (wrong origin or relying party, spent or expired challenge), or the name is too long */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The sign-in is older than 5 minutes: a link to sign in again */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    postAccountPasskeysRemove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie: {
+                /** @description Set by the page that shows the form; without it, or with another `csrf` field, or from another site, the answer is a 403 page. */
+                "__Host-gatehouse-csrf": string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The hidden field of the form: the value of the __Host-gatehouse-csrf cookie. */
+                    csrf: string;
+                    /** @description The passkey’s credential id. */
+                    passkey: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Removed: to /account?done=passkey-removed */
+            303: {
+                headers: {
+                    /** @description Where to go: /account?done=passkey-removed. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The sign-in is older than 5 minutes: a link to sign in again */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Not one of your passkeys */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

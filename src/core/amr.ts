@@ -3,9 +3,9 @@
 
 /**
  * Authentication Method Reference values (RFC 8176) this service records: `pwd` a password; `otp`
- * a one-time code (TOTP, recovery code); `hwk`/`swk` a passkey bound to hardware/software; `fed` an
- * upstream identity provider; `mfa` added when more than one method was used. Only `pwd` is made
- * today; the others are reserved for the steps that will make them.
+ * a one-time code (TOTP, recovery code); `hwk` a passkey bound to its device, `swk` a synced one
+ * (its key is software that leaves the device); `fed` an upstream identity provider; `mfa` added
+ * when more than one method was used, or a passkey verified its person (a PIN or biometric).
  */
 export type AuthMethod = 'pwd' | 'otp' | 'hwk' | 'swk' | 'fed' | 'mfa';
 

@@ -15,6 +15,7 @@ import { AppError } from './errors';
 import { batchWithEvents } from './events';
 import { completeSignIn } from './authenticators';
 import { proveWithPassword } from './login';
+import { proveWithPasskey } from './passkeys';
 import { finishSignInChallenge, openSignInChallenge } from './sign-in-challenges';
 import { publishSessionRevoked, runBulkRevocation, tokenLifetimeSeconds } from './revocation';
 import { listLiveSessions, parseRefreshToken, startSession, type SessionOptions } from './sessions';
@@ -49,6 +50,17 @@ export async function signIn(deps: Deps, login: string, password: string): Promi
 /** Finishes a challenged sign-in with its one-time code (sign-in-challenges.ts). */
 export async function signInWithCode(deps: Deps, challenge: string, code: string): Promise<{ cookie: string; maxAgeSeconds: number }> {
   const { session } = await finishSignInChallenge(deps, challenge, code, BROWSER);
+  return { cookie: session.refreshToken, maxAgeSeconds: session.refreshExpiresIn };
+}
+
+/** Signs in with a passkey alone (passkeys.ts): the answer to a sign-in challenge. */
+export async function signInWithPasskey(
+  deps: Deps,
+  challengeId: string,
+  response: string,
+): Promise<{ cookie: string; maxAgeSeconds: number }> {
+  const proof = await proveWithPasskey(deps, challengeId, response);
+  const { session } = await completeSignIn(deps, [proof], BROWSER);
   return { cookie: session.refreshToken, maxAgeSeconds: session.refreshExpiresIn };
 }
 

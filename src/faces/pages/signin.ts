@@ -17,6 +17,7 @@ import { csrfField } from '../../web/csrf';
 import { pageMessageOf } from '../../web/errors';
 import { formText, readForm } from '../../web/form';
 import { field, renderPage, type PageOptions } from '../../web/layout';
+import { PASSKEY_SCRIPT } from '../../web/passkey-script';
 import { safeReturnPath } from '../../web/return-path';
 
 interface SignInForm {
@@ -24,7 +25,18 @@ interface SignInForm {
   returnTo: string;
   error?: string;
   notice?: string;
+  /** Why a sign-in with a passkey failed (shown in the passkey form). */
+  passkeyError?: string;
   status?: PageOptions['status'];
+}
+
+/** The sign-in page's passkey form: hidden until the page's script finds WebAuthn (web/passkey-script.ts). */
+function passkeySignInForm(c: Context<AppEnv>, returnTo: string, error: string | undefined) {
+  return html`<form method="post" action="/signin/passkey" data-passkey="get" data-options="/signin/passkey/options" data-failed="The passkey did not sign you in. Try again, or use your password." hidden>
+${csrfField(c)}<input type="hidden" name="return" value="${returnTo}"><input type="hidden" name="challenge" value=""><input type="hidden" name="response" value="">
+<button type="submit" class="secondary">Sign in with a passkey</button>
+<p class="error" role="status" data-passkey-status>${error ?? ''}</p>
+</form>`;
 }
 
 /**
@@ -57,7 +69,9 @@ ${field({ name: 'login', label: 'E-mail or username', type: 'text', autocomplete
 ${field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', error: form.error })}
 <button type="submit">Sign in</button>
 </form>
+${passkeySignInForm(c, form.returnTo, form.passkeyError)}
 <p class="links"><a href="/forgot-password">Forgot your password?</a>${signUp}</p>${upstream}`,
+    script: PASSKEY_SCRIPT,
   });
 }
 
