@@ -213,6 +213,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/ecosystems/{ecosystemId}/mfa-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An ecosystem’s second-factor policy */
+        get: operations["getAdminV1EcosystemsByEcosystemIdMfaPolicy"];
+        /** Set an ecosystem’s second-factor policy */
+        put: operations["putAdminV1EcosystemsByEcosystemIdMfaPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/server-tokens/{id}": {
         parameters: {
             query?: never;
@@ -652,6 +670,26 @@ export interface paths {
         put?: never;
         /** Sign in, second step: the code of an account with a second factor */
         post: operations["postSigninCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/signin/enrol": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in, second step where the policy requires a second factor the account lacks: the new app’s first code
+         * @description The sign-in form answers such an account (right password) with the enrolment page: a QR code, the secret as text and this form. The first code turns the app on and starts the session (amr pwd, otp, mfa).
+         */
+        post: operations["postSigninEnrol"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1681,6 +1719,20 @@ export interface components {
                 rejectCommon: boolean;
             };
         };
+        MfaPolicy: {
+            /** @description What the operator set (null: the default). */
+            own: {
+                mfa: ("optional" | "required") | null;
+                admins: ("optional" | "required") | null;
+            };
+            /** @description What applies. */
+            effective: {
+                /** @enum {string} */
+                mfa: "optional" | "required";
+                /** @enum {string} */
+                admins: "optional" | "required" | "once-enrolled";
+            };
+        };
         AdminUser: {
             id: string;
             ecosystemId: string;
@@ -2597,6 +2649,110 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PasswordPolicy"];
+                };
+            };
+            /** @description A field is invalid (the message names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No account token, or another token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No such ecosystem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    getAdminV1EcosystemsByEcosystemIdMfaPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ecosystemId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What the ecosystem set and what applies */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaPolicy"];
+                };
+            };
+            /** @description No account token, or another token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No such ecosystem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    putAdminV1EcosystemsByEcosystemIdMfaPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ecosystemId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "mfa": "required",
+                 *       "admins": null
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Whether everyone here needs a second factor to sign in. Absent or null: optional. */
+                    mfa?: ("optional" | "required") | null;
+                    /** @description Whether people with the admin role need one. Absent or null: required once enrolled (an admin who turned a factor on cannot turn it off). */
+                    admins?: ("optional" | "required") | null;
+                };
+            };
+        };
+        responses: {
+            /** @description What the ecosystem set and what applies */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaPolicy"];
                 };
             };
             /** @description A field is invalid (the message names it) */
@@ -4743,6 +4899,81 @@ export interface operations {
                 };
             };
             /** @description The code page again: too many attempts, with Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    postSigninEnrol: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie: {
+                /** @description Set by the page that shows the form; without it, or with another `csrf` field, or from another site, the answer is a 403 page. */
+                "__Host-gatehouse-csrf": string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The hidden field of the form: the value of the __Host-gatehouse-csrf cookie. */
+                    csrf: string;
+                    /**
+                     * @description A path on this host to go to next; anything else reads as /account.
+                     * @example /account
+                     */
+                    return?: string;
+                    /** @description The hidden field of the code page: the sign-in challenge its password opened. */
+                    challenge: string;
+                    /** @description A code from the authenticator app, or a recovery code. */
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Signed in (Set-Cookie): the ten recovery codes, shown once, and a link to the return path */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The sign-in form again: the challenge is spent or older than 5 minutes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The enrolment page again: the code is not right (counted toward the lockout) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The form expired or came from another site (the CSRF check) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The enrolment page again: too many attempts, with Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;

@@ -16,7 +16,7 @@ import { batchWithEvents } from './events';
 import { completeSignIn } from './authenticators';
 import { proveWithPassword } from './login';
 import { proveWithPasskey } from './passkeys';
-import { finishSignInChallenge, openSignInChallenge } from './sign-in-challenges';
+import { finishEnrolmentChallenge, finishSignInChallenge, openSignInChallenge, type ChallengeKind } from './sign-in-challenges';
 import { publishSessionRevoked, runBulkRevocation, tokenLifetimeSeconds } from './revocation';
 import { listLiveSessions, parseRefreshToken, startSession, type SessionOptions } from './sessions';
 
@@ -28,13 +28,16 @@ export interface BrowserSession {
 }
 
 /** A browser sign-in's outcome: a session, or (an account with a second factor) a challenge for its code. */
-export type BrowserSignIn = { cookie: string; maxAgeSeconds: number; user: UserRow; challenge?: undefined } | { challenge: string };
+export type BrowserSignIn =
+  | { cookie: string; maxAgeSeconds: number; user: UserRow; challenge?: undefined }
+  | { challenge: string; kind: ChallengeKind };
 
 const BROWSER: SessionOptions = { rotates: false, kind: 'browser' };
 
 /**
  * Signs in with a password: the value for the session cookie and how long it lives; for an account
- * with a second factor, no session yet but a challenge that its one-time code finishes.
+ * with a second factor, no session yet but a challenge that its one-time code finishes; for one
+ * the policy requires a second factor of and that has none, an enrolment challenge.
  */
 export async function signIn(deps: Deps, login: string, password: string): Promise<BrowserSignIn> {
   const first = await proveWithPassword(deps, { emailOrUsername: login }, password);
@@ -42,9 +45,20 @@ export async function signIn(deps: Deps, login: string, password: string): Promi
     const { user, session } = await completeSignIn(deps, [first], BROWSER);
     return { cookie: session.refreshToken, maxAgeSeconds: session.refreshExpiresIn, user };
   } catch (error) {
-    if (!(error instanceof AppError && error.code === 'MFA_REQUIRED')) throw error;
-    return { challenge: await openSignInChallenge(deps, first) };
+    if (!(error instanceof AppError) || !['MFA_REQUIRED', 'MFA_ENROLLMENT_REQUIRED'].includes(error.code)) throw error;
+    const kind = error.code === 'MFA_REQUIRED' ? 'code' : 'enrol';
+    return { challenge: await openSignInChallenge(deps, first, kind), kind };
   }
+}
+
+/** Finishes an enrolment challenge with the new app's first code: the session, and the recovery codes to show once. */
+export async function signInWithEnrolment(
+  deps: Deps,
+  challenge: string,
+  code: string,
+): Promise<{ cookie: string; maxAgeSeconds: number; recoveryCodes: string[] }> {
+  const { session, recoveryCodes } = await finishEnrolmentChallenge(deps, challenge, code, BROWSER);
+  return { cookie: session.refreshToken, maxAgeSeconds: session.refreshExpiresIn, recoveryCodes };
 }
 
 /** Finishes a challenged sign-in with its one-time code (sign-in-challenges.ts). */

@@ -16,6 +16,7 @@ import type { Deps } from './deps';
 import { AppError } from './errors';
 import { batchWithEvents } from './events';
 import { deliverOutbox, outboxInsertQuery, secondFactorChangedMail } from './mail';
+import { mustKeepSecondFactor } from './mfa-policy';
 import { requireRecentSignIn, type SignedIn } from './recent-sign-in';
 import { runBulkRevocation } from './revocation';
 
@@ -229,8 +230,14 @@ export async function furtherSteps(deps: Deps, password: Proof, otp: string | un
   return [await proveWithOneTimeCode(deps, password.user, otp, password.lockKeys)];
 }
 
-/** Turns the signed-in user's second factors off; REAUTHENTICATION_REQUIRED when the sign-in is older than 5 minutes. */
+/**
+ * Turns the signed-in user's second factors off; REAUTHENTICATION_REQUIRED when the sign-in is
+ * older than 5 minutes, FORBIDDEN where the policy requires one (mfa-policy.ts).
+ */
 export async function turnOffSecondFactors(deps: Deps, current: SignedIn): Promise<void> {
   requireRecentSignIn(deps, current);
+  if (await mustKeepSecondFactor(deps, current.user)) {
+    throw new AppError('FORBIDDEN', { reason: 'the policy of this account requires a second factor' });
+  }
   await removeSecondFactors(deps, current.user);
 }

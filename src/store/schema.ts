@@ -448,6 +448,11 @@ export const signInChallenges = sqliteTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     secretHash: text('secret_hash').notNull(),
+    /**
+     * `code`: the account has a second factor and the code finishes the sign-in; `enrol`: the
+     * policy needs one and the account has none, so the sign-in sets up an authenticator app first.
+     */
+    kind: text('kind').notNull().default('code'),
     /** The password step's failure keys (JSON): the code's guesses count under them. */
     lockKeys: text('lock_keys').notNull(),
     clearKeys: text('clear_keys').notNull(),

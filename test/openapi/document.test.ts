@@ -178,6 +178,7 @@ describe('/openapi.json', () => {
         'get /signin/callback/{providerId}',
         'post /account/identities/unlink',
         'post /account/identities/link',
+        'post /signin/enrol',
         'post /signin/passkey/options',
         'post /signin/passkey',
         'post /account/passkeys/options',

@@ -23,7 +23,7 @@ import {
   submitPasskeySignInOptions,
   submitRemovePasskey,
 } from './passkey-pages';
-import { submitNewRecoveryCodes, submitTotpConfirm, submitTotpSetup, submitTurnOff } from './second-factor-pages';
+import { submitEnrolment, submitNewRecoveryCodes, submitTotpConfirm, submitTotpSetup, submitTurnOff } from './second-factor-pages';
 import { loginHintOf, signInPage, submitSignIn, submitSignInCode } from './signin';
 import { completeUpstreamSignIn, startLinkingIdentity, startUpstreamSignIn } from './upstream';
 import { registrationOpen, signUpPage, submitSignUp } from './signup';
@@ -41,6 +41,14 @@ pagesFace.post(
   rateLimitPerClient({ scope: 'pages-signin' }),
   requireCsrf(refusedForm),
   submitSignInCode,
+);
+// An account the policy requires a second factor of, without one: the enrolment's first code.
+pagesFace.post(
+  '/signin/enrol',
+  DESCRIBE.signInEnrol,
+  rateLimitPerClient({ scope: 'pages-signin' }),
+  requireCsrf(refusedForm),
+  submitEnrolment,
 );
 // Passkeys: the options (JSON, for the page's script) and the answers.
 pagesFace.post(

@@ -275,6 +275,18 @@ export const DESCRIBE = {
       429: html('The code page again: too many attempts, with Retry-After'),
     },
   }),
+  signInEnrol: page({
+    summary: 'Sign in, second step where the policy requires a second factor the account lacks: the new app’s first code',
+    description:
+      'The sign-in form answers such an account (right password) with the enrolment page: a QR code, the secret as text and this form. The first code turns the app on and starts the session (amr pwd, otp, mfa).',
+    form: 'signInCode',
+    responses: {
+      200: html('Signed in (Set-Cookie): the ten recovery codes, shown once, and a link to the return path'),
+      400: html('The sign-in form again: the challenge is spent or older than 5 minutes'),
+      401: html('The enrolment page again: the code is not right (counted toward the lockout)'),
+      429: html('The enrolment page again: too many attempts, with Retry-After'),
+    },
+  }),
   passkeySignInOptions: page({
     summary: 'Sign in with a passkey, first step: the WebAuthn request options (JSON, for the page’s script)',
     description: 'Opens a challenge (5 minutes, used once) for any discoverable passkey of this relying party (PUBLIC_URL’s host).',

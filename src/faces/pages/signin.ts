@@ -9,6 +9,7 @@ import { html } from 'hono/html';
 import { signIn, signInWithCode } from '../../core/browser-sessions';
 import { AppError } from '../../core/errors';
 import { signInChoices } from '../../core/identity-providers';
+import { enrolmentSetup } from '../../core/sign-in-challenges';
 import { EMAIL_MAX_LENGTH } from '../../core/users';
 import { passwordFieldMaxLength } from '../../http/body';
 import type { AppEnv } from '../../http/types';
@@ -19,6 +20,7 @@ import { formText, readForm } from '../../web/form';
 import { field, renderPage, type PageOptions } from '../../web/layout';
 import { PASSKEY_SCRIPT } from '../../web/passkey-script';
 import { safeReturnPath } from '../../web/return-path';
+import { enrolmentPage } from './second-factor-pages';
 
 interface SignInForm {
   login?: string;
@@ -31,11 +33,11 @@ interface SignInForm {
 }
 
 /** The sign-in page's passkey form: hidden until the page's script finds WebAuthn (web/passkey-script.ts). */
-function passkeySignInForm(c: Context<AppEnv>, returnTo: string, error: string | undefined) {
+function passkeySignInForm(c: Context<AppEnv>, returnTo: string) {
   return html`<form method="post" action="/signin/passkey" data-passkey="get" data-options="/signin/passkey/options" data-failed="The passkey did not sign you in. Try again, or use your password." hidden>
 ${csrfField(c)}<input type="hidden" name="return" value="${returnTo}"><input type="hidden" name="challenge" value=""><input type="hidden" name="response" value="">
 <button type="submit" class="secondary">Sign in with a passkey</button>
-<p class="error" role="status" data-passkey-status>${error ?? ''}</p>
+<p class="error" role="status" data-passkey-status></p>
 </form>`;
 }
 
@@ -59,7 +61,11 @@ export async function signInPage(c: Context<AppEnv>, form: SignInForm) {
           (choice) => html`<li><a class="button" href="/signin/with/${choice.id}?return=${back}">Continue with ${choice.name}</a></li>`,
         )}</ul>`;
   const signUp = c.env.deps.config.openRegistration ? html`<a href="/signup">Create an account</a>` : '';
-  const notice = form.notice ? html`<p class="notice" role="status">${form.notice}</p>` : '';
+  const notice = form.passkeyError
+    ? html`<p class="error" role="alert">${form.passkeyError}</p>`
+    : form.notice
+      ? html`<p class="notice" role="status">${form.notice}</p>`
+      : '';
   return renderPage(c, {
     title: 'Sign in',
     status: form.status,
@@ -69,7 +75,7 @@ ${field({ name: 'login', label: 'E-mail or username', type: 'text', autocomplete
 ${field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', error: form.error })}
 <button type="submit">Sign in</button>
 </form>
-${passkeySignInForm(c, form.returnTo, form.passkeyError)}
+${passkeySignInForm(c, form.returnTo)}
 <p class="links"><a href="/forgot-password">Forgot your password?</a>${signUp}</p>${upstream}`,
     script: PASSKEY_SCRIPT,
   });
@@ -93,6 +99,9 @@ export async function submitSignIn(c: Context<AppEnv>) {
   }
   try {
     const outcome = await signIn(deps, login, password);
+    if (outcome.challenge !== undefined && outcome.kind === 'enrol') {
+      return enrolmentPage(c, { challenge: outcome.challenge, returnTo, setup: await enrolmentSetup(deps, outcome.challenge) });
+    }
     if (outcome.challenge !== undefined) return signInCodePage(c, { challenge: outcome.challenge, returnTo });
     await replaceBrowserSession(c, outcome.cookie, outcome.maxAgeSeconds);
     return c.redirect(returnTo, 303);
