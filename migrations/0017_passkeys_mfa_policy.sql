@@ -23,6 +23,7 @@ CREATE TABLE `passkeys` (
 );
 --> statement-breakpoint
 CREATE INDEX `passkeys_user` ON `passkeys` (`user_id`);--> statement-breakpoint
+ALTER TABLE `authorization_codes` ADD `acr_values` text;--> statement-breakpoint
 ALTER TABLE `ecosystems` ADD `mfa_policy` text;--> statement-breakpoint
 ALTER TABLE `ecosystems` ADD `mfa_admin_policy` text;--> statement-breakpoint
 ALTER TABLE `sign_in_challenges` ADD `kind` text DEFAULT 'code' NOT NULL;

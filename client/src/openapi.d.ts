@@ -4275,6 +4275,8 @@ export interface operations {
                 auth_after?: string;
                 /** @description `form_post`: the answer comes as a form the browser posts to the redirect URI (OAuth 2.0 Form Post Response Mode). */
                 response_mode?: "query" | "form_post";
+                /** @description Step-up: `urn:gatehouse:mfa` first asks for a sign-in with a second factor (a session without one signs in again, once); the ID token then says `acr`: `urn:gatehouse:mfa` or `urn:gatehouse:1fa`. */
+                acr_values?: string;
                 /** @description Fills the sign-in form’s e-mail or username field. */
                 login_hint?: string;
                 /** @description Not supported: answered with request_not_supported. */
@@ -4359,6 +4361,11 @@ export interface operations {
                      * @enum {string}
                      */
                     response_mode?: "query" | "form_post";
+                    /**
+                     * @description Step-up: `urn:gatehouse:mfa` first asks for a sign-in with a second factor (a session without one signs in again, once); the ID token then says `acr`: `urn:gatehouse:mfa` or `urn:gatehouse:1fa`.
+                     * @example urn:gatehouse:mfa
+                     */
+                    acr_values?: string;
                     /** @description Fills the sign-in form’s e-mail or username field. */
                     login_hint?: string;
                     /** @description Not supported: answered with request_not_supported. */

@@ -34,3 +34,17 @@ export function decodeAmr(stored: string | null | undefined): AuthMethod[] | und
 export function usedSeveralFactors(amr: unknown): boolean {
   return Array.isArray(amr) && amr.includes('mfa');
 }
+
+/**
+ * Authentication Context Class References (OpenID Connect `acr`) this service answers: `urn:gatehouse:mfa`
+ * for a sign-in with a second factor (amr has `mfa`), `urn:gatehouse:1fa` for one factor. A client
+ * asks for the first with `acr_values` at /oauth/authorize (step-up).
+ */
+export const ACR_MFA = 'urn:gatehouse:mfa';
+export const ACR_ONE_FACTOR = 'urn:gatehouse:1fa';
+export const ACR_VALUES_SUPPORTED = [ACR_MFA, ACR_ONE_FACTOR] as const;
+
+/** The `acr` a sign-in with this `amr` satisfies. */
+export function acrOf(amr: readonly AuthMethod[] | undefined): string {
+  return usedSeveralFactors(amr) ? ACR_MFA : ACR_ONE_FACTOR;
+}

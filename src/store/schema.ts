@@ -357,6 +357,8 @@ export const authorizationCodes = sqliteTable(
     codeChallenge: text('code_challenge').notNull(),
     scope: text('scope').notNull(),
     nonce: text('nonce'),
+    /** The request's `acr_values` (space-separated), when it sent any: its ID token then says `acr`. */
+    acrValues: text('acr_values'),
     userId: text('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),

@@ -263,6 +263,7 @@ const AUTHORIZE_QUERY = [
   'prompt',
   'max_age',
   'auth_after',
+  'acr_values',
 ];
 const authorizePath = (w: World) =>
   `/oauth/authorize?${new URLSearchParams({

@@ -24,7 +24,8 @@ import {
   submitRemovePasskey,
 } from './passkey-pages';
 import { submitEnrolment, submitNewRecoveryCodes, submitTotpConfirm, submitTotpSetup, submitTurnOff } from './second-factor-pages';
-import { loginHintOf, signInPage, submitSignIn, submitSignInCode } from './signin';
+import { submitSignIn, submitSignInCode } from './signin';
+import { loginHintOf, signInPage } from './signin-page';
 import { completeUpstreamSignIn, startLinkingIdentity, startUpstreamSignIn } from './upstream';
 import { registrationOpen, signUpPage, submitSignUp } from './signup';
 

@@ -24,7 +24,7 @@ import { formText, readForm } from '../../web/form';
 import { field, renderPage } from '../../web/layout';
 import { toSignIn } from '../../web/refused';
 import { safeReturnPath } from '../../web/return-path';
-import { signInPage } from './signin';
+import { signInPage } from './signin-page';
 
 const ACCOUNT = '/account';
 

@@ -26,7 +26,7 @@ import { toSignIn } from '../../web/refused';
 import { replaceBrowserSession } from '../../web/browser-session';
 import { pageMessageOf } from '../../web/errors';
 import { safeReturnPath } from '../../web/return-path';
-import { signInPage, STATUS_OF_FAILURE } from './signin';
+import { signInPage, STATUS_OF_FAILURE } from './signin-page';
 
 const ACCOUNT = '/account';
 
