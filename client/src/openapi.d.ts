@@ -966,6 +966,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/account/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change your password (needs a sign-in from the last 5 minutes)
+         * @description Every other session and token of yours ends; this browser stays signed in; the owner is mailed.
+         */
+        post: operations["postAccountPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/account/email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change your e-mail address (needs a sign-in from the last 5 minutes)
+         * @description The new address is unproven until a mailed link or code is used; every other session ends; the old address is mailed.
+         */
+        post: operations["postAccountEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/account/passkeys/options": {
         parameters: {
             query?: never;
@@ -5850,6 +5890,114 @@ export interface operations {
             };
             /** @description The sign-in is older than 5 minutes: a link to sign in again */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    postAccountPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie: {
+                /** @description Set by the page that shows the form; without it, or with another `csrf` field, or from another site, the answer is a 403 page. */
+                "__Host-gatehouse-csrf": string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The hidden field of the form: the value of the __Host-gatehouse-csrf cookie. */
+                    csrf: string;
+                    /** Format: password */
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Changed: to /account?done=password */
+            303: {
+                headers: {
+                    /** @description Where to go: /account?done=password. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The form again: the password is empty or the policy refuses it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The sign-in is older than 5 minutes: a link to sign in again */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    postAccountEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie: {
+                /** @description Set by the page that shows the form; without it, or with another `csrf` field, or from another site, the answer is a 403 page. */
+                "__Host-gatehouse-csrf": string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The hidden field of the form: the value of the __Host-gatehouse-csrf cookie. */
+                    csrf: string;
+                    email: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Changed: to /account?done=email */
+            303: {
+                headers: {
+                    /** @description Where to go: /account?done=email. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The form again: the address is empty or not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The sign-in is older than 5 minutes: a link to sign in again */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The form again: the address belongs to another account */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -184,6 +184,8 @@ describe('/openapi.json', () => {
         'post /account/passkeys/options',
         'post /account/passkeys',
         'post /account/passkeys/remove',
+        'post /account/password',
+        'post /account/email',
       ].sort(),
     );
     for (const [route, operation] of pages as [string, Record<string, any>][]) {

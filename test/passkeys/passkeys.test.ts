@@ -168,6 +168,18 @@ describe('signing in with a passkey', () => {
     expect((await signInWithPasskey(client, passkey)).answer.status).toBe(303);
   });
 
+  it('a user-verified passkey meets a policy that requires a second factor; the password alone then asks for enrolment', async () => {
+    const ecosystem = `pk-${crypto.randomUUID().slice(0, 8)}`;
+    const client = newClient({ vars: { DEFAULT_ECOSYSTEM: ecosystem } });
+    // Setting the (default) policy makes the ecosystem.
+    expect((await client.admin('PUT', `/admin/v1/ecosystems/${ecosystem}/mfa-policy`, { body: {} })).status).toBe(200);
+    const { passkey, user } = await userWithPasskey(client);
+    await client.admin('PUT', `/admin/v1/ecosystems/${ecosystem}/mfa-policy`, { body: { mfa: 'required' } });
+    expect((await signInWithPasskey(client, passkey)).answer.status).toBe(303);
+    expect((await signInWithPasskey(client, passkey, { userVerified: false })).answer.status).toBe(401);
+    expect(await expectPage(await newBrowser(client).signIn(user.email, user.password), 200)).toContain('Set up two-step sign-in');
+  });
+
   it('an OpenID Connect sign-in with a passkey: the ID token says amr hwk, mfa', async () => {
     const s = await setUp();
     const passkey = await softwarePasskey(ORIGIN);

@@ -359,6 +359,16 @@ const page: RouteCase[] = [
     ...pageForm(() => ({ challenge: crypto.randomUUID(), response: '{"id":"x","response":{}}', return: '/account' })),
   }),
   route(
+    'POST /account/password',
+    () => '/account/password',
+    pageForm(() => ({ password: 'a new password 1' })),
+  ),
+  route(
+    'POST /account/email',
+    () => '/account/email',
+    pageForm(() => ({ email: 'new@example.com' })),
+  ),
+  route(
     'POST /account/passkeys/options',
     () => '/account/passkeys/options',
     pageForm(() => ({})),

@@ -18,6 +18,7 @@ import { csrfField } from '../../web/csrf';
 import { formText, readForm } from '../../web/form';
 import { renderPage, signedInName } from '../../web/layout';
 import { toSignIn } from '../../web/refused';
+import { credentialSection } from './credential-pages';
 import { passkeySection } from './passkey-pages';
 import { secondFactorSection } from './second-factor-pages';
 import { PASSKEY_SCRIPT } from '../../web/passkey-script';
@@ -32,6 +33,8 @@ const NOTICES: Record<string, string> = {
   'mfa-off': 'Two-step sign-in is off.',
   'passkey-added': 'The passkey was added: you can sign in with it now.',
   'passkey-removed': 'The passkey was removed.',
+  password: 'Your password was changed, and your other devices were signed out.',
+  email: 'Your e-mail address was changed, and your other devices were signed out.',
   unlinked: 'That identity was unlinked.',
   linked: 'That identity is linked: you can sign in with it now.',
 };
@@ -102,6 +105,7 @@ ${linkAnother}
 <form method="post" action="/account/sessions/sign-out-others">${csrfField(c)}<button type="submit" class="secondary">Sign out all other devices</button></form>
 ${secondFactorSection(c, factors)}
 ${passkeySection(c, passkeys)}
+${credentialSection(c)}
 <form method="post" action="/signout">${csrfField(c)}<input type="hidden" name="return" value="/signin"><button type="submit">Sign out</button></form>`,
     script: PASSKEY_SCRIPT,
   });

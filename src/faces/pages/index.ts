@@ -16,6 +16,7 @@ import { DESCRIBE } from './openapi';
 import { confirmEmailPage, forgotPasswordPage, resetPasswordForm, submitForgotPassword, submitResetPassword } from './password-pages';
 import { refusedForm } from '../../web/refused';
 import { safeReturnPath } from '../../web/return-path';
+import { submitNewEmail, submitNewPassword } from './credential-pages';
 import {
   submitAddPasskey,
   submitAddPasskeyOptions,
@@ -99,6 +100,8 @@ pagesFace.post('/account/mfa/totp', DESCRIBE.totpSetup, requireCsrf(refusedForm)
 pagesFace.post('/account/mfa/totp/confirm', DESCRIBE.totpConfirm, requireCsrf(refusedForm), submitTotpConfirm);
 pagesFace.post('/account/mfa/recovery-codes', DESCRIBE.newRecoveryCodes, requireCsrf(refusedForm), submitNewRecoveryCodes);
 pagesFace.post('/account/mfa/off', DESCRIBE.turnOffMfa, requireCsrf(refusedForm), submitTurnOff);
+pagesFace.post('/account/password', DESCRIBE.newPassword, requireCsrf(refusedForm), submitNewPassword);
+pagesFace.post('/account/email', DESCRIBE.newEmail, requireCsrf(refusedForm), submitNewEmail);
 pagesFace.post('/account/passkeys/options', DESCRIBE.addPasskeyOptions, requireCsrf(refusedForm), submitAddPasskeyOptions);
 pagesFace.post('/account/passkeys', DESCRIBE.addPasskey, requireCsrf(refusedForm), submitAddPasskey);
 pagesFace.post('/account/passkeys/remove', DESCRIBE.removePasskey, requireCsrf(refusedForm), submitRemovePasskey);

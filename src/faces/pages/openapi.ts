@@ -49,6 +49,8 @@ const forms = {
   }),
   totpConfirm: z.object({ csrf, code: z.string().max(64).meta({ description: 'The code the app shows.' }) }),
   passkeyOptions: z.object({ csrf }),
+  newPassword: z.object({ csrf, password }),
+  newEmail: z.object({ csrf, email: z.string().max(EMAIL_MAX_LENGTH) }),
   passkeySignIn: z.object({
     csrf,
     return: returnPath,
@@ -302,6 +304,29 @@ export const DESCRIBE = {
         'The sign-in form again: the passkey was refused (unknown, wrong origin, spent or expired challenge, a counter that went back)',
       ),
       403: html('The sign-in form again: the e-mail address is not confirmed'),
+    },
+  }),
+  newPassword: page({
+    summary: 'Change your password (needs a sign-in from the last 5 minutes)',
+    description: 'Every other session and token of yours ends; this browser stays signed in; the owner is mailed.',
+    signedIn: true,
+    form: 'newPassword',
+    responses: {
+      ...seeOther('Changed: to /account?done=password', '/account?done=password'),
+      400: html('The form again: the password is empty or the policy refuses it'),
+      403: html('The sign-in is older than 5 minutes: a link to sign in again'),
+    },
+  }),
+  newEmail: page({
+    summary: 'Change your e-mail address (needs a sign-in from the last 5 minutes)',
+    description: 'The new address is unproven until a mailed link or code is used; every other session ends; the old address is mailed.',
+    signedIn: true,
+    form: 'newEmail',
+    responses: {
+      ...seeOther('Changed: to /account?done=email', '/account?done=email'),
+      400: html('The form again: the address is empty or not valid'),
+      403: html('The sign-in is older than 5 minutes: a link to sign in again'),
+      409: html('The form again: the address belongs to another account'),
     },
   }),
   addPasskeyOptions: page({

@@ -147,6 +147,8 @@ export async function submitPasskeySignIn(c: Context<AppEnv>) {
       PASSKEY_REFUSED: 'That passkey did not sign you in, or it took too long. Try again, or use your password.',
       MFA_REQUIRED:
         'This passkey did not verify you (no PIN or biometric), and your account needs two steps: sign in with your password and code.',
+      MFA_ENROLLMENT_REQUIRED:
+        'This passkey did not verify you (no PIN or biometric), and your account needs two steps: sign in with your password to set them up.',
       USER_NOT_CONFIRMED: 'Confirm your e-mail address first: follow the link in the message we sent you.',
     };
     const message = messages[error.code];
