@@ -54,7 +54,7 @@ ${list}
 ${csrfField(c)}<input type="hidden" name="challenge" value=""><input type="hidden" name="response" value="">
 ${field({ name: 'name', label: 'Name of the new passkey (optional)', type: 'text', autocomplete: 'off', required: false })}
 <button type="submit" class="secondary">Add a passkey</button>
-<p class="error" role="status" data-passkey-status></p>
+<p class="error" aria-live="polite" data-passkey-status></p>
 </form></section>`;
 }
 

@@ -25,7 +25,7 @@ function passkeySignInForm(c: Context<AppEnv>, returnTo: string) {
   return html`<form method="post" action="/signin/passkey" data-passkey="get" data-options="/signin/passkey/options" data-failed="The passkey did not sign you in. Try again, or use your password." hidden>
 ${csrfField(c)}<input type="hidden" name="return" value="${returnTo}"><input type="hidden" name="challenge" value=""><input type="hidden" name="response" value="">
 <button type="submit" class="secondary">Sign in with a passkey</button>
-<p class="error" role="status" data-passkey-status></p>
+<p class="error" aria-live="polite" data-passkey-status></p>
 </form>`;
 }
 
