@@ -213,6 +213,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/ecosystems/{ecosystemId}/mfa-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An ecosystem’s second-factor policy */
+        get: operations["getAdminV1EcosystemsByEcosystemIdMfaPolicy"];
+        /** Set an ecosystem’s second-factor policy */
+        put: operations["putAdminV1EcosystemsByEcosystemIdMfaPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/server-tokens/{id}": {
         parameters: {
             query?: never;
@@ -658,6 +676,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/signin/enrol": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in, second step where the policy requires a second factor the account lacks: the new app’s first code
+         * @description The sign-in form answers such an account (right password) with the enrolment page: a QR code, the secret as text and this form. The first code turns the app on and starts the session (amr pwd, otp, mfa).
+         */
+        post: operations["postSigninEnrol"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/signin/passkey/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with a passkey, first step: the WebAuthn request options (JSON, for the page’s script)
+         * @description Opens a challenge (5 minutes, used once) for any discoverable passkey of this relying party (PUBLIC_URL’s host).
+         */
+        post: operations["postSigninPasskeyOptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/signin/passkey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in with a passkey alone: a browser session (amr hwk or swk, and mfa when the passkey verified its person) */
+        post: operations["postSigninPasskey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/signin/with/{providerId}": {
         parameters: {
             query?: never;
@@ -885,6 +960,100 @@ export interface paths {
         put?: never;
         /** Turn two-step sign-in off (needs a sign-in from the last 5 minutes) */
         post: operations["postAccountMfaOff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/account/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change your password (needs a sign-in from the last 5 minutes)
+         * @description Every other session and token of yours ends; this browser stays signed in; the owner is mailed.
+         */
+        post: operations["postAccountPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/account/email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change your e-mail address (needs a sign-in from the last 5 minutes)
+         * @description The new address is unproven until a mailed link or code is used; every other session ends; the old address is mailed.
+         */
+        post: operations["postAccountEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/account/passkeys/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a passkey, first step: the WebAuthn creation options (JSON, for the page’s script)
+         * @description A discoverable credential, user verification preferred. Needs a sign-in from the last 5 minutes.
+         */
+        post: operations["postAccountPasskeysOptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/account/passkeys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a passkey: the browser’s answer, with a name (needs a sign-in from the last 5 minutes) */
+        post: operations["postAccountPasskeys"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/account/passkeys/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Remove one of your passkeys (needs a sign-in from the last 5 minutes) */
+        post: operations["postAccountPasskeysRemove"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1590,6 +1759,20 @@ export interface components {
                 rejectCommon: boolean;
             };
         };
+        MfaPolicy: {
+            /** @description What the operator set (null: the default). */
+            own: {
+                mfa: ("optional" | "required") | null;
+                admins: ("optional" | "required") | null;
+            };
+            /** @description What applies. */
+            effective: {
+                /** @enum {string} */
+                mfa: "optional" | "required";
+                /** @enum {string} */
+                admins: "optional" | "required" | "once-enrolled";
+            };
+        };
         AdminUser: {
             id: string;
             ecosystemId: string;
@@ -2135,7 +2318,7 @@ export interface operations {
             query?: {
                 ecosystemId?: string;
                 userId?: string;
-                /** @description One event type: user.created, user.updated, user.deleted, user.disabled, user.enabled, user.locked, signin.succeeded, signin.failed, session.ended, sessions.revoked, password.changed, password.reset_requested, email.changed, email.verified, mfa.enrolled, mfa.removed, identity.linked, identity.unlinked, token.revoked, client.created, client.updated, client.deleted, server_token.created, server_token.revoked, ecosystem.created, ecosystem.updated, ecosystem.deleted, upkeep.purged. */
+                /** @description One event type: user.created, user.updated, user.deleted, user.disabled, user.enabled, user.locked, signin.succeeded, signin.failed, session.ended, sessions.revoked, password.changed, password.reset_requested, email.changed, email.verified, mfa.enrolled, mfa.removed, mfa.passkey_added, mfa.passkey_removed, identity.linked, identity.unlinked, token.revoked, client.created, client.updated, client.deleted, server_token.created, server_token.revoked, ecosystem.created, ecosystem.updated, ecosystem.deleted, upkeep.purged. */
                 type?: string;
                 /** @description ISO 8601: events at or after this time. */
                 since?: string;
@@ -2183,7 +2366,7 @@ export interface operations {
     getAdminV1UsersByUserIdEvents: {
         parameters: {
             query?: {
-                /** @description One event type: user.created, user.updated, user.deleted, user.disabled, user.enabled, user.locked, signin.succeeded, signin.failed, session.ended, sessions.revoked, password.changed, password.reset_requested, email.changed, email.verified, mfa.enrolled, mfa.removed, identity.linked, identity.unlinked, token.revoked, client.created, client.updated, client.deleted, server_token.created, server_token.revoked, ecosystem.created, ecosystem.updated, ecosystem.deleted, upkeep.purged. */
+                /** @description One event type: user.created, user.updated, user.deleted, user.disabled, user.enabled, user.locked, signin.succeeded, signin.failed, session.ended, sessions.revoked, password.changed, password.reset_requested, email.changed, email.verified, mfa.enrolled, mfa.removed, mfa.passkey_added, mfa.passkey_removed, identity.linked, identity.unlinked, token.revoked, client.created, client.updated, client.deleted, server_token.created, server_token.revoked, ecosystem.created, ecosystem.updated, ecosystem.deleted, upkeep.purged. */
                 type?: string;
                 /** @description ISO 8601: events at or after this time. */
                 since?: string;
@@ -2506,6 +2689,110 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PasswordPolicy"];
+                };
+            };
+            /** @description A field is invalid (the message names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No account token, or another token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No such ecosystem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    getAdminV1EcosystemsByEcosystemIdMfaPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ecosystemId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What the ecosystem set and what applies */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaPolicy"];
+                };
+            };
+            /** @description No account token, or another token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No such ecosystem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    putAdminV1EcosystemsByEcosystemIdMfaPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ecosystemId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "mfa": "required",
+                 *       "admins": null
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Whether everyone here needs a second factor to sign in. Absent or null: optional. */
+                    mfa?: ("optional" | "required") | null;
+                    /** @description Whether people with the admin role need one. Absent or null: required once enrolled (an admin who turned a factor on cannot turn it off). */
+                    admins?: ("optional" | "required") | null;
+                };
+            };
+        };
+        responses: {
+            /** @description What the ecosystem set and what applies */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaPolicy"];
                 };
             };
             /** @description A field is invalid (the message names it) */
@@ -3672,7 +3959,7 @@ export interface operations {
                 "application/json": {
                     /** @description https:// (http:// only for localhost). */
                     url: string;
-                    /** @description Event types, or ["*"] for all: user.created, user.updated, user.deleted, user.disabled, user.enabled, user.locked, signin.succeeded, signin.failed, session.ended, sessions.revoked, password.changed, password.reset_requested, email.changed, email.verified, mfa.enrolled, mfa.removed, identity.linked, identity.unlinked, token.revoked, client.created, client.updated, client.deleted, server_token.created, server_token.revoked, ecosystem.created, ecosystem.updated, ecosystem.deleted, upkeep.purged. */
+                    /** @description Event types, or ["*"] for all: user.created, user.updated, user.deleted, user.disabled, user.enabled, user.locked, signin.succeeded, signin.failed, session.ended, sessions.revoked, password.changed, password.reset_requested, email.changed, email.verified, mfa.enrolled, mfa.removed, mfa.passkey_added, mfa.passkey_removed, identity.linked, identity.unlinked, token.revoked, client.created, client.updated, client.deleted, server_token.created, server_token.revoked, ecosystem.created, ecosystem.updated, ecosystem.deleted, upkeep.purged. */
                     events: string[];
                     /** @description Only this ecosystem’s events; absent: every ecosystem’s. */
                     ecosystemId?: string | null;
@@ -3811,7 +4098,7 @@ export interface operations {
                 "application/json": {
                     /** @description https:// (http:// only for localhost). */
                     url?: string;
-                    /** @description Event types, or ["*"] for all: user.created, user.updated, user.deleted, user.disabled, user.enabled, user.locked, signin.succeeded, signin.failed, session.ended, sessions.revoked, password.changed, password.reset_requested, email.changed, email.verified, mfa.enrolled, mfa.removed, identity.linked, identity.unlinked, token.revoked, client.created, client.updated, client.deleted, server_token.created, server_token.revoked, ecosystem.created, ecosystem.updated, ecosystem.deleted, upkeep.purged. */
+                    /** @description Event types, or ["*"] for all: user.created, user.updated, user.deleted, user.disabled, user.enabled, user.locked, signin.succeeded, signin.failed, session.ended, sessions.revoked, password.changed, password.reset_requested, email.changed, email.verified, mfa.enrolled, mfa.removed, mfa.passkey_added, mfa.passkey_removed, identity.linked, identity.unlinked, token.revoked, client.created, client.updated, client.deleted, server_token.created, server_token.revoked, ecosystem.created, ecosystem.updated, ecosystem.deleted, upkeep.purged. */
                     events?: string[];
                     /** @description Only this ecosystem’s events; absent: every ecosystem’s. */
                     ecosystemId?: string | null;
@@ -4028,6 +4315,8 @@ export interface operations {
                 auth_after?: string;
                 /** @description `form_post`: the answer comes as a form the browser posts to the redirect URI (OAuth 2.0 Form Post Response Mode). */
                 response_mode?: "query" | "form_post";
+                /** @description Step-up: `urn:gatehouse:mfa` first asks for a sign-in with a second factor (a session without one signs in again, once); the ID token then says `acr`: `urn:gatehouse:mfa` or `urn:gatehouse:1fa`. */
+                acr_values?: string;
                 /** @description Fills the sign-in form’s e-mail or username field. */
                 login_hint?: string;
                 /** @description Not supported: answered with request_not_supported. */
@@ -4112,6 +4401,11 @@ export interface operations {
                      * @enum {string}
                      */
                     response_mode?: "query" | "form_post";
+                    /**
+                     * @description Step-up: `urn:gatehouse:mfa` first asks for a sign-in with a second factor (a session without one signs in again, once); the ID token then says `acr`: `urn:gatehouse:mfa` or `urn:gatehouse:1fa`.
+                     * @example urn:gatehouse:mfa
+                     */
+                    acr_values?: string;
                     /** @description Fills the sign-in form’s e-mail or username field. */
                     login_hint?: string;
                     /** @description Not supported: answered with request_not_supported. */
@@ -4653,6 +4947,193 @@ export interface operations {
             };
             /** @description The code page again: too many attempts, with Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    postSigninEnrol: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie: {
+                /** @description Set by the page that shows the form; without it, or with another `csrf` field, or from another site, the answer is a 403 page. */
+                "__Host-gatehouse-csrf": string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The hidden field of the form: the value of the __Host-gatehouse-csrf cookie. */
+                    csrf: string;
+                    /**
+                     * @description A path on this host to go to next; anything else reads as /account.
+                     * @example /account
+                     */
+                    return?: string;
+                    /** @description The hidden field of the code page: the sign-in challenge its password opened. */
+                    challenge: string;
+                    /** @description A code from the authenticator app, or a recovery code. */
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Signed in (Set-Cookie): the ten recovery codes, shown once, and a link to the return path */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The sign-in form again: the challenge is spent or older than 5 minutes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The enrolment page again: the code is not right (counted toward the lockout) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The form expired or came from another site (the CSRF check) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The enrolment page again: too many attempts, with Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    postSigninPasskeyOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie: {
+                /** @description Set by the page that shows the form; without it, or with another `csrf` field, or from another site, the answer is a 403 page. */
+                "__Host-gatehouse-csrf": string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The hidden field of the form: the value of the __Host-gatehouse-csrf cookie. */
+                    csrf: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The ceremony: `challengeId` (sent back with the answer) and `options` (WebAuthn’s JSON form, for PublicKeyCredential.parse…OptionsFromJSON) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        challengeId: string;
+                        options: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description The form expired or came from another site (the CSRF check) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Too many attempts from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    postSigninPasskey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie: {
+                /** @description Set by the page that shows the form; without it, or with another `csrf` field, or from another site, the answer is a 403 page. */
+                "__Host-gatehouse-csrf": string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The hidden field of the form: the value of the __Host-gatehouse-csrf cookie. */
+                    csrf: string;
+                    /**
+                     * @description A path on this host to go to next; anything else reads as /account.
+                     * @example /account
+                     */
+                    return?: string;
+                    /** @description The `challengeId` of POST /signin/passkey/options. */
+                    challenge: string;
+                    /** @description The browser’s answer (PublicKeyCredential.toJSON()) as JSON text. */
+                    response: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Signed in: to the return path */
+            303: {
+                headers: {
+                    /** @description Where to go: the form’s `return`. */
+                    Location?: string;
+                    /** @description The browser session cookie (__Host-gatehouse-session, HttpOnly, SameSite=Lax). */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The sign-in form again: the passkey was refused (unknown, wrong origin, spent or expired challenge, a counter that went back) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The sign-in form again: the e-mail address is not confirmed */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5409,6 +5890,271 @@ export interface operations {
             };
             /** @description The sign-in is older than 5 minutes: a link to sign in again */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    postAccountPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie: {
+                /** @description Set by the page that shows the form; without it, or with another `csrf` field, or from another site, the answer is a 403 page. */
+                "__Host-gatehouse-csrf": string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The hidden field of the form: the value of the __Host-gatehouse-csrf cookie. */
+                    csrf: string;
+                    /** Format: password */
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Changed: to /account?done=password */
+            303: {
+                headers: {
+                    /** @description Where to go: /account?done=password. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The form again: the password is empty or the policy refuses it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The sign-in is older than 5 minutes: a link to sign in again */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    postAccountEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie: {
+                /** @description Set by the page that shows the form; without it, or with another `csrf` field, or from another site, the answer is a 403 page. */
+                "__Host-gatehouse-csrf": string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The hidden field of the form: the value of the __Host-gatehouse-csrf cookie. */
+                    csrf: string;
+                    email: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Changed: to /account?done=email */
+            303: {
+                headers: {
+                    /** @description Where to go: /account?done=email. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The form again: the address is empty or not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The sign-in is older than 5 minutes: a link to sign in again */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The form again: the address belongs to another account */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    postAccountPasskeysOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie: {
+                /** @description Set by the page that shows the form; without it, or with another `csrf` field, or from another site, the answer is a 403 page. */
+                "__Host-gatehouse-csrf": string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The hidden field of the form: the value of the __Host-gatehouse-csrf cookie. */
+                    csrf: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The ceremony: `challengeId` (sent back with the answer) and `options` (WebAuthn’s JSON form, for PublicKeyCredential.parse…OptionsFromJSON) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        challengeId: string;
+                        options: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The sign-in is older than 5 minutes */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    postAccountPasskeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie: {
+                /** @description Set by the page that shows the form; without it, or with another `csrf` field, or from another site, the answer is a 403 page. */
+                "__Host-gatehouse-csrf": string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The hidden field of the form: the value of the __Host-gatehouse-csrf cookie. */
+                    csrf: string;
+                    /** @description The `challengeId` of POST /account/passkeys/options. */
+                    challenge: string;
+                    /** @description The browser’s answer (PublicKeyCredential.toJSON()) as JSON text. */
+                    response: string;
+                    /** @description A name for the passkey; default “Passkey added <date>”. */
+                    name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Added: to /account?done=passkey-added */
+            303: {
+                headers: {
+                    /** @description Where to go: /account?done=passkey-added. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The passkey was refused (wrong origin or relying party, spent or expired challenge), or the name is too long */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The sign-in is older than 5 minutes: a link to sign in again */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    postAccountPasskeysRemove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie: {
+                /** @description Set by the page that shows the form; without it, or with another `csrf` field, or from another site, the answer is a 403 page. */
+                "__Host-gatehouse-csrf": string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The hidden field of the form: the value of the __Host-gatehouse-csrf cookie. */
+                    csrf: string;
+                    /** @description The passkey’s credential id. */
+                    passkey: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Removed: to /account?done=passkey-removed */
+            303: {
+                headers: {
+                    /** @description Where to go: /account?done=passkey-removed. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The sign-in is older than 5 minutes: a link to sign in again */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Not one of your passkeys */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -3,9 +3,9 @@
 
 /**
  * Authentication Method Reference values (RFC 8176) this service records: `pwd` a password; `otp`
- * a one-time code (TOTP, recovery code); `hwk`/`swk` a passkey bound to hardware/software; `fed` an
- * upstream identity provider; `mfa` added when more than one method was used. Only `pwd` is made
- * today; the others are reserved for the steps that will make them.
+ * a one-time code (TOTP, recovery code); `hwk` a passkey bound to its device, `swk` a synced one
+ * (its key is software that leaves the device); `fed` an upstream identity provider; `mfa` added
+ * when more than one method was used, or a passkey verified its person (a PIN or biometric).
  */
 export type AuthMethod = 'pwd' | 'otp' | 'hwk' | 'swk' | 'fed' | 'mfa';
 
@@ -33,4 +33,18 @@ export function decodeAmr(stored: string | null | undefined): AuthMethod[] | und
 /** Whether a token's `amr` claim says its sign-in used more than one factor (`mfa`). */
 export function usedSeveralFactors(amr: unknown): boolean {
   return Array.isArray(amr) && amr.includes('mfa');
+}
+
+/**
+ * Authentication Context Class References (OpenID Connect `acr`) this service answers: `urn:gatehouse:mfa`
+ * for a sign-in with a second factor (amr has `mfa`), `urn:gatehouse:1fa` for one factor. A client
+ * asks for the first with `acr_values` at /oauth/authorize (step-up).
+ */
+export const ACR_MFA = 'urn:gatehouse:mfa';
+export const ACR_ONE_FACTOR = 'urn:gatehouse:1fa';
+export const ACR_VALUES_SUPPORTED = [ACR_MFA, ACR_ONE_FACTOR] as const;
+
+/** The `acr` a sign-in with this `amr` satisfies. */
+export function acrOf(amr: readonly AuthMethod[] | undefined): string {
+  return usedSeveralFactors(amr) ? ACR_MFA : ACR_ONE_FACTOR;
 }

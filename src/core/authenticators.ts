@@ -22,12 +22,36 @@ export interface Proof {
   clearKeys: string[];
   /** An upstream identity provider's step: the provider's id (the session's and ID token's `idp`). */
   idp?: string;
+  /**
+   * A passkey step whose authenticator verified its person (a PIN or biometric): possession and
+   * that together are two factors in one step (amr `mfa`).
+   */
+  userVerified?: boolean;
 }
 
-/** The `amr` of a sign-in made of these proofs: each method once, in order, and `mfa` when there are several. */
-export function amrOf(proofs: readonly Pick<Proof, 'method'>[]): AuthMethod[] {
+/** Whether the step counts as two factors by itself (a user-verified passkey). */
+function twoFactorStep(proof: Pick<Proof, 'method' | 'userVerified'>): boolean {
+  return (proof.method === 'hwk' || proof.method === 'swk') && proof.userVerified === true;
+}
+
+/**
+ * Whether the sign-in is one factor that a second factor on the account must back: a password,
+ * or a passkey without user verification. (An upstream provider answers for its own factors.)
+ */
+function oneFactorSignIn(proofs: readonly Pick<Proof, 'method' | 'userVerified'>[]): boolean {
+  return (
+    proofs.length === 1 &&
+    (proofs[0]!.method === 'pwd' || ((proofs[0]!.method === 'hwk' || proofs[0]!.method === 'swk') && !twoFactorStep(proofs[0]!)))
+  );
+}
+
+/**
+ * The `amr` of a sign-in made of these proofs: each method once, in order, and `mfa` when there are
+ * several or one step was two factors (a user-verified passkey: `["hwk", "mfa"]`).
+ */
+export function amrOf(proofs: readonly Pick<Proof, 'method' | 'userVerified'>[]): AuthMethod[] {
   const methods: AuthMethod[] = [...new Set(proofs.map((proof) => proof.method))];
-  return methods.length > 1 ? [...methods, 'mfa'] : methods;
+  return methods.length > 1 || proofs.some(twoFactorStep) ? [...methods, 'mfa'] : methods;
 }
 
 /**
@@ -51,7 +75,7 @@ export async function completeSignIn(
     clearKeys: proofs.flatMap((proof) => proof.clearKeys),
     amr: amrOf(proofs),
     // A password alone starts a session only for a user with no second factor on (MFA_REQUIRED else).
-    oneFactor: proofs.every((proof) => proof.method === 'pwd'),
+    oneFactor: oneFactorSignIn(proofs),
     idp: proofs.find((proof) => proof.idp !== undefined)?.idp,
     signedIn: true,
   });

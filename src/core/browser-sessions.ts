@@ -15,7 +15,8 @@ import { AppError } from './errors';
 import { batchWithEvents } from './events';
 import { completeSignIn } from './authenticators';
 import { proveWithPassword } from './login';
-import { finishSignInChallenge, openSignInChallenge } from './sign-in-challenges';
+import { proveWithPasskey } from './passkeys';
+import { finishEnrolmentChallenge, finishSignInChallenge, openSignInChallenge, type ChallengeKind } from './sign-in-challenges';
 import { publishSessionRevoked, runBulkRevocation, tokenLifetimeSeconds } from './revocation';
 import { listLiveSessions, parseRefreshToken, startSession, type SessionOptions } from './sessions';
 
@@ -27,13 +28,16 @@ export interface BrowserSession {
 }
 
 /** A browser sign-in's outcome: a session, or (an account with a second factor) a challenge for its code. */
-export type BrowserSignIn = { cookie: string; maxAgeSeconds: number; user: UserRow; challenge?: undefined } | { challenge: string };
+export type BrowserSignIn =
+  | { cookie: string; maxAgeSeconds: number; user: UserRow; challenge?: undefined }
+  | { challenge: string; kind: ChallengeKind };
 
 const BROWSER: SessionOptions = { rotates: false, kind: 'browser' };
 
 /**
  * Signs in with a password: the value for the session cookie and how long it lives; for an account
- * with a second factor, no session yet but a challenge that its one-time code finishes.
+ * with a second factor, no session yet but a challenge that its one-time code finishes; for one
+ * the policy requires a second factor of and that has none, an enrolment challenge.
  */
 export async function signIn(deps: Deps, login: string, password: string): Promise<BrowserSignIn> {
   const first = await proveWithPassword(deps, { emailOrUsername: login }, password);
@@ -41,14 +45,36 @@ export async function signIn(deps: Deps, login: string, password: string): Promi
     const { user, session } = await completeSignIn(deps, [first], BROWSER);
     return { cookie: session.refreshToken, maxAgeSeconds: session.refreshExpiresIn, user };
   } catch (error) {
-    if (!(error instanceof AppError && error.code === 'MFA_REQUIRED')) throw error;
-    return { challenge: await openSignInChallenge(deps, first) };
+    if (!(error instanceof AppError) || !['MFA_REQUIRED', 'MFA_ENROLLMENT_REQUIRED'].includes(error.code)) throw error;
+    const kind = error.code === 'MFA_REQUIRED' ? 'code' : 'enrol';
+    return { challenge: await openSignInChallenge(deps, first, kind), kind };
   }
+}
+
+/** Finishes an enrolment challenge with the new app's first code: the session, and the recovery codes to show once. */
+export async function signInWithEnrolment(
+  deps: Deps,
+  challenge: string,
+  code: string,
+): Promise<{ cookie: string; maxAgeSeconds: number; recoveryCodes: string[] }> {
+  const { session, recoveryCodes } = await finishEnrolmentChallenge(deps, challenge, code, BROWSER);
+  return { cookie: session.refreshToken, maxAgeSeconds: session.refreshExpiresIn, recoveryCodes };
 }
 
 /** Finishes a challenged sign-in with its one-time code (sign-in-challenges.ts). */
 export async function signInWithCode(deps: Deps, challenge: string, code: string): Promise<{ cookie: string; maxAgeSeconds: number }> {
   const { session } = await finishSignInChallenge(deps, challenge, code, BROWSER);
+  return { cookie: session.refreshToken, maxAgeSeconds: session.refreshExpiresIn };
+}
+
+/** Signs in with a passkey alone (passkeys.ts): the answer to a sign-in challenge. */
+export async function signInWithPasskey(
+  deps: Deps,
+  challengeId: string,
+  response: string,
+): Promise<{ cookie: string; maxAgeSeconds: number }> {
+  const proof = await proveWithPasskey(deps, challengeId, response);
+  const { session } = await completeSignIn(deps, [proof], BROWSER);
   return { cookie: session.refreshToken, maxAgeSeconds: session.refreshExpiresIn };
 }
 

@@ -9,7 +9,7 @@ import * as codes from '../store/oauth-client-repo';
 import { findSession } from '../store/session-repo';
 import { findUserById } from '../store/user-repo';
 import { verifierMatches } from './authorization';
-import { decodeAmr } from './amr';
+import { acrOf, decodeAmr } from './amr';
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import { issueIdToken } from './id-tokens';
@@ -80,7 +80,17 @@ export async function exchangeCode(deps: Deps, client: OAuthClientRow, request: 
   }
   const scopes = spent.scope.split(' ').filter(Boolean);
   const idToken = scopes.includes('openid')
-    ? await issueIdToken(deps, { user, clientId: client.id, scopes, nonce: spent.nonce, authTime: spent.authTime, amr, idp })
+    ? await issueIdToken(deps, {
+        user,
+        clientId: client.id,
+        scopes,
+        nonce: spent.nonce,
+        authTime: spent.authTime,
+        amr,
+        idp,
+        // Asked for with acr_values: the class this sign-in met (OpenID Connect Core 2).
+        acr: spent.acrValues ? acrOf(amr) : undefined,
+      })
     : undefined;
   return { ...started, scope: spent.scope, ...(idToken ? { idToken } : {}) };
 }

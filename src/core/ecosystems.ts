@@ -57,6 +57,8 @@ export async function createEcosystem(deps: Deps, name: string | undefined): Pro
     userCount: 0,
     passwordMinLength: null,
     passwordRejectCommon: null,
+    mfaPolicy: null,
+    mfaAdminPolicy: null,
   };
   await batchWithEvents(
     deps,

@@ -33,6 +33,8 @@ export const EVENT_TYPES = [
   'email.verified',
   'mfa.enrolled',
   'mfa.removed',
+  'mfa.passkey_added',
+  'mfa.passkey_removed',
   'identity.linked',
   'identity.unlinked',
   'token.revoked',

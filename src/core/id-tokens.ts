@@ -18,6 +18,8 @@ export interface IdTokenRequest {
   amr?: AuthMethod[];
   /** The upstream identity provider the sign-in went through; no claim when none. */
   idp?: string;
+  /** The authentication context class the sign-in met, when the request asked (acr_values). */
+  acr?: string;
 }
 
 export function issueIdToken(deps: Deps, request: IdTokenRequest): Promise<string> {
@@ -27,6 +29,7 @@ export function issueIdToken(deps: Deps, request: IdTokenRequest): Promise<strin
   if (request.nonce !== null) claims.nonce = request.nonce;
   if (request.amr && request.amr.length > 0) claims.amr = request.amr;
   if (request.idp) claims.idp = request.idp;
+  if (request.acr) claims.acr = request.acr;
   if (scopes.includes('email') && user.email) {
     claims.email = user.email;
     claims.email_verified = emailVerified(user);

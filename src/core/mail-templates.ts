@@ -87,11 +87,24 @@ export function secondFactorChangedMail(_deps: Deps, to: string, what: 'on' | 'o
   const said = {
     on: 'Two-step sign-in was turned on for your account: signing in now needs a code from your authenticator app.',
     off: 'Two-step sign-in was turned off for your account: your password alone signs in now.',
-    removed: 'The operator removed two-step sign-in from your account and ended every session of it.',
+    removed: 'The operator removed two-step sign-in and every passkey from your account and ended every session of it.',
   }[what];
   return render(to, {
     subject: what === 'on' ? 'Two-step sign-in is on' : 'Two-step sign-in is off',
     paragraphs: [`${said} If it was not you, reset your password at once.`],
+  });
+}
+
+/** Tells the owner that a passkey was added to their account or removed from it (by its name). */
+export function passkeyChangedMail(_deps: Deps, to: string, what: 'added' | 'removed', name: string): Mail {
+  return render(to, {
+    subject: what === 'added' ? 'A passkey was added to your account' : 'A passkey was removed from your account',
+    paragraphs: [
+      what === 'added'
+        ? `The passkey "${name}" was added to your account: it signs in without a password now.`
+        : `The passkey "${name}" was removed from your account: it no longer signs in.`,
+      'If it was not you, reset your password at once.',
+    ],
   });
 }
 

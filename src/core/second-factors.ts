@@ -7,6 +7,7 @@ import { sha256Hex } from '../crypto/digest';
 import { fromBase64, base64url } from '../crypto/encoding';
 import { seal, unseal } from '../crypto/sealed';
 import { matchingTotpStep, newTotpKey, totpKeyText, totpKeyUri, totpStepAt } from '../crypto/totp';
+import { deletePasskeysOfUserQuery, passkeysOf } from '../store/passkey-repo';
 import * as repo from '../store/second-factor-repo';
 import type { UserRow } from '../store/user-repo';
 import type { Proof } from './authenticators';
@@ -15,6 +16,8 @@ import type { Deps } from './deps';
 import { AppError } from './errors';
 import { batchWithEvents } from './events';
 import { deliverOutbox, outboxInsertQuery, secondFactorChangedMail } from './mail';
+import { mustKeepSecondFactor } from './mfa-policy';
+import { requireRecentSignIn, type SignedIn } from './recent-sign-in';
 import { runBulkRevocation } from './revocation';
 
 export const RECOVERY_CODE_COUNT = 10;
@@ -176,11 +179,18 @@ async function removeSecondFactors(deps: Deps, user: UserRow): Promise<void> {
  * and every session of the user ends, in one batch, so whoever signs in next does so afresh.
  */
 export async function removeSecondFactorsByOperator(deps: Deps, user: UserRow): Promise<void> {
-  const had = await repo.findTotpFactor(deps.db, user.id);
+  const [totp, passkeys] = await Promise.all([repo.findTotpFactor(deps.db, user.id), passkeysOf(deps.db, user.id)]);
+  const factors = [...(totp?.confirmedAt != null ? ['totp'] : []), ...(passkeys.length > 0 ? ['passkey'] : [])];
+  const had = factors.length > 0;
   await runBulkRevocation(deps, user.id, 'mfa_removed', {
-    before: [repo.deleteTotpQuery(deps.db, user.id), repo.deleteRecoveryCodesQuery(deps.db, user.id)],
-    after: had?.confirmedAt ? noticeQueries(deps, user, 'removed') : [],
-    events: had?.confirmedAt ? [{ type: 'mfa.removed', userId: user.id, details: { by: 'operator' } }] : [],
+    before: [
+      repo.deleteTotpQuery(deps.db, user.id),
+      repo.deleteRecoveryCodesQuery(deps.db, user.id),
+      // A lost device is why the operator is asked: its passkeys go too.
+      deletePasskeysOfUserQuery(deps.db, user.id),
+    ],
+    after: had ? noticeQueries(deps, user, 'removed') : [],
+    events: had ? [{ type: 'mfa.removed', userId: user.id, details: { by: 'operator', factors } }] : [],
   });
 }
 
@@ -220,11 +230,14 @@ export async function furtherSteps(deps: Deps, password: Proof, otp: string | un
   return [await proveWithOneTimeCode(deps, password.user, otp, password.lockKeys)];
 }
 
-/** How recent a sign-in must be for a guarded change (turning a factor off). */
-export const RECENT_SIGN_IN_MS = 5 * 60_000;
-
-/** Turns the signed-in user's second factors off; REAUTHENTICATION_REQUIRED when the sign-in is older than 5 minutes. */
-export async function turnOffSecondFactors(deps: Deps, current: { user: UserRow; authTime: number }): Promise<void> {
-  if (deps.now() - current.authTime * 1000 > RECENT_SIGN_IN_MS) throw new AppError('REAUTHENTICATION_REQUIRED');
+/**
+ * Turns the signed-in user's second factors off; REAUTHENTICATION_REQUIRED when the sign-in is
+ * older than 5 minutes, FORBIDDEN where the policy requires one (mfa-policy.ts).
+ */
+export async function turnOffSecondFactors(deps: Deps, current: SignedIn): Promise<void> {
+  requireRecentSignIn(deps, current);
+  if (await mustKeepSecondFactor(deps, current.user)) {
+    throw new AppError('FORBIDDEN', { reason: 'the policy of this account requires a second factor' });
+  }
   await removeSecondFactors(deps, current.user);
 }

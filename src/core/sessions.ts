@@ -24,6 +24,8 @@ import { issueAccessToken, type IssuedAccessToken } from './access-tokens';
 import { authenticateClient, type ClientCredentials } from './oauth-clients';
 import { clearFailuresOnceStartedQuery, notLocked, refuseIfLocked } from './credentials';
 import { encodeAmr, type AuthMethod } from './amr';
+import { secondFactorRequired } from './mfa-policy';
+import { secondFactorNotRequiredGuard } from '../store/ecosystem-repo';
 import type { RevocationReason } from './changes';
 
 export interface StartedSession extends IssuedAccessToken {
@@ -102,7 +104,7 @@ export async function startSession(deps: Deps, user: UserRow, options: SessionOp
       tokenEpoch: user.tokenEpoch,
       role: user.role,
       passwordHash: user.passwordHash,
-      guard: signInGuard(deps, user.id, lockKeys, signIn?.oneFactor === true),
+      guard: signInGuard(deps, user, lockKeys, signIn?.oneFactor === true),
     },
   );
   const endOldest = repo.endSessionsBeyondQuery(deps.db, user.id, sessionId, deps.config.maxSessionsPerUser - 1, now);
@@ -120,6 +122,7 @@ export async function startSession(deps: Deps, user: UserRow, options: SessionOp
   if (inserted.length !== 1) {
     if (lockKeys.length > 0) await refuseIfLocked(deps, lockKeys);
     if (signIn?.oneFactor && (await hasConfirmedFactor(deps.db, user.id))) throw new AppError('MFA_REQUIRED');
+    if (signIn?.oneFactor && (await secondFactorRequired(deps, user))) throw new AppError('MFA_ENROLLMENT_REQUIRED');
     throw new AppError('INVALID_CREDENTIALS');
   }
   await Promise.all(ended.map((old) => publishSessionRevoked(deps, old.id, tokenLifetimeSeconds(deps, old))));
@@ -130,11 +133,15 @@ export async function startSession(deps: Deps, user: UserRow, options: SessionOp
 
 /**
  * The sign-in's conditions on the session's insert: none of its failure keys locked and, for a
- * one-factor sign-in, no second factor on (checked in the insert itself, so a password login costs
- * no extra round trip to learn whether the account needs a code).
+ * one-factor sign-in, no second factor on and none required by the policy (mfa-policy.ts; checked
+ * in the insert itself, so a password login costs no extra round trip to learn whether the
+ * account needs a code or an enrolment).
  */
-function signInGuard(deps: Deps, userId: string, lockKeys: string[], oneFactor: boolean): Guard | undefined {
-  const guards = [...(lockKeys.length > 0 ? [notLocked(deps, lockKeys)] : []), ...(oneFactor ? [noFactorOnGuard(userId)] : [])];
+function signInGuard(deps: Deps, user: UserRow, lockKeys: string[], oneFactor: boolean): Guard | undefined {
+  const guards = [
+    ...(lockKeys.length > 0 ? [notLocked(deps, lockKeys)] : []),
+    ...(oneFactor ? [noFactorOnGuard(user.id), secondFactorNotRequiredGuard(user.ecosystemId, user.role)] : []),
+  ];
   return guards.length === 0 ? undefined : guards.length === 1 ? guards[0] : allOf(guards);
 }
 

@@ -10,6 +10,7 @@
 //                but a pending user's links, which go with the user
 //   authorizationCodes  expired longer ago than a session their exchange started can live
 //   signInChallenges  the hosted pages' password-then-code challenges, expired for a day
+//   passkeyChallenges  the passkey ceremonies' challenges, expired for a day
 //   loginFailures  counters whose lock has passed, untouched for a day
 //   mail         delivered longer ago than OUTBOX_RETENTION_DAYS
 //   events       recorded longer ago than EVENT_RETENTION_DAYS

@@ -135,3 +135,41 @@ export async function deleteServerToken(db: Db, id: string): Promise<boolean> {
   const deleted = await db.delete(serverTokens).where(eq(serverTokens.id, id)).returning({ id: serverTokens.id });
   return deleted.length > 0;
 }
+
+/** The ecosystem's own second-factor policy (null fields: the defaults); undefined when there is no such ecosystem. */
+export interface OwnMfaPolicy {
+  mfa: string | null;
+  admins: string | null;
+}
+
+const MFA_POLICY_COLUMNS = { mfa: ecosystems.mfaPolicy, admins: ecosystems.mfaAdminPolicy };
+
+export function findMfaPolicy(db: Db, id: string): Promise<OwnMfaPolicy | undefined> {
+  return db.select(MFA_POLICY_COLUMNS).from(ecosystems).where(eq(ecosystems.id, id)).get();
+}
+
+/** Sets the ecosystem's own second-factor policy, RETURNING it (empty when there is no such ecosystem; `create` as setPasswordPolicyQuery). */
+export function setMfaPolicyQuery(db: Db, id: string, policy: OwnMfaPolicy, now: number, create: boolean) {
+  const values = { mfaPolicy: policy.mfa, mfaAdminPolicy: policy.admins };
+  if (create) {
+    return db
+      .insert(ecosystems)
+      .values({ id, name: id, createdAt: now, ...values })
+      .onConflictDoUpdate({ target: ecosystems.id, set: values })
+      .returning(MFA_POLICY_COLUMNS);
+  }
+  return db.update(ecosystems).set(values).where(eq(ecosystems.id, id)).returning(MFA_POLICY_COLUMNS);
+}
+
+/**
+ * Holds while the ecosystem's policy does not require a second factor of a user with this role:
+ * the insert of a one-factor session carries it, so a password login costs no extra read to learn
+ * whether its account must enrol first.
+ */
+export function secondFactorNotRequiredGuard(ecosystemId: string, role: string): Guard {
+  const required =
+    role === 'admin'
+      ? sql`(${ecosystems.mfaPolicy} = 'required' or ${ecosystems.mfaAdminPolicy} = 'required')`
+      : sql`${ecosystems.mfaPolicy} = 'required'`;
+  return sql`not exists (select 1 from ${ecosystems} where ${ecosystems.id} = ${ecosystemId} and ${required})`;
+}

@@ -21,6 +21,10 @@ export const ecosystems = sqliteTable('ecosystems', {
    */
   passwordMinLength: integer('password_min_length'),
   passwordRejectCommon: integer('password_reject_common', { mode: 'boolean' }),
+  /** Whether everyone here needs a second factor (`optional` | `required`): null keeps the default, optional. */
+  mfaPolicy: text('mfa_policy'),
+  /** Whether people with the admin role need a second factor (`optional` | `required`): null keeps the default, required. */
+  mfaAdminPolicy: text('mfa_admin_policy'),
 });
 
 export const environments = sqliteTable(
@@ -353,6 +357,8 @@ export const authorizationCodes = sqliteTable(
     codeChallenge: text('code_challenge').notNull(),
     scope: text('scope').notNull(),
     nonce: text('nonce'),
+    /** The request's `acr_values` (space-separated), when it sent any: its ID token then says `acr`. */
+    acrValues: text('acr_values'),
     userId: text('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
@@ -395,6 +401,46 @@ export const recoveryCodes = sqliteTable(
   (t) => [primaryKey({ columns: [t.userId, t.codeHash] })],
 );
 
+/** Passkeys (WebAuthn discoverable credentials): the public key, its signature counter and when it was last used. */
+export const passkeys = sqliteTable(
+  'passkeys',
+  {
+    /** The credential id, base64url, as the authenticator made it. */
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The COSE public key, base64url. */
+    publicKey: text('public_key').notNull(),
+    /** The authenticator's signature counter (0 for those that keep none): a lower one later means a clone. */
+    counter: integer('counter').notNull().default(0),
+    /** The transports the browser reported (JSON list), as a hint for later sign-ins. */
+    transports: text('transports'),
+    name: text('name').notNull(),
+    /** Whether the passkey may be synced to other devices (WebAuthn's backup eligibility). */
+    synced: integer('synced', { mode: 'boolean' }).notNull().default(false),
+    createdAt: integer('created_at').notNull(),
+    lastUsedAt: integer('last_used_at'),
+  },
+  (t) => [index('passkeys_user').on(t.userId)],
+);
+
+/** A WebAuthn challenge: made for one ceremony (adding a passkey, or a sign-in with one), spent once, for 5 minutes. */
+export const passkeyChallenges = sqliteTable(
+  'passkey_challenges',
+  {
+    id: text('id').primaryKey(),
+    /** The challenge the browser signs, base64url. */
+    challenge: text('challenge').notNull(),
+    /** `register` (adding a passkey, bound to its user) or `signin` (anyone's passkey). */
+    purpose: text('purpose').notNull(),
+    userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+  },
+  (t) => [index('passkey_challenges_expires').on(t.expiresAt)],
+);
+
 /** Between a right password and its second factor on the hosted pages: no session exists yet. */
 export const signInChallenges = sqliteTable(
   'sign_in_challenges',
@@ -404,6 +450,11 @@ export const signInChallenges = sqliteTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     secretHash: text('secret_hash').notNull(),
+    /**
+     * `code`: the account has a second factor and the code finishes the sign-in; `enrol`: the
+     * policy needs one and the account has none, so the sign-in sets up an authenticator app first.
+     */
+    kind: text('kind').notNull().default('code'),
     /** The password step's failure keys (JSON): the code's guesses count under them. */
     lockKeys: text('lock_keys').notNull(),
     clearKeys: text('clear_keys').notNull(),

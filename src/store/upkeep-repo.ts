@@ -5,7 +5,18 @@
 import { and, eq, isNotNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './db';
-import { authorizationCodes, events, loginFailures, oneTimeCodes, outbox, sessions, signInChallenges, spentSecrets, users } from './schema';
+import {
+  authorizationCodes,
+  events,
+  loginFailures,
+  oneTimeCodes,
+  outbox,
+  passkeyChallenges,
+  sessions,
+  signInChallenges,
+  spentSecrets,
+  users,
+} from './schema';
 
 /** Rows (sessions, codes, counters, mail) one round deletes of one kind at most. */
 export const UPKEEP_BATCH_ROWS = 1_000;
@@ -127,6 +138,8 @@ const ranges = {
   }),
   // A challenge lives 5 minutes; kept for a day after, like other codes (index sign_in_challenges_expires).
   signInChallenges: (c: UpkeepCutoffs) => ({ table: signInChallenges, where: lt(signInChallenges.expiresAt, c.codesEndedBefore) }),
+  // The same for the WebAuthn ceremonies' challenges (index passkey_challenges_expires).
+  passkeyChallenges: (c: UpkeepCutoffs) => ({ table: passkeyChallenges, where: lt(passkeyChallenges.expiresAt, c.codesEndedBefore) }),
   loginFailures: (c: UpkeepCutoffs) => ({
     table: loginFailures,
     where: and(lte(loginFailures.lockedUntil, c.now), lt(loginFailures.updatedAt, c.loginFailuresStaleBefore))!,
@@ -157,6 +170,7 @@ export const UPKEEP_KINDS: readonly UpkeepKind[] = [
   'codes',
   'authorizationCodes',
   'signInChallenges',
+  'passkeyChallenges',
   'loginFailures',
   'mail',
   'events',

@@ -1,7 +1,8 @@
-// The frame of every hosted page: one server-rendered HTML document, no script, styled by one
-// inline <style> allowed by a per-response nonce, themed by PRODUCT_NAME, LOGO_URL and
-// ACCENT_COLOR. Every page answers with a strict Content-Security-Policy (nothing may load but the
-// logo, nothing may frame it) and is never cached.
+// The frame of every hosted page: one server-rendered HTML document, styled by one inline <style>
+// allowed by a per-response nonce, themed by PRODUCT_NAME, LOGO_URL and ACCENT_COLOR. Every page
+// answers with a strict Content-Security-Policy (nothing may load but the logo, nothing may frame
+// it) and is never cached. A page runs no script, but for the passkey pages' one script (web/
+// passkey-script.ts), allowed by the same nonce, which may only call this host back.
 import type { Context } from 'hono';
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
@@ -14,11 +15,14 @@ export interface PageOptions {
   title: string;
   body: Html;
   status?: 200 | 400 | 401 | 403 | 404 | 409 | 429 | 502 | 503;
+  /** The page's one script (a constant, never built from input): allowed by the response's nonce. */
+  script?: string;
 }
 
 const STYLE = `
 :root { color-scheme: light dark; --accent: ACCENT; }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; background: Canvas; color: CanvasText; }
 main { max-width: 26rem; margin: 3rem auto; padding: 0 1.25rem; }
 header { display: flex; align-items: center; gap: .75rem; margin-bottom: 1.5rem; }
@@ -48,7 +52,7 @@ export function renderPage(c: Context<AppEnv>, options: PageOptions): Response |
   const logoSource = theme.logoUrl ? ` ${new URL(theme.logoUrl).origin}` : '';
   c.header(
     'Content-Security-Policy',
-    `default-src 'none'; style-src 'nonce-${nonce}'; img-src 'self'${logoSource}; base-uri 'none'; frame-ancestors 'none'`,
+    `default-src 'none'; style-src 'nonce-${nonce}'; img-src 'self'${logoSource}; ${options.script ? `script-src 'nonce-${nonce}'; connect-src 'self'; ` : ''}base-uri 'none'; frame-ancestors 'none'`,
   );
   c.header('X-Frame-Options', 'DENY');
   c.header('X-Content-Type-Options', 'nosniff');
@@ -71,7 +75,12 @@ export function renderPage(c: Context<AppEnv>, options: PageOptions): Response |
 <header>${logo}<p>${theme.productName}</p></header>
 <h1>${options.title}</h1>
 ${options.body}
-</main>
+</main>${
+      options.script
+        ? html`
+<script nonce="${nonce}">${raw(options.script)}</script>`
+        : ''
+    }
 </body>
 </html>`,
     options.status ?? 200,

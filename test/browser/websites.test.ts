@@ -33,7 +33,7 @@ async function newPage(): Promise<Page> {
 async function signIn(page: Page, user: TestUser): Promise<void> {
   await page.getByLabel('E-mail or username').fill(user.email);
   await page.getByLabel('Password', { exact: true }).fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
 /** Signs out on the hosted /signout page (its confirming form). */

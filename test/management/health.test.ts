@@ -47,6 +47,7 @@ describe('GET /healthz', () => {
           codes: 0,
           authorizationCodes: 0,
           signInChallenges: 0,
+          passkeyChallenges: 0,
           loginFailures: 0,
           mail: 0,
           events: 0,

@@ -178,12 +178,22 @@ describe('/openapi.json', () => {
         'get /signin/callback/{providerId}',
         'post /account/identities/unlink',
         'post /account/identities/link',
+        'post /signin/enrol',
+        'post /signin/passkey/options',
+        'post /signin/passkey',
+        'post /account/passkeys/options',
+        'post /account/passkeys',
+        'post /account/passkeys/remove',
+        'post /account/password',
+        'post /account/email',
       ].sort(),
     );
     for (const [route, operation] of pages as [string, Record<string, any>][]) {
       for (const [status, response] of Object.entries(operation.responses as Record<string, any>)) {
         // 302: the upstream sign-in's start, to the identity provider.
         if (status === '303' || status === '302') expect(response.headers, `${route} ${status}`).toHaveProperty('Location');
+        // The passkey options: JSON for the page's script.
+        else if (route.endsWith('/options') && status === '200') expect(Object.keys(response.content), route).toEqual(['application/json']);
         else expect(Object.keys(response.content), `${route} ${status}`).toEqual(['text/html']);
       }
       if (route.startsWith('post')) {

@@ -263,6 +263,7 @@ const AUTHORIZE_QUERY = [
   'prompt',
   'max_age',
   'auth_after',
+  'acr_values',
 ];
 const authorizePath = (w: World) =>
   `/oauth/authorize?${new URLSearchParams({
@@ -346,6 +347,42 @@ const page: RouteCase[] = [
   route('POST /signin/code', () => '/signin/code', {
     ...pageForm(() => ({ challenge: `${crypto.randomUUID()}.nope`, code: '123456', return: '/account' })),
   }),
+  route('POST /signin/enrol', () => '/signin/enrol', {
+    ...pageForm(() => ({ challenge: `${crypto.randomUUID()}.nope`, code: '123456', return: '/account' })),
+  }),
+  route(
+    'POST /signin/passkey/options',
+    () => '/signin/passkey/options',
+    pageForm(() => ({})),
+  ),
+  route('POST /signin/passkey', () => '/signin/passkey', {
+    ...pageForm(() => ({ challenge: crypto.randomUUID(), response: '{"id":"x","response":{}}', return: '/account' })),
+  }),
+  route(
+    'POST /account/password',
+    () => '/account/password',
+    pageForm(() => ({ password: 'a new password 1' })),
+  ),
+  route(
+    'POST /account/email',
+    () => '/account/email',
+    pageForm(() => ({ email: 'new@example.com' })),
+  ),
+  route(
+    'POST /account/passkeys/options',
+    () => '/account/passkeys/options',
+    pageForm(() => ({})),
+  ),
+  route(
+    'POST /account/passkeys',
+    () => '/account/passkeys',
+    pageForm(() => ({ challenge: crypto.randomUUID(), response: '{}', name: 'x' })),
+  ),
+  route(
+    'POST /account/passkeys/remove',
+    () => '/account/passkeys/remove',
+    pageForm(() => ({ passkey: 'x' })),
+  ),
   route(
     'POST /account/mfa/totp',
     () => '/account/mfa/totp',
@@ -418,6 +455,15 @@ const management: RouteCase[] = [
   route('GET /admin/v1/ecosystems/:ecosystemId/password-policy', (w) => `/admin/v1/ecosystems/${w.eco.id}/password-policy`, {
     ...operator,
     params: ecoParam('/password-policy'),
+  }),
+  route('GET /admin/v1/ecosystems/:ecosystemId/mfa-policy', (w) => `/admin/v1/ecosystems/${w.eco.id}/mfa-policy`, {
+    ...operator,
+    params: ecoParam('/mfa-policy'),
+  }),
+  route('PUT /admin/v1/ecosystems/:ecosystemId/mfa-policy', (w) => `/admin/v1/ecosystems/${w.eco.id}/mfa-policy`, {
+    ...operator,
+    params: ecoParam('/mfa-policy'),
+    body: () => ({ mfa: 'optional', admins: 'optional' }),
   }),
   route('PUT /admin/v1/ecosystems/:ecosystemId/password-policy', (w) => `/admin/v1/ecosystems/${w.eco.id}/password-policy`, {
     ...operator,

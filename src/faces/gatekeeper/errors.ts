@@ -35,6 +35,7 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
   TOKEN_REVOKED: TOKEN_NOT_ACTIVE,
   INVALID_CREDENTIALS: 'Unauthorized: user not authenticated',
   MFA_REQUIRED: 'Forbidden: mfa_required (send a one-time code as otp)',
+  MFA_ENROLLMENT_REQUIRED: 'Forbidden: mfa_enrollment_required (set up a second factor on the hosted sign-in page first)',
   USER_NOT_CONFIRMED: 'Unauthorized: e-mail address not confirmed',
   USERNAME_TAKEN: 'User name already in use',
   EMAIL_TAKEN: 'Email already in use',

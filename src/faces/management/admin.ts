@@ -5,6 +5,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { describeRoute, type ResponsesWithResolver } from 'hono-openapi';
 import * as ecosystems from '../../core/ecosystems';
 import { listOutbox, retryMail } from '../../core/mail';
+import { getEcosystemMfaPolicy, setEcosystemMfaPolicy } from '../../core/mfa-policy';
 import { getEcosystemPasswordPolicy, setEcosystemPasswordPolicy } from '../../core/password-policy';
 import { revokeAllTokensForUser } from '../../core/revocation';
 import { removeSecondFactorsByOperator } from '../../core/second-factors';
@@ -78,6 +79,20 @@ admin.put(
   op('Set an ecosystem’s password policy', policyAnswer, { ...INVALID, 404: 'No such ecosystem' }),
   validate('json', s.PasswordPolicyChange, { example: { minLength: 4, rejectCommon: false } }),
   async (c) => c.json(await setEcosystemPasswordPolicy(c.env.deps, c.req.param('ecosystemId'), c.req.valid('json'))),
+);
+
+const mfaPolicyPath = '/ecosystems/:ecosystemId/mfa-policy';
+const mfaPolicyAnswer = { 200: jsonResponse('What the ecosystem set and what applies', s.MfaPolicy) };
+
+admin.get(mfaPolicyPath, op('An ecosystem’s second-factor policy', mfaPolicyAnswer, { 404: 'No such ecosystem' }), async (c) =>
+  c.json(await getEcosystemMfaPolicy(c.env.deps, c.req.param('ecosystemId'))),
+);
+
+admin.put(
+  mfaPolicyPath,
+  op('Set an ecosystem’s second-factor policy', mfaPolicyAnswer, { ...INVALID, 404: 'No such ecosystem' }),
+  validate('json', s.MfaPolicyChange, { example: { mfa: 'required', admins: null } }),
+  async (c) => c.json(await setEcosystemMfaPolicy(c.env.deps, c.req.param('ecosystemId'), c.req.valid('json'))),
 );
 
 admin.delete('/server-tokens/:id', op('Revoke a server token', noContent, { 404: 'No such server token' }), async (c) => {

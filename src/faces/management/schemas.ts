@@ -77,6 +77,28 @@ export const PasswordPolicy = z
       .meta({ description: 'The rules that apply.' }),
   })
   .meta({ id: 'PasswordPolicy' });
+const requirement = z.enum(['optional', 'required']);
+export const MfaPolicyChange = z
+  .object({
+    mfa: requirement.nullable().optional().meta({
+      description: 'Whether everyone here needs a second factor to sign in. Absent or null: optional.',
+    }),
+    admins: requirement.nullable().optional().meta({
+      description:
+        'Whether people with the admin role need one. Absent or null: required once enrolled (an admin who turned a factor on cannot turn it off).',
+    }),
+  })
+  .meta({ description: 'The ecosystem’s second-factor policy; each field absent or null is the default.' });
+export const MfaPolicy = z
+  .object({
+    own: z
+      .object({ mfa: requirement.nullable(), admins: requirement.nullable() })
+      .meta({ description: 'What the operator set (null: the default).' }),
+    effective: z
+      .object({ mfa: requirement, admins: z.enum(['optional', 'required', 'once-enrolled']) })
+      .meta({ description: 'What applies.' }),
+  })
+  .meta({ id: 'MfaPolicy' });
 export const Environment = z.object({ id: z.string(), ecosystemId: z.string(), name: z.string() }).meta({ id: 'Environment' });
 export const ServerToken = z
   .object({ id: z.string(), token: z.string().meta({ description: 'Shown once; stored hashed.' }) })

@@ -1,4 +1,5 @@
 // Public standards routes: the JWKS, OpenID discovery, and forward-auth for reverse proxies.
+import { ACR_VALUES_SUPPORTED } from '../../core/amr';
 import { Hono, type Context } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { ecosystemScope, requireEcosystemScope } from '../../core/ecosystem-scope';
@@ -74,6 +75,8 @@ function providerMetadata(c: Context<AppEnv>) {
       revocation_endpoint_auth_methods_supported: ['none'],
       introspection_endpoint_auth_methods_supported: ['client_secret_basic'],
       prompt_values_supported: ['none', 'login'],
+      // Step-up: urn:gatehouse:mfa asks for a sign-in with a second factor (docs/second-factors.md).
+      acr_values_supported: [...ACR_VALUES_SUPPORTED],
       request_parameter_supported: false,
       request_uri_parameter_supported: false,
       claims_parameter_supported: false,
@@ -85,6 +88,8 @@ function providerMetadata(c: Context<AppEnv>) {
         'iat',
         'auth_time',
         'nonce',
+        'amr',
+        'acr',
         'email',
         'email_verified',
         'preferred_username',

@@ -18,6 +18,8 @@ const OAUTH_ERRORS: Partial<Record<ErrorCode, [string, ContentfulStatusCode]>> =
   INVALID_CODE: ['invalid_grant', 400],
   // Auth0's name and status for a password grant that needs a second factor.
   MFA_REQUIRED: ['mfa_required', 403],
+  // The policy needs a second factor the account has not set up: enrolment is on the hosted pages.
+  MFA_ENROLLMENT_REQUIRED: ['mfa_enrollment_required', 403],
   UNAUTHENTICATED: ['invalid_client', 401],
   MALFORMED_AUTHORIZATION: ['invalid_client', 401],
   ACCOUNT_LOCKED: ['invalid_grant', 429],

@@ -196,6 +196,11 @@ export const AuthorizeQuery = z.object({
   response_mode: z.enum(['query', 'form_post']).optional().meta({
     description: '`form_post`: the answer comes as a form the browser posts to the redirect URI (OAuth 2.0 Form Post Response Mode).',
   }),
+  acr_values: z.string().max(512).optional().meta({
+    description:
+      'Step-up: `urn:gatehouse:mfa` first asks for a sign-in with a second factor (a session without one signs in again, once); the ID token then says `acr`: `urn:gatehouse:mfa` or `urn:gatehouse:1fa`.',
+    example: 'urn:gatehouse:mfa',
+  }),
   login_hint: z.string().max(320).optional().meta({ description: 'Fills the sign-in form’s e-mail or username field.' }),
   request: z.string().optional().meta({ description: 'Not supported: answered with request_not_supported.' }),
   request_uri: z.string().optional().meta({ description: 'Not supported: answered with request_uri_not_supported.' }),

@@ -6,6 +6,7 @@ import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { resolveBrowserSession, sessionsOf, signOutDevice, signOutOtherDevices, type BrowserSession } from '../../core/browser-sessions';
 import { AppError } from '../../core/errors';
+import { passkeysOfUser } from '../../core/passkeys';
 import { secondFactorState } from '../../core/second-factors';
 import { signInChoices } from '../../core/identity-providers';
 import { linkedIdentitiesOf, unlinkIdentity } from '../../core/linked-identities';
@@ -17,7 +18,10 @@ import { csrfField } from '../../web/csrf';
 import { formText, readForm } from '../../web/form';
 import { renderPage, signedInName } from '../../web/layout';
 import { toSignIn } from '../../web/refused';
+import { credentialSection } from './credential-pages';
+import { passkeySection } from './passkey-pages';
 import { secondFactorSection } from './second-factor-pages';
+import { PASSKEY_SCRIPT } from '../../web/passkey-script';
 
 const ACCOUNT = '/account';
 
@@ -27,6 +31,10 @@ const NOTICES: Record<string, string> = {
   device: 'That device was signed out.',
   others: 'Every other device was signed out.',
   'mfa-off': 'Two-step sign-in is off.',
+  'passkey-added': 'The passkey was added: you can sign in with it now.',
+  'passkey-removed': 'The passkey was removed.',
+  password: 'Your password was changed, and your other devices were signed out.',
+  email: 'Your e-mail address was changed, and your other devices were signed out.',
   unlinked: 'That identity was unlinked.',
   linked: 'That identity is linked: you can sign in with it now.',
 };
@@ -51,9 +59,10 @@ export async function accountPage(c: Context<AppEnv>) {
   const current = await resolveBrowserSession(c.env.deps, readSessionCookie(c));
   if (!current) return toSignIn(c, ACCOUNT);
   const { user } = current;
-  const [rows, factors, identities, choices] = await Promise.all([
+  const [rows, factors, passkeys, identities, choices] = await Promise.all([
     sessionsOf(c.env.deps, current),
     secondFactorState(c.env.deps, user.id),
+    passkeysOfUser(c.env.deps, user.id),
     linkedIdentitiesOf(c.env.deps, user.id),
     // The sign-in page's providers are DEFAULT_ECOSYSTEM's: a user of another ecosystem has none to link here.
     user.ecosystemId === c.env.deps.config.defaultEcosystem ? signInChoices(c.env.deps) : Promise.resolve([]),
@@ -95,7 +104,10 @@ ${linked}
 ${linkAnother}
 <form method="post" action="/account/sessions/sign-out-others">${csrfField(c)}<button type="submit" class="secondary">Sign out all other devices</button></form>
 ${secondFactorSection(c, factors)}
+${passkeySection(c, passkeys)}
+${credentialSection(c)}
 <form method="post" action="/signout">${csrfField(c)}<input type="hidden" name="return" value="/signin"><button type="submit">Sign out</button></form>`,
+    script: PASSKEY_SCRIPT,
   });
 }
 

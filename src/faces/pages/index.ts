@@ -1,5 +1,5 @@
 // The hosted pages, for people in a browser: server-rendered HTML on Gatehouse's own host, no
-// script, every form CSRF-protected, every answer under a strict CSP (see layout.ts). Each route's
+// script but the passkey forms' one, every form CSRF-protected, every answer under a strict CSP (see layout.ts). Each route's
 // first middleware documents it in /openapi.json (openapi.ts); the pages read their forms themselves.
 import { Hono } from 'hono';
 import { html } from 'hono/html';
@@ -16,8 +16,17 @@ import { DESCRIBE } from './openapi';
 import { confirmEmailPage, forgotPasswordPage, resetPasswordForm, submitForgotPassword, submitResetPassword } from './password-pages';
 import { refusedForm } from '../../web/refused';
 import { safeReturnPath } from '../../web/return-path';
-import { submitNewRecoveryCodes, submitTotpConfirm, submitTotpSetup, submitTurnOff } from './second-factor-pages';
-import { loginHintOf, signInPage, submitSignIn, submitSignInCode } from './signin';
+import { submitNewEmail, submitNewPassword } from './credential-pages';
+import {
+  submitAddPasskey,
+  submitAddPasskeyOptions,
+  submitPasskeySignIn,
+  submitPasskeySignInOptions,
+  submitRemovePasskey,
+} from './passkey-pages';
+import { submitEnrolment, submitNewRecoveryCodes, submitTotpConfirm, submitTotpSetup, submitTurnOff } from './second-factor-pages';
+import { submitSignIn, submitSignInCode } from './signin';
+import { loginHintOf, signInPage } from './signin-page';
 import { completeUpstreamSignIn, startLinkingIdentity, startUpstreamSignIn } from './upstream';
 import { registrationOpen, signUpPage, submitSignUp } from './signup';
 
@@ -34,6 +43,29 @@ pagesFace.post(
   rateLimitPerClient({ scope: 'pages-signin' }),
   requireCsrf(refusedForm),
   submitSignInCode,
+);
+// An account the policy requires a second factor of, without one: the enrolment's first code.
+pagesFace.post(
+  '/signin/enrol',
+  DESCRIBE.signInEnrol,
+  rateLimitPerClient({ scope: 'pages-signin' }),
+  requireCsrf(refusedForm),
+  submitEnrolment,
+);
+// Passkeys: the options (JSON, for the page's script) and the answers.
+pagesFace.post(
+  '/signin/passkey/options',
+  DESCRIBE.passkeySignInOptions,
+  rateLimitPerClient({ scope: 'pages-signin' }),
+  requireCsrf(refusedForm),
+  submitPasskeySignInOptions,
+);
+pagesFace.post(
+  '/signin/passkey',
+  DESCRIBE.passkeySignIn,
+  rateLimitPerClient({ scope: 'pages-signin' }),
+  requireCsrf(refusedForm),
+  submitPasskeySignIn,
 );
 // An upstream identity provider: the start (from the sign-in page's buttons) and the redirect URI registered upstream.
 pagesFace.get('/signin/with/:providerId', DESCRIBE.upstreamStart, rateLimitPerClient({ scope: 'pages-signin' }), startUpstreamSignIn);
@@ -68,6 +100,11 @@ pagesFace.post('/account/mfa/totp', DESCRIBE.totpSetup, requireCsrf(refusedForm)
 pagesFace.post('/account/mfa/totp/confirm', DESCRIBE.totpConfirm, requireCsrf(refusedForm), submitTotpConfirm);
 pagesFace.post('/account/mfa/recovery-codes', DESCRIBE.newRecoveryCodes, requireCsrf(refusedForm), submitNewRecoveryCodes);
 pagesFace.post('/account/mfa/off', DESCRIBE.turnOffMfa, requireCsrf(refusedForm), submitTurnOff);
+pagesFace.post('/account/password', DESCRIBE.newPassword, requireCsrf(refusedForm), submitNewPassword);
+pagesFace.post('/account/email', DESCRIBE.newEmail, requireCsrf(refusedForm), submitNewEmail);
+pagesFace.post('/account/passkeys/options', DESCRIBE.addPasskeyOptions, requireCsrf(refusedForm), submitAddPasskeyOptions);
+pagesFace.post('/account/passkeys', DESCRIBE.addPasskey, requireCsrf(refusedForm), submitAddPasskey);
+pagesFace.post('/account/passkeys/remove', DESCRIBE.removePasskey, requireCsrf(refusedForm), submitRemovePasskey);
 pagesFace.post('/account/identities/unlink', DESCRIBE.unlinkIdentity, requireCsrf(refusedForm), submitUnlinkIdentity);
 pagesFace.post('/account/identities/link', DESCRIBE.linkIdentity, requireCsrf(refusedForm), startLinkingIdentity);
 

@@ -48,6 +48,22 @@ const forms = {
     code: z.string().max(64).meta({ description: 'A code from the authenticator app, or a recovery code.' }),
   }),
   totpConfirm: z.object({ csrf, code: z.string().max(64).meta({ description: 'The code the app shows.' }) }),
+  passkeyOptions: z.object({ csrf }),
+  newPassword: z.object({ csrf, password }),
+  newEmail: z.object({ csrf, email: z.string().max(EMAIL_MAX_LENGTH) }),
+  passkeySignIn: z.object({
+    csrf,
+    return: returnPath,
+    challenge: z.string().max(64).meta({ description: 'The `challengeId` of POST /signin/passkey/options.' }),
+    response: z.string().max(16_384).meta({ description: 'The browser’s answer (PublicKeyCredential.toJSON()) as JSON text.' }),
+  }),
+  addPasskey: z.object({
+    csrf,
+    challenge: z.string().max(64).meta({ description: 'The `challengeId` of POST /account/passkeys/options.' }),
+    response: z.string().max(16_384).meta({ description: 'The browser’s answer (PublicKeyCredential.toJSON()) as JSON text.' }),
+    name: z.string().max(64).optional().meta({ description: 'A name for the passkey; default “Passkey added <date>”.' }),
+  }),
+  removePasskey: z.object({ csrf, passkey: z.string().max(1024).meta({ description: 'The passkey’s credential id.' }) }),
   mfaAction: z.object({ csrf }),
   linkIdentity: z.object({
     csrf,
@@ -114,6 +130,17 @@ function page({ summary, responses, form, parameters = [], signedIn = false, des
     responses: form ? { ...FORM_REFUSED, ...responses } : responses,
   });
 }
+
+/** The answer of a passkey options route: the challenge's id and what navigator.credentials takes. */
+const CEREMONY = {
+  description:
+    'The ceremony: `challengeId` (sent back with the answer) and `options` (WebAuthn’s JSON form, for PublicKeyCredential.parse…OptionsFromJSON)',
+  content: {
+    'application/json': {
+      schema: resolver(z.object({ challengeId: z.string(), options: z.record(z.string(), z.unknown()) })),
+    },
+  },
+};
 
 const TO_SIGN_IN = seeOther('Not signed in: to the sign-in page, coming back here after', '/signin?return=/account');
 
@@ -248,6 +275,85 @@ export const DESCRIBE = {
       400: html('The code page again (no code), or the sign-in form (the challenge is spent or older than 5 minutes)'),
       401: html('The code page again: the code is wrong or was used (counted toward the lockout)'),
       429: html('The code page again: too many attempts, with Retry-After'),
+    },
+  }),
+  signInEnrol: page({
+    summary: 'Sign in, second step where the policy requires a second factor the account lacks: the new app’s first code',
+    description:
+      'The sign-in form answers such an account (right password) with the enrolment page: a QR code, the secret as text and this form. The first code turns the app on and starts the session (amr pwd, otp, mfa).',
+    form: 'signInCode',
+    responses: {
+      200: html('Signed in (Set-Cookie): the ten recovery codes, shown once, and a link to the return path'),
+      400: html('The sign-in form again: the challenge is spent or older than 5 minutes'),
+      401: html('The enrolment page again: the code is not right (counted toward the lockout)'),
+      429: html('The enrolment page again: too many attempts, with Retry-After'),
+    },
+  }),
+  passkeySignInOptions: page({
+    summary: 'Sign in with a passkey, first step: the WebAuthn request options (JSON, for the page’s script)',
+    description: 'Opens a challenge (5 minutes, used once) for any discoverable passkey of this relying party (PUBLIC_URL’s host).',
+    form: 'passkeyOptions',
+    responses: { 200: CEREMONY, 429: html('Too many attempts from this client') },
+  }),
+  passkeySignIn: page({
+    summary: 'Sign in with a passkey alone: a browser session (amr hwk or swk, and mfa when the passkey verified its person)',
+    form: 'passkeySignIn',
+    responses: {
+      ...seeOther('Signed in: to the return path', 'the form’s `return`', SESSION_SET),
+      401: html(
+        'The sign-in form again: the passkey was refused (unknown, wrong origin, spent or expired challenge, a counter that went back)',
+      ),
+      403: html('The sign-in form again: the e-mail address is not confirmed'),
+    },
+  }),
+  newPassword: page({
+    summary: 'Change your password (needs a sign-in from the last 5 minutes)',
+    description: 'Every other session and token of yours ends; this browser stays signed in; the owner is mailed.',
+    signedIn: true,
+    form: 'newPassword',
+    responses: {
+      ...seeOther('Changed: to /account?done=password', '/account?done=password'),
+      400: html('The form again: the password is empty or the policy refuses it'),
+      403: html('The sign-in is older than 5 minutes: a link to sign in again'),
+    },
+  }),
+  newEmail: page({
+    summary: 'Change your e-mail address (needs a sign-in from the last 5 minutes)',
+    description: 'The new address is unproven until a mailed link or code is used; every other session ends; the old address is mailed.',
+    signedIn: true,
+    form: 'newEmail',
+    responses: {
+      ...seeOther('Changed: to /account?done=email', '/account?done=email'),
+      400: html('The form again: the address is empty or not valid'),
+      403: html('The sign-in is older than 5 minutes: a link to sign in again'),
+      409: html('The form again: the address belongs to another account'),
+    },
+  }),
+  addPasskeyOptions: page({
+    summary: 'Add a passkey, first step: the WebAuthn creation options (JSON, for the page’s script)',
+    description: 'A discoverable credential, user verification preferred. Needs a sign-in from the last 5 minutes.',
+    signedIn: true,
+    form: 'passkeyOptions',
+    responses: { 200: CEREMONY, 401: html('Not signed in'), 403: html('The sign-in is older than 5 minutes') },
+  }),
+  addPasskey: page({
+    summary: 'Add a passkey: the browser’s answer, with a name (needs a sign-in from the last 5 minutes)',
+    signedIn: true,
+    form: 'addPasskey',
+    responses: {
+      ...seeOther('Added: to /account?done=passkey-added', '/account?done=passkey-added'),
+      400: html('The passkey was refused (wrong origin or relying party, spent or expired challenge), or the name is too long'),
+      403: html('The sign-in is older than 5 minutes: a link to sign in again'),
+    },
+  }),
+  removePasskey: page({
+    summary: 'Remove one of your passkeys (needs a sign-in from the last 5 minutes)',
+    signedIn: true,
+    form: 'removePasskey',
+    responses: {
+      ...seeOther('Removed: to /account?done=passkey-removed', '/account?done=passkey-removed'),
+      403: html('The sign-in is older than 5 minutes: a link to sign in again'),
+      404: html('Not one of your passkeys'),
     },
   }),
   totpSetup: page({

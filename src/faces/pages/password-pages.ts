@@ -13,7 +13,7 @@ import type { AppEnv } from '../../http/types';
 import { csrfField } from '../../web/csrf';
 import { fieldErrorOf, formText, readForm, type FieldError } from '../../web/form';
 import { field, renderPage, type PageOptions } from '../../web/layout';
-import { signInPage } from './signin';
+import { signInPage } from './signin-page';
 
 /** As the User Service reads codes. */
 const CODE_MAX_CHARS = 256;

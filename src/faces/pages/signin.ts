@@ -1,14 +1,15 @@
-// GET and POST /signin: e-mail or username and password, into a browser session cookie. A wrong
+// POST /signin (the form is signin-page.ts): e-mail or username and password, into a browser session cookie. A wrong
 // password and an unknown account read the same (issue 7's enumeration rule); lockout and the
 // per-client rate limit apply as on the API, and a confirmed address is required. An account with a
 // second factor gets the code page instead of a session: its challenge in a hidden field, a code from
 // the authenticator app or a recovery code; a wrong code shows it again and counts toward the
-// lockout, a spent or expired challenge starts over.
+// lockout, a spent or expired challenge starts over. An account the policy requires a second factor
+// of, without one, gets the enrolment page (second-factor-pages.ts) instead.
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { signIn, signInWithCode } from '../../core/browser-sessions';
 import { AppError } from '../../core/errors';
-import { signInChoices } from '../../core/identity-providers';
+import { enrolmentSetup } from '../../core/sign-in-challenges';
 import { EMAIL_MAX_LENGTH } from '../../core/users';
 import { passwordFieldMaxLength } from '../../http/body';
 import type { AppEnv } from '../../http/types';
@@ -18,55 +19,8 @@ import { pageMessageOf } from '../../web/errors';
 import { formText, readForm } from '../../web/form';
 import { field, renderPage, type PageOptions } from '../../web/layout';
 import { safeReturnPath } from '../../web/return-path';
-
-interface SignInForm {
-  login?: string;
-  returnTo: string;
-  error?: string;
-  notice?: string;
-  status?: PageOptions['status'];
-}
-
-/**
- * The `login_hint` of the authorization request the sign-in returns to (OpenID Connect Core
- * 3.1.2.1), to fill the form with: only from a return path to /oauth/authorize, and only as text.
- */
-export function loginHintOf(returnTo: string): string | undefined {
-  if (!returnTo.startsWith('/oauth/authorize?')) return undefined;
-  const hint = new URLSearchParams(returnTo.slice('/oauth/authorize?'.length)).get('login_hint')?.trim();
-  return hint && hint.length <= EMAIL_MAX_LENGTH ? hint : undefined;
-}
-
-export async function signInPage(c: Context<AppEnv>, form: SignInForm) {
-  const choices = await signInChoices(c.env.deps);
-  const back = encodeURIComponent(form.returnTo);
-  const upstream =
-    choices.length === 0
-      ? ''
-      : html`<ul class="providers">${choices.map(
-          (choice) => html`<li><a class="button" href="/signin/with/${choice.id}?return=${back}">Continue with ${choice.name}</a></li>`,
-        )}</ul>`;
-  const signUp = c.env.deps.config.openRegistration ? html`<a href="/signup">Create an account</a>` : '';
-  const notice = form.notice ? html`<p class="notice" role="status">${form.notice}</p>` : '';
-  return renderPage(c, {
-    title: 'Sign in',
-    status: form.status,
-    body: html`${notice}<form method="post" action="/signin" novalidate>
-${csrfField(c)}<input type="hidden" name="return" value="${form.returnTo}">
-${field({ name: 'login', label: 'E-mail or username', type: 'text', autocomplete: 'username', value: form.login, autofocus: !form.error })}
-${field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', error: form.error })}
-<button type="submit">Sign in</button>
-</form>
-<p class="links"><a href="/forgot-password">Forgot your password?</a>${signUp}</p>${upstream}`,
-  });
-}
-
-export const STATUS_OF_FAILURE: Partial<Record<string, PageOptions['status']>> = {
-  INVALID_CREDENTIALS: 401,
-  ACCOUNT_LOCKED: 429,
-  RATE_LIMITED: 429,
-  USER_NOT_CONFIRMED: 403,
-};
+import { enrolmentPage } from './second-factor-pages';
+import { signInPage, STATUS_OF_FAILURE } from './signin-page';
 
 export async function submitSignIn(c: Context<AppEnv>) {
   const deps = c.env.deps;
@@ -79,6 +33,9 @@ export async function submitSignIn(c: Context<AppEnv>) {
   }
   try {
     const outcome = await signIn(deps, login, password);
+    if (outcome.challenge !== undefined && outcome.kind === 'enrol') {
+      return enrolmentPage(c, { challenge: outcome.challenge, returnTo, setup: await enrolmentSetup(deps, outcome.challenge) });
+    }
     if (outcome.challenge !== undefined) return signInCodePage(c, { challenge: outcome.challenge, returnTo });
     await replaceBrowserSession(c, outcome.cookie, outcome.maxAgeSeconds);
     return c.redirect(returnTo, 303);

@@ -12,6 +12,7 @@ const ORIGINAL_REASONS: Partial<Record<ErrorCode, string>> = {
   USER_ALREADY_CONFIRMED: 'User already activated.',
   EMAIL_TAKEN: 'This email is already registered.',
   MFA_REQUIRED: 'mfa_required: send a one-time code as otp',
+  MFA_ENROLLMENT_REQUIRED: 'mfa_enrollment_required: set up a second factor on the hosted sign-in page first',
 };
 
 const STATUS_OVERRIDES: Partial<Record<ErrorCode, ContentfulStatusCode>> = {

@@ -2,11 +2,15 @@
 // starts it once per run with these; add a route or a var here when a test needs one (tests share
 // the Worker, so they use unique users rather than changing its configuration).
 
-/** Gateway routes, all to the stub origin. `/app/` is a plain bearer-token route; `/site-login/` a website (`"login": true`). */
+/**
+ * Gateway routes, all to the stub origin. `/app/` is a plain bearer-token route; `/site-login/` a
+ * website (`"login": true`); `/site-mfa/` a website that needs a sign-in with a second factor.
+ */
 export function gatewayRoutes(originUrl: string): Record<string, unknown>[] {
   return [
     { prefix: '/app/', origin: originUrl },
     { prefix: '/site-login/', origin: originUrl, login: true },
+    { prefix: '/site-mfa/', origin: originUrl, login: true, mfa: true },
   ];
 }
 

@@ -21,6 +21,8 @@ export interface SiteWorker {
   url: string;
   /** An operator-created, confirmed user of this Worker. */
   createUser(): Promise<TestUser>;
+  /** A call to this Worker's operator API (`/admin/v1...`); throws on a non-2xx answer. */
+  admin(path: string, init: { method: string; body?: unknown }): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -68,6 +70,16 @@ export async function startSiteWorker(url: string, publicUrl: string): Promise<S
       const body = (await response.json()) as { id?: string };
       if (!response.ok || !body.id) throw new Error(`POST /admin/v1/users on the site Worker: ${response.status} ${JSON.stringify(body)}`);
       return { id: body.id, email, password: PASSWORD };
+    },
+    async admin(path, init) {
+      const response = await fetch(`${url}/admin/v1${path}`, {
+        method: init.method,
+        headers: { authorization: `Bearer ${accountToken}`, 'content-type': 'application/json' },
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      });
+      const text = await response.text();
+      if (!response.ok) throw new Error(`${init.method} /admin/v1${path} on the site Worker: ${response.status} ${text}`);
+      return text === '' ? undefined : JSON.parse(text);
     },
     stop: () => worker.mf.dispose(),
   };
