@@ -57,6 +57,7 @@ export async function createEcosystem(deps: Deps, name: string | undefined): Pro
     userCount: 0,
     passwordMinLength: null,
     passwordRejectCommon: null,
+    openClientRegistration: false,
   };
   await batchWithEvents(
     deps,

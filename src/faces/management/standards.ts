@@ -62,6 +62,7 @@ function providerMetadata(c: Context<AppEnv>) {
       userinfo_endpoint: `${issuer}/oauth/userinfo`,
       authorization_endpoint: `${issuer}/oauth/authorize`,
       end_session_endpoint: `${issuer}/oauth/logout`,
+      registration_endpoint: `${issuer}/oauth/register`,
       grant_types_supported: ['authorization_code', 'refresh_token', 'password', 'client_credentials'],
       response_types_supported: ['code'],
       response_modes_supported: ['query', 'form_post'],

@@ -25,10 +25,12 @@ import { validate } from '../../http/validate';
 import { jsonResponse, operation, SECURITY, TAGS } from '../../openapi/describe';
 import { browserRoutes } from './authorize';
 import { clientCredentials } from './client-auth';
+import { registrationRoutes } from './registration';
 import * as s from './schemas';
 
 export const oauthFace = new Hono<AppEnv>();
 oauthFace.route('/', browserRoutes);
+oauthFace.route('/', registrationRoutes);
 
 interface Issued {
   token: string;

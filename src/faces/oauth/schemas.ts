@@ -215,3 +215,53 @@ export const LogoutQuery = z.object({
     .meta({ description: 'One of the client’s post-logout URIs, exactly; default the sign-in page.' }),
   state: z.string().optional().meta({ description: 'Appended to the post-logout URI.' }),
 });
+
+// Dynamic registration (registration.ts): RFC 7591 2's metadata, checked by the core (client-registration.ts)
+// in RFC 7591's error codes; the schema only documents it and lets unknown members through (2 allows ignoring them).
+const uriArray = z.array(z.string().max(2000)).max(20);
+export const ClientMetadata = z
+  .looseObject({
+    redirect_uris: uriArray.optional().meta({
+      description: 'Required for the authorization_code grant; the operator’s rules (absolute https, or http on loopback; exact match).',
+    }),
+    client_name: z.unknown().optional().meta({ description: 'Shown to people (a string of at most 200 characters).' }),
+    token_endpoint_auth_method: z.unknown().optional().meta({
+      description:
+        '`none` (a public client), `client_secret_basic` (the default), `client_secret_post` or `private_key_jwt` (with `jwks`).',
+    }),
+    grant_types: z.unknown().optional().meta({
+      description:
+        '`authorization_code` (the default), `refresh_token`, and with an initial access token `urn:ietf:params:oauth:grant-type:device_code`.',
+    }),
+    response_types: z.unknown().optional().meta({ description: '`code` only.' }),
+    scope: z.unknown().optional().meta({ description: 'Space-separated, among openid, profile and email; default all three.' }),
+    post_logout_redirect_uris: z.unknown().optional(),
+    jwks: z.unknown().optional().meta({ description: 'The public keys of a private_key_jwt client (jwks_uri is not supported).' }),
+  })
+  .meta({ id: 'OAuthClientMetadata' });
+
+export const CLIENT_METADATA_EXAMPLE = {
+  client_name: 'My MCP client',
+  redirect_uris: ['http://127.0.0.1:33418/callback'],
+  token_endpoint_auth_method: 'none',
+  grant_types: ['authorization_code', 'refresh_token'],
+};
+
+export const ClientInformation = z
+  .object({
+    client_id: z.string(),
+    client_id_issued_at: z.number().int(),
+    client_name: z.string(),
+    redirect_uris: z.array(z.string()),
+    post_logout_redirect_uris: z.array(z.string()),
+    grant_types: z.array(z.string()),
+    response_types: z.array(z.string()),
+    token_endpoint_auth_method: z.string(),
+    scope: z.string(),
+    jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).optional(),
+    registration_client_uri: z.string(),
+    client_secret: z.string().optional().meta({ description: 'A confidential client’s, at registration only.' }),
+    client_secret_expires_at: z.literal(0).optional().meta({ description: '0: the secret does not expire.' }),
+    registration_access_token: z.string().optional().meta({ description: 'At registration only: shown this once, stored hashed.' }),
+  })
+  .meta({ id: 'OAuthClientInformation' });
