@@ -82,8 +82,42 @@ export const ClientCredentialsGrant = z
   })
   .meta({ id: 'OAuthClientCredentialsGrant', title: 'Client credentials grant (a confidential client’s own token)' });
 
+export const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
+
+export const DeviceCodeGrant = z
+  .object({
+    grant_type: z.literal(DEVICE_CODE_GRANT_TYPE),
+    device_code: requiredText(256).meta({ description: 'The device_code of POST /oauth/device_authorization.' }),
+    // RFC 8628 3.4: the client that asked for the code, authenticated as at the code exchange (a public one sends client_id).
+    ...clientFields,
+  })
+  .meta({ id: 'OAuthDeviceCodeGrant', title: 'Device code grant (RFC 8628): poll until the person approved on /device' });
+
 /** Every grant the token route takes. */
-export const TOKEN_GRANTS = [AuthorizationCodeGrant, PasswordGrant, RefreshTokenGrant, ClientCredentialsGrant] as const;
+export const TOKEN_GRANTS = [AuthorizationCodeGrant, PasswordGrant, RefreshTokenGrant, ClientCredentialsGrant, DeviceCodeGrant] as const;
+
+/** RFC 8628 3.1: a client asks for a device code and a user code. */
+export const DeviceAuthorizationRequest = z
+  .object({
+    scope: optionalText(2000).meta({
+      description: 'Space-separated, of the client’s scopes (openid, profile, email); default all of them.',
+    }),
+    ...clientFields,
+  })
+  .meta({ id: 'OAuthDeviceAuthorizationRequest' });
+
+export const DeviceAuthorizationAnswer = z
+  .object({
+    device_code: z.string().meta({ description: 'The client’s secret for polling the token endpoint; 32 random bytes.' }),
+    user_code: z
+      .string()
+      .meta({ description: 'What the person types on the verification page: XXXX-XXXX, letters without vowels.', example: 'WDJB-MJHT' }),
+    verification_uri: z.string().meta({ example: 'https://auth.example/device' }),
+    verification_uri_complete: z.string().meta({ description: 'The page with the user code filled in (for a QR code or a link).' }),
+    expires_in: z.number().int().meta({ description: 'Seconds: 600.' }),
+    interval: z.number().int().meta({ description: 'Seconds to wait between polls: 5.' }),
+  })
+  .meta({ id: 'OAuthDeviceAuthorization' });
 
 export const TokenRequest = z
   .discriminatedUnion('grant_type', TOKEN_GRANTS, {
