@@ -1983,6 +1983,10 @@ export interface components {
             client_id?: string | null;
             /** @description A confidential client’s secret (client_secret_post). */
             client_secret?: string | null;
+            /** @description private_key_jwt: `urn:ietf:params:oauth:client-assertion-type:jwt-bearer`. */
+            client_assertion_type?: string | null;
+            /** @description private_key_jwt (RFC 7523): a JWT signed with one of the client’s registered keys; iss = sub = client_id, aud this issuer or the token endpoint, exp within 5 minutes, a jti used once. */
+            client_assertion?: string | null;
         };
         /** Password grant */
         OAuthPasswordGrant: {
@@ -2000,6 +2004,10 @@ export interface components {
             client_id?: string | null;
             /** @description A confidential client’s secret (client_secret_post). */
             client_secret?: string | null;
+            /** @description private_key_jwt: `urn:ietf:params:oauth:client-assertion-type:jwt-bearer`. */
+            client_assertion_type?: string | null;
+            /** @description private_key_jwt (RFC 7523): a JWT signed with one of the client’s registered keys; iss = sub = client_id, aud this issuer or the token endpoint, exp within 5 minutes, a jti used once. */
+            client_assertion?: string | null;
         };
         /** Refresh token grant */
         OAuthRefreshTokenGrant: {
@@ -2011,6 +2019,10 @@ export interface components {
             client_id?: string | null;
             /** @description A confidential client’s secret (client_secret_post). */
             client_secret?: string | null;
+            /** @description private_key_jwt: `urn:ietf:params:oauth:client-assertion-type:jwt-bearer`. */
+            client_assertion_type?: string | null;
+            /** @description private_key_jwt (RFC 7523): a JWT signed with one of the client’s registered keys; iss = sub = client_id, aud this issuer or the token endpoint, exp within 5 minutes, a jti used once. */
+            client_assertion?: string | null;
         };
         /** Client credentials grant (a confidential client’s own token) */
         OAuthClientCredentialsGrant: {
@@ -2024,6 +2036,10 @@ export interface components {
             client_id?: string | null;
             /** @description A confidential client’s secret (client_secret_post). */
             client_secret?: string | null;
+            /** @description private_key_jwt: `urn:ietf:params:oauth:client-assertion-type:jwt-bearer`. */
+            client_assertion_type?: string | null;
+            /** @description private_key_jwt (RFC 7523): a JWT signed with one of the client’s registered keys; iss = sub = client_id, aud this issuer or the token endpoint, exp within 5 minutes, a jti used once. */
+            client_assertion?: string | null;
         };
         /** Device code grant (RFC 8628): poll until the person approved on /device */
         OAuthDeviceCodeGrant: {
@@ -2035,6 +2051,10 @@ export interface components {
             client_id?: string | null;
             /** @description A confidential client’s secret (client_secret_post). */
             client_secret?: string | null;
+            /** @description private_key_jwt: `urn:ietf:params:oauth:client-assertion-type:jwt-bearer`. */
+            client_assertion_type?: string | null;
+            /** @description private_key_jwt (RFC 7523): a JWT signed with one of the client’s registered keys; iss = sub = client_id, aud this issuer or the token endpoint, exp within 5 minutes, a jti used once. */
+            client_assertion?: string | null;
         };
         OAuthDeviceAuthorization: {
             /** @description The client’s secret for polling the token endpoint; 32 random bytes. */
@@ -2060,6 +2080,10 @@ export interface components {
             client_id?: string | null;
             /** @description A confidential client’s secret (client_secret_post). */
             client_secret?: string | null;
+            /** @description private_key_jwt: `urn:ietf:params:oauth:client-assertion-type:jwt-bearer`. */
+            client_assertion_type?: string | null;
+            /** @description private_key_jwt (RFC 7523): a JWT signed with one of the client’s registered keys; iss = sub = client_id, aud this issuer or the token endpoint, exp within 5 minutes, a jti used once. */
+            client_assertion?: string | null;
         };
         OAuthRevokeBody: {
             /** @description An access or a refresh token. */
@@ -2068,6 +2092,10 @@ export interface components {
             client_id?: string | null;
             /** @description A confidential client’s secret (client_secret_post). */
             client_secret?: string | null;
+            /** @description private_key_jwt: `urn:ietf:params:oauth:client-assertion-type:jwt-bearer`. */
+            client_assertion_type?: string | null;
+            /** @description private_key_jwt (RFC 7523): a JWT signed with one of the client’s registered keys; iss = sub = client_id, aud this issuer or the token endpoint, exp within 5 minutes, a jti used once. */
+            client_assertion?: string | null;
         };
         /** @description RFC 7662: only `{"active": false}` for a token that is not live or not the caller’s. */
         Introspection: {

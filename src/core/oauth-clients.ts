@@ -2,7 +2,10 @@
 // on a loopback host for native apps and development; no fragment; matched exactly), the secret of
 // a confidential client (32 random bytes, shown once, stored as a SHA-256 and compared in constant
 // time), and authenticating a client at the token endpoint.
+import { AssertionError, verifyClientAssertion, type ClientKeySet } from '../crypto/client-assertion';
+import { unverifiedClaims } from '../crypto/jwt';
 import { secretMatchesHash, sha256Hex } from '../crypto/digest';
+import { recordAssertionId } from '../store/assertion-repo';
 import { randomId, randomToken } from '../crypto/random';
 import * as repo from '../store/oauth-client-repo';
 import type { ClientChanges, NewClient, OAuthClientRow } from '../store/oauth-client-repo';
@@ -37,6 +40,7 @@ export interface ClientInput {
 }
 
 export const PRIVATE_KEY_JWT = 'private_key_jwt';
+export { CLIENT_ASSERTION_ALGORITHMS } from '../crypto/client-assertion';
 const MAX_JWKS_KEYS = 10;
 /** Members of a private JWK: a key set holding one is refused, it was never meant to leave the client. */
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
@@ -319,6 +323,37 @@ export interface ClientCredentials {
   clientId: string;
   /** From client_secret_basic or client_secret_post; absent for a public client. */
   secret?: string;
+  /** A private_key_jwt client's signed assertion (client_assertion, RFC 7523 2.2). */
+  assertion?: string;
+}
+
+/** The client an assertion names (its `sub`, before verification: which keys to verify it with); undefined when none. */
+export function clientIdOfAssertion(assertion: string): string | undefined {
+  const sub = assertion.length <= 8192 ? unverifiedClaims(assertion)?.sub : undefined;
+  return typeof sub === 'string' ? sub : undefined;
+}
+
+/**
+ * A private_key_jwt client's proof: its assertion verified with its registered keys, `aud` this
+ * issuer or its token endpoint, and its `jti` never seen before (kept in D1 until it expires).
+ */
+async function checkAssertion(deps: Deps, client: OAuthClientRow, assertion: string | undefined): Promise<void> {
+  if (assertion === undefined || !client.jwks)
+    throw new AppError('UNAUTHENTICATED', { reason: 'this client authenticates with private_key_jwt' });
+  const nowSeconds = Math.floor(deps.now() / 1000);
+  let verified: { jti: string; exp: number };
+  try {
+    verified = await verifyClientAssertion(client.jwks as ClientKeySet, assertion, {
+      clientId: client.id,
+      audiences: [deps.issuer, `${deps.issuer}/oauth/token`],
+      nowSeconds,
+    });
+  } catch (error) {
+    if (error instanceof AssertionError) throw new AppError('UNAUTHENTICATED', { reason: 'the client assertion is invalid' });
+    throw error;
+  }
+  const [recorded] = await recordAssertionId(deps.db, client.id, verified.jti, verified.exp * 1000);
+  if (!recorded) throw new AppError('UNAUTHENTICATED', { reason: 'the client assertion was used before' });
 }
 
 /**
@@ -330,9 +365,19 @@ export async function authenticateClient(deps: Deps, credentials: ClientCredenti
   const client = await findClient(deps, credentials.clientId);
   if (!client) throw new AppError('UNAUTHENTICATED', { reason: 'unknown client' });
   if (client.isPublic) {
-    if (credentials.secret !== undefined) throw new AppError('UNAUTHENTICATED', { reason: 'a public client has no secret' });
+    if (credentials.secret !== undefined || credentials.assertion !== undefined) {
+      throw new AppError('UNAUTHENTICATED', { reason: 'a public client has no secret' });
+    }
     return client;
   }
+  // Each client authenticates one way only: a secret is no proof for a private_key_jwt client, nor an assertion for another.
+  if (client.tokenEndpointAuthMethod === PRIVATE_KEY_JWT) {
+    if (credentials.secret !== undefined)
+      throw new AppError('UNAUTHENTICATED', { reason: 'this client authenticates with private_key_jwt' });
+    await checkAssertion(deps, client, credentials.assertion);
+    return client;
+  }
+  if (credentials.assertion !== undefined) throw new AppError('UNAUTHENTICATED', { reason: 'this client authenticates with its secret' });
   if (credentials.secret === undefined || !secretMatchesHash(credentials.secret, client.secretHash ?? '')) {
     throw new AppError('UNAUTHENTICATED', { reason: 'client authentication failed' });
   }

@@ -167,6 +167,22 @@ describe('dynamic client registration (RFC 7591)', () => {
     expect(body).toMatchObject({ token_endpoint_auth_method: 'none', scope: 'openid' });
     expect(body).not.toHaveProperty('client_secret');
     expect(body).not.toHaveProperty('logo_uri');
+    // A private_key_jwt client registers its public keys and gets no secret.
+    const jwk = {
+      kty: 'EC',
+      crv: 'P-256',
+      x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU',
+      y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0',
+    };
+    const signed = await registerWith(
+      client,
+      { ...PUBLIC_APP, token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [jwk] } },
+      token,
+    );
+    expect(signed.status, await signed.clone().text()).toBe(201);
+    const signedBody = await json(signed);
+    expect(signedBody).toMatchObject({ token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [jwk] } });
+    expect(signedBody).not.toHaveProperty('client_secret');
   });
 
   it('registers public clients openly only where the operator allowed it, and rate-limits it', async () => {

@@ -6,7 +6,7 @@ import { checkHealth } from '../../core/health';
 import { AppError, invalidField } from '../../core/errors';
 import { signInPath, websiteCaller, type WebsiteCaller } from '../../web/website-session';
 import { STATUS_OF } from '../../http/errors';
-import { SUPPORTED_SCOPES } from '../../core/oauth-clients';
+import { CLIENT_ASSERTION_ALGORITHMS, SUPPORTED_SCOPES } from '../../core/oauth-clients';
 import { rawOrBearerToken } from '../../http/auth-header';
 import { identityHeaders, machineIdentityHeaders } from '../../http/identity-headers';
 import { authenticateMachineToken, looksLikeMachineToken } from '../../core/machine-tokens';
@@ -78,7 +78,8 @@ function providerMetadata(c: Context<AppEnv>) {
       scopes_supported: [...SUPPORTED_SCOPES],
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: keys.algorithms,
-      token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
+      token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+      token_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGORITHMS],
       revocation_endpoint_auth_methods_supported: ['none'],
       introspection_endpoint_auth_methods_supported: ['client_secret_basic'],
       prompt_values_supported: ['none', 'login'],

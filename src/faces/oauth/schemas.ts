@@ -31,6 +31,13 @@ const UNSUPPORTED = 'unsupported grant type';
 const clientFields = {
   client_id: optionalText(255).meta({ description: 'A registered client’s id (or send it with the secret as HTTP Basic).' }),
   client_secret: optionalText(255).meta({ description: 'A confidential client’s secret (client_secret_post).' }),
+  client_assertion_type: optionalText(128).meta({
+    description: 'private_key_jwt: `urn:ietf:params:oauth:client-assertion-type:jwt-bearer`.',
+  }),
+  client_assertion: optionalText(8192).meta({
+    description:
+      'private_key_jwt (RFC 7523): a JWT signed with one of the client’s registered keys; iss = sub = client_id, aud this issuer or the token endpoint, exp within 5 minutes, a jti used once.',
+  }),
 };
 
 export const AuthorizationCodeGrant = z
