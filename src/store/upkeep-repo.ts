@@ -5,7 +5,19 @@
 import { and, eq, isNotNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './db';
-import { authorizationCodes, events, loginFailures, oneTimeCodes, outbox, sessions, signInChallenges, spentSecrets, users } from './schema';
+import {
+  authorizationCodes,
+  clientAssertionIds,
+  deviceAuthorizations,
+  events,
+  loginFailures,
+  oneTimeCodes,
+  outbox,
+  sessions,
+  signInChallenges,
+  spentSecrets,
+  users,
+} from './schema';
 
 /** Rows (sessions, codes, counters, mail) one round deletes of one kind at most. */
 export const UPKEEP_BATCH_ROWS = 1_000;
@@ -125,6 +137,16 @@ const ranges = {
     table: authorizationCodes,
     where: lt(authorizationCodes.expiresAt, c.authorizationCodesExpiredBefore),
   }),
+  // A device code lives 10 minutes; kept for a day after, like other codes (index device_authorizations_expires).
+  deviceAuthorizations: (c: UpkeepCutoffs) => ({
+    table: deviceAuthorizations,
+    where: lt(deviceAuthorizations.expiresAt, c.codesEndedBefore),
+  }),
+  // An assertion's jti is kept until the assertion expires: after that its exp refuses it anyway.
+  clientAssertionIds: (c: UpkeepCutoffs) => ({
+    table: clientAssertionIds,
+    where: lt(clientAssertionIds.expiresAt, c.fixedTtlExpiredBefore),
+  }),
   // A challenge lives 5 minutes; kept for a day after, like other codes (index sign_in_challenges_expires).
   signInChallenges: (c: UpkeepCutoffs) => ({ table: signInChallenges, where: lt(signInChallenges.expiresAt, c.codesEndedBefore) }),
   loginFailures: (c: UpkeepCutoffs) => ({
@@ -156,6 +178,8 @@ export const UPKEEP_KINDS: readonly UpkeepKind[] = [
   'pendingUsers',
   'codes',
   'authorizationCodes',
+  'deviceAuthorizations',
+  'clientAssertionIds',
   'signInChallenges',
   'loginFailures',
   'mail',
