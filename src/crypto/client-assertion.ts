@@ -2,7 +2,7 @@
 // with the public keys the client registered: asymmetric algorithms only (never `none` or an HMAC
 // that a public key could be misused as), `iss` and `sub` the client, `aud` this service, `exp`
 // and `jti` present, and a short lifetime. The caller keeps each `jti` until `exp` (single use).
-import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet } from 'jose';
+import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 
 export type ClientKeySet = JSONWebKeySet;
 
@@ -29,7 +29,7 @@ export async function verifyClientAssertion(
   assertion: string,
   expected: { clientId: string; audiences: string[]; nowSeconds: number },
 ): Promise<VerifiedAssertion> {
-  let payload;
+  let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(assertion, createLocalJWKSet(jwks), {
       algorithms: CLIENT_ASSERTION_ALGORITHMS,
