@@ -240,7 +240,14 @@ export async function setOpenRegistration(deps: Deps, ecosystemId: string, open:
   const [rows] = (await batchWithEvents(
     deps,
     [repo.setOpenRegistrationQuery(deps.db, ecosystemId, open, deps.now(), create)],
-    [{ type: 'ecosystem.updated', ecosystemId, guard: ecosystemExistsGuard(ecosystemId), details: { fields: ['openClientRegistration'], openClientRegistration: open } }],
+    [
+      {
+        type: 'ecosystem.updated',
+        ecosystemId,
+        guard: ecosystemExistsGuard(ecosystemId),
+        details: { fields: ['openClientRegistration'], openClientRegistration: open },
+      },
+    ],
   )) as { open: boolean }[][];
   const row = rows?.[0];
   if (!row) throw new AppError('ECOSYSTEM_NOT_FOUND');
