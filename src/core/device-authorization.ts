@@ -20,7 +20,8 @@ import type { BrowserSession } from './browser-sessions';
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import { issueIdToken } from './id-tokens';
-import { authenticateClient, SUPPORTED_SCOPES, type ClientCredentials, type OAuthClientRow } from './oauth-clients';
+import { authenticateClient, type ClientCredentials } from './client-authentication';
+import { SUPPORTED_SCOPES, type OAuthClientRow } from './oauth-clients';
 import { startSession, type StartedSession } from './sessions';
 
 export const DEVICE_CODE_TTL_SECONDS = 600;

@@ -20,7 +20,7 @@ import type { Deps } from './deps';
 import { edgeReadOrUnknown } from './edge-read';
 import type { CachedToken } from './edge-state';
 import { AppError } from './errors';
-import { authenticateClient, type ClientCredentials } from './oauth-clients';
+import { authenticateClient, type ClientCredentials } from './client-authentication';
 import { clientEpochKey } from './revocation';
 
 export const CLIENT_CREDENTIALS = 'client_credentials';

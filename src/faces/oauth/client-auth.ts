@@ -4,7 +4,7 @@
 // a signed `client_assertion` (`private_key_jwt`, RFC 7523 2.2; `client_id` may be left out: the
 // assertion's `sub` names the client). Using two methods at once is refused.
 import { AppError } from '../../core/errors';
-import { clientIdOfAssertion, type ClientCredentials } from '../../core/oauth-clients';
+import { clientIdOfAssertion, type ClientCredentials } from '../../core/client-authentication';
 import { basicCredentials } from '../../http/auth-header';
 
 export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';

@@ -14,7 +14,7 @@ import { AppError } from '../../core/errors';
 import { exchangeCode } from '../../core/code-exchange';
 import { pollDeviceCode, startDeviceAuthorization } from '../../core/device-authorization';
 import { logInWithPassword } from '../../core/login';
-import { authenticateClient, checkPasswordGrantClient } from '../../core/oauth-clients';
+import { authenticateClient, checkPasswordGrantClient } from '../../core/client-authentication';
 import { grantClientCredentials } from '../../core/machine-tokens';
 import { introspectToken, revokeToken } from '../../core/oauth';
 import { refreshSession } from '../../core/sessions';
