@@ -28,14 +28,17 @@ export function serverMessage(body: unknown): string {
   return start ? `not a Gatehouse error body: ${start}` : 'empty body';
 }
 
+/** The Io's fetch, the one the typed client sends through. */
+const fetchOf = (io: Io) => (request: Request) => io.fetch(request);
+
 /** The typed client for a connection; its token serves the operator routes and the droplit ones. */
 function clientFor(io: Io, connection: Connection): Gatehouse {
-  return createGatehouse({
-    baseUrl: connection.url,
-    accountToken: connection.token,
-    serverToken: connection.token,
-    fetch: (request) => io.fetch(request),
-  });
+  return createGatehouse({ baseUrl: connection.url, accountToken: connection.token, serverToken: connection.token, fetch: fetchOf(io) });
+}
+
+/** The typed client for a deployment without the account token (`login`: a person's own sign-in). */
+export function anonymousClient(io: Io, url: string): Gatehouse {
+  return createGatehouse({ baseUrl: url, fetch: fetchOf(io) });
 }
 
 /** The failure a refused or unreachable call exits with (1), as one line. */

@@ -2,8 +2,8 @@
 // file; the account token from GATEHOUSE_TOKEN or the config file (never a flag, which would land
 // in shell history), and the config file only when no one but its owner can read it. The calls
 // themselves go through the typed client (api.ts).
-import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { usageError, type Io } from './io';
 
 interface ConfigFile {
@@ -62,6 +62,34 @@ function checkedUrl(value: string, source: string): string {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw usageError(`${source} must be an http(s) URL (got "${value}")`);
   return value.replace(/\/+$/, '');
+}
+
+/** The deployment alone (`login` needs no account token): --url, GATEHOUSE_URL, else the config file's. */
+export function deploymentUrl(io: Io, urlFlag: string | undefined): string {
+  if (urlFlag !== undefined) return checkedUrl(urlFlag, '--url');
+  if (io.env.GATEHOUSE_URL) return checkedUrl(io.env.GATEHOUSE_URL, 'GATEHOUSE_URL');
+  const file = readConfigFile(io);
+  if (file?.url) return checkedUrl(file.url, `"url" in ${file.path}`);
+  throw usageError('No deployment given: pass --url https://... or set GATEHOUSE_URL.');
+}
+
+export interface UserTokens {
+  clientId: string;
+  accessToken: string;
+  refreshToken?: string;
+  expiresAt: string;
+}
+
+/**
+ * Keeps a person's tokens (from `login`) in the config file as `"user"`, with the deployment's URL;
+ * the rest of the file (the account token) stays as it was. Written at mode 600, as the file must be.
+ */
+export function saveUserTokens(io: Io, url: string, tokens: UserTokens): void {
+  const path = configPath(io);
+  const current = readConfigFile(io) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : {};
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  writeFileSync(path, `${JSON.stringify({ ...current, url, user: tokens }, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(path, 0o600);
 }
 
 /** The deployment and account token for an operator command; exit 2 naming what is missing. */

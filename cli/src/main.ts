@@ -6,6 +6,7 @@ import { configCommands } from './commands/config';
 import { eventCommands } from './commands/events';
 import { identityProviderCommands } from './commands/identity-providers';
 import { keyCommands } from './commands/keys';
+import { loginCommand } from './commands/login';
 import { ecosystemCommands, environmentCommands, serverTokenCommands } from './commands/operator';
 import { userTokenCommands } from './commands/user';
 import { userCommands } from './commands/users';
@@ -17,7 +18,8 @@ ENVIRONMENT
   GATEHOUSE_URL           The deployment, when --url is not given
   GATEHOUSE_TOKEN         The account token (never a flag: it would land in shell history)
   GATEHOUSE_SERVER_TOKEN  A server token for \`user create-token\` (else the account token is used)
-  GATEHOUSE_CONFIG        The config file (default ~/.config/gatehouse/config.json, {"url", "token"}, mode 600)
+  GATEHOUSE_CLIENT_ID     The OAuth client \`login\` uses (one the operator allowed the device grant)
+  GATEHOUSE_CONFIG        The config file (default ~/.config/gatehouse/config.json, {"url", "token", "user"}, mode 600)
 
 EXIT CODES  0 done, 1 failed (the server refused or was unreachable, a config problem), 2 usage`;
 
@@ -25,6 +27,7 @@ export function rootCommand(io: Io): CommandDef {
   return defineCommand({
     meta: { name: 'gatehouse', description: 'Operate a Gatehouse deployment' },
     subCommands: {
+      login: loginCommand(io),
       keys: keyCommands(io),
       config: configCommands(io),
       ecosystems: ecosystemCommands(io),

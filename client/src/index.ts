@@ -2,6 +2,7 @@
 // verification against the JWKS, and a Hono middleware. Runs in a Worker and in Node 18+ (fetch,
 // URL and WebCrypto only).
 import { operatorApi } from './admin.ts';
+import { deviceFlow } from './device.ts';
 import { apiClient, type FetchLike } from './http.ts';
 import { droplitUsers } from './users.ts';
 
@@ -26,6 +27,8 @@ export function createGatehouse(options: GatehouseOptions) {
     logout: users.logout,
     /** The operator routes (needs `accountToken`). */
     admin: operatorApi(api, options.accountToken),
+    /** The device authorization grant (RFC 8628), for a program that signs a person in without a browser. */
+    device: deviceFlow(api),
     /** The typed openapi-fetch client for any other documented route. */
     api,
   };
@@ -33,6 +36,7 @@ export function createGatehouse(options: GatehouseOptions) {
 
 export type Gatehouse = ReturnType<typeof createGatehouse>;
 
+export { DEVICE_CODE_GRANT, type DeviceAuthorization, type DevicePoll } from './device.ts';
 export { GatehouseError, type GatehouseIssue, type GatehouseRequest } from './errors.ts';
 export type { FetchLike, Schemas } from './http.ts';
 export type { components, paths } from './openapi.js';

@@ -408,6 +408,59 @@ export interface paths {
         patch: operations["patchAdminV1ClientsByClientId"];
         trace?: never;
     };
+    "/admin/v1/initial-access-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the initial access tokens */
+        get: operations["getAdminV1InitialAccessTokens"];
+        put?: never;
+        /** Make an initial access token (RFC 7591) for registering OAuth clients */
+        post: operations["postAdminV1InitialAccessTokens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/initial-access-tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete an initial access token (the clients it registered stay) */
+        delete: operations["deleteAdminV1InitialAccessTokensById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/ecosystems/{ecosystemId}/client-registration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether an ecosystem allows open client registration */
+        get: operations["getAdminV1EcosystemsByEcosystemIdClientRegistration"];
+        /** Allow or stop open registration of public clients (RFC 7591 without an initial access token) */
+        put: operations["putAdminV1EcosystemsByEcosystemIdClientRegistration"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/identity-providers": {
         parameters: {
             query?: never;
@@ -572,6 +625,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/oauth/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Register a client (RFC 7591) */
+        post: operations["postOauthRegister"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/register/{clientId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a client’s registration (RFC 7592) */
+        get: operations["getOauthRegisterByClientId"];
+        /** Replace a client’s registration (RFC 7592) */
+        put: operations["putOauthRegisterByClientId"];
+        post?: never;
+        /** Delete a client’s registration (RFC 7592) */
+        delete: operations["deleteOauthRegisterByClientId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/oauth/token": {
         parameters: {
             query?: never;
@@ -581,8 +670,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Tokens: grant_type authorization_code (PKCE), password, refresh_token or client_credentials */
+        /** Tokens: grant_type authorization_code (PKCE), password, refresh_token, client_credentials or device_code */
         post: operations["postOauthToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/device_authorization": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a device authorization (RFC 8628): a device code to poll with, a user code for /device */
+        post: operations["postOauthDeviceAuthorization"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1088,6 +1194,41 @@ export interface paths {
         put?: never;
         /** Link another upstream identity: to the provider, whose answer links it to this account */
         post: operations["postAccountIdentitiesLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/device": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Connect a device (RFC 8628): the form for the code it shows */
+        get: operations["getDevice"];
+        put?: never;
+        /** Look the code up: which application asks, and for what */
+        post: operations["postDevice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/device/decide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Allow or deny the device: recorded once; the device’s next poll gets tokens or access_denied */
+        post: operations["postDeviceDecide"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1717,7 +1858,7 @@ export interface components {
             userId?: string;
             actor: {
                 /** @enum {string} */
-                type: "user" | "operator" | "server" | "system";
+                type: "user" | "operator" | "server" | "system" | "client" | "initial_access_token";
                 id?: string;
             };
             requestId: string;
@@ -1838,11 +1979,19 @@ export interface components {
             allowClientCredentials: boolean;
             clientCredentialsScopes: string[];
             clientCredentialsResources: string[];
+            allowDeviceGrant: boolean;
             /**
-             * @description client_secret_post is accepted too.
+             * @description Either secret method is accepted for a client with a secret.
              * @enum {string}
              */
-            tokenEndpointAuthMethod: "none" | "client_secret_basic";
+            tokenEndpointAuthMethod: "none" | "client_secret_basic" | "client_secret_post" | "private_key_jwt";
+            jwks?: {
+                keys: {
+                    [key: string]: unknown;
+                }[];
+            };
+            /** @description For a client that registered itself (RFC 7591): the ecosystem of its initial access token, or of open registration. */
+            registeredInEcosystemId?: string;
             /**
              * Format: date-time
              * @example 2026-01-31T12:00:00.000Z
@@ -1855,6 +2004,24 @@ export interface components {
             updatedAt: string;
             /** @description Only in the answer that registers a confidential client: shown this once, stored hashed. */
             clientSecret?: string;
+        };
+        InitialAccessToken: {
+            id: string;
+            ecosystemId: string;
+            name: string;
+            /**
+             * Format: date-time
+             * @example 2026-01-31T12:00:00.000Z
+             */
+            createdAt: string;
+            expiresAt: string | null;
+            maxUses: number | null;
+            uses: number;
+            /** @description Only in the answer that makes it: shown this once, stored hashed. */
+            token?: string;
+        };
+        ClientRegistration: {
+            open: boolean;
         };
         IdentityProvider: {
             id: string;
@@ -1922,6 +2089,51 @@ export interface components {
             createdAt: string;
             sentAt: string | null;
         };
+        OAuthClientInformation: {
+            client_id: string;
+            client_id_issued_at: number;
+            client_name: string;
+            redirect_uris: string[];
+            post_logout_redirect_uris: string[];
+            grant_types: string[];
+            response_types: string[];
+            token_endpoint_auth_method: string;
+            scope: string;
+            jwks?: {
+                keys: {
+                    [key: string]: unknown;
+                }[];
+            };
+            registration_client_uri: string;
+            /** @description A confidential client’s, at registration only. */
+            client_secret?: string;
+            /**
+             * @description 0: the secret does not expire.
+             * @constant
+             */
+            client_secret_expires_at?: 0;
+            /** @description At registration only: shown this once, stored hashed. */
+            registration_access_token?: string;
+        };
+        OAuthClientMetadata: {
+            /** @description Required for the authorization_code grant; the operator’s rules (absolute https, or http on loopback; exact match). */
+            redirect_uris?: string[];
+            /** @description Shown to people (a string of at most 200 characters). */
+            client_name?: unknown;
+            /** @description `none` (a public client), `client_secret_basic` (the default), `client_secret_post` or `private_key_jwt` (with `jwks`). */
+            token_endpoint_auth_method?: unknown;
+            /** @description `authorization_code` (the default), `refresh_token`, and with an initial access token `urn:ietf:params:oauth:grant-type:device_code`. */
+            grant_types?: unknown;
+            /** @description `code` only. */
+            response_types?: unknown;
+            /** @description Space-separated, among openid, profile and email; default all three. */
+            scope?: unknown;
+            post_logout_redirect_uris?: unknown;
+            /** @description The public keys of a private_key_jwt client (jwks_uri is not supported). */
+            jwks?: unknown;
+        } & {
+            [key: string]: unknown;
+        };
         OAuthTokens: {
             /** @description A JWT. */
             access_token: string;
@@ -1939,7 +2151,7 @@ export interface components {
             /** @description An OpenID Connect ID token, when `openid` was granted. */
             id_token?: string;
         };
-        OAuthTokenRequest: components["schemas"]["OAuthAuthorizationCodeGrant"] | components["schemas"]["OAuthPasswordGrant"] | components["schemas"]["OAuthRefreshTokenGrant"] | components["schemas"]["OAuthClientCredentialsGrant"];
+        OAuthTokenRequest: components["schemas"]["OAuthAuthorizationCodeGrant"] | components["schemas"]["OAuthPasswordGrant"] | components["schemas"]["OAuthRefreshTokenGrant"] | components["schemas"]["OAuthClientCredentialsGrant"] | components["schemas"]["OAuthDeviceCodeGrant"];
         /** Authorization code grant (PKCE) */
         OAuthAuthorizationCodeGrant: {
             /** @constant */
@@ -1954,6 +2166,10 @@ export interface components {
             client_id?: string | null;
             /** @description A confidential client’s secret (client_secret_post). */
             client_secret?: string | null;
+            /** @description private_key_jwt: `urn:ietf:params:oauth:client-assertion-type:jwt-bearer`. */
+            client_assertion_type?: string | null;
+            /** @description private_key_jwt (RFC 7523): a JWT signed with one of the client’s registered keys; iss = sub = client_id, aud this issuer or the token endpoint, exp within 5 minutes, a jti used once. */
+            client_assertion?: string | null;
         };
         /** Password grant */
         OAuthPasswordGrant: {
@@ -1971,6 +2187,10 @@ export interface components {
             client_id?: string | null;
             /** @description A confidential client’s secret (client_secret_post). */
             client_secret?: string | null;
+            /** @description private_key_jwt: `urn:ietf:params:oauth:client-assertion-type:jwt-bearer`. */
+            client_assertion_type?: string | null;
+            /** @description private_key_jwt (RFC 7523): a JWT signed with one of the client’s registered keys; iss = sub = client_id, aud this issuer or the token endpoint, exp within 5 minutes, a jti used once. */
+            client_assertion?: string | null;
         };
         /** Refresh token grant */
         OAuthRefreshTokenGrant: {
@@ -1982,6 +2202,10 @@ export interface components {
             client_id?: string | null;
             /** @description A confidential client’s secret (client_secret_post). */
             client_secret?: string | null;
+            /** @description private_key_jwt: `urn:ietf:params:oauth:client-assertion-type:jwt-bearer`. */
+            client_assertion_type?: string | null;
+            /** @description private_key_jwt (RFC 7523): a JWT signed with one of the client’s registered keys; iss = sub = client_id, aud this issuer or the token endpoint, exp within 5 minutes, a jti used once. */
+            client_assertion?: string | null;
         };
         /** Client credentials grant (a confidential client’s own token) */
         OAuthClientCredentialsGrant: {
@@ -1995,6 +2219,54 @@ export interface components {
             client_id?: string | null;
             /** @description A confidential client’s secret (client_secret_post). */
             client_secret?: string | null;
+            /** @description private_key_jwt: `urn:ietf:params:oauth:client-assertion-type:jwt-bearer`. */
+            client_assertion_type?: string | null;
+            /** @description private_key_jwt (RFC 7523): a JWT signed with one of the client’s registered keys; iss = sub = client_id, aud this issuer or the token endpoint, exp within 5 minutes, a jti used once. */
+            client_assertion?: string | null;
+        };
+        /** Device code grant (RFC 8628): poll until the person approved on /device */
+        OAuthDeviceCodeGrant: {
+            /** @constant */
+            grant_type: "urn:ietf:params:oauth:grant-type:device_code";
+            /** @description The device_code of POST /oauth/device_authorization. */
+            device_code: string;
+            /** @description A registered client’s id (or send it with the secret as HTTP Basic). */
+            client_id?: string | null;
+            /** @description A confidential client’s secret (client_secret_post). */
+            client_secret?: string | null;
+            /** @description private_key_jwt: `urn:ietf:params:oauth:client-assertion-type:jwt-bearer`. */
+            client_assertion_type?: string | null;
+            /** @description private_key_jwt (RFC 7523): a JWT signed with one of the client’s registered keys; iss = sub = client_id, aud this issuer or the token endpoint, exp within 5 minutes, a jti used once. */
+            client_assertion?: string | null;
+        };
+        OAuthDeviceAuthorization: {
+            /** @description The client’s secret for polling the token endpoint; 32 random bytes. */
+            device_code: string;
+            /**
+             * @description What the person types on the verification page: XXXX-XXXX, letters without vowels.
+             * @example WDJB-MJHT
+             */
+            user_code: string;
+            /** @example https://auth.example/device */
+            verification_uri: string;
+            /** @description The page with the user code filled in (for a QR code or a link). */
+            verification_uri_complete: string;
+            /** @description Seconds: 600. */
+            expires_in: number;
+            /** @description Seconds to wait between polls: 5. */
+            interval: number;
+        };
+        OAuthDeviceAuthorizationRequest: {
+            /** @description Space-separated, of the client’s scopes (openid, profile, email); default all of them. */
+            scope?: string | null;
+            /** @description A registered client’s id (or send it with the secret as HTTP Basic). */
+            client_id?: string | null;
+            /** @description A confidential client’s secret (client_secret_post). */
+            client_secret?: string | null;
+            /** @description private_key_jwt: `urn:ietf:params:oauth:client-assertion-type:jwt-bearer`. */
+            client_assertion_type?: string | null;
+            /** @description private_key_jwt (RFC 7523): a JWT signed with one of the client’s registered keys; iss = sub = client_id, aud this issuer or the token endpoint, exp within 5 minutes, a jti used once. */
+            client_assertion?: string | null;
         };
         OAuthRevokeBody: {
             /** @description An access or a refresh token. */
@@ -2003,6 +2275,10 @@ export interface components {
             client_id?: string | null;
             /** @description A confidential client’s secret (client_secret_post). */
             client_secret?: string | null;
+            /** @description private_key_jwt: `urn:ietf:params:oauth:client-assertion-type:jwt-bearer`. */
+            client_assertion_type?: string | null;
+            /** @description private_key_jwt (RFC 7523): a JWT signed with one of the client’s registered keys; iss = sub = client_id, aud this issuer or the token endpoint, exp within 5 minutes, a jti used once. */
+            client_assertion?: string | null;
         };
         /** @description RFC 7662: only `{"active": false}` for a token that is not live or not the caller’s. */
         Introspection: {
@@ -3445,6 +3721,16 @@ export interface operations {
                     clientCredentialsScopes?: string[] | null;
                     /** @description The resources (RFC 8707: absolute https URIs, or http on loopback, no fragment) a machine token may be addressed to with `resource`; default none, null clears. Removing one ends its machine tokens. */
                     clientCredentialsResources?: string[] | null;
+                    /** @description Whether the client may use the device authorization grant (RFC 8628; default false): a command-line tool, a TV. */
+                    allowDeviceGrant?: boolean | null;
+                    /** @description A confidential client’s way to authenticate: its secret (either secret method is accepted; the default) or `private_key_jwt` (RFC 7523: a JWT signed with a key of `jwks`; no secret is issued). */
+                    tokenEndpointAuthMethod?: ("client_secret_basic" | "client_secret_post" | "private_key_jwt") | null;
+                    /** @description The client’s public keys (a JWK set: EC, RSA or OKP) for private_key_jwt. */
+                    jwks?: {
+                        keys: {
+                            [key: string]: unknown;
+                        }[];
+                    } | null;
                 };
             };
         };
@@ -3587,6 +3873,16 @@ export interface operations {
                     clientCredentialsScopes?: string[] | null;
                     /** @description The resources (RFC 8707: absolute https URIs, or http on loopback, no fragment) a machine token may be addressed to with `resource`; default none, null clears. Removing one ends its machine tokens. */
                     clientCredentialsResources?: string[] | null;
+                    /** @description Whether the client may use the device authorization grant (RFC 8628; default false): a command-line tool, a TV. */
+                    allowDeviceGrant?: boolean | null;
+                    /** @description A confidential client’s way to authenticate: its secret (either secret method is accepted; the default) or `private_key_jwt` (RFC 7523: a JWT signed with a key of `jwks`; no secret is issued). */
+                    tokenEndpointAuthMethod?: ("client_secret_basic" | "client_secret_post" | "private_key_jwt") | null;
+                    /** @description The client’s public keys (a JWK set: EC, RSA or OKP) for private_key_jwt. */
+                    jwks?: {
+                        keys: {
+                            [key: string]: unknown;
+                        }[];
+                    } | null;
                 };
             };
         };
@@ -3619,6 +3915,240 @@ export interface operations {
                 };
             };
             /** @description No such client */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    getAdminV1InitialAccessTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every initial access token (never the token) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["InitialAccessToken"][];
+                    };
+                };
+            };
+            /** @description No account token, or another token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    postAdminV1InitialAccessTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "ecosystemId": "default",
+                 *       "name": "MCP clients",
+                 *       "maxUses": 10
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The ecosystem its clients register in; default DEFAULT_ECOSYSTEM. */
+                    ecosystemId?: string | null;
+                    /** @description A label for people. */
+                    name?: string | null;
+                    /** @description How long it may be used; default: until deleted. */
+                    expiresInSeconds?: number | null;
+                    /** @description How many clients it may register; default: any number. */
+                    maxUses?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The token, shown this once, and its limits */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InitialAccessToken"];
+                };
+            };
+            /** @description A field is invalid (the message names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No account token, or another token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No such ecosystem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    deleteAdminV1InitialAccessTokensById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No account token, or another token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No such token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    getAdminV1EcosystemsByEcosystemIdClientRegistration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ecosystemId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Whether anyone may register a public client here */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientRegistration"];
+                };
+            };
+            /** @description No account token, or another token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No such ecosystem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+        };
+    };
+    putAdminV1EcosystemsByEcosystemIdClientRegistration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ecosystemId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "open": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["ClientRegistration"];
+            };
+        };
+        responses: {
+            /** @description Whether anyone may register a public client here */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientRegistration"];
+                };
+            };
+            /** @description A field is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No account token, or another token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagementError"];
+                };
+            };
+            /** @description No such ecosystem */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4538,6 +5068,192 @@ export interface operations {
             };
         };
     };
+    postOauthRegister: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "client_name": "My MCP client",
+                 *       "redirect_uris": [
+                 *         "http://127.0.0.1:33418/callback"
+                 *       ],
+                 *       "token_endpoint_auth_method": "none",
+                 *       "grant_types": [
+                 *         "authorization_code",
+                 *         "refresh_token"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["OAuthClientMetadata"];
+            };
+        };
+        responses: {
+            /** @description The client’s metadata, its secret (confidential) and its registration access token, shown this once */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthClientInformation"];
+                };
+            };
+            /** @description invalid_redirect_uri, invalid_client_metadata (the description names the field), invalid_request (not JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description invalid_token: no initial access token where open registration is off, or a token that is not live */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description slow_down: too many registrations from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+        };
+    };
+    getOauthRegisterByClientId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The client’s metadata (no secret) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthClientInformation"];
+                };
+            };
+            /** @description invalid_redirect_uri or invalid_client_metadata */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description invalid_token: not this client’s registration access token (or no such client) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+        };
+    };
+    putOauthRegisterByClientId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["OAuthClientMetadata"];
+            };
+        };
+        responses: {
+            /** @description The client’s metadata as now registered */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthClientInformation"];
+                };
+            };
+            /** @description invalid_redirect_uri or invalid_client_metadata */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description invalid_token: not this client’s registration access token (or no such client) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+        };
+    };
+    deleteOauthRegisterByClientId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted: its codes and machine tokens end with it */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid_redirect_uri or invalid_client_metadata */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description invalid_token: not this client’s registration access token (or no such client) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+        };
+    };
     postOauthToken: {
         parameters: {
             query?: never;
@@ -4575,7 +5291,7 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthTokens"];
                 };
             };
-            /** @description invalid_request (a field, named), invalid_grant (wrong credentials, code, verifier or refresh token), unauthorized_client, invalid_scope, unsupported_grant_type */
+            /** @description invalid_request (a field, named), invalid_grant (wrong credentials, code, verifier or refresh token), unauthorized_client, invalid_scope, unsupported_grant_type; for the device code: authorization_pending, slow_down, expired_token, access_denied */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4603,6 +5319,58 @@ export interface operations {
                 };
             };
             /** @description slow_down (the per-client budget) or invalid_grant (the account is locked for a while) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+        };
+    };
+    postOauthDeviceAuthorization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["OAuthDeviceAuthorizationRequest"];
+                "application/json": components["schemas"]["OAuthDeviceAuthorizationRequest"];
+            };
+        };
+        responses: {
+            /** @description The codes, where the person enters the user code, and how often to poll */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthDeviceAuthorization"];
+                };
+            };
+            /** @description invalid_request, unauthorized_client (the client is not allowed the device grant), invalid_scope */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description invalid_client: unknown client, or a confidential one that did not authenticate */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description slow_down: the per-client budget */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6273,6 +7041,169 @@ export interface operations {
             };
             /** @description The provider could not be reached */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    getDevice: {
+        parameters: {
+            query?: {
+                /** @description Fills the form in (verification_uri_complete). */
+                user_code?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The form */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Not signed in: to the sign-in page, coming back here after */
+            303: {
+                headers: {
+                    /** @description Where to go: /signin?return=/device. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie: {
+                /** @description Set by the page that shows the form; without it, or with another `csrf` field, or from another site, the answer is a 403 page. */
+                "__Host-gatehouse-csrf": string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The hidden field of the form: the value of the __Host-gatehouse-csrf cookie. */
+                    csrf: string;
+                    /** @description The code the device shows (XXXX-XXXX; case, dashes and spaces do not matter). */
+                    user_code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The question: Allow or Deny */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Not signed in: to the sign-in page */
+            303: {
+                headers: {
+                    /** @description Where to go: /signin?return=/device. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The form again: no pending code of that value */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The form expired or came from another site (the CSRF check) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Too many codes tried from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    postDeviceDecide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie: {
+                /** @description Set by the page that shows the form; without it, or with another `csrf` field, or from another site, the answer is a 403 page. */
+                "__Host-gatehouse-csrf": string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The hidden field of the form: the value of the __Host-gatehouse-csrf cookie. */
+                    csrf: string;
+                    user_code: string;
+                    /**
+                     * @description The button pressed.
+                     * @enum {string}
+                     */
+                    decision: "approve" | "deny";
+                };
+            };
+        };
+        responses: {
+            /** @description Done: go back to the device */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Not signed in: to the sign-in page */
+            303: {
+                headers: {
+                    /** @description Where to go: /signin?return=/device. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The code was answered already or expired */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The form expired or came from another site (the CSRF check) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -16,7 +16,11 @@ export type ActorRef =
   /** A user of the role admin, acting with their token. */
   | { kind: 'admin'; userId: string }
   /** A user acting with their own token, session or password. */
-  | { kind: 'user'; userId: string };
+  | { kind: 'user'; userId: string }
+  /** A dynamically registered OAuth client managing itself with its registration access token (RFC 7592). */
+  | { kind: 'client'; clientId: string }
+  /** Whoever holds an initial access token the operator made (RFC 7591 3), registering a client. */
+  | { kind: 'initial_access_token'; tokenId: string };
 
 /** Why a session (or every session of a user) ended: the `revoked_reason` a session row records. */
 export type RevocationReason =

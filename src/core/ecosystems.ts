@@ -59,6 +59,7 @@ export async function createEcosystem(deps: Deps, name: string | undefined): Pro
     passwordRejectCommon: null,
     mfaPolicy: null,
     mfaAdminPolicy: null,
+    openClientRegistration: false,
   };
   await batchWithEvents(
     deps,

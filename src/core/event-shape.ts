@@ -4,7 +4,7 @@ import type { EventRow } from '../store/event-repo';
 
 /** Who acted, as an event shows it. */
 export interface EventActor {
-  type: 'user' | 'operator' | 'server' | 'system';
+  type: 'user' | 'operator' | 'server' | 'system' | 'client' | 'initial_access_token';
   id?: string;
 }
 

@@ -90,6 +90,10 @@ export function eventActor(actor: ActorRef, userId?: string | null): EventActor 
       return { type: 'operator', id: actor.userId };
     case 'user':
       return { type: 'user', id: actor.userId };
+    case 'client':
+      return { type: 'client', id: actor.clientId };
+    case 'initial_access_token':
+      return { type: 'initial_access_token', id: actor.tokenId };
     default:
       return userId ? { type: 'user', id: userId } : { type: 'user' };
   }

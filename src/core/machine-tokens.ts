@@ -20,7 +20,7 @@ import type { Deps } from './deps';
 import { edgeReadOrUnknown } from './edge-read';
 import type { CachedToken } from './edge-state';
 import { AppError } from './errors';
-import { authenticateClient, type ClientCredentials } from './oauth-clients';
+import { authenticateClient, type ClientCredentials } from './client-authentication';
 import { clientEpochKey } from './revocation';
 
 export const CLIENT_CREDENTIALS = 'client_credentials';
@@ -61,7 +61,8 @@ export async function grantClientCredentials(
   request: { scope?: string | undefined; resource?: string | undefined },
 ): Promise<MachineIssued> {
   if (credentials === undefined) throw new AppError('UNAUTHENTICATED', { reason: 'client authentication is required' });
-  if (credentials.secret === undefined) throw new AppError('UNAUTHENTICATED', { reason: 'a confidential client must authenticate' });
+  if (credentials.secret === undefined && credentials.assertion === undefined)
+    throw new AppError('UNAUTHENTICATED', { reason: 'a confidential client must authenticate' });
   const client = await authenticateClient(deps, credentials);
   if (client.isPublic || !client.allowClientCredentials) throw new AppError('UNAUTHORIZED_CLIENT');
   const granted = grantedScope(client.clientCredentialsScopes, request.scope);

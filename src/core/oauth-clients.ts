@@ -1,11 +1,12 @@
 // Registered OAuth clients: the operator's rules for them (redirect URIs absolute https, or http
 // on a loopback host for native apps and development; no fragment; matched exactly), the secret of
 // a confidential client (32 random bytes, shown once, stored as a SHA-256 and compared in constant
-// time), and authenticating a client at the token endpoint.
-import { secretMatchesHash, sha256Hex } from '../crypto/digest';
+// time) or its public keys for private_key_jwt. Authenticating a client: client-authentication.ts.
+import { sha256Hex } from '../crypto/digest';
 import { randomId, randomToken } from '../crypto/random';
 import * as repo from '../store/oauth-client-repo';
-import type { ClientChanges, OAuthClientRow } from '../store/oauth-client-repo';
+import type { ClientChanges, NewClient, OAuthClientRow } from '../store/oauth-client-repo';
+import type { Statement } from '../store/db';
 import type { Deps } from './deps';
 import { batchWithEvents } from './events';
 import { AppError, invalidField } from './errors';
@@ -29,6 +30,54 @@ export interface ClientInput {
   allowClientCredentials?: boolean;
   clientCredentialsScopes?: unknown;
   clientCredentialsResources?: unknown;
+  allowDeviceGrant?: boolean;
+  /** `private_key_jwt` (with `jwks`): the client signs an assertion instead of holding a secret; else its secret. */
+  tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+  jwks?: unknown;
+}
+
+export const PRIVATE_KEY_JWT = 'private_key_jwt';
+export { CLIENT_ASSERTION_ALGORITHMS } from '../crypto/client-assertion';
+const MAX_JWKS_KEYS = 10;
+/** Members of a private JWK: a key set holding one is refused, it was never meant to leave the client. */
+const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+
+/** A client's public key set for private_key_jwt: 1 to 10 EC, RSA or OKP public keys. */
+function jwkSet(value: unknown, method: string | null): { keys: Record<string, unknown>[] } | null {
+  if (value === undefined || value === null) {
+    if (method === PRIVATE_KEY_JWT) throw invalidField('jwks', 'is required for private_key_jwt');
+    return null;
+  }
+  const keys = (value as { keys?: unknown }).keys;
+  if (
+    typeof value !== 'object' ||
+    !Array.isArray(keys) ||
+    keys.length === 0 ||
+    keys.length > MAX_JWKS_KEYS ||
+    keys.some(
+      (key) =>
+        typeof key !== 'object' ||
+        key === null ||
+        !['EC', 'RSA', 'OKP'].includes((key as { kty?: unknown }).kty as string) ||
+        PRIVATE_JWK_MEMBERS.some((member) => member in key),
+    )
+  ) {
+    throw invalidField('jwks', `must be a JWK set of 1 to ${MAX_JWKS_KEYS} public EC, RSA or OKP keys`);
+  }
+  return { keys: keys as Record<string, unknown>[] };
+}
+
+/**
+ * The stored auth method of a confidential client: as registered (null: the operator's, its secret
+ * by either method); a public client has none. Both secret methods are accepted whichever is named.
+ */
+function authMethodOf(value: ClientInput['tokenEndpointAuthMethod'], isPublic: boolean): string | null {
+  if (value === undefined) return null;
+  if (isPublic) throw invalidField('tokenEndpointAuthMethod', 'is for confidential clients only');
+  if (!['client_secret_basic', 'client_secret_post', PRIVATE_KEY_JWT].includes(value)) {
+    throw invalidField('tokenEndpointAuthMethod', 'must be client_secret_basic, client_secret_post or private_key_jwt');
+  }
+  return value;
 }
 
 /** RFC 6749 3.3 scope-token: printable ASCII but space, `"` and `\`. */
@@ -64,7 +113,7 @@ export function isAllowedRedirectUri(value: string): boolean {
   return url.protocol === 'http:' && LOOPBACK_HOSTS.includes(url.hostname);
 }
 
-function uriList(value: unknown, field: string, required: boolean): string[] {
+export function uriList(value: unknown, field: string, required: boolean): string[] {
   if (value === undefined || value === null) {
     if (required) throw invalidField(field, 'is missing');
     return [];
@@ -103,34 +152,63 @@ export interface CreatedClient {
   clientSecret?: string;
 }
 
-export async function createClient(deps: Deps, input: ClientInput & { isPublic: boolean }): Promise<CreatedClient> {
+/** What registering a client dynamically adds (client-registration.ts): where, the registration token's hash, and the batch's other statements. */
+export interface RegistrationExtras {
+  /** The client id, chosen beforehand (the registering client is the events' actor). */
+  id: string;
+  ecosystemId: string;
+  registrationTokenHash: string;
+  /** Statements after the insert (an initial access token's spend); their results follow the client's. */
+  statements?: (clientId: string) => Statement[];
+}
+
+export async function createClient(
+  deps: Deps,
+  input: ClientInput & { isPublic: boolean },
+  registration?: RegistrationExtras,
+): Promise<CreatedClient & { results: unknown[] }> {
   const now = deps.now();
-  const clientSecret = input.isPublic ? undefined : randomToken(32);
-  const id = randomId();
-  const [rows] = await batchWithEvents(
+  const method = authMethodOf(input.tokenEndpointAuthMethod, input.isPublic);
+  const clientSecret = input.isPublic || method === PRIVATE_KEY_JWT ? undefined : randomToken(32);
+  const id = registration?.id ?? randomId();
+  const allowDeviceGrant = input.allowDeviceGrant ?? false;
+  const row: NewClient = {
+    id,
+    name: checkName(input.name, true)!,
+    isPublic: input.isPublic,
+    secretHash: clientSecret === undefined ? null : sha256Hex(clientSecret),
+    // A client of the device grant alone (a command-line tool) never receives a redirect.
+    redirectUris: uriList(input.redirectUris, 'redirectUris', !allowDeviceGrant),
+    postLogoutRedirectUris: uriList(input.postLogoutRedirectUris, 'postLogoutRedirectUris', false),
+    scopes: scopeList(input.scopes),
+    allowPasswordGrant: input.allowPasswordGrant ?? false,
+    requirePkce: checkPkceFlag(input.requirePkce, input.isPublic) ?? true,
+    allowClientCredentials: checkClientCredentialsFlag(input.allowClientCredentials, input.isPublic) ?? false,
+    clientCredentialsScopes: machineScopeList(input.clientCredentialsScopes),
+    clientCredentialsResources: uriList(input.clientCredentialsResources, 'clientCredentialsResources', false),
+    allowDeviceGrant,
+    tokenEndpointAuthMethod: method,
+    jwks: jwkSet(input.jwks, method),
+    registeredInEcosystemId: registration?.ecosystemId ?? null,
+    registrationTokenHash: registration?.registrationTokenHash ?? null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const [rows, ...results] = await batchWithEvents(
     deps,
+    [repo.insertClient(deps.db, row), ...(registration?.statements?.(id) ?? [])],
     [
-      repo.insertClient(deps.db, {
-        id,
-        name: checkName(input.name, true)!,
-        isPublic: input.isPublic,
-        secretHash: clientSecret === undefined ? null : sha256Hex(clientSecret),
-        redirectUris: uriList(input.redirectUris, 'redirectUris', true),
-        postLogoutRedirectUris: uriList(input.postLogoutRedirectUris, 'postLogoutRedirectUris', false),
-        scopes: scopeList(input.scopes),
-        allowPasswordGrant: input.allowPasswordGrant ?? false,
-        requirePkce: checkPkceFlag(input.requirePkce, input.isPublic) ?? true,
-        allowClientCredentials: checkClientCredentialsFlag(input.allowClientCredentials, input.isPublic) ?? false,
-        clientCredentialsScopes: machineScopeList(input.clientCredentialsScopes),
-        clientCredentialsResources: uriList(input.clientCredentialsResources, 'clientCredentialsResources', false),
-        createdAt: now,
-        updatedAt: now,
-      }),
+      {
+        type: 'client.created',
+        ecosystemId: registration?.ecosystemId ?? null,
+        // Only if the client is still there at the end of the batch (a registration's token was good).
+        guard: repo.clientExists(id),
+        details: { clientId: id, isPublic: input.isPublic, ...(registration ? { dynamic: true } : {}) },
+      },
     ],
-    [{ type: 'client.created', ecosystemId: null, details: { clientId: id, isPublic: input.isPublic } }],
   );
   const [client] = rows as OAuthClientRow[];
-  return { client: client!, ...(clientSecret === undefined ? {} : { clientSecret }) };
+  return { client: client!, results, ...(clientSecret === undefined ? {} : { clientSecret }) };
 }
 
 /** A client id's shape (a UUID): anything else is no registered client. */
@@ -168,7 +246,12 @@ function checkClientCredentialsFlag(value: boolean | undefined, isPublic: boolea
  * client's token epoch in the same UPDATE and publishes it: the machine tokens it already has stop
  * at the edge as a user's tokens do after a revocation.
  */
-export async function updateClient(deps: Deps, clientId: string, input: ClientInput): Promise<OAuthClientRow> {
+export async function updateClient(
+  deps: Deps,
+  clientId: string,
+  input: ClientInput,
+  ecosystemId: string | null = null,
+): Promise<OAuthClientRow> {
   const current = await getClient(deps, clientId);
   const changes: ClientChanges = {};
   if (input.name !== undefined) changes.name = checkName(input.name, false);
@@ -186,6 +269,19 @@ export async function updateClient(deps: Deps, clientId: string, input: ClientIn
   if (input.clientCredentialsResources !== undefined) {
     changes.clientCredentialsResources = uriList(input.clientCredentialsResources, 'clientCredentialsResources', false);
   }
+  if (input.allowDeviceGrant !== undefined) changes.allowDeviceGrant = input.allowDeviceGrant;
+  if (input.tokenEndpointAuthMethod !== undefined || input.jwks !== undefined) {
+    const method =
+      input.tokenEndpointAuthMethod === undefined
+        ? current.tokenEndpointAuthMethod
+        : authMethodOf(input.tokenEndpointAuthMethod, current.isPublic);
+    // A confidential client that never had a secret (it signed assertions) cannot fall back to one.
+    if (method !== PRIVATE_KEY_JWT && !current.isPublic && current.secretHash === null) {
+      throw invalidField('tokenEndpointAuthMethod', 'must stay private_key_jwt: this client has no secret');
+    }
+    changes.tokenEndpointAuthMethod = method;
+    changes.jwks = jwkSet(input.jwks === undefined ? current.jwks : input.jwks, method);
+  }
   const narrowed = (now: string[], next: string[] | undefined) => next !== undefined && now.some((item) => !next.includes(item));
   const withdrawn =
     (current.allowClientCredentials && changes.allowClientCredentials === false) ||
@@ -198,7 +294,7 @@ export async function updateClient(deps: Deps, clientId: string, input: ClientIn
     [
       {
         type: 'client.updated',
-        ecosystemId: null,
+        ecosystemId,
         guard: repo.clientExists(clientId, now),
         details: { clientId, fields: Object.keys(changes) },
       },
@@ -211,48 +307,11 @@ export async function updateClient(deps: Deps, clientId: string, input: ClientIn
 }
 
 /** Deletes a client; its machine tokens end as by a raised epoch (no client of that id can issue more). */
-export async function deleteClient(deps: Deps, clientId: string): Promise<void> {
-  const event = { type: 'client.deleted', ecosystemId: null, guard: repo.clientExists(clientId), details: { clientId } } as const;
+export async function deleteClient(deps: Deps, clientId: string, ecosystemId: string | null = null): Promise<void> {
+  const event = { type: 'client.deleted', ecosystemId, guard: repo.clientExists(clientId), details: { clientId } } as const;
   const deleted = CLIENT_ID_SHAPE.test(clientId)
     ? ((await batchWithEvents(deps, [], [event], [repo.deleteClient(deps.db, clientId)]))[0] as { tokenEpoch: number }[])
     : [];
   if (deleted.length === 0) throw new AppError('CLIENT_NOT_FOUND');
   await publishClientEpoch(deps, clientId, deleted[0]!.tokenEpoch + 1);
-}
-
-export interface ClientCredentials {
-  clientId: string;
-  /** From client_secret_basic or client_secret_post; absent for a public client. */
-  secret?: string;
-}
-
-/**
- * The registered client the token request authenticates as. A public client names itself; a
- * confidential one must present its secret. Unknown client, missing or wrong secret, or a secret
- * sent by a public client: UNAUTHENTICATED (`invalid_client`).
- */
-export async function authenticateClient(deps: Deps, credentials: ClientCredentials): Promise<OAuthClientRow> {
-  const client = await findClient(deps, credentials.clientId);
-  if (!client) throw new AppError('UNAUTHENTICATED', { reason: 'unknown client' });
-  if (client.isPublic) {
-    if (credentials.secret !== undefined) throw new AppError('UNAUTHENTICATED', { reason: 'a public client has no secret' });
-    return client;
-  }
-  if (credentials.secret === undefined || !secretMatchesHash(credentials.secret, client.secretHash ?? '')) {
-    throw new AppError('UNAUTHENTICATED', { reason: 'client authentication failed' });
-  }
-  return client;
-}
-
-/**
- * The password grant's client check: a legacy face's client (no id, or an id that is no registered
- * client, such as `gatehouse`) goes on as before (undefined); a registered client must authenticate
- * and be allowed the grant (off by default: OAuth 2.1 drops it), else UNAUTHORIZED_CLIENT, and the
- * session it starts is bound to it (its id is returned) as a code grant's is.
- */
-export async function checkPasswordGrantClient(deps: Deps, credentials: ClientCredentials | undefined): Promise<string | undefined> {
-  if (credentials === undefined || !(await findClient(deps, credentials.clientId))) return undefined;
-  const client = await authenticateClient(deps, credentials);
-  if (!client.allowPasswordGrant) throw new AppError('UNAUTHORIZED_CLIENT');
-  return client.id;
 }

@@ -9,7 +9,7 @@ import type { Caller } from './ecosystems';
 import { authenticateBearer, checkRevocationStrictly, type Identity } from './edge-auth';
 import { AppError } from './errors';
 import { authenticateMachineToken, CLIENT_CREDENTIALS, looksLikeMachineToken, type MachineIdentity } from './machine-tokens';
-import { authenticateClient } from './oauth-clients';
+import { authenticateClient } from './client-authentication';
 import { looksLikeRefreshToken, revokeSession, sessionOfRefreshToken, type ClientOfRequest } from './sessions';
 
 /** Runs an OAuth operation; a failure that is not the core's own answer becomes a logged 503. */

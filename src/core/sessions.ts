@@ -21,7 +21,7 @@ import { AppError } from './errors';
 import { publishSessionRevoked, tokenLifetimeSeconds } from './revocation';
 import type { TokenProfile } from './token-profiles';
 import { issueAccessToken, type IssuedAccessToken } from './access-tokens';
-import { authenticateClient, type ClientCredentials } from './oauth-clients';
+import { authenticateClient, type ClientCredentials } from './client-authentication';
 import { clearFailuresOnceStartedQuery, notLocked, refuseIfLocked } from './credentials';
 import { encodeAmr, type AuthMethod } from './amr';
 import { secondFactorRequired } from './mfa-policy';

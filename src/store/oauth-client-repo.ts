@@ -19,6 +19,10 @@ export type ClientChanges = Partial<
     | 'allowClientCredentials'
     | 'clientCredentialsScopes'
     | 'clientCredentialsResources'
+    | 'allowDeviceGrant'
+    | 'tokenEndpointAuthMethod'
+    | 'jwks'
+    | 'registrationTokenHash'
   >
 >;
 

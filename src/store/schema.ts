@@ -25,6 +25,8 @@ export const ecosystems = sqliteTable('ecosystems', {
   mfaPolicy: text('mfa_policy'),
   /** Whether people with the admin role need a second factor (`optional` | `required`): null keeps the default, required. */
   mfaAdminPolicy: text('mfa_admin_policy'),
+  /** Whether anyone may register a public OAuth client here without an initial access token (RFC 7591 3); off by default. */
+  openClientRegistration: integer('open_client_registration', { mode: 'boolean' }).notNull().default(false),
 });
 
 export const environments = sqliteTable(
@@ -335,9 +337,85 @@ export const oauthClients = sqliteTable('oauth_clients', {
   clientCredentialsResources: text('client_credentials_resources', { mode: 'json' }).$type<string[]>().notNull().default([]),
   /** Its machine tokens carry the epoch they were issued under (`cgen`); raising it ends them all. */
   tokenEpoch: integer('token_epoch').notNull().default(0),
+  /** Whether the client may use the device authorization grant (RFC 8628); clients opt in. */
+  allowDeviceGrant: integer('allow_device_grant', { mode: 'boolean' }).notNull().default(false),
+  /**
+   * How a confidential client authenticates at the token endpoint: null for its secret
+   * (client_secret_basic or client_secret_post), `private_key_jwt` for a signed assertion
+   * verified with `jwks` (RFC 7523, OpenID Connect Core 9).
+   */
+  tokenEndpointAuthMethod: text('token_endpoint_auth_method'),
+  /** The client's public keys (a JWK set) for private_key_jwt; null otherwise. */
+  jwks: text('jwks', { mode: 'json' }).$type<{ keys: Record<string, unknown>[] }>(),
+  /** Dynamic registration (RFC 7591): the ecosystem it registered in, and a SHA-256 of its registration access token (RFC 7592). */
+  registeredInEcosystemId: text('registered_in_ecosystem_id'),
+  registrationTokenHash: text('registration_token_hash'),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
+
+/**
+ * Initial access tokens (RFC 7591 3): the operator's permission to register one or more OAuth
+ * clients dynamically, bound to an ecosystem, optionally expiring and limited in uses. Only a SHA-256
+ * of the token is kept; one conditional UPDATE counts a use, so `maxUses` holds under concurrency.
+ */
+export const initialAccessTokens = sqliteTable(
+  'initial_access_tokens',
+  {
+    id: text('id').primaryKey(),
+    ecosystemId: text('ecosystem_id')
+      .notNull()
+      .references(() => ecosystems.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at'),
+    maxUses: integer('max_uses'),
+    uses: integer('uses').notNull().default(0),
+    /** The client its last counted use registered: that client's insert is kept only if this names it (see registration-repo.ts). */
+    lastClientId: text('last_client_id'),
+  },
+  (t) => [uniqueIndex('initial_access_tokens_hash').on(t.tokenHash)],
+);
+
+/**
+ * Device authorizations (RFC 8628): a SHA-256 of the device code, the user code (normalized, no
+ * dash), the client and scope, and what the person did on /device. `status` goes pending →
+ * approved or denied by one conditional UPDATE, and approved → spent by another, so one approval
+ * gives exactly one token. `lastPolledAt` and `intervalSeconds` make `slow_down`.
+ */
+export const deviceAuthorizations = sqliteTable(
+  'device_authorizations',
+  {
+    deviceCodeHash: text('device_code_hash').primaryKey(),
+    userCode: text('user_code').notNull(),
+    clientId: text('client_id')
+      .notNull()
+      .references(() => oauthClients.id, { onDelete: 'cascade' }),
+    scope: text('scope').notNull(),
+    status: text('status').notNull().default('pending'),
+    intervalSeconds: integer('interval_seconds').notNull(),
+    lastPolledAt: integer('last_polled_at'),
+    userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    browserSessionId: text('browser_session_id'),
+    /** Seconds: the approving sign-in's time, as the ID token's `auth_time`. */
+    authTime: integer('auth_time'),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [uniqueIndex('device_authorizations_user_code').on(t.userCode), index('device_authorizations_expires').on(t.expiresAt)],
+);
+
+/** The `jti` of each private_key_jwt client assertion seen, until the assertion expires: each is good once (RFC 7523 3). */
+export const clientAssertionIds = sqliteTable(
+  'client_assertion_ids',
+  {
+    clientId: text('client_id').notNull(),
+    jti: text('jti').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.jti] }), index('client_assertion_ids_expires').on(t.expiresAt)],
+);
 
 /**
  * Authorization codes: a SHA-256 of the code, what it was issued for, and its one use. `usedAt` is
@@ -606,6 +684,9 @@ export const schema = {
   kvBacklog,
   oauthClients,
   authorizationCodes,
+  initialAccessTokens,
+  deviceAuthorizations,
+  clientAssertionIds,
   totpFactors,
   recoveryCodes,
   signInChallenges,
@@ -624,6 +705,8 @@ export type AttributeRow = typeof attributes.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type OAuthClientRow = typeof oauthClients.$inferSelect;
 export type AuthorizationCodeRow = typeof authorizationCodes.$inferSelect;
+export type InitialAccessTokenRow = typeof initialAccessTokens.$inferSelect;
+export type DeviceAuthorizationRow = typeof deviceAuthorizations.$inferSelect;
 export type IdentityProviderRow = typeof identityProviders.$inferSelect;
 export type LinkedIdentityRow = typeof linkedIdentities.$inferSelect;
 export type EventRow = typeof events.$inferSelect;

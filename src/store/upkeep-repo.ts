@@ -7,6 +7,8 @@ import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './db';
 import {
   authorizationCodes,
+  clientAssertionIds,
+  deviceAuthorizations,
   events,
   loginFailures,
   oneTimeCodes,
@@ -136,6 +138,16 @@ const ranges = {
     table: authorizationCodes,
     where: lt(authorizationCodes.expiresAt, c.authorizationCodesExpiredBefore),
   }),
+  // A device code lives 10 minutes; kept for a day after, like other codes (index device_authorizations_expires).
+  deviceAuthorizations: (c: UpkeepCutoffs) => ({
+    table: deviceAuthorizations,
+    where: lt(deviceAuthorizations.expiresAt, c.codesEndedBefore),
+  }),
+  // An assertion's jti is kept until the assertion expires: after that its exp refuses it anyway.
+  clientAssertionIds: (c: UpkeepCutoffs) => ({
+    table: clientAssertionIds,
+    where: lt(clientAssertionIds.expiresAt, c.fixedTtlExpiredBefore),
+  }),
   // A challenge lives 5 minutes; kept for a day after, like other codes (index sign_in_challenges_expires).
   signInChallenges: (c: UpkeepCutoffs) => ({ table: signInChallenges, where: lt(signInChallenges.expiresAt, c.codesEndedBefore) }),
   // The same for the WebAuthn ceremonies' challenges (index passkey_challenges_expires).
@@ -169,6 +181,8 @@ export const UPKEEP_KINDS: readonly UpkeepKind[] = [
   'pendingUsers',
   'codes',
   'authorizationCodes',
+  'deviceAuthorizations',
+  'clientAssertionIds',
   'signInChallenges',
   'passkeyChallenges',
   'loginFailures',

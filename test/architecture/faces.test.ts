@@ -22,7 +22,7 @@ describe('the faces', () => {
       'user-service': ['/v<N>/users'],
       oauth: ['/oauth'],
       management: ['/', '/admin', '/.well-known', '/auth', '/healthz', '/openapi.json', '/docs'],
-      pages: ['/signin', '/signout', '/signup', '/forgot-password', '/reset-password', '/confirm-email', '/account'],
+      pages: ['/signin', '/signout', '/signup', '/forgot-password', '/reset-password', '/confirm-email', '/account', '/device'],
     });
     expect(FACES.filter((face) => face.paths.includes('/')).map((face) => face.name)).toEqual(['management']);
   });
@@ -81,6 +81,7 @@ describe('the faces', () => {
         'api',
         'auth',
         'confirm-email',
+        'device',
         'docs',
         'forgot-password',
         'healthz',

@@ -46,6 +46,8 @@ describe('GET /healthz', () => {
           pendingUsers: 0,
           codes: 0,
           authorizationCodes: 0,
+          deviceAuthorizations: 0,
+          clientAssertionIds: 0,
           signInChallenges: 0,
           passkeyChallenges: 0,
           loginFailures: 0,

@@ -96,7 +96,7 @@ describe('the client credentials grant', () => {
 
     await expectError(await grant(client, { scope: 'reports:read admin' }, basic(app.clientId, app.clientSecret)), 400, 'invalid_scope');
     await expectError(await grant(client, { scope: 'openid' }, basic(app.clientId, app.clientSecret)), 400, 'invalid_scope');
-    await expectError(await grant(client, { grant_type: 'urn:ietf:params:oauth:grant-type:device_code' }), 400, 'unsupported_grant_type');
+    await expectError(await grant(client, { grant_type: 'urn:ietf:params:oauth:grant-type:saml2-bearer' }), 400, 'unsupported_grant_type');
   });
 
   it('refuses a public client: it cannot be allowed the grant, and has no secret to authenticate with', async () => {

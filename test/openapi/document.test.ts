@@ -116,6 +116,7 @@ describe('/openapi.json', () => {
       '#/components/schemas/OAuthPasswordGrant',
       '#/components/schemas/OAuthRefreshTokenGrant',
       '#/components/schemas/OAuthClientCredentialsGrant',
+      '#/components/schemas/OAuthDeviceCodeGrant',
     ]);
     expect(document.components.schemas.OAuthPasswordGrant).toMatchObject({ required: ['grant_type', 'username', 'password'] });
     expect(document.components.schemas.OAuthClientCredentialsGrant).toMatchObject({ required: ['grant_type'] });
@@ -186,6 +187,9 @@ describe('/openapi.json', () => {
         'post /account/passkeys/remove',
         'post /account/password',
         'post /account/email',
+        'get /device',
+        'post /device',
+        'post /device/decide',
       ].sort(),
     );
     for (const [route, operation] of pages as [string, Record<string, any>][]) {

@@ -329,6 +329,17 @@ const page: RouteCase[] = [
   ),
   route('GET /confirm-email', () => '/confirm-email?code=nope', { query: ['code'] }),
   route('GET /signout', () => '/signout?return=/signin', { query: ['return'] }),
+  route('GET /device', () => '/device?user_code=BCDF-GHJK', { query: ['user_code'] }),
+  route(
+    'POST /device',
+    () => '/device',
+    pageForm(() => ({ user_code: 'BCDF-GHJK' })),
+  ),
+  route(
+    'POST /device/decide',
+    () => '/device/decide',
+    pageForm(() => ({ user_code: 'BCDF-GHJK', decision: 'deny' })),
+  ),
   route(
     'POST /signout',
     () => '/signout',

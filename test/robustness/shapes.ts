@@ -20,7 +20,7 @@ export function faceOf(path: string): Face {
   // The browser's OAuth routes answer a person: their errors are pages (src/faces/oauth/errors.ts).
   if (/^\/oauth\/(authorize|logout)\/?$/.test(pathname)) return 'page';
   // The hosted pages (src/faces/pages/index.ts).
-  if (/^\/(signin|signup|signout|forgot-password|reset-password|confirm-email|account)(\/|$)/.test(pathname)) return 'page';
+  if (/^\/(signin|signup|signout|forgot-password|reset-password|confirm-email|account|device)(\/|$)/.test(pathname)) return 'page';
   if (/^\/oauth(\/|$)/.test(pathname)) return 'oauth';
   return 'management';
 }

@@ -31,7 +31,10 @@ function shown(client: clients.OAuthClientRow) {
     allowClientCredentials: client.allowClientCredentials,
     clientCredentialsScopes: client.clientCredentialsScopes,
     clientCredentialsResources: client.clientCredentialsResources,
-    tokenEndpointAuthMethod: client.isPublic ? 'none' : 'client_secret_basic',
+    allowDeviceGrant: client.allowDeviceGrant,
+    tokenEndpointAuthMethod: client.isPublic ? 'none' : (client.tokenEndpointAuthMethod ?? 'client_secret_basic'),
+    ...(client.jwks ? { jwks: client.jwks } : {}),
+    ...(client.registeredInEcosystemId ? { registeredInEcosystemId: client.registeredInEcosystemId } : {}),
     createdAt: iso(client.createdAt),
     updatedAt: iso(client.updatedAt),
   };

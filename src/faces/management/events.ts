@@ -35,7 +35,10 @@ export const Event = z
     at: isoTime(),
     ecosystemId: z.string().nullable(),
     userId: z.string().optional(),
-    actor: z.object({ type: z.enum(['user', 'operator', 'server', 'system']), id: z.string().optional() }),
+    actor: z.object({
+      type: z.enum(['user', 'operator', 'server', 'system', 'client', 'initial_access_token']),
+      id: z.string().optional(),
+    }),
     requestId: z.string(),
     ip: z.string().optional(),
     userAgent: z.string().optional(),

@@ -187,6 +187,18 @@ const clientCredentialsResources = z.array(z.string().max(2000)).max(20).nullabl
     'The resources (RFC 8707: absolute https URIs, or http on loopback, no fragment) a machine token may be addressed to with `resource`; default none, null clears. Removing one ends its machine tokens.',
 });
 
+const allowDeviceGrant = optionalFlag().meta({
+  description: 'Whether the client may use the device authorization grant (RFC 8628; default false): a command-line tool, a TV.',
+});
+const tokenEndpointAuthMethod = optionalChoice(['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const, 32).meta({
+  description:
+    'A confidential client’s way to authenticate: its secret (either secret method is accepted; the default) or `private_key_jwt` (RFC 7523: a JWT signed with a key of `jwks`; no secret is issued).',
+});
+const jwks = z
+  .object({ keys: z.array(z.record(z.string(), z.unknown())).min(1).max(10) })
+  .nullable()
+  .meta({ description: 'The client’s public keys (a JWK set: EC, RSA or OKP) for private_key_jwt.' });
+
 export const ClientCreate = z.object({
   public: z
     .boolean({ error: (issue) => (issue.input === undefined || issue.input === null ? 'is missing' : 'must be a boolean') })
@@ -204,6 +216,9 @@ export const ClientCreate = z.object({
   allowClientCredentials,
   clientCredentialsScopes: checkedByCore(clientCredentialsScopes, { optional: true }),
   clientCredentialsResources: checkedByCore(clientCredentialsResources, { optional: true }),
+  allowDeviceGrant,
+  tokenEndpointAuthMethod,
+  jwks: checkedByCore(jwks, { optional: true }),
 });
 
 export const ClientChanges = z.object({
@@ -220,6 +235,9 @@ export const ClientChanges = z.object({
   allowClientCredentials,
   clientCredentialsScopes: checkedByCore(clientCredentialsScopes, { optional: true }),
   clientCredentialsResources: checkedByCore(clientCredentialsResources, { optional: true }),
+  allowDeviceGrant,
+  tokenEndpointAuthMethod,
+  jwks: checkedByCore(jwks, { optional: true }),
 });
 
 export const CLIENT_EXAMPLE = { name: 'My app', public: true, redirectUris: ['https://app.example/callback'], scopes: ['openid', 'email'] };
@@ -237,7 +255,14 @@ export const Client = z
     allowClientCredentials: z.boolean(),
     clientCredentialsScopes: z.array(z.string()),
     clientCredentialsResources: z.array(z.string()),
-    tokenEndpointAuthMethod: z.enum(['none', 'client_secret_basic']).meta({ description: 'client_secret_post is accepted too.' }),
+    allowDeviceGrant: z.boolean(),
+    tokenEndpointAuthMethod: z
+      .enum(['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'])
+      .meta({ description: 'Either secret method is accepted for a client with a secret.' }),
+    jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).optional(),
+    registeredInEcosystemId: z.string().optional().meta({
+      description: 'For a client that registered itself (RFC 7591): the ecosystem of its initial access token, or of open registration.',
+    }),
     createdAt: time,
     updatedAt: time,
     clientSecret: z
@@ -302,3 +327,28 @@ export const IdentityProvider = z
     updatedAt: time,
   })
   .meta({ id: 'IdentityProvider' });
+
+// Dynamic registration (registration.ts).
+export const InitialAccessTokenCreate = z.object({
+  ecosystemId: optionalText(64).meta({ description: 'The ecosystem its clients register in; default DEFAULT_ECOSYSTEM.' }),
+  name: optionalText(200).meta({ description: 'A label for people.' }),
+  expiresInSeconds: optionalWholeNumber(60, 31_536_000).meta({ description: 'How long it may be used; default: until deleted.' }),
+  maxUses: optionalWholeNumber(1, 1_000_000).meta({ description: 'How many clients it may register; default: any number.' }),
+});
+export const InitialAccessToken = z
+  .object({
+    id: z.string(),
+    ecosystemId: z.string(),
+    name: z.string(),
+    createdAt: time,
+    expiresAt: time.nullable(),
+    maxUses: z.number().int().nullable(),
+    uses: z.number().int(),
+    token: z.string().optional().meta({ description: 'Only in the answer that makes it: shown this once, stored hashed.' }),
+  })
+  .meta({ id: 'InitialAccessToken' });
+export const ClientRegistration = z
+  .object({
+    open: z.boolean({ error: (issue) => (issue.input === undefined ? 'is missing' : 'must be a boolean') }),
+  })
+  .meta({ id: 'ClientRegistration' });

@@ -7,7 +7,7 @@ import { checkHealth } from '../../core/health';
 import { AppError, invalidField } from '../../core/errors';
 import { signInPath, websiteCaller, type WebsiteCaller } from '../../web/website-session';
 import { STATUS_OF } from '../../http/errors';
-import { SUPPORTED_SCOPES } from '../../core/oauth-clients';
+import { CLIENT_ASSERTION_ALGORITHMS, SUPPORTED_SCOPES } from '../../core/oauth-clients';
 import { rawOrBearerToken } from '../../http/auth-header';
 import { identityHeaders, machineIdentityHeaders } from '../../http/identity-headers';
 import { authenticateMachineToken, looksLikeMachineToken } from '../../core/machine-tokens';
@@ -63,7 +63,15 @@ function providerMetadata(c: Context<AppEnv>) {
       userinfo_endpoint: `${issuer}/oauth/userinfo`,
       authorization_endpoint: `${issuer}/oauth/authorize`,
       end_session_endpoint: `${issuer}/oauth/logout`,
-      grant_types_supported: ['authorization_code', 'refresh_token', 'password', 'client_credentials'],
+      registration_endpoint: `${issuer}/oauth/register`,
+      device_authorization_endpoint: `${issuer}/oauth/device_authorization`,
+      grant_types_supported: [
+        'authorization_code',
+        'refresh_token',
+        'password',
+        'client_credentials',
+        'urn:ietf:params:oauth:grant-type:device_code',
+      ],
       response_types_supported: ['code'],
       response_modes_supported: ['query', 'form_post'],
       code_challenge_methods_supported: ['S256'],
@@ -71,7 +79,8 @@ function providerMetadata(c: Context<AppEnv>) {
       scopes_supported: [...SUPPORTED_SCOPES],
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: keys.algorithms,
-      token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
+      token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+      token_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGORITHMS],
       revocation_endpoint_auth_methods_supported: ['none'],
       introspection_endpoint_auth_methods_supported: ['client_secret_basic'],
       prompt_values_supported: ['none', 'login'],

@@ -15,6 +15,12 @@ const OAUTH_ERRORS: Partial<Record<ErrorCode, [string, ContentfulStatusCode]>> =
   UNAUTHORIZED_CLIENT: ['unauthorized_client', 400],
   INVALID_SCOPE: ['invalid_scope', 400],
   INVALID_TARGET: ['invalid_target', 400],
+  INVALID_REDIRECT_URI: ['invalid_redirect_uri', 400],
+  INVALID_CLIENT_METADATA: ['invalid_client_metadata', 400],
+  AUTHORIZATION_PENDING: ['authorization_pending', 400],
+  SLOW_DOWN: ['slow_down', 400],
+  DEVICE_CODE_EXPIRED: ['expired_token', 400],
+  ACCESS_DENIED: ['access_denied', 400],
   INVALID_CODE: ['invalid_grant', 400],
   // Auth0's name and status for a password grant that needs a second factor.
   MFA_REQUIRED: ['mfa_required', 403],
@@ -28,15 +34,16 @@ const OAUTH_ERRORS: Partial<Record<ErrorCode, [string, ContentfulStatusCode]>> =
   INTERNAL: ['server_error', 500],
 };
 
-function userinfoError(error: AppError): [string, ContentfulStatusCode] {
+/** A route that takes a bearer token (userinfo; registration's initial or registration access token): RFC 6750's codes. */
+function bearerRouteError(error: AppError): [string, ContentfulStatusCode] {
   const status = STATUS_OF[error.code];
   if (status === 401) return [error.code === 'UNAUTHENTICATED' ? 'invalid_request' : 'invalid_token', 401];
   return OAUTH_ERRORS[error.code] ?? ['invalid_request', status];
 }
 
 export const renderOAuthError: ErrorRenderer = (c, error) => {
-  const onUserinfo = c.req.path.startsWith('/oauth/userinfo');
-  const [code, status] = onUserinfo ? userinfoError(error) : (OAUTH_ERRORS[error.code] ?? ['invalid_request', STATUS_OF[error.code]]);
+  const onUserinfo = c.req.path.startsWith('/oauth/userinfo') || c.req.path.startsWith('/oauth/register');
+  const [code, status] = onUserinfo ? bearerRouteError(error) : (OAUTH_ERRORS[error.code] ?? ['invalid_request', STATUS_OF[error.code]]);
   const headers: Record<string, string> = { ...errorHeaders(error), Pragma: 'no-cache' };
   // RFC 6749 5.2: a client that authenticated with HTTP Basic is challenged with the scheme it used.
   const usedBasic = /^basic /i.test(c.req.header('authorization') ?? '');

@@ -12,8 +12,9 @@ import { ecosystemScope, requireEcosystemScope } from '../../core/ecosystem-scop
 import { authenticateBearer } from '../../core/edge-auth';
 import { AppError } from '../../core/errors';
 import { exchangeCode } from '../../core/code-exchange';
+import { pollDeviceCode, startDeviceAuthorization } from '../../core/device-authorization';
 import { logInWithPassword } from '../../core/login';
-import { authenticateClient, checkPasswordGrantClient } from '../../core/oauth-clients';
+import { authenticateClient, checkPasswordGrantClient } from '../../core/client-authentication';
 import { grantClientCredentials } from '../../core/machine-tokens';
 import { introspectToken, revokeToken } from '../../core/oauth';
 import { refreshSession } from '../../core/sessions';
@@ -25,10 +26,12 @@ import { validate } from '../../http/validate';
 import { jsonResponse, operation, SECURITY, TAGS } from '../../openapi/describe';
 import { browserRoutes } from './authorize';
 import { clientCredentials } from './client-auth';
+import { registrationRoutes } from './registration';
 import * as s from './schemas';
 
 export const oauthFace = new Hono<AppEnv>();
 oauthFace.route('/', browserRoutes);
+oauthFace.route('/', registrationRoutes);
 
 interface Issued {
   token: string;
@@ -81,20 +84,31 @@ const GRANTS: { [G in s.TokenRequest['grant_type']]: Grant<G> } = {
   // A confidential client's own token (RFC 6749 4.4): the rules are the core's (machine-tokens.ts).
   client_credentials: (c, request) =>
     grantClientCredentials(c.env.deps, clientCredentials(c.req.header('authorization'), request), request),
+  // RFC 8628 3.4: the client that asked for the device code polls, authenticated as at the code exchange.
+  [s.DEVICE_CODE_GRANT_TYPE]: async (c, request) => {
+    const named = clientCredentials(c.req.header('authorization'), request);
+    if (!named) throw new AppError('UNAUTHENTICATED', { reason: 'client_id is missing' });
+    return pollDeviceCode(c.env.deps, await authenticateClient(c.env.deps, named), request.device_code);
+  },
 };
 
 oauthFace.post(
   '/token',
   describeRoute(
-    operation(TAGS.oauth, 'Tokens: grant_type authorization_code (PKCE), password, refresh_token or client_credentials', SECURITY.none, {
-      200: jsonResponse('An access token and the next refresh token (none for client_credentials)', s.TokenAnswer),
-      ...s.oauthErrors({
-        400: 'invalid_request (a field, named), invalid_grant (wrong credentials, code, verifier or refresh token), unauthorized_client, invalid_scope, unsupported_grant_type',
-        401: 'invalid_client: a registered client that did not authenticate (a Basic challenge when it tried Basic)',
-        403: 'mfa_required: the password grant for an account with a second factor, without otp',
-        429: 'slow_down (the per-client budget) or invalid_grant (the account is locked for a while)',
-      }),
-    }),
+    operation(
+      TAGS.oauth,
+      'Tokens: grant_type authorization_code (PKCE), password, refresh_token, client_credentials or device_code',
+      SECURITY.none,
+      {
+        200: jsonResponse('An access token and the next refresh token (none for client_credentials)', s.TokenAnswer),
+        ...s.oauthErrors({
+          400: 'invalid_request (a field, named), invalid_grant (wrong credentials, code, verifier or refresh token), unauthorized_client, invalid_scope, unsupported_grant_type; for the device code: authorization_pending, slow_down, expired_token, access_denied',
+          401: 'invalid_client: a registered client that did not authenticate (a Basic challenge when it tried Basic)',
+          403: 'mfa_required: the password grant for an account with a second factor, without otp',
+          429: 'slow_down (the per-client budget) or invalid_grant (the account is locked for a while)',
+        }),
+      },
+    ),
   ),
   rateLimitPerClient({ scope: 'oauth-token' }),
   validate('json', s.TokenRequest, { form: true, example: s.TOKEN_EXAMPLE, toError: s.tokenRequestError }),
@@ -102,6 +116,40 @@ oauthFace.post(
     const request = c.req.valid('json');
     const grant = GRANTS[request.grant_type] as (c: Context<AppEnv>, request: s.TokenRequest) => Promise<Issued>;
     return tokenResponse(c, await grant(c, request));
+  },
+);
+
+oauthFace.post(
+  '/device_authorization',
+  describeRoute(
+    operation(TAGS.oauth, 'Start a device authorization (RFC 8628): a device code to poll with, a user code for /device', SECURITY.none, {
+      200: jsonResponse('The codes, where the person enters the user code, and how often to poll', s.DeviceAuthorizationAnswer),
+      ...s.oauthErrors({
+        400: 'invalid_request, unauthorized_client (the client is not allowed the device grant), invalid_scope',
+        401: 'invalid_client: unknown client, or a confidential one that did not authenticate',
+        429: 'slow_down: the per-client budget',
+      }),
+    }),
+  ),
+  rateLimitPerClient({ scope: 'oauth-device' }),
+  validate('json', s.DeviceAuthorizationRequest, { form: true }),
+  async (c) => {
+    const request = c.req.valid('json');
+    const deps = c.env.deps;
+    const started = await startDeviceAuthorization(deps, clientCredentials(c.req.header('authorization'), request), request.scope);
+    const page = `${deps.publicUrl}/device`;
+    return c.json(
+      {
+        device_code: started.deviceCode,
+        user_code: started.userCode,
+        verification_uri: page,
+        verification_uri_complete: `${page}?user_code=${encodeURIComponent(started.userCode)}`,
+        expires_in: started.expiresIn,
+        interval: started.interval,
+      },
+      200,
+      { 'Cache-Control': 'no-store', Pragma: 'no-cache' },
+    );
   },
 );
 

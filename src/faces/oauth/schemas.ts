@@ -31,6 +31,13 @@ const UNSUPPORTED = 'unsupported grant type';
 const clientFields = {
   client_id: optionalText(255).meta({ description: 'A registered client’s id (or send it with the secret as HTTP Basic).' }),
   client_secret: optionalText(255).meta({ description: 'A confidential client’s secret (client_secret_post).' }),
+  client_assertion_type: optionalText(128).meta({
+    description: 'private_key_jwt: `urn:ietf:params:oauth:client-assertion-type:jwt-bearer`.',
+  }),
+  client_assertion: optionalText(8192).meta({
+    description:
+      'private_key_jwt (RFC 7523): a JWT signed with one of the client’s registered keys; iss = sub = client_id, aud this issuer or the token endpoint, exp within 5 minutes, a jti used once.',
+  }),
 };
 
 export const AuthorizationCodeGrant = z
@@ -82,8 +89,42 @@ export const ClientCredentialsGrant = z
   })
   .meta({ id: 'OAuthClientCredentialsGrant', title: 'Client credentials grant (a confidential client’s own token)' });
 
+export const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
+
+export const DeviceCodeGrant = z
+  .object({
+    grant_type: z.literal(DEVICE_CODE_GRANT_TYPE),
+    device_code: requiredText(256).meta({ description: 'The device_code of POST /oauth/device_authorization.' }),
+    // RFC 8628 3.4: the client that asked for the code, authenticated as at the code exchange (a public one sends client_id).
+    ...clientFields,
+  })
+  .meta({ id: 'OAuthDeviceCodeGrant', title: 'Device code grant (RFC 8628): poll until the person approved on /device' });
+
 /** Every grant the token route takes. */
-export const TOKEN_GRANTS = [AuthorizationCodeGrant, PasswordGrant, RefreshTokenGrant, ClientCredentialsGrant] as const;
+export const TOKEN_GRANTS = [AuthorizationCodeGrant, PasswordGrant, RefreshTokenGrant, ClientCredentialsGrant, DeviceCodeGrant] as const;
+
+/** RFC 8628 3.1: a client asks for a device code and a user code. */
+export const DeviceAuthorizationRequest = z
+  .object({
+    scope: optionalText(2000).meta({
+      description: 'Space-separated, of the client’s scopes (openid, profile, email); default all of them.',
+    }),
+    ...clientFields,
+  })
+  .meta({ id: 'OAuthDeviceAuthorizationRequest' });
+
+export const DeviceAuthorizationAnswer = z
+  .object({
+    device_code: z.string().meta({ description: 'The client’s secret for polling the token endpoint; 32 random bytes.' }),
+    user_code: z
+      .string()
+      .meta({ description: 'What the person types on the verification page: XXXX-XXXX, letters without vowels.', example: 'WDJB-MJHT' }),
+    verification_uri: z.string().meta({ example: 'https://auth.example/device' }),
+    verification_uri_complete: z.string().meta({ description: 'The page with the user code filled in (for a QR code or a link).' }),
+    expires_in: z.number().int().meta({ description: 'Seconds: 600.' }),
+    interval: z.number().int().meta({ description: 'Seconds to wait between polls: 5.' }),
+  })
+  .meta({ id: 'OAuthDeviceAuthorization' });
 
 export const TokenRequest = z
   .discriminatedUnion('grant_type', TOKEN_GRANTS, {
@@ -220,3 +261,53 @@ export const LogoutQuery = z.object({
     .meta({ description: 'One of the client’s post-logout URIs, exactly; default the sign-in page.' }),
   state: z.string().optional().meta({ description: 'Appended to the post-logout URI.' }),
 });
+
+// Dynamic registration (registration.ts): RFC 7591 2's metadata, checked by the core (client-registration.ts)
+// in RFC 7591's error codes; the schema only documents it and lets unknown members through (2 allows ignoring them).
+const uriArray = z.array(z.string().max(2000)).max(20);
+export const ClientMetadata = z
+  .looseObject({
+    redirect_uris: uriArray.optional().meta({
+      description: 'Required for the authorization_code grant; the operator’s rules (absolute https, or http on loopback; exact match).',
+    }),
+    client_name: z.unknown().optional().meta({ description: 'Shown to people (a string of at most 200 characters).' }),
+    token_endpoint_auth_method: z.unknown().optional().meta({
+      description:
+        '`none` (a public client), `client_secret_basic` (the default), `client_secret_post` or `private_key_jwt` (with `jwks`).',
+    }),
+    grant_types: z.unknown().optional().meta({
+      description:
+        '`authorization_code` (the default), `refresh_token`, and with an initial access token `urn:ietf:params:oauth:grant-type:device_code`.',
+    }),
+    response_types: z.unknown().optional().meta({ description: '`code` only.' }),
+    scope: z.unknown().optional().meta({ description: 'Space-separated, among openid, profile and email; default all three.' }),
+    post_logout_redirect_uris: z.unknown().optional(),
+    jwks: z.unknown().optional().meta({ description: 'The public keys of a private_key_jwt client (jwks_uri is not supported).' }),
+  })
+  .meta({ id: 'OAuthClientMetadata' });
+
+export const CLIENT_METADATA_EXAMPLE = {
+  client_name: 'My MCP client',
+  redirect_uris: ['http://127.0.0.1:33418/callback'],
+  token_endpoint_auth_method: 'none',
+  grant_types: ['authorization_code', 'refresh_token'],
+};
+
+export const ClientInformation = z
+  .object({
+    client_id: z.string(),
+    client_id_issued_at: z.number().int(),
+    client_name: z.string(),
+    redirect_uris: z.array(z.string()),
+    post_logout_redirect_uris: z.array(z.string()),
+    grant_types: z.array(z.string()),
+    response_types: z.array(z.string()),
+    token_endpoint_auth_method: z.string(),
+    scope: z.string(),
+    jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).optional(),
+    registration_client_uri: z.string(),
+    client_secret: z.string().optional().meta({ description: 'A confidential client’s, at registration only.' }),
+    client_secret_expires_at: z.literal(0).optional().meta({ description: '0: the secret does not expire.' }),
+    registration_access_token: z.string().optional().meta({ description: 'At registration only: shown this once, stored hashed.' }),
+  })
+  .meta({ id: 'OAuthClientInformation' });

@@ -6,7 +6,7 @@ import { renderPageError } from '../../web/errors';
 
 export const pages: Face = {
   name: 'pages',
-  paths: ['/signin', '/signout', '/signup', '/forgot-password', '/reset-password', '/confirm-email', '/account'],
+  paths: ['/signin', '/signout', '/signup', '/forgot-password', '/reset-password', '/confirm-email', '/account', '/device'],
   browser: true,
   renderError: renderPageError,
   tags: [{ name: TAGS.pages, description: 'The hosted pages a person sees in a browser.' }],

@@ -7,6 +7,7 @@ import { resolveBrowserSession } from '../../core/browser-sessions';
 import { readSessionCookie } from '../../http/browser-cookies';
 import { rateLimitPerClient } from '../../http/rate-limit';
 import type { AppEnv } from '../../http/types';
+import { devicePage, submitDeviceCode, submitDeviceDecision } from './device';
 import { accountPage, submitSignOutDevice, submitSignOutOthers, submitUnlinkIdentity } from './account';
 import { endBrowserSession } from '../../web/browser-session';
 import { csrfField, requireCsrf } from '../../web/csrf';
@@ -107,6 +108,17 @@ pagesFace.post('/account/passkeys', DESCRIBE.addPasskey, requireCsrf(refusedForm
 pagesFace.post('/account/passkeys/remove', DESCRIBE.removePasskey, requireCsrf(refusedForm), submitRemovePasskey);
 pagesFace.post('/account/identities/unlink', DESCRIBE.unlinkIdentity, requireCsrf(refusedForm), submitUnlinkIdentity);
 pagesFace.post('/account/identities/link', DESCRIBE.linkIdentity, requireCsrf(refusedForm), startLinkingIdentity);
+
+// The device authorization grant's page (RFC 8628): looking a code up counts against a per-address budget.
+pagesFace.get('/device', DESCRIBE.devicePage, devicePage);
+pagesFace.post('/device', DESCRIBE.deviceCode, rateLimitPerClient({ scope: 'pages-device' }), requireCsrf(refusedForm), submitDeviceCode);
+pagesFace.post(
+  '/device/decide',
+  DESCRIBE.deviceDecide,
+  rateLimitPerClient({ scope: 'pages-device' }),
+  requireCsrf(refusedForm),
+  submitDeviceDecision,
+);
 
 pagesFace.get('/signout', DESCRIBE.signOutPage, async (c) => {
   const current = await resolveBrowserSession(c.env.deps, readSessionCookie(c));

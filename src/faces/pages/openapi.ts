@@ -69,6 +69,15 @@ const forms = {
     csrf,
     provider: z.string().max(64).meta({ description: 'The id of an identity provider of the sign-in page.' }),
   }),
+  deviceCode: z.object({
+    csrf,
+    user_code: z.string().max(32).meta({ description: 'The code the device shows (XXXX-XXXX; case, dashes and spaces do not matter).' }),
+  }),
+  deviceDecide: z.object({
+    csrf,
+    user_code: z.string().max(32),
+    decision: z.enum(['approve', 'deny']).meta({ description: 'The button pressed.' }),
+  }),
   unlinkIdentity: z.object({
     csrf,
     identity: z.string().max(64).meta({ description: 'The id of one of the user’s linked identities (from the account page).' }),
@@ -412,6 +421,36 @@ export const DESCRIBE = {
       },
       404: html('Not one of the user’s linked identities'),
       409: html('Refused: it is the user’s only way to sign in (no password, no other link)'),
+    },
+  }),
+  devicePage: page({
+    summary: 'Connect a device (RFC 8628): the form for the code it shows',
+    signedIn: true,
+    parameters: [query('user_code', 'Fills the form in (verification_uri_complete).')],
+    responses: {
+      200: html('The form'),
+      ...seeOther('Not signed in: to the sign-in page, coming back here after', '/signin?return=/device'),
+    },
+  }),
+  deviceCode: page({
+    summary: 'Look the code up: which application asks, and for what',
+    signedIn: true,
+    form: 'deviceCode',
+    responses: {
+      200: html('The question: Allow or Deny'),
+      400: html('The form again: no pending code of that value'),
+      429: html('Too many codes tried from this client'),
+      ...seeOther('Not signed in: to the sign-in page', '/signin?return=/device'),
+    },
+  }),
+  deviceDecide: page({
+    summary: 'Allow or deny the device: recorded once; the device’s next poll gets tokens or access_denied',
+    signedIn: true,
+    form: 'deviceDecide',
+    responses: {
+      200: html('Done: go back to the device'),
+      400: html('The code was answered already or expired'),
+      ...seeOther('Not signed in: to the sign-in page', '/signin?return=/device'),
     },
   }),
   signOutPage: page({
