@@ -33,8 +33,8 @@ export async function clientsScreen(c: Context<AppEnv>) {
     title: 'OAuth clients',
     section: '/console/clients',
     body: html`${notice(c, NOTICES)}
-<table>
-<caption>Registered clients</caption>
+<div class="scroll" role="region" tabindex="0" aria-labelledby="table-1"><table>
+<caption id="table-1">Registered clients</caption>
 <thead><tr><th scope="col">Name</th><th scope="col">Client id</th><th scope="col">Type</th><th scope="col">Redirect URIs</th><th scope="col">Created</th></tr></thead>
 <tbody>${
       rows.length > 0
@@ -44,7 +44,7 @@ export async function clientsScreen(c: Context<AppEnv>) {
           )
         : html`<tr><td colspan="5">No clients yet.</td></tr>`
     }</tbody>
-</table>
+</table></div>
 <h2>Register a client</h2>
 <form method="post" action="/console/clients">${csrfField(c)}
 <label for="field-name">Name <input id="field-name" name="name" type="text" autocomplete="off" required></label>

@@ -26,14 +26,14 @@ export async function ecosystemsScreen(c: Context<AppEnv>) {
   return consolePage(c, {
     title: 'Ecosystems',
     section: '/console/ecosystems',
-    body: html`<table>
-<caption>Ecosystems</caption>
+    body: html`<div class="scroll" role="region" tabindex="0" aria-labelledby="table-1"><table>
+<caption id="table-1">Ecosystems</caption>
 <thead><tr><th scope="col">Name</th><th scope="col">Id</th><th scope="col">Users</th><th scope="col">Created</th></tr></thead>
 <tbody>${rows.map(
       (row) =>
         html`<tr><td><a href="/console/ecosystems/${row.id}">${row.name}</a></td><td><code>${row.id}</code></td><td>${row.userCount}</td><td>${when(row.createdAt)}</td></tr>`,
     )}</tbody>
-</table>
+</table></div>
 <h2>Create an ecosystem</h2>
 <form method="post" action="/console/ecosystems" class="inline">${csrfField(c)}${nameField('Name')}<button type="submit">Create</button></form>`,
   });
@@ -54,14 +54,14 @@ export async function ecosystemScreen(c: Context<AppEnv>) {
     section: '/console/ecosystems',
     body: html`${notice(c, NOTICES)}
 <dl><dt>Id</dt><dd><code>${ecosystem.id}</code></dd><dt>Users</dt><dd><a href="/console/users?ecosystem=${ecosystem.id}">${ecosystem.userCount}</a></dd><dt>Created</dt><dd>${when(ecosystem.createdAt)}</dd></dl>
-<table>
-<caption>Environments</caption>
+<div class="scroll" role="region" tabindex="0" aria-labelledby="table-2"><table>
+<caption id="table-2">Environments</caption>
 <thead><tr><th scope="col">Name</th><th scope="col">Id</th><th scope="col">Created</th></tr></thead>
 <tbody>${environments.length > 0 ? environments.map((env) => html`<tr><td>${env.name}</td><td><code>${env.id}</code></td><td>${when(env.createdAt)}</td></tr>`) : html`<tr><td colspan="3">None.</td></tr>`}</tbody>
-</table>
+</table></div>
 <form method="post" action="${base}/environments" class="inline">${csrfField(c)}${nameField('New environment’s name')}<button type="submit" class="secondary">Create environment</button></form>
-<table>
-<caption>Server tokens</caption>
+<div class="scroll" role="region" tabindex="0" aria-labelledby="table-3"><table>
+<caption id="table-3">Server tokens</caption>
 <thead><tr><th scope="col">Name</th><th scope="col">Id</th><th scope="col">Created</th><th scope="col">Action</th></tr></thead>
 <tbody>${
       serverTokens.length > 0
@@ -71,7 +71,7 @@ export async function ecosystemScreen(c: Context<AppEnv>) {
           )
         : html`<tr><td colspan="4">None.</td></tr>`
     }</tbody>
-</table>
+</table></div>
 <form method="post" action="${base}/server-tokens" class="inline">${csrfField(c)}<label for="field-token-name">New token’s name <input id="field-token-name" name="name" type="text" autocomplete="off" required maxlength="200"></label><button type="submit" class="secondary">Create server token</button></form>`,
   });
 }

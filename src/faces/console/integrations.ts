@@ -27,8 +27,8 @@ export async function providersScreen(c: Context<AppEnv>) {
     title: 'Identity providers',
     section: '/console/identity-providers',
     body: html`${notice(c, NOTICES)}
-<table>
-<caption>Upstream identity providers</caption>
+<div class="scroll" role="region" tabindex="0" aria-labelledby="table-1"><table>
+<caption id="table-1">Upstream identity providers</caption>
 <thead><tr><th scope="col">Name</th><th scope="col">Id</th><th scope="col">Kind</th><th scope="col">Ecosystem</th><th scope="col">Redirect URI</th><th scope="col">Action</th></tr></thead>
 <tbody>${
       rows.length > 0
@@ -39,7 +39,7 @@ export async function providersScreen(c: Context<AppEnv>) {
           )
         : html`<tr><td colspan="6">None yet.</td></tr>`
     }</tbody>
-</table>
+</table></div>
 <h2>Add an identity provider</h2>
 <form method="post" action="/console/identity-providers">${csrfField(c)}
 ${input('id', 'Id (letters, digits, "-"; in the redirect URI)')}
@@ -80,8 +80,8 @@ export async function webhooksScreen(c: Context<AppEnv>) {
   return consolePage(c, {
     title: 'Webhooks',
     section: '/console/webhooks',
-    body: html`<table>
-<caption>Webhooks (created through the operator API, <code>POST /admin/v1/webhooks</code>)</caption>
+    body: html`<div class="scroll" role="region" tabindex="0" aria-labelledby="table-2"><table>
+<caption id="table-2">Webhooks (created through the operator API, <code>POST /admin/v1/webhooks</code>)</caption>
 <thead><tr><th scope="col">URL</th><th scope="col">Events</th><th scope="col">Ecosystem</th><th scope="col">State</th><th scope="col">Created</th></tr></thead>
 <tbody>${
       rows.length > 0
@@ -93,7 +93,7 @@ export async function webhooksScreen(c: Context<AppEnv>) {
           )
         : html`<tr><td colspan="5">None yet.</td></tr>`
     }</tbody>
-</table>`,
+</table></div>`,
   });
 }
 
@@ -106,8 +106,8 @@ export async function webhookScreen(c: Context<AppEnv>) {
     title: `Webhook ${hook.url}`,
     section: '/console/webhooks',
     body: html`${notice(c, NOTICES)}
-<table>
-<caption>The newest deliveries</caption>
+<div class="scroll" role="region" tabindex="0" aria-labelledby="table-3"><table>
+<caption id="table-3">The newest deliveries</caption>
 <thead><tr><th scope="col">Event</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Last answer</th><th scope="col">Queued</th><th scope="col">Sent</th><th scope="col">Action</th></tr></thead>
 <tbody>${
       deliveries.length > 0
@@ -120,7 +120,7 @@ export async function webhookScreen(c: Context<AppEnv>) {
           )
         : html`<tr><td colspan="7">No deliveries yet.</td></tr>`
     }</tbody>
-</table>`,
+</table></div>`,
   });
 }
 

@@ -31,8 +31,8 @@ export async function outboxScreen(c: Context<AppEnv>) {
     )}</select></label>
 <button type="submit">Filter</button>
 </form>
-<table>
-<caption>The newest ${LIMIT} messages</caption>
+<div class="scroll" role="region" tabindex="0" aria-labelledby="table-1"><table>
+<caption id="table-1">The newest ${LIMIT} messages</caption>
 <thead><tr><th scope="col">To</th><th scope="col">Subject</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Last error</th><th scope="col">Queued</th><th scope="col">Sent</th><th scope="col">Action</th></tr></thead>
 <tbody>${
       rows.length > 0
@@ -45,7 +45,7 @@ export async function outboxScreen(c: Context<AppEnv>) {
           )
         : html`<tr><td colspan="8">No messages.</td></tr>`
     }</tbody>
-</table>`,
+</table></div>`,
   });
 }
 

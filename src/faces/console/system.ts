@@ -52,8 +52,8 @@ ${filterField('since', 'Since (ISO time)', q('since'))}
 ${filterField('until', 'Until (ISO time)', q('until'))}
 <button type="submit">Filter</button>
 </form>
-<table>
-<caption>Events, newest first</caption>
+<div class="scroll" role="region" tabindex="0" aria-labelledby="table-1"><table>
+<caption id="table-1">Events, newest first</caption>
 <thead><tr><th scope="col">When</th><th scope="col">Event</th><th scope="col">User</th><th scope="col">Actor</th><th scope="col">Details</th><th scope="col">Request</th></tr></thead>
 <tbody>${
       page.items.length > 0
@@ -64,7 +64,7 @@ ${filterField('until', 'Until (ISO time)', q('until'))}
           )
         : html`<tr><td colspan="6">No events.</td></tr>`
     }</tbody>
-</table>
+</table></div>
 ${page.nextCursor ? html`<p class="links"><a href="${next.pathname}${next.search}">Older events</a></p>` : ''}`,
   });
 }
@@ -94,10 +94,10 @@ export function configurationScreen(c: Context<AppEnv>) {
     title: 'Configuration',
     section: '/console/configuration',
     body: html`<p>As this Worker read its vars and secrets; secrets only say whether they are set.</p>
-<table>
-<caption>Vars and secrets</caption>
+<div class="scroll" role="region" tabindex="0" aria-labelledby="table-2"><table>
+<caption id="table-2">Vars and secrets</caption>
 <thead><tr><th scope="col">Name</th><th scope="col">Value</th></tr></thead>
 <tbody>${entries.map((entry) => html`<tr><th scope="row"><code>${entry.name}</code></th><td>${entry.value}</td></tr>`)}</tbody>
-</table>`,
+</table></div>`,
   });
 }

@@ -69,11 +69,11 @@ export async function usersScreen(c: Context<AppEnv>) {
     )}</select></label>
 <button type="submit">Search</button>
 </form>
-<table>
-<caption>${q ? `Users matching “${q}”` : 'Users, oldest first'}</caption>
+<div class="scroll" role="region" tabindex="0" aria-labelledby="table-1"><table>
+<caption id="table-1">${q ? `Users matching “${q}”` : 'Users, oldest first'}</caption>
 <thead><tr><th scope="col">User</th><th scope="col">Username</th><th scope="col">Unique id</th><th scope="col">Ecosystem</th><th scope="col">Role</th><th scope="col">State</th><th scope="col">Created</th></tr></thead>
 <tbody>${rows.length > 0 ? rows : html`<tr><td colspan="7">No users found.</td></tr>`}</tbody>
-</table>
+</table></div>
 ${nextLink(c, page.next)}`,
   });
 }
@@ -119,7 +119,7 @@ function deleteForm(c: Context<AppEnv>, user: UserRow, error?: string) {
   const described = error ? html` aria-invalid="true" aria-describedby="field-confirm-error" autofocus` : '';
   return html`<h2 id="delete">Delete this user</h2>
 <form method="post" action="/console/users/${user.id}/delete">${csrfField(c)}
-<label for="field-confirm">Type <strong>${userName(user)}</strong> to confirm
+<label for="field-confirm"><span>Type <strong>${userName(user)}</strong> to confirm</span>
 <input id="field-confirm" name="confirm" type="text" autocomplete="off" required${described}></label>
 ${error ? html`<p class="error" id="field-confirm-error">${error}</p>` : ''}
 <button type="submit">Delete the user</button></form>`;
@@ -152,33 +152,33 @@ ${user.email ? actionButton(c, `${base}/reset-mail`, 'Send a password reset mail
 ${factors.totp ? actionButton(c, `${base}/mfa/remove`, 'Remove second factors') : ''}
 </div>
 ${roleForm(c, user)}
-<table>
-<caption>Live sessions</caption>
+<div class="scroll" role="region" tabindex="0" aria-labelledby="table-2"><table>
+<caption id="table-2">Live sessions</caption>
 <thead><tr><th scope="col">Kind</th><th scope="col">Signed in with (amr)</th><th scope="col">Identity provider</th><th scope="col">Started</th><th scope="col">Last used</th><th scope="col">Ends</th><th scope="col">Action</th></tr></thead>
 <tbody>${sessions.length > 0 ? sessions.map((row) => sessionRow(c, user, row)) : html`<tr><td colspan="7">No live sessions.</td></tr>`}</tbody>
-</table>
+</table></div>
 <h2>Second factors</h2>
 <p>${factors.totp ? `Authenticator app on; recovery codes left: ${factors.recoveryCodesLeft}.` : 'None.'}</p>
-<table>
-<caption>Linked identities</caption>
+<div class="scroll" role="region" tabindex="0" aria-labelledby="table-3"><table>
+<caption id="table-3">Linked identities</caption>
 <thead><tr><th scope="col">Provider</th><th scope="col">E-mail there</th><th scope="col">Linked</th></tr></thead>
 <tbody>${identities.length > 0 ? identities.map((link) => html`<tr><td>${link.providerName}</td><td>${link.email ?? '—'}</td><td>${when(link.createdAt)}</td></tr>`) : html`<tr><td colspan="3">None.</td></tr>`}</tbody>
-</table>
-<table>
-<caption>Attributes</caption>
+</table></div>
+<div class="scroll" role="region" tabindex="0" aria-labelledby="table-4"><table>
+<caption id="table-4">Attributes</caption>
 <thead><tr><th scope="col">Key</th><th scope="col">Value</th></tr></thead>
 <tbody>${attributes.length > 0 ? attributes.map((row) => html`<tr><td>${row.key}</td><td>${row.text}</td></tr>`) : html`<tr><td colspan="2">None.</td></tr>`}</tbody>
-</table>
-<table>
-<caption>Environments</caption>
+</table></div>
+<div class="scroll" role="region" tabindex="0" aria-labelledby="table-5"><table>
+<caption id="table-5">Environments</caption>
 <thead><tr><th scope="col">Environment</th><th scope="col">Level</th></tr></thead>
 <tbody>${grants.length > 0 ? grants.map((grant) => html`<tr><td>${grant.environmentId}</td><td>${grant.accessLevel}</td></tr>`) : html`<tr><td colspan="2">None.</td></tr>`}</tbody>
-</table>
-<table>
-<caption>Recent events (<a href="/console/events?userId=${user.id}">all</a>)</caption>
+</table></div>
+<div class="scroll" role="region" tabindex="0" aria-labelledby="table-6"><table>
+<caption id="table-6">Recent events (<a href="/console/events?userId=${user.id}">all</a>)</caption>
 <thead><tr><th scope="col">When</th><th scope="col">Event</th><th scope="col">Actor</th></tr></thead>
 <tbody>${events.items.length > 0 ? events.items.map((event) => html`<tr><td>${when(Date.parse(event.at))}</td><td>${event.type}</td><td>${event.actor.type}${event.actor.id ? ` ${event.actor.id}` : ''}</td></tr>`) : html`<tr><td colspan="3">None.</td></tr>`}</tbody>
-</table>
+</table></div>
 ${deleteForm(c, user, deleteError)}`,
   });
 }
