@@ -31,6 +31,20 @@ export function isConsoleAdmin(deps: Deps, user: BrowserSession['user']): boolea
   return user.role === 'admin' && user.ecosystemId === deps.config.consoleEcosystem && !user.disabled;
 }
 
+/** Whether a path is the console's (`/console` and below). */
+export function isConsolePath(path: string): boolean {
+  return path === '/console' || path.startsWith('/console/') || path.startsWith('/console?');
+}
+
+/**
+ * The ecosystem whose account a hosted sign-in checks the password of: the console's for a sign-in
+ * on its way to the console (its return path), else DEFAULT_ECOSYSTEM, as for every other sign-in.
+ * The same when CONSOLE_ECOSYSTEM is not set.
+ */
+export function signInEcosystemFor(deps: Deps, returnTo: string): string {
+  return isConsolePath(returnTo) ? deps.config.consoleEcosystem : deps.config.defaultEcosystem;
+}
+
 /** The console's verdict on the browser session a cookie resolved to (null: none). */
 export async function judgeConsoleAccess(deps: Deps, current: BrowserSession | null): Promise<ConsoleVerdict> {
   if (!current) return { kind: 'signed_out' };

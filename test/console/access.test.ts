@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createUser, logIn } from '../support/accounts';
 import { newBrowser, ORIGIN } from '../support/browser';
 import { json, newClient } from '../support/driver';
-import { enrolAuthenticator } from '../support/second-factors';
+import { enrolAuthenticator, signInWithCode, totpNow } from '../support/second-factors';
 import { expectPage } from '../pages/support';
 import { act, consoleAdmin } from './support';
 
@@ -50,6 +50,24 @@ describe('the console’s door', () => {
     const cookie = [...admin.browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     const page = await expectPage(await elsewhere.get('/console', { headers: { cookie, accept: 'text/html' } }), 403);
     expect(page).toContain('Not for this account');
+  });
+
+  it('signs in the console ecosystem’s admins when CONSOLE_ECOSYSTEM names another one, on the way to the console only', async () => {
+    const setup = newClient();
+    const operators = await json(await setup.admin('POST', '/admin/v1/ecosystems', { body: { name: 'operators' } }));
+    const client = newClient({ vars: { CONSOLE_ECOSYSTEM: operators.id } });
+    const operator = await createUser(client, { role: 'admin', ecosystemId: operators.id });
+    const browser = newBrowser(client);
+    // On the way to the console the password is checked in the operators' ecosystem ...
+    const signedIn = await browser.signIn(operator.email, operator.password, '/console');
+    expect(signedIn.headers.get('location')).toBe('/console');
+    expect(await expectPage(await browser.get('/console'), 403)).toContain('Set up two-step sign-in first');
+    const { key } = await enrolAuthenticator(client, operator.email, operator.password, browser);
+    const again = await signInWithCode(browser, operator.email, operator.password, totpNow(client, key), '/console');
+    expect(again.headers.get('location')).toBe('/console');
+    expect((await browser.get('/console/users')).status).toBe(200);
+    // ... and anywhere else in DEFAULT_ECOSYSTEM, where this operator has no account.
+    expect((await newBrowser(client).signIn(operator.email, operator.password, '/account')).status).toBe(401);
   });
 
   it('asks an admin without a second factor to enrol, and one whose session did not use it to sign in again', async () => {

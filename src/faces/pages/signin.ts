@@ -7,6 +7,7 @@
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { signIn, signInWithCode } from '../../core/browser-sessions';
+import { signInEcosystemFor } from '../../core/console-access';
 import { AppError } from '../../core/errors';
 import { signInChoices } from '../../core/identity-providers';
 import { EMAIL_MAX_LENGTH } from '../../core/users';
@@ -78,7 +79,7 @@ export async function submitSignIn(c: Context<AppEnv>) {
     return signInPage(c, { login, returnTo, error: 'Enter your e-mail or username and your password.', status: 400 });
   }
   try {
-    const outcome = await signIn(deps, login, password);
+    const outcome = await signIn(deps, login, password, signInEcosystemFor(deps, returnTo));
     if (outcome.challenge !== undefined) return signInCodePage(c, { challenge: outcome.challenge, returnTo });
     await replaceBrowserSession(c, outcome.cookie, outcome.maxAgeSeconds);
     return c.redirect(returnTo, 303);
