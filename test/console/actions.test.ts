@@ -101,6 +101,10 @@ describe('the console’s users', () => {
     const sessions = (await json(await client.admin('GET', `/admin/v1/users/${user.id}/sessions`))).items as { id: string }[];
     expect(sessions).toHaveLength(2);
     const [newest] = sessions;
+    // Through another user's page, the session is not found and lives on.
+    const other = await createUser(client);
+    expect((await act(admin.browser, `/console/users/${other.id}/sessions/end`, { session: newest!.id })).status).toBe(404);
+    expect(await verifyStatus(client, two.access_token)).toBe(200);
 
     const ended = await act(admin.browser, `/console/users/${user.id}/sessions/end`, { session: newest!.id });
     expect(back(ended)).toBe(`/console/users/${user.id}?done=session-ended`);

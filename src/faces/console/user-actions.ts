@@ -6,7 +6,7 @@ import { invalidField } from '../../core/errors';
 import { requestPasswordReset } from '../../core/password-reset';
 import { revokeAllTokensForUser } from '../../core/revocation';
 import { removeSecondFactorsByOperator } from '../../core/second-factors';
-import { revokeSession } from '../../core/sessions';
+import { revokeSessionOfUser } from '../../core/sessions';
 import { changeUserStanding, deleteUser, getUser, ROLES, type Role } from '../../core/users';
 import type { AppEnv } from '../../http/types';
 import { formText, readForm } from '../../web/form';
@@ -39,12 +39,12 @@ export async function endAllSessions(c: Context<AppEnv>) {
   return back(c, user.id, 'sessions-ended');
 }
 
-/** POST /console/users/:id/sessions/end: field `session`, one of the user's sessions. */
+/** POST /console/users/:id/sessions/end: field `session`, one of the user's sessions (another's is a 404). */
 export async function endSession(c: Context<AppEnv>) {
   const user = await userOf(c);
   const sessionId = formText(await readForm(c), 'session', 64);
   if (sessionId === '') throw invalidField('session', 'must name a session');
-  await revokeSession(c.env.deps, sessionId, 'operator');
+  await revokeSessionOfUser(c.env.deps, user.id, sessionId, 'operator');
   return back(c, user.id, 'session-ended');
 }
 
