@@ -48,19 +48,18 @@ main.wide h1 { overflow-wrap: anywhere; }
 main.wide caption { text-align: left; font-weight: 600; padding: 0 0 .25rem; }
 nav ul { display: flex; flex-wrap: wrap; gap: .25rem 1rem; list-style: none; padding: 0; margin: 0 0 1.5rem; }
 nav a[aria-current=page] { font-weight: 700; }
-h2 { font-size: 1.2rem; margin: 1.5rem 0 .75rem; }
-td, th { overflow-wrap: anywhere; }
-select, textarea, input[type=search], input[type=number] { font: inherit; padding: .5rem .6rem; border: 1px solid GrayText; border-radius: .4rem; background: Field; color: FieldText; }
+main.wide h2 { font-size: 1.2rem; margin: 1.5rem 0 .75rem; }
+main.wide :is(select, textarea, input[type=search]) { font: inherit; padding: .5rem .6rem; border: 1px solid GrayText; border-radius: .4rem; background: Field; color: FieldText; }
 form.inline { display: flex; flex-wrap: wrap; align-items: end; gap: .5rem 1rem; }
-dl { display: grid; grid-template-columns: minmax(8rem, max-content) 1fr; gap: .25rem 1rem; margin: 0 0 1rem; }
-dt { font-weight: 600; } dd { margin: 0; overflow-wrap: anywhere; }
+main.wide dl { display: grid; grid-template-columns: minmax(8rem, max-content) 1fr; gap: .25rem 1rem; margin: 0 0 1rem; }
+main.wide dt { font-weight: 600; } main.wide dd { margin: 0; overflow-wrap: anywhere; }
 .scroll { overflow-x: auto; margin: 0 0 1rem; }
 .scroll table { margin: 0; }
 .scroll td, .scroll th { overflow-wrap: normal; }
 .scroll th { white-space: nowrap; }
 .secret { font-family: ui-monospace, monospace; padding: .5rem; border: 2px dashed var(--accent); overflow-wrap: anywhere; }
-@media (max-width: 40rem) { dl { grid-template-columns: 1fr; } dd { margin-bottom: .5rem; } }
-label > span { font-weight: 500; }
+@media (max-width: 40rem) { main.wide dl { grid-template-columns: 1fr; } main.wide dd { margin-bottom: .5rem; } }
+main.wide label > span { font-weight: 500; }
 `;
 
 /** Renders a page with the security headers every hosted page carries. */
