@@ -164,7 +164,8 @@ describe('the console’s door', () => {
     ];
     for (const [answer, status] of cases) {
       const page = await expectPage(await answer, status);
-      expect(page).toContain('role="alert"');
+      // Said in an alert, or (a form shown again) on the field it is about.
+      expect(page).toMatch(/role="alert"|aria-invalid="true"/);
       expect(page).toContain('href="/console"');
     }
   });

@@ -181,6 +181,14 @@ describe('the console’s other screens', () => {
     });
     expect(grant.status).not.toBe(401);
 
+    // A redirect URI the rules refuse: the form again, the error on its field, what was typed kept.
+    const refused = await expectPage(
+      await act(admin.browser, '/console/clients', { name: 'Bad', redirectUris: 'http://evil.example/cb' }),
+      400,
+    );
+    expect(refused).toMatch(/<textarea id="field-redirectUris"[^>]*aria-invalid="true"[^>]*>http:\/\/evil.example\/cb<\/textarea>/);
+    expect(refused).toContain('Redirect URIs must hold absolute https URIs');
+
     for (const path of ['/console/clients', `/console/clients/${clientId}`]) {
       const shown = await page(admin, path);
       expect(shown).toContain('https://shop.example/cb2');

@@ -6,7 +6,7 @@ import { html } from 'hono/html';
 import * as clients from '../../core/oauth-clients';
 import type { AppEnv } from '../../http/types';
 import { csrfField } from '../../web/csrf';
-import { formText, readForm } from '../../web/form';
+import { fieldErrorOf, formText, readForm, type FieldError } from '../../web/form';
 import { actionButton, consolePage, notice, when } from './frame';
 
 const NOTICES: Record<string, string> = {
@@ -22,16 +22,39 @@ function lines(text: string): string[] {
     .filter(Boolean);
 }
 
-const textarea = (name: string, label: string, value = '') =>
-  html`<label for="field-${name}">${label}
-<textarea id="field-${name}" name="${name}" rows="3" autocomplete="off">${value}</textarea></label>`;
+const LABELS = { name: 'Name', redirectUris: 'Redirect URIs', postLogoutRedirectUris: 'Post-logout redirect URIs' };
 
-/** GET /console/clients */
-export async function clientsScreen(c: Context<AppEnv>) {
+/** A field's error under it, tied to it (aria-describedby, aria-invalid) and focused. */
+function problem(name: string, error?: FieldError) {
+  const shown = error?.field === name;
+  return {
+    attributes: shown ? html` aria-invalid="true" aria-describedby="field-${name}-error" autofocus` : '',
+    message: shown ? html`<p class="error" id="field-${name}-error">${error.message}</p>` : '',
+  };
+}
+
+const textarea = (name: string, label: string, value = '', error?: FieldError) => {
+  const { attributes, message } = problem(name, error);
+  return html`<label for="field-${name}">${label}
+<textarea id="field-${name}" name="${name}" rows="3" autocomplete="off"${attributes}>${value}</textarea></label>${message}`;
+};
+
+/** What the register form held when the core refused one of its fields. */
+interface Refused {
+  error: FieldError;
+  name: string;
+  redirectUris: string;
+  isPublic: boolean;
+}
+
+/** GET /console/clients; the register form shown again (400) with the field the core refused. */
+export async function clientsScreen(c: Context<AppEnv>, refused?: Refused) {
+  const name = problem('name', refused?.error);
   const rows = await clients.listClients(c.env.deps);
   return consolePage(c, {
     title: 'OAuth clients',
     section: '/console/clients',
+    status: refused ? 400 : 200,
     body: html`${notice(c, NOTICES)}
 <div class="scroll" role="region" tabindex="0" aria-labelledby="table-1"><table>
 <caption id="table-1">Registered clients</caption>
@@ -47,9 +70,9 @@ export async function clientsScreen(c: Context<AppEnv>) {
 </table></div>
 <h2>Register a client</h2>
 <form method="post" action="/console/clients">${csrfField(c)}
-<label for="field-name">Name <input id="field-name" name="name" type="text" autocomplete="off" required></label>
-${textarea('redirectUris', 'Redirect URIs, one a line')}
-<label for="field-public"><span><input id="field-public" name="public" type="checkbox" value="on"> Public client (no secret: a single-page or mobile app)</span></label>
+<label for="field-name">Name <input id="field-name" name="name" type="text" autocomplete="off" required value="${refused?.name ?? ''}"${name.attributes}></label>${name.message}
+${textarea('redirectUris', 'Redirect URIs, one a line', refused?.redirectUris, refused?.error)}
+<label for="field-public"><span><input id="field-public" name="public" type="checkbox" value="on"${refused?.isPublic ? ' checked' : ''}> Public client (no secret: a single-page or mobile app)</span></label>
 <button type="submit">Register</button>
 </form>`,
   });
@@ -58,11 +81,16 @@ ${textarea('redirectUris', 'Redirect URIs, one a line')}
 /** POST /console/clients: registers the client and shows its secret this once. */
 export async function createClient(c: Context<AppEnv>) {
   const form = await readForm(c);
-  const { client, clientSecret } = await clients.createClient(c.env.deps, {
-    name: formText(form, 'name', 200),
-    redirectUris: lines(formText(form, 'redirectUris', 50_000)),
-    isPublic: form.public === 'on',
-  });
+  const typed = { name: formText(form, 'name', 200), redirectUris: formText(form, 'redirectUris', 50_000), isPublic: form.public === 'on' };
+  let created: clients.CreatedClient;
+  try {
+    created = await clients.createClient(c.env.deps, { ...typed, redirectUris: lines(typed.redirectUris) });
+  } catch (error) {
+    const refusal = fieldErrorOf(error, LABELS);
+    if (!refusal) throw error;
+    return clientsScreen(c, { ...typed, error: refusal });
+  }
+  const { client, clientSecret } = created;
   return consolePage(c, {
     title: 'Client registered',
     section: '/console/clients',

@@ -69,7 +69,7 @@ consoleRoutes.post(
 );
 consoleRoutes.post('/console/ecosystems/:id/server-tokens/:tokenId/revoke', action('Revoke a server token'), ecosystems.revokeServerToken);
 
-consoleRoutes.get('/console/clients', screen('The OAuth clients'), clients.clientsScreen);
+consoleRoutes.get('/console/clients', screen('The OAuth clients'), (c) => clients.clientsScreen(c));
 consoleRoutes.post(
   '/console/clients',
   action(
