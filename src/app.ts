@@ -7,6 +7,7 @@ import { getPath } from 'hono/utils/url';
 import { ConfigError } from './config';
 import { AppError } from './core/errors';
 import { FACES } from './faces';
+import { consoleRoutes } from './faces/console';
 import { droplitFace } from './faces/droplit';
 import { gatekeeperFace, gatekeeperRoot } from './faces/gatekeeper';
 import { managementFace } from './faces/management';
@@ -22,9 +23,13 @@ import type { AppEnv } from './http/types';
 import { docsBundle, docsPage, openApiDocument, SCALAR_BUNDLE_PATH } from './openapi/document';
 import { renderPageError } from './web/errors';
 
-/** The dialect of the face the path belongs to; a page for a route a person's browser is on. */
+/**
+ * The dialect of the face the path belongs to; a page for a route a person's browser is on (a face
+ * that is all pages renders its own, as the console does).
+ */
 function rendererFor(path: string): ErrorRenderer {
   const face = faceOf(FACES, path);
+  if (face.browser === true) return face.renderError;
   return servesBrowser(face, path) ? renderPageError : face.renderError;
 }
 
@@ -99,6 +104,7 @@ export function buildApp(): Hono<AppEnv> {
   app.route('/', managementFace);
   app.route('/oauth', oauthFace);
   app.route('/', pagesFace);
+  app.route('/', consoleRoutes);
   app.route('/api/v2', gatekeeperFace);
   app.get('/api', ...gatekeeperRoot);
   app.route('/api', droplitFace);

@@ -31,6 +31,8 @@ export interface Config {
   /** The extra `aud` of the Gatekeeper's legacy tokens (the original's Keycloak client). */
   gatekeeperTokenAudience: string;
   defaultEcosystem: string;
+  /** The ecosystem whose admins may use the console (/console): CONSOLE_ECOSYSTEM, else DEFAULT_ECOSYSTEM. */
+  consoleEcosystem: string;
   emailConfirmation: boolean;
   openRegistration: boolean;
   accessTokenTtlSeconds: number;
@@ -205,6 +207,10 @@ export function readConfig(env: Env): Config {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(defaultEcosystem)) {
     throw new ConfigError('DEFAULT_ECOSYSTEM', 'must be 1 to 64 letters, digits, "-" or "_"');
   }
+  const consoleEcosystem = raw(env, 'CONSOLE_ECOSYSTEM', '') || defaultEcosystem;
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(consoleEcosystem)) {
+    throw new ConfigError('CONSOLE_ECOSYSTEM', 'must be 1 to 64 letters, digits, "-" or "_"');
+  }
   const corsOrigins = raw(env, 'CORS_ORIGINS', '*')
     .split(',')
     .map((origin) => origin.trim())
@@ -217,6 +223,7 @@ export function readConfig(env: Env): Config {
     userServiceTokenCrit: switchVar(env, 'USER_SERVICE_TOKEN_CRIT', 'on'),
     gatekeeperTokenAudience,
     defaultEcosystem,
+    consoleEcosystem,
     emailConfirmation: switchVar(env, 'EMAIL_CONFIRMATION', 'off'),
     openRegistration: switchVar(env, 'OPEN_REGISTRATION', 'on'),
     accessTokenTtlSeconds: integerVar(env, 'ACCESS_TOKEN_TTL_SECONDS', 3600, 60, 86_400),

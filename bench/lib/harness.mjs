@@ -68,10 +68,18 @@ export async function startWorker(scriptPath, bindings, extra = {}) {
   return { mf, url: url.origin, pid: pids[0] };
 }
 
-/** Applies migrations/*.sql in order, one statement at a time as drizzle-kit splits them. */
+/**
+ * Applies migrations/*.sql in order, one statement at a time as drizzle-kit splits them, and records
+ * each in `d1_migrations` as `wrangler d1 migrations apply` does (the health check reads the newest).
+ */
 export async function applyMigrations(mf, root) {
   const db = await mf.getD1Database('DB');
   const dir = join(root, 'migrations');
+  await db
+    .prepare(
+      'CREATE TABLE IF NOT EXISTS d1_migrations(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)',
+    )
+    .run();
   for (const file of readdirSync(dir)
     .filter((name) => name.endsWith('.sql'))
     .sort()) {
@@ -80,5 +88,6 @@ export async function applyMigrations(mf, root) {
       .map((statement) => statement.trim())
       .filter((statement) => statement.replace(/^--.*$/gm, '').trim() !== '');
     for (const statement of statements) await db.prepare(statement).run();
+    await db.prepare('INSERT INTO d1_migrations (name) VALUES (?)').bind(file).run();
   }
 }

@@ -38,9 +38,10 @@ const BROWSER: SessionOptions = { rotates: false, kind: 'browser' };
  * Signs in with a password: the value for the session cookie and how long it lives; for an account
  * with a second factor, no session yet but a challenge that its one-time code finishes; for one
  * the policy requires a second factor of and that has none, an enrolment challenge.
+ * The account is DEFAULT_ECOSYSTEM's unless `ecosystemId` names another (a sign-in on the way to the console).
  */
-export async function signIn(deps: Deps, login: string, password: string): Promise<BrowserSignIn> {
-  const first = await proveWithPassword(deps, { emailOrUsername: login }, password);
+export async function signIn(deps: Deps, login: string, password: string, ecosystemId?: string): Promise<BrowserSignIn> {
+  const first = await proveWithPassword(deps, { emailOrUsername: login }, password, ecosystemId);
   try {
     const { user, session } = await completeSignIn(deps, [first], BROWSER);
     return { cookie: session.refreshToken, maxAgeSeconds: session.refreshExpiresIn, user };

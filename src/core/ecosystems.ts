@@ -110,3 +110,17 @@ export async function revokeServerToken(deps: Deps, id: string): Promise<void> {
   );
   if ((deleted as unknown[]).length === 0) throw new AppError('SERVER_TOKEN_NOT_FOUND');
 }
+
+/** One ecosystem, with its environments and its server tokens (names and ids, never a hash). */
+export async function describeEcosystem(
+  deps: Deps,
+  ecosystemId: string,
+): Promise<{ ecosystem: EcosystemRow; environments: EnvironmentRow[]; serverTokens: { id: string; name: string; createdAt: number }[] }> {
+  const ecosystem = await repo.findEcosystem(deps.db, ecosystemId);
+  if (!ecosystem) throw new AppError('ECOSYSTEM_NOT_FOUND');
+  const [environments, serverTokens] = await Promise.all([
+    repo.listEnvironments(deps.db, ecosystemId),
+    repo.listServerTokens(deps.db, ecosystemId),
+  ]);
+  return { ecosystem, environments, serverTokens };
+}

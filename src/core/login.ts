@@ -10,9 +10,17 @@ import type { Deps } from './deps';
 import { furtherSteps } from './second-factors';
 import type { SessionOptions, StartedSession } from './sessions';
 
-/** The password step: the user whose password this is, as a Proof (`pwd`); refuses as verifyCredentials does. */
-export async function proveWithPassword(deps: Deps, identifier: LoginIdentifier, password: string): Promise<Proof> {
-  const { user, lockKeys, clearKeys } = await verifyCredentials(deps, deps.config.defaultEcosystem, identifier, password);
+/**
+ * The password step: the user whose password this is, as a Proof (`pwd`); refuses as verifyCredentials
+ * does. The user is looked for in DEFAULT_ECOSYSTEM unless the caller names another (the console's).
+ */
+export async function proveWithPassword(
+  deps: Deps,
+  identifier: LoginIdentifier,
+  password: string,
+  ecosystemId = deps.config.defaultEcosystem,
+): Promise<Proof> {
+  const { user, lockKeys, clearKeys } = await verifyCredentials(deps, ecosystemId, identifier, password);
   return { user, method: 'pwd', lockKeys, clearKeys };
 }
 

@@ -337,6 +337,16 @@ export async function revokeSession(deps: Deps, sessionId: string, reason: Revoc
   return { ...row, published };
 }
 
+/**
+ * Ends one session of this user (the console's "end" on a user's page): revokeSession, once the
+ * session is found to be the user's; another user's session id is SESSION_NOT_FOUND and ends nothing.
+ */
+export async function revokeSessionOfUser(deps: Deps, userId: string, sessionId: string, reason: RevocationReason): Promise<void> {
+  const row = await repo.findSession(deps.db, sessionId);
+  if (!row || row.userId !== userId) throw new AppError('SESSION_NOT_FOUND', { field: 'session' });
+  await revokeSession(deps, sessionId, reason);
+}
+
 /** Ends one session, if there is one: a session already deleted is no error (a sign-out, a replay). */
 export async function revokeSessionIfAny(deps: Deps, sessionId: string, reason: RevocationReason): Promise<void> {
   await revokeSession(deps, sessionId, reason).catch((error: unknown) => {

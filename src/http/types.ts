@@ -1,4 +1,5 @@
 // The Hono environment every face shares: the request's core dependencies and its request id.
+import type { BrowserSession } from '../core/browser-sessions';
 import type { Deps } from '../core/deps';
 
 interface AppBindings {
@@ -13,6 +14,8 @@ interface AppVariables {
   passThrough?: boolean;
   /** A CSRF token set on this answer (rotated at sign-in and sign-out), newer than the request's cookie. */
   csrfToken?: string;
+  /** Set by the console's door (src/faces/console/access.ts): the admin's live browser session. */
+  consoleAdmin?: BrowserSession;
 }
 
 export type AppEnv = { Bindings: AppBindings; Variables: AppVariables };

@@ -12,6 +12,7 @@ export const TAGS = {
   operator: 'Operator',
   edge: 'Gateway/edge',
   pages: 'Hosted pages',
+  console: 'Console',
 } as const;
 
 /** Security requirements, by the schemes of document.ts (alternatives: any one of them). */

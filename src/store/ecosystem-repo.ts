@@ -173,3 +173,22 @@ export function secondFactorNotRequiredGuard(ecosystemId: string, role: string):
       : sql`${ecosystems.mfaPolicy} = 'required'`;
   return sql`not exists (select 1 from ${ecosystems} where ${ecosystems.id} = ${ecosystemId} and ${required})`;
 }
+
+/** An ecosystem's environments, oldest first (the environments_ecosystem index). */
+export function listEnvironments(db: Db, ecosystemId: string): Promise<EnvironmentRow[]> {
+  return db.select().from(environments).where(eq(environments.ecosystemId, ecosystemId)).orderBy(asc(environments.createdAt)).all();
+}
+
+/** An ecosystem's server tokens, oldest first: their ids and names, never the hash. */
+export function listServerTokens(db: Db, ecosystemId: string): Promise<{ id: string; name: string; createdAt: number }[]> {
+  return db
+    .select({ id: serverTokens.id, name: serverTokens.name, createdAt: serverTokens.createdAt })
+    .from(serverTokens)
+    .where(eq(serverTokens.ecosystemId, ecosystemId))
+    .orderBy(asc(serverTokens.createdAt))
+    .all();
+}
+
+export function findEcosystem(db: Db, id: string): Promise<EcosystemRow | undefined> {
+  return db.select().from(ecosystems).where(eq(ecosystems.id, id)).get();
+}

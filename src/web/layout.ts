@@ -17,6 +17,10 @@ export interface PageOptions {
   status?: 200 | 400 | 401 | 403 | 404 | 409 | 429 | 502 | 503;
   /** The page's one script (a constant, never built from input): allowed by the response's nonce. */
   script?: string;
+  /** A navigation bar under the header (the console's). */
+  nav?: Html;
+  /** A wide page for tables (the console), still one column at phone width. */
+  wide?: boolean;
 }
 
 const STYLE = `
@@ -43,6 +47,23 @@ a { color: inherit; text-decoration-color: var(--accent); text-underline-offset:
 table { width: 100%; border-collapse: collapse; margin: 0 0 1rem; font-size: .95rem; }
 th, td { text-align: left; padding: .4rem .3rem; border-bottom: 1px solid GrayText; vertical-align: top; }
 td form { margin: 0; }
+main.wide { max-width: 72rem; margin-top: 1.5rem; }
+main.wide h1 { overflow-wrap: anywhere; }
+main.wide caption { text-align: left; font-weight: 600; padding: 0 0 .25rem; }
+nav ul { display: flex; flex-wrap: wrap; gap: .25rem 1rem; list-style: none; padding: 0; margin: 0 0 1.5rem; }
+nav a[aria-current=page] { font-weight: 700; }
+main.wide h2 { font-size: 1.2rem; margin: 1.5rem 0 .75rem; }
+main.wide :is(select, textarea, input[type=search]) { font: inherit; padding: .5rem .6rem; border: 1px solid GrayText; border-radius: .4rem; background: Field; color: FieldText; }
+form.inline { display: flex; flex-wrap: wrap; align-items: end; gap: .5rem 1rem; }
+main.wide dl { display: grid; grid-template-columns: minmax(8rem, max-content) 1fr; gap: .25rem 1rem; margin: 0 0 1rem; }
+main.wide dt { font-weight: 600; } main.wide dd { margin: 0; overflow-wrap: anywhere; }
+.scroll { overflow-x: auto; margin: 0 0 1rem; }
+.scroll table { margin: 0; }
+.scroll td, .scroll th { overflow-wrap: normal; }
+.scroll th { white-space: nowrap; }
+.secret { font-family: ui-monospace, monospace; padding: .5rem; border: 2px dashed var(--accent); overflow-wrap: anywhere; }
+@media (max-width: 40rem) { main.wide dl { grid-template-columns: 1fr; } main.wide dd { margin-bottom: .5rem; } }
+main.wide label > span { font-weight: 500; }
 `;
 
 /** Renders a page with the security headers every hosted page carries. */
@@ -71,8 +92,9 @@ export function renderPage(c: Context<AppEnv>, options: PageOptions): Response |
 <style nonce="${nonce}">${raw(STYLE.replace('ACCENT', theme.accentColor))}</style>
 </head>
 <body>
-<main>
+<main${options.wide ? raw(' class="wide"') : ''}>
 <header>${logo}<p>${theme.productName}</p></header>
+${options.nav ?? ''}
 <h1>${options.title}</h1>
 ${options.body}
 </main>${

@@ -23,6 +23,7 @@ describe('the faces', () => {
       oauth: ['/oauth'],
       management: ['/', '/admin', '/.well-known', '/auth', '/healthz', '/openapi.json', '/docs'],
       pages: ['/signin', '/signout', '/signup', '/forgot-password', '/reset-password', '/confirm-email', '/account', '/device'],
+      console: ['/console'],
     });
     expect(FACES.filter((face) => face.paths.includes('/')).map((face) => face.name)).toEqual(['management']);
   });
@@ -44,6 +45,9 @@ describe('the faces', () => {
       ['/accounts', 'management', false],
       ['/admin/v1/users', 'management', false],
       ['/nowhere', 'management', false],
+      ['/console', 'console', true],
+      ['/console/users/x/delete', 'console', true],
+      ['/consoles', 'management', false],
     ];
     for (const [path, name, browser] of cases) {
       const face = faceOf(FACES, path);
@@ -82,6 +86,7 @@ describe('the faces', () => {
         'auth',
         'confirm-email',
         'device',
+        'console',
         'docs',
         'forgot-password',
         'healthz',
@@ -99,36 +104,36 @@ describe('the faces', () => {
   });
 
   it('makes a new top-level path one record: error routing, reserved paths and the document follow', () => {
-    const console: Face = {
-      name: 'console',
-      paths: ['/console'],
+    const status: Face = {
+      name: 'status',
+      paths: ['/status'],
       browser: true,
       renderError: renderPageError,
-      tags: [{ name: 'Console', description: 'The operator’s console.' }],
-      errorBody: { name: 'ConsoleError', schema: z.object({ error: z.string() }) },
+      tags: [{ name: 'Status', description: 'A status page.' }],
+      errorBody: { name: 'StatusError', schema: z.object({ error: z.string() }) },
     };
-    const withConsole = [...FACES, console];
-    const gatewayRoute = parseGatewayRoutes(JSON.stringify([{ prefix: '/console/', origin: 'https://origin.test' }]));
+    const withStatus = [...FACES, status];
+    const gatewayRoute = parseGatewayRoutes(JSON.stringify([{ prefix: '/status/', origin: 'https://origin.test' }]));
     const refuse = (faces: readonly Face[]) => () =>
       refuseOwnedPrefixes(gatewayRoute, (segment) => isOwnedFirstSegment(faces, segment), ownedFirstSegments(faces));
 
-    expect(faceOf(FACES, '/console/users')).toBe(byName('management'));
-    expect(faceOf(withConsole, '/console/users')).toBe(console);
-    expect(servesBrowser(console, '/console/users')).toBe(true);
+    expect(faceOf(FACES, '/status/now')).toBe(byName('management'));
+    expect(faceOf(withStatus, '/status/now')).toBe(status);
+    expect(servesBrowser(status, '/status/now')).toBe(true);
     expect(refuse(FACES)).not.toThrow();
-    expect(refuse(withConsole)).toThrow(/"\/console\/", which overlaps the service's own routes \(.*\/console\/\)/);
-    expect(Object.keys(errorSchemasOf(withConsole))).toEqual([
+    expect(refuse(withStatus)).toThrow(/"\/status\/", which overlaps the service's own routes \(.*\/status\/\)/);
+    expect(Object.keys(errorSchemasOf(withStatus))).toEqual([
       'DroplitError',
       'GatekeeperError',
       'UserServiceError',
       'OAuthError',
       'ManagementError',
-      'ConsoleError',
+      'StatusError',
     ]);
     expect(
-      tagsOf(withConsole)
+      tagsOf(withStatus)
         .map((tag) => tag.name)
         .at(-1),
-    ).toBe('Console');
+    ).toBe('Status');
   });
 });

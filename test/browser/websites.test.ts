@@ -144,6 +144,9 @@ describe('a website through nginx auth_request (/auth/verify?login=1)', () => {
 describe('/docs', () => {
   it('renders Scalar’s reference of the API in Chromium, its bundle served as a static asset, nothing blocked by the CSP', async () => {
     const page = await newPage();
+    // Scalar lays out every operation of the document (some 150 with the console's) in one long page:
+    // its full-page screenshot takes well past the other steps' 10 s on a busy machine.
+    page.setDefaultTimeout(30_000);
     const blocked: string[] = [];
     page.on('console', (message) => {
       if (/Content.Security.Policy/i.test(message.text())) blocked.push(message.text());
@@ -164,5 +167,5 @@ describe('/docs', () => {
     expect(await page.title()).toBe('Gatehouse API');
     expect(blocked).toEqual([]);
     await screenshot(page, 'docs');
-  });
+  }, 90_000);
 });

@@ -21,6 +21,8 @@ export function faceOf(path: string): Face {
   if (/^\/oauth\/(authorize|logout)\/?$/.test(pathname)) return 'page';
   // The hosted pages (src/faces/pages/index.ts).
   if (/^\/(signin|signup|signout|forgot-password|reset-password|confirm-email|account|device)(\/|$)/.test(pathname)) return 'page';
+  // The operator console (src/faces/console): pages too.
+  if (/^\/console(\/|$)/.test(pathname)) return 'page';
   if (/^\/oauth(\/|$)/.test(pathname)) return 'oauth';
   return 'management';
 }

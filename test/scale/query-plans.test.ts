@@ -11,6 +11,7 @@ import { json, newClient, type Client } from '../support/driver';
 import { ALL_ROUTES } from '../robustness/routes';
 import { usual } from '../robustness/sweep';
 import { buildWorld, send, type World } from '../robustness/world';
+import { consoleAdmin } from '../console/support';
 
 /** Tables that grow with the users (one or more rows per user, or per login, mail or failure). */
 const BIG = [
@@ -77,6 +78,23 @@ async function tour(client: Client): Promise<void> {
     if (cursor) expect((await client.admin('GET', `${path}&cursor=${encodeURIComponent(cursor)}`)).status, path).toBe(200);
   }
   expect((await client.admin('GET', '/api/v2/users?offset=3&limit=2')).status).toBe(200);
+  // The console (issue 26): each screen that reads a listing, as an admin signed in with a second factor.
+  const admin = await consoleAdmin(client);
+  const screens = [
+    `/console/users?q=${w.tag}`,
+    `/console/users?ecosystem=${w.eco.id}&q=${w.tag}`,
+    `/console/users?ecosystem=${w.eco.id}`,
+    `/console/users/${w.user.id}`,
+    `/console/ecosystems/${w.eco.id}`,
+    '/console/outbox?status=failed',
+    `/console/outbox?to=${encodeURIComponent(w.user.email)}`,
+    `/console/events?type=user.created&ecosystemId=${w.eco.id}`,
+    `/console/webhooks/${w.webhook.id}`,
+    '/console/clients',
+    '/console/identity-providers',
+    '/console/health',
+  ];
+  for (const path of screens) expect((await admin.browser.get(path)).status, path).toBe(200);
   // Tokens in use: the droplit token and a refreshed OAuth session; then the Cron Trigger's upkeep.
   await send(client, 'GET', '/auth/verify?ecosystem=*', { token: w.tokens.app });
   await send(client, 'POST', '/oauth/token', { form: { grant_type: 'refresh_token', refresh_token: w.tokens.refresh } });

@@ -8,6 +8,7 @@
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { signIn, signInWithCode } from '../../core/browser-sessions';
+import { signInEcosystemFor } from '../../core/console-access';
 import { AppError } from '../../core/errors';
 import { enrolmentSetup } from '../../core/sign-in-challenges';
 import { EMAIL_MAX_LENGTH } from '../../core/users';
@@ -32,7 +33,7 @@ export async function submitSignIn(c: Context<AppEnv>) {
     return signInPage(c, { login, returnTo, error: 'Enter your e-mail or username and your password.', status: 400 });
   }
   try {
-    const outcome = await signIn(deps, login, password);
+    const outcome = await signIn(deps, login, password, signInEcosystemFor(deps, returnTo));
     if (outcome.challenge !== undefined && outcome.kind === 'enrol') {
       return enrolmentPage(c, { challenge: outcome.challenge, returnTo, setup: await enrolmentSetup(deps, outcome.challenge) });
     }

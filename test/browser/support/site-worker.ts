@@ -31,33 +31,43 @@ export async function reserveSiteWorkerUrl(): Promise<string> {
   return `http://${HOST}:${await freePort(HOST)}`;
 }
 
-/** Starts the run's build on `url` (from reserveSiteWorkerUrl) with PUBLIC_URL = `publicUrl`. */
-export async function startSiteWorker(url: string, publicUrl: string): Promise<SiteWorker> {
+/** A Worker of the run's build on `url`, its own in-memory D1 and KV (named `name`), with these vars over the shared Worker's. */
+export async function startOwnWorker(
+  url: string,
+  vars: Record<string, string>,
+  name: string,
+): Promise<{ accountToken: string; stop: () => Promise<void> }> {
   const { build, originUrl } = gatehouse();
   const accountToken = `acct_${crypto.randomUUID().replaceAll('-', '')}`;
   const secrets = {
     ACCOUNT_TOKEN: accountToken,
-    SIGNING_KEYS: JSON.stringify({ keys: [generateSigningKey('ES256', 'browser-site-es256-1')] }),
+    SIGNING_KEYS: JSON.stringify({ keys: [generateSigningKey('ES256', `browser-${name}-es256-1`)] }),
     MFA_ENCRYPTION_KEY: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64'),
   };
   const worker = await startWorker(
     join(build, 'index.js'),
-    { ...workerBindings(url, originUrl, secrets), PUBLIC_URL: publicUrl },
+    { ...workerBindings(url, originUrl, secrets), ...vars },
     {
       unsafeDirectSockets: [{ host: HOST, port: Number(new URL(url).port) }],
       modulesRoot: build,
-      d1Databases: { DB: 'browser-site-db' },
-      kvNamespaces: { TOKENS: 'browser-site-tokens' },
-      ratelimits: { AUTH_RATE_LIMITER: { namespace_id: '1002', simple: { ...RATE_LIMIT } } },
+      d1Databases: { DB: `browser-${name}-db` },
+      kvNamespaces: { TOKENS: `browser-${name}-tokens` },
+      ratelimits: { AUTH_RATE_LIMITER: { namespace_id: name === 'site' ? '1002' : '1003', simple: { ...RATE_LIMIT } } },
     },
   );
   try {
-    if (worker.url !== url) throw new Error(`the site Worker listens on ${worker.url}, expected ${url}`);
+    if (worker.url !== url) throw new Error(`the ${name} Worker listens on ${worker.url}, expected ${url}`);
     await applyMigrations(worker.mf, root);
   } catch (error) {
     await worker.mf.dispose();
     throw error;
   }
+  return { accountToken, stop: () => worker.mf.dispose() };
+}
+
+/** Starts the run's build on `url` (from reserveSiteWorkerUrl) with PUBLIC_URL = `publicUrl`. */
+export async function startSiteWorker(url: string, publicUrl: string): Promise<SiteWorker> {
+  const { accountToken, stop } = await startOwnWorker(url, { PUBLIC_URL: publicUrl }, 'site');
   return {
     url,
     async createUser() {
@@ -81,6 +91,6 @@ export async function startSiteWorker(url: string, publicUrl: string): Promise<S
       if (!response.ok) throw new Error(`${init.method} /admin/v1${path} on the site Worker: ${response.status} ${text}`);
       return text === '' ? undefined : JSON.parse(text);
     },
-    stop: () => worker.mf.dispose(),
+    stop,
   };
 }
