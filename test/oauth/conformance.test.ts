@@ -102,6 +102,7 @@ describe('Config OP (Discovery 3)', () => {
       request_parameter_supported: false,
       request_uri_parameter_supported: false,
       claims_parameter_supported: false,
+      acr_values_supported: ['urn:gatehouse:mfa', 'urn:gatehouse:1fa'],
       claims_supported: expect.arrayContaining(['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'email', 'email_verified']),
     });
   });
