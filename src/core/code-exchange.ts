@@ -6,15 +6,12 @@
 // does the revoking, so the race between them cannot let the session live.
 import { sha256Hex } from '../crypto/digest';
 import * as codes from '../store/oauth-client-repo';
-import { findSession } from '../store/session-repo';
-import { findUserById } from '../store/user-repo';
+import { approvingSignIn, clientIdToken, startClientSession } from './approved-grants';
 import { verifierMatches } from './authorization';
-import { acrOf, decodeAmr } from './amr';
 import type { Deps } from './deps';
 import { AppError } from './errors';
-import { issueIdToken } from './id-tokens';
 import type { OAuthClientRow } from './oauth-clients';
-import { revokeSessionIfAny, startSession, type StartedSession } from './sessions';
+import { revokeSessionIfAny, type StartedSession } from './sessions';
 
 export interface CodeExchange {
   code: string;
@@ -51,46 +48,25 @@ export async function exchangeCode(deps: Deps, client: OAuthClientRow, request: 
 
   // The browser session that authorized it must still stand (a sign-out or reset in the minute ends
   // the code). Read before the code is spent: a read that fails then leaves the code good for a retry.
-  const [user, browser] = await Promise.all([findUserById(deps.db, found.userId), findSession(deps.db, found.browserSessionId)]);
-  if (!user || user.disabled || !browser || browser.revokedAt !== null || browser.userEpoch < user.tokenEpoch) {
-    throw invalidGrant('the sign-in behind the code has ended');
-  }
+  const signIn = await approvingSignIn(deps, found.userId, found.browserSessionId);
+  if (!signIn) throw invalidGrant('the sign-in behind the code has ended');
   const [spent] = await codes.spendCode(deps.db, codeHash, deps.now());
   if (!spent) {
     const again = await codes.findCode(deps.db, codeHash);
     if (again?.usedAt != null) return replayed(deps, codeHash);
     throw invalidGrant('the code has expired');
   }
-  // Refuses a user changed since read (INVALID_CREDENTIALS), as any login does: said as invalid_grant here.
-  // The new session was proved by the browser's sign-in: it records (and its tokens carry) that amr.
-  const amr = decodeAmr(browser.amr);
-  const idp = browser.idp ?? undefined;
-  const started = await startSession(
-    deps,
-    user,
-    { rotates: true, clientId: client.id, scope: spent.scope, originSessionId: browser.id },
-    { amr, idp },
-  ).catch((error: unknown) => {
-    throw error instanceof AppError && error.code === 'INVALID_CREDENTIALS' ? invalidGrant('the user changed') : error;
-  });
-  const [recorded] = await codes.recordIssuedSession(deps.db, codeHash, started.sessionId);
+  const session = await startClientSession(deps, client, signIn, spent.scope, invalidGrant);
+  const [recorded] = await codes.recordIssuedSession(deps.db, codeHash, session.started.sessionId);
   if (recorded?.replayedAt != null) {
-    await revokeSessionIfAny(deps, started.sessionId, 'authorization_code_reuse');
+    await revokeSessionIfAny(deps, session.started.sessionId, 'authorization_code_reuse');
     throw invalidGrant('the code was already used');
   }
-  const scopes = spent.scope.split(' ').filter(Boolean);
-  const idToken = scopes.includes('openid')
-    ? await issueIdToken(deps, {
-        user,
-        clientId: client.id,
-        scopes,
-        nonce: spent.nonce,
-        authTime: spent.authTime,
-        amr,
-        idp,
-        // Asked for with acr_values: the class this sign-in met (OpenID Connect Core 2).
-        acr: spent.acrValues ? acrOf(amr) : undefined,
-      })
-    : undefined;
-  return { ...started, scope: spent.scope, ...(idToken ? { idToken } : {}) };
+  const idToken = await clientIdToken(deps, client, signIn.user, session, {
+    scope: spent.scope,
+    nonce: spent.nonce,
+    authTime: spent.authTime,
+    acrAsked: !!spent.acrValues,
+  });
+  return { ...session.started, scope: spent.scope, ...(idToken ? { idToken } : {}) };
 }

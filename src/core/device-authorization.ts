@@ -13,16 +13,13 @@ import { sha256Hex } from '../crypto/digest';
 import { randomToken } from '../crypto/random';
 import { uniqueViolation } from '../store/db';
 import * as repo from '../store/device-repo';
-import { findSession } from '../store/session-repo';
-import { findUserById } from '../store/user-repo';
-import { decodeAmr } from './amr';
+import { approvingSignIn, clientIdToken, startClientSession } from './approved-grants';
 import type { BrowserSession } from './browser-sessions';
 import type { Deps } from './deps';
 import { AppError } from './errors';
-import { issueIdToken } from './id-tokens';
 import { authenticateClient, type ClientCredentials } from './client-authentication';
 import { SUPPORTED_SCOPES, type OAuthClientRow } from './oauth-clients';
-import { startSession, type StartedSession } from './sessions';
+import type { StartedSession } from './sessions';
 
 export const DEVICE_CODE_TTL_SECONDS = 600;
 export const DEVICE_POLL_INTERVAL_SECONDS = 5;
@@ -168,40 +165,18 @@ export async function pollDeviceCode(deps: Deps, client: OAuthClientRow, deviceC
 
 async function issueDeviceTokens(deps: Deps, client: OAuthClientRow, hash: string): Promise<DeviceTokens> {
   const found = await repo.findByDeviceCode(deps.db, hash);
+  const refused = (reason: string) => new AppError('INVALID_CODE', { reason });
   // The browser session that approved must still stand, as for a code (a sign-out in between ends it).
-  const [user, browser] = await Promise.all([
-    findUserById(deps.db, found!.userId ?? ''),
-    findSession(deps.db, found!.browserSessionId ?? ''),
-  ]);
-  if (!user || user.disabled || !browser || browser.revokedAt !== null || browser.userEpoch < user.tokenEpoch) {
-    throw new AppError('INVALID_CODE', { reason: 'the sign-in that approved it has ended' });
-  }
+  const signIn = await approvingSignIn(deps, found?.userId ?? '', found?.browserSessionId ?? '');
+  if (!signIn) throw refused('the sign-in that approved it has ended');
   const [spent] = await repo.spend(deps.db, hash, deps.now());
-  if (!spent) throw new AppError('INVALID_CODE', { reason: 'the device code was already used' });
-  const amr = decodeAmr(browser.amr);
-  const idp = browser.idp ?? undefined;
-  const started = await startSession(
-    deps,
-    user,
-    { rotates: true, clientId: client.id, scope: spent.scope, originSessionId: browser.id },
-    { amr, idp },
-  ).catch((error: unknown) => {
-    // A user changed since read (INVALID_CREDENTIALS, as any login says it): the grant is refused.
-    throw error instanceof AppError && error.code === 'INVALID_CREDENTIALS'
-      ? new AppError('INVALID_CODE', { reason: 'the user changed' })
-      : error;
+  if (!spent) throw refused('the device code was already used');
+  const session = await startClientSession(deps, client, signIn, spent.scope, refused);
+  const idToken = await clientIdToken(deps, client, signIn.user, session, {
+    scope: spent.scope,
+    nonce: null,
+    authTime: spent.authTime ?? Math.floor(deps.now() / 1000),
+    acrAsked: false,
   });
-  const scopes = spent.scope.split(' ').filter(Boolean);
-  const idToken = scopes.includes('openid')
-    ? await issueIdToken(deps, {
-        user,
-        clientId: client.id,
-        scopes,
-        nonce: null,
-        authTime: spent.authTime ?? Math.floor(deps.now() / 1000),
-        amr,
-        idp,
-      })
-    : undefined;
-  return { ...started, scope: spent.scope, ...(idToken ? { idToken } : {}) };
+  return { ...session.started, scope: spent.scope, ...(idToken ? { idToken } : {}) };
 }

@@ -2,6 +2,7 @@
 // to end it, one to end all the others, and sign-out. Every POST is CSRF-checked (in index.ts) and
 // needs the browser session; a session id is ended only if it is the signed-in user's (the core's
 // statement checks the owner).
+import { ACCOUNT } from './reauthentication';
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { resolveBrowserSession, sessionsOf, signOutDevice, signOutOtherDevices, type BrowserSession } from '../../core/browser-sessions';
@@ -22,8 +23,6 @@ import { credentialSection } from './credential-pages';
 import { passkeySection } from './passkey-pages';
 import { secondFactorSection } from './second-factor-pages';
 import { PASSKEY_SCRIPT } from '../../web/passkey-script';
-
-const ACCOUNT = '/account';
 
 const KIND_NAMES: Record<string, string> = { browser: 'Browser', refresh: 'App', user_token: 'API token' };
 

@@ -2,6 +2,7 @@
 // minutes (else a page asks to sign in again, with the password and code or a passkey). A change
 // ends every other session and token of the person, keeps this browser's, and mails the old
 // address (core/account-changes.ts). Every POST is CSRF-checked (index.ts).
+import { ACCOUNT, reauthenticationPage } from './reauthentication';
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { changeOwnEmail, changeOwnPassword } from '../../core/account-changes';
@@ -16,8 +17,6 @@ import { fieldErrorOf, formText, readForm } from '../../web/form';
 import { field, renderPage } from '../../web/layout';
 import { toSignIn } from '../../web/refused';
 
-const ACCOUNT = '/account';
-
 /** The account page's section: a new password, a new e-mail address. */
 export function credentialSection(c: Context<AppEnv>, errors: { password?: string; email?: string } = {}) {
   return html`<section aria-labelledby="credentials"><h2 id="credentials">Password and e-mail</h2>
@@ -30,15 +29,6 @@ ${field({ name: 'password', label: 'New password', type: 'password', autocomplet
 ${field({ name: 'email', label: 'New e-mail address', type: 'email', autocomplete: 'email', error: errors.email })}
 <button type="submit" class="secondary">Change e-mail</button>
 </form></section>`;
-}
-
-function reauthenticationPage(c: Context<AppEnv>, what: string) {
-  return renderPage(c, {
-    title: 'Sign in again',
-    status: 403,
-    body: html`<p class="error" role="alert">${what} needs a sign-in from the last 5 minutes.</p>
-<p class="links"><a href="/signin?return=${encodeURIComponent(ACCOUNT)}">Sign in again</a><a href="${ACCOUNT}">Back to your account</a></p>`,
-  });
 }
 
 function refusedPage(c: Context<AppEnv>, name: 'password' | 'email', message: string, status: 400 | 409) {

@@ -3,6 +3,7 @@
 // forms are hidden until the page's script finds WebAuthn (web/passkey-script.ts); it asks the
 // `.../options` routes (JSON) for a ceremony's options and posts the browser's answer in the form.
 // Adding and removing need a sign-in from the last 5 minutes; every POST is CSRF-checked (index.ts).
+import { ACCOUNT, reauthenticationPage } from './reauthentication';
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { resolveBrowserSession, signInWithPasskey } from '../../core/browser-sessions';
@@ -25,8 +26,6 @@ import { field, renderPage } from '../../web/layout';
 import { toSignIn } from '../../web/refused';
 import { safeReturnPath } from '../../web/return-path';
 import { signInPage } from './signin-page';
-
-const ACCOUNT = '/account';
 
 function when(ms: number | null) {
   if (ms === null) return 'Never';
@@ -56,15 +55,6 @@ ${field({ name: 'name', label: 'Name of the new passkey (optional)', type: 'text
 <button type="submit" class="secondary">Add a passkey</button>
 <p class="error" aria-live="polite" data-passkey-status></p>
 </form></section>`;
-}
-
-function reauthenticationPage(c: Context<AppEnv>, what: string) {
-  return renderPage(c, {
-    title: 'Sign in again',
-    status: 403,
-    body: html`<p class="error" role="alert">${what} needs a sign-in from the last 5 minutes.</p>
-<p class="links"><a href="/signin?return=${encodeURIComponent(ACCOUNT)}">Sign in again</a><a href="${ACCOUNT}">Back to your account</a></p>`,
-  });
 }
 
 function passkeyRefusedPage(c: Context<AppEnv>, message: string, status: 400 | 404 = 400) {

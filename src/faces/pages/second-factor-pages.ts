@@ -2,6 +2,7 @@
 // base32, then a first code turns it on and the ten recovery codes are shown once, as a list), a new
 // set of recovery codes, and turning it off (a sign-in from the last 5 minutes). Every POST is
 // CSRF-checked (index.ts) and needs the browser session.
+import { ACCOUNT, reauthenticationPage } from './reauthentication';
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { resolveBrowserSession, signInWithEnrolment, type BrowserSession } from '../../core/browser-sessions';
@@ -27,8 +28,6 @@ import { replaceBrowserSession } from '../../web/browser-session';
 import { pageMessageOf } from '../../web/errors';
 import { safeReturnPath } from '../../web/return-path';
 import { signInPage, STATUS_OF_FAILURE } from './signin-page';
-
-const ACCOUNT = '/account';
 
 /** The account page's section on second factors. */
 export function secondFactorSection(c: Context<AppEnv>, state: SecondFactorState) {
@@ -121,12 +120,7 @@ export async function submitTurnOff(c: Context<AppEnv>) {
       });
     }
     if (!(error instanceof AppError && error.code === 'REAUTHENTICATION_REQUIRED')) throw error;
-    return renderPage(c, {
-      title: 'Sign in again',
-      status: 403,
-      body: html`<p class="error" role="alert">Turning off two-step sign-in needs a sign-in from the last 5 minutes.</p>
-<p class="links"><a href="/signin?return=${encodeURIComponent(ACCOUNT)}">Sign in again</a><a href="${ACCOUNT}">Back to your account</a></p>`,
-    });
+    return reauthenticationPage(c, 'Turning off two-step sign-in');
   }
   return c.redirect(`${ACCOUNT}?done=mfa-off`, 303);
 }
