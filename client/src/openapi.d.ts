@@ -3091,7 +3091,7 @@ export interface operations {
             query?: {
                 ecosystemId?: string;
                 userId?: string;
-                /** @description One event type: user.created, user.updated, user.deleted, user.disabled, user.enabled, user.locked, signin.succeeded, signin.failed, session.ended, sessions.revoked, password.changed, password.reset_requested, email.changed, email.verified, mfa.enrolled, mfa.removed, mfa.passkey_added, mfa.passkey_removed, identity.linked, identity.unlinked, token.revoked, client.created, client.updated, client.deleted, server_token.created, server_token.revoked, ecosystem.created, ecosystem.updated, ecosystem.deleted, upkeep.purged. */
+                /** @description One event type: user.created, user.updated, user.deleted, user.disabled, user.enabled, user.locked, signup.repeated, signin.succeeded, signin.failed, session.ended, sessions.revoked, password.changed, password.reset_requested, email.changed, email.verified, mfa.enrolled, mfa.removed, mfa.passkey_added, mfa.passkey_removed, identity.linked, identity.unlinked, token.revoked, client.created, client.updated, client.deleted, server_token.created, server_token.revoked, ecosystem.created, ecosystem.updated, ecosystem.deleted, upkeep.purged. */
                 type?: string;
                 /** @description ISO 8601: events at or after this time. */
                 since?: string;
@@ -3139,7 +3139,7 @@ export interface operations {
     getAdminV1UsersByUserIdEvents: {
         parameters: {
             query?: {
-                /** @description One event type: user.created, user.updated, user.deleted, user.disabled, user.enabled, user.locked, signin.succeeded, signin.failed, session.ended, sessions.revoked, password.changed, password.reset_requested, email.changed, email.verified, mfa.enrolled, mfa.removed, mfa.passkey_added, mfa.passkey_removed, identity.linked, identity.unlinked, token.revoked, client.created, client.updated, client.deleted, server_token.created, server_token.revoked, ecosystem.created, ecosystem.updated, ecosystem.deleted, upkeep.purged. */
+                /** @description One event type: user.created, user.updated, user.deleted, user.disabled, user.enabled, user.locked, signup.repeated, signin.succeeded, signin.failed, session.ended, sessions.revoked, password.changed, password.reset_requested, email.changed, email.verified, mfa.enrolled, mfa.removed, mfa.passkey_added, mfa.passkey_removed, identity.linked, identity.unlinked, token.revoked, client.created, client.updated, client.deleted, server_token.created, server_token.revoked, ecosystem.created, ecosystem.updated, ecosystem.deleted, upkeep.purged. */
                 type?: string;
                 /** @description ISO 8601: events at or after this time. */
                 since?: string;
@@ -4986,7 +4986,7 @@ export interface operations {
                 "application/json": {
                     /** @description https:// (http:// only for localhost). */
                     url: string;
-                    /** @description Event types, or ["*"] for all: user.created, user.updated, user.deleted, user.disabled, user.enabled, user.locked, signin.succeeded, signin.failed, session.ended, sessions.revoked, password.changed, password.reset_requested, email.changed, email.verified, mfa.enrolled, mfa.removed, mfa.passkey_added, mfa.passkey_removed, identity.linked, identity.unlinked, token.revoked, client.created, client.updated, client.deleted, server_token.created, server_token.revoked, ecosystem.created, ecosystem.updated, ecosystem.deleted, upkeep.purged. */
+                    /** @description Event types, or ["*"] for all: user.created, user.updated, user.deleted, user.disabled, user.enabled, user.locked, signup.repeated, signin.succeeded, signin.failed, session.ended, sessions.revoked, password.changed, password.reset_requested, email.changed, email.verified, mfa.enrolled, mfa.removed, mfa.passkey_added, mfa.passkey_removed, identity.linked, identity.unlinked, token.revoked, client.created, client.updated, client.deleted, server_token.created, server_token.revoked, ecosystem.created, ecosystem.updated, ecosystem.deleted, upkeep.purged. */
                     events: string[];
                     /** @description Only this ecosystem’s events; absent: every ecosystem’s. */
                     ecosystemId?: string | null;
@@ -5125,7 +5125,7 @@ export interface operations {
                 "application/json": {
                     /** @description https:// (http:// only for localhost). */
                     url?: string;
-                    /** @description Event types, or ["*"] for all: user.created, user.updated, user.deleted, user.disabled, user.enabled, user.locked, signin.succeeded, signin.failed, session.ended, sessions.revoked, password.changed, password.reset_requested, email.changed, email.verified, mfa.enrolled, mfa.removed, mfa.passkey_added, mfa.passkey_removed, identity.linked, identity.unlinked, token.revoked, client.created, client.updated, client.deleted, server_token.created, server_token.revoked, ecosystem.created, ecosystem.updated, ecosystem.deleted, upkeep.purged. */
+                    /** @description Event types, or ["*"] for all: user.created, user.updated, user.deleted, user.disabled, user.enabled, user.locked, signup.repeated, signin.succeeded, signin.failed, session.ended, sessions.revoked, password.changed, password.reset_requested, email.changed, email.verified, mfa.enrolled, mfa.removed, mfa.passkey_added, mfa.passkey_removed, identity.linked, identity.unlinked, token.revoked, client.created, client.updated, client.deleted, server_token.created, server_token.revoked, ecosystem.created, ecosystem.updated, ecosystem.deleted, upkeep.purged. */
                     events?: string[];
                     /** @description Only this ecosystem’s events; absent: every ecosystem’s. */
                     ecosystemId?: string | null;

@@ -26,7 +26,7 @@ import {
   countAttempt as countAttemptRows,
   attemptCountedGuard,
   failuresOfSignInQuery,
-  lockMinutesOf,
+  lockDurationOf,
   lockStartedGuard,
   noneLockedGuard,
   readFailures,
@@ -168,18 +168,18 @@ function failureStatements(deps: Deps, keys: { client: string; account: string }
     ...eventStatements(deps, { type: 'user.locked', userId, guard: lockStarted }),
   ];
   // The lock's length is known only once the batch has counted the attempt: the statement fills it in.
-  const mail = accountLockedMail(deps, user?.email ?? '', LOCK_MINUTES);
-  const minutes = lockMinutesOf([keys.client, keys.account], mark, now);
+  const mail = accountLockedMail(deps, user?.email ?? '', LOCK_DURATION);
+  const duration = lockDurationOf([keys.client, keys.account], mark, now);
   const notice = limitedOutboxInsertQuery(
     deps,
-    { ...mail, text: filledIn(mail.text, LOCK_MINUTES, minutes), html: filledIn(mail.html, LOCK_MINUTES, minutes) },
+    { ...mail, text: filledIn(mail.text, LOCK_DURATION, duration), html: filledIn(mail.html, LOCK_DURATION, duration) },
     allGuards([lockStarted, userHasAddressGuard(user?.email ? user.id : '')]),
   );
   return { events, notice };
 }
 
-/** Where the lock notice's text says how many minutes the lock lasts, until its statement fills it in. */
-const LOCK_MINUTES = '{{lock_minutes}}';
+/** Where the lock notice's text says how long the lock lasts, until its statement fills it in. */
+const LOCK_DURATION = '{{lock_duration}}';
 
 /**
  * After a failure that started a lock, known account or not: the outbox is sent after the answer

@@ -23,6 +23,7 @@ export const EVENT_TYPES = [
   'user.disabled',
   'user.enabled',
   'user.locked',
+  'signup.repeated',
   'signin.succeeded',
   'signin.failed',
   'session.ended',

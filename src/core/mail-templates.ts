@@ -1,6 +1,7 @@
 // Every mail Gatehouse sends, in one place: a subject, a text part and an HTML part built from the
 // same words. Links come from PUBLIC_URL, else ISSUER (configuration), never from the request,
 // and open the hosted pages (/confirm-email, /reset-password); the API routes take the same codes.
+import { minutesInWords } from './durations';
 import { ConfigError } from '../config';
 import type { Deps } from './deps';
 
@@ -62,8 +63,7 @@ export function resetMail(deps: Deps, to: string, code: string, ttlSeconds: numb
   return render(to, {
     subject: 'Reset your password',
     paragraphs: [
-      `Someone asked to reset the password of this account. To choose a new one, open this link ` +
-        `within ${Math.round(ttlSeconds / 60)} minutes:`,
+      `Someone asked to reset the password of this account. To choose a new one, open this link within ${minutesInWords(ttlSeconds)}:`,
     ],
     link: { href, label: 'Choose a new password' },
     closing: 'If it was not you, ignore this message.',
@@ -109,24 +109,30 @@ export function passkeyChangedMail(_deps: Deps, to: string, what: 'added' | 'rem
 }
 
 /** Tells the owner that repeated failed sign-ins locked the account for a while. */
-/** `minutes`: how long the lock lasts, in whole minutes (or a placeholder the statement fills in). */
-export function accountLockedMail(_deps: Deps, to: string, minutes: string): Mail {
+/** `duration`: how long the lock lasts, in words such as "5 minutes" (or a placeholder the statement fills in). */
+export function accountLockedMail(_deps: Deps, to: string, duration: string): Mail {
   return render(to, {
     subject: 'Your account was locked',
     paragraphs: [
       `Several sign-ins with a wrong password were made to your account, so sign-in is paused for ` +
-        `${minutes} minutes. If it was not you, consider resetting your password.`,
+        `${duration}. If it was not you, consider resetting your password.`,
     ],
   });
 }
 
-/** Tells the owner of an address that someone tried to register it again (instead of saying so to them). */
-export function registrationAttemptMail(_deps: Deps, to: string): Mail {
+/**
+ * Tells the owner of an address that someone tried to register it again (instead of saying so to
+ * them), with a link to choose a new password in case it was the owner, who forgot they had one.
+ */
+export function registrationAttemptMail(deps: Deps, to: string, code: string, ttlSeconds: number): Mail {
+  const href = `${mailLinkBase(deps)}/reset-password?code=${encodeURIComponent(code)}`;
   return render(to, {
     subject: 'Someone tried to sign up with your address',
     paragraphs: [
-      `Someone tried to create an account with this e-mail address, which already has one. ` +
-        `If it was you, sign in or reset your password instead. If not, you can ignore this message.`,
+      'Someone tried to create an account with this e-mail address, which already has one. ' +
+        `If it was you, sign in, or choose a new password with this link within ${minutesInWords(ttlSeconds)}:`,
     ],
+    link: { href, label: 'Choose a new password' },
+    closing: 'If it was not you, ignore this message: your account is unchanged.',
   });
 }

@@ -109,11 +109,13 @@ export function lockStartedGuard(keys: string[], mark: string, now: number): Gua
 }
 
 /**
- * How many whole minutes (at least one) the lock that counting the attempt marked `mark` started
- * lasts, as a scalar subquery for a statement of `countAttempt`'s batch (null when it started none).
+ * How long the lock that counting the attempt marked `mark` started lasts, in words ("1 minute",
+ * "5 minutes": whole minutes, at least one), as a scalar subquery for a statement of
+ * `countAttempt`'s batch (null when it started none).
  */
-export function lockMinutesOf(keys: string[], mark: string, now: number): SQL {
-  return sql`(select cast(max(1, round((max(${f.lockedUntil}) - ${now}) / 60000.0)) as integer) from ${f}
+export function lockDurationOf(keys: string[], mark: string, now: number): SQL {
+  const minutes = sql`cast(max(1, round((max(${f.lockedUntil}) - ${now}) / 60000.0)) as integer)`;
+  return sql`(select ${minutes} || case ${minutes} when 1 then ' minute' else ' minutes' end from ${f}
     where ${inArray(f.key, keys)} and ${f.attemptNonce} = ${mark} and ${f.lockedUntil} > ${now})`;
 }
 

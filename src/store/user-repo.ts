@@ -105,6 +105,16 @@ export function pendingHolderIds(ecosystemId: string, emailKey: string): SQL {
   return sql`select ${users.id} from ${users} where ${holderOf(ecosystemId, emailKey)} and ${users.confirmed} = 0`;
 }
 
+/** The id of the confirmed user holding this address (none if it is free or pending), as a subquery. */
+export function confirmedHolderIds(ecosystemId: string, emailKey: string): SQL {
+  return sql`select ${users.id} from ${users} where ${holderOf(ecosystemId, emailKey)} and ${users.confirmed} = 1`;
+}
+
+/** The id of whoever holds this address, confirmed or not, as a scalar subquery (null if nobody). */
+export function holderId(ecosystemId: string, emailKey: string): SQL {
+  return sql`(select ${users.id} from ${users} where ${holderOf(ecosystemId, emailKey)})`;
+}
+
 /** The stored spelling of the address of whoever holds it, as a scalar subquery (null if nobody). */
 export function holderAddress(ecosystemId: string, emailKey: string): SQL {
   return sql`(select ${users.email} from ${users} where ${holderOf(ecosystemId, emailKey)})`;

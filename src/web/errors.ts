@@ -1,5 +1,6 @@
 // The hosted pages' error dialect: a page, never JSON, with the status the error carries and a
 // message safe to show (no value a person typed is echoed back but in its own field).
+import { minutesInWords } from '../core/durations';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { html } from 'hono/html';
 import type { AppError } from '../core/errors';
@@ -13,8 +14,8 @@ export function pageMessageOf(error: AppError): string {
       return 'The e-mail or username and password do not match an account.';
     case 'ACCOUNT_LOCKED':
     case 'RATE_LIMITED': {
-      const minutes = Math.max(1, Math.ceil((error.detail.retryAfterSeconds ?? 60) / 60));
-      return `Too many attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+      // Rounded up: "try again in 1 minute" must not come before the lock is over.
+      return `Too many attempts. Try again in ${minutesInWords(Math.ceil((error.detail.retryAfterSeconds ?? 60) / 60) * 60)}.`;
     }
     case 'USER_NOT_CONFIRMED':
       return 'Confirm your e-mail address first: follow the link in the mail we sent you.';

@@ -74,6 +74,25 @@ describe('password and address events', () => {
     for (const secret of [user.password, password, code, confirmCode]) expect(text).not.toContain(secret);
   });
 
+  it('records signup.repeated for the holder of a taken address (pending or confirmed), never for a new one', async () => {
+    const client = newClient({ vars: { EMAIL_CONFIRMATION: 'on' } });
+    const pending = await register(client);
+    const confirmed = await createUser(client);
+    const fresh = await register(client);
+    // The taken addresses answer as a new one would; only the events tell the operator.
+    for (const email of [pending.email, confirmed.email]) await register(client, { email });
+    const ofPending = await userEvents(client, pending.id);
+    const ofConfirmed = await userEvents(client, confirmed.id);
+    const ofFresh = await userEvents(client, fresh.id);
+    expect(typesOf(ofPending).sort()).toEqual(['signup.repeated', 'user.created']);
+    expect(countOf(ofConfirmed, 'signup.repeated')).toBe(1);
+    expect(typesOf(ofFresh)).toEqual(['user.created']);
+    const repeated = ofConfirmed.find((event) => event.type === 'signup.repeated')!;
+    expect(repeated).toMatchObject({ userId: confirmed.id, details: {} });
+    // Whoever signed up is not the holder: the event names no one as its actor.
+    expect(repeated.actor).toEqual({ type: 'user' });
+  });
+
   it('records email.verified when a reset code proves an address no mail had proven, once', async () => {
     const client = newClient();
     const user = await createUser(client);

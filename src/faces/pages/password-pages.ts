@@ -2,6 +2,7 @@
 // API's core (requestPasswordReset, resetPassword, confirmEmail). Asking for a reset answers the
 // same page for every address; a reset code is read on GET and spent only by the POST that brings
 // the new password, which ends every session of the user as the API's reset does.
+import { minutesInWords } from '../../core/durations';
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { AppError } from '../../core/errors';
@@ -38,10 +39,9 @@ export async function submitForgotPassword(c: Context<AppEnv>) {
   if (email === '') return forgotPasswordPage(c, { email, error: 'Enter your e-mail address.', status: 400 });
   if (email.length > EMAIL_MAX_LENGTH) return forgotPasswordPage(c, { email: '', error: 'Enter a valid e-mail address.', status: 400 });
   await requestPasswordReset(deps, deps.config.defaultEcosystem, email);
-  const minutes = Math.round(deps.config.resetCodeTtlSeconds / 60);
   return renderPage(c, {
     title: 'Check your mail',
-    body: html`<p class="notice" role="status">If an account exists for that address, we sent it a link to choose a new password. The link works for ${minutes} minutes.</p>
+    body: html`<p class="notice" role="status">If an account exists for that address, we sent it a link to choose a new password. The link works for ${minutesInWords(deps.config.resetCodeTtlSeconds)}.</p>
 <p class="links"><a href="/signin">Back to sign in</a></p>`,
   });
 }
