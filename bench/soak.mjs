@@ -9,12 +9,11 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { burstAgent, send } from './lib/burst.mjs';
 import { applyMigrations, buildWorker, startWorker } from './lib/harness.mjs';
-import { readFileSync } from 'node:fs';
 import { cpuSeconds } from './lib/proc.mjs';
 import { machine } from './lib/report.mjs';
 import { mallocFigures, releaseFreeMemory } from './lib/tcmalloc.mjs';
@@ -45,6 +44,7 @@ const MIX = [
   ['signupPage', 40], // GET /signup
   ['jwks', 50], // GET /.well-known/jwks.json
   ['droplitPut', 40], // PUT /api/users/<ecosystem>;<new id>: a new application user (no password)
+  ['droplitUpdate', 0], // PUT of one of 16 application users again (a diagnostic: writes that add no user)
   ['register', 2], // POST /v1/users/register, a new address, the real hash
   ['signin', 2], // POST /oauth/token grant_type=password, the real hash
 ];
@@ -162,6 +162,14 @@ function requestOf(kind, slot, signInUsers) {
         then: (answer) => answer.status === 201 && written.droplit.push(id),
       };
     }
+    case 'droplitUpdate': {
+      droplitCount += 1;
+      return {
+        path: `/api/users/${ecosystem};soak-again-${droplitCount % 16}`,
+        init: jsonInit('PUT', { email: fresh('app') }, operator()),
+        then: () => {},
+      };
+    }
     case 'register': {
       const email = fresh('reg');
       return {
@@ -194,7 +202,16 @@ function pick() {
 function memory(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kib = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
-  return { rss: kib('VmRSS'), anon: kib('RssAnon'), file: kib('RssFile') };
+  return { rss: kib('VmRSS'), anon: kib('RssAnon'), file: kib('RssFile'), stored: bytesUnder(stateDir) };
+}
+
+/** The bytes of the files below `dir` (the local D1 and KV as they grow on disk). */
+function bytesUnder(dir) {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += statSync(join(entry.parentPath, entry.name)).size;
+  }
+  return total;
 }
 
 /** A free loopback port (for workerd's inspector). */
@@ -400,7 +417,7 @@ async function main() {
           ? bucket.rss[bucket.rss.length - 1]
           : index === buckets.length - 1
             ? finalRss
-            : { rss: NaN, anon: NaN, file: NaN, heaps: {} };
+            : { rss: NaN, anon: NaN, file: NaN, stored: NaN, heaps: {} };
       const heap = (id) => mem.heaps?.[id] ?? { used: NaN, total: NaN };
       const seconds = Math.min(BUCKET_SECONDS, MINUTES * 60 - index * BUCKET_SECONDS);
       const cpu = cpuAt[index + 1] !== undefined ? cpuAt[index + 1] - cpuAt[index] : NaN;
@@ -415,6 +432,7 @@ async function main() {
         rssMiB: mem.rss / 2 ** 20,
         anonMiB: mem.anon / 2 ** 20,
         fileMiB: mem.file / 2 ** 20,
+        storedMiB: mem.stored / 2 ** 20,
         workerHeap: heap('core:user:'),
         d1Heap: heap('d1:db:bench-soak-db'),
         cpuShare: cpu / seconds,
@@ -467,15 +485,15 @@ async function main() {
     `${MINUTES} minute(s) at concurrency ${CONCURRENCY}, keep-alive, loopback; PASSWORD_HASH=${PASSWORD_HASH}; buckets of ${BUCKET_SECONDS} s\n`,
   );
   out(
-    `| ${BUCKET_SECONDS === 60 ? 'Minute' : 'Bucket'} | Requests | req/s | Answers by status | p50 ms | p99 ms | workerd RSS MiB (anon + file) | V8 heap MiB, Worker / D1 object (used of total) | workerd CPU (share of one) |`,
+    `| ${BUCKET_SECONDS === 60 ? 'Minute' : 'Bucket'} | Requests | req/s | Answers by status | p50 ms | p99 ms | workerd RSS MiB (anon + file) | V8 heap MiB, Worker / D1 object (used of total) | workerd CPU (share of one) | D1 + KV on disk MiB |`,
   );
-  out('|---|---|---|---|---|---|---|---|---|');
+  out('|---|---|---|---|---|---|---|---|---|---|');
   for (const row of rows) {
     const statuses = Object.entries(row.statuses)
       .map(([status, n]) => `${status}: ${n}`)
       .join(', ');
     out(
-      `| ${row.index} | ${row.requests} | ${row.rps.toFixed(0)} | ${statuses} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(1)} | ${row.rssMiB.toFixed(1)} (${row.anonMiB.toFixed(1)} + ${row.fileMiB.toFixed(1)}) | ${mib(row.workerHeap.used)} of ${mib(row.workerHeap.total)} / ${mib(row.d1Heap.used)} of ${mib(row.d1Heap.total)} | ${Number.isNaN(row.cpuShare) ? 'n/a' : row.cpuShare.toFixed(2)} |`,
+      `| ${row.index} | ${row.requests} | ${row.rps.toFixed(0)} | ${statuses} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(1)} | ${row.rssMiB.toFixed(1)} (${row.anonMiB.toFixed(1)} + ${row.fileMiB.toFixed(1)}) | ${mib(row.workerHeap.used)} of ${mib(row.workerHeap.total)} / ${mib(row.d1Heap.used)} of ${mib(row.d1Heap.total)} | ${Number.isNaN(row.cpuShare) ? 'n/a' : row.cpuShare.toFixed(2)} | ${row.storedMiB.toFixed(1)} |`,
     );
   }
   const total = rows.reduce((sum, row) => sum + row.requests, 0);
