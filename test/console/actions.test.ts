@@ -163,6 +163,31 @@ describe('the console’s users', () => {
   });
 });
 
+describe('the console’s own admin', () => {
+  it('cannot disable, demote, strip of second factors or delete their own account there (409, nothing changed)', async () => {
+    const client = newClient();
+    const admin = await consoleAdmin(client);
+    const own = `/console/users/${admin.id}`;
+    const csrf = await admin.browser.csrfOf(own);
+    const attempts: [string, Record<string, string>][] = [
+      [`${own}/disable`, {}],
+      [`${own}/role`, { role: 'user' }],
+      [`${own}/mfa/remove`, {}],
+      [`${own}/delete`, { confirm: admin.email }],
+    ];
+    for (const [path, fields] of attempts) {
+      const refused = await expectPage(await admin.browser.submit(path, { csrf, ...fields }), 409);
+      expect(refused, path).toContain('another admin must do that');
+    }
+    const after = await json(await client.admin('GET', `/admin/v1/users/${admin.id}`));
+    expect(after).toMatchObject({ role: 'admin', disabled: false });
+    // Still signed in with the second factor: the console is still theirs.
+    expect((await admin.browser.get('/console')).status).toBe(200);
+    // Ending their own sessions and keeping the admin role are allowed: neither loses the account.
+    expect(back(await act(admin.browser, `${own}/role`, { role: 'admin' }))).toContain('done=role-changed');
+  });
+});
+
 describe('the console’s other screens', () => {
   it('registers an OAuth client, showing its secret once; edits its redirect URIs and deletes it', async () => {
     const client = newClient();

@@ -16,9 +16,21 @@ const back = (c: Context<AppEnv>, userId: string, done: string) => c.redirect(`/
 
 const userOf = (c: Context<AppEnv>) => getUser(c.env.deps, c.req.param('id') ?? '');
 
+/**
+ * The admin at the console may not disable, demote, strip of second factors or delete their own
+ * account there: each would end the console for them mid-task, and could leave the deployment
+ * without an admin who can sign in to it. Another admin (or the operator API) can.
+ */
+function ownAccount(c: Context<AppEnv>): boolean {
+  return c.get('consoleAdmin')?.user.id === c.req.param('id');
+}
+
+const OWN_ACCOUNT = 'This is your own account: another admin must do that, so that the console always has an admin who can sign in.';
+
 /** POST /console/users/:id/disable and /enable. */
 export function setDisabled(disabled: boolean) {
   return async function changeDisabled(c: Context<AppEnv>) {
+    if (disabled && ownAccount(c)) return userScreen(c, { action: OWN_ACCOUNT });
     const user = await changeUserStanding(c.env.deps, c.req.param('id') ?? '', { disabled });
     return back(c, user.id, disabled ? 'disabled' : 'enabled');
   };
@@ -28,6 +40,7 @@ export function setDisabled(disabled: boolean) {
 export async function changeRole(c: Context<AppEnv>) {
   const role = formText(await readForm(c), 'role', 32);
   if (!(ROLES as readonly string[]).includes(role)) throw invalidField('role', `must be one of ${ROLES.join(', ')}`);
+  if (role !== 'admin' && ownAccount(c)) return userScreen(c, { action: OWN_ACCOUNT });
   const user = await changeUserStanding(c.env.deps, c.req.param('id') ?? '', { role: role as Role });
   return back(c, user.id, 'role-changed');
 }
@@ -58,6 +71,7 @@ export async function sendResetMail(c: Context<AppEnv>) {
 
 /** POST /console/users/:id/mfa/remove: the authenticator app and recovery codes; every session ends. */
 export async function removeSecondFactors(c: Context<AppEnv>) {
+  if (ownAccount(c)) return userScreen(c, { action: OWN_ACCOUNT });
   const user = await userOf(c);
   await removeSecondFactorsByOperator(c.env.deps, user);
   return back(c, user.id, 'mfa-removed');
@@ -68,8 +82,11 @@ export async function deleteWithConfirmation(c: Context<AppEnv>) {
   const user = await userOf(c);
   const typed = formText(await readForm(c), 'confirm', 300).trim();
   if (typed !== userName(user)) {
-    return userScreen(c, typed === '' ? 'Type the name shown to delete the user.' : 'That is not the name shown: nothing was deleted.');
+    return userScreen(c, {
+      delete: typed === '' ? 'Type the name shown to delete the user.' : 'That is not the name shown: nothing was deleted.',
+    });
   }
+  if (ownAccount(c)) return userScreen(c, { action: OWN_ACCOUNT });
   await deleteUser(c.env.deps, user.id);
   return c.redirect('/console/users?done=deleted', 303);
 }

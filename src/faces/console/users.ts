@@ -125,8 +125,14 @@ ${error ? html`<p class="error" id="field-confirm-error">${error}</p>` : ''}
 <button type="submit">Delete the user</button></form>`;
 }
 
-/** GET /console/users/:id: the user's page; `deleteError` when a typed confirmation did not match. */
-export async function userScreen(c: Context<AppEnv>, deleteError?: string) {
+/** Why an action on the user page was refused: the typed confirmation (`delete`) or the action itself. */
+export interface UserPageRefusal {
+  delete?: string;
+  action?: string;
+}
+
+/** GET /console/users/:id: the user's page; with a refusal, the same page saying why (400, or 409 for an action). */
+export async function userScreen(c: Context<AppEnv>, refused: UserPageRefusal = {}) {
   const deps = c.env.deps;
   const user = await getUser(deps, c.req.param('id') ?? '');
   const [sessions, attributes, grants, identities, factors, events] = await Promise.all([
@@ -141,8 +147,9 @@ export async function userScreen(c: Context<AppEnv>, deleteError?: string) {
   return consolePage(c, {
     title: userName(user),
     section: '/console/users',
-    status: deleteError ? 400 : 200,
+    status: refused.action ? 409 : refused.delete ? 400 : 200,
     body: html`${notice(c, USER_NOTICES)}
+${refused.action ? html`<p class="error" role="alert">${refused.action}</p>` : ''}
 ${profile(user)}
 <h2>Actions</h2>
 <div class="links">
@@ -179,6 +186,6 @@ ${roleForm(c, user)}
 <thead><tr><th scope="col">When</th><th scope="col">Event</th><th scope="col">Actor</th></tr></thead>
 <tbody>${events.items.length > 0 ? events.items.map((event) => html`<tr><td>${when(Date.parse(event.at))}</td><td>${event.type}</td><td>${event.actor.type}${event.actor.id ? ` ${event.actor.id}` : ''}</td></tr>`) : html`<tr><td colspan="3">None.</td></tr>`}</tbody>
 </table></div>
-${deleteForm(c, user, deleteError)}`,
+${deleteForm(c, user, refused.delete)}`,
   });
 }
