@@ -6,6 +6,8 @@
 // every 5 s and reported per SOAK_BUCKET_SECONDS (30). Then tcmalloc's figures and its free pages
 // released, as at the end of the soak (bench/lib/tcmalloc.mjs). What it shows: how much of the
 // soak's RSS any Worker's traffic costs workerd, with none of Gatehouse's code or storage.
+// SOAK_FLOOR_D1=1 runs bench/trivial-d1-worker.js instead: one `select 1` on a local D1 per
+// request, which shows what the local D1 (a SQLite Durable Object inside the same workerd) costs.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,14 +19,18 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 3);
 const CONCURRENCY = Number(process.env.SOAK_CONCURRENCY ?? 16);
 const BUCKET_SECONDS = Number(process.env.SOAK_BUCKET_SECONDS ?? 30);
+const WITH_D1 = process.env.SOAK_FLOOR_D1 === '1';
 
 const mib = (bytes) => (bytes / 2 ** 20).toFixed(1);
 const rssOf = (pid) => Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024;
 
 const worker = await startWorker(
-  join(root, 'bench', 'trivial-worker.js'),
+  join(root, 'bench', WITH_D1 ? 'trivial-d1-worker.js' : 'trivial-worker.js'),
   {},
-  { handleRuntimeStdio: (out, err) => (out.resume(), err.resume()) },
+  {
+    handleRuntimeStdio: (out, err) => (out.resume(), err.resume()),
+    ...(WITH_D1 ? { d1Databases: { DB: 'bench-floor-db' } } : {}),
+  },
 );
 const watchdog = setTimeout(
   async () => {
@@ -44,7 +50,7 @@ try {
   const bucketOf = (at) => (buckets[Math.floor((at - started) / (BUCKET_SECONDS * 1000))] ??= { requests: 0, rss: NaN, errors: 0 });
   const sampler = setInterval(() => (bucketOf(performance.now()).rss = rssOf(worker.pid)), 5_000);
   console.log(
-    `bench:soak-floor: ${MINUTES} minute(s) of GET / at concurrency ${CONCURRENCY} on the trivial Worker; RSS idle ${mib(idle)} MiB`,
+    `bench:soak-floor: ${MINUTES} minute(s) of GET / at concurrency ${CONCURRENCY} on the trivial Worker${WITH_D1 ? ' with one D1 query a request' : ''}; RSS idle ${mib(idle)} MiB`,
   );
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
