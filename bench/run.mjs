@@ -3,11 +3,11 @@
 // forwarding to the same loopback origin, without a token check), plus the CPU of a login's
 // password check at the default cost. Loopback only, bounded loops, stops by itself (a watchdog
 // ends it after WATCHDOG_SECONDS). Method and results: bench/README.md.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startOrigin as startLoopbackOrigin } from './lib/origin-process.mjs';
 import { applyMigrations, buildPasswordWorker, buildWorker, startWorker } from './lib/harness.mjs';
 import { keepAliveAgent, runLoad } from './lib/load.mjs';
 import { cpuSeconds, memory, resetPeakMemory } from './lib/proc.mjs';
@@ -49,15 +49,10 @@ const watchdog = setTimeout(() => abort(`still running after ${WATCHDOG_SECONDS}
 watchdog.unref();
 process.once('SIGINT', () => abort('interrupted'));
 
-function startOrigin() {
-  const child = spawn(process.execPath, [join(root, 'bench', 'lib', 'origin.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.stdout.once('data', (data) => {
-      children.add(child.pid);
-      resolve({ child, url: `http://127.0.0.1:${String(data).trim()}` });
-    });
-  });
+async function startOrigin() {
+  const origin = await startLoopbackOrigin();
+  children.add(origin.child.pid);
+  return origin;
 }
 
 async function fetchOk(url, init, what) {

@@ -6,13 +6,13 @@
 // CPU; then judges: no 5xx, p99 of the last minute within 20% of the first, RSS growth after the
 // first minute within 10%, and no write lost (every created user, session and rotation is in D1).
 // Method and results: bench/README.md, "Soak".
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { burstAgent, send } from './lib/burst.mjs';
+import { startOrigin as startLoopbackOrigin } from './lib/origin-process.mjs';
 import { applyMigrations, buildWorker, startWorker } from './lib/harness.mjs';
 import { cpuSeconds } from './lib/proc.mjs';
 import { machine } from './lib/report.mjs';
@@ -79,15 +79,10 @@ process.once('SIGINT', async () => {
   process.exit(1);
 });
 
-function startOrigin() {
-  const child = spawn(process.execPath, [join(root, 'bench', 'lib', 'origin.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.stdout.once('data', (data) => {
-      children.add(child.pid);
-      resolve({ child, url: `http://127.0.0.1:${String(data).trim()}` });
-    });
-  });
+async function startOrigin() {
+  const origin = await startLoopbackOrigin();
+  children.add(origin.child.pid);
+  return origin;
 }
 
 const agent = burstAgent(CONCURRENCY + 2);
