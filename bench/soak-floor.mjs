@@ -32,14 +32,11 @@ if (!FLOOR) throw new Error(`SOAK_FLOOR: one of ${Object.keys(FLOORS).join(', ')
 const mib = (bytes) => (bytes / 2 ** 20).toFixed(1);
 const rssOf = (pid) => Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024;
 
-const worker = await startWorker(
-  join(root, 'bench', WITH_D1 ? 'trivial-d1-worker.js' : 'trivial-worker.js'),
-  {},
-  {
-    handleRuntimeStdio: (out, err) => (out.resume(), err.resume()),
-    ...(WITH_D1 ? { d1Databases: { DB: 'bench-floor-db' } } : {}),
-  },
-);
+const origin = FLOOR === FLOORS.fetch ? await startOrigin() : null;
+const worker = await startWorker(join(root, 'bench', FLOOR.script), origin ? { ORIGIN: origin.url } : {}, {
+  handleRuntimeStdio: (out, err) => (out.resume(), err.resume()),
+  ...(FLOOR === FLOORS.d1 ? { d1Databases: { DB: 'bench-floor-db' } } : {}),
+});
 const watchdog = setTimeout(
   async () => {
     console.error('bench:soak-floor: still running; giving up');

@@ -34,10 +34,11 @@ export function linksIn(mail: Mail): string[] {
  * The link in the newest mail to `to` whose path matches `path` (a string the path must start
  * with, or a RegExp tested on the path and query), on the Worker's own origin: the confirmation link is
  * mailLink(email, '/v1/users/activate') today, the reset link mailLink(email, '/v1/users/resetPassword').
- * Pass `subject` to skip newer mail of another kind.
+ * Pass `subject` to skip newer mail of another kind. Mail is written after the answer (the routes
+ * that mail defer it so the answer cannot tell known from unknown addresses), so this looks again
+ * for up to `waitMs` before it gives up, as a person waiting for the mail would.
  */
-export async function mailLink(to: string, path: string | RegExp, subject?: RegExp): Promise<string> {
-  const mails = (await outbox(to)).filter((item) => !subject || subject.test(item.subject));
+export async function mailLink(to: string, path: string | RegExp, subject?: RegExp, waitMs = 10_000): Promise<string> {
   const matches = (link: string) => {
     const url = new URL(link);
     return (
@@ -45,9 +46,16 @@ export async function mailLink(to: string, path: string | RegExp, subject?: RegE
       (typeof path === 'string' ? url.pathname.startsWith(path) : path.test(url.pathname + url.search))
     );
   };
-  for (const mail of mails) {
-    const link = linksIn(mail).find(matches);
-    if (link) return link;
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const mails = (await outbox(to)).filter((item) => !subject || subject.test(item.subject));
+    for (const mail of mails) {
+      const link = linksIn(mail).find(matches);
+      if (link) return link;
+    }
+    if (Date.now() >= deadline) {
+      throw new Error(`no mail to ${to} holds a link to ${path} on ${gatehouse().url} (${mails.length} message(s) looked at)`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`no mail to ${to} holds a link to ${path} on ${gatehouse().url} (${mails.length} message(s) looked at)`);
 }
