@@ -6,8 +6,7 @@ import { createUser, logIn, passwordGrant, verifyStatus } from '../support/accou
 import { newClient, strongPassword, uniqueEmail, type Client } from '../support/driver';
 import { logIn as gatekeeperLogIn, register as gatekeeperRegister } from '../gatekeeper/steps';
 import { mailedCode } from '../user-service/steps';
-import { faults } from '../support/faults';
-import { sweepFaults, type Flow } from './support';
+import { revocationDuringKvOutage, sweepFaults, type Flow } from './support';
 
 let edge: Client | undefined;
 
@@ -23,11 +22,6 @@ function freshVerify(token: string): Promise<number> {
 
 async function userRow(client: Client, id: string): Promise<Record<string, unknown> | null> {
   return client.env.DB.prepare('SELECT * FROM users WHERE id = ?').bind(id).first();
-}
-
-async function backlogKeys(client: Client, userId: string): Promise<string[]> {
-  const rows = await client.env.DB.prepare('SELECT key FROM kv_backlog WHERE key = ?').bind(`epoch:${userId}`).all<{ key: string }>();
-  return rows.results.map((row) => row.key);
 }
 
 /** A user signed in through OAuth: the flows below end that session's tokens. */
@@ -175,33 +169,7 @@ describe('faults at every step', () => {
 });
 
 describe('a revocation while KV refuses every write', () => {
-  it.each([disable, revokeAll, deleteUser, resetUse])(
-    '$name: the epoch mark waits in kv_backlog, and the next Cron run lands it',
-    async (flow) => {
-      const healthy = newClient();
-      const attempt = await flow.prepare(healthy);
-      // The flow names its user: other files share this database, so "the newest user" may be theirs.
-      const userId = attempt.subject!;
-      const f = faults();
-      const down = newClient({ wrapEnv: f.wrapEnv, clock: healthy.clock });
-      f.arm({ binding: 'kv', index: 0, mode: 'throw', sticky: true, match: (call) => call.op === 'put' });
-      const response = (await attempt.run(down))!;
-      // D1 took the revocation: the answer says so (2xx), and the mark KV refused three times is queued.
-      expect(response.status, await response.clone().text()).toBeLessThan(300);
-      expect(f.failed().length, 'every try of the mark failed').toBeGreaterThanOrEqual(3);
-      expect(
-        f.calls.some((call) => call.binding === 'd1' && /insert into "?kv_backlog/i.test(call.detail) && !call.failed),
-        'the mark was queued in kv_backlog',
-      ).toBe(true);
-      // Other files share this database and run Cron too: the queued mark is either still waiting
-      // or already landed by one of their runs, never lost.
-      const waiting = await backlogKeys(healthy, userId);
-      if (waiting.length === 0) expect(await healthy.env.TOKENS.get(`epoch:${userId}`), 'landed by another Cron run').not.toBeNull();
-      else expect(waiting).toEqual([`epoch:${userId}`]);
-      expect(down.logs.some((line) => line.event === 'revocation_publish_failed')).toBe(true);
-      await healthy.scheduled();
-      expect(await backlogKeys(healthy, userId)).toEqual([]);
-      await attempt.done(healthy);
-    },
+  it.each([disable, revokeAll, deleteUser, resetUse])('$name: the epoch mark waits in kv_backlog, and the next Cron run lands it', (flow) =>
+    revocationDuringKvOutage(flow),
   );
 });

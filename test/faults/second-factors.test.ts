@@ -7,11 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { createUser, passwordGrant, verifyStatus, type Tokens } from '../support/accounts';
 import { json, newClient, type Client } from '../support/driver';
-import { faults } from '../support/faults';
 import { newBrowser, ORIGIN } from '../support/browser';
 import { softwarePasskey } from '../support/passkey-authenticator';
 import { enrolAuthenticator, totpNow } from '../support/second-factors';
-import { sweepFaults, type Flow } from './support';
+import { revocationDuringKvOutage, sweepFaults, type Flow } from './support';
 
 async function factorRows(client: Client, userId: string): Promise<{ totp: number; recovery: number }> {
   const count = async (table: string) =>
@@ -191,23 +190,5 @@ describe('faults at every step', () => {
 });
 
 describe('a removal of second factors while KV refuses every write', () => {
-  it('leaves the epoch mark in kv_backlog, and the next Cron run lands it', async () => {
-    const healthy = newClient();
-    const attempt = await operatorRemoval.prepare(healthy);
-    const userId = attempt.subject!;
-    const f = faults();
-    const down = newClient({ wrapEnv: f.wrapEnv, clock: healthy.clock });
-    f.arm({ binding: 'kv', index: 0, mode: 'throw', sticky: true, match: (call) => call.op === 'put' });
-    const response = (await attempt.run(down))!;
-    expect(response.status, await response.clone().text()).toBeLessThan(300);
-    expect(
-      f.calls.some((call) => call.binding === 'd1' && /insert into "?kv_backlog/i.test(call.detail) && !call.failed),
-      'the mark was queued in kv_backlog',
-    ).toBe(true);
-    expect(down.logs.some((line) => line.event === 'revocation_publish_failed')).toBe(true);
-    await healthy.scheduled();
-    const waiting = await healthy.env.DB.prepare('SELECT key FROM kv_backlog WHERE key = ?').bind(`epoch:${userId}`).all();
-    expect(waiting.results).toEqual([]);
-    await attempt.done(healthy);
-  });
+  it('leaves the epoch mark in kv_backlog, and the next Cron run lands it', () => revocationDuringKvOutage(operatorRemoval));
 });

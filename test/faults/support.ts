@@ -221,3 +221,38 @@ export async function sweepFaults(flow: Flow): Promise<Outcome[]> {
   }
   return outcomes;
 }
+
+async function backlogKeys(client: Client, userId: string): Promise<string[]> {
+  const rows = await client.env.DB.prepare('SELECT key FROM kv_backlog WHERE key = ?').bind(`epoch:${userId}`).all<{ key: string }>();
+  return rows.results.map((row) => row.key);
+}
+
+/**
+ * A revocation while KV refuses every write: D1 takes it and the answer says so (2xx), the epoch
+ * mark KV refused three times waits in kv_backlog, and the next Cron run lands it. The flow's
+ * attempt names its user (`subject`): other files share this database.
+ */
+export async function revocationDuringKvOutage(flow: Flow): Promise<void> {
+  const healthy = newClient();
+  const attempt = await flow.prepare(healthy);
+  const userId = attempt.subject!;
+  const f = faults();
+  const down = newClient({ wrapEnv: f.wrapEnv, clock: healthy.clock });
+  f.arm({ binding: 'kv', index: 0, mode: 'throw', sticky: true, match: (call) => call.op === 'put' });
+  const response = (await attempt.run(down))!;
+  expect(response.status, await response.clone().text()).toBeLessThan(300);
+  expect(f.failed().length, 'every try of the mark failed').toBeGreaterThanOrEqual(3);
+  expect(
+    f.calls.some((call) => call.binding === 'd1' && /insert into "?kv_backlog/i.test(call.detail) && !call.failed),
+    'the mark was queued in kv_backlog',
+  ).toBe(true);
+  // Other files share this database and run Cron too: the queued mark is either still waiting
+  // or already landed by one of their runs, never lost.
+  const waiting = await backlogKeys(healthy, userId);
+  if (waiting.length === 0) expect(await healthy.env.TOKENS.get(`epoch:${userId}`), 'landed by another Cron run').not.toBeNull();
+  else expect(waiting).toEqual([`epoch:${userId}`]);
+  expect(down.logs.some((line) => line.event === 'revocation_publish_failed')).toBe(true);
+  await healthy.scheduled();
+  expect(await backlogKeys(healthy, userId)).toEqual([]);
+  await attempt.done(healthy);
+}
