@@ -5,6 +5,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { Env } from '../../src/config';
 import { counting, type Counts } from '../support/counting';
+import { countingD1, noCounts } from '../support/counting-d1';
 import { json, newClient } from '../support/driver';
 import { createUser, logIn, passwordGrant, refreshGrant, verifyStatus, type Tokens } from '../support/accounts';
 
@@ -127,5 +128,22 @@ describe('state that stays bounded', () => {
     expect((await refreshGrant(client, oldest.refresh_token)).status).toBe(400);
     expect(await verifyStatus(client, oldest.access_token)).toBe(401);
     expect(await verifyStatus(client, all.at(-1)!.access_token)).toBe(200);
+  });
+
+  it('makes a droplit user with the same D1 work whether its ecosystem holds one user or a hundred', async () => {
+    const counts = noCounts();
+    const client = newClient({ wrapEnv: (e: Env) => ({ ...e, AUTH_RATE_LIMITER: undefined, DB: countingD1(e.DB, counts) }) });
+    const ecosystem = (await json(await client.admin('POST', '/admin/v1/ecosystems', { body: { name: 'bounded' } }))).id as string;
+    const put = async (n: number) => {
+      Object.assign(counts, noCounts());
+      const response = await client.admin('PUT', `/api/users/${ecosystem};app-${n}`, { body: { email: `app-${n}@example.com` } });
+      expect(response.status, await response.clone().text()).toBe(201);
+      const { roundTrips, statements, rowsRead, rowsWritten } = counts;
+      return { roundTrips, statements, rowsRead, rowsWritten };
+    };
+    const first = await put(0);
+    for (let n = 1; n < 100; n += 1) await put(n);
+    // Rows read and written (D1's figures, index entries included) do not grow with the users: no scan.
+    expect(await put(100)).toEqual(first);
   });
 });
