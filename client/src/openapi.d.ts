@@ -2805,6 +2805,8 @@ export interface components {
             email?: string;
             role?: string;
             expiry_type?: string;
+            /** @description How the person signed in (RFC 8176: pwd, otp, hwk, swk, fed, mfa), when the token says it. */
+            amr?: string[];
         };
         OAuthTokenBody: {
             /** @description An access or a refresh token. */

@@ -139,5 +139,7 @@ async function introspectBearer(deps: Deps, caller: Caller, token: string): Prom
     email: identity.email ?? undefined,
     role: identity.role,
     ...(identity.expiryType ? { expiry_type: identity.expiryType } : {}),
+    // How its person signed in (RFC 8176), as the token says: a resource server may ask for a second factor.
+    ...(Array.isArray(identity.claims.amr) ? { amr: identity.claims.amr } : {}),
   };
 }

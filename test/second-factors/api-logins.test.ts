@@ -149,3 +149,24 @@ describe('DELETE /admin/v1/users/:id/mfa', () => {
     expect((await client.admin('DELETE', `/admin/v1/users/${crypto.randomUUID()}/mfa`)).status).toBe(404);
   });
 });
+
+describe('introspection of a token from a sign-in with a code', () => {
+  it('says how its person signed in (amr), as the token does', async () => {
+    const client = newClient();
+    const { user, key } = await enrolledUser(client);
+    const withCode = await FACES[0]!.login(client, user, user.password, totpNow(client, key));
+    expect(withCode.status, await withCode.clone().text()).toBe(200);
+    const introspect = async (token: string) =>
+      json(await client.post('/oauth/introspect', { token: client.accountToken, form: { token } }));
+    expect(await introspect(((await json(withCode)) as { access_token: string }).access_token)).toMatchObject({
+      active: true,
+      sub: user.id,
+      amr: ['pwd', 'otp', 'mfa'],
+    });
+    const plain = await createUser(client);
+    const passwordOnly = await json<{ access_token: string }>(
+      await client.post('/oauth/token', { form: { grant_type: 'password', username: plain.email, password: plain.password } }),
+    );
+    expect(await introspect(passwordOnly.access_token)).toMatchObject({ active: true, amr: ['pwd'] });
+  });
+});

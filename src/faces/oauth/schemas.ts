@@ -183,6 +183,10 @@ export const Introspection = z
     email: z.string().optional(),
     role: z.string().optional(),
     expiry_type: z.string().optional(),
+    amr: z
+      .array(z.string())
+      .optional()
+      .meta({ description: 'How the person signed in (RFC 8176: pwd, otp, hwk, swk, fed, mfa), when the token says it.' }),
   })
   .meta({ id: 'Introspection', description: 'RFC 7662: only `{"active": false}` for a token that is not live or not the caller’s.' });
 
