@@ -7,6 +7,7 @@ import { json, newClient, uniqueEmail, type Client } from '../support/driver';
 import { expectPage } from '../pages/support';
 import { appUserId, newEcosystem, newEnvironment, raw, userPath } from '../droplit/support';
 import { accepted, outboxRow, recordingFetch, serverError } from '../mail/support';
+import { addPasskeyFromAccount } from '../support/second-factors';
 import { act, consoleAdmin, type ConsoleAdmin } from './support';
 
 async function eventsOf(client: Client, userId: string): Promise<{ type: string; actor: { type: string; id?: string } }[]> {
@@ -143,6 +144,29 @@ describe('the console’s users', () => {
     const types = (await eventsOf(client, user.id)).map((event) => event.type);
     expect(types).toEqual(expect.arrayContaining(['password.reset_requested', 'user.updated']));
     expect(await eventsOf(client, factored.id)).toContainEqual(
+      expect.objectContaining({ type: 'mfa.removed', actor: { type: 'operator', id: admin.id } }),
+    );
+  });
+
+  it('shows a passkey-only user’s passkeys and removes them, ending every session', async () => {
+    const client = newClient();
+    const admin = await consoleAdmin(client);
+    const user = await createUser(client);
+    await addPasskeyFromAccount(client, user.email, user.password, 'Unknown phone');
+    const tokens = await logIn(client, user);
+    const before = await page(admin, `/console/users/${user.id}`);
+    expect(before).toContain('<caption id="table-passkeys">Passkeys</caption>');
+    expect(before).toContain('<td>Unknown phone</td>');
+    expect(before).toContain('No authenticator app.');
+    expect(before).toContain('Remove second factors');
+
+    expect(back(await act(admin.browser, `/console/users/${user.id}/mfa/remove`))).toContain('done=mfa-removed');
+    const after = await page(admin, `/console/users/${user.id}`);
+    expect(after).not.toContain('Unknown phone');
+    expect(after).toContain('<p>None.</p>');
+    expect(after).not.toContain('Remove second factors');
+    expect(await verifyStatus(client, tokens.access_token)).toBe(401);
+    expect(await eventsOf(client, user.id)).toContainEqual(
       expect.objectContaining({ type: 'mfa.removed', actor: { type: 'operator', id: admin.id } }),
     );
   });

@@ -7,9 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { createUser, passwordGrant, verifyStatus, type Tokens } from '../support/accounts';
 import { json, newClient, type Client } from '../support/driver';
-import { newBrowser, ORIGIN } from '../support/browser';
-import { softwarePasskey } from '../support/passkey-authenticator';
-import { enrolAuthenticator, totpNow } from '../support/second-factors';
+import { newBrowser } from '../support/browser';
+import { addPasskeyFromAccount, enrolAuthenticator, totpNow } from '../support/second-factors';
 import { revocationDuringKvOutage, sweepFaults, type Flow } from './support';
 
 async function factorRows(client: Client, userId: string): Promise<{ totp: number; recovery: number }> {
@@ -69,22 +68,7 @@ const codeSignIn: Flow = {
 /** A user with a passkey, added from the account page. */
 async function withPasskey(healthy: Client) {
   const user = await createUser(healthy);
-  const browser = newBrowser(healthy);
-  expect((await browser.signIn(user.email, user.password)).status).toBe(303);
-  const passkey = await softwarePasskey(ORIGIN);
-  const csrf = await browser.csrfOf('/account');
-  const { challengeId, options } = await json<{
-    challengeId: string;
-    options: { challenge: string; rp: { id?: string }; user: { id: string } };
-  }>(await browser.submit('/account/passkeys/options', { csrf }));
-  const added = await browser.submit('/account/passkeys', {
-    csrf,
-    challenge: challengeId,
-    response: await passkey.register(options),
-    name: 'Laptop',
-  });
-  expect(added.status, await added.clone().text()).toBe(303);
-  return { user, passkey };
+  return { user, passkey: await addPasskeyFromAccount(healthy, user.email, user.password) };
 }
 
 const passkeySignIn: Flow = {

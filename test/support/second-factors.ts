@@ -4,7 +4,8 @@
 import { decodeBase32IgnorePadding } from '@oslojs/encoding';
 import { generateHOTP } from '@oslojs/otp';
 import { expect } from 'vitest';
-import { newBrowser, type Browser } from './browser';
+import { newBrowser, ORIGIN, type Browser } from './browser';
+import { softwarePasskey, type SoftwarePasskey } from './passkey-authenticator';
 import type { Client } from './driver';
 
 export interface Enrolled {
@@ -63,4 +64,26 @@ export async function enrolAuthenticator(client: Client, login: string, password
   expect(recoveryCodes).toHaveLength(10);
   client.clock.advance(30);
   return { key, recoveryCodes, browser };
+}
+
+/**
+ * Signs in through the pages with a password and adds a passkey (a software authenticator for the
+ * pages' origin) from the account page, as a person would.
+ */
+export async function addPasskeyFromAccount(client: Client, login: string, password: string, name = 'Laptop'): Promise<SoftwarePasskey> {
+  const browser = newBrowser(client);
+  expect((await browser.signIn(login, password)).status).toBe(303);
+  const passkey = await softwarePasskey(ORIGIN);
+  const csrf = await browser.csrfOf('/account');
+  const ceremony = await browser.submit('/account/passkeys/options', { csrf });
+  expect(ceremony.status, await ceremony.clone().text()).toBe(200);
+  const { challengeId, options } = (await ceremony.json()) as { challengeId: string; options: Parameters<SoftwarePasskey['register']>[0] };
+  const added = await browser.submit('/account/passkeys', {
+    csrf,
+    challenge: challengeId,
+    response: await passkey.register(options),
+    name,
+  });
+  expect(added.status, await added.clone().text()).toBe(303);
+  return passkey;
 }

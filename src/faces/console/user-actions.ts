@@ -69,7 +69,7 @@ export async function sendResetMail(c: Context<AppEnv>) {
   return back(c, user.id, 'reset-mailed');
 }
 
-/** POST /console/users/:id/mfa/remove: the authenticator app and recovery codes; every session ends. */
+/** POST /console/users/:id/mfa/remove: the authenticator app, recovery codes and passkeys; every session ends. */
 export async function removeSecondFactors(c: Context<AppEnv>) {
   if (ownAccount(c)) return userScreen(c, { action: OWN_ACCOUNT });
   const user = await userOf(c);

@@ -8,6 +8,7 @@ import { listAttributes } from '../../core/attributes';
 import { listEcosystems } from '../../core/ecosystems';
 import { pageEvents } from '../../core/event-listing';
 import { linkedIdentitiesOf } from '../../core/linked-identities';
+import { passkeysOfUser } from '../../core/passkeys';
 import { secondFactorState } from '../../core/second-factors';
 import { listLiveSessions, type SessionRow } from '../../core/sessions';
 import { pageUsers, searchPrefix } from '../../core/user-listing';
@@ -135,14 +136,18 @@ export interface UserPageRefusal {
 export async function userScreen(c: Context<AppEnv>, refused: UserPageRefusal = {}) {
   const deps = c.env.deps;
   const user = await getUser(deps, c.req.param('id') ?? '');
-  const [sessions, attributes, grants, identities, factors, events] = await Promise.all([
+  const [sessions, attributes, grants, identities, factors, passkeys, events] = await Promise.all([
     listLiveSessions(deps, user.id),
     listAttributes(deps, user.id),
     userGrants(deps, user.id),
     linkedIdentitiesOf(deps, user.id),
     secondFactorState(deps, user.id),
+    passkeysOfUser(deps, user.id),
     pageEvents(deps, { userId: user.id, limit: 20 }),
   ]);
+  // A passkey is a second factor too (and a way in): one added by whoever took the account over
+  // must be as visible, and as removable, as an authenticator app.
+  const anyFactor = factors.totp || passkeys.length > 0;
   const base = `/console/users/${user.id}`;
   return consolePage(c, {
     title: userName(user),
@@ -156,7 +161,7 @@ ${profile(user)}
 ${user.disabled ? actionButton(c, `${base}/enable`, 'Enable') : actionButton(c, `${base}/disable`, 'Disable')}
 ${actionButton(c, `${base}/sessions/end-all`, 'End all sessions')}
 ${user.email ? actionButton(c, `${base}/reset-mail`, 'Send a password reset mail') : ''}
-${factors.totp ? actionButton(c, `${base}/mfa/remove`, 'Remove second factors') : ''}
+${anyFactor ? actionButton(c, `${base}/mfa/remove`, 'Remove second factors') : ''}
 </div>
 ${roleForm(c, user)}
 <div class="scroll" role="region" tabindex="0" aria-labelledby="table-2"><table>
@@ -165,7 +170,16 @@ ${roleForm(c, user)}
 <tbody>${sessions.length > 0 ? sessions.map((row) => sessionRow(c, user, row)) : html`<tr><td colspan="7">No live sessions.</td></tr>`}</tbody>
 </table></div>
 <h2>Second factors</h2>
-<p>${factors.totp ? `Authenticator app on; recovery codes left: ${factors.recoveryCodesLeft}.` : 'None.'}</p>
+<p>${factors.totp ? `Authenticator app on; recovery codes left: ${factors.recoveryCodesLeft}.` : anyFactor ? 'No authenticator app.' : 'None.'}</p>
+${
+  passkeys.length > 0
+    ? html`<div class="scroll" role="region" tabindex="0" aria-labelledby="table-passkeys"><table>
+<caption id="table-passkeys">Passkeys</caption>
+<thead><tr><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">Added</th><th scope="col">Last used</th></tr></thead>
+<tbody>${passkeys.map((key) => html`<tr><td>${key.name}</td><td>${key.synced ? 'synced' : 'this device only'}</td><td>${when(key.createdAt)}</td><td>${key.lastUsedAt === null ? 'never' : when(key.lastUsedAt)}</td></tr>`)}</tbody>
+</table></div>`
+    : ''
+}
 <div class="scroll" role="region" tabindex="0" aria-labelledby="table-3"><table>
 <caption id="table-3">Linked identities</caption>
 <thead><tr><th scope="col">Provider</th><th scope="col">E-mail there</th><th scope="col">Linked</th></tr></thead>
