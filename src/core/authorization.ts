@@ -79,6 +79,10 @@ export async function resolveClient(deps: Deps, params: Params): Promise<{ clien
   const asked = redirects[0];
   if (asked === undefined || asked === '') {
     if (client.redirectUris.length !== 1) throw pageRefusal('The request names no redirect address.');
+    // OAuth 2.1 lets a client with one registered address leave it out; OpenID Connect Core 3.1.2.1
+    // requires it of every OpenID request.
+    const scopes = (params.scope ?? []).flatMap((scope) => scope.split(' '));
+    if (scopes.includes('openid')) throw pageRefusal('An OpenID Connect request must name its redirect address (redirect_uri).');
     return { client, redirectUri: client.redirectUris[0]! };
   }
   if (!client.redirectUris.includes(asked)) throw pageRefusal('The redirect address is not registered for this application.');

@@ -212,6 +212,35 @@ describe('the authorization code flow in Chromium, with oauth4webapi as the rely
 });
 
 describe('RP-initiated logout without an id_token_hint', () => {
+  it('answers with response_mode=form_post: Chromium runs the form’s one script under its CSP and posts the code to the callback', async () => {
+    const rp = await relyingParty();
+    expect(rp.as.response_modes_supported).toContain('form_post');
+    const user = await createUser();
+    const { page, visited } = await newPage();
+    const refused: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') refused.push(message.text());
+    });
+    const { url, pkce } = await authorizationUrl(rp, { response_mode: 'form_post' });
+    await page.goto(url);
+    await signIn(page, user);
+    // The answer is a page whose script submits the form at once: the browser arrives by POST.
+    await page.waitForURL((at) => at.origin === callbacks.url && at.pathname === '/callback');
+    await page.waitForLoadState();
+    expect(refused, 'no CSP refusal or other error on the way').toEqual([]);
+    const form = callbacks.lastForm('/callback');
+    expect(form.get('code')).toBeTruthy();
+    expect(form.get('iss')).toBe(gatehouse().url);
+    // The application reads the form as it would the query; the library checks state and iss.
+    const params = oauth.validateAuthResponse(rp.as, rp.client, form, pkce.state);
+    const tokens = await oauth.processAuthorizationCodeResponse(rp.as, rp.client, await exchange(rp, params, pkce.verifier), {
+      expectedNonce: pkce.nonce,
+      requireIdToken: true,
+    });
+    expect(oauth.getValidatedIdTokenClaims(tokens)).toMatchObject({ sub: user.id, aud: rp.client.client_id });
+    expect(visited.at(-1)).toBe('/callback');
+  });
+
   it('asks the person first on an accessible page, and signs out only when they confirm', async () => {
     const { rp, page } = await signedInThroughFlow();
     const logout = new URL(rp.as.end_session_endpoint!);

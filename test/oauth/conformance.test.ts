@@ -46,6 +46,16 @@ describe('Basic OP modules (OpenID Connect Core 3.1.2.1)', () => {
     expect(codeOf((await authorize(s, { prompt: 'none' })).response)).toEqual(expect.any(String));
   });
 
+  it('oidcc-ensure-redirect-uri-in-authorization-request: an OpenID request without redirect_uri gets an error page, no redirect', async () => {
+    const s = await setUp();
+    const { response } = await authorize(s, { redirect_uri: null });
+    const page = await expectPage(response, 400);
+    expect(page).toContain('redirect_uri');
+    expect(response.headers.get('location')).toBeNull();
+    // OAuth 2.1 4.1.1: a plain OAuth request of a client with one registered address may leave it out.
+    expect(codeOf((await authorize(s, { redirect_uri: null, scope: 'profile', nonce: null })).response)).toEqual(expect.any(String));
+  });
+
   it('oidcc-id-token-hint: an ID token of the signed-in user as id_token_hint with prompt=none answers a code', async () => {
     const s = await setUp();
     const hint = await idTokenOf(s);

@@ -1,6 +1,7 @@
 // A relying party's callback endpoint: a tiny HTTP server on 127.0.0.1 that answers every request
-// with a small page and keeps each request's URL, so a test reads the query the browser brought
-// back (the authorization response, or the post-logout redirect) as the application would.
+// with a small page and keeps each request's URL (and a POST's form), so a test reads what the
+// browser brought back (the authorization response in the query or, with response_mode=form_post,
+// in the form; the post-logout redirect) as the application would.
 import { createServer, type Server } from 'node:http';
 
 export interface CallbackServer {
@@ -10,6 +11,8 @@ export interface CallbackServer {
   readonly received: URL[];
   /** The newest request received on `path`; throws when there is none. */
   last(path: string): URL;
+  /** The form of the newest POST received on `path`; throws when there is none. */
+  lastForm(path: string): URLSearchParams;
   close(): Promise<void>;
 }
 
@@ -20,17 +23,23 @@ const PAGE = `<!doctype html>
 
 export async function startCallbackServer(host = '127.0.0.1'): Promise<CallbackServer> {
   const received: URL[] = [];
+  const forms: { path: string; form: URLSearchParams }[] = [];
   let base = '';
   const server: Server = createServer((request, response) => {
-    received.push(new URL(request.url ?? '/', base));
-    request.resume();
-    // No favicon or other noise: only the page, uncached.
-    response.writeHead(200, {
-      'content-type': 'text/html; charset=utf-8',
-      'content-length': Buffer.byteLength(PAGE),
-      'cache-control': 'no-store',
+    const url = new URL(request.url ?? '/', base);
+    received.push(url);
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      if (request.method === 'POST') forms.push({ path: url.pathname, form: new URLSearchParams(Buffer.concat(chunks).toString('utf8')) });
+      // No favicon or other noise: only the page, uncached.
+      response.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-length': Buffer.byteLength(PAGE),
+        'cache-control': 'no-store',
+      });
+      response.end(PAGE);
     });
-    response.end(PAGE);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -45,6 +54,11 @@ export async function startCallbackServer(host = '127.0.0.1'): Promise<CallbackS
       const found = received.findLast((url) => url.pathname === path);
       if (!found) throw new Error(`the callback server received nothing on ${path} (${received.length} request(s) in all)`);
       return found;
+    },
+    lastForm(path) {
+      const found = forms.findLast((entry) => entry.path === path);
+      if (!found) throw new Error(`the callback server received no form on ${path}`);
+      return found.form;
     },
     close: () =>
       new Promise<void>((resolve) => {
