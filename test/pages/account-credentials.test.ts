@@ -56,4 +56,14 @@ describe('changing the e-mail address on the account page', () => {
     expect((await lastMail(client, user.email)).subject).toBe('Your e-mail address was changed');
     expect((await passwordGrant(client, email, user.password)).status).toBe(200);
   });
+
+  it('needs a sign-in from the last 5 minutes; the address stays until then', async () => {
+    const { client, user, browser, csrf } = await signedIn();
+    client.clock.advance(6 * 60);
+    const email = uniqueEmail();
+    const late = await expectPage(await browser.submit('/account/email', { csrf, email }), 403);
+    expect(late).toContain('Sign in again');
+    expect((await passwordGrant(client, email, user.password)).status).toBe(400);
+    expect((await passwordGrant(client, user.email, user.password)).status).toBe(200);
+  });
 });

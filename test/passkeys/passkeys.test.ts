@@ -195,6 +195,24 @@ describe('signing in with a passkey', () => {
   });
 });
 
+describe('a synced passkey', () => {
+  it('is recorded as synced, and signs in as swk (its key may leave the device), with mfa', async () => {
+    const client = newClient();
+    const user = await createUser(client);
+    const browser = newBrowser(client);
+    expect((await browser.signIn(user.email, user.password)).status).toBe(303);
+    const passkey = await softwarePasskey(ORIGIN, { synced: true });
+    expect((await addPasskey(browser, passkey, 'Phone')).status).toBe(303);
+    const row = await client.env.DB.prepare('SELECT synced FROM passkeys WHERE user_id = ?').bind(user.id).first<{ synced: number }>();
+    expect(row!.synced).toBe(1);
+    expect((await signInWithPasskey(client, passkey)).answer.status).toBe(303);
+    const session = await client.env.DB.prepare('SELECT amr FROM sessions WHERE user_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1')
+      .bind(user.id)
+      .first<{ amr: string }>();
+    expect(JSON.parse(session!.amr)).toEqual(['swk', 'mfa']);
+  });
+});
+
 describe('removing a passkey', () => {
   it('removes it (mailed, an event); it signs in no more; another user cannot remove it', async () => {
     const client = newClient();
@@ -216,6 +234,18 @@ describe('removing a passkey', () => {
       .first<{ n: number }>();
     expect(event!.n).toBe(1);
     expect((await signInWithPasskey(client, passkey)).answer.status).toBe(401);
+  });
+
+  it('needs a sign-in from the last 5 minutes; the passkey stays until then', async () => {
+    const client = newClient();
+    const { passkey, user, browser } = await userWithPasskey(client);
+    client.clock.advance(6 * 60);
+    const csrf = await browser.csrfOf('/account');
+    const late = await expectPage(await browser.submit('/account/passkeys/remove', { csrf, passkey: passkey.id }), 403);
+    expect(late).toContain('Sign in again');
+    const rows = await client.env.DB.prepare('SELECT count(*) AS n FROM passkeys WHERE user_id = ?').bind(user.id).first<{ n: number }>();
+    expect(rows!.n).toBe(1);
+    expect((await signInWithPasskey(client, passkey)).answer.status).toBe(303);
   });
 
   it('the operator’s removal of second factors takes the passkeys too', async () => {

@@ -82,6 +82,24 @@ describe('signing in with a second factor', () => {
     expect(other.cookies.has(SESSION)).toBe(false);
   });
 
+  it('counts wrong codes on the code page like wrong passwords: past the threshold even a right code waits', async () => {
+    const client = newClient({ vars: { LOGIN_LOCKOUT_THRESHOLD: '3' } });
+    const user = await createUser(client);
+    const { key } = await enrolAuthenticator(client, user.email, user.password);
+    const browser = newBrowser(client);
+    const page = await expectPage(await browser.signIn(user.email, user.password), 200);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page)![1]!;
+    const challenge = challengeOf(page);
+    for (let i = 0; i < 3; i++) {
+      await expectPage(await browser.submit('/signin/code', { csrf, challenge, code: '000000', return: '/account' }), 401);
+    }
+    const locked = await browser.submit('/signin/code', { csrf, challenge, code: totpNow(client, key), return: '/account' });
+    expect(locked.status).toBe(429);
+    expect(browser.cookies.has(SESSION)).toBe(false);
+    client.clock.advance(120);
+    expect((await signInWithCode(newBrowser(client), user.email, user.password, totpNow(client, key))).status).toBe(303);
+  });
+
   it('new recovery codes end the old set; a recovery code signs in once', async () => {
     const client = newClient();
     const user = await createUser(client);

@@ -64,6 +64,9 @@ function derSignature(raw: Uint8Array): Uint8Array {
 const UP = 0x01;
 const UV = 0x04;
 const AT = 0x40;
+/** Backup eligible and backed up: a synced passkey, whose key may leave the device. */
+const BE = 0x08;
+const BS = 0x10;
 
 export interface Bend {
   origin?: string;
@@ -82,8 +85,11 @@ export interface SoftwarePasskey {
   signIn(options: { challenge: string; rpId?: string }, bend?: Bend): Promise<string>;
 }
 
-/** A new software authenticator holding one passkey for `origin` (its host is the relying party id). */
-export async function softwarePasskey(origin: string): Promise<SoftwarePasskey> {
+/**
+ * A new software authenticator holding one passkey for `origin` (its host is the relying party id);
+ * `synced`: one that says it is backed up (a phone's synced passkey), not bound to its device.
+ */
+export async function softwarePasskey(origin: string, { synced = false }: { synced?: boolean } = {}): Promise<SoftwarePasskey> {
   const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
   const jwk = (await crypto.subtle.exportKey('jwk', pair.publicKey)) as JsonWebKey;
   const credentialId = crypto.getRandomValues(new Uint8Array(16));
@@ -112,7 +118,7 @@ export async function softwarePasskey(origin: string): Promise<SoftwarePasskey> 
   }
 
   function flagsOf(bend: Bend, extra = 0): number {
-    return UP | (bend.userVerified === false ? 0 : UV) | extra;
+    return UP | (bend.userVerified === false ? 0 : UV) | (synced ? BE | BS : 0) | extra;
   }
 
   return {
