@@ -41,11 +41,11 @@ async function signInWithPasskey(client: Client, passkey: SoftwarePasskey, bend?
   return { browser, answer: await browser.submit('/signin/passkey', { csrf, challenge: challengeId, response, return: '/account' }) };
 }
 
-async function userWithPasskey(client: Client): Promise<{ user: TestUser; passkey: SoftwarePasskey; browser: Browser }> {
+async function userWithPasskey(client: Client, synced = false): Promise<{ user: TestUser; passkey: SoftwarePasskey; browser: Browser }> {
   const user = await createUser(client);
   const browser = newBrowser(client);
   expect((await browser.signIn(user.email, user.password)).status).toBe(303);
-  const passkey = await softwarePasskey(ORIGIN);
+  const passkey = await softwarePasskey(ORIGIN, { synced });
   const added = await addPasskey(browser, passkey);
   expect(added.status, await added.clone().text()).toBe(303);
   return { user, passkey, browser };
@@ -198,11 +198,7 @@ describe('signing in with a passkey', () => {
 describe('a synced passkey', () => {
   it('is recorded as synced, and signs in as swk (its key may leave the device), with mfa', async () => {
     const client = newClient();
-    const user = await createUser(client);
-    const browser = newBrowser(client);
-    expect((await browser.signIn(user.email, user.password)).status).toBe(303);
-    const passkey = await softwarePasskey(ORIGIN, { synced: true });
-    expect((await addPasskey(browser, passkey, 'Phone')).status).toBe(303);
+    const { user, passkey } = await userWithPasskey(client, true);
     const row = await client.env.DB.prepare('SELECT synced FROM passkeys WHERE user_id = ?').bind(user.id).first<{ synced: number }>();
     expect(row!.synced).toBe(1);
     expect((await signInWithPasskey(client, passkey)).answer.status).toBe(303);
