@@ -68,6 +68,11 @@ function single(params: Params, name: string): string | undefined {
   return values[0] === '' ? undefined : values[0];
 }
 
+/** The scopes a request asks for: its `scope` parameter's, or the client's when it names none. */
+function scopesAsked(scopeParam: string | undefined, client: OAuthClientRow): string[] {
+  return scopeParam === undefined || scopeParam === '' ? client.scopes : [...new Set(scopeParam.split(' ').filter(Boolean))];
+}
+
 /** The client and the redirect URI to answer at, or a refusal that is a page: never a redirect before this holds. */
 export async function resolveClient(deps: Deps, params: Params): Promise<{ client: OAuthClientRow; redirectUri: string }> {
   const clientIds = params.client_id ?? [];
@@ -80,9 +85,10 @@ export async function resolveClient(deps: Deps, params: Params): Promise<{ clien
   if (asked === undefined || asked === '') {
     if (client.redirectUris.length !== 1) throw pageRefusal('The request names no redirect address.');
     // OAuth 2.1 lets a client with one registered address leave it out; OpenID Connect Core 3.1.2.1
-    // requires it of every OpenID request.
-    const scopes = (params.scope ?? []).flatMap((scope) => scope.split(' '));
-    if (scopes.includes('openid')) throw pageRefusal('An OpenID Connect request must name its redirect address (redirect_uri).');
+    // requires it of every OpenID request (one whose scopes, asked or the client's default, have openid).
+    if (scopesAsked(params.scope?.[0], client).includes('openid')) {
+      throw pageRefusal('An OpenID Connect request must name its redirect address (redirect_uri).');
+    }
     return { client, redirectUri: client.redirectUris[0]! };
   }
   if (!client.redirectUris.includes(asked)) throw pageRefusal('The redirect address is not registered for this application.');
@@ -137,8 +143,7 @@ export function parseAuthorizationRequest(client: OAuthClientRow, params: Params
   }
   if (codeChallenge !== undefined && !PKCE_SHAPE.test(codeChallenge))
     throw new AuthorizationError('invalid_request', 'code_challenge is malformed');
-  const scopeParam = single(params, 'scope');
-  const scopes = scopeParam === undefined ? client.scopes : [...new Set(scopeParam.split(' ').filter(Boolean))];
+  const scopes = scopesAsked(single(params, 'scope'), client);
   const refused = scopes.filter((scope) => !client.scopes.includes(scope) || !(SUPPORTED_SCOPES as readonly string[]).includes(scope));
   if (refused.length > 0) throw new AuthorizationError('invalid_scope', 'a requested scope is not allowed for this client');
   const prompt = single(params, 'prompt');

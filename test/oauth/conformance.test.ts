@@ -52,6 +52,8 @@ describe('Basic OP modules (OpenID Connect Core 3.1.2.1)', () => {
     const page = await expectPage(response, 400);
     expect(page).toContain('redirect_uri');
     expect(response.headers.get('location')).toBeNull();
+    // No scope asked: the client's default scopes, openid among them, make it an OpenID request too.
+    await expectPage((await authorize(s, { redirect_uri: null, scope: null })).response, 400);
     // OAuth 2.1 4.1.1: a plain OAuth request of a client with one registered address may leave it out.
     expect(codeOf((await authorize(s, { redirect_uri: null, scope: 'profile', nonce: null })).response)).toEqual(expect.any(String));
   });
