@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createUser, passwordGrant, verifyStatus, type Tokens } from '../support/accounts';
 import { json, newClient, type Client } from '../support/driver';
 import { newBrowser } from '../support/browser';
-import { addPasskeyFromAccount, enrolAuthenticator, totpNow } from '../support/second-factors';
+import { addPasskeyFromAccount, enrolAuthenticator, passkeySignInFields, totpNow } from '../support/second-factors';
 import { revocationDuringKvOutage, sweepFaults, type Flow } from './support';
 
 async function factorRows(client: Client, userId: string): Promise<{ totp: number; recovery: number }> {
@@ -85,16 +85,12 @@ const passkeySignIn: Flow = {
     const before = await sessionCount(healthy, user.id);
     // The browser's ceremony, up to the signed answer; the attempt posts it (and its retry the same).
     const browser = newBrowser(healthy);
-    const csrf = await browser.csrfOf('/signin');
-    const { challengeId, options } = await json<{ challengeId: string; options: { challenge: string; rpId?: string } }>(
-      await browser.submit('/signin/passkey/options', { csrf }),
-    );
-    const response = await passkey.signIn(options);
+    const fields = await passkeySignInFields(browser, passkey);
     return {
       run: (c) => {
         const same = newBrowser(c);
         for (const [name, value] of browser.cookies) same.cookies.set(name, value);
-        return same.submit('/signin/passkey', { csrf, challenge: challengeId, response, return: '/account' });
+        return same.submit('/signin/passkey', fields);
       },
       secrets: [user.password],
       subject: user.id,
@@ -107,16 +103,7 @@ const passkeySignIn: Flow = {
       afterPartial: async (h) => {
         expect(await sessionCount(h, user.id), 'no session was made').toBe(before);
         const again = newBrowser(h);
-        const csrf2 = await again.csrfOf('/signin');
-        const ceremony = await json<{ challengeId: string; options: { challenge: string; rpId?: string } }>(
-          await again.submit('/signin/passkey/options', { csrf: csrf2 }),
-        );
-        const answer = await again.submit('/signin/passkey', {
-          csrf: csrf2,
-          challenge: ceremony.challengeId,
-          response: await passkey.signIn(ceremony.options),
-          return: '/account',
-        });
+        const answer = await again.submit('/signin/passkey', await passkeySignInFields(again, passkey));
         expect(answer.status, 'a new ceremony signs in').toBe(303);
       },
     };

@@ -87,3 +87,12 @@ export async function addPasskeyFromAccount(client: Client, login: string, passw
   expect(added.status, await added.clone().text()).toBe(303);
   return passkey;
 }
+
+/** A passkey sign-in on the sign-in page, up to the signed answer: the fields its form posts to /signin/passkey. */
+export async function passkeySignInFields(browser: Browser, passkey: SoftwarePasskey): Promise<Record<string, string>> {
+  const csrf = await browser.csrfOf('/signin');
+  const ceremony = await browser.submit('/signin/passkey/options', { csrf });
+  expect(ceremony.status, await ceremony.clone().text()).toBe(200);
+  const { challengeId, options } = (await ceremony.json()) as { challengeId: string; options: Parameters<SoftwarePasskey['signIn']>[0] };
+  return { csrf, challenge: challengeId, response: await passkey.signIn(options), return: '/account' };
+}
